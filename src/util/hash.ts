@@ -6,12 +6,18 @@ export function sha256(text: string | Buffer): string {
 
 /** JSON with object keys sorted, so equal values always hash equally. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
+  return JSON.stringify(sortedKeys(value));
+}
+
+/** A copy of a JSON value whose objects list their keys in sorted order (after toJSON, as JSON.stringify sees them). */
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const plain = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+  if (plain === null || typeof plain !== 'object') return plain;
+  if (Array.isArray(plain)) return plain.map(sortedKeys);
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(plain).sort()) sorted[key] = sortedKeys((plain as Record<string, unknown>)[key]);
+  return sorted;
 }
 
 export function hashJson(value: unknown): string {
