@@ -3,7 +3,7 @@
 import { startOpenAIServer } from '../test/servers/openai.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
-const server = await startOpenAIServer({ ...options, reply: () => '<OUTPUT><rejected/></OUTPUT>' });
+const server = await startOpenAIServer({ ...options, logBodies: false, reply: () => '<OUTPUT><rejected/></OUTPUT>' });
 process.on('message', (message) => {
   if (message === 'stats') {
     const refused = server.log.filter((r) => r.fault === 'status').length;

@@ -31,6 +31,12 @@ export interface LoopbackOptions {
   reply?: (body: any) => string;
   /** Server-side rate limit: at most `requests` arrivals in any `windowMs`; others get 429 + Retry-After. */
   rateLimit?: { requests: number; windowMs: number };
+  /**
+   * Keep each request's headers and body in the log (default true, for tests that inspect them). The
+   * benchmark turns it off: thousands of retained prompts grow the server's heap, and its major
+   * collections then delay every response in flight.
+   */
+  logBodies?: boolean;
 }
 
 export interface LoopbackServer {
@@ -82,7 +88,7 @@ export async function startLoopback(format: WireFormat, options: LoopbackOptions
         } else arrivals.push(at);
       }
       const path = req.url ?? '';
-      log.push({ index, at, path, headers: req.headers, body, fault: fault.kind });
+      log.push(options.logBodies === false ? { index, at, path, headers: {}, body: undefined, fault: fault.kind } : { index, at, path, headers: req.headers, body, fault: fault.kind });
       if (!format.paths.some((p) => path.startsWith(p))) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(format.error(404, `no route ${path}`)));
         return;
