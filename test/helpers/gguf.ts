@@ -112,24 +112,20 @@ function writeValue(w: Writer, v: MetaValue) {
       w.str(v.value);
       return;
     case 'str[]':
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.STRING);
-      w.u64(v.value.length);
-      for (const s of v.value) w.str(s);
-      return;
+      return writeArray(w, ValueType.STRING, v.value, (s) => w.str(s));
     case 'f32[]':
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.FLOAT32);
-      w.u64(v.value.length);
-      for (const x of v.value) w.f32(x);
-      return;
+      return writeArray(w, ValueType.FLOAT32, v.value, (x) => w.f32(x));
     case 'i32[]':
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.INT32);
-      w.u64(v.value.length);
-      for (const x of v.value) w.i32(x);
-      return;
+      return writeArray(w, ValueType.INT32, v.value, (x) => w.i32(x));
   }
+}
+
+/** A metadata array: its element type, its length, then each element. */
+function writeArray<T>(w: Writer, elementType: ValueType, values: readonly T[], writeElement: (value: T) => void) {
+  w.u32(ValueType.ARRAY);
+  w.u32(elementType);
+  w.u64(values.length);
+  for (const value of values) writeElement(value);
 }
 
 function gaussian(random: () => number): number {
