@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +51,19 @@ describe('runner', () => {
     assert.ok(records.every((r) => r.labels.proxy && r.labels.heuristic));
     const manifest = JSON.parse(readFileSync(join(result.runDir, 'run.json'), 'utf8'));
     assert.equal(manifest.simulated, true);
+  });
+
+  it('restores a saved system prompt that is missing or cut short when the run is started again', async () => {
+    const cfg = config();
+    const first = await runSamples(cfg);
+    const prompt = join(first.runDir, 'prompts', `${first.records[0].systemPromptHash}.txt`);
+    const text = readFileSync(prompt, 'utf8');
+    writeFileSync(prompt, text.slice(0, 10));
+    await runSamples(cfg);
+    assert.equal(readFileSync(prompt, 'utf8'), text);
+    rmSync(prompt);
+    await runSamples(cfg);
+    assert.equal(readFileSync(prompt, 'utf8'), text);
   });
 
   it('makes no model call when re-run: finished samples are skipped, and a lost records file is rebuilt from the cache', async () => {

@@ -5,7 +5,7 @@ import { loadSystemPrompt, loadVariant, promptHash, renderSystemPrompt, renderUs
 import { loadRequests } from '../requests/index.js';
 import type { HarmfulRequest, Reasoning, SampleParams, SampleRecord, Tier } from '../types.js';
 import { UserError } from '../util/errors.js';
-import { hashJson, sha256 } from '../util/hash.js';
+import { sha256 } from '../util/hash.js';
 
 /** A sample to ask: the identity fields of its future record, and the exact system prompt. */
 export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 'reasoning' | 'tier' | 'request' | 'sampleIndex' | 'params' | 'systemPromptHash' | 'userTurn' | 'promptHash'> & {
@@ -14,16 +14,23 @@ export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 're
 
 /** A sample's identity: changes whenever anything that could change the model's answer changes. */
 export function sampleKey(parts: { model: string; variant: string; reasoning: Reasoning; tier: Tier; request: HarmfulRequest; sampleIndex: number; params: SampleParams; promptHash: string }): string {
-  return hashJson({
-    model: parts.model,
-    variant: parts.variant,
-    reasoning: parts.reasoning,
-    tier: parts.tier,
-    request: parts.request.text,
-    sampleIndex: parts.sampleIndex,
-    params: parts.params,
-    promptHash: parts.promptHash,
-  }).slice(0, 32);
+  // Exactly canonicalJson's string for these fields, built with every key already in sorted order:
+  // planning hashes every sample, and the generic sort costs more than the hash. `satisfies` makes a
+  // new SampleParams field fail to compile until it is listed here (test/plan.test.ts pins the equality).
+  const p = parts.params;
+  const params = { maxTokens: p.maxTokens, maxTurns: p.maxTurns, prefill: p.prefill, seed: p.seed, suffix: p.suffix, temperature: p.temperature } satisfies Record<keyof SampleParams, unknown>;
+  return sha256(
+    JSON.stringify({
+      model: parts.model,
+      params,
+      promptHash: parts.promptHash,
+      reasoning: parts.reasoning,
+      request: parts.request.text,
+      sampleIndex: parts.sampleIndex,
+      tier: parts.tier,
+      variant: parts.variant,
+    }),
+  ).slice(0, 32);
 }
 
 /** Per-sample seed: distinct samples of one prompt differ, a re-run repeats them. */
@@ -73,7 +80,8 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
                 maxTurns: reasoning === 'cot' ? config.maxTurns : 1,
               };
               const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash };
-              planned.push({ ...base, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user });
+              // Listed field by field: a spread here costs more than the rest of the loop.
+              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user });
             }
           }
         }

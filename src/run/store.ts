@@ -3,7 +3,7 @@
 //   prompts/<sha256>.txt  every exact system prompt used (records store its hash)
 //   records.jsonl   one SampleRecord per line, appended as samples finish
 //   calls.jsonl     one line per model call actually sent (not served from the cache): the audit of spend
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config.js';
 import type { SampleRecord, Usage } from '../types.js';
@@ -50,10 +50,13 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
   const now = new Date().toISOString();
   const previous = existsSync(join(runDir, RUN_FILE)) ? (JSON.parse(readFileSync(join(runDir, RUN_FILE), 'utf8')) as RunManifest) : undefined;
   const manifest: RunManifest = { name: config.name, afLabVersion: packageVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config };
-  writeFileAtomic(join(runDir, RUN_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
+  // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
+  // and no fsync delays the first request.
+  writeFileAtomic(join(runDir, RUN_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { durable: false, ensureDir: false });
   for (const [hash, text] of systemPrompts) {
     const path = join(runDir, 'prompts', `${hash}.txt`);
-    if (!existsSync(path)) writeFileAtomic(path, text);
+    if (statSync(path, { throwIfNoEntry: false })?.size !== Buffer.byteLength(text)) writeFileAtomic(path, text, { durable: false, ensureDir: false });
   }
 }
 
