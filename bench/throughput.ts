@@ -3,8 +3,9 @@
 //     without a goal: it runs while V8 is still compiling; every figure after it is measured warm;
 //     then a bare node:http client at concurrency 64, the ceiling the server and machine allow;
 //  0/1. at each concurrency 1..256 (100 ms server latency), achieved/ideal (goal: >= 0.95 at 64 over 2,000
-//     requests) and the harness's CPU time per request (the server runs in another process): first
-//     model.chat alone (transport + SDK + HTTP), then runSamples end to end;
+//     requests; that level runs three passes, judged on their median) and the harness's CPU time per
+//     request (the server runs in another process): first model.chat alone (transport + SDK + HTTP),
+//     then runSamples end to end;
 //  2. a warm-cache re-run of the same 2,000 samples under a new run name (goal: zero requests, under 1 s);
 //  3. a server enforcing N requests/min against a client configured for N (goal: >= 0.9 N achieved, zero failed samples).
 // Every sample goes through runSamples: planning, the CoT/no-CoT protocol, the response cache, records on disk.
@@ -87,13 +88,22 @@ interface Figure {
   unit: string;
   goal?: string;
   met?: boolean;
+  /** Every pass's value, when the figure is the median of several. */
+  passes?: number[];
 }
 const figures: Figure[] = [];
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const report = (f: Figure) => {
   figures.push(f);
-  if (!asJson) console.log(`${f.name.padEnd(64)} ${String(f.value).padStart(9)} ${f.unit.padEnd(10)} ${f.goal ? `goal ${f.goal}: ${f.met ? 'met' : 'MISSED'}` : ''}`);
+  if (asJson) return;
+  console.log(`${f.name.padEnd(72)} ${String(f.value).padStart(9)} ${f.unit.padEnd(10)} ${f.goal ? `goal ${f.goal}: ${f.met ? 'met' : 'MISSED'}` : ''}`);
+  if (f.passes) console.log(`${''.padEnd(74)}passes: ${f.passes.join(', ')}`);
 };
+/** The middle element by `key` (of an odd count; the upper middle otherwise). */
+function medianBy<T>(items: T[], key: (item: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)];
+}
+const passList = (items: { ratio: number }[]) => (items.length > 1 ? { passes: items.map((i) => i.ratio) } : {});
 
 const latencyMs = 100;
 const server = await startServer({ latencyMs });
@@ -179,17 +189,29 @@ try {
     const size = concurrency >= 64 ? goalRequests : Math.min(2000, concurrency * (quick ? 10 : 25));
     const isGoal = concurrency === 64;
     const goal = (ratio: number) => (isGoal ? { goal: '>= 0.95', met: ratio >= 0.95 } : {});
-    const chat = await measureChat(concurrency, size);
-    report({ name: `model.chat, concurrency ${concurrency}: ${size} requests, achieved/ideal`, value: chat.ratio, unit: 'ratio', ...goal(chat.ratio) });
+    // The goal's level is measured three times, model.chat and runner in turn, and judged on the median:
+    // one pass on a shared machine varies by about ±0.01. Every pass is printed and kept in the JSON.
+    const passes = isGoal ? 3 : 1;
+    const chats: Awaited<ReturnType<typeof measureChat>>[] = [];
+    const runs: Awaited<ReturnType<typeof measureRunner>>[] = [];
+    for (let pass = 0; pass < passes; pass++) {
+      chats.push(await measureChat(concurrency, size));
+      const dir = tempDir('af-lab-bench-');
+      runs.push(await measureRunner(concurrency, size, dir));
+      if (isGoal && !warmDir) warmDir = dir;
+    }
+    const chat = medianBy(chats, (c) => c.ratio);
+    const run = medianBy(runs, (r) => r.ratio);
+    const label = passes > 1 ? `, median of ${passes}` : '';
+    report({ name: `model.chat, concurrency ${concurrency}: ${size} requests, achieved/ideal${label}`, value: chat.ratio, unit: 'ratio', ...goal(chat.ratio), ...passList(chats) });
     report({ name: `model.chat, concurrency ${concurrency}: CPU per request`, value: chat.cpuPerRequest, unit: 'ms' });
-    if (chat.failed) report({ name: `model.chat, concurrency ${concurrency}: failed requests`, value: chat.failed, unit: 'requests', goal: '0', met: false });
+    const failedRequests = chats.reduce((sum, c) => sum + c.failed, 0);
+    if (failedRequests) report({ name: `model.chat, concurrency ${concurrency}: failed requests`, value: failedRequests, unit: 'requests', goal: '0', met: false });
 
-    const dir = tempDir('af-lab-bench-');
-    const run = await measureRunner(concurrency, size, dir);
-    report({ name: `runner, concurrency ${concurrency}: ${run.planned} samples, achieved/ideal`, value: run.ratio, unit: 'ratio', ...goal(run.ratio) });
+    report({ name: `runner, concurrency ${concurrency}: ${run.planned} samples, achieved/ideal${label}`, value: run.ratio, unit: 'ratio', ...goal(run.ratio), ...passList(runs) });
     report({ name: `runner, concurrency ${concurrency}: harness CPU per request`, value: run.cpuPerRequest, unit: 'ms' });
-    if (run.failed) report({ name: `runner, concurrency ${concurrency}: samples not answered`, value: run.failed, unit: 'samples', goal: '0', met: false });
-    if (isGoal) warmDir = dir;
+    const unanswered = runs.reduce((sum, r) => sum + r.failed, 0);
+    if (unanswered) report({ name: `runner, concurrency ${concurrency}: samples not answered`, value: unanswered, unit: 'samples', goal: '0', met: false });
   }
 
   // 2. Warm-cache re-run of the same samples under a new run name: every response from the cache.
