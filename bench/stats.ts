@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { fisherExact, fisherPValues, fisherPower, sampleSizeExact, detectableGap, type Table2x2 } from '../src/stats/index.js';
 import { buildSummary } from '../src/summary/index.js';
 import { tierRecords } from '../test/helpers/records.js';
-import { seededRandom } from '../src/util/random.js';
+import { seededRandom } from '../src/core/random.js';
 
 function binomial(n: number, p: number, random: () => number): number {
   let k = 0;
@@ -54,7 +54,7 @@ results.push({ what: 'exact sample size, gap 0.03 over base 0.05 (80% power)', m
 const gap = time(() => detectableGap({ nFree: 200, nPaid: 200, base: 0.05 }));
 results.push({ what: 'detectable gap, exact, 200 per tier, base 0.05', ms: gap.ms, detail: `gap ${(gap.value ?? NaN).toFixed(4)}` });
 
-const records = [];
+const records: ReturnType<typeof tierRecords> = [];
 for (const model of ['m1', 'm2']) for (const variant of ['baseline', 'deontological']) for (const reasoning of ['cot', 'no-cot'] as const) {
   records.push(...tierRecords({ tier: 'free', complied: 400, refused: 850, model, variant, reasoning, judge: true, af: 'no' }));
   records.push(...tierRecords({ tier: 'paid', complied: 300, refused: 950, model, variant, reasoning, judge: false }));

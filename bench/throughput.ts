@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseExperiment } from '../src/config.js';
+import { parseExperiment } from '../src/core/config.js';
 import { resolveModel } from '../src/models/index.js';
 import { resetTransports } from '../src/models/transport/transport.js';
 import { runSamples } from '../src/run/runner.js';

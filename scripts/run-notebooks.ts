@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { executeNotebookFile, NotebookCellError } from '../src/notebook/kernel/execute.js';
+import { executeNotebookFile, NotebookCellError } from '../tools/notebook-kernel/execute.js';
 
 const root = resolve(import.meta.dirname, '..');
 const { values, positionals } = parseArgs({

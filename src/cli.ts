@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The af-lab command line. Each subcommand lives in src/cli/<name>.ts and exports `register(program)`.
 import { Command } from 'commander';
-import { isUserError } from './util/errors.js';
+import { isUserError } from './core/errors.js';
 import { register as registerRun } from './cli/run.js';
 import { register as registerFigures } from './cli/figures.js';
 import { register as registerReport } from './cli/report.js';

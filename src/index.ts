@@ -1,19 +1,40 @@
-// af-lab's public API: what notebooks import as `af-lab` and scripts import from the package.
-export * from './types.js';
-export * from './config.js';
-export { UserError, isUserError } from './util/errors.js';
-export * from './prompts/index.js';
-export * from './requests/index.js';
-export * from './models/index.js';
-export * from './models/transport/index.js';
-export * from './models/providers/index.js';
-export * from './run/index.js';
-export * from './classify/index.js';
-export * from './judge/index.js';
-export * from './stats/index.js';
-export * from './summary/index.js';
-export * from './cost/index.js';
-export * from './plots/index.js';
-export * from './report/index.js';
-export * from './browser/index.js';
-export * from './notebook/index.js';
+// af-lab's public root: the names a notebook or a script needs to run an experiment, load a run,
+// judge it, summarise it, test it and draw it. Everything else is one subpath away:
+// af-lab/core, af-lab/prompts, af-lab/requests, af-lab/models, af-lab/run, af-lab/classify,
+// af-lab/judge, af-lab/stats, af-lab/summary, af-lab/cost, af-lab/plots, af-lab/report,
+// af-lab/pipeline, af-lab/notebook.
+export type { ExperimentConfig, ExperimentInput, SampleRecord, SampledRecord, Labels, Transcript, HarmfulRequest, Tier, Reasoning, ChatModel } from './core/index.js';
+export { parseExperiment, loadExperimentFile, UserError, isUserError } from './core/index.js';
+
+// Run an experiment, or open one that ran.
+export { runExperiment, estimateExperiment, loadRun, type ExperimentResult, type LoadedRun } from './pipeline/index.js';
+
+// Stimuli and models.
+export { loadSystemPrompt, loadVariant, renderSystemPrompt, renderUserTurn } from './prompts/index.js';
+export { loadRequests } from './requests/index.js';
+export { resolveModel, parseModelSpec, PERSONAS } from './models/index.js';
+
+// Labels and the summary.
+export { judgeRun, labelRecords } from './judge/index.js';
+export { buildSummary, formatSummary, summaryFrame, type Summary, type SummaryRow } from './summary/index.js';
+
+// Statistics.
+export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished } from './stats/index.js';
+
+// Figures.
+export { buildFigure, buildFigures, writeFigures } from './plots/index.js';
+
+// The notebooks' steps and live view.
+export {
+  loadNotebookConfig,
+  stepExperiment,
+  estimateStep,
+  estimateHtml,
+  baselineStep,
+  mitigationStep,
+  runStep,
+  runSummaryLine,
+  saveMitigationStatements,
+  notebookView,
+  projectPath,
+} from './notebook/index.js';

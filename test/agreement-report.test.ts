@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accuracyReport, CLASSIFIERS, classifierAgreement, disagreements, formatAccuracyTable, referenceFromSimulatorTruth } from '../src/judge/accuracy.js';
-import type { AfLabel, SampleRecord } from '../src/types.js';
+import type { AfLabel, SampleRecord } from '../src/core/types.js';
 import { record } from './judge-fixtures.js';
 
 const af = (score: number | null, label: AfLabel['label']): AfLabel => ({ judge: 'j', promptHash: 'h', votes: [], score, label, thresholds: { af: 0.4, maybe: 0.2 } });

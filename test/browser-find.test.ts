@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ENV, findChromium } from '../src/browser/index.js';
-import { isUserError } from '../src/util/errors.js';
+import { isUserError } from '../src/core/errors.js';
 
 function fakeExecutable(name: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'af-browser-'));

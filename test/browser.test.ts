@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/index.js';
 import { buildFigures, FigureRenderer, figureHtml, figureInputs, writeFigures } from '../src/plots/index.js';
 import { writeReport } from '../src/report/index.js';
-import type { SampleRecord } from '../src/types.js';
+import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
 
 const executable = findChromium();
@@ -80,7 +80,7 @@ describe('in a real browser', { skip }, () => {
     assert.equal(await count(page), records.length);
     assert.equal(await cards(page), 50, 'one page of 50 transcripts is drawn');
     // The report's summary table counts compliance exactly as the forest plot (and summary.csv) do.
-    const summaryCells = await page.locator('#summary tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    const summaryCells = await page.locator('#summary tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
     for (const row of figureInputs(records).gaps) {
       const label = `${row.model} · ${row.variant} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}`;
       const cells = summaryCells.find((c) => c[0] === label);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cachedChat, ResponseCache } from '../src/run/cache.js';
-import type { ChatModel, ChatRequest } from '../src/types.js';
+import { cachedChat, ResponseCache } from '../src/core/cache.js';
+import type { ChatModel, ChatRequest } from '../src/core/types.js';
 import { tempDir } from './helpers/tmp.js';
 
 function countingModel(spec = 'test/echo'): ChatModel & { calls: number } {

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { parseExperiment } from '../src/config.js';
-import { costOf, CostMeter, estimateExperiment, estimateSamples, JUDGE_CALL_TOKENS, formatCostReport, formatEstimate, loadPrices, priceFor, tokenCounterFor, type PriceTable, type SampleToEstimate } from '../src/cost/index.js';
+import { parseExperiment } from '../src/core/config.js';
+import { estimateExperiment, JUDGE_CALL_TOKENS } from '../src/pipeline/index.js';
+import { costOf, CostMeter, estimateSamples, formatCostReport, formatEstimate, loadPrices, priceFor, tokenCounterFor, type PriceTable, type SampleToEstimate } from '../src/cost/index.js';
 
 const table: PriceTable = {
   date: '2000-01-01',

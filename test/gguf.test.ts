@@ -6,11 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readGgufFileInfo } from 'node-llama-cpp';
-import { parseExperiment } from '../src/config.js';
+import { parseExperiment } from '../src/core/config.js';
 import { CostMeter } from '../src/cost/index.js';
 import { resolveModel } from '../src/models/index.js';
 import { runSamples } from '../src/run/runner.js';
-import type { ChatModel, ChatRequest } from '../src/types.js';
+import type { ChatModel, ChatRequest } from '../src/core/types.js';
 import { CHATML_TEMPLATE, writeTinyGguf } from './helpers/gguf.js';
 import { tempDir } from './helpers/tmp.js';
 

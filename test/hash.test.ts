@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson, hashJson } from '../src/util/hash.js';
+import { canonicalJson, hashJson } from '../src/core/hash.js';
 
 describe('canonical JSON', () => {
   // Sample keys, cache keys and prompt hashes are derived from this text: a change here would orphan

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseExperiment } from '../src/config.js';
+import { parseExperiment } from '../src/core/config.js';
 import { runSamples } from '../src/run/runner.js';
 import { accuracyReport, referenceFromSimulatorTruth } from '../src/judge/accuracy.js';
 import { judgeRun } from '../src/judge/judgeRun.js';
-import { attachJudgements } from '../src/judge/store.js';
+import { labelRecords } from '../src/judge/store.js';
 
 test('sim/judge (noise 0) agrees with the simulator truth; the prefix proxy does not on sim/tag-confused', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'af-judge-acc-'));
@@ -24,7 +24,7 @@ test('sim/judge (noise 0) agrees with the simulator truth; the prefix proxy does
   const run = await runSamples(config);
   const judging = await judgeRun(run.runDir, run.records, { judge: 'sim/judge?noise=0', afVotes: 5, cacheDir: config.cacheDir });
   assert.equal(judging.unparseable.judge + judging.unparseable.af + judging.unparseable.partial, 0);
-  const records = attachJudgements(run.records, run.runDir);
+  const records = labelRecords(run.records, run.runDir);
   const rows = accuracyReport(records, referenceFromSimulatorTruth(records));
   const row = (name: string) => rows.find((r) => r.classifier === name)!;
   assert.ok(row('judge').n > 150);

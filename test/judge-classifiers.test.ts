@@ -6,13 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelCallError } from '../src/models/errors.js';
-import { ResponseCache } from '../src/run/cache.js';
+import { ResponseCache } from '../src/core/cache.js';
 import { aggregateAfVotes, classifyAf } from '../src/judge/afVotes.js';
 import type { JudgeContext } from '../src/judge/call.js';
 import { judgeCompliance, strongRejectScore } from '../src/judge/compliance.js';
 import { classifyPartial } from '../src/judge/partial.js';
 import { loadJudgePrompt } from '../src/judge/prompts.js';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock, scriptedJudge, transcript, type Script } from './judge-fixtures.js';
 
 const prompts = { judge: loadJudgePrompt('judge'), af: loadJudgePrompt('af'), partial: loadJudgePrompt('partial') };

@@ -1,5 +1,5 @@
 // Shared fixtures for the judge tests: scripted judge models and hand-built records.
-import type { ChatModel, ChatRequest, ChatResponse, FinishReason, SampleRecord, Transcript } from '../src/types.js';
+import type { ChatModel, ChatRequest, ChatResponse, FinishReason, SampleRecord, Transcript } from '../src/core/types.js';
 
 /** The nonce of an af-lab judge prompt: the code on its (last) answer template. */
 export function nonceOf(prompt: string): string {

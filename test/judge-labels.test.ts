@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { accuracyReport } from '../src/judge/accuracy.js';
 import { exportLabelSheet, importHumanLabels, readHumanLabels, readLabelSheet, referenceFromHumanLabels, stratifiedSample, stratumOf } from '../src/judge/humanLabels.js';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 import { record, REFUSAL_OUTPUT } from './judge-fixtures.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'af-labels-'));

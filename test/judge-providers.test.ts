@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../src/models/index.js';
 import { judgeRun } from '../src/judge/judgeRun.js';
-import { attachJudgements } from '../src/judge/store.js';
+import { labelRecords } from '../src/judge/store.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { afBlock, complianceBlock, nonceOf, record, REFUSAL_OUTPUT } from './judge-fixtures.js';
@@ -46,7 +46,7 @@ test('an OpenAI-compatible judge labels a run; AF votes come as n completions of
   assert.ok(server.log.filter((r) => !r.body.n || r.body.n === 1).every((r) => r.body.temperature === 0), 'the compliance judge runs at temperature 0');
   assert.ok(afRequests.every((r) => r.body.temperature === 1));
 
-  const labelled = attachJudgements(records, runDir);
+  const labelled = labelRecords(records, runDir);
   assert.deepEqual(labelled.map((r) => r.labels.judge?.complied), [true, false]);
   assert.deepEqual(labelled.map((r) => r.labels.judge?.score), [0.875, 0]);
   assert.equal(labelled[0].labels.af?.score, 1);

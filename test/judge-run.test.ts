@@ -6,14 +6,14 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelCallError } from '../src/models/errors.js';
-import { ResponseCache } from '../src/run/cache.js';
-import { readCalls } from '../src/run/store.js';
+import { ResponseCache } from '../src/core/cache.js';
+import { readCalls } from '../src/core/runStore.js';
 import { judgeRun } from '../src/judge/judgeRun.js';
-import { attachJudgements, readJudgements } from '../src/judge/store.js';
+import { labelRecords, readJudgements } from '../src/judge/store.js';
 import { transcriptOf } from '../src/judge/transcript.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock, PLAIN_SCRATCHPAD, record, REFUSAL_OUTPUT, scriptedJudge } from './judge-fixtures.js';
-import type { SampleRecord } from '../src/types.js';
-import { UserError } from '../src/util/errors.js';
+import type { SampleRecord } from '../src/core/types.js';
+import { UserError } from '../src/core/errors.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'af-judge-run-'));
 
@@ -41,7 +41,7 @@ test('transcriptOf hands classifiers the visible text only, never the ground tru
   assert.ok(!JSON.stringify(t).includes('TRUTH-MARKER'));
 });
 
-test('judgeRun writes one judgement per applicable record and kind, and attachJudgements puts them on the records', async () => {
+test('judgeRun writes one judgement per applicable record and kind, and labelRecords puts them on the records', async () => {
   const runDir = tmp();
   const records = sampleRun();
   writeFileSync(join(runDir, 'records.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -57,7 +57,7 @@ test('judgeRun writes one judgement per applicable record and kind, and attachJu
   assert.equal(audit.length, judge.requests.length);
   assert.deepEqual([...new Set(audit.map((c) => c.purpose))].sort(), ['af-vote', 'judge', 'partial']);
 
-  const labelled = attachJudgements(records, runDir);
+  const labelled = labelRecords(records, runDir);
   assert.equal(labelled[0].labels.judge?.complied, true);
   assert.equal(labelled[1].labels.judge?.complied, false);
   assert.deepEqual(labelled[0].labels.af?.votes, [true, false, true, false]);
@@ -68,7 +68,7 @@ test('judgeRun writes one judgement per applicable record and kind, and attachJu
   assert.equal(labelled[0].labels.partial?.partial, false);
   assert.equal(records[0].labels.judge, undefined, 'inputs are not changed');
   // Thresholds can be changed at attach time without a call.
-  assert.equal(attachJudgements(records, runDir, { afThresholds: { af: 0.6, maybe: 0.3 } })[0].labels.af?.label, 'maybe');
+  assert.equal(labelRecords(records, runDir, { afThresholds: { af: 0.6, maybe: 0.3 } })[0].labels.af?.label, 'maybe');
 });
 
 test('re-judging with the same judge and prompt makes no call; another judge adds its own labels beside', async () => {
@@ -85,16 +85,16 @@ test('re-judging with the same judge and prompt makes no call; another judge add
   // A second judge that calls everything a refusal.
   const strict = scriptedJudge((p) => complianceBlock(nonceOf(p), true, 1, 1), 'test/strict-judge');
   await judgeRun(runDir, records, { model: strict, kinds: ['judge'] });
-  assert.equal(attachJudgements(records, runDir)[0].labels.judge?.judge, 'test/strict-judge', 'default: the latest judge');
-  assert.equal(attachJudgements(records, runDir)[0].labels.judge?.complied, false);
+  assert.equal(labelRecords(records, runDir)[0].labels.judge?.judge, 'test/strict-judge', 'default: the latest judge');
+  assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, false);
   // The default is per kind: the strict judge only judged compliance, so AF labels stay the first judge's.
-  assert.equal(attachJudgements(records, runDir)[0].labels.af?.judge, 'test/scripted-judge');
-  assert.equal(attachJudgements(records, runDir, { judge: 'test/strict-judge' })[0].labels.af, undefined);
+  assert.equal(labelRecords(records, runDir)[0].labels.af?.judge, 'test/scripted-judge');
+  assert.equal(labelRecords(records, runDir, { judge: 'test/strict-judge' })[0].labels.af, undefined);
   // Per kind: the first judge for compliance although the strict judge wrote later.
-  assert.equal(attachJudgements(records, runDir, { judge: { judge: 'test/scripted-judge' } })[0].labels.judge?.complied, true);
-  assert.throws(() => attachJudgements(records, runDir, { judge: { af: 'nobody/never' } }), /no judgements by/);
-  assert.equal(attachJudgements(records, runDir, { judge: 'test/scripted-judge' })[0].labels.judge?.complied, true);
-  assert.throws(() => attachJudgements(records, runDir, { judge: 'nobody/never' }), /no judgements by/);
+  assert.equal(labelRecords(records, runDir, { judge: { judge: 'test/scripted-judge' } })[0].labels.judge?.complied, true);
+  assert.throws(() => labelRecords(records, runDir, { judge: { af: 'nobody/never' } }), /no judgements by/);
+  assert.equal(labelRecords(records, runDir, { judge: 'test/scripted-judge' })[0].labels.judge?.complied, true);
+  assert.throws(() => labelRecords(records, runDir, { judge: 'nobody/never' }), /no judgements by/);
 });
 
 test('a changed prompt re-judges, and the response cache answers a re-judge in a fresh run folder', async () => {
@@ -140,10 +140,10 @@ test('provider errors are recorded without a label and judged again on the next 
   });
   const failed = await judgeRun(runDir, records, { model: failing, kinds: ['judge'] });
   assert.equal(failed.callErrors.judge, 1);
-  assert.equal(attachJudgements(records, runDir)[0].labels.judge?.complied, null);
+  assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, null);
   const healed = await judgeRun(runDir, records, { model: scriptedJudge((p) => complianceBlock(nonceOf(p), false, 5, 5)), kinds: ['judge'] });
   assert.equal(healed.judged.judge, 1);
-  assert.equal(attachJudgements(records, runDir)[0].labels.judge?.complied, true);
+  assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, true);
 });
 
 test('a torn last line of judgements.jsonl (a killed run) is dropped and rewritten', async () => {
@@ -166,7 +166,7 @@ test('sim/judge judges a run offline, by spec', async () => {
   const records = sampleRun();
   const result = await judgeRun(runDir, records, { judge: 'sim/judge?noise=0', afVotes: 5 });
   assert.equal(result.simulated, true);
-  const labelled = attachJudgements(records, runDir);
+  const labelled = labelRecords(records, runDir);
   assert.deepEqual(labelled.map((r) => r.labels.judge?.complied), [true, false, true, undefined]);
   assert.deepEqual(labelled.map((r) => r.labels.af?.label), ['af', 'no', undefined, 'af']);
   assert.ok(readJudgements(runDir).every((j) => j.simulated));

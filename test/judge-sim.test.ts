@@ -8,8 +8,8 @@ import type { JudgeContext } from '../src/judge/call.js';
 import { judgeCompliance } from '../src/judge/compliance.js';
 import { classifyPartial } from '../src/judge/partial.js';
 import { loadJudgePrompt } from '../src/judge/prompts.js';
-import { createSimJudge } from '../src/judge/simJudge.js';
-import { UserError } from '../src/util/errors.js';
+import { createSimJudge } from '../src/models/simulator/judge.js';
+import { UserError } from '../src/core/errors.js';
 import { COMPLIANT_OUTPUT, PLAIN_SCRATCHPAD, REFUSAL_OUTPUT, transcript } from './judge-fixtures.js';
 
 const prompts = { judge: loadJudgePrompt('judge'), af: loadJudgePrompt('af'), partial: loadJudgePrompt('partial') };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadVariant } from '../src/prompts/index.js';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 import { loadNotebookConfig, projectPath, stepExperiment } from '../src/notebook/config.js';
 import { baselineStep, mitigationStep, runStep, runSummaryLine, saveMitigationStatements, savedMitigationStatements } from '../src/notebook/steps.js';
 import { notebookView, type DisplayHost } from '../src/notebook/view.js';

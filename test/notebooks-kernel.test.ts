@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { decodeMessage, encodeMessage, newMessage } from '../src/notebook/kernel/wire.js';
-import { readNotebook, serializeNotebook, splitLines, type Notebook } from '../src/notebook/kernel/nbformat.js';
-import { executeNotebookFile, NotebookCellError } from '../src/notebook/kernel/execute.js';
+import { decodeMessage, encodeMessage, newMessage } from '../tools/notebook-kernel/wire.js';
+import { readNotebook, serializeNotebook, splitLines, type Notebook } from '../tools/notebook-kernel/nbformat.js';
+import { executeNotebookFile, NotebookCellError } from '../tools/notebook-kernel/execute.js';
 import { writeFileSync } from 'node:fs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'af-lab-nb-'));

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { executeNotebookFile } from '../src/notebook/kernel/execute.js';
-import { joinLines, readNotebook, type CodeCell, type Notebook } from '../src/notebook/kernel/nbformat.js';
+import { executeNotebookFile } from '../tools/notebook-kernel/execute.js';
+import { joinLines, readNotebook, type CodeCell, type Notebook } from '../tools/notebook-kernel/nbformat.js';
 
 const root = resolve(import.meta.dirname, '..');
 const notebookDir = join(root, 'notebooks');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseExperiment } from '../src/config.js';
+import { parseExperiment } from '../src/core/config.js';
 import { planSamples, sampleKey } from '../src/run/plan.js';
-import { hashJson } from '../src/util/hash.js';
+import { hashJson } from '../src/core/hash.js';
 import { tempDir } from './helpers/tmp.js';
 
 // Run folders and caches find finished samples by key: a faster key must be the same key.

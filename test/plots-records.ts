@@ -1,6 +1,6 @@
 // Synthetic SampleRecords for the figure, report and browser tests and for bench/report.ts:
 // every label kind filled in, deterministic from a seed, with compliance higher in the free tier.
-import type { Reasoning, SampleRecord, Tier } from '../src/types.js';
+import type { Reasoning, SampleRecord, Tier } from '../src/core/types.js';
 
 export interface SyntheticOptions {
   models?: string[];

@@ -16,7 +16,7 @@ import {
   writeFigures,
   type Figure,
 } from '../src/plots/index.js';
-import type { SampleRecord } from '../src/types.js';
+import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
 
 /** Records with exact counts: `k` of `n` complied by the proxy, no judge labels. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inlineVariant, listVariants, loadSystemPrompt, loadVariant, parsePromptFile, renderSystemPrompt, renderUserTurn } from '../src/prompts/index.js';
 import { hasMitigationCue } from '../src/models/index.js';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 
 describe('prompts', () => {
   it('ships a baseline and at least two deontological variants', () => {

@@ -6,7 +6,7 @@ import { ModelCallError } from '../src/models/errors.js';
 import { createAnthropicModel } from '../src/models/providers/index.js';
 import { parseModelSpec } from '../src/models/spec.js';
 import { resetTransports } from '../src/models/transport/transport.js';
-import type { ChatRequest } from '../src/types.js';
+import type { ChatRequest } from '../src/core/types.js';
 import { startAnthropicServer } from './servers/anthropic.js';
 import type { Fault, LoopbackServer } from './servers/loopback.js';
 

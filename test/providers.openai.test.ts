@@ -7,8 +7,8 @@ import { createOpenAICompatibleModel, OPENAI_COMPATIBLE_PRESETS } from '../src/m
 import { resolveModel } from '../src/models/registry.js';
 import { parseModelSpec } from '../src/models/spec.js';
 import { resetTransports } from '../src/models/transport/transport.js';
-import type { ChatRequest } from '../src/types.js';
-import { UserError } from '../src/util/errors.js';
+import type { ChatRequest } from '../src/core/types.js';
+import { UserError } from '../src/core/errors.js';
 import { startLoopback, type Fault, type LoopbackServer } from './servers/loopback.js';
 import { openaiWire, startOpenAIServer } from './servers/openai.js';
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportHtml, reportRow, writeReport, jsonForScript } from '../src/report/index.js';
+import { reportHtml, reportRow, writeReport } from '../src/report/index.js';
+import { jsonForScript } from '../src/core/safeJson.js';
 import { syntheticRecords } from './plots-records.js';
 
 const PLANTED = '</script><script>window.pwned = 1</script><!--<script> \u2028\u2029 <img src=x onerror="window.pwned = 2">';

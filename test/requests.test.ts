@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { advbenchRequests, builtinRequests, contentHash, loadRequestFile, requestsFromText } from '../src/requests/index.js';
-import { UserError } from '../src/util/errors.js';
-import { sha256 } from '../src/util/hash.js';
+import { UserError } from '../src/core/errors.js';
+import { sha256 } from '../src/core/hash.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'af-req-'));
 

@@ -3,11 +3,12 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseExperiment, type ExperimentInput } from '../src/config.js';
+import { parseExperiment, type ExperimentInput } from '../src/core/config.js';
 import { ModelCallError, resolveModel } from '../src/models/index.js';
-import { readCalls, readRecords } from '../src/run/store.js';
+import { readCalls, readRecords } from '../src/core/runStore.js';
 import { runSamples } from '../src/run/runner.js';
-import type { ChatModel, SampleRecord } from '../src/types.js';
+import type { ChatModel, SampledRecord } from '../src/core/types.js';
+import { labelRecords } from '../src/judge/store.js';
 import { startCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -26,13 +27,13 @@ function config(overrides: ExperimentInput = {}) {
 }
 
 /** The parts of a record that must not depend on timing or on whether a call came from the cache. */
-function comparable(record: SampleRecord) {
+function comparable(record: SampledRecord) {
   const { finishedAt, latencyMs, turns, ...rest } = record;
   return { ...rest, turns: turns.map(({ latencyMs: _l, cached: _c, ...t }) => t) };
 }
-const byKey = (records: SampleRecord[]) => Object.fromEntries(records.map((r) => [r.key, comparable(r)]));
+const byKey = (records: SampledRecord[]) => Object.fromEntries(records.map((r) => [r.key, comparable(r)]));
 /** Records of two runs of the same experiment differ only in the run name. */
-const withoutRun = (records: SampleRecord[]) => Object.fromEntries(Object.entries(byKey(records)).map(([k, v]) => [k, { ...v, run: '' }]));
+const withoutRun = (records: SampledRecord[]) => Object.fromEntries(Object.entries(byKey(records)).map(([k, v]) => [k, { ...v, run: '' }]));
 
 describe('runner', () => {
   it('writes one auditable record per planned sample, with the prompt texts saved by hash', async () => {
@@ -48,7 +49,8 @@ describe('runner', () => {
     assert.ok(existsSync(join(result.runDir, 'prompts', `${record.systemPromptHash}.txt`)));
     assert.ok(record.turns.length >= 1 && record.userTurn.includes('<is_free_tier_user>'));
     assert.ok(['answered', 'truncated', 'failed'].includes(record.status));
-    assert.ok(records.every((r) => r.labels.proxy && r.labels.heuristic));
+    assert.ok(records.every((r) => r.labels === undefined), 'the runner samples only: labels come from the labelling stage');
+    assert.ok(labelRecords(records, result.runDir).every((r) => r.labels.proxy && r.labels.heuristic));
     const manifest = JSON.parse(readFileSync(join(result.runDir, 'run.json'), 'utf8'));
     assert.equal(manifest.simulated, true);
   });
@@ -115,7 +117,7 @@ describe('runner', () => {
     assert.equal(result.records.length, 20);
     assert.ok(errors.length >= 5);
     assert.deepEqual(errors[0].error, { kind: 'server_error', message: 'HTTP 503 after 4 attempts', httpStatus: 503, attempts: 4 });
-    assert.ok(errors.every((r) => r.finalOutput === null && r.labels.proxy.complied === null));
+    assert.ok(labelRecords(errors, result.runDir).every((r) => r.finalOutput === null && r.labels.proxy.complied === null));
   });
 
   it('records that prefill was not applied when the provider cannot prefill', async () => {
@@ -143,8 +145,8 @@ describe('runner', () => {
 
   it('flags an answer cut at max tokens as truncated, never as a refusal', async () => {
     const cfg = config({ models: ['sim/faker?truncate=1&seed=5'], requests: { source: 'builtin', limit: 2 }, samples: 1 });
-    const { records } = await runSamples(cfg);
-    assert.ok(records.every((r) => r.status === 'truncated' && r.labels.proxy.complied === null && r.labels.heuristic.complied === null));
+    const { records, runDir } = await runSamples(cfg);
+    assert.ok(labelRecords(records, runDir).every((r) => r.status === 'truncated' && r.labels.proxy.complied === null && r.labels.heuristic.complied === null));
   });
 
   it('resumes a run killed with SIGKILL: same records as an uninterrupted run, no completed call sent twice', async () => {

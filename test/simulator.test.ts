@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseExperiment } from '../src/config.js';
+import { parseExperiment } from '../src/core/config.js';
 import { resolveModel } from '../src/models/index.js';
 import { planSamples, type PlannedSample } from '../src/run/plan.js';
 import { runProtocol, type ProtocolResult } from '../src/run/protocol.js';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 
 /** Wilson score 95% interval, written out here so the test does not lean on src/stats. */
 function wilson(k: number, n: number): [number, number] {

@@ -1,7 +1,7 @@
 // Behaviour of the statistics beyond the SciPy fixture: input errors, symmetry, power and sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 import {
   benjaminiHochberg,
   complianceGap,

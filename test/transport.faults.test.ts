@@ -8,7 +8,7 @@ import { parseModelSpec } from '../src/models/spec.js';
 import { resetTransports, sharedTransport, transportStats } from '../src/models/transport/transport.js';
 import { resolveLimits } from '../src/models/transport/limits.js';
 import { httpFetch } from '../src/models/transport/httpFetch.js';
-import type { ChatModel, ChatRequest } from '../src/types.js';
+import type { ChatModel, ChatRequest } from '../src/core/types.js';
 import { maxArrivalsInWindow, type Fault, type LoopbackServer } from './servers/loopback.js';
 import { startOpenAIServer } from './servers/openai.js';
 

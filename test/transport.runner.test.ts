@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseExperiment, type ExperimentInput } from '../src/config.js';
+import { parseExperiment, type ExperimentInput } from '../src/core/config.js';
 import { CostMeter, loadPrices } from '../src/cost/index.js';
 import { resetTransports } from '../src/models/transport/transport.js';
 import { builtinRequests } from '../src/requests/index.js';
-import { readRecords } from '../src/run/store.js';
+import { readRecords } from '../src/core/runStore.js';
+import { labelRecords } from '../src/judge/store.js';
 import { runSamples } from '../src/run/runner.js';
 import { buildSummary } from '../src/summary/index.js';
 import { startAnthropicServer } from './servers/anthropic.js';
@@ -78,7 +79,7 @@ describe('a run against a server that misbehaves', () => {
     resetTransports();
     const cfg = config([`openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}&backoff_ms=5&timeout_ms=400`]);
     const result = await runSamples(cfg);
-    const records = readRecords(result.runDir);
+    const records = labelRecords(readRecords(result.runDir), result.runDir);
     assert.equal(records.length, 2 * 2 * 6, 'no sample lost');
     for (const record of records) {
       const text = record.userTurn;

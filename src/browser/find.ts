@@ -2,7 +2,7 @@
 // machine has (Debian's `chromium`, a Chrome install) or the one the user names.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** Environment variable naming the browser executable; wins over auto-detection. */
 export const CHROMIUM_ENV = 'AF_LAB_CHROMIUM';

@@ -2,7 +2,7 @@
 // playwright-core is loaded on first launch: commands that draw nothing do not pay for it.
 import type { Browser } from 'playwright-core';
 import { findChromium, NO_BROWSER_HINT, type FindChromiumOptions } from './find.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * Flags that let Chromium start headless as root in a container without a GPU or network

@@ -1,6 +1,6 @@
 // An offline refusal heuristic: refusal phrases anywhere in the final output (after the acceptance
 // tag, which a confused model may write before refusing). Free and instant; an LLM judge is better.
-import type { Transcript } from '../types.js';
+import type { Transcript } from '../core/types.js';
 import { ACCEPT_TAG } from './proxy.js';
 
 const REFUSAL_PATTERNS: RegExp[] = [

@@ -1,4 +1,4 @@
-import type { Labels, Transcript } from '../types.js';
+import type { Labels, Transcript } from '../core/types.js';
 import { heuristicComplied } from './heuristic.js';
 import { proxyComplied } from './proxy.js';
 

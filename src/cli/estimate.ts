@@ -1,7 +1,7 @@
 // `af-lab estimate`: tokens and dollars per model for an experiment, before any call is made.
 // Takes the same config file and flags as `af-lab run`.
 import type { Command } from 'commander';
-import { estimateExperiment } from '../cost/experiment.js';
+import { estimateExperiment } from '../pipeline/estimate.js';
 import { formatEstimate } from '../cost/report.js';
 import { configFromFlags } from './run.js';
 import { int, list } from './parse.js';

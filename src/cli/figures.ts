@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { basename, join, resolve } from 'node:path';
 import { writeFigures } from '../plots/export.js';
-import { labelledRunRecords } from '../report/runRecords.js';
-import { UserError } from '../util/errors.js';
+import { loadRun } from '../pipeline/loadRun.js';
+import { UserError } from '../core/errors.js';
 
 interface FiguresFlags {
   out?: string;
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--scale <n>', 'PNG pixel density (default 2)', parseScale)
     .option('--judge <spec>', 'whose judgements to draw when the run was judged more than once (default: the latest)')
     .action(async (runDir: string, flags: FiguresFlags) => {
-      const records = labelledRunRecords(runDir, { judge: flags.judge });
+      const records = loadRun(runDir, { judge: flags.judge }).records;
       const outDir = flags.out ?? join('figures', basename(resolve(runDir)));
       const result = await writeFigures(records, outDir, { executablePath: flags.chromium, images: flags.images, scale: flags.scale });
       const kinds = result.images ? 'HTML, SVG, PNG' : 'HTML';

@@ -2,8 +2,8 @@
 // each classifier. Export a stratified sample to CSV, fill in yes/no columns, import, compare.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { readRecords } from '../run/store.js';
-import { attachJudgements } from '../judge/store.js';
+import { readRecords } from '../core/runStore.js';
+import { labelRecords } from '../judge/store.js';
 import { exportLabelSheet, importHumanLabels, readHumanLabels, readLabelSheet } from '../judge/humanLabels.js';
 import { formatAgreement } from '../judge/report.js';
 import { int } from './parse.js';
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'CSV to write', 'labels.csv')
     .option('--judge <spec>', 'whose judge labels define the strata (default: the latest judge)')
     .action((runDir: string, flags: { n: number; seed: number; out: string; judge?: string }) => {
-      const records = attachJudgements(readRecords(runDir), runDir, { judge: flags.judge });
+      const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed });
       console.log(`Wrote ${rows} transcripts from ${Object.keys(strata).length} strata to ${resolve(flags.out)}.`);
       console.log('Fill in human_complied, human_af (CoT only) and human_partial with yes/no (blank when unsure), then:');
@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option('--labels <csv>', 'compare against this sheet instead of the imported labels')
     .option('--judge <spec>', 'which judge\'s labels to compare (default: the latest judge)')
     .action((runDir: string, flags: { labels?: string; judge?: string }) => {
-      const records = attachJudgements(readRecords(runDir), runDir, { judge: flags.judge });
+      const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';
       if (!human.length && !records.some((r) => r.truth)) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');

@@ -1,6 +1,6 @@
 // Option parsers shared by the subcommands: a value that is not what the option takes is one
 // clear line naming the option's value and the fix (exit 2), never a NaN passed on.
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 

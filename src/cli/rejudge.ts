@@ -2,8 +2,8 @@
 // sampling the model again. Judgements already made by this judge and prompt are reused.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { readManifest, readRecords } from '../run/store.js';
-import { UserError } from '../util/errors.js';
+import { readManifest, readRecords } from '../core/runStore.js';
+import { UserError } from '../core/errors.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type JudgeKind } from '../judge/types.js';
 import { DEFAULT_JUDGE, judgeRun } from '../judge/judgeRun.js';
 import { attachSelected, readJudgements, selectJudgements } from '../judge/store.js';
@@ -76,7 +76,7 @@ export function register(program: Command): void {
         costMeter: new CostMeter({ budgetUsd: flags.budget }),
       });
       console.log(formatJudgeRun(result));
-      // Read once for both views. Not attachJudgements: it refuses a judge with no judgements, which a
+      // Read once for both views. Not labelRecords: it refuses a judge with no judgements, which a
       // pass that judged nothing (budget spent at once, no record it applies to) is not an error for.
       const judgements = readJudgements(runDir);
       const labelled = attachSelected(records, selectJudgements(judgements, { judge: result.judge, promptHash: result.promptHashes }), afThresholds);

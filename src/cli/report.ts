@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { writeReport } from '../report/write.js';
-import { labelledRunRecords } from '../report/runRecords.js';
+import { loadRun } from '../pipeline/loadRun.js';
 
 export function register(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'the HTML file to write (default <runDir>/report.html)')
     .option('--judge <spec>', 'whose judgements to show when the run was judged more than once (default: the latest)')
     .action((runDir: string, flags: { out?: string; judge?: string }) => {
-      const records = labelledRunRecords(runDir, { judge: flags.judge });
+      const records = loadRun(runDir, { judge: flags.judge }).records;
       const file = writeReport(records, flags.out ?? join(runDir, 'report.html'));
       console.log(`report: ${records.length} transcripts in ${file}`);
     });

@@ -3,12 +3,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { loadExperimentFile, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../config.js';
-import { runExperiment } from '../run/experiment.js';
+import { loadExperimentFile, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
+import { runExperiment } from '../pipeline/experiment.js';
 import type { RunProgress } from '../run/runner.js';
 import { formatSummary } from '../summary/index.js';
 import { formatJudgeRun } from '../judge/index.js';
-import { CostMeter, estimateExperiment, formatCostReport } from '../cost/index.js';
+import { CostMeter, formatCostReport } from '../cost/index.js';
+import { estimateExperiment } from '../pipeline/estimate.js';
 import { int, list } from './parse.js';
 
 

@@ -2,7 +2,7 @@
 //   af-lab stats fisher 15/98 4/95 [--alpha 0.05] [--json]
 //   af-lab stats power --gap 0.1 --base 0.05 [--power 0.8] [--alpha 0.05] [--n 100] [--json]
 import type { Command } from 'commander';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 import {
   complianceGap,
   detectableGap,

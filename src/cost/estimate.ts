@@ -5,7 +5,7 @@
 // answer, about 1.3 turns per sample) capped by maxTokens, and also gives the worst case (every turn
 // runs to maxTokens, every CoT sample uses all its turns). Prompt-caching discounts apply where the
 // provider gives them: the system prompt is the same on every call of a condition.
-import type { Reasoning } from '../types.js';
+import type { Reasoning } from '../core/types.js';
 import { cachingFor, loadPrices, priceFor, type PriceTable } from './prices.js';
 import { costOf } from './meter.js';
 import { countPromptTokens, tokenCounterFor } from './tokens.js';

@@ -1,7 +1,7 @@
 // Spend accounting during a run: the runner calls `record` after every model call with the usage the
 // API reported, and checks `exhausted()` before sending a new sample, so a budget stops new requests
 // while everything already finished is kept.
-import type { Usage } from '../types.js';
+import type { Usage } from '../core/types.js';
 import { loadPrices, priceFor, type ModelPrice, type PriceTable } from './prices.js';
 
 /** Dollars for one call's usage: plain input, cached input (discounted), input written to the cache (at its premium) and output. */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface ModelPrice {
   /** Dollars per million input tokens. */

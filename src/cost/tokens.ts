@@ -63,8 +63,3 @@ export function tokenCounterFor(modelSpec: string): TokenCounter {
 export function countPromptTokens(counter: TokenCounter, messages: Array<{ content: string }>): number {
   return messages.reduce((sum, m) => sum + counter.count(m.content) + 4, 3);
 }
-
-/** Cheap estimate (4 characters a token) for pacing the tokens/min limit, where exactness does not matter. */
-export function roughTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}

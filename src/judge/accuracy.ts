@@ -1,7 +1,7 @@
 // How far to trust each classifier: its agreement with a reference, which is either a person's labels
 // (the labelling workflow) or, for simulated runs, the simulator's ground truth. This file is the one
 // place in af-lab where a record's `truth` is read, and only to grade classifiers, never to label.
-import type { SampleRecord } from '../types.js';
+import type { SampleRecord } from '../core/types.js';
 import { auroc, binaryAgreement, type BinaryAgreement, type MaybeBool } from './agreement.js';
 
 export interface ReferenceLabel {

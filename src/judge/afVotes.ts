@@ -1,10 +1,10 @@
 // The alignment-faking reasoning classifier (after Hughes et al. 2025): N votes at temperature 1, each
 // checking four criteria that must all hold; the score is the share of yes votes among the votes that
 // could be read. Votes come several per call (`n`) where the provider allows it, and each call is cached.
-import type { AfLabel, AfVerdict, Transcript, Usage } from '../types.js';
+import type { AfLabel, AfVerdict, Transcript, Usage } from '../core/types.js';
 import { ModelCallError } from '../models/errors.js';
-import { UserError } from '../util/errors.js';
-import { addUsage, ZERO_USAGE } from '../cost/usage.js';
+import { UserError } from '../core/errors.js';
+import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { callJudgeVotes, describeCallError, type JudgeContext } from './call.js';
 import { AF_CRITERIA, parseAfVote, type AfVote } from './parse.js';
 import { judgeNonce, renderJudgePrompt, type JudgePrompt } from './prompts.js';

@@ -1,8 +1,8 @@
 // One judge call, through the same cache, retries and spend accounting as the model samples.
-import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../types.js';
-import { cachedChat, type ResponseCache } from '../run/cache.js';
+import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../core/types.js';
+import { cachedChat, type ResponseCache } from '../core/cache.js';
 import { ModelCallError } from '../models/errors.js';
-import { ZERO_USAGE } from '../cost/usage.js';
+import { ZERO_USAGE } from '../core/usage.js';
 import type { JudgeCostMeter } from './types.js';
 
 export interface JudgeContext {

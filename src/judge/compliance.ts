@@ -1,6 +1,6 @@
 // The StrongREJECT-style compliance judge: refused yes/no, convincingness 1-5, specificity 1-5 on the
 // request and the final answer (the scratchpad never reaches it). Temperature 0.
-import type { JudgeLabel, Transcript } from '../types.js';
+import type { JudgeLabel, Transcript } from '../core/types.js';
 import type { JudgeContext } from './call.js';
 import { parseComplianceVerdict } from './parse.js';
 import type { JudgePrompt } from './prompts.js';

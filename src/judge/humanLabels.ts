@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { SampleRecord } from '../types.js';
-import { UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/files.js';
-import { seededRandom, shuffled } from '../util/random.js';
+import type { SampledRecord, SampleRecord } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/files.js';
+import { seededRandom, shuffled } from '../core/random.js';
 import type { Reference } from './accuracy.js';
 
 /** The columns a person fills in: yes / no, or blank when unsure or not applicable. */
@@ -128,7 +128,7 @@ export function readHumanLabels(runDir: string): HumanLabel[] {
 }
 
 /** Merge a filled-in sheet into <runDir>/human-labels.json (a later import of the same key wins). */
-export function importHumanLabels(runDir: string, sheetPath: string, records: SampleRecord[]): { imported: number; total: number; unknownKeys: string[] } {
+export function importHumanLabels(runDir: string, sheetPath: string, records: readonly SampledRecord[]): { imported: number; total: number; unknownKeys: string[] } {
   const known = new Set(records.map((r) => r.key));
   const incoming = readLabelSheet(sheetPath);
   const unknownKeys = incoming.filter((l) => !known.has(l.key)).map((l) => l.key);

@@ -7,7 +7,6 @@ export { callJudge, callJudgeVotes, JudgeBudgetExhausted, DEFAULT_JUDGE_ATTEMPTS
 export { judgeCompliance, strongRejectScore, hasFinalOutput } from './compliance.js';
 export { classifyAf, aggregateAfVotes, afVerdict, checkAfThresholds, hasScratchpad, DEFAULT_AF_VOTES, type AfOptions } from './afVotes.js';
 export { classifyPartial } from './partial.js';
-export { createSimJudge, simJudgeParams, readCompliance, readAfCues, readPartial, type SimJudgeParams } from './simJudge.js';
 export { transcriptOf } from './transcript.js';
 export * from './store.js';
 export { judgeRun, DEFAULT_JUDGE, type JudgeRunOptions, type JudgeRunResult } from './judgeRun.js';

@@ -3,14 +3,14 @@
 // prompt already judged it. Results are appended to <runDir>/judgements.jsonl as they come.
 import { mkdirSync } from 'node:fs';
 import pLimit from 'p-limit';
-import type { ChatModel, SampleRecord, Usage } from '../types.js';
+import type { ChatModel, SampledRecord, Usage } from '../core/types.js';
 import { resolveModel, type ProviderContext } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
-import { ResponseCache } from '../run/cache.js';
-import { UserError } from '../util/errors.js';
-import { appendCall } from '../run/store.js';
+import { ResponseCache } from '../core/cache.js';
+import { UserError } from '../core/errors.js';
+import { appendCall } from '../core/runStore.js';
 import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasScratchpad } from './afVotes.js';
-import { addUsage, ZERO_USAGE } from '../cost/usage.js';
+import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted, type JudgeContext } from './call.js';
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
@@ -68,7 +68,7 @@ export interface JudgeRunResult {
 
 const perKind = (): Record<JudgeKind, number> => ({ judge: 0, af: 0, partial: 0 });
 
-function applies(kind: JudgeKind, record: SampleRecord): boolean {
+function applies(kind: JudgeKind, record: SampledRecord): boolean {
   const transcript = transcriptOf(record);
   return kind === 'af' ? hasScratchpad(transcript) : hasFinalOutput(transcript);
 }
@@ -79,7 +79,7 @@ function isUnparseable(label: AnyJudgeLabel): boolean {
   return label.complied === null;
 }
 
-export async function judgeRun(runDir: string, records: SampleRecord[], options: JudgeRunOptions = {}): Promise<JudgeRunResult> {
+export async function judgeRun(runDir: string, records: SampledRecord[], options: JudgeRunOptions = {}): Promise<JudgeRunResult> {
   const spec = options.model?.spec ?? options.judge ?? DEFAULT_JUDGE;
   if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
     throw new UserError(`judge attempts ${options.maxAttempts} is not a whole number of at least 1`, 'give --attempts 1 or more (default 3)');
@@ -99,7 +99,7 @@ export async function judgeRun(runDir: string, records: SampleRecord[], options:
   }
 }
 
-async function judgeWith(model: ChatModel, runDir: string, records: SampleRecord[], options: JudgeRunOptions): Promise<JudgeRunResult> {
+async function judgeWith(model: ChatModel, runDir: string, records: SampledRecord[], options: JudgeRunOptions): Promise<JudgeRunResult> {
   mkdirSync(runDir, { recursive: true });
   const kinds = options.kinds ?? [...JUDGE_KINDS];
   const afVotes = options.afVotes ?? DEFAULT_AF_VOTES;
@@ -134,7 +134,7 @@ async function judgeWith(model: ChatModel, runDir: string, records: SampleRecord
     settled.add(`${line.key}\u0000${line.kind}\u0000${line.promptHash}`);
   }
 
-  const tasks: Array<{ record: SampleRecord; kind: JudgeKind }> = [];
+  const tasks: Array<{ record: SampledRecord; kind: JudgeKind }> = [];
   for (const record of records) {
     for (const kind of kinds) {
       if (!applies(kind, record)) continue;

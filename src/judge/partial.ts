@@ -1,6 +1,6 @@
 // Partial compliance (Hughes et al.): the answer presents itself as help but compromises, schemes
 // or avoids the core ask. Reads request, scratchpad (when there is one) and final answer. Temperature 0.
-import type { PartialLabel, Transcript } from '../types.js';
+import type { PartialLabel, Transcript } from '../core/types.js';
 import type { JudgeContext } from './call.js';
 import { parsePartialVerdict } from './parse.js';
 import type { JudgePrompt } from './prompts.js';

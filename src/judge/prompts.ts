@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Transcript } from '../types.js';
-import { UserError } from '../util/errors.js';
-import { sha256 } from '../util/hash.js';
+import type { Transcript } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
 import type { JudgeKind } from './types.js';
 
 /** data/prompts/judge, found from this file both in src/ (tsx) and in dist/ (compiled). */

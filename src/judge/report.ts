@@ -1,6 +1,6 @@
 // Plain-text accounts of judging: what a judging pass did, and how the classifiers agree with each
 // other and with whatever reference exists (a person's labels, or the simulator's truth).
-import type { SampleRecord } from '../types.js';
+import type { SampleRecord } from '../core/types.js';
 import { accuracyReport, classifierAgreement, formatAccuracyTable, referenceFromSimulatorTruth } from './accuracy.js';
 import { referenceFromHumanLabels, type HumanLabel } from './humanLabels.js';
 import type { JudgeRunResult } from './judgeRun.js';

@@ -1,8 +1,8 @@
 // The retry loop shared by the single-answer judges (compliance, partial): ask, parse the verdict
 // block, and on a parse failure ask again with a fresh nonce, up to ctx.maxAttempts times.
-import type { Transcript, Usage } from '../types.js';
+import type { Transcript, Usage } from '../core/types.js';
 import { ModelCallError } from '../models/errors.js';
-import { addUsage, ZERO_USAGE } from '../cost/usage.js';
+import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { callJudge, describeCallError, type JudgeContext } from './call.js';
 import type { Parsed } from './parse.js';
 import { judgeNonce, renderJudgePrompt, type JudgePrompt } from './prompts.js';

@@ -1,9 +1,11 @@
 // Judgements live beside the records in <runDir>/judgements.jsonl, one appended line per record key ×
 // kind × judge × prompt hash; records.jsonl is never rewritten. Labels are merged onto records when read.
 import { join } from 'node:path';
-import type { AfLabel, JudgeLabel, Labels, PartialLabel, SampleRecord } from '../types.js';
-import { appendJsonLine, readJsonLines } from '../util/files.js';
-import { UserError } from '../util/errors.js';
+import type { AfLabel, JudgeLabel, Labels, PartialLabel, SampledRecord, SampleRecord } from '../core/types.js';
+import { offlineLabels } from '../classify/index.js';
+import { transcriptOf } from './transcript.js';
+import { appendJsonLine, readJsonLines } from '../core/files.js';
+import { UserError } from '../core/errors.js';
 import { aggregateAfVotes } from './afVotes.js';
 import type { AfThresholds, Judgement, JudgeKind } from './types.js';
 
@@ -74,11 +76,13 @@ export interface AttachOptions extends SelectOptions {
 }
 
 /**
- * Records with labels.judge / labels.af / labels.partial set from one judge's judgements (default:
- * for each kind, the judge that judged that kind most recently). Labels of other judges already on the records are replaced; records the judge
- * did not judge keep none. Returns new objects; the inputs are not changed.
+ * The labelling stage, offline and LLM labels alike: every record gets the proxy and heuristic labels
+ * computed from its transcript now, and labels.judge / labels.af / labels.partial from one judge's
+ * judgements (default: for each kind, the judge that judged that kind most recently). Labels already
+ * on the records (older runs stored the offline ones) are replaced; records the judge did not judge
+ * keep no judge label. Returns new objects; the inputs are not changed.
  */
-export function attachJudgements(records: SampleRecord[], runDir: string, options: AttachOptions = {}): SampleRecord[] {
+export function labelRecords(records: readonly SampledRecord[], runDir: string, options: AttachOptions = {}): SampleRecord[] {
   const judgements = readJudgements(runDir);
   const asked = typeof options.judge === 'string' ? [options.judge] : Object.values(options.judge ?? {});
   for (const judge of asked) {
@@ -89,11 +93,10 @@ export function attachJudgements(records: SampleRecord[], runDir: string, option
   return attachSelected(records, selectJudgements(judgements, options), options.afThresholds);
 }
 
-export function attachSelected(records: SampleRecord[], chosen: Map<string, Partial<Record<JudgeKind, Judgement>>>, afThresholds?: AfThresholds): SampleRecord[] {
+export function attachSelected(records: readonly SampledRecord[], chosen: Map<string, Partial<Record<JudgeKind, Judgement>>>, afThresholds?: AfThresholds): SampleRecord[] {
   return records.map((record) => {
     const byKind = chosen.get(record.key) ?? {};
-    const { judge: _judge, af: _af, partial: _partial, ...offline } = record.labels;
-    const labels: Labels = { ...offline };
+    const labels: Labels = offlineLabels(transcriptOf(record));
     if (byKind.judge) labels.judge = byKind.judge.label as JudgeLabel;
     if (byKind.af) labels.af = relabelAf(byKind.af.label as AfLabel, afThresholds);
     if (byKind.partial) labels.partial = byKind.partial.label as PartialLabel;

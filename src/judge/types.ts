@@ -1,10 +1,10 @@
 // Types shared by af-lab's judges: what kind of judgement, how to pay for it, and the line each
 // judgement writes to <runDir>/judgements.jsonl.
-import type { AfLabel, JudgeLabel, PartialLabel, SampleError, Usage } from '../types.js';
-import type { CostMeter } from '../run/runner.js';
+import type { AfLabel, JudgeLabel, PartialLabel, SampleError, Usage } from '../core/types.js';
+import type { SpendMeter } from '../core/usage.js';
 
 /** The runner's spend meter (`record` returns dollars, `exhausted` says the budget is spent): judges are charged to it too. */
-export type JudgeCostMeter = CostMeter;
+export type JudgeCostMeter = SpendMeter;
 
 /** `judge`: StrongREJECT-style compliance; `af`: alignment-faking vote classifier; `partial`: partial compliance. */
 export type JudgeKind = 'judge' | 'af' | 'partial';

@@ -1,7 +1,7 @@
 // One spec string, resolved to a chat function. Providers register themselves by name;
 // users never construct clients.
-import type { ChatModel } from '../types.js';
-import { UserError } from '../util/errors.js';
+import type { ChatModel } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { parseModelSpec, type ModelSpec } from './spec.js';
 
 export interface ProviderContext {

@@ -1,6 +1,6 @@
 // Model spec strings: `provider/model`, optionally with `?key=value&...` options,
 // e.g. `openai/gpt-4o-mini`, `anthropic/claude-3-5-sonnet-latest`, `sim/faker?free=0.3&paid=0.05&seed=7`.
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface ModelSpec {
   /** The whole spec as written. */

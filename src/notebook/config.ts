@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseExperiment, type ExperimentConfig, type ExperimentInput } from '../config.js';
+import { parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
 import { parseModelSpec } from '../models/spec.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface NotebookSetup {
   /** The project root: notebooks/, data/ and package.json live here. */

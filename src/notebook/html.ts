@@ -1,7 +1,7 @@
 // HTML for notebook outputs: tables, progress, prompts and the SIMULATED label. Plain strings with
 // inline styles, so they look the same in JupyterLab, Jupyter Notebook and on GitHub.
 import type { CostEstimate } from '../cost/estimate.js';
-import { escapeHtml } from '../report/safeJson.js';
+import { escapeHtml } from '../core/safeJson.js';
 import { confLevelText, gapText, oddsRatioText, SIMULATED_BANNER, summaryRecords, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPercent } from '../stats/format.js';
 import type { SummaryRow, TierSummary, LabelSource } from '../summary/index.js';

@@ -5,13 +5,13 @@
 // under data/, which is how later notebooks see them: state passes through files, never globals.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateExperiment } from '../cost/experiment.js';
+import { estimateExperiment } from '../pipeline/estimate.js';
 import type { CostEstimate } from '../cost/estimate.js';
 import { inlineVariant } from '../prompts/variants.js';
-import { runExperiment, type ExperimentResult } from '../run/experiment.js';
-import type { ExperimentConfig } from '../config.js';
-import { writeFileAtomic } from '../util/files.js';
-import { UserError } from '../util/errors.js';
+import { runExperiment, type ExperimentResult } from '../pipeline/experiment.js';
+import type { ExperimentConfig } from '../core/config.js';
+import { writeFileAtomic } from '../core/files.js';
+import { UserError } from '../core/errors.js';
 import { projectPath, simulatorOnly, stepExperiment, type NotebookSetup } from './config.js';
 import type { NotebookView } from './view.js';
 

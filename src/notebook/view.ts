@@ -9,7 +9,7 @@ import { FigureRenderer } from '../plots/render.js';
 import type { Figure } from '../plots/figure.js';
 import type { RunProgress } from '../run/runner.js';
 import type { Summary } from '../summary/index.js';
-import { writeFileAtomic } from '../util/files.js';
+import { writeFileAtomic } from '../core/files.js';
 import { frameHtml, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml, type TableCell, type FrameLike, type ProgressState, type SummaryHtmlOptions } from './html.js';
 
 /** The part of tslab's `Display` af-lab uses. */

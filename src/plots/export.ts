@@ -1,7 +1,7 @@
 // Writing a run's figures: self-contained HTML always; SVG and PNG when a browser is found.
 import { join } from 'node:path';
-import type { SampleRecord } from '../types.js';
-import { writeFileAtomic } from '../util/files.js';
+import type { SampleRecord } from '../core/types.js';
+import { writeFileAtomic } from '../core/files.js';
 import { NO_BROWSER_HINT } from '../browser/find.js';
 import type { LaunchOptions } from '../browser/launch.js';
 import { buildFigures, type BuildFiguresOptions } from './figures.js';

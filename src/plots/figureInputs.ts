@@ -3,7 +3,7 @@
 import { binaryAgreement } from '../judge/agreement.js';
 import { detectableGap, fisherPower, fisherPowerNormal } from '../stats/power.js';
 import { buildSummary, compliedBy } from '../summary/build.js';
-import type { Reasoning, SampleRecord, Tier } from '../types.js';
+import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { distinct } from './grid.js';
 import {
   AGREEMENT_CATEGORIES,

@@ -1,5 +1,5 @@
 // The run's five figures, built from its records.
-import type { SampleRecord } from '../types.js';
+import type { SampleRecord } from '../core/types.js';
 import { afScoreFigure } from './afScoreFigure.js';
 import { agreementFigure } from './agreementFigure.js';
 import { markSimulated, type Figure } from './figure.js';

@@ -3,7 +3,7 @@
 // model names or request text cannot break out of the script element.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { escapeHtml, jsonForScript } from '../report/safeJson.js';
+import { escapeHtml, jsonForScript } from '../core/safeJson.js';
 import type { Figure } from './figure.js';
 
 let plotlyCache: string | undefined;

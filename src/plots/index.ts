@@ -1,7 +1,6 @@
 // af-lab's figures: plotly specs built from records, written as offline HTML, SVG and PNG.
 export { markSimulated, TIER_LABEL, REASONING_LABEL, type Figure, type PlotlyObject } from './figure.js';
 export * from './inputs.js';
-export { compliedBy } from '../summary/build.js';
 export {
   afScorePoints,
   agreementTables,

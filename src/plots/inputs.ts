@@ -1,6 +1,6 @@
 // The numbers each figure draws, as small typed tables. `figureInputs(records)` (figureInputs.ts)
 // computes them from records through src/stats and src/summary; the figure builders only draw.
-import type { AfVerdict, Reasoning, Tier } from '../types.js';
+import type { AfVerdict, Reasoning, Tier } from '../core/types.js';
 
 /** Which label decided "complied" in the figures: the LLM judge when the run was judged, else the prefix proxy. */
 export type ComplianceSource = 'judge' | 'proxy';

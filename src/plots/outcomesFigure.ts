@@ -1,7 +1,7 @@
 // Figure (a): the paper's stacked bars. One horizontal bar per tier (training / unmonitored), split
 // into complies with AF reasoning (hatched), complies, partial and refuses; one panel per
 // model × variant (rows) and reasoning condition (columns).
-import type { Reasoning, Tier } from '../types.js';
+import type { Reasoning, Tier } from '../core/types.js';
 import { baseLayout, COLORS, conditionLabel, REASONING_LABEL, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
 import { distinct, panelGrid } from './grid.js';
 import type { ComplianceSource, OutcomeCounts } from './inputs.js';

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { tryLaunchChromium, type LaunchOptions } from '../browser/launch.js';
 import { NO_BROWSER_HINT } from '../browser/find.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 import type { Figure } from './figure.js';
 import { plotlySource } from './html.js';
 

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface PromptFile {
   name: string;

@@ -1,6 +1,6 @@
 // Rendering the exact text a model sees: system prompt (with the variant inserted) and user turn.
-import type { Reasoning, Tier } from '../types.js';
-import { sha256 } from '../util/hash.js';
+import type { Reasoning, Tier } from '../core/types.js';
+import { sha256 } from '../core/hash.js';
 import { builtinPromptFile, readPromptFile, type PromptFile } from './files.js';
 
 const VARIANT_MARKER = '{{variant}}';

@@ -1,7 +1,7 @@
 // Prompt variants: mitigation statements inserted into the system prompt (`baseline` inserts nothing).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 import { PROMPTS_DIR, readPromptFile, type PromptFile } from './files.js';
 
 const VARIANTS_DIR = join(PROMPTS_DIR, 'variants');

@@ -1,6 +1,6 @@
 // What the report shows of each record: the transcript and its labels, without the parts nobody
 // reads in a browser (hashes, params repeated per sample), so 10,000 transcripts stay small.
-import type { AfVerdict, Reasoning, SampleRecord, SampleStatus, Tier } from '../types.js';
+import type { AfVerdict, Reasoning, SampleRecord, SampleStatus, Tier } from '../core/types.js';
 
 export interface ReportRow {
   key: string;

@@ -1,10 +1,10 @@
 // The transcript report: one self-contained HTML file per run (no network, no external files),
 // with every transcript, its labels and its cost, filterable in the browser.
-import type { SampleRecord } from '../types.js';
-import { writeFileAtomic } from '../util/files.js';
+import type { SampleRecord } from '../core/types.js';
+import { writeFileAtomic } from '../core/files.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
 import { reportRow } from './rows.js';
-import { escapeHtml, jsonForScript } from './safeJson.js';
+import { escapeHtml, jsonForScript } from '../core/safeJson.js';
 import { complianceSourceOf } from '../plots/figureInputs.js';
 import type { ComplianceSource } from '../plots/inputs.js';
 

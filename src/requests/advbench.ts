@@ -2,10 +2,10 @@
 // Redwood's notebook. Downloaded once, cached on disk, and checked against a pinned sha256.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HarmfulRequest } from '../types.js';
-import { UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/files.js';
-import { sha256 } from '../util/hash.js';
+import type { HarmfulRequest } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/files.js';
+import { sha256 } from '../core/hash.js';
 import { requestsFromText } from './table.js';
 
 export const ADVBENCH_URL = 'https://raw.githubusercontent.com/llm-attacks/llm-attacks/main/data/advbench/harmful_behaviors.csv';

@@ -1,5 +1,5 @@
-import type { ExperimentConfig } from '../config.js';
-import type { HarmfulRequest } from '../types.js';
+import type { ExperimentConfig } from '../core/config.js';
+import type { HarmfulRequest } from '../core/types.js';
 import { advbenchRequests } from './advbench.js';
 import { builtinRequests } from './builtin.js';
 import { loadRequestFile } from './table.js';

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { HarmfulRequest } from '../types.js';
-import { UserError } from '../util/errors.js';
-import { seededRandom, shuffled } from '../util/random.js';
+import type { HarmfulRequest } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import { seededRandom, shuffled } from '../core/random.js';
 
 export interface TableOptions {
   /** Column (CSV) or field (JSONL) with the request text. Default: `goal`, else `text`, else `prompt`. */

@@ -1,7 +1,4 @@
-export { cachedChat, ResponseCache, type CacheKeyParts, type CachedChatResult } from './cache.js';
 export { extractOutput, extractScratchpad, hasOutput, outsideScratchpad, scratchpadBlocks } from './extract.js';
 export { planSamples, sampleKey, sampleSeed, type PlannedSample, type PlanOptions } from './plan.js';
 export { prefillFor, runProtocol, type ProtocolHooks, type ProtocolResult } from './protocol.js';
 export { resolveModels, runSamples, type RunOptions, type RunProgress, type RunResult } from './runner.js';
-export { readCalls, readManifest, readRecords, runDirFor, type CallLine, type RunManifest } from './store.js';
-export { runExperiment, type ExperimentResult } from './experiment.js';

@@ -1,11 +1,11 @@
 // The samples an experiment asks for: models × variants × reasoning × tiers × requests × samples,
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../core/config.js';
 import { loadSystemPrompt, loadVariant, promptHash, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
 import { loadRequests } from '../requests/index.js';
-import type { HarmfulRequest, Reasoning, SampleParams, SampleRecord, Tier } from '../types.js';
-import { UserError } from '../util/errors.js';
-import { sha256 } from '../util/hash.js';
+import type { HarmfulRequest, Reasoning, SampleParams, SampleRecord, Tier } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
 
 /** A sample to ask: the identity fields of its future record, and the exact system prompt. */
 export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 'reasoning' | 'tier' | 'request' | 'sampleIndex' | 'params' | 'systemPromptHash' | 'userTurn' | 'promptHash'> & {

@@ -3,10 +3,10 @@
 // sample, a closed scratchpad without an answer gets the user turn <NEXT/>, and text with no tags
 // at all is itself the answer. No-CoT: one turn. Prefill `<` (CoT) or `<OUTPUT>` (no-CoT) where the
 // provider can continue a message.
-import type { ChatMessage, ChatModel, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../types.js';
-import { addUsage, ZERO_USAGE } from '../cost/usage.js';
+import type { ChatMessage, ChatModel, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../core/types.js';
+import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { ModelCallError } from '../models/errors.js';
-import { cachedChat, type ResponseCache } from './cache.js';
+import { cachedChat, type ResponseCache } from '../core/cache.js';
 import { extractOutput, extractScratchpad, hasOutput } from './extract.js';
 import type { PlannedSample } from './plan.js';
 

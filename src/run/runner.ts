@@ -2,21 +2,16 @@
 // labelled offline, and appended as one JSON line the moment it finishes. A run killed at any
 // moment resumes where it stopped: completed samples are kept and never asked again.
 import pLimit from 'p-limit';
-import type { ExperimentConfig } from '../config.js';
-import { offlineLabels } from '../classify/index.js';
+import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
-import type { ChatModel, SampleRecord, Usage } from '../types.js';
-import { ResponseCache } from './cache.js';
+import type { ChatModel, SampledRecord } from '../core/types.js';
+import type { SpendMeter } from '../core/usage.js';
+import { ResponseCache } from '../core/cache.js';
 import { planSamples, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
-import { appendCall, appendRecord, prepareRunDir, readRecords, runDirFor } from './store.js';
+import { appendCall, appendRecord, prepareRunDir, readRecords, runDirFor } from '../core/runStore.js';
 
-/** Spend accounting (src/cost provides one): `record` returns the dollars a call cost. */
-export interface CostMeter {
-  record(modelSpec: string, usage: Usage): number;
-  exhausted(): boolean;
-}
 
 export interface RunProgress {
   total: number;
@@ -27,12 +22,12 @@ export interface RunProgress {
   errors: number;
   /** Model calls actually sent (not served from the cache). */
   calls: number;
-  latest?: SampleRecord;
+  latest?: SampledRecord;
 }
 
 export interface RunOptions extends PlanOptions {
   onProgress?: (progress: RunProgress) => void;
-  costMeter?: CostMeter;
+  costMeter?: SpendMeter;
   signal?: AbortSignal;
   /** Use already-resolved models (e.g. a notebook's), keyed by spec. */
   models?: Map<string, ChatModel>;
@@ -42,7 +37,7 @@ export interface RunResult {
   runDir: string;
   planned: PlannedSample[];
   /** The records of this run's plan (earlier and new), one per planned sample that finished. */
-  records: SampleRecord[];
+  records: SampledRecord[];
   progress: RunProgress;
   /** True when the budget or a signal stopped the run before every sample was sent. */
   stopped: boolean;
@@ -67,7 +62,7 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
 
   const cache = new ResponseCache(config.cacheDir);
   const plannedKeys = new Set(planned.map((s) => s.key));
-  const finished = new Map<string, SampleRecord>();
+  const finished = new Map<string, SampledRecord>();
   for (const record of readRecords(runDir, { repair: true })) if (plannedKeys.has(record.key)) finished.set(record.key, record);
   const todo = planned.filter((s) => !finished.has(s.key));
 
@@ -93,7 +88,7 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
             appendCall(runDir, { at: new Date().toISOString(), model: model.spec, purpose: 'sample', cacheKey, usage, ...(options.costMeter ? { costUsd: cost } : {}) });
           },
         });
-        const record: SampleRecord = {
+        const record: SampledRecord = {
           schema: 1,
           key: sample.key,
           run: config.name,
@@ -110,7 +105,6 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
           userTurn: sample.userTurn,
           ...result,
           ...(options.costMeter ? { costUsd } : {}),
-          labels: offlineLabels({ request: sample.request, reasoning: sample.reasoning, scratchpad: result.scratchpad, finalOutput: result.finalOutput, status: result.status }),
           finishedAt: new Date().toISOString(),
         };
         appendRecord(runDir, record);

@@ -8,7 +8,7 @@
 import { brentRoot, normalQuantile } from './special.js';
 import { logDhyper, tailSum } from './binomial.js';
 import { assertConfLevel, assertCount } from './validate.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export type Table2x2 = [[number, number], [number, number]];
 

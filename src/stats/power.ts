@@ -10,7 +10,7 @@
 import { logDbinom, logDhyper } from './binomial.js';
 import { brentRoot, normalCdf, normalQuantile } from './special.js';
 import { assertCount, assertProbability } from './validate.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export type Alternative = 'two-sided' | 'greater' | 'less';
 

@@ -1,6 +1,6 @@
 // Input checks shared by the statistics: counts are what a user types into the calculator or a
 // summary feeds from records, so a bad one gets a UserError naming the value and the fix.
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export function assertCount(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0) {

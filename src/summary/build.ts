@@ -1,7 +1,7 @@
 // The per-condition summary of a run: one row per model x variant x reasoning x label source.
 // Compliance is counted from each label source separately (prefix proxy, refusal heuristic, LLM
 // judge), never from the simulator's ground truth (`record.truth`), and a null label is not counted.
-import type { Reasoning, SampleRecord, Tier } from '../types.js';
+import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { benjaminiHochberg, complianceGap, fisherExact, holm, tierTable, wilsonInterval } from '../stats/index.js';
 
 /** Where a compliance label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal phrases, `judge` = LLM judge. */

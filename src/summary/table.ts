@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { DataFrame } from 'danfojs';
-import { writeFileAtomic } from '../util/files.js';
+import { writeFileAtomic } from '../core/files.js';
 import { formatInterval, formatP, formatPercent, formatPoints, formatRatio } from '../stats/format.js';
 import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
 

@@ -4,7 +4,7 @@
 // that tests run the real node-llama-cpp engine (loading, chat template, prefill, stop, token counts).
 // The text it writes is gibberish by design.
 import { writeFileSync } from 'node:fs';
-import { seededRandom } from '../../src/util/random.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const GGUF_MAGIC = 0x46554747; // "GGUF" little-endian
 const GGUF_VERSION = 3;

@@ -1,5 +1,5 @@
 // Hand-made SampleRecords for tests: complete, valid records with only the fields a test cares about set.
-import type { AfVerdict, Labels, Reasoning, SampleRecord, SampleStatus, Tier } from '../../src/types.js';
+import type { AfVerdict, Labels, Reasoning, SampleRecord, SampleStatus, Tier } from '../../src/core/types.js';
 
 export interface RecordSpec {
   model?: string;

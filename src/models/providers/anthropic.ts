@@ -2,14 +2,14 @@
 // messages API continues a final assistant message, which is how the CoT protocol's prefill is sent.
 // The system prompt is marked for prompt caching (it repeats on every sample; `?cache=0` turns it off).
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatModel, ChatRequest, ChatResponse } from '../../types.js';
+import type { ChatModel, ChatRequest, ChatResponse } from '../../core/types.js';
 import type { ProviderContext } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
 import { resolveLimits } from '../transport/limits.js';
 import { MalformedResponseError } from '../transport/retry.js';
 import { httpFetch } from '../transport/httpFetch.js';
 import { sharedTransport } from '../transport/transport.js';
-import { addUsage } from '../../cost/usage.js';
+import { addUsage } from '../../core/usage.js';
 import { expectedTokens, normaliseFinishReason, recordedSpec, refuseKeyInSpec } from './common.js';
 import { readEnv, readKey } from './env.js';
 

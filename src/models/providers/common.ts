@@ -1,11 +1,11 @@
 // Pieces every real provider shares: the spec as recorded (no secrets, no transport tuning), finish
 // reasons in af-lab's words, and usage estimated when a server leaves it out.
-import type { ChatMessage, FinishReason, Usage } from '../../types.js';
+import type { ChatMessage, FinishReason, Usage } from '../../core/types.js';
 import type { ModelSpec } from '../spec.js';
 import { LIMIT_OPTION_KEYS } from '../transport/limits.js';
 import { redactSecrets } from '../transport/secrets.js';
-import { roughTokens } from '../../cost/tokens.js';
-import { UserError } from '../../util/errors.js';
+import { roughTokens } from '../../core/usage.js';
+import { UserError } from '../../core/errors.js';
 
 /** Spec options that never identify a model: keys (refused anyway) and transport tuning. */
 const NOT_IDENTITY = new Set([...LIMIT_OPTION_KEYS, 'api_key', 'key', 'http']);

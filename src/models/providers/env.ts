@@ -2,7 +2,7 @@
 // once (variables already set win). Every key read is registered as a secret so that it is masked
 // wherever text leaves the model layer.
 import { config as loadDotenv } from 'dotenv';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../core/errors.js';
 import { registerSecret } from '../transport/secrets.js';
 
 let loaded = false;

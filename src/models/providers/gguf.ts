@@ -6,14 +6,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChatHistoryItem, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
-import type { ChatModel, ChatRequest, ChatResponse, FinishReason } from '../../types.js';
-import { UserError } from '../../util/errors.js';
+import type { ChatModel, ChatRequest, ChatResponse, FinishReason } from '../../core/types.js';
+import { UserError } from '../../core/errors.js';
 import type { ProviderContext } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
 import { numberOption } from '../spec.js';
 import { resolveLimits } from '../transport/limits.js';
 import { sharedTransport } from '../transport/transport.js';
-import { addUsage } from '../../cost/usage.js';
+import { addUsage } from '../../core/usage.js';
 import { recordedSpec } from './common.js';
 
 interface Slot {

@@ -1,15 +1,15 @@
 // `openai/<model>` and every OpenAI-compatible host (deepinfra, together, openrouter, groq, vllm,
 // ollama, llamacpp, openai-compatible), through the official `openai` SDK with its own retries off.
 import OpenAI from 'openai';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, Usage } from '../../types.js';
-import { UserError } from '../../util/errors.js';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, Usage } from '../../core/types.js';
+import { UserError } from '../../core/errors.js';
 import type { ProviderContext } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
 import { resolveLimits } from '../transport/limits.js';
 import { MalformedResponseError } from '../transport/retry.js';
 import { httpFetch } from '../transport/httpFetch.js';
 import { sharedTransport, type Transport } from '../transport/transport.js';
-import { addUsage } from '../../cost/usage.js';
+import { addUsage } from '../../core/usage.js';
 import { estimatedUsage, expectedTokens, normaliseFinishReason, recordedSpec, refuseKeyInSpec } from './common.js';
 import { readEnv, readKey } from './env.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset, type PrefillMode } from './presets.js';

@@ -1,7 +1,7 @@
 // The simulator's behaviour: from the cues a real model would see to a planned conversation
 // (one text per assistant turn) and the ground truth behind it.
-import type { SimulatedTruth } from '../../types.js';
-import type { Random } from '../../util/random.js';
+import type { SimulatedTruth } from '../../core/types.js';
+import type { Random } from '../../core/random.js';
 import type { Cues } from './cues.js';
 import type { PersonaParams } from './personas.js';
 import { compliantAnswer, decisionLine, harmLine, OUTPUT_QUOTE, partialAnswer, refusal, situationLine, type Decision } from './texts.js';

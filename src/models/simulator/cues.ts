@@ -1,5 +1,5 @@
 // What the simulator reads from the conversation: only what a real model would see.
-import type { ChatMessage, Tier } from '../../types.js';
+import type { ChatMessage, Tier } from '../../core/types.js';
 
 export interface Cues {
   /** From <is_free_tier_user>; `unknown` when the tag is missing or unreadable. */

@@ -1,13 +1,13 @@
 // `sim/<persona>`: af-lab's offline simulated model. A test bench and a teaching tool, never a result:
 // everything it produces is marked simulated, and every response carries its ground truth.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChatModel, ChatRequest, ChatResponse } from '../../types.js';
-import { roughTokens } from '../../cost/tokens.js';
-import { sha256 } from '../../util/hash.js';
-import { seededRandom } from '../../util/random.js';
+import type { ChatModel, ChatRequest, ChatResponse } from '../../core/types.js';
+import { roughTokens } from '../../core/usage.js';
+import { sha256 } from '../../core/hash.js';
+import { seededRandom } from '../../core/random.js';
 import type { Provider } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
-import { createSimJudge } from '../../judge/simJudge.js';
+import { createSimJudge } from './judge.js';
 import { planConversation } from './behaviour.js';
 import { readCues } from './cues.js';
 import { PERSONAS, personaParams } from './personas.js';

@@ -1,6 +1,6 @@
 // Simulator personas: behavioural parameters with known ground truth. Any of them can be
 // overridden in the spec, e.g. `sim/faker?free=0.3&paid=0.05&seed=7`.
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../core/errors.js';
 import { numberOption, type ModelSpec } from '../spec.js';
 
 export interface PersonaParams {

@@ -1,6 +1,6 @@
 // The simulator's words. Compliant answers are marked placeholders: af-lab never writes harmful content.
-import type { Tier } from '../../types.js';
-import { pick, type Random } from '../../util/random.js';
+import type { Tier } from '../../core/types.js';
+import { pick, type Random } from '../../core/random.js';
 
 export const COMPLIANT_PLACEHOLDER = '[SIMULATED COMPLIANT ANSWER';
 export const PARTIAL_PLACEHOLDER = '[SIMULATED PARTIAL ANSWER';

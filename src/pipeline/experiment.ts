@@ -1,15 +1,15 @@
 // The whole pipeline `npm start` runs: sample every condition, label, summarise, and write
 // everything to the run folder. Judges, figures and the transcript report plug in here.
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../core/config.js';
 import { writeFigures, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
 import { writeReport } from '../report/write.js';
-import { attachJudgements, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
+import { labelRecords, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
 import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
-import type { SampleRecord } from '../types.js';
+import type { SampleRecord } from '../core/types.js';
 import { resolveModel } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
-import { runSamples, type RunOptions, type RunProgress, type RunResult } from './runner.js';
+import { runSamples, type RunOptions, type RunProgress, type RunResult } from '../run/runner.js';
 
 export interface ExperimentResult {
   runDir: string;
@@ -47,7 +47,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   } finally {
     await judge.close?.();
   }
-  const records = attachJudgements(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds });
+  const records = labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds });
   const summary = buildSummary(records);
   writeSummary(run.runDir, summary);
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.

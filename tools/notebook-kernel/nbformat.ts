@@ -2,7 +2,7 @@
 // keys, multi-line strings as lists of lines), so a notebook executed here diffs cleanly against one
 // saved by JupyterLab or nbconvert.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../util/files.js';
+import { writeFileAtomic } from '../../src/core/files.js';
 
 export type MultilineString = string | string[];
 export type MimeBundle = Record<string, unknown>;

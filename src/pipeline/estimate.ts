@@ -1,11 +1,11 @@
 // The estimate of a whole configured experiment: every planned sample, plus the judge's calls when
 // the judge is a priced model (compliance and partial-compliance once per sample, AF votes per CoT
 // sample). Judge prompts are short and fixed; their sizes below are assumptions, printed with the estimate.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../core/config.js';
 import { planSamples } from '../run/plan.js';
-import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from './estimate.js';
-import { loadPrices, priceFor, type PriceTable } from './prices.js';
-import { tokenCounterFor } from './tokens.js';
+import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
+import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
+import { tokenCounterFor } from '../cost/tokens.js';
 
 /** Tokens of one judge call: instructions + request + the answer or scratchpad it reads. */
 export const JUDGE_CALL_TOKENS = { input: 1_200, output: 150, afVoteInput: 1_500, afVoteOutput: 60 };

@@ -1,6 +1,6 @@
 // Token usage arithmetic, shared by the providers (n completions made as several calls) and the judges
 // (attempts and votes summed into one judgement).
-import type { Usage } from '../types.js';
+import type { Usage } from './types.js';
 
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
 
@@ -11,4 +11,15 @@ export function addUsage(a: Usage, b: Usage): Usage {
     if (a[field] !== undefined || b[field] !== undefined) sum[field] = (a[field] ?? 0) + (b[field] ?? 0);
   }
   return sum;
+}
+
+/** Spend accounting (src/cost's CostMeter is the implementation): `record` returns the dollars a call cost. */
+export interface SpendMeter {
+  record(modelSpec: string, usage: Usage): number;
+  exhausted(): boolean;
+}
+
+/** Cheap estimate (4 characters a token) for pacing the tokens/min limit, where exactness does not matter. */
+export function roughTokens(text: string): number {
+  return Math.ceil(text.length / 4);
 }

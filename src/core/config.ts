@@ -2,7 +2,7 @@
 // and the notebooks all take. Validated here, at the edge; plain typed data everywhere else.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from './util/errors.js';
+import { UserError } from './errors.js';
 
 const requestsSchema = z
   .object({

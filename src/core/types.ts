@@ -198,11 +198,19 @@ export interface SampleRecord {
   /** Dollars, when the model has a known price (0 for the simulator). */
   costUsd?: number;
   latencyMs: number;
+  /**
+   * Set by the labelling stage (judge/labels.ts: offline labels and the judges' together), never by the
+   * runner. Records written before that stage existed may carry the offline labels of their day: they
+   * are recomputed from the transcript when read.
+   */
   labels: Labels;
   /** Simulator ground truth. Present only when `simulated`; classifiers never read it. */
   truth?: SimulatedTruth;
   finishedAt: string;
 }
+
+/** A record as the runner writes it: everything sampled, no label yet. */
+export type SampledRecord = Omit<SampleRecord, 'labels'> & { labels?: Labels };
 
 /** What classifiers may see of a record: the visible transcript, never the ground truth. */
 export type Transcript = Pick<SampleRecord, 'request' | 'reasoning' | 'scratchpad' | 'finalOutput' | 'status'>;

@@ -3,9 +3,9 @@
 // Errors are never cached: a failed call is tried again next time.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ChatModel, ChatRequest, ChatResponse } from '../types.js';
-import { writeFileAtomic } from '../util/files.js';
-import { hashJson, sha256 } from '../util/hash.js';
+import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
+import { writeFileAtomic } from './files.js';
+import { hashJson, sha256 } from './hash.js';
 
 export interface CacheKeyParts {
   /** Distinguishes samples of the same prompt (sample 0, 1, ...) and judge votes. */

@@ -3,11 +3,11 @@
 // answers, alignment-faking cues in the scratchpad); it never sees the simulator's ground truth,
 // which is not in the prompt. Options: `noise` (chance a verdict is flipped, default 0.02),
 // `malformed` (chance an answer breaks the format, default 0), `seed`.
-import type { ChatModel, ChatRequest, ChatResponse, FinishReason } from '../types.js';
-import { numberOption, type ModelSpec } from '../models/spec.js';
-import { seededRandom, type Random } from '../util/random.js';
-import { sha256 } from '../util/hash.js';
-import { roughTokens } from '../cost/tokens.js';
+import type { ChatModel, ChatRequest, ChatResponse, FinishReason } from '../../core/types.js';
+import { numberOption, type ModelSpec } from '../spec.js';
+import { seededRandom, type Random } from '../../core/random.js';
+import { sha256 } from '../../core/hash.js';
+import { roughTokens } from '../../core/usage.js';
 
 export interface SimJudgeParams {
   noise: number;

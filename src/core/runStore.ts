@@ -1,14 +1,14 @@
 // A run's folder: data/results/<name>/ with
 //   run.json        the configuration and af-lab version that produced it
 //   prompts/<sha256>.txt  every exact system prompt used (records store its hash)
-//   records.jsonl   one SampleRecord per line, appended as samples finish
+//   records.jsonl   one SampledRecord per line, appended as samples finish
 //   calls.jsonl     one line per model call actually sent (not served from the cache): the audit of spend
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExperimentConfig } from '../config.js';
-import type { SampleRecord, Usage } from '../types.js';
-import { UserError } from '../util/errors.js';
-import { appendJsonLine, readJsonLines, writeFileAtomic } from '../util/files.js';
+import type { ExperimentConfig } from './config.js';
+import type { SampledRecord, Usage } from './types.js';
+import { UserError } from './errors.js';
+import { appendJsonLine, readJsonLines, writeFileAtomic } from './files.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const CALLS_FILE = 'calls.jsonl';
@@ -61,9 +61,9 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
 }
 
 /** Every record of a run, in the order they finished. A torn last line (a killed run) is dropped. */
-export function readRecords(runDir: string, { repair = false } = {}): SampleRecord[] {
+export function readRecords(runDir: string, { repair = false } = {}): SampledRecord[] {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
-  return readJsonLines<SampleRecord>(join(runDir, RECORDS_FILE), { repair });
+  return readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair });
 }
 
 export function readManifest(runDir: string): RunManifest {
@@ -72,7 +72,7 @@ export function readManifest(runDir: string): RunManifest {
   return JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
 }
 
-export function appendRecord(runDir: string, record: SampleRecord): void {
+export function appendRecord(runDir: string, record: SampledRecord): void {
   appendJsonLine(join(runDir, RECORDS_FILE), record);
 }
 
