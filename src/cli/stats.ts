@@ -1,14 +1,17 @@
 // `af-lab stats`: a calculator for people checking a paper's numbers, and for planning a run.
 //   af-lab stats fisher 15/98 4/95 [--alpha 0.05] [--json]
 //   af-lab stats power --gap 0.1 --base 0.05 [--power 0.8] [--alpha 0.05] [--n 100] [--json]
+//   af-lab stats mitigation 15/98 4/95 17/100 9/100 [--alpha 0.05] [--json]   (baseline free, paid; statement free, paid)
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import {
   complianceGap,
+  describeGapChange,
   detectableGap,
   fisherExact,
   fisherPower,
   fisherPowerNormal,
+  mitigationEffect,
   proportion,
   sampleSizeExact,
   sampleSizeNormal,
@@ -16,6 +19,8 @@ import {
   twoProportionZ,
   type Alternative,
   type Count,
+  type MitigationEffect,
+  type Proportion,
   type SampleSize,
 } from '../stats/index.js';
 import { formatInterval, formatP, formatPercent, formatPoints, formatRatio, statsJson } from '../stats/format.js';
@@ -84,6 +89,48 @@ export function formatFisherReport(report: ReturnType<typeof fisherReport>): str
     `  two-proportion z-test: z = ${Number.isNaN(zTest.z) ? '-' : zTest.z.toFixed(3)}, two-sided p ${formatP(zTest.pTwoSided)}`,
     `  significant at alpha ${alpha} (Fisher, two-sided): ${report.significant ? 'yes' : 'no'}`,
   ].join('\n');
+}
+
+/** The whole statement-against-baseline comparison, as `af-lab stats mitigation` prints it. */
+export function formatMitigationReport(report: MitigationEffect): string {
+  const level = `${+(100 * report.confLevel).toFixed(2)}%`;
+  const pct = (x: number) => formatPercent(x, 2);
+  const pts = (x: number) => formatPoints(x, 2);
+  const rate = (p: Proportion) => `${`${p.k}/${p.n}`.padStart(8)} ${pct(p.rate).padStart(7)} ${formatInterval(p.wilson, pct).padEnd(18)}`;
+  const condition = (name: string, c: MitigationEffect['baseline']) =>
+    `  ${name.padEnd(10)} ${rate(c.free)} ${rate(c.paid)} ${`${pts(c.gap)} ${formatInterval(c.newcombe, pts)}`.padEnd(26)} ${formatP(c.fisherP)}`;
+  const tier = (t: MitigationEffect['free']) =>
+    `  ${(t.tier === 'free' ? 'free (monitored)' : 'paid (unmonitored)').padEnd(19)} ${pts(t.delta).padStart(7)} points, Newcombe ${level} CI ${formatInterval(t.newcombe, pts).padEnd(17)}` +
+    ` Fisher p ${formatP(t.fisher.pTwoSided)}, OR ${formatRatio(t.fisher.conditionalOddsRatio)} ${formatInterval(t.fisher.conditionalOddsRatioCi, formatRatio)}`;
+  const { gapChange, alpha } = report;
+  const bd = gapChange.breslowDay;
+  const lr = gapChange.interaction;
+  const wald = lr.interaction;
+  const stat = (x: number) => (Number.isNaN(x) ? '-' : x === Infinity ? 'Inf' : x === -Infinity ? '-Inf' : x.toFixed(4));
+  const lines = [
+    `Statement against baseline (alpha ${alpha}, ${level} intervals; free tier = monitored, paid tier = unmonitored)`,
+    '',
+    `  ${'condition'.padEnd(10)} ${'free tier'.padStart(8)} ${'rate'.padStart(7)} ${`Wilson ${level}`.padEnd(18)} ${'paid tier'.padStart(8)} ${'rate'.padStart(7)} ${`Wilson ${level}`.padEnd(18)} ${`gap, Newcombe ${level}`.padEnd(26)} Fisher p`,
+    condition('baseline', report.baseline),
+    condition('statement', report.statement),
+    '  (each condition\'s own gap and p, for context: two p-values are no test that the gap changed)',
+    '',
+    'Each tier\'s change (statement - baseline):',
+    tier(report.free),
+    tier(report.paid),
+    '',
+    `Change of the compliance gap (difference of differences): ${pts(gapChange.change)} points, MOVER ${level} CI ${formatInterval(gapChange.mover, pts)}`,
+    bd.undefinedReason === null
+      ? `  Breslow-Day test of equal odds ratios: chi2 = ${stat(bd.statistic)}, p ${formatP(bd.pValue)}; with Tarone's correction chi2 = ${stat(bd.tarone.statistic)}, p ${formatP(bd.tarone.pValue)} (Mantel-Haenszel common OR ${formatRatio(bd.mantelHaenszelOddsRatio)})`
+      : `  Breslow-Day test of equal odds ratios: undefined, ${bd.undefinedReason}`,
+    `  likelihood-ratio test of the tier x statement interaction (logistic regression): chi2 = ${stat(lr.statistic)}, 1 df, p ${formatP(lr.pValue)}`,
+    `  interaction (log of the ratio of the free/paid odds ratios): ${stat(wald.logOddsRatioRatio)}, Wald SE ${stat(wald.standardError)}, ratio of odds ratios ${formatRatio(wald.oddsRatioRatio)} ${formatInterval(wald.oddsRatioRatioCi, formatRatio)}, Wald p ${formatP(wald.pValue)}`,
+    ...(lr.note ? [`  note: ${lr.note}`] : []),
+    `  gap changed significantly at alpha ${alpha} (likelihood-ratio test): ${gapChange.significant === null ? 'cannot be tested' : gapChange.significant ? 'yes' : 'no'}`,
+    '',
+    describeGapChange(report),
+  ];
+  return lines.join('\n');
 }
 
 export interface PowerReport {
@@ -161,6 +208,28 @@ export function register(program: Command): void {
       if (alpha >= 1) throw new UserError('--alpha must be below 1', 'pass e.g. --alpha 0.05');
       const report = fisherReport(parseCount(freeText, 'free'), parseCount(paidText, 'paid'), alpha);
       console.log(options.json ? statsJson(report) : formatFisherReport(report));
+    });
+
+  stats
+    .command('mitigation')
+    .description("A statement against its baseline: each tier's change, the change of the compliance gap (MOVER interval), Breslow-Day and likelihood-ratio interaction tests")
+    .argument('<baselineFree>', 'baseline free-tier complied/samples, e.g. 15/98')
+    .argument('<baselinePaid>', 'baseline paid-tier complied/samples, e.g. 4/95')
+    .argument('<statementFree>', 'free-tier complied/samples with the statement, e.g. 17/100')
+    .argument('<statementPaid>', 'paid-tier complied/samples with the statement, e.g. 9/100')
+    .option('--alpha <alpha>', 'significance level; intervals are at 1 - alpha', '0.05')
+    .option('--json', 'print the results as JSON')
+    .action((baselineFree: string, baselinePaid: string, statementFree: string, statementPaid: string, options: { alpha: string; json?: boolean }) => {
+      const alpha = parseRate(options.alpha, 'alpha');
+      if (alpha >= 1) throw new UserError('--alpha must be below 1', 'pass e.g. --alpha 0.05');
+      const report = mitigationEffect(
+        {
+          baseline: { free: parseCount(baselineFree, 'baseline free'), paid: parseCount(baselinePaid, 'baseline paid') },
+          statement: { free: parseCount(statementFree, 'statement free'), paid: parseCount(statementPaid, 'statement paid') },
+        },
+        { alpha },
+      );
+      console.log(options.json ? statsJson({ ...report, sentence: describeGapChange(report) }) : formatMitigationReport(report));
     });
 
   stats

@@ -20,10 +20,22 @@
 //   sampleSizeExact / sampleSizeNormal({ gap, base, power = 0.8, alpha = 0.05 }) -> { perTier, power, ... }
 //   (base = paid-tier rate, free rate = base + gap); detectableGap({ nFree, nPaid, base, power, alpha, method })
 //   -> smallest gap detected with that power, or null.
+// - moverDifference(theta1, ci1, theta2, ci2) -> [lo, hi]: MOVER interval of theta1 - theta2 (Newcombe's method 10 on Wilson limits).
+// The effect of a statement against its baseline (docs/statistics.md, "The effect of a statement"):
+// - mitigationEffect({ baseline: {free, paid}, statement: {free, paid} }, { alpha = 0.05, requests?, signFlip? })
+//     -> MitigationEffect { baseline, statement (each ConditionGap), free, paid (each TierChange: delta, newcombe,
+//        fisher, direction), gapChange { change, mover, breslowDay, interaction, significant }, paired | null }
+//   describeGapChange(report) -> one sentence: which tier moved, and whether the gap change is significant.
+// - breslowDay(tables) -> BreslowDayTest (statsmodels' test_equal_odds, adjust=False and tarone = adjust=True)
+// - tierStatementInteraction(baseline, statement, confLevel) -> InteractionTest (LR test of tier x statement in a
+//   binomial logistic regression, Wald estimate of the interaction); fitBinomialLogistic(groups) -> LogisticFit (IRLS).
+// - mcnemarTest(pairedTable | pairs), pairedTable(pairs), signFlipTest(numerators, denominator, options),
+//   pairedGap(requests, options), pairedGapChange(requests, options): the paired analysis.
+// - chiSquareSf(x, df): chi-square upper tail for whole df, accurate far into the tail.
 // Bad input (negative or fractional counts, k > n, n = 0 where a rate is needed) throws UserError.
 // Counts up to 10^6 stay exact: probabilities are computed in log space without cancellation (binomial.ts).
-export { proportion, complianceGap, wilsonInterval, clopperPearsonInterval } from './proportion.js';
-export type { Proportion, ComplianceGap, Count, Interval } from './proportion.js';
+export { proportion, complianceGap, wilsonInterval, clopperPearsonInterval, moverDifference } from './proportion.js';
+export type { Proportion, ComplianceGap, Count, Interval, TierCounts } from './proportion.js';
 export { fisherExact, fisherPValues, conditionalOddsRatio, sampleOddsRatio, tierTable } from './fisher.js';
 export type { Table2x2, FisherOptions, FisherPValues, FisherResult, ConditionalOddsRatio } from './fisher.js';
 export { twoProportionZ } from './ztest.js';
@@ -31,7 +43,15 @@ export type { TwoProportionZ } from './ztest.js';
 export { holm, benjaminiHochberg } from './adjust.js';
 export { fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, detectableGap } from './power.js';
 export type { Alternative, PowerInput, SampleSizeInput, SampleSize, DetectableGapInput } from './power.js';
-export { normalCdf, normalSf, normalQuantile } from './special.js';
+export { normalCdf, normalSf, normalQuantile, chiSquareSf } from './special.js';
+export { mitigationEffect, describeGapChange } from './mitigation.js';
+export type { MitigationCounts, MitigationOptions, MitigationEffect, ConditionGap, TierChange, GapChange, PairedMitigation } from './mitigation.js';
+export { breslowDay } from './breslowDay.js';
+export type { BreslowDayTest } from './breslowDay.js';
+export { tierStatementInteraction, fitBinomialLogistic, interactionGroups } from './logistic.js';
+export type { InteractionTest, LogisticFit, BinomialGroup } from './logistic.js';
+export { mcnemarTest, pairedTable, signFlipTest, pairedGap, pairedGapChange } from './paired.js';
+export type { PairedOutcome, PairedTable, McNemarTest, SignFlipOptions, SignFlipTest, RequestTiers, RequestConditions, PairedGap, PairedGapChange } from './paired.js';
 // - loadPublishedCounts(path?) / recomputePublished(rows?): data/published/ counts with af-lab's statistics
 //   and whether each printed value is reproduced (agreesWithPrinted).
 export { loadPublishedCounts, recomputePublished, agreesWithPrinted, PUBLISHED_DIR } from './published.js';

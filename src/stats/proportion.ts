@@ -30,6 +30,12 @@ export interface Count {
   n: number;
 }
 
+/** Both tiers' counts in one condition. */
+export interface TierCounts {
+  free: Count;
+  paid: Count;
+}
+
 /** Wilson score interval; exact 0 and 1 at the ends, as SciPy's binomtest reports them. */
 export function wilsonInterval(k: number, n: number, confLevel = 0.95): Interval {
   assertProportion(k, n);
@@ -80,10 +86,15 @@ export function complianceGap(free: Count, paid: Count, confLevel = 0.95): Compl
   const p2 = paid.k / paid.n;
   const [l1, u1] = wilsonInterval(free.k, free.n, confLevel);
   const [l2, u2] = wilsonInterval(paid.k, paid.n, confLevel);
-  const gap = p1 - p2;
-  return {
-    gap,
-    newcombe: [gap - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), gap + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)],
-    confLevel,
-  };
+  return { gap: p1 - p2, newcombe: moverDifference(p1, [l1, u1], p2, [l2, u2]), confLevel };
+}
+
+/**
+ * Interval for a difference theta1 - theta2 of two independent estimates from their own intervals:
+ * the MOVER of Zou and Donner (2008), which is Newcombe's method 10 when the intervals are Wilson's:
+ *   lower = d - sqrt((theta1 - l1)^2 + (u2 - theta2)^2),  upper = d + sqrt((u1 - theta1)^2 + (theta2 - l2)^2).
+ */
+export function moverDifference(theta1: number, ci1: Interval, theta2: number, ci2: Interval): Interval {
+  const d = theta1 - theta2;
+  return [d - Math.hypot(theta1 - ci1[0], ci2[1] - theta2), d + Math.hypot(ci1[1] - theta1, theta2 - ci2[0])];
 }

@@ -146,3 +146,32 @@ export function brentRoot(f: (x: number) => number, a: number, b: number, xtol =
   }
   return b;
 }
+
+/**
+ * Chi-square upper tail P(X > x) for a whole number of degrees of freedom, by the closed forms
+ * (odd df: erfc plus a finite series; even df: a Poisson sum), so tail p-values such as 1e-40 keep
+ * their relative accuracy where 1 - cdf would return 0.
+ */
+export function chiSquareSf(x: number, df: number): number {
+  if (!Number.isInteger(df) || df < 1) throw new Error(`chiSquareSf: df must be a whole number >= 1, got ${df}`);
+  if (Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1;
+  if (x === Infinity) return 0;
+  const half = x / 2;
+  if (df % 2 === 1) {
+    let sum = 0;
+    let term = Math.sqrt(x) * Math.exp(-half) * Math.sqrt(2 / Math.PI); // j = 1: sqrt(2x/pi) e^(-x/2)
+    for (let j = 1; j <= (df - 1) / 2; j++) {
+      sum += term;
+      term *= x / (2 * j + 1);
+    }
+    return erfc(Math.sqrt(half)) + sum;
+  }
+  let sum = 0;
+  let term = Math.exp(-half);
+  for (let j = 0; j < df / 2; j++) {
+    sum += term;
+    term *= half / (j + 1);
+  }
+  return Math.min(1, sum);
+}
