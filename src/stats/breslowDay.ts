@@ -5,7 +5,7 @@
 import { chiSquareSf } from './special.js';
 import type { Table2x2 } from './fisher.js';
 import { assertCount } from './validate.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface BreslowDayTest {
   /** Number of strata (tables). */

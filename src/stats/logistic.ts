@@ -7,7 +7,7 @@ import { normalQuantile, normalSf, chiSquareSf } from './special.js';
 import { sampleOddsRatio, tierTable } from './fisher.js';
 import type { Interval, TierCounts } from './proportion.js';
 import { assertConfLevel, assertProportion } from './validate.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** One group of a grouped binomial regression: k successes of n, covariates x (include the intercept's 1). */
 export interface BinomialGroup {

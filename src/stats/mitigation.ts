@@ -9,7 +9,7 @@ import { pairedGap, pairedGapChange, type PairedGap, type PairedGapChange, type 
 import { complianceGap, moverDifference, proportion, type ComplianceGap, type Interval, type Proportion, type TierCounts } from './proportion.js';
 import { formatInterval, formatP, formatPoints } from './format.js';
 import { assertProbability, assertProportion } from './validate.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** Aggregate counts of a statement comparison: both tiers at baseline and with the statement. */
 export interface MitigationCounts {

@@ -7,8 +7,8 @@ import { binomialLowerTail } from './binomial.js';
 import { chiSquareSf } from './special.js';
 import type { Count, TierCounts } from './proportion.js';
 import { assertCount, assertProportion } from './validate.js';
-import { seededRandom } from '../util/random.js';
-import { UserError } from '../util/errors.js';
+import { seededRandom } from '../core/random.js';
+import { UserError } from '../core/errors.js';
 
 // ---------------------------------------------------------------- McNemar
 
