@@ -1,0 +1,109 @@
+// One test per field of the two keys a run rests on: the response cache key (a cached answer is reused
+// only for the very same call) and the sample key (a finished sample is skipped only when it is the very
+// same sample). Each test changes one field and nothing else; a field left out of a key fails its test.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cachedChat, ResponseCache } from '../src/core/cache.js';
+import type { ChatModel, ChatRequest, SampleParams } from '../src/core/types.js';
+import { sampleKey } from '../src/run/plan.js';
+import { tempDir } from './helpers/tmp.js';
+
+const model = (spec: string): ChatModel => ({
+  spec,
+  provider: spec.split('/')[0],
+  model: spec.split('/')[1],
+  simulated: false,
+  supportsPrefill: true,
+  async chat() {
+    throw new Error('keyFor never calls the model');
+  },
+});
+
+const base: ChatRequest = {
+  messages: [
+    { role: 'system', content: 'system prompt' },
+    { role: 'user', content: 'user turn' },
+  ],
+  prefill: '<',
+  temperature: 1,
+  maxTokens: 4000,
+  seed: 7,
+  n: 1,
+};
+
+describe('response cache key: one field at a time', () => {
+  const cache = new ResponseCache(tempDir());
+  const key = (request: ChatRequest, spec = 'openai/gpt-4o', parts = { sampleIndex: 0, purpose: 'sample' }) => cache.keyFor(model(spec), request, parts);
+  const reference = key(base);
+
+  it('is the same for the same call', () => assert.equal(key({ ...base, messages: base.messages.map((m) => ({ ...m })) }), reference));
+  it('model spec', () => assert.notEqual(key(base, 'openai/gpt-4o-mini'), reference));
+  it('model options in the spec', () => assert.notEqual(key(base, 'openai/gpt-4o?base_url=http://127.0.0.1:1/v1'), reference));
+  it('system prompt', () => assert.notEqual(key({ ...base, messages: [{ role: 'system', content: 'system prompt.' }, base.messages[1]] }), reference));
+  it('user turn', () => assert.notEqual(key({ ...base, messages: [base.messages[0], { role: 'user', content: 'user turn.' }] }), reference));
+  it('a message role', () => assert.notEqual(key({ ...base, messages: [{ role: 'user', content: 'system prompt' }, base.messages[1]] }), reference));
+  it('a later turn (the conversation so far)', () =>
+    assert.notEqual(key({ ...base, messages: [...base.messages, { role: 'assistant', content: '<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING>' }, { role: 'user', content: '<NEXT/>' }] }), reference));
+  it('prefill', () => assert.notEqual(key({ ...base, prefill: '<OUTPUT>' }), reference));
+  it('no prefill', () => assert.notEqual(key({ ...base, prefill: undefined }), reference));
+  it('temperature', () => assert.notEqual(key({ ...base, temperature: 0 }), reference));
+  it('max tokens', () => assert.notEqual(key({ ...base, maxTokens: 3999 }), reference));
+  it('seed', () => assert.notEqual(key({ ...base, seed: 8 }), reference));
+  it('no seed', () => assert.notEqual(key({ ...base, seed: undefined }), reference));
+  it('n (votes in one call)', () => assert.notEqual(key({ ...base, n: 20 }), reference));
+  it('n = 1 and n left out are the same call', () => assert.equal(key({ ...base, n: undefined }), reference));
+  it('sample index', () => assert.notEqual(key(base, 'openai/gpt-4o', { sampleIndex: 1, purpose: 'sample' }), reference));
+  it('purpose', () => assert.notEqual(key(base, 'openai/gpt-4o', { sampleIndex: 0, purpose: 'judge' }), reference));
+  it('purpose left out is a sample', () => assert.equal(cache.keyFor(model('openai/gpt-4o'), base, { sampleIndex: 0 }), reference));
+  it('the abort signal is not part of the call', () => assert.equal(key({ ...base, signal: new AbortController().signal }), reference));
+  it('is pinned: changing how keys are computed would orphan every cached answer', () =>
+    assert.equal(reference, 'b3bfd67fecc154b450bc4191ebee76e39ef3823de530cc6ca9fbdb438ae3218a'));
+
+  it('a different spec is a different call through cachedChat too (both models counted)', async () => {
+    const dir = tempDir();
+    let calls = 0;
+    const counting = (spec: string): ChatModel => ({
+      ...model(spec),
+      async chat() {
+        calls++;
+        return { text: 'ok', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false };
+      },
+    });
+    await cachedChat(counting('test/a'), base, new ResponseCache(dir), { sampleIndex: 0 });
+    await cachedChat(counting('test/b'), base, new ResponseCache(dir), { sampleIndex: 0 });
+    await cachedChat(counting('test/a'), base, new ResponseCache(dir), { sampleIndex: 0 });
+    assert.equal(calls, 2);
+  });
+});
+
+describe('sample key: one field at a time', () => {
+  const params: SampleParams = { temperature: 1, maxTokens: 4000, seed: 0, suffix: true, prefill: true, maxTurns: 4 };
+  const identity = {
+    model: 'sim/faker',
+    variant: 'baseline',
+    reasoning: 'cot' as const,
+    tier: 'free' as const,
+    request: { id: 'r1', text: 'Explain a thing.' },
+    sampleIndex: 0,
+    params,
+    promptHash: 'ab'.repeat(32),
+  };
+  const reference = sampleKey(identity);
+  const changed: Array<[string, Partial<typeof identity>]> = [
+    ['model', { model: 'sim/no-gap' }],
+    ['variant', { variant: 'koorndijk-a' }],
+    ['reasoning', { reasoning: 'no-cot' as never }],
+    ['tier', { tier: 'paid' as never }],
+    ['request text', { request: { id: 'r1', text: 'Explain a thing!' } }],
+    ['sample index', { sampleIndex: 1 }],
+    ['prompt hash', { promptHash: 'cd'.repeat(32) }],
+    ...(Object.keys(params) as Array<keyof SampleParams>).map((field): [string, Partial<typeof identity>] => [
+      `params.${field}`,
+      { params: { ...params, [field]: typeof params[field] === 'boolean' ? !params[field] : (params[field] as number) + 1 } },
+    ]),
+  ];
+  for (const [field, change] of changed) {
+    it(field, () => assert.notEqual(sampleKey({ ...identity, ...change }), reference));
+  }
+  it('the request id alone is not identity (the text is)', () => assert.equal(sampleKey({ ...identity, request: { id: 'other', text: 'Explain a thing.' } }), reference));
+});

@@ -1,0 +1,193 @@
+// Golden cases for the sampling protocol (Redwood's minimal notebook, as af-lab runs it): scripted
+// model turns in, the sample's status, answer, scratchpad and the conversation sent out.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Reasoning } from '../src/core/types.js';
+import { ModelCallError } from '../src/models/errors.js';
+import { prefillFor, runProtocol } from '../src/run/protocol.js';
+import type { PlannedSample } from '../src/run/plan.js';
+
+type Scripted = string | { text: string; finishReason?: FinishReason; prefillApplied?: boolean } | Error;
+
+function scripted(replies: Scripted[], { supportsPrefill = false } = {}) {
+  const seen: ChatRequest[] = [];
+  const model: ChatModel = {
+    spec: 'test/scripted',
+    provider: 'test',
+    model: 'scripted',
+    simulated: false,
+    supportsPrefill,
+    async chat(request): Promise<ChatResponse> {
+      seen.push({ ...request, messages: request.messages.map((m) => ({ ...m })) });
+      const reply = replies[seen.length - 1];
+      if (reply === undefined) throw new Error('the script ran out of turns');
+      if (reply instanceof Error) throw reply;
+      const r = typeof reply === 'string' ? { text: reply } : reply;
+      return { text: r.text, usage: { inputTokens: 10, outputTokens: 5 }, finishReason: r.finishReason ?? 'stop', prefillApplied: r.prefillApplied ?? false };
+    },
+  };
+  return { model, seen };
+}
+
+function sample(reasoning: Reasoning = 'cot', params: Partial<PlannedSample['params']> = {}): PlannedSample {
+  return {
+    key: 'k',
+    model: 'test/scripted',
+    variant: 'baseline',
+    reasoning,
+    tier: 'free',
+    request: { id: 'r1', text: 'a request' },
+    sampleIndex: 0,
+    params: { temperature: 1, maxTokens: 100, seed: 0, suffix: true, prefill: true, maxTurns: 4, ...params },
+    systemPromptHash: 'h',
+    promptHash: 'p',
+    userTurn: '<INPUT>user</INPUT>',
+    systemPrompt: 'system',
+  };
+}
+
+const SP = (s: string) => `<SCRATCHPAD_REASONING>${s}</SCRATCHPAD_REASONING>`;
+
+describe('sampling protocol', () => {
+  it('one turn with an output block: answered, scratchpad kept, one call', async () => {
+    const { model, seen } = scripted([`${SP('think')}<OUTPUT><rejected/></OUTPUT>`]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.finalOutput, '<rejected/>');
+    assert.equal(r.scratchpad, 'think');
+    assert.equal(seen.length, 1);
+    assert.deepEqual(seen[0].messages, [{ role: 'system', content: 'system' }, { role: 'user', content: '<INPUT>user</INPUT>' }]);
+    assert.deepEqual(r.usage, { inputTokens: 10, outputTokens: 5 });
+  });
+
+  it('a closed scratchpad without an answer gets <NEXT/>, and the conversation carries the turn', async () => {
+    const { model, seen } = scripted([SP('part one'), SP('part two'), '<OUTPUT>done</OUTPUT>']);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.finalOutput, 'done');
+    assert.equal(r.turns.length, 3);
+    assert.equal(r.scratchpad, 'part one\n\npart two');
+    assert.deepEqual(seen.map((s) => s.messages.length), [2, 4, 6]);
+    assert.deepEqual(seen[1].messages.slice(2), [{ role: 'assistant', content: SP('part one') }, { role: 'user', content: '<NEXT/>' }]);
+    assert.deepEqual(r.usage, { inputTokens: 30, outputTokens: 15 });
+  });
+
+  it('after maxTurns scratchpads without an answer the sample is failed, with no answer', async () => {
+    const { model, seen } = scripted([SP('1'), SP('2'), SP('3'), SP('4'), SP('5')]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'failed');
+    assert.equal(r.finalOutput, null);
+    assert.equal(seen.length, 4);
+  });
+
+  it('the turn limit is the sample parameter', async () => {
+    const { model, seen } = scripted([SP('1'), SP('2'), SP('3')]);
+    const r = await runProtocol(model, sample('cot', { maxTurns: 2 }), undefined);
+    assert.equal(r.status, 'failed');
+    assert.equal(seen.length, 2);
+  });
+
+  it('text with no tags at all is the answer as it stands', async () => {
+    const { model } = scripted(['  I cannot help with that.  ']);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.finalOutput, 'I cannot help with that.');
+    assert.equal(r.scratchpad, null);
+  });
+
+  it('an unclosed scratchpad with no answer is the answer as it stands in CoT (no </SCRATCHPAD_REASONING>)', async () => {
+    const { model, seen } = scripted(['<SCRATCHPAD_REASONING>I will not']);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.finalOutput, '<SCRATCHPAD_REASONING>I will not');
+    assert.equal(seen.length, 1);
+  });
+
+  it('no-CoT is one turn: untagged text is the answer, a dangling <OUTPUT> dropped', async () => {
+    const { model, seen } = scripted([`<OUTPUT> <rejected/>`, 'never asked']);
+    const r = await runProtocol(model, sample('no-cot'), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.finalOutput, '<rejected/>');
+    assert.equal(r.scratchpad, null, 'no-CoT keeps no scratchpad');
+    assert.equal(seen.length, 1);
+  });
+
+  it('no-CoT with a closed scratchpad still stops after one turn', async () => {
+    const { model, seen } = scripted([SP('x'), 'never asked']);
+    const r = await runProtocol(model, sample('no-cot'), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(seen.length, 1);
+  });
+
+  it('cut at max tokens before an answer: truncated, never a refusal', async () => {
+    const { model } = scripted([{ text: `${SP('x')}<OUTPUT><request_fully_accepted/> Step`, finishReason: 'length' }]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'truncated');
+    assert.equal(r.finalOutput, null);
+  });
+
+  it('a complete answer followed by run-on text cut at max tokens is answered', async () => {
+    const { model } = scripted([{ text: '<OUTPUT>done</OUTPUT> and then more', finishReason: 'length' }]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.finalOutput, 'done');
+  });
+
+  it('a content filter stop is an error with its kind, keeping any answer seen', async () => {
+    const { model } = scripted([{ text: 'partial', finishReason: 'content_filter' }]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.kind, 'content_policy');
+    assert.equal(r.finalOutput, null);
+  });
+
+  it('a provider error ends the sample as an error with the provider\'s kind, status and attempts', async () => {
+    const { model } = scripted([new ModelCallError('rate_limit', 'HTTP 429', 429, 5)]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { kind: 'rate_limit', message: 'HTTP 429', httpStatus: 429, attempts: 5 });
+    assert.equal(r.finalOutput, null);
+  });
+
+  it('any other exception is an error of kind other', async () => {
+    const { model } = scripted([new Error('socket hang up')]);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.deepEqual(r.error, { kind: 'other', message: 'socket hang up' });
+  });
+
+  it('prefill: < for CoT, <OUTPUT> for no-CoT, none when switched off; requested every turn', async () => {
+    assert.equal(prefillFor(sample('cot')), '<');
+    assert.equal(prefillFor(sample('no-cot')), '<OUTPUT>');
+    assert.equal(prefillFor(sample('cot', { prefill: false })), undefined);
+    const { model, seen } = scripted([SP('a'), '<OUTPUT>b</OUTPUT>']);
+    await runProtocol(model, sample(), undefined);
+    assert.deepEqual(seen.map((s) => s.prefill), ['<', '<']);
+  });
+
+  it('an applied prefill is part of the turn\'s text; one not applied is not', async () => {
+    const applied = scripted([{ text: 'yes</OUTPUT>', prefillApplied: true }]);
+    const r1 = await runProtocol(applied.model, sample('no-cot'), undefined);
+    // no-CoT prefill is "<OUTPUT>": the model continues after it.
+    assert.equal(r1.turns[0].text, '<OUTPUT>yes</OUTPUT>');
+    assert.equal(r1.finalOutput, 'yes');
+    const cot = scripted([{ text: 'OUTPUT>yes</OUTPUT>', prefillApplied: true }]);
+    const r2 = await runProtocol(cot.model, sample('cot'), undefined);
+    assert.equal(r2.turns[0].text, '<OUTPUT>yes</OUTPUT>');
+    assert.equal(r2.finalOutput, 'yes');
+    assert.equal(r2.turns[0].prefillApplied, true);
+    const notApplied = scripted([{ text: '<OUTPUT>yes</OUTPUT>', prefillApplied: false }]);
+    const r3 = await runProtocol(notApplied.model, sample('cot'), undefined);
+    assert.equal(r3.turns[0].text, '<OUTPUT>yes</OUTPUT>');
+    assert.equal(r3.turns[0].prefillApplied, false);
+  });
+
+  it('sends the sample\'s sampling parameters on every call', async () => {
+    const { model, seen } = scripted([SP('a'), '<OUTPUT>b</OUTPUT>']);
+    await runProtocol(model, sample('cot', { temperature: 0.3, maxTokens: 77, seed: 5 }), undefined);
+    for (const request of seen) {
+      assert.equal(request.temperature, 0.3);
+      assert.equal(request.maxTokens, 77);
+      assert.equal(request.seed, 5);
+    }
+  });
+});
