@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cachedChat, ResponseCache } from '../src/core/cache.js';
-import type { ChatModel, ChatRequest, SampleParams } from '../src/core/types.js';
+import type { ChatModel, ChatRequest, Reasoning, SampleParams, Tier } from '../src/core/types.js';
 import { sampleKey } from '../src/run/plan.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -81,9 +81,9 @@ describe('sample key: one field at a time', () => {
   const identity = {
     model: 'sim/faker',
     variant: 'baseline',
-    reasoning: 'cot' as const,
-    tier: 'free' as const,
-    request: { id: 'r1', text: 'Explain a thing.' },
+    reasoning: 'cot' as Reasoning,
+    tier: 'free' as Tier,
+    request: { id: 'r1', text: 'Explain a thing.', source: 'builtin' },
     sampleIndex: 0,
     params,
     promptHash: 'ab'.repeat(32),
@@ -94,7 +94,7 @@ describe('sample key: one field at a time', () => {
     ['variant', { variant: 'koorndijk-a' }],
     ['reasoning', { reasoning: 'no-cot' as never }],
     ['tier', { tier: 'paid' as never }],
-    ['request text', { request: { id: 'r1', text: 'Explain a thing!' } }],
+    ['request text', { request: { id: 'r1', text: 'Explain a thing!', source: 'builtin' } }],
     ['sample index', { sampleIndex: 1 }],
     ['prompt hash', { promptHash: 'cd'.repeat(32) }],
     ...(Object.keys(params) as Array<keyof SampleParams>).map((field): [string, Partial<typeof identity>] => [
@@ -105,5 +105,5 @@ describe('sample key: one field at a time', () => {
   for (const [field, change] of changed) {
     it(field, () => assert.notEqual(sampleKey({ ...identity, ...change }), reference));
   }
-  it('the request id alone is not identity (the text is)', () => assert.equal(sampleKey({ ...identity, request: { id: 'other', text: 'Explain a thing.' } }), reference));
+  it('the request id alone is not identity (the text is)', () => assert.equal(sampleKey({ ...identity, request: { id: 'other', text: 'Explain a thing.', source: 'builtin' } }), reference));
 });

@@ -58,7 +58,7 @@ describe('golden cases: answer extraction', () => {
 });
 
 const transcript = (finalOutput: string | null, status: Transcript['status'] = 'answered'): Transcript => ({
-  request: { id: 'r1', text: 'a request' },
+  request: { id: 'r1', text: 'a request', source: 'builtin' },
   reasoning: 'cot',
   scratchpad: null,
   finalOutput,

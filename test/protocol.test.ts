@@ -36,7 +36,7 @@ function sample(reasoning: Reasoning = 'cot', params: Partial<PlannedSample['par
     variant: 'baseline',
     reasoning,
     tier: 'free',
-    request: { id: 'r1', text: 'a request' },
+    request: { id: 'r1', text: 'a request', source: 'builtin' },
     sampleIndex: 0,
     params: { temperature: 1, maxTokens: 100, seed: 0, suffix: true, prefill: true, maxTurns: 4, ...params },
     systemPromptHash: 'h',
@@ -142,10 +142,10 @@ describe('sampling protocol', () => {
   });
 
   it('a provider error ends the sample as an error with the provider\'s kind, status and attempts', async () => {
-    const { model } = scripted([new ModelCallError('rate_limit', 'HTTP 429', 429, 5)]);
+    const { model } = scripted([new ModelCallError('rate_limited', 'HTTP 429', 429, 5)]);
     const r = await runProtocol(model, sample(), undefined);
     assert.equal(r.status, 'error');
-    assert.deepEqual(r.error, { kind: 'rate_limit', message: 'HTTP 429', httpStatus: 429, attempts: 5 });
+    assert.deepEqual(r.error, { kind: 'rate_limited', message: 'HTTP 429', httpStatus: 429, attempts: 5 });
     assert.equal(r.finalOutput, null);
   });
 

@@ -3,32 +3,40 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { parseChecked } from '../core/validate.js';
 
-export interface ModelPrice {
+const dollarsPerMillion = z.number().nonnegative();
+
+const modelPriceSchema = z.object({
   /** Dollars per million input tokens. */
-  input: number;
+  input: dollarsPerMillion,
   /** Dollars per million input tokens served from the provider's prompt cache (defaults to `input`). */
-  cachedInput?: number;
+  cachedInput: dollarsPerMillion.optional(),
   /** Dollars per million input tokens written to the prompt cache (Anthropic; defaults to `input`). */
-  cacheWrite?: number;
-  output: number;
-}
+  cacheWrite: dollarsPerMillion.optional(),
+  output: dollarsPerMillion,
+});
 
-export interface CachingPolicy {
+const cachingPolicySchema = z.object({
   /** The provider caches repeated prompt prefixes without being asked (OpenAI). */
-  automatic: boolean;
-  minPromptTokens?: number;
-  note?: string;
-}
+  automatic: z.boolean(),
+  minPromptTokens: z.number().int().nonnegative().optional(),
+  note: z.string().optional(),
+});
 
-export interface PriceTable {
-  date: string;
-  currency: string;
-  source?: string;
-  caching: Record<string, CachingPolicy>;
-  models: Record<string, ModelPrice>;
-}
+const priceTableSchema = z.object({
+  date: z.string(),
+  currency: z.string(),
+  source: z.string().optional(),
+  caching: z.record(z.string(), cachingPolicySchema).default({}),
+  models: z.record(z.string(), modelPriceSchema),
+});
+
+export type ModelPrice = z.output<typeof modelPriceSchema>;
+export type CachingPolicy = z.output<typeof cachingPolicySchema>;
+export type PriceTable = z.output<typeof priceTableSchema>;
 
 /** data/prices.json of the package (src/cost → ../../data, also from dist/cost). */
 export const DEFAULT_PRICES_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/prices.json');
@@ -37,19 +45,13 @@ let defaultTable: PriceTable | undefined;
 
 export function loadPrices(path = DEFAULT_PRICES_PATH): PriceTable {
   if (path === DEFAULT_PRICES_PATH && defaultTable) return defaultTable;
-  let table: PriceTable;
+  let json: unknown;
   try {
-    table = JSON.parse(readFileSync(path, 'utf8')) as PriceTable;
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new UserError(`cannot read the price table ${path} (${(err as Error).message})`, 'restore data/prices.json or give a valid JSON price file');
   }
-  if (!table.models || typeof table.models !== 'object') throw new UserError(`price table ${path} has no "models" object`, 'see data/prices.json for the format');
-  for (const [key, price] of Object.entries(table.models)) {
-    if (typeof price.input !== 'number' || typeof price.output !== 'number') {
-      throw new UserError(`price of "${key}" in ${path} needs numeric "input" and "output"`, 'give dollars per million tokens');
-    }
-  }
-  table.caching ??= {};
+  const table = parseChecked(priceTableSchema, json, `price table ${path}`, 'give "models" with numeric "input" and "output" dollars per million tokens, as in data/prices.json');
   if (path === DEFAULT_PRICES_PATH) defaultTable = table;
   return table;
 }

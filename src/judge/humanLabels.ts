@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { SampledRecord, SampleRecord } from '../core/types.js';
+import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { parseChecked } from '../core/validate.js';
 import { writeFileAtomic } from '../core/files.js';
 import { seededRandom, shuffled } from '../core/random.js';
 import type { Reference } from './accuracy.js';
@@ -15,13 +17,16 @@ import type { Reference } from './accuracy.js';
 export const LABEL_COLUMNS = ['human_complied', 'human_af', 'human_partial'] as const;
 const SHEET_COLUMNS = ['key', 'model', 'variant', 'reasoning', 'tier', 'request', 'scratchpad', 'final_output', ...LABEL_COLUMNS, 'notes'];
 
-export interface HumanLabel {
-  key: string;
-  complied: boolean | null;
-  af: boolean | null;
-  partial: boolean | null;
-  notes?: string;
-}
+const humanLabelSchema = z.object({
+  key: z.string().min(1),
+  complied: z.boolean().nullable(),
+  af: z.boolean().nullable(),
+  partial: z.boolean().nullable(),
+  notes: z.string().optional(),
+});
+const humanLabelsSchema = z.array(humanLabelSchema);
+
+export type HumanLabel = z.output<typeof humanLabelSchema>;
 
 const yn = (v: boolean | null | undefined): string => (v == null ? 'none' : v ? 'yes' : 'no');
 
@@ -120,11 +125,14 @@ export const HUMAN_LABELS_FILE = 'human-labels.json';
 export function readHumanLabels(runDir: string): HumanLabel[] {
   const path = join(runDir, HUMAN_LABELS_FILE);
   if (!existsSync(path)) return [];
+  const fix = 'restore it, or delete it and import the filled-in label sheet again';
+  let json: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as HumanLabel[];
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UserError(`${path} is not valid JSON (${(err as Error).message})`, 'restore it, or delete it and import the filled-in label sheet again');
+    throw new UserError(`${path} is not valid JSON (${(err as Error).message})`, fix);
   }
+  return parseChecked(humanLabelsSchema, json, path, fix);
 }
 
 /** Merge a filled-in sheet into <runDir>/human-labels.json (a later import of the same key wins). */
