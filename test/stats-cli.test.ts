@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { register } from '../src/cli/stats.js';
-import { fisherExact, fisherPower, proportion, sampleSizeExact, complianceGap } from '../src/stats/index.js';
+import { fisherExact, fisherPower, proportion, sampleSizeExact, complianceGap, mitigationEffect, describeGapChange } from '../src/stats/index.js';
 
 async function run(...args: string[]): Promise<string> {
   const program = new Command('af-lab').exitOverride();
@@ -84,4 +84,46 @@ test('bad input exits with status 2 and a one-line error naming the fix', () => 
   }
   const tooMany = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'fisher', '15/98', '96/95'], { encoding: 'utf8' });
   assert.match(tooMany.stderr, /^error: paid tier: complied count 96 is larger than the sample count 95/, 'the error names the tier');
+});
+
+test('stats mitigation 15/98 4/95 17/100 9/100 prints both conditions, each tier\'s change, the gap change and its tests', async () => {
+  const text = await run('stats', 'mitigation', '15/98', '4/95', '17/100', '9/100');
+  assert.match(text, /baseline\s+15\/98\s+15\.31% \[9\.50%, 23\.73%\]\s+4\/95\s+4\.21%/);
+  assert.match(text, /statement\s+17\/100\s+17\.00%.*\+8\.00 \[-1\.46, \+17\.52\]\s+0\.14$/m);
+  assert.match(text, /free \(monitored\)\s+\+1\.69 points, Newcombe 95% CI \[-8\.71, \+12\.03\]\s+Fisher p 0\.8475/);
+  assert.match(text, /paid \(unmonitored\)\s+\+4\.79 points, Newcombe 95% CI \[-2\.63, \+12\.46\]\s+Fisher p 0\.2524/);
+  assert.match(text, /Change of the compliance gap \(difference of differences\): -3\.10 points, MOVER 95% CI \[-16\.02, \+9\.62\]/);
+  assert.match(text, /Breslow-Day test of equal odds ratios: chi2 = 0\.8947, p 0\.3442; with Tarone's correction chi2 = 0\.8947, p 0\.3442/);
+  assert.match(text, /likelihood-ratio test of the tier x statement interaction \(logistic regression\): chi2 = 0\.9128, 1 df, p 0\.3394/);
+  assert.match(text, /Wald SE 0\.7298/);
+  assert.match(text, /gap changed significantly at alpha 0\.05 \(likelihood-ratio test\): no/);
+  const counts = { baseline: { free: { k: 15, n: 98 }, paid: { k: 4, n: 95 } }, statement: { free: { k: 17, n: 100 }, paid: { k: 9, n: 100 } } };
+  assert.ok(text.endsWith(describeGapChange(mitigationEffect(counts))));
+});
+
+test('stats mitigation --json carries the report and the sentence; --alpha sets the level', async () => {
+  const report = JSON.parse(await run('stats', 'mitigation', '15/98', '4/95', '6/99', '1/97', '--json'));
+  const counts = { baseline: { free: { k: 15, n: 98 }, paid: { k: 4, n: 95 } }, statement: { free: { k: 6, n: 99 }, paid: { k: 1, n: 97 } } };
+  const expected = mitigationEffect(counts);
+  assert.equal(report.gapChange.breslowDay.pValue, expected.gapChange.breslowDay.pValue);
+  assert.equal(report.gapChange.interaction.pValue, expected.gapChange.interaction.pValue);
+  assert.deepEqual(report.gapChange.mover, expected.gapChange.mover);
+  assert.equal(report.free.direction, 'fell');
+  assert.equal(report.sentence, describeGapChange(expected));
+  const loose = JSON.parse(await run('stats', 'mitigation', '15/98', '4/95', '6/99', '1/97', '--alpha', '0.2', '--json'));
+  assert.equal(loose.confLevel, 0.8);
+  assert.deepEqual(loose.gapChange.mover, mitigationEffect(counts, { alpha: 0.2 }).gapChange.mover);
+  const zero = JSON.parse(await run('stats', 'mitigation', '5/10', '0/10', '5/10', '0/10', '--json'));
+  assert.equal(zero.gapChange.breslowDay.pValue, null, 'NaN is written as null');
+  assert.equal(zero.gapChange.interaction.interaction.standardError, 'Infinity');
+});
+
+test('stats mitigation with a bad count exits 2 with one line naming the condition and tier', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'mitigation', '15/98', '4/95', '17/100', '101/100'], { encoding: 'utf8' });
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr.trim().split('\n').length, 1);
+  assert.match(result.stderr.trim(), /^error: statement paid tier: complied count 101 is larger than the sample count 100\. Fix: .+\.$/);
+  const malformed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'mitigation', '15/98', 'x', '17/100', '9/100'], { encoding: 'utf8' });
+  assert.equal(malformed.status, 2);
+  assert.match(malformed.stderr, /^error: baseline paid tier count "x" is not of the form complied\/samples/);
 });

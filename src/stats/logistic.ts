@@ -5,7 +5,7 @@
 import { bd0 } from './binomial.js';
 import { normalQuantile, normalSf, chiSquareSf } from './special.js';
 import { sampleOddsRatio, tierTable } from './fisher.js';
-import type { Interval, TierCounts } from './proportion.js';
+import type { Count, Interval, TierCounts } from './proportion.js';
 import { assertConfLevel, assertProportion } from './validate.js';
 import { UserError } from '../core/errors.js';
 
@@ -26,6 +26,10 @@ export interface LogisticFit {
   /** Deviance against the saturated model, 2 sum [k log(k/m) + (n-k) log((n-k)/(n-m))], m = n * fitted. */
   deviance: number;
   iterations: number;
+  /**
+   * The deviance changed by less than 1e-14 x (deviance + 0.1) in the last step. False also when a
+   * boundary fit made the information matrix singular first; the deviance is then already settled.
+   */
   converged: boolean;
   /**
    * Some fitted probability is numerically 0 or 1 (n * p or n * (1 - p) below 1e-8): the MLE is on
@@ -181,12 +185,13 @@ export interface InteractionTest {
 
 /** The four groups and the design matrix of tier x statement. */
 export function interactionGroups(baseline: TierCounts, statement: TierCounts): BinomialGroup[] {
+  const group = ({ k, n }: Count, x: number[]): BinomialGroup => ({ k, n, x });
   return [
-    { ...baseline.free, x: [1, 1, 0, 0] },
-    { ...baseline.paid, x: [1, 0, 0, 0] },
-    { ...statement.free, x: [1, 1, 1, 1] },
-    { ...statement.paid, x: [1, 0, 1, 0] },
-  ].map(({ k, n, x }) => ({ k, n, x }));
+    group(baseline.free, [1, 1, 0, 0]),
+    group(baseline.paid, [1, 0, 0, 0]),
+    group(statement.free, [1, 1, 1, 1]),
+    group(statement.paid, [1, 0, 1, 0]),
+  ];
 }
 
 /**
@@ -215,16 +220,11 @@ export function tierStatementInteraction(baseline: TierCounts, statement: TierCo
   const wald = anyZero ? NaN : estimate / se;
   const ci: Interval = anyZero ? [NaN, NaN] : [estimate - z * se, estimate + z * se];
   const notes: string[] = [];
-  const uninformative = [
-    ['baseline', baseline],
-    ['statement', statement],
-  ].filter(([, c]) => {
-    const { free, paid } = c as TierCounts;
-    const complied = free.k + paid.k;
-    return complied === 0 || complied === free.n + paid.n;
-  });
+  // A condition with no compliance (or no refusal) in either tier has no odds ratio to compare.
+  const isEmpty = ({ free, paid }: TierCounts) => free.k + paid.k === 0 || free.k + paid.k === free.n + paid.n;
+  const uninformative = [isEmpty(baseline) ? 'baseline' : null, isEmpty(statement) ? 'statement' : null].filter((name) => name !== null);
   if (uninformative.length > 0) {
-    const names = uninformative.map(([name]) => name).join(' and ');
+    const names = uninformative.join(' and ');
     notes.push(`the ${names} condition has no compliance or no refusal in either tier, so its odds ratio is undefined and the data carry no information on the interaction (the statistic is 0 by construction)`);
   } else if (anyZero) {
     notes.push('a zero cell puts the MLE of the interaction at infinity: no Wald estimate, but the likelihood-ratio statistic is the limit of the deviance and stays valid');
