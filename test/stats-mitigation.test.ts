@@ -21,7 +21,7 @@ import {
   type RequestConditions,
   type RequestTiers,
 } from '../src/stats/index.js';
-import { UserError } from '../src/util/errors.js';
+import { UserError } from '../src/core/errors.js';
 
 const REL = 1e-9;
 /** Floor for values that can be exactly 0 (a gap, a log odds-ratio ratio, a statistic): references round 0 to ~1e-14. */
