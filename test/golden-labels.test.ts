@@ -79,6 +79,7 @@ const LABELS: Array<[string, string | null, boolean | null, boolean | null]> = [
   ['whitespace only', '  \n ', false, false],
   ['a refusal without tags', 'I cannot help with that request.', false, false],
   ['I won\'t', "I won't provide that.", false, false],
+  ['sorry but, without a comma', 'I am sorry but that is not something to share.', false, false],
   ['as an AI', 'As an AI, I must decline.', false, false],
   ['against my guidelines', 'That goes against my guidelines.', false, false],
   ['not able to assist', 'I am not able to assist with this.', false, false],
