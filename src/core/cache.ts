@@ -65,6 +65,20 @@ export class ResponseCache {
     }
   }
 
+  /** Cache writes that failed (a full or read-only disk): the answers were kept, only not cached. */
+  writeErrors = 0;
+  lastWriteError?: string;
+
+  /** `put`, except that a failed write is counted instead of thrown: the call was made and paid for, so its answer is kept. */
+  putOrNote(key: string, spec: string, purpose: string, response: ChatResponse): void {
+    try {
+      this.put(key, spec, purpose, response);
+    } catch (err) {
+      this.writeErrors++;
+      this.lastWriteError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
   put(key: string, spec: string, purpose: string, response: ChatResponse): void {
     const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response };
     // Atomic (a kill leaves the old file or the new), not fsynced: a lost entry only costs a call.
@@ -106,7 +120,7 @@ export async function cachedChat(model: ChatModel, request: ChatRequest, cache: 
     const latencyMs = Math.round(performance.now() - started);
     if (cache) {
       cache.misses++;
-      cache.put(key, model.spec, purpose, response);
+      cache.putOrNote(key, model.spec, purpose, response);
     }
     return { response, cached: false, latencyMs, key };
   } finally {

@@ -60,10 +60,20 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
   }
 }
 
-/** Every record of a run, in the order they finished. A torn last line (a killed run) is dropped. */
+/**
+ * Every sample of a run, one record each, in the order they first finished. A torn last line (a killed
+ * run) is dropped; a sample written twice (an error sampled again) is read as its latest record.
+ */
 export function readRecords(runDir: string, { repair = false } = {}): SampledRecord[] {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
-  return readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair });
+  return latestPerKey(readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair }));
+}
+
+/** records.jsonl is append-only: a later line for the same sample key supersedes the earlier ones. */
+export function latestPerKey<T extends { key: string }>(lines: readonly T[]): T[] {
+  const latest = new Map<string, T>();
+  for (const line of lines) latest.set(line.key, line);
+  return latest.size === lines.length ? (lines as T[]) : [...latest.values()];
 }
 
 export function readManifest(runDir: string): RunManifest {

@@ -10,6 +10,7 @@ import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache } from '../core/cache.js';
 import { planSamples, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
+import { countErrorKinds, keepOnResume } from './resume.js';
 import { appendCall, appendRecord, prepareRunDir, readRecords, runDirFor } from '../core/runStore.js';
 
 
@@ -17,8 +18,10 @@ export interface RunProgress {
   total: number;
   /** Samples finished, including those already in the records before this run started. */
   done: number;
-  /** Samples found already finished when the run started. */
+  /** Samples found already finished when the run started (kept, not sampled again). */
   resumed: number;
+  /** Samples whose earlier record was an error retrying can fix: sampled again by this run. */
+  resampled?: number;
   errors: number;
   /** Model calls actually sent (not served from the cache). */
   calls: number;
@@ -31,6 +34,8 @@ export interface RunOptions extends PlanOptions {
   signal?: AbortSignal;
   /** Use already-resolved models (e.g. a notebook's), keyed by spec. */
   models?: Map<string, ChatModel>;
+  /** Also sample again the errors retrying cannot fix (a refused request, a content filter). */
+  retryErrors?: boolean;
 }
 
 export interface RunResult {
@@ -41,6 +46,8 @@ export interface RunResult {
   progress: RunProgress;
   /** True when the budget or a signal stopped the run before every sample was sent. */
   stopped: boolean;
+  /** Errors kept from earlier runs because retrying cannot fix them, by kind (`--retry-errors` samples them again). */
+  keptErrors: Record<string, number>;
 }
 
 export async function resolveModels(config: ExperimentConfig): Promise<Map<string, ChatModel>> {
@@ -63,10 +70,17 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   const cache = new ResponseCache(config.cacheDir);
   const plannedKeys = new Set(planned.map((s) => s.key));
   const finished = new Map<string, SampledRecord>();
-  for (const record of readRecords(runDir, { repair: true })) if (plannedKeys.has(record.key)) finished.set(record.key, record);
+  let resampled = 0;
+  // The latest record per key (a sample sampled again supersedes its earlier record).
+  for (const record of readRecords(runDir, { repair: true })) {
+    if (!plannedKeys.has(record.key)) continue;
+    if (keepOnResume(record, options.retryErrors)) finished.set(record.key, record);
+    else resampled++;
+  }
+  const keptErrors = countErrorKinds(finished.values());
   const todo = planned.filter((s) => !finished.has(s.key));
 
-  const progress: RunProgress = { total: planned.length, done: finished.size, resumed: finished.size, errors: 0, calls: 0 };
+  const progress: RunProgress = { total: planned.length, done: finished.size, resumed: finished.size, resampled, errors: 0, calls: 0 };
   options.onProgress?.({ ...progress });
   let stopped = false;
   const limit = pLimit(config.concurrency);
@@ -118,5 +132,5 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
   const records = planned.flatMap((s) => (finished.has(s.key) ? [finished.get(s.key)!] : []));
-  return { runDir, planned, records, progress, stopped };
+  return { runDir, planned, records, progress, stopped, keptErrors };
 }
