@@ -39,14 +39,16 @@ export interface ExperimentOptions extends RunOptions {
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = await resolveModel(config.judge, { limits: config.limits[parseModelSpec(config.judge).provider] });
-  let run: RunResult;
+  let run: RunResult | undefined;
   let judging: JudgeRunResult;
   try {
-    run = await runSamples(config, options);
+    // The run folder stays locked through judging: judgements.jsonl has one writer too.
+    run = await runSamples(config, { ...options, keepLock: true });
     // Judge every record (compliance, AF votes, partial); labels are stored in judgements.jsonl
     // beside the records and attached here for the summary.
     judging = await judgeRun(run.runDir, run.records, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
   } finally {
+    run?.releaseLock?.();
     await judge.close?.();
   }
   const records = labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds });

@@ -1,6 +1,7 @@
 // The runner: every planned sample not yet in the run's records is sampled through the protocol,
 // labelled offline, and appended as one JSON line the moment it finishes. A run killed at any
 // moment resumes where it stopped: completed samples are kept and never asked again.
+import { mkdirSync } from 'node:fs';
 import pLimit from 'p-limit';
 import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
@@ -12,6 +13,7 @@ import { planSamples, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { countErrorKinds, keepOnResume } from './resume.js';
 import { appendCall, appendRecord, prepareRunDir, readRecords, runDirFor } from '../core/runStore.js';
+import { acquireRunLock } from '../core/runLock.js';
 
 
 export interface RunProgress {
@@ -36,6 +38,8 @@ export interface RunOptions extends PlanOptions {
   models?: Map<string, ChatModel>;
   /** Also sample again the errors retrying cannot fix (a refused request, a content filter). */
   retryErrors?: boolean;
+  /** Keep the run folder's lock when done (the result's `releaseLock` frees it): judging writes there next. */
+  keepLock?: boolean;
 }
 
 export interface RunResult {
@@ -48,6 +52,8 @@ export interface RunResult {
   stopped: boolean;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind (`--retry-errors` samples them again). */
   keptErrors: Record<string, number>;
+  /** With `keepLock`: frees the run folder's lock. */
+  releaseLock?: () => void;
 }
 
 export async function resolveModels(config: ExperimentConfig): Promise<Map<string, ChatModel>> {
@@ -64,6 +70,21 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   const models = options.models ?? (await resolveModels(config));
   const planned = await planSamples(config, options);
   const runDir = runDirFor(config);
+  mkdirSync(runDir, { recursive: true });
+  // One writer per run folder: a second process on the same run name is refused here.
+  const release = acquireRunLock(runDir);
+  let result: RunResult;
+  try {
+    result = await sampleInto(runDir, config, models, planned, options);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (!options.keepLock) release();
+  return options.keepLock ? { ...result, releaseLock: release } : result;
+}
+
+async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, planned: PlannedSample[], options: RunOptions): Promise<RunResult> {
   const simulated = [...models.values()].some((m) => m.simulated);
   prepareRunDir(runDir, config, simulated, new Map(planned.map((s) => [s.systemPromptHash, s.systemPrompt])));
 
