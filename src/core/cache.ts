@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
 import { writeFileAtomic } from './files.js';
 import { hashJson, sha256 } from './hash.js';
+import { cachedResponseSchema } from './lineCheck.js';
 
 export interface CacheKeyParts {
   /** Distinguishes samples of the same prompt (sample 0, 1, ...) and judge votes. */
@@ -59,7 +60,9 @@ export class ResponseCache {
     const path = this.pathFor(key);
     if (!existsSync(path)) return undefined;
     try {
-      return (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry).response;
+      const response = (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry).response;
+      // An entry of the wrong shape is dropped like an unreadable one: a miss, asked again and rewritten.
+      return cachedResponseSchema.safeParse(response).success ? response : undefined;
     } catch {
       return undefined; // an unreadable entry is a miss; it is rewritten on the next call
     }

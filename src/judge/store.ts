@@ -6,6 +6,8 @@ import { offlineLabels } from '../classify/index.js';
 import { transcriptOf } from './transcript.js';
 import { appendJsonLine, readJsonLines } from '../core/files.js';
 import { UserError } from '../core/errors.js';
+import { repairFix } from '../core/runStore.js';
+import { judgementLineSchema } from './schema.js';
 import { aggregateAfVotes } from './afVotes.js';
 import type { AfThresholds, Judgement, JudgeKind } from './types.js';
 
@@ -16,7 +18,7 @@ export function judgementsPath(runDir: string): string {
 }
 
 export function readJudgements(runDir: string, { repair = false } = {}): Judgement[] {
-  return readJsonLines<Judgement>(judgementsPath(runDir), { repair });
+  return readJsonLines<Judgement>(judgementsPath(runDir), { repair, check: { schema: judgementLineSchema, what: 'judgement', fix: repairFix(runDir) } });
 }
 
 export function appendJudgement(runDir: string, judgement: Judgement): void {

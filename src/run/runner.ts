@@ -86,6 +86,8 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
 
 async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, planned: PlannedSample[], options: RunOptions): Promise<RunResult> {
   const simulated = [...models.values()].some((m) => m.simulated);
+  // What is already in the folder is read (and validated) before run.json is rewritten.
+  const earlier = readRecords(runDir, { repair: true });
   prepareRunDir(runDir, config, simulated, new Map(planned.map((s) => [s.systemPromptHash, s.systemPrompt])));
 
   const cache = new ResponseCache(config.cacheDir);
@@ -93,7 +95,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   const finished = new Map<string, SampledRecord>();
   let resampled = 0;
   // The latest record per key (a sample sampled again supersedes its earlier record).
-  for (const record of readRecords(runDir, { repair: true })) {
+  for (const record of earlier) {
     if (!plannedKeys.has(record.key)) continue;
     if (keepOnResume(record, options.retryErrors)) finished.set(record.key, record);
     else resampled++;
