@@ -1,7 +1,8 @@
 // The runner: every planned sample not yet in the run's records is sampled through the protocol,
 // labelled offline, and appended as one JSON line the moment it finishes. A run killed at any
 // moment resumes where it stopped: completed samples are kept and never asked again.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
@@ -11,8 +12,8 @@ import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache } from '../core/cache.js';
 import { planSamples, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
-import { countErrorKinds, keepOnResume } from './resume.js';
-import { appendCall, appendRecord, prepareRunDir, readRecords, runDirFor } from '../core/runStore.js';
+import { countErrorKinds, keepOnResume, refuseChangedSampling } from './resume.js';
+import { appendCall, appendRecord, prepareRunDir, readManifest, readRecords, runDirFor, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 
 
@@ -88,6 +89,8 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   const simulated = [...models.values()].some((m) => m.simulated);
   // What is already in the folder is read (and validated) before run.json is rewritten.
   const earlier = readRecords(runDir, { repair: true });
+  const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir).config : undefined;
+  refuseChangedSampling(config.name, config, previous, earlier);
   prepareRunDir(runDir, config, simulated, new Map(planned.map((s) => [s.systemPromptHash, s.systemPrompt])));
 
   const cache = new ResponseCache(config.cacheDir);
