@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readManifest, readRecords } from '../core/runStore.js';
+import { acquireRunLock } from '../core/runLock.js';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type JudgeKind } from '../judge/types.js';
 import { DEFAULT_JUDGE, judgeRun } from '../judge/judgeRun.js';
@@ -63,6 +64,8 @@ export function register(program: Command): void {
       const kinds = parseKinds(flags.kinds);
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
+      // One writer per run folder: a run still sampling (or another rejudge) is refused here.
+      const release = acquireRunLock(runDir);
       const result = await judgeRun(runDir, records, {
         judge,
         kinds,
@@ -74,7 +77,7 @@ export function register(program: Command): void {
         concurrency: flags.concurrency,
         maxAttempts: flags.attempts,
         costMeter: new CostMeter({ budgetUsd: flags.budget }),
-      });
+      }).finally(release);
       console.log(formatJudgeRun(result));
       // Read once for both views. Not labelRecords: it refuses a judge with no judgements, which a
       // pass that judged nothing (budget spent at once, no record it applies to) is not an error for.

@@ -11,6 +11,7 @@ import { formatJudgeRun } from '../judge/index.js';
 import { CostMeter, formatCostReport } from '../cost/index.js';
 import { estimateExperiment } from '../pipeline/estimate.js';
 import { int, list } from './parse.js';
+import { describeErrors } from '../run/resume.js';
 
 
 interface RunFlags {
@@ -37,6 +38,7 @@ interface RunFlags {
   figuresDir?: string;
   cache?: string;
   progress?: boolean;
+  retryErrors?: boolean;
 }
 
 /** Flags override the config file; the result is validated as a whole. */
@@ -110,6 +112,7 @@ export function register(program: Command): void {
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
     .option('--cache <dir>', 'response cache folder (default data/cache)')
     .option('--no-progress', 'no progress bar')
+    .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
     .action(async (flags: RunFlags) => {
       const config = configFromFlags(flags);
       const reporter = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
@@ -118,12 +121,15 @@ export function register(program: Command): void {
       const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
       const paid = [...config.models, config.judge].some((spec) => !spec.startsWith('sim/'));
       const estimate = paid ? await estimateExperiment(config) : undefined;
-      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter });
+      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors });
       reporter.stop();
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const resumed = result.progress.resumed ? `, ${result.progress.resumed} resumed from earlier` : '';
-      console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}) in ${seconds} s.`);
+      const resampled = result.progress.resampled ? `, ${result.progress.resampled} earlier errors sampled again` : '';
+      console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}${resampled}) in ${seconds} s.`);
+      const errors = describeErrors(result.records);
+      if (errors) console.log(errors);
       console.log(formatJudgeRun(result.judging));
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'})`);

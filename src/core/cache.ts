@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
 import { writeFileAtomic } from './files.js';
 import { hashJson, sha256 } from './hash.js';
+import { cachedResponseSchema } from './lineCheck.js';
 
 export interface CacheKeyParts {
   /** Distinguishes samples of the same prompt (sample 0, 1, ...) and judge votes. */
@@ -59,9 +60,25 @@ export class ResponseCache {
     const path = this.pathFor(key);
     if (!existsSync(path)) return undefined;
     try {
-      return (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry).response;
+      const response = (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry).response;
+      // An entry of the wrong shape is dropped like an unreadable one: a miss, asked again and rewritten.
+      return cachedResponseSchema.safeParse(response).success ? response : undefined;
     } catch {
       return undefined; // an unreadable entry is a miss; it is rewritten on the next call
+    }
+  }
+
+  /** Cache writes that failed (a full or read-only disk): the answers were kept, only not cached. */
+  writeErrors = 0;
+  lastWriteError?: string;
+
+  /** `put`, except that a failed write is counted instead of thrown: the call was made and paid for, so its answer is kept. */
+  putOrNote(key: string, spec: string, purpose: string, response: ChatResponse): void {
+    try {
+      this.put(key, spec, purpose, response);
+    } catch (err) {
+      this.writeErrors++;
+      this.lastWriteError = err instanceof Error ? err.message : String(err);
     }
   }
 
@@ -106,7 +123,7 @@ export async function cachedChat(model: ChatModel, request: ChatRequest, cache: 
     const latencyMs = Math.round(performance.now() - started);
     if (cache) {
       cache.misses++;
-      cache.put(key, model.spec, purpose, response);
+      cache.putOrNote(key, model.spec, purpose, response);
     }
     return { response, cached: false, latencyMs, key };
   } finally {

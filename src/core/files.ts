@@ -2,6 +2,7 @@
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseLine, type LineCheck } from './lineCheck.js';
 
 let tmpCounter = 0;
 
@@ -32,14 +33,14 @@ export function appendJsonLine(path: string, value: unknown): void {
  * Read a JSONL file. A last line without its newline (a write cut short by a kill) is dropped and,
  * with `repair`, cut off the file so later appends start on a clean line.
  */
-export function readJsonLines<T>(path: string, { repair = false } = {}): T[] {
+export function readJsonLines<T>(path: string, { repair = false, check }: { repair?: boolean; check?: LineCheck } = {}): T[] {
   if (!existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
   const end = text.lastIndexOf('\n') + 1;
   if (repair && end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
-  return text
-    .slice(0, end)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as T);
+  // A bad line is one UserError naming the file and line (validated at the edge, see lineCheck.ts).
+  const lines = text.slice(0, end).split('\n');
+  const values: T[] = [];
+  for (let i = 0; i < lines.length; i++) if (lines[i].trim() !== '') values.push(parseLine(path, i + 1, lines[i], check) as T);
+  return values;
 }

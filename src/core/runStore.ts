@@ -9,6 +9,7 @@ import type { ExperimentConfig } from './config.js';
 import type { SampledRecord, Usage } from './types.js';
 import { UserError } from './errors.js';
 import { appendJsonLine, readJsonLines, writeFileAtomic } from './files.js';
+import { callLineSchema, firstIssue, manifestSchema, sampledRecordSchema } from './lineCheck.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const CALLS_FILE = 'calls.jsonl';
@@ -48,7 +49,7 @@ function packageVersion(): string {
 export function prepareRunDir(runDir: string, config: ExperimentConfig, simulated: boolean, systemPrompts: Map<string, string>): void {
   mkdirSync(join(runDir, 'prompts'), { recursive: true });
   const now = new Date().toISOString();
-  const previous = existsSync(join(runDir, RUN_FILE)) ? (JSON.parse(readFileSync(join(runDir, RUN_FILE), 'utf8')) as RunManifest) : undefined;
+  const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
   const manifest: RunManifest = { name: config.name, afLabVersion: packageVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config };
   // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
   // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
@@ -60,16 +61,39 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
   }
 }
 
-/** Every record of a run, in the order they finished. A torn last line (a killed run) is dropped. */
+/**
+ * Every sample of a run, one record each, in the order they first finished. A torn last line (a killed
+ * run) is dropped; a sample written twice (an error sampled again) is read as its latest record.
+ */
 export function readRecords(runDir: string, { repair = false } = {}): SampledRecord[] {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
-  return readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair });
+  return latestPerKey(readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair, check: { schema: sampledRecordSchema, what: 'sample record', fix: repairFix(runDir) } }));
+}
+
+/** records.jsonl is append-only: a later line for the same sample key supersedes the earlier ones. */
+export function latestPerKey<T extends { key: string }>(lines: readonly T[]): T[] {
+  const latest = new Map<string, T>();
+  for (const line of lines) latest.set(line.key, line);
+  return latest.size === lines.length ? (lines as T[]) : [...latest.values()];
 }
 
 export function readManifest(runDir: string): RunManifest {
   const path = join(runDir, RUN_FILE);
   if (!existsSync(path)) throw new UserError(`${path} not found: not an af-lab run folder`, 'pass a folder under data/results/');
-  return JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new UserError(`${path} is not valid JSON (cut short?)`, repairFix(runDir));
+  }
+  const parsed = manifestSchema.safeParse(value);
+  if (!parsed.success) throw new UserError(`${path} is not a valid run manifest (${firstIssue(parsed.error)})`, repairFix(runDir));
+  return parsed.data as unknown as RunManifest;
+}
+
+/** The fix printed for a bad line or file in a run folder. */
+export function repairFix(runDir: string): string {
+  return `run "af-lab repair ${runDir}": it moves bad lines aside (to <file>.bad; their samples are sampled again on the next run) and a bad run.json to run.json.bad (the next run writes it again)`;
 }
 
 export function appendRecord(runDir: string, record: SampledRecord): void {
@@ -81,5 +105,5 @@ export function appendCall(runDir: string, call: CallLine): void {
 }
 
 export function readCalls(runDir: string): CallLine[] {
-  return readJsonLines<CallLine>(join(runDir, CALLS_FILE));
+  return readJsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } });
 }

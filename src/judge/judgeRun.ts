@@ -15,7 +15,7 @@ import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted,
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
 import { loadJudgePrompt, type JudgePrompt } from './prompts.js';
-import { appendJudgement, readJudgements } from './store.js';
+import { appendJudgement, judgedBefore, readJudgements } from './store.js';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
 
@@ -127,18 +127,21 @@ async function judgeWith(model: ChatModel, runDir: string, records: SampledRecor
   };
 
   // What this judge and prompt already settled (a provider error is not settled; a changed vote count is not either).
-  const settled = new Set<string>();
+  // Each settled judgement keeps its time: one made before its record finished judged an earlier
+  // record of that sample (an error sampled again), not this one.
+  const settled = new Map<string, string>();
   for (const line of readJudgements(runDir, { repair: true })) {
     if (line.judge !== model.spec || line.callError) continue;
     if (line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== afVotes) continue;
-    settled.add(`${line.key}\u0000${line.kind}\u0000${line.promptHash}`);
+    settled.set(`${line.key}\u0000${line.kind}\u0000${line.promptHash}`, line.judgedAt);
   }
 
   const tasks: Array<{ record: SampledRecord; kind: JudgeKind }> = [];
   for (const record of records) {
     for (const kind of kinds) {
       if (!applies(kind, record)) continue;
-      if (settled.has(`${record.key}\u0000${kind}\u0000${prompts[kind].hash}`)) result.reused[kind]++;
+      const judgedAt = settled.get(`${record.key}\u0000${kind}\u0000${prompts[kind].hash}`);
+      if (judgedAt !== undefined && !judgedBefore(judgedAt, record)) result.reused[kind]++;
       else tasks.push({ record, kind });
     }
   }

@@ -6,6 +6,8 @@ import { offlineLabels } from '../classify/index.js';
 import { transcriptOf } from './transcript.js';
 import { appendJsonLine, readJsonLines } from '../core/files.js';
 import { UserError } from '../core/errors.js';
+import { repairFix } from '../core/runStore.js';
+import { judgementLineSchema } from './schema.js';
 import { aggregateAfVotes } from './afVotes.js';
 import type { AfThresholds, Judgement, JudgeKind } from './types.js';
 
@@ -16,11 +18,19 @@ export function judgementsPath(runDir: string): string {
 }
 
 export function readJudgements(runDir: string, { repair = false } = {}): Judgement[] {
-  return readJsonLines<Judgement>(judgementsPath(runDir), { repair });
+  return readJsonLines<Judgement>(judgementsPath(runDir), { repair, check: { schema: judgementLineSchema, what: 'judgement', fix: repairFix(runDir) } });
 }
 
 export function appendJudgement(runDir: string, judgement: Judgement): void {
   appendJsonLine(judgementsPath(runDir), judgement);
+}
+
+/**
+ * True when a judgement was made before its record finished: it judged an earlier record of the same
+ * sample (an error that a resumed run sampled again), so it does not label this one.
+ */
+export function judgedBefore(judgedAt: string, record: Pick<SampledRecord, 'finishedAt'>): boolean {
+  return judgedAt < record.finishedAt;
 }
 
 /** The judge spec of the most recently written judgement, or undefined when there is none. */
@@ -97,9 +107,10 @@ export function attachSelected(records: readonly SampledRecord[], chosen: Map<st
   return records.map((record) => {
     const byKind = chosen.get(record.key) ?? {};
     const labels: Labels = offlineLabels(transcriptOf(record));
-    if (byKind.judge) labels.judge = byKind.judge.label as JudgeLabel;
-    if (byKind.af) labels.af = relabelAf(byKind.af.label as AfLabel, afThresholds);
-    if (byKind.partial) labels.partial = byKind.partial.label as PartialLabel;
+    const current = (line: Judgement | undefined) => (line && !judgedBefore(line.judgedAt, record) ? line : undefined);
+    if (current(byKind.judge)) labels.judge = byKind.judge!.label as JudgeLabel;
+    if (current(byKind.af)) labels.af = relabelAf(byKind.af!.label as AfLabel, afThresholds);
+    if (current(byKind.partial)) labels.partial = byKind.partial!.label as PartialLabel;
     return { ...record, labels };
   });
 }

@@ -3,6 +3,7 @@
 // sample). Judge prompts are short and fixed; their sizes below are assumptions, printed with the estimate.
 import type { ExperimentConfig } from '../core/config.js';
 import { planSamples } from '../run/plan.js';
+import { parseModelSpec } from '../models/spec.js';
 import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
 import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
 import { tokenCounterFor } from '../cost/tokens.js';
@@ -11,6 +12,8 @@ import { tokenCounterFor } from '../cost/tokens.js';
 export const JUDGE_CALL_TOKENS = { input: 1_200, output: 150, afVoteInput: 1_500, afVoteOutput: 60 };
 
 export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): Promise<CostEstimate> {
+  // Specs are checked as `run` checks them: a key or a password written into one is refused, never printed.
+  for (const spec of [...config.models, config.judge]) parseModelSpec(spec);
   const planned = await planSamples(config);
   const samples: SampleToEstimate[] = planned.map((s) => ({ model: s.model, reasoning: s.reasoning, systemPrompt: s.systemPrompt, userTurn: s.userTurn, params: s.params }));
   const estimate = estimateSamples(samples, options);

@@ -17,6 +17,8 @@ export interface ExperimentResult {
   summary: Summary;
   progress: RunProgress;
   stopped: boolean;
+  /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
+  keptErrors: Record<string, number>;
   /** What the judging step did (judge spec, counts, unparseable, calls, cost). */
   judging: JudgeRunResult;
   /** Figures written to <figuresDir>/<run name>/ (absent with `figures: false`). */
@@ -37,14 +39,16 @@ export interface ExperimentOptions extends RunOptions {
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = await resolveModel(config.judge, { limits: config.limits[parseModelSpec(config.judge).provider] });
-  let run: RunResult;
+  let run: RunResult | undefined;
   let judging: JudgeRunResult;
   try {
-    run = await runSamples(config, options);
+    // The run folder stays locked through judging: judgements.jsonl has one writer too.
+    run = await runSamples(config, { ...options, keepLock: true });
     // Judge every record (compliance, AF votes, partial); labels are stored in judgements.jsonl
     // beside the records and attached here for the summary.
     judging = await judgeRun(run.runDir, run.records, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
   } finally {
+    run?.releaseLock?.();
     await judge.close?.();
   }
   const records = labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds });
@@ -53,5 +57,5 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
   const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), options.figures);
   const reportFile = options.report === false ? undefined : writeReport(records, join(run.runDir, 'report.html'));
-  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, judging, figures, reportFile };
+  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, judging, figures, reportFile };
 }

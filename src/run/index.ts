@@ -2,3 +2,4 @@ export { extractOutput, extractScratchpad, hasOutput, outsideScratchpad, scratch
 export { planSamples, sampleKey, sampleSeed, type PlannedSample, type PlanOptions } from './plan.js';
 export { prefillFor, runProtocol, type ProtocolHooks, type ProtocolResult } from './protocol.js';
 export { resolveModels, runSamples, type RunOptions, type RunProgress, type RunResult } from './runner.js';
+export { countErrorKinds, describeErrors, keepOnResume, PERMANENT_ERROR_KINDS } from './resume.js';

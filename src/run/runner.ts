@@ -1,6 +1,8 @@
 // The runner: every planned sample not yet in the run's records is sampled through the protocol,
 // labelled offline, and appended as one JSON line the moment it finishes. A run killed at any
 // moment resumes where it stopped: completed samples are kept and never asked again.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
@@ -10,15 +12,19 @@ import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache } from '../core/cache.js';
 import { planSamples, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
-import { appendCall, appendRecord, prepareRunDir, readRecords, runDirFor } from '../core/runStore.js';
+import { countErrorKinds, keepOnResume, refuseChangedSampling } from './resume.js';
+import { appendCall, appendRecord, prepareRunDir, readManifest, readRecords, runDirFor, RUN_FILE } from '../core/runStore.js';
+import { acquireRunLock } from '../core/runLock.js';
 
 
 export interface RunProgress {
   total: number;
   /** Samples finished, including those already in the records before this run started. */
   done: number;
-  /** Samples found already finished when the run started. */
+  /** Samples found already finished when the run started (kept, not sampled again). */
   resumed: number;
+  /** Samples whose earlier record was an error retrying can fix: sampled again by this run. */
+  resampled?: number;
   errors: number;
   /** Model calls actually sent (not served from the cache). */
   calls: number;
@@ -31,6 +37,10 @@ export interface RunOptions extends PlanOptions {
   signal?: AbortSignal;
   /** Use already-resolved models (e.g. a notebook's), keyed by spec. */
   models?: Map<string, ChatModel>;
+  /** Also sample again the errors retrying cannot fix (a refused request, a content filter). */
+  retryErrors?: boolean;
+  /** Keep the run folder's lock when done (the result's `releaseLock` frees it): judging writes there next. */
+  keepLock?: boolean;
 }
 
 export interface RunResult {
@@ -41,6 +51,10 @@ export interface RunResult {
   progress: RunProgress;
   /** True when the budget or a signal stopped the run before every sample was sent. */
   stopped: boolean;
+  /** Errors kept from earlier runs because retrying cannot fix them, by kind (`--retry-errors` samples them again). */
+  keptErrors: Record<string, number>;
+  /** With `keepLock`: frees the run folder's lock. */
+  releaseLock?: () => void;
 }
 
 export async function resolveModels(config: ExperimentConfig): Promise<Map<string, ChatModel>> {
@@ -57,16 +71,42 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   const models = options.models ?? (await resolveModels(config));
   const planned = await planSamples(config, options);
   const runDir = runDirFor(config);
+  mkdirSync(runDir, { recursive: true });
+  // One writer per run folder: a second process on the same run name is refused here.
+  const release = acquireRunLock(runDir);
+  let result: RunResult;
+  try {
+    result = await sampleInto(runDir, config, models, planned, options);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (!options.keepLock) release();
+  return options.keepLock ? { ...result, releaseLock: release } : result;
+}
+
+async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, planned: PlannedSample[], options: RunOptions): Promise<RunResult> {
   const simulated = [...models.values()].some((m) => m.simulated);
+  // What is already in the folder is read (and validated) before run.json is rewritten.
+  const earlier = readRecords(runDir, { repair: true });
+  const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir).config : undefined;
+  refuseChangedSampling(config.name, config, previous, earlier);
   prepareRunDir(runDir, config, simulated, new Map(planned.map((s) => [s.systemPromptHash, s.systemPrompt])));
 
   const cache = new ResponseCache(config.cacheDir);
   const plannedKeys = new Set(planned.map((s) => s.key));
   const finished = new Map<string, SampledRecord>();
-  for (const record of readRecords(runDir, { repair: true })) if (plannedKeys.has(record.key)) finished.set(record.key, record);
+  let resampled = 0;
+  // The latest record per key (a sample sampled again supersedes its earlier record).
+  for (const record of earlier) {
+    if (!plannedKeys.has(record.key)) continue;
+    if (keepOnResume(record, options.retryErrors)) finished.set(record.key, record);
+    else resampled++;
+  }
+  const keptErrors = countErrorKinds(finished.values());
   const todo = planned.filter((s) => !finished.has(s.key));
 
-  const progress: RunProgress = { total: planned.length, done: finished.size, resumed: finished.size, errors: 0, calls: 0 };
+  const progress: RunProgress = { total: planned.length, done: finished.size, resumed: finished.size, resampled, errors: 0, calls: 0 };
   options.onProgress?.({ ...progress });
   let stopped = false;
   const limit = pLimit(config.concurrency);
@@ -118,5 +158,5 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
   const records = planned.flatMap((s) => (finished.has(s.key) ? [finished.get(s.key)!] : []));
-  return { runDir, planned, records, progress, stopped };
+  return { runDir, planned, records, progress, stopped, keptErrors };
 }
