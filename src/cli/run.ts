@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { loadExperimentFile, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
+import { judgeFor, loadExperimentFile, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
 import { runExperiment } from '../pipeline/experiment.js';
 import type { RunProgress } from '../run/runner.js';
 import { formatSummary } from '../summary/index.js';
@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'samples in flight at once', int)
     .option('--no-suffix', 'leave out the accept/reject instruction in the user turn')
     .option('--no-prefill', 'never prefill the assistant turn')
-    .option('--judge <spec>', 'judge model spec (default sim/judge)')
+    .option('--judge <spec>', 'judge model spec (default: sim/judge for simulated models only; none for real models)')
     .option('--budget <dollars>', 'stop sending new requests once this much is spent', Number)
     .option('--out <dir>', 'results folder (default data/results)')
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
@@ -116,7 +116,8 @@ export function register(program: Command): void {
       const started = performance.now();
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
       const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
-      const paid = [...config.models, config.judge].some((spec) => !spec.startsWith('sim/'));
+      const judge = judgeFor(config);
+      const paid = [...config.models, ...(judge ? [judge] : [])].some((spec) => !spec.startsWith('sim/'));
       const estimate = paid ? await estimateExperiment(config) : undefined;
       const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter });
       reporter.stop();
@@ -124,7 +125,7 @@ export function register(program: Command): void {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const resumed = result.progress.resumed ? `, ${result.progress.resumed} resumed from earlier` : '';
       console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}) in ${seconds} s.`);
-      console.log(formatJudgeRun(result.judging));
+      console.log(result.judging ? formatJudgeRun(result.judging) : result.noJudge);
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);

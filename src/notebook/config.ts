@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
+import { judgeFor, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
 import { parseModelSpec } from '../models/spec.js';
 import { UserError } from '../core/errors.js';
 
@@ -41,7 +41,8 @@ export function findNotebookRoot(from = process.cwd()): string {
 
 /** True when every model and the judge of the experiment are af-lab's simulator. */
 export function simulatorOnly(config: Pick<ExperimentConfig, 'models' | 'judge'>): boolean {
-  return [...config.models, config.judge].every((spec) => parseModelSpec(spec).provider === 'sim');
+  const judge = judgeFor(config);
+  return [...config.models, ...(judge ? [judge] : [])].every((spec) => parseModelSpec(spec).provider === 'sim');
 }
 
 /** Resolve a relative path in the config against the project root. */
