@@ -30,6 +30,11 @@ const limitsSchema = z
 
 export const experimentSchema = z
   .object({
+    /**
+     * The setting (a file in data/settings/, or a path): prompts, tier rendering, contexts, answer
+     * protocol and scoring conventions. `af-lab` is af-lab's own; see `af-lab settings`.
+     */
+    setting: z.string().min(1).default('af-lab'),
     /** Run name: results go to `<outDir>/<name>/`. Re-running the same name resumes it. */
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('default'),
     models: z.array(z.string().min(1)).min(1).default(['sim/faker', 'sim/no-gap', 'sim/tag-confused']),

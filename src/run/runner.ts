@@ -103,6 +103,7 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
           systemPromptHash: sample.systemPromptHash,
           promptHash: sample.promptHash,
           userTurn: sample.userTurn,
+          ...(sample.setting ? { setting: sample.setting } : {}),
           ...result,
           ...(options.costMeter ? { costUsd } : {}),
           finishedAt: new Date().toISOString(),
