@@ -9,6 +9,7 @@ import { register as registerRejudge } from './cli/rejudge.js';
 import { register as registerLabels } from './cli/labels.js';
 import { register as registerStats } from './cli/stats.js';
 import { register as registerEstimate } from './cli/estimate.js';
+import { register as registerSettings } from './cli/settings.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
@@ -21,6 +22,7 @@ registerRejudge(program);
 registerLabels(program);
 registerStats(program);
 registerEstimate(program);
+registerSettings(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (isUserError(err)) {

@@ -101,6 +101,11 @@ export function parseExperiment(input: unknown, origin = 'config'): ExperimentCo
 
 /** Read and validate a JSON config file. */
 export function loadExperimentFile(path: string): ExperimentConfig {
+  return parseExperiment(readExperimentInput(path), `config file ${path}`);
+}
+
+/** A JSON config file as written (no defaults yet): for merging a setting's fields under it before validating. */
+export function readExperimentInput(path: string): ExperimentInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -113,7 +118,8 @@ export function loadExperimentFile(path: string): ExperimentConfig {
   } catch (err) {
     throw new UserError(`config file ${path} is not valid JSON (${(err as Error).message})`, 'fix the JSON syntax');
   }
-  return parseExperiment(json, `config file ${path}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`config file ${path} is not a JSON object`, 'write the config as { "models": [...], ... }');
+  return json as ExperimentInput;
 }
 
 /** The simulated judge: a test bench for the judging pipeline, never a label on a real result. */

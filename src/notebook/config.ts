@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judgeFor, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
 import { parseModelSpec } from '../models/spec.js';
+import { withSettingDefaults } from '../settings/index.js';
 import { UserError } from '../core/errors.js';
 
 export interface NotebookSetup {
@@ -86,7 +87,7 @@ export function loadNotebookConfig(options: LoadNotebookConfigOptions = {}): Not
     );
   }
   const dataDir = env.AF_LAB_DATA_DIR || undefined;
-  const experiment = resolveExperimentPaths(root, parseExperiment(input, `notebook configuration ${configPath}`), dataDir);
+  const experiment = resolveExperimentPaths(root, parseExperiment(withSettingDefaults(input), `notebook configuration ${configPath}`), dataDir);
   return {
     root,
     configPath,
@@ -100,7 +101,7 @@ export function loadNotebookConfig(options: LoadNotebookConfigOptions = {}): Not
 
 /** The experiment of one notebook step: the shared configuration with the step's own name and choices. */
 export function stepExperiment(setup: NotebookSetup, step: Partial<ExperimentInput> & { name: string }): ExperimentConfig {
-  const merged = parseExperiment({ ...setup.input, ...step }, `notebook step ${step.name}`);
+  const merged = parseExperiment(withSettingDefaults({ ...setup.input, ...step }), `notebook step ${step.name}`);
   return resolveExperimentPaths(setup.root, merged, setup.dataDir);
 }
 

@@ -8,6 +8,7 @@ import { attachSelected, labelRecords, judgeRun, type JudgeRunOptions, type Judg
 import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord } from '../core/types.js';
 import { resolveModel } from '../models/index.js';
+import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { runSamples, type RunOptions, type RunProgress, type RunResult } from '../run/runner.js';
 
@@ -56,6 +57,8 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     ? labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds })
     : attachSelected(run.records, new Map());
   const summary = buildSummary(records);
+  // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
+  summary.settingLine = settingLine(readSetting(config.setting).setting);
   writeSummary(run.runDir, summary);
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
   const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), options.figures);

@@ -53,7 +53,8 @@ export function formatFidelity(rows: FidelityRow[], markdown = false): string {
     return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...cells.map((c) => `| ${c.map(esc).join(' | ')} |`)].join('\n');
   }
   const widths = header.slice(0, 2).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => [c[0].padEnd(widths[0]), c[1].padEnd(widths[1]), c[2], c[3] === '-' ? '' : `\n${' '.repeat(widths[0] + widths[1] + 4)}to make it exact: ${c[3]}`].join('  ').trimEnd();
+  const indent = ' '.repeat(widths[0] + widths[1] + 4);
+  const line = (c: string[]) => `${[c[0].padEnd(widths[0]), c[1].padEnd(widths[1]), c[2]].join('  ')}${c[3] === '-' ? '' : `\n${indent}to make it exact: ${c[3]}`}`;
   return [line(header.slice(0, 3).concat('-')), ...cells.map(line)].join('\n');
 }
 
