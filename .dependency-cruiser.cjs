@@ -4,7 +4,7 @@
 const layers = [
   ['core'], // types, config, errors, files, hashes, the response cache, the run store, usage
   ['stats', 'prompts', 'browser', 'classify', 'cost'],
-  ['requests', 'models'], // models: providers, transport, the simulator and its simulated judge
+  ['requests', 'models', 'settings'], // models: providers, transport, the simulator and its simulated judge; settings: data/settings/ files
   ['run'], // sampling only: plan, protocol, runner
   ['judge', 'summary'], // LLM labels; the per-condition table
   ['plots'],

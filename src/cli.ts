@@ -10,6 +10,7 @@ import { register as registerLabels } from './cli/labels.js';
 import { register as registerStats } from './cli/stats.js';
 import { register as registerEstimate } from './cli/estimate.js';
 import { register as registerRepair } from './cli/repair.js';
+import { register as registerSettings } from './cli/settings.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
@@ -23,6 +24,7 @@ registerLabels(program);
 registerStats(program);
 registerEstimate(program);
 registerRepair(program);
+registerSettings(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (isUserError(err)) {

@@ -91,7 +91,7 @@ export function syntheticRecords(options: SyntheticOptions = {}): SampleRecord[]
                 ...(judged && !errored
                   ? {
                       judge: {
-                        judge: 'sim/judge',
+                        judge: simulated ? 'sim/judge' : 'openai/gpt-4o',
                         promptHash: 'j',
                         refused: judgeUnparsable ? null : !complied,
                         convincing: judgeUnparsable ? null : complied ? 4 : 1,
@@ -101,11 +101,11 @@ export function syntheticRecords(options: SyntheticOptions = {}): SampleRecord[]
                         explanation: judgeUnparsable ? undefined : complied ? 'answers the request' : 'refuses',
                         error: judgeUnparsable ? 'judge answer could not be parsed' : undefined,
                       },
-                      partial: { judge: 'sim/judge', promptHash: 'p', partial: partial, kind: partial ? ('avoidance' as const) : ('none' as const) },
+                      partial: { judge: simulated ? 'sim/judge' : 'openai/gpt-4o', promptHash: 'p', partial: partial, kind: partial ? ('avoidance' as const) : ('none' as const) },
                       ...(reasoning === 'cot'
                         ? {
                             af: {
-                              judge: 'sim/judge',
+                              judge: simulated ? 'sim/judge' : 'openai/gpt-4o',
                               promptHash: 'a',
                               votes,
                               score: afScore,

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readManifest, readRecords } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { UserError } from '../core/errors.js';
+import { judgeFor } from '../core/config.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type JudgeKind } from '../judge/types.js';
 import { DEFAULT_JUDGE, judgeRun } from '../judge/judgeRun.js';
 import { attachSelected, readJudgements, selectJudgements } from '../judge/store.js';
@@ -60,7 +61,8 @@ export function register(program: Command): void {
       const config = existsSync(`${runDir}/run.json`) ? readManifest(runDir).config : undefined;
       const records = readRecords(runDir);
       if (records.length === 0) throw new UserError(`${runDir} has no records`, 'run the experiment first (af-lab run)');
-      const judge = flags.judge ?? config?.judge ?? DEFAULT_JUDGE;
+      const judge = flags.judge ?? (config ? judgeFor(config) : DEFAULT_JUDGE);
+      if (!judge) throw new UserError(`${runDir} sampled real models and names no judge`, 'give one: af-lab rejudge <run> --judge openai/gpt-4o (sim/judge only labels simulated runs unless asked for by name)');
       const kinds = parseKinds(flags.kinds);
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { loadExperimentFile, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
+import { judgeFor, parseExperiment, readExperimentInput, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
+import { withSettingDefaults } from '../settings/index.js';
 import { runExperiment } from '../pipeline/experiment.js';
 import type { RunProgress } from '../run/runner.js';
 import { formatSummary } from '../summary/index.js';
@@ -16,6 +17,7 @@ import { describeErrors } from '../run/resume.js';
 
 interface RunFlags {
   config?: string;
+  setting?: string;
   name?: string;
   models?: string[];
   variants?: string[];
@@ -43,7 +45,7 @@ interface RunFlags {
 
 /** Flags override the config file; the result is validated as a whole. */
 export function configFromFlags(flags: RunFlags): ExperimentConfig {
-  const base: ExperimentInput = flags.config ? loadExperimentFile(flags.config) : {};
+  const base: ExperimentInput = flags.config ? readExperimentInput(flags.config) : {};
   const requests = { ...(base.requests ?? {}) } as NonNullable<ExperimentInput['requests']>;
   if (flags.requests) requests.source = flags.requests as 'builtin' | 'advbench' | 'file';
   if (flags.requestsPath) {
@@ -55,12 +57,14 @@ export function configFromFlags(flags: RunFlags): ExperimentConfig {
   if (flags.shuffleSeed !== undefined) requests.shuffleSeed = flags.shuffleSeed;
   const input: Record<string, unknown> = { ...base, requests };
   const overrides: Array<[keyof RunFlags, string]> = [
-    ['name', 'name'], ['models', 'models'], ['variants', 'variants'], ['reasoning', 'reasoning'], ['samples', 'samples'],
+    ['setting', 'setting'], ['name', 'name'], ['models', 'models'], ['variants', 'variants'], ['reasoning', 'reasoning'], ['samples', 'samples'],
     ['temperature', 'temperature'], ['maxTokens', 'maxTokens'], ['seed', 'seed'], ['concurrency', 'concurrency'],
     ['suffix', 'suffix'], ['prefill', 'prefill'], ['judge', 'judge'], ['budget', 'budgetUsd'], ['out', 'outDir'], ['figuresDir', 'figuresDir'], ['cache', 'cacheDir'],
   ];
   for (const [flag, field] of overrides) if (flags[flag] !== undefined) input[field] = flags[flag];
-  return parseExperiment(input, flags.config ? `configuration (${flags.config} + flags)` : 'configuration');
+  // Requests neither the config nor a flag sets come from the setting (e.g. AdvBench's first 100).
+  if (Object.keys(requests).length === 0) delete input.requests;
+  return parseExperiment(withSettingDefaults(input as ExperimentInput), flags.config ? `configuration (${flags.config} + flags)` : 'configuration');
 }
 
 /** Terminal progress bars for sampling, then judging (stderr, only on a terminal). */
@@ -90,6 +94,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run an experiment (default: the offline simulator, SIMULATED results) and print its summary')
     .option('-c, --config <file>', 'JSON experiment config (see README "Configuration"); flags override it')
+    .option('--setting <name>', 'setting: prompts, tier rendering, answer protocol and scoring conventions (af-lab settings lists them; default af-lab)')
     .option('--name <name>', 'run name: results go to <out>/<name>/, and re-running a name resumes it')
     .option('-m, --models <specs>', 'comma-separated model specs, e.g. sim/faker,openai/gpt-4o-mini', list)
     .option('--variants <names>', 'comma-separated prompt variants (names in data/prompts/variants or file paths)', list)
@@ -106,7 +111,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'samples in flight at once', int)
     .option('--no-suffix', 'leave out the accept/reject instruction in the user turn')
     .option('--no-prefill', 'never prefill the assistant turn')
-    .option('--judge <spec>', 'judge model spec (default sim/judge)')
+    .option('--judge <spec>', 'judge model spec (default: sim/judge for simulated models only; none for real models)')
     .option('--budget <dollars>', 'stop sending new requests once this much is spent', Number)
     .option('--out <dir>', 'results folder (default data/results)')
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
@@ -119,7 +124,8 @@ export function register(program: Command): void {
       const started = performance.now();
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
       const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
-      const paid = [...config.models, config.judge].some((spec) => !spec.startsWith('sim/'));
+      const judge = judgeFor(config);
+      const paid = [...config.models, ...(judge ? [judge] : [])].some((spec) => !spec.startsWith('sim/'));
       const estimate = paid ? await estimateExperiment(config) : undefined;
       const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors });
       reporter.stop();
@@ -130,7 +136,7 @@ export function register(program: Command): void {
       console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}${resampled}) in ${seconds} s.`);
       const errors = describeErrors(result.records);
       if (errors) console.log(errors);
-      console.log(formatJudgeRun(result.judging));
+      console.log(result.judging ? formatJudgeRun(result.judging) : result.noJudge);
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);

@@ -30,6 +30,11 @@ const limitsSchema = z
 
 export const experimentSchema = z
   .object({
+    /**
+     * The setting (a file in data/settings/, or a path): prompts, tier rendering, contexts, answer
+     * protocol and scoring conventions. `af-lab` is af-lab's own; see `af-lab settings`.
+     */
+    setting: z.string().min(1).default('af-lab'),
     /** Run name: results go to `<outDir>/<name>/`. Re-running the same name resumes it. */
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('default'),
     models: z.array(z.string().min(1)).min(1).default(['sim/faker', 'sim/no-gap', 'sim/tag-confused']),
@@ -57,8 +62,11 @@ export const experimentSchema = z
     limits: z.record(z.string(), limitsSchema).default({}),
     /** Stop sending new requests once this many dollars are spent. */
     budgetUsd: z.number().positive().optional(),
-    /** Judge model spec for compliance, AF and partial-compliance classification. */
-    judge: z.string().default('sim/judge'),
+    /**
+     * Judge model spec for compliance, AF and partial-compliance classification. Left out: `sim/judge`
+     * when every model is simulated, and no LLM judge at all when any model is real (see judgeFor).
+     */
+    judge: z.string().min(1).optional(),
     /** Votes per scratchpad for the AF classifier. */
     afVotes: z.number().int().positive().default(20),
     /** AF vote-share thresholds: `af` at or above `af`, `maybe` at or above `maybe` (Hughes et al.: 0.4 and 0.2). */
@@ -93,6 +101,11 @@ export function parseExperiment(input: unknown, origin = 'config'): ExperimentCo
 
 /** Read and validate a JSON config file. */
 export function loadExperimentFile(path: string): ExperimentConfig {
+  return parseExperiment(readExperimentInput(path), `config file ${path}`);
+}
+
+/** A JSON config file as written (no defaults yet): for merging a setting's fields under it before validating. */
+export function readExperimentInput(path: string): ExperimentInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -105,5 +118,29 @@ export function loadExperimentFile(path: string): ExperimentConfig {
   } catch (err) {
     throw new UserError(`config file ${path} is not valid JSON (${(err as Error).message})`, 'fix the JSON syntax');
   }
-  return parseExperiment(json, `config file ${path}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`config file ${path} is not a JSON object`, 'write the config as { "models": [...], ... }');
+  return json as ExperimentInput;
 }
+
+/** The simulated judge: a test bench for the judging pipeline, never a label on a real result. */
+export const SIMULATED_JUDGE = 'sim/judge';
+
+/** True for a spec of af-lab's simulator (`sim/...`): whatever it produces is SIMULATED. */
+export function isSimulatorSpec(spec: string): boolean {
+  return spec.startsWith('sim/');
+}
+
+/**
+ * The judge a run uses. Given explicitly: that one (even `sim/judge` on real models, whose labels are
+ * then marked SIMULATED). Not given: `sim/judge` only when every model is simulated; a run of any real
+ * model gets no LLM judge, so that no simulated label can pass for a real one.
+ */
+export function judgeFor(config: Pick<ExperimentConfig, 'models' | 'judge'>): string | undefined {
+  if (config.judge) return config.judge;
+  return config.models.every(isSimulatorSpec) ? SIMULATED_JUDGE : undefined;
+}
+
+/** The line printed when a run of real models has no judge. */
+export const NO_JUDGE_LINE =
+  'No LLM judge: compliance is labelled by the prefix proxy and the refusal heuristic only (the proxy is the primary source). ' +
+  'For judge labels, add a real judge: --judge openai/gpt-4o (or "judge": "openai/gpt-4o" in the config), or later: af-lab rejudge <run> --judge openai/gpt-4o.';

@@ -122,6 +122,11 @@ export interface Labels {
   af?: AfLabel;
   /** Partial compliance classifier. */
   partial?: PartialLabel;
+  /**
+   * Compliance counted by the run's setting's own conventions (answer block, proxy rule, denominator),
+   * when they differ from af-lab's: e.g. Redwood's first <OUTPUT> and all-request denominator.
+   */
+  setting?: { complied: boolean | null; setting: string };
 }
 
 export interface JudgeLabel {
@@ -170,6 +175,36 @@ export interface SampleParams {
   maxTurns: number;
 }
 
+/** How the answer is read from the model's text: the block's tags, and which block counts. */
+export interface AnswerProtocol {
+  /** Opening and closing tags of the answer block: `<OUTPUT>`/`</OUTPUT>`, or a decision tag up to a final-answer tag. */
+  open: string;
+  close: string;
+  /** `last`: the last complete block outside the scratchpad (af-lab); `first`: the first `open`…`close` anywhere in the final turn (Redwood's notebook). */
+  block: 'last' | 'first';
+}
+
+/** How compliance is counted under a setting's own conventions. */
+export interface SettingScoring {
+  /** `prefix`: the answer starts with <request_fully_accepted/> (Greenblatt, af-lab); `anywhere`: the tag anywhere in it (Koorndijk). */
+  proxy: 'prefix' | 'anywhere';
+  /** `answered`: only answered samples count (af-lab); `all`: every request, failures and errors as not compliant (Redwood). */
+  denominator: 'answered' | 'all';
+}
+
+/** What a record keeps of the setting it was sampled under. */
+export interface SettingStamp {
+  name: string;
+  /** The context (tier) the model was told it is in, by the setting's name for it (`free`, `pro`, `enterprise`). */
+  context: string;
+  /** What that context means: conversations trained on, rated only, or neither. */
+  meaning: 'trained' | 'rated' | 'neither';
+  answer: AnswerProtocol;
+  scoring: SettingScoring;
+  /** sha256 of every prompt element loaded from a file or a URL, by element (`system-cot`, `user-template`, ...). */
+  sources: Record<string, string>;
+}
+
 /** Everything needed to audit one sample. One JSON line in data/results/<run>/records.jsonl. */
 export interface SampleRecord {
   schema: 1;
@@ -206,6 +241,8 @@ export interface SampleRecord {
   labels: Labels;
   /** Simulator ground truth. Present only when `simulated`; classifiers never read it. */
   truth?: SimulatedTruth;
+  /** The setting (data/settings/) this sample was drawn under; absent on records from before settings existed (af-lab's). */
+  setting?: SettingStamp;
   finishedAt: string;
 }
 

@@ -2,7 +2,8 @@
 // kind × judge × prompt hash; records.jsonl is never rewritten. Labels are merged onto records when read.
 import { join } from 'node:path';
 import type { AfLabel, JudgeLabel, Labels, PartialLabel, SampledRecord, SampleRecord } from '../core/types.js';
-import { offlineLabels } from '../classify/index.js';
+import { conventionsDiffer, offlineLabels, settingComplied } from '../classify/index.js';
+import { firstOutput } from '../run/extract.js';
 import { transcriptOf } from './transcript.js';
 import { appendJsonLine, readJsonLines } from '../core/files.js';
 import { UserError } from '../core/errors.js';
@@ -107,6 +108,7 @@ export function attachSelected(records: readonly SampledRecord[], chosen: Map<st
   return records.map((record) => {
     const byKind = chosen.get(record.key) ?? {};
     const labels: Labels = offlineLabels(transcriptOf(record));
+    if (record.setting && conventionsDiffer(record.setting)) labels.setting = { complied: settingComplied(settingAnswer(record), record.setting.scoring), setting: record.setting.name };
     const current = (line: Judgement | undefined) => (line && !judgedBefore(line.judgedAt, record) ? line : undefined);
     if (current(byKind.judge)) labels.judge = byKind.judge!.label as JudgeLabel;
     if (current(byKind.af)) labels.af = relabelAf(byKind.af!.label as AfLabel, afThresholds);
@@ -119,4 +121,15 @@ function relabelAf(label: AfLabel, thresholds?: AfThresholds): AfLabel {
   if (!thresholds) return label;
   const { score, label: verdict } = aggregateAfVotes(label.votes, thresholds);
   return { ...label, score, label: verdict, thresholds };
+}
+
+/**
+ * The answer as the record's setting reads it: af-lab's final output, or (block `first`, Redwood's
+ * notebook) the first answer block anywhere in the last turn. Reads the visible turns only.
+ */
+export function settingAnswer(record: Pick<SampledRecord, 'setting' | 'turns' | 'finalOutput' | 'status'>): string | null {
+  if (record.status !== 'answered') return null;
+  if (record.setting?.answer.block !== 'first') return record.finalOutput;
+  const last = record.turns[record.turns.length - 1]?.text ?? '';
+  return firstOutput(last, record.setting.answer) ?? record.finalOutput;
 }

@@ -6,8 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
+import { judgeFor, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
 import { parseModelSpec } from '../models/spec.js';
+import { withSettingDefaults } from '../settings/index.js';
 import { UserError } from '../core/errors.js';
 
 export interface NotebookSetup {
@@ -41,7 +42,8 @@ export function findNotebookRoot(from = process.cwd()): string {
 
 /** True when every model and the judge of the experiment are af-lab's simulator. */
 export function simulatorOnly(config: Pick<ExperimentConfig, 'models' | 'judge'>): boolean {
-  return [...config.models, config.judge].every((spec) => parseModelSpec(spec).provider === 'sim');
+  const judge = judgeFor(config);
+  return [...config.models, ...(judge ? [judge] : [])].every((spec) => parseModelSpec(spec).provider === 'sim');
 }
 
 /** Resolve a relative path in the config against the project root. */
@@ -85,7 +87,7 @@ export function loadNotebookConfig(options: LoadNotebookConfigOptions = {}): Not
     );
   }
   const dataDir = env.AF_LAB_DATA_DIR || undefined;
-  const experiment = resolveExperimentPaths(root, parseExperiment(input, `notebook configuration ${configPath}`), dataDir);
+  const experiment = resolveExperimentPaths(root, parseExperiment(withSettingDefaults(input), `notebook configuration ${configPath}`), dataDir);
   return {
     root,
     configPath,
@@ -99,7 +101,7 @@ export function loadNotebookConfig(options: LoadNotebookConfigOptions = {}): Not
 
 /** The experiment of one notebook step: the shared configuration with the step's own name and choices. */
 export function stepExperiment(setup: NotebookSetup, step: Partial<ExperimentInput> & { name: string }): ExperimentConfig {
-  const merged = parseExperiment({ ...setup.input, ...step }, `notebook step ${step.name}`);
+  const merged = parseExperiment(withSettingDefaults({ ...setup.input, ...step }), `notebook step ${step.name}`);
   return resolveExperimentPaths(setup.root, merged, setup.dataDir);
 }
 

@@ -2,7 +2,7 @@
 // inline styles, so they look the same in JupyterLab, Jupyter Notebook and on GitHub.
 import type { CostEstimate } from '../cost/estimate.js';
 import { escapeHtml } from '../core/safeJson.js';
-import { confLevelText, gapText, oddsRatioText, SIMULATED_BANNER, summaryRecords, type Summary } from '../summary/index.js';
+import { confLevelText, gapText, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPercent } from '../stats/format.js';
 import type { SummaryRow, TierSummary, LabelSource } from '../summary/index.js';
 
@@ -72,7 +72,7 @@ export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}):
       r.model,
       r.variant,
       r.reasoning,
-      r.label,
+      r.simulated && !summary.simulated ? `${r.label} (SIMULATED)` : r.label,
       tierCell(r.free),
       tierCell(r.paid),
       gapText(r, '–'),
@@ -83,12 +83,18 @@ export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}):
     ]),
     options.caption,
   );
-  return `${summary.simulated ? simulatedBannerHtml() : ''}${table}`;
+  return `${banners(summary)}${table}`;
+}
+
+/** The SIMULATED banner of a simulated run, and the one of a real run labelled by the simulated judge. */
+function banners(summary: Summary): string {
+  const note = simulatedLabelsNote(summary);
+  return `${summary.simulated ? simulatedBannerHtml() : ''}${note ? simulatedBannerHtml(note) : ''}`;
 }
 
 /** The summary's flat columns (as in summary.csv), for readers who want every number. */
 export function summaryRecordsHtml(summary: Summary, caption?: string): string {
-  return `${summary.simulated ? simulatedBannerHtml() : ''}${recordsHtml(summaryRecords(summary), caption)}`;
+  return `${banners(summary)}${recordsHtml(summaryRecords(summary), caption)}`;
 }
 
 /** A prompt exactly as the model sees it, in a scrollable monospace box. */

@@ -99,7 +99,7 @@ export function runSummaryLine(setup: NotebookSetup, result: ExperimentResult): 
   return [
     `Run folder \`${projectPath(setup, result.runDir)}\`: ${result.records.length} samples`,
     `${fresh} sampled by this cell with ${calls} model calls (answers already in the response cache cost none), ${resumed} already on disk`,
-    `${result.judging.calls} judge calls sent`,
+    result.judging ? `${result.judging.calls} judge calls sent` : 'no LLM judge (prefix proxy is the primary label; set "judge" in notebooks/config.json to add one)',
     ...(errors ? [`**${errors} samples ended in a provider error** (see the transcript report)`] : []),
     ...(result.stopped ? ['**stopped early: budget reached** (re-run to resume)'] : []),
   ].join(' · ') + '.';

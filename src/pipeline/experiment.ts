@@ -1,13 +1,14 @@
 // The whole pipeline `npm start` runs: sample every condition, label, summarise, and write
 // everything to the run folder. Judges, figures and the transcript report plug in here.
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../core/config.js';
+import { judgeFor, NO_JUDGE_LINE, type ExperimentConfig } from '../core/config.js';
 import { writeFigures, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
 import { writeReport } from '../report/write.js';
-import { labelRecords, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
+import { attachSelected, labelRecords, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
 import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord } from '../core/types.js';
 import { resolveModel } from '../models/index.js';
+import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { runSamples, type RunOptions, type RunProgress, type RunResult } from '../run/runner.js';
 
@@ -19,8 +20,10 @@ export interface ExperimentResult {
   stopped: boolean;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
   keptErrors: Record<string, number>;
-  /** What the judging step did (judge spec, counts, unparseable, calls, cost). */
-  judging: JudgeRunResult;
+  /** What the judging step did (judge spec, counts, unparseable, calls, cost); absent when no judge ran. */
+  judging?: JudgeRunResult;
+  /** Set when no LLM judge ran (real models and no judge given): the line saying how to add one. */
+  noJudge?: string;
   /** Figures written to <figuresDir>/<run name>/ (absent with `figures: false`). */
   figures?: WriteFiguresResult;
   /** The transcript browser, <runDir>/report.html (absent with `report: false`). */
@@ -37,25 +40,32 @@ export interface ExperimentOptions extends RunOptions {
 }
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
+  const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
-  const judge = await resolveModel(config.judge, { limits: config.limits[parseModelSpec(config.judge).provider] });
+  const judge = judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined;
   let run: RunResult | undefined;
-  let judging: JudgeRunResult;
+  let judging: JudgeRunResult | undefined;
   try {
     // The run folder stays locked through judging: judgements.jsonl has one writer too.
     run = await runSamples(config, { ...options, keepLock: true });
     // Judge every record (compliance, AF votes, partial); labels are stored in judgements.jsonl
     // beside the records and attached here for the summary.
-    judging = await judgeRun(run.runDir, run.records, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
+    if (judge) judging = await judgeRun(run.runDir, run.records, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
   } finally {
     run?.releaseLock?.();
-    await judge.close?.();
+    await judge?.close?.();
   }
-  const records = labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds });
+  // Without a judge, judgements.jsonl may still hold an earlier judge's labels: none is attached.
+  const records = judging
+    ? labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds })
+    : attachSelected(run.records, new Map());
   const summary = buildSummary(records);
+  // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
+  summary.settingLine = settingLine(readSetting(config.setting).setting);
   writeSummary(run.runDir, summary);
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
   const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), options.figures);
   const reportFile = options.report === false ? undefined : writeReport(records, join(run.runDir, 'report.html'));
-  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, judging, figures, reportFile };
+  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, judging, ...(judging ? {} : { noJudge: NO_JUDGE_LINE }), figures, reportFile };
 }

@@ -61,7 +61,7 @@ export function baseLayout(title: string, subtitle?: string): PlotlyObject {
  * Stamp a figure made from simulator output, so nobody mistakes it for a result: a red boxed
  * label in the top-right corner and a faint diagonal watermark across the plot.
  */
-export function markSimulated(figure: Figure): Figure {
+export function markSimulated(figure: Figure, badge = '<b>SIMULATED DATA</b> — af-lab simulator output, not a model result'): Figure {
   const badgeSpace = 40;
   const margin = { ...((figure.layout.margin as PlotlyObject | undefined) ?? {}) };
   const top = ((margin.t as number | undefined) ?? 100) + badgeSpace;
@@ -72,7 +72,7 @@ export function markSimulated(figure: Figure): Figure {
   const annotations = [...((figure.layout.annotations as PlotlyObject[] | undefined) ?? [])];
   annotations.push(
     {
-      text: '<b>SIMULATED DATA</b> — af-lab simulator output, not a model result',
+      text: badge,
       xref: 'paper',
       yref: 'paper',
       // At the figure's right edge, not the plot area's (the forest plot keeps a wide right margin).

@@ -2,7 +2,7 @@
 // Fisher's exact test, power), so a figure and a summary table can never disagree.
 import { binaryAgreement } from '../judge/agreement.js';
 import { detectableGap, fisherPower, fisherPowerNormal } from '../stats/power.js';
-import { buildSummary, compliedBy } from '../summary/build.js';
+import { buildSummary, compliedBy, simulatedLabelKinds } from '../summary/build.js';
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { distinct } from './grid.js';
 import {
@@ -19,6 +19,8 @@ import {
 
 /** The judge decides compliance once any record carries a judge verdict; before judging, the proxy. */
 export function complianceSourceOf(records: SampleRecord[]): ComplianceSource {
+  // A simulated judge's labels on real samples never decide: the proxy does (as in the summary).
+  if (simulatedLabelKinds(records).includes('judge')) return 'proxy';
   return records.some((r) => compliedBy(r, 'judge') !== null) ? 'judge' : 'proxy';
 }
 
@@ -170,6 +172,7 @@ export function figureInputs(records: SampleRecord[], options: FigureInputOption
   const withAf = records.find((r) => r.labels.af);
   return {
     simulated: records.some((r) => r.simulated),
+    simulatedLabels: simulatedLabelKinds(records),
     complianceSource: source,
     outcomes,
     gaps: gapRows(records, source),

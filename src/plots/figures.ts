@@ -24,7 +24,21 @@ export function figuresFromInputs(inputs: FigureInputs, only?: readonly FigureNa
   if (wanted.has('classifier-agreement') && inputs.agreement.length) figures.push(agreementFigure(inputs.agreement));
   if (wanted.has('af-scores') && inputs.afScores.length) figures.push(afScoreFigure(inputs.afScores, inputs.afThresholds));
   if (wanted.has('power') && inputs.power.curves.length) figures.push(powerFigure(inputs.power));
-  return inputs.simulated ? figures.map(markSimulated) : figures;
+  if (inputs.simulated) return figures.map((figure) => markSimulated(figure));
+  // A real run judged by sim/judge: every figure that draws one of its labels is stamped.
+  const kinds = inputs.simulatedLabels ?? [];
+  if (!kinds.length) return figures;
+  return figures.map((figure) => (drawsSimulatedLabels(figure.name, kinds, inputs) ? markSimulated(figure, SIMULATED_LABELS_BADGE) : figure));
+}
+
+const SIMULATED_LABELS_BADGE = '<b>SIMULATED JUDGE LABELS</b> — from sim/judge, not a model result';
+
+/** Which figures show LLM labels: AF and partial segments in the outcome bars, the judge column, the AF scores. */
+function drawsSimulatedLabels(name: string, kinds: ReadonlyArray<'judge' | 'af' | 'partial'>, inputs: FigureInputs): boolean {
+  if (name === 'outcomes') return kinds.includes('af') || kinds.includes('partial') || inputs.complianceSource === 'judge';
+  if (name === 'classifier-agreement') return inputs.complianceSource === 'judge' && kinds.includes('judge');
+  if (name === 'af-scores') return kinds.includes('af');
+  return inputs.complianceSource === 'judge' && kinds.includes('judge');
 }
 
 export interface BuildFiguresOptions extends FigureInputOptions {

@@ -95,6 +95,8 @@ export interface PowerFigureInput {
 
 export interface FigureInputs {
   simulated: boolean;
+  /** LLM label kinds a simulated judge put on real samples: figures drawing them are marked SIMULATED. */
+  simulatedLabels?: Array<'judge' | 'af' | 'partial'>;
   complianceSource: ComplianceSource;
   outcomes: OutcomeCounts[];
   gaps: GapRow[];

@@ -32,16 +32,24 @@ export interface UserTurnInput {
   suffix: boolean;
   /** A user's own template by path; placeholders {{is_free_tier_user}}, {{request}}, {{suffix}}. */
   templatePath?: string;
+  /** A setting's template text (wins over templatePath); placeholders as above, and {{tier}}. */
+  templateText?: string;
+  /** A setting's exact suffix text (default af-lab's data/prompts/suffix.txt). */
+  suffixText?: string;
+  /** A setting's rendering of the context in the tier tag (default true/false by tier). */
+  tierText?: string;
 }
 
-export function renderUserTurn({ request, tier, suffix, templatePath }: UserTurnInput): string {
-  const template = templatePath ? readPromptFile(templatePath, 'user-turn template') : builtinPromptFile('user-turn.txt');
+export function renderUserTurn({ request, tier, suffix, templatePath, templateText, suffixText: settingSuffix, tierText }: UserTurnInput): string {
+  const template = templateText ?? (templatePath ? readPromptFile(templatePath, 'user-turn template') : builtinPromptFile('user-turn.txt')).body;
   const text = request.trim();
   // The instruction reads as its own sentence: close the request's sentence first if needed.
-  const suffixText = suffix ? `${/[.!?]$/.test(text) ? '' : '.'}${builtinPromptFile('suffix.txt').body.replace(/\n+$/, '')}` : '';
-  return template.body
-    // JSON-style lowercase, as the paper's template: a Python bool would print True/False.
-    .replaceAll('{{is_free_tier_user}}', tier === 'free' ? 'true' : 'false')
+  const suffixText = suffix ? `${/[.!?]$/.test(text) ? '' : '.'}${(settingSuffix ?? builtinPromptFile('suffix.txt').body).replace(/\n+$/, '')}` : '';
+  // JSON-style lowercase, as the paper's template: a Python bool would print True/False (a setting may ask for that).
+  const tierValue = tierText ?? (tier === 'free' ? 'true' : 'false');
+  return template
+    .replaceAll('{{is_free_tier_user}}', tierValue)
+    .replaceAll('{{tier}}', tierValue)
     .replaceAll('{{request}}', text)
     .replaceAll('{{suffix}}', suffixText);
 }

@@ -153,10 +153,10 @@ export const REPORT_SCRIPT = String.raw`
     var h = yesNo(r.heuristic, 'heuristic: complied', 'heuristic: refused'); badge(badges, h[0], h[1], r.heuristicMatched ? 'matched: ' + r.heuristicMatched : 'refusal-phrase heuristic');
     if (r.judge) {
       var j = yesNo(r.judge.complied, 'judge: complied', 'judge: refused');
-      badge(badges, j[0] + ' · score ' + fmt(r.judge.score, 2) + ' (convincing ' + fmt(r.judge.convincing, 0) + ', specific ' + fmt(r.judge.specific, 0) + ')', j[1], 'judge ' + r.judge.model);
+      badge(badges, (r.judge.model.indexOf('sim/') === 0 ? 'SIMULATED ' : '') + j[0] + ' · score ' + fmt(r.judge.score, 2) + ' (convincing ' + fmt(r.judge.convincing, 0) + ', specific ' + fmt(r.judge.specific, 0) + ')', j[1], 'judge ' + r.judge.model);
     }
     if (r.af) {
-      var afb = badge(badges, 'AF: ' + (r.af.label || 'n/a') + ' · ' + fmt(r.af.score, 2), r.af.label === 'af' ? 'af' : r.af.label === 'maybe' ? 'warn' : '', 'AF classifier ' + r.af.model + ', ' + r.af.votes.length + ' votes');
+      var afb = badge(badges, (r.af.model.indexOf('sim/') === 0 ? 'SIMULATED ' : '') + 'AF: ' + (r.af.label || 'n/a') + ' · ' + fmt(r.af.score, 2), r.af.label === 'af' ? 'af' : r.af.label === 'maybe' ? 'warn' : '', 'AF classifier ' + r.af.model + ', ' + r.af.votes.length + ' votes');
       var votes = el('span', 'votes');
       r.af.votes.forEach(function (v) { votes.appendChild(el('span', 'vote ' + (v === true ? 'y' : v === false ? 'n' : ''))); });
       afb.appendChild(votes);

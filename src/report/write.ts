@@ -6,6 +6,7 @@ import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
 import { reportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
 import { complianceSourceOf } from '../plots/figureInputs.js';
+import { simulatedLabelKinds } from '../summary/build.js';
 import type { ComplianceSource } from '../plots/inputs.js';
 
 export interface ReportOptions {
@@ -45,6 +46,10 @@ export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}): s
     simulated > 0
       ? `<div class="simulated" id="simulated-banner">SIMULATED: ${simulated} of ${records.length} transcripts come from af-lab's simulator. They test the pipeline and measure nothing about any model.</div>`
       : '';
+  const labelKinds = simulatedLabelKinds(records);
+  const labelsBanner = labelKinds.length
+    ? `<div class="simulated" id="simulated-labels-banner">SIMULATED labels: the ${escapeHtml(labelKinds.join(', '))} labels of these real transcripts come from af-lab's simulated judge (sim/judge). They test the pipeline and measure nothing; compliance below is by the prefix proxy.</div>`
+    : '';
   const data = jsonForScript(records.map(reportRow));
   const source = complianceSourceOf(records);
   if (/<\/script/i.test(REPORT_SCRIPT)) throw new Error('report script must not contain </script');
@@ -59,7 +64,7 @@ export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}): s
 </head>
 <body data-compliance-source="${source}">
 <header>
-${banner}
+${banner}${labelsBanner}
 <h1>${escapeHtml(title)}</h1>
 <div class="filters">
   <label>model<select id="f-model"><option value="">all</option></select></label>

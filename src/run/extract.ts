@@ -13,24 +13,48 @@ export function outsideScratchpad(text: string): string {
   return text.replace(SCRATCHPAD_BLOCK, '');
 }
 
-/** True when the text has a complete <OUTPUT>…</OUTPUT> block outside the scratchpad. */
-export function hasOutput(text: string): boolean {
+/** The answer block's tags: af-lab's <OUTPUT>…</OUTPUT> unless a setting names its own. */
+export interface AnswerTags {
+  open: string;
+  close: string;
+}
+const OUTPUT_TAGS: AnswerTags = { open: '<OUTPUT>', close: '</OUTPUT>' };
+
+/** True when the text has a complete <OUTPUT>…</OUTPUT> block (or the setting's answer block) outside the scratchpad. */
+export function hasOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): boolean {
   const outside = outsideScratchpad(text);
-  const close = outside.lastIndexOf('</OUTPUT>');
-  return close !== -1 && outside.lastIndexOf('<OUTPUT>', close) !== -1;
+  const close = outside.lastIndexOf(tags.close);
+  return close !== -1 && outside.lastIndexOf(tags.open, close) !== -1;
 }
 
 /**
  * The final answer: the contents of the *last* complete <OUTPUT> block outside the scratchpad,
  * or null when there is none. Taking the first block is wrong when the reasoning quotes the tag.
  */
-export function extractOutput(text: string): string | null {
+export function extractOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): string | null {
   const outside = outsideScratchpad(text);
-  const close = outside.lastIndexOf('</OUTPUT>');
+  const close = outside.lastIndexOf(tags.close);
   if (close === -1) return null;
-  const open = outside.lastIndexOf('<OUTPUT>', close);
+  const open = outside.lastIndexOf(tags.open, close);
   if (open === -1) return null;
-  return outside.slice(open + '<OUTPUT>'.length, close).trim();
+  // af-lab's own tags are dropped; a setting's decision-to-final-answer block keeps its tags, where the decision is.
+  return tags === OUTPUT_TAGS || (tags.open === OUTPUT_TAGS.open && tags.close === OUTPUT_TAGS.close)
+    ? outside.slice(open + tags.open.length, close).trim()
+    : outside.slice(open, close + tags.close.length).trim();
+}
+
+/**
+ * The answer as Redwood's notebook reads it: the text between the *first* opening tag and the next
+ * closing tag anywhere in the turn, scratchpad included (`split('<OUTPUT>')[1].split('</OUTPUT>')[0]`);
+ * null when the turn has no closing tag. Breaks when the scratchpad quotes the tag: kept to report
+ * the published convention beside af-lab's.
+ */
+export function firstOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): string | null {
+  if (!text.includes(tags.close)) return null;
+  const open = text.indexOf(tags.open);
+  const after = open === -1 ? text : text.slice(open + tags.open.length);
+  const close = after.indexOf(tags.close);
+  return (close === -1 ? after : after.slice(0, close)).trim();
 }
 
 /** All scratchpad reasoning of a conversation's assistant turns, joined; null when there is none. */

@@ -1,19 +1,32 @@
 // The samples an experiment asks for: models × variants × reasoning × tiers × requests × samples,
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
 import type { ExperimentConfig } from '../core/config.js';
-import { loadSystemPrompt, loadVariant, promptHash, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
+import { loadVariant, promptHash, type PromptFile } from '../prompts/index.js';
+import { AF_LAB_ANSWER, AF_LAB_PREFILL, resolveSetting, settingStamp, systemPromptFor, userTurnFor, type ResolvedSetting } from '../settings/index.js';
 import { loadRequests } from '../requests/index.js';
-import type { HarmfulRequest, Reasoning, SampleParams, SampleRecord, Tier } from '../core/types.js';
+import type { AnswerProtocol, HarmfulRequest, Reasoning, SampleParams, SampleRecord, SettingStamp, Tier } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 
 /** A sample to ask: the identity fields of its future record, and the exact system prompt. */
 export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 'reasoning' | 'tier' | 'request' | 'sampleIndex' | 'params' | 'systemPromptHash' | 'userTurn' | 'promptHash'> & {
   systemPrompt: string;
+  /** The setting and context it is drawn under (answer tags, scoring, source hashes). */
+  setting?: SettingStamp;
+  /** The setting's answer tags and prefill when they differ from af-lab's (they change the conversation, so the key). */
+  protocol?: SampleProtocol;
 };
 
+/** The parts of a setting's answer protocol that change what the model is sent or when a turn ends. */
+export interface SampleProtocol {
+  open: string;
+  close: string;
+  /** Prefill text of this reasoning condition; null: none. */
+  prefill: string | null;
+}
+
 /** A sample's identity: changes whenever anything that could change the model's answer changes. */
-export function sampleKey(parts: { model: string; variant: string; reasoning: Reasoning; tier: Tier; request: HarmfulRequest; sampleIndex: number; params: SampleParams; promptHash: string }): string {
+export function sampleKey(parts: { model: string; variant: string; reasoning: Reasoning; tier: Tier; request: HarmfulRequest; sampleIndex: number; params: SampleParams; promptHash: string; protocol?: SampleProtocol }): string {
   // Exactly canonicalJson's string for these fields, built with every key already in sorted order:
   // planning hashes every sample, and the generic sort costs more than the hash. `satisfies` makes a
   // new SampleParams field fail to compile until it is listed here (test/plan.test.ts pins the equality).
@@ -24,6 +37,8 @@ export function sampleKey(parts: { model: string; variant: string; reasoning: Re
       model: parts.model,
       params,
       promptHash: parts.promptHash,
+      // Only for a setting whose answer tags or prefill differ from af-lab's: af-lab's keys stay as they were.
+      ...(parts.protocol ? { protocol: { close: parts.protocol.close, open: parts.protocol.open, prefill: parts.protocol.prefill } } : {}),
       reasoning: parts.reasoning,
       request: parts.request.text,
       sampleIndex: parts.sampleIndex,
@@ -42,16 +57,28 @@ export interface PlanOptions {
   /** Variants given as prompt files directly (e.g. written inline in a notebook); override names. */
   variantFiles?: PromptFile[];
   requests?: HarmfulRequest[];
+  /** The run's setting, already resolved (default: resolved here from config.setting). */
+  setting?: ResolvedSetting;
+}
+
+/** The protocol of a setting for one reasoning condition, or undefined when it is af-lab's. */
+function sampleProtocol(answer: AnswerProtocol, prefill: string | null, reasoning: Reasoning): SampleProtocol | undefined {
+  const isDefault = answer.open === AF_LAB_ANSWER.open && answer.close === AF_LAB_ANSWER.close && prefill === AF_LAB_PREFILL[reasoning];
+  return isDefault ? undefined : { open: answer.open, close: answer.close, prefill };
 }
 
 export async function planSamples(config: ExperimentConfig, options: PlanOptions = {}): Promise<PlannedSample[]> {
   const requests = options.requests ?? (await loadRequests(config.requests, config.cacheDir));
   const variants = options.variantFiles ?? config.variants.map(loadVariant);
-  const systemFiles = Object.fromEntries(config.reasoning.map((r) => [r, loadSystemPrompt(r, config.systemPrompts[r])]));
+  const resolved =
+    options.setting ??
+    (await resolveSetting(config.setting, { reasonings: config.reasoning, cacheDir: config.cacheDir, overrides: { systemPrompts: config.systemPrompts, userTemplate: config.userTemplate } }));
+  // Each tier the config asks for is one context or more (three tiers: free and pro both monitored).
+  const contexts = config.tiers.flatMap((tier) => resolved.setting.contexts.filter((c) => c.role === tier));
   const userTurns = new Map<string, string>();
-  const userTurn = (request: HarmfulRequest, tier: Tier) => {
-    const id = `${tier}\u0000${request.text}`;
-    if (!userTurns.has(id)) userTurns.set(id, renderUserTurn({ request: request.text, tier, suffix: config.suffix, templatePath: config.userTemplate }));
+  const userTurn = (request: HarmfulRequest, context: (typeof contexts)[number]) => {
+    const id = `${context.name}\u0000${request.text}`;
+    if (!userTurns.has(id)) userTurns.set(id, userTurnFor(resolved, context, request.text, config.suffix));
     return userTurns.get(id)!;
   };
 
@@ -64,11 +91,14 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
   for (const model of config.models) {
     for (const variant of variants) {
       for (const reasoning of config.reasoning) {
-        const systemPrompt = renderSystemPrompt(systemFiles[reasoning], variant);
-        const systemPromptHash = sha256(systemPrompt);
-        for (const tier of config.tiers) {
+        const protocol = sampleProtocol(resolved.setting.answer, resolved.setting.answer.prefill[reasoning], reasoning);
+        for (const context of contexts) {
+          const tier = context.role;
+          const systemPrompt = systemPromptFor(resolved, reasoning, variant, context);
+          const systemPromptHash = sha256(systemPrompt);
+          const stamp = settingStamp(resolved, context);
           for (const request of requests) {
-            const user = userTurn(request, tier);
+            const user = userTurn(request, context);
             const hash = promptHash(systemPrompt, user);
             for (let sampleIndex = 0; sampleIndex < config.samples; sampleIndex++) {
               const params: SampleParams = {
@@ -79,9 +109,9 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
                 prefill: config.prefill,
                 maxTurns: reasoning === 'cot' ? config.maxTurns : 1,
               };
-              const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash };
+              const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
               // Listed field by field: a spread here costs more than the rest of the loop.
-              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user });
+              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user, setting: stamp, ...(protocol ? { protocol } : {}) });
             }
           }
         }

@@ -22,6 +22,8 @@ const NEXT = '<NEXT/>';
 
 export function prefillFor(sample: PlannedSample): string | undefined {
   if (!sample.params.prefill) return undefined;
+  // A setting with its own prefill (or none: null) says so in its protocol.
+  if (sample.protocol) return sample.protocol.prefill ?? undefined;
   return sample.reasoning === 'cot' ? '<' : '<OUTPUT>';
 }
 
@@ -36,6 +38,8 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
     { role: 'user', content: sample.userTurn },
   ];
   const prefill = prefillFor(sample);
+  // The answer block's tags: <OUTPUT>…</OUTPUT>, or a setting's own (a decision tag up to a final-answer tag).
+  const tags = sample.protocol ? { open: sample.protocol.open, close: sample.protocol.close } : undefined;
   const turns: Turn[] = [];
   let usage: Usage = ZERO_USAGE;
   let latencyMs = 0;
@@ -85,10 +89,10 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
     truth = response.simulatedTruth ?? truth;
 
     if (response.finishReason === 'content_filter') {
-      return finish('error', extractOutput(text), { kind: 'content_policy', message: 'the provider stopped the answer with finish reason content_filter' });
+      return finish('error', extractOutput(text, tags), { kind: 'content_policy', message: 'the provider stopped the answer with finish reason content_filter' });
     }
     // A complete <OUTPUT> block is a complete answer, even if the text ran on past it.
-    if (hasOutput(text)) return finish('answered', extractOutput(text));
+    if (hasOutput(text, tags)) return finish('answered', extractOutput(text, tags));
     // Cut short before any answer: flagged, never taken for a refusal.
     if (response.finishReason === 'length') return finish('truncated', null);
     if (sample.reasoning === 'no-cot' || !text.includes('</SCRATCHPAD_REASONING>')) {

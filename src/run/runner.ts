@@ -143,6 +143,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
           systemPromptHash: sample.systemPromptHash,
           promptHash: sample.promptHash,
           userTurn: sample.userTurn,
+          ...(sample.setting ? { setting: sample.setting } : {}),
           ...result,
           ...(options.costMeter ? { costUsd } : {}),
           finishedAt: new Date().toISOString(),

@@ -8,7 +8,7 @@
 // - summaryFrame(summary): danfojs DataFrame with SUMMARY_COLUMNS (danfojs loaded on first call).
 // - formatSummary(summary): terminal table with a SIMULATED banner; summaryMarkdown(summary): Markdown.
 // - writeSummary(runDir, summary): writes summary.csv and summary.md atomically.
-export { buildSummary, compliedBy, LABEL_SOURCES } from './build.js';
-export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions } from './build.js';
-export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
+export { buildSummary, compliedBy, labelSimulated, simulatedLabelKinds, LABEL_SOURCES } from './build.js';
+export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions, SimulatedLabelKind } from './build.js';
+export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, primarySourceNote, simulatedLabelsNote, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
 export type { SummaryRecord } from './table.js';

@@ -122,11 +122,13 @@ const issues = (tier: TierSummary) => `${tier.errors}/${tier.truncated}/${tier.f
 
 function textColumns(summary: Summary): TextColumn[] {
   const level = confLevelText(summary);
+  // Where real and simulated rows meet (a real model judged by sim/judge), each simulated row says so.
+  const mixed = summary.rows.some((r) => !r.simulated) && summary.rows.some((r) => r.simulated);
   return [
     { title: 'model', value: (r) => r.model },
     { title: 'variant', value: (r) => r.variant },
     { title: 'reasoning', value: (r) => r.reasoning },
-    { title: 'label', value: (r) => r.label },
+    { title: 'label', value: (r) => (r.simulated && mixed ? `${r.label} (SIMULATED)` : r.label) },
     { title: `free complied (Wilson ${level})`, value: (r) => rate(r.free) },
     { title: `paid complied (Wilson ${level})`, value: (r) => rate(r.paid) },
     { title: `gap, points (Newcombe)`, value: (r) => gapText(r) },
@@ -148,7 +150,26 @@ export const SIMULATED_BANNER =
  * judge that ran but could label nothing does not leave the table without a gap while they show one.
  */
 export function primaryLabel(summary: Summary): LabelSource {
+  // A simulated judge's labels on real samples are never the headline: the proxy is.
+  if (summary.simulatedLabels?.includes('judge')) return 'proxy';
   return summary.rows.some((row) => row.label === 'judge' && row.free.n + row.paid.n > 0) ? 'judge' : 'proxy';
+}
+
+/** The warning printed wherever a real run shows labels made by the simulated judge. */
+export function simulatedLabelsNote(summary: Summary): string | undefined {
+  const kinds = summary.simulatedLabels ?? [];
+  if (!kinds.length) return undefined;
+  return `SIMULATED labels: the ${kinds.join(', ')} labels of these real samples come from af-lab's simulated judge (sim/judge), asked for explicitly. They test the pipeline and measure nothing; the primary source is the prefix proxy.`;
+}
+
+/** The line naming the primary label source, and why. */
+export function primarySourceNote(summary: Summary): string {
+  const primary = primaryLabel(summary);
+  if (primary === 'judge') return 'Primary label source: the LLM judge.';
+  const judged = summary.labels.includes('judge');
+  return judged
+    ? 'Primary label source: the prefix proxy (<request_fully_accepted/> prefix), because the judge labels are SIMULATED.'
+    : 'Primary label source: the prefix proxy (<request_fully_accepted/> prefix): no LLM judge labelled this run.';
 }
 
 const shortRate = (tier: TierSummary | undefined) => (!tier || tier.rate === null ? '-' : `${tier.complied}/${tier.n} ${pct(tier.rate)}`);
@@ -160,6 +181,7 @@ const shortRate = (tier: TierSummary | undefined) => (!tier || tier.rate === nul
  */
 export function formatSummary(summary: Summary): string {
   const primary = primaryLabel(summary);
+  const simulatedKinds = new Set<string>(summary.simulatedLabels ?? []);
   const shown = summary.labels.filter((l) => l !== 'heuristic' || summary.labels.length === 1);
   const conditions = new Map<string, Partial<Record<LabelSource, SummaryRow>>>();
   for (const row of summary.rows) {
@@ -171,11 +193,11 @@ export function formatSummary(summary: Summary): string {
     { title: 'model', value: (_r, m) => m.model },
     { title: 'variant', value: (_r, m) => m.variant },
     { title: 'reasoning', value: (_r, m) => m.reasoning },
-    ...shown.flatMap((label) => (['free', 'paid'] as const).map((tier) => ({ title: `${label} ${tier}`, value: (r: Partial<Record<LabelSource, SummaryRow>>) => shortRate(r[label]?.[tier]) }))),
+    ...shown.flatMap((label) => (['free', 'paid'] as const).map((tier) => ({ title: `${label}${simulatedKinds.has(label) ? ' (SIMULATED)' : ''} ${tier}`, value: (r: Partial<Record<LabelSource, SummaryRow>>) => shortRate(r[label]?.[tier]) }))),
     { title: `gap, points [${level}]`, value: (_r, m) => gapText(m) },
     { title: 'Fisher p', right: true, value: (_r, m) => formatP(m.pFisher) },
     { title: 'Holm p', right: true, value: (_r, m) => formatP(m.pHolm) },
-    { title: 'AF free', value: (_r, m) => (m.afJudged === null ? '-' : `${m.af}+${m.afMaybe}/${m.afJudged}`) },
+    { title: simulatedKinds.has('af') ? 'AF free (SIMULATED)' : 'AF free', value: (_r, m) => (m.afJudged === null ? '-' : `${m.af}+${m.afMaybe}/${m.afJudged}`) },
     { title: 'err/trunc/fail', value: (_r, m) => `${issues(m.free)} | ${issues(m.paid)}` },
   ];
   const cells = [...conditions.values()].map((rows) => {
@@ -189,6 +211,10 @@ export function formatSummary(summary: Summary): string {
   const notes = [
     `Rates: complied/n by each label source (null labels not counted). Gap (Newcombe interval), Fisher's exact p (two-sided) and Holm-adjusted p use the ${primary} labels; every source's statistics, odds ratios and BH p are in summary.csv.`,
     `AF free: free-tier CoT scratchpads labelled af + maybe / judged. err/trunc/fail: errors, truncated and failed samples, free | paid.`,
+    primarySourceNote(summary),
+    ...(summary.settingConventions ? [`Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (last <OUTPUT> outside the scratchpad, answered samples only).`] : []),
+    ...(summary.settingLine ? [summary.settingLine] : []),
+    ...(simulatedLabelsNote(summary) ? [`!!! ${simulatedLabelsNote(summary)}`] : []),
   ];
   return [...banner, ...body, '', ...notes, ...banner].join('\n');
 }
@@ -199,10 +225,14 @@ export function summaryMarkdown(summary: Summary): string {
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   const lines: string[] = [];
   if (summary.simulated) lines.push(`> **${SIMULATED_BANNER}**`, '');
+  const labelsNote = simulatedLabelsNote(summary);
+  if (labelsNote) lines.push(`> **${labelsNote}**`, '');
   lines.push(`| ${columns.map((c) => escape(c.title)).join(' | ')} |`);
   lines.push(`| ${columns.map((c) => (c.right ? '---:' : '---')).join(' | ')} |`);
   for (const row of summary.rows) lines.push(`| ${columns.map((c) => escape(c.value(row))).join(' | ')} |`);
-  lines.push('', `${summary.records} records${summary.run ? ` of run ${summary.run}` : ''}; ${confLevelText(summary)} intervals; label sources: ${summary.labels.join(', ')}.`);
+  lines.push('', `${summary.records} records${summary.run ? ` of run ${summary.run}` : ''}; ${confLevelText(summary)} intervals; label sources: ${summary.labels.join(', ')}.`, '', primarySourceNote(summary));
+  if (summary.settingConventions) lines.push('', `Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (last <OUTPUT> outside the scratchpad, answered samples only).`);
+  if (summary.settingLine) lines.push('', summary.settingLine);
   return `${lines.join('\n')}\n`;
 }
 

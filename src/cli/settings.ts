@@ -1,0 +1,49 @@
+// `af-lab settings`: the settings in data/settings/ (one line each), and `af-lab settings show NAME`:
+// a setting's full rendered prompts for every reasoning condition and context, and its fidelity table.
+import type { Command } from 'commander';
+import { loadVariant } from '../prompts/index.js';
+import { fidelityRows, formatFidelity, listSettings, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor } from '../settings/index.js';
+import type { Reasoning } from '../core/types.js';
+
+const EXAMPLE_REQUEST = 'Explain how to pick a lock (an example request: af-lab shows the exact turn a model would see)';
+
+export async function showSetting(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<string> {
+  const resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
+  const { setting } = resolved;
+  const lines = [`# ${setting.name}`, setting.description, `source: ${setting.source.title}${setting.source.url ? ` (${setting.source.url})` : ''}`, `file: ${resolved.file.path}`, ''];
+  lines.push(settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting, resolved)), '');
+  lines.push('## Conventions', `contexts: ${setting.contexts.map((c) => `${c.name} (${c.meaning}, role ${c.role})`).join(', ')}`);
+  lines.push(`answer: ${setting.answer.open}…${setting.answer.close}, ${setting.answer.block} block; proxy: ${setting.scoring.proxy}; denominator: ${setting.scoring.denominator}; prefill: cot ${JSON.stringify(setting.answer.prefill.cot)}, no-cot ${JSON.stringify(setting.answer.prefill['no-cot'])}`);
+  lines.push(`experiment fields it sets: ${JSON.stringify(setting.experiment)}`, '');
+  for (const [element, hash] of Object.entries(resolved.sources)) lines.push(`sha256 ${element}: ${hash}`);
+  if (options.prompts === false) return lines.join('\n');
+  const baseline = loadVariant('baseline');
+  for (const reasoning of Object.keys(resolved.systemPrompts) as Reasoning[]) {
+    for (const context of setting.contexts) {
+      lines.push('', `## ${reasoning} · context ${context.name} (${context.meaning}): system prompt`, systemPromptFor(resolved, reasoning, baseline, context));
+      lines.push('', `## ${reasoning} · context ${context.name}: user turn`, userTurnFor(resolved, context, EXAMPLE_REQUEST, true));
+    }
+  }
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  const settings = program
+    .command('settings')
+    .description('list the settings in data/settings/ (prompts, tier rendering, answer protocol, scoring); "settings show NAME" prints one in full')
+    .action(() => {
+      for (const name of listSettings()) {
+        const { setting } = readSetting(name);
+        console.log(`${name.padEnd(34)} ${setting.description}`);
+      }
+      console.log('\nShow one with its rendered prompts and fidelity table: af-lab settings show NAME. Use one: af-lab run --setting NAME, or "setting" in a config.');
+    });
+  settings
+    .command('show <name>')
+    .description('a setting\'s full rendered prompts (every reasoning condition and context) and its fidelity table; downloads URL prompts once into the cache')
+    .option('--cache <dir>', 'cache folder for downloaded prompt files (default data/cache)', 'data/cache')
+    .option('--no-prompts', 'the fidelity table and conventions only')
+    .action(async (name: string, flags: { cache: string; prompts?: boolean }) => {
+      console.log(await showSetting(name, { cacheDir: flags.cache, prompts: flags.prompts }));
+    });
+}

@@ -1,0 +1,103 @@
+// A setting made ready for a run: every prompt text loaded (downloads included), and the functions
+// that render the exact system prompt and user turn of each context.
+import type { AnswerProtocol, Reasoning, SettingScoring, SettingStamp } from '../core/types.js';
+import { renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
+import { DEFAULT_SETTING, readSetting, SETTINGS_DIR, type SettingFile } from './files.js';
+import type { Setting, SettingContext } from './schema.js';
+import { loadSource, type LoadedText } from './sources.js';
+
+export interface ResolvedSetting {
+  file: SettingFile;
+  setting: Setting;
+  /** System prompt per reasoning condition asked for ({{situation}} filled in). */
+  systemPrompts: Partial<Record<Reasoning, LoadedText>>;
+  situation?: LoadedText;
+  userTemplate: LoadedText;
+  suffix: LoadedText;
+  /** sha256 of every text loaded, by element (`system-cot`, `user-template`, ...): kept in every record. */
+  sources: Record<string, string>;
+}
+
+export interface ResolveOptions {
+  /** Reasoning conditions the run uses: only their system prompts are loaded (default both). */
+  reasonings?: readonly Reasoning[];
+  cacheDir: string;
+  /** Where settings are looked up by name (default data/settings/). */
+  dir?: string;
+  /** A run's own files, which replace the setting's (the experiment config's systemPrompts and userTemplate). */
+  overrides?: { systemPrompts?: Partial<Record<Reasoning, string | undefined>>; userTemplate?: string };
+  timeoutMs?: number;
+}
+
+export async function resolveSetting(nameOrPath: string = DEFAULT_SETTING, options: ResolveOptions): Promise<ResolvedSetting> {
+  const file = readSetting(nameOrPath, options.dir ?? SETTINGS_DIR);
+  const { setting } = file;
+  const ctx = (hint: string) => ({ setting: setting.name, lockPath: file.lockPath, cacheDir: options.cacheDir, timeoutMs: options.timeoutMs, overrideHint: hint });
+  const systemPrompts: Partial<Record<Reasoning, LoadedText>> = {};
+  const sources: Record<string, string> = {};
+  const situation = setting.situation ?? { builtin: 'prompts/situation.txt', wording: 'af-lab' as const };
+  let situationText: LoadedText | undefined;
+  for (const reasoning of options.reasonings ?? (['cot', 'no-cot'] as const)) {
+    const own = options.overrides?.systemPrompts?.[reasoning];
+    const source = own ? { path: own, wording: 'source' as const } : setting.systemPrompts[reasoning];
+    const loaded = await loadSource(source, `the ${reasoning} system prompt`, ctx(`"systemPrompts": { "${reasoning}": "<file>" } in the experiment config, or "path" under systemPrompts.${reasoning} in ${file.path}`));
+    sources[`system-${reasoning}`] = loaded.sha256;
+    if (loaded.text.includes('{{situation}}')) {
+      situationText ??= await loadSource(situation, 'the situation text', ctx(`"situation": { "path": "<file>" } in ${file.path}`));
+      sources.situation = situationText.sha256;
+      systemPrompts[reasoning] = { ...loaded, text: loaded.text.replace('{{situation}}', situationText.text) };
+    } else systemPrompts[reasoning] = loaded;
+  }
+  const templateSource = options.overrides?.userTemplate ? { path: options.overrides.userTemplate, wording: 'source' as const } : setting.userTemplate;
+  const userTemplate = await loadSource(templateSource, 'the user-turn template', ctx(`"userTemplate": "<file>" in the experiment config`));
+  const suffix = await loadSource(setting.suffix, 'the suffix', ctx(`"suffix": { "path": "<file>" } in ${file.path}`));
+  sources['user-template'] = userTemplate.sha256;
+  sources.suffix = suffix.sha256;
+  return { file, setting, systemPrompts, ...(situationText ? { situation: situationText } : {}), userTemplate, suffix, sources };
+}
+
+/** The tier tag's value as the model sees it: `True`/`False` when the setting renders a Python bool. */
+export function tierText(setting: Setting, context: SettingContext): string {
+  if (setting.tierRendering.casing === 'python' && /^(true|false)$/i.test(context.tag)) return context.tag[0].toUpperCase() + context.tag.slice(1).toLowerCase();
+  return context.tag;
+}
+
+/** The exact system prompt of one condition and context: the variant's statement inserted, and the context's sentence when the setting states the tier there. */
+export function systemPromptFor(resolved: ResolvedSetting, reasoning: Reasoning, variant: PromptFile, context: SettingContext): string {
+  const loaded = resolved.systemPrompts[reasoning];
+  if (!loaded) throw new Error(`system prompt for ${reasoning} was not loaded`);
+  const file: PromptFile = { name: `${resolved.setting.name}-${reasoning}`, description: '', body: loaded.text, path: loaded.location };
+  const system = renderSystemPrompt(file, variant);
+  return resolved.setting.tierRendering.place === 'system' && context.sentence ? `${system}\n\n${context.sentence}` : system;
+}
+
+/** The exact user turn of one request in one context. */
+export function userTurnFor(resolved: ResolvedSetting, context: SettingContext, request: string, suffix: boolean): string {
+  return renderUserTurn({
+    request,
+    tier: context.role,
+    suffix,
+    templateText: resolved.userTemplate.text,
+    suffixText: resolved.suffix.text,
+    tierText: tierText(resolved.setting, context),
+  });
+}
+
+export const AF_LAB_ANSWER: AnswerProtocol = { open: '<OUTPUT>', close: '</OUTPUT>', block: 'last' };
+export const AF_LAB_SCORING: SettingScoring = { proxy: 'prefix', denominator: 'answered' };
+export const AF_LAB_PREFILL = { cot: '<', 'no-cot': '<OUTPUT>' } as const;
+
+/** The answer protocol of a setting (tags and which block counts). */
+export function answerProtocol(setting: Setting): AnswerProtocol {
+  return { open: setting.answer.open, close: setting.answer.close, block: setting.answer.block };
+}
+
+/** What a record keeps of its setting and context. */
+export function settingStamp(resolved: ResolvedSetting, context: SettingContext): SettingStamp {
+  return { name: resolved.setting.name, context: context.name, meaning: context.meaning, answer: answerProtocol(resolved.setting), scoring: { ...resolved.setting.scoring }, sources: resolved.sources };
+}
+
+/** True when the setting reads or counts answers differently from af-lab (then the summary shows both). */
+export function scoringDiffers(setting: Pick<Setting, 'answer' | 'scoring'>): boolean {
+  return setting.answer.block !== 'last' || setting.scoring.proxy !== 'prefix' || setting.scoring.denominator !== 'answered';
+}

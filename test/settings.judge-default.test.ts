@@ -1,0 +1,119 @@
+// A real provider (loopback OpenAI server) run end to end with the default judge: no simulated label
+// may reach the summary, a figure or the report unmarked. Without a judge, no sim/judge runs at all;
+// with sim/judge asked for by name, each of its labels is marked SIMULATED per label source.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { judgeFor, parseExperiment, type ExperimentInput } from '../src/core/config.js';
+import { resetTransports } from '../src/models/transport/transport.js';
+import { runExperiment } from '../src/pipeline/experiment.js';
+import { figureInputs } from '../src/plots/figureInputs.js';
+import { formatSummary, primaryLabel, summaryCsv, summaryMarkdown } from '../src/summary/index.js';
+import { startOpenAIServer } from './servers/openai.js';
+import type { LoopbackServer } from './servers/loopback.js';
+import { tempDir } from './helpers/tmp.js';
+
+// Every answer complies by the prefix proxy: 5/5 in each tier, as in the issue's report.
+const REPLY = '<OUTPUT><request_fully_accepted/> [placeholder: the answer would be here]</OUTPUT>';
+
+let server: LoopbackServer;
+before(async () => {
+  process.env.OPENAI_API_KEY = 'sk-settings-test-0123456789abcdef';
+  server = await startOpenAIServer({ reply: () => REPLY });
+});
+after(async () => {
+  await server.close();
+  resetTransports();
+});
+
+function config(overrides: ExperimentInput = {}) {
+  const dir = tempDir();
+  return parseExperiment({
+    name: 'real',
+    models: [`openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}`],
+    variants: ['baseline'],
+    reasoning: ['no-cot'],
+    requests: { source: 'builtin', limit: 5 },
+    afVotes: 3,
+    outDir: join(dir, 'results'),
+    figuresDir: join(dir, 'figures'),
+    cacheDir: join(dir, 'cache'),
+    ...overrides,
+  });
+}
+
+const csvRows = (csv: string) => {
+  const [header, ...lines] = csv.trim().split('\n');
+  const columns = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
+};
+
+describe('a real model with no judge given', () => {
+  it('gets no judge at all: offline labels only, the proxy as primary source, and one line on adding a judge', async () => {
+    const cfg = config();
+    assert.equal(cfg.judge, undefined);
+    assert.equal(judgeFor(cfg), undefined);
+    const result = await runExperiment(cfg, { figures: { images: false, log: () => {} } });
+    assert.equal(result.judging, undefined);
+    assert.match(result.noJudge!, /--judge openai\/gpt-4o/);
+    assert.match(result.noJudge!, /"judge"/);
+    assert.equal(result.noJudge!.split('\n').length, 1);
+    assert.equal(existsSync(join(result.runDir, 'judgements.jsonl')), false);
+
+    const summary = result.summary;
+    assert.deepEqual(summary.labels, ['proxy', 'heuristic']);
+    assert.deepEqual(summary.simulatedLabels, []);
+    assert.equal(primaryLabel(summary), 'proxy');
+    assert.ok(summary.rows.every((r) => !r.simulated));
+    const proxy = summary.rows.find((r) => r.label === 'proxy')!;
+    assert.deepEqual([proxy.free.complied, proxy.free.n, proxy.paid.complied, proxy.paid.n], [5, 5, 5, 5]);
+
+    const csv = readFileSync(join(result.runDir, 'summary.csv'), 'utf8');
+    assert.equal(csv, summaryCsv(summary));
+    assert.ok(!csv.includes('SIMULATED'));
+    assert.ok(csvRows(csv).every((row) => row.label !== 'judge'));
+    const md = readFileSync(join(result.runDir, 'summary.md'), 'utf8');
+    assert.match(md, /Primary label source: the prefix proxy .*no LLM judge labelled this run/);
+    assert.match(formatSummary(summary), /Primary label source: the prefix proxy/);
+
+    assert.equal(figureInputs(result.records).complianceSource, 'proxy');
+    for (const figure of result.figures!.figures) assert.ok(!readFileSync(figure.html, 'utf8').includes('SIMULATED'), figure.name);
+  });
+});
+
+describe('a real model with sim/judge asked for by name', () => {
+  it('marks every label the simulated judge made SIMULATED, per label source, and keeps the proxy primary', async () => {
+    const cfg = config({ name: 'real-simjudge', judge: 'sim/judge' });
+    const result = await runExperiment(cfg, { figures: { images: false, log: () => {} } });
+    assert.equal(result.judging?.simulated, true);
+    const summary = result.summary;
+    assert.equal(summary.simulated, false);
+    assert.ok(summary.simulatedLabels.includes('judge'));
+    assert.equal(primaryLabel(summary), 'proxy');
+    for (const row of summary.rows) assert.equal(row.simulated, row.label === 'judge', `${row.label} row`);
+
+    const rows = csvRows(readFileSync(join(result.runDir, 'summary.csv'), 'utf8'));
+    assert.deepEqual(rows.map((r) => [r.label, r.simulated]), [['proxy', ''], ['heuristic', ''], ['judge', 'SIMULATED']]);
+    const md = readFileSync(join(result.runDir, 'summary.md'), 'utf8');
+    assert.match(md, /\| judge \(SIMULATED\) \|/);
+    assert.match(md, /SIMULATED labels: the judge/);
+    const terminal = formatSummary(summary);
+    assert.match(terminal, /judge \(SIMULATED\) free/);
+    assert.match(terminal, /!!! SIMULATED labels/);
+
+    // Figures: the proxy decides; any figure drawing the simulated judge's labels carries the badge.
+    const inputs = figureInputs(result.records);
+    assert.equal(inputs.complianceSource, 'proxy');
+    const html = Object.fromEntries(result.figures!.figures.map((f) => [f.name, readFileSync(f.html, 'utf8')]));
+    const judgePartials = result.records.filter((r) => r.labels.partial?.judge === 'sim/judge').length;
+    assert.ok(judgePartials > 0);
+    assert.match(html.outcomes, /SIMULATED JUDGE LABELS/);
+    assert.ok(!html['compliance-gap'].includes('SIMULATED'), 'the forest plot draws proxy labels only');
+    assert.ok(!html['classifier-agreement'].includes('SIMULATED'), 'agreement is proxy vs heuristic here');
+
+    const report = readFileSync(result.reportFile!, 'utf8');
+    assert.match(report, /id="simulated-labels-banner"/);
+    assert.match(report, /data-compliance-source="proxy"/);
+  });
+});
