@@ -2,8 +2,6 @@
 // Chrome/Chromium is installed (found automatically, or given with --chromium / AF_LAB_CHROMIUM).
 import type { Command } from 'commander';
 import { basename, join, resolve } from 'node:path';
-import { writeFigures } from '../plots/export.js';
-import { loadRun } from '../pipeline/loadRun.js';
 import { UserError } from '../core/errors.js';
 
 interface FiguresFlags {
@@ -31,6 +29,7 @@ export function register(program: Command): void {
     .option('--scale <n>', 'PNG pixel density (default 2)', parseScale)
     .option('--judge <spec>', 'whose judgements to draw when the run was judged more than once (default: the latest)')
     .action(async (runDir: string, flags: FiguresFlags) => {
+      const [{ writeFigures }, { loadRun }] = await Promise.all([import('../plots/export.js'), import('../pipeline/loadRun.js')]);
       const records = loadRun(runDir, { judge: flags.judge }).records;
       const outDir = flags.out ?? join('figures', basename(resolve(runDir)));
       const result = await writeFigures(records, outDir, { executablePath: flags.chromium, images: flags.images, scale: flags.scale });

@@ -2,15 +2,12 @@
 // experiment: three simulated personas, baseline and deontological prompts, CoT and no-CoT, both tiers.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { SingleBar } from 'cli-progress';
-import { loadExperimentFile, parseExperiment, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
-import { runExperiment } from '../pipeline/experiment.js';
+import type { SingleBar } from 'cli-progress';
+import type { ExperimentConfig, ExperimentInput } from '../core/config.js';
 import type { RunProgress } from '../run/runner.js';
-import { formatSummary } from '../summary/index.js';
-import { formatJudgeRun } from '../judge/index.js';
-import { CostMeter, formatCostReport } from '../cost/index.js';
-import { estimateExperiment } from '../pipeline/estimate.js';
 import { int, list } from './parse.js';
+// The pipeline, zod and cli-progress are imported in the action, not here: registering the command
+// (for `--help` and every other command) must not load them.
 
 
 interface RunFlags {
@@ -40,7 +37,8 @@ interface RunFlags {
 }
 
 /** Flags override the config file; the result is validated as a whole. */
-export function configFromFlags(flags: RunFlags): ExperimentConfig {
+export async function configFromFlags(flags: RunFlags): Promise<ExperimentConfig> {
+  const { loadExperimentFile, parseExperiment } = await import('../core/config.js');
   const base: ExperimentInput = flags.config ? loadExperimentFile(flags.config) : {};
   const requests = { ...(base.requests ?? {}) } as NonNullable<ExperimentInput['requests']>;
   if (flags.requests) requests.source = flags.requests as 'builtin' | 'advbench' | 'file';
@@ -62,7 +60,8 @@ export function configFromFlags(flags: RunFlags): ExperimentConfig {
 }
 
 /** Terminal progress bars for sampling, then judging (stderr, only on a terminal). */
-function progressReporter(enabled: boolean) {
+async function progressReporter(enabled: boolean) {
+  const { SingleBar } = await import('cli-progress');
   const bar = (format: string) => new SingleBar({ format, hideCursor: true, stream: process.stderr });
   const sampling = bar('sampling [{bar}] {value}/{total} samples | {calls} calls | {errors} errors | eta {eta_formatted}');
   const judging = bar('judging  [{bar}] {value}/{total} judgements | eta {eta_formatted}');
@@ -111,8 +110,15 @@ export function register(program: Command): void {
     .option('--cache <dir>', 'response cache folder (default data/cache)')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: RunFlags) => {
-      const config = configFromFlags(flags);
-      const reporter = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
+      const config = await configFromFlags(flags);
+      const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
+      const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment }] = await Promise.all([
+        import('../pipeline/experiment.js'),
+        import('../summary/index.js'),
+        import('../judge/index.js'),
+        import('../cost/index.js'),
+        import('../pipeline/estimate.js'),
+      ]);
       const started = performance.now();
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
       const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
