@@ -132,7 +132,7 @@ export function register(program: Command): void {
       console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}) in ${seconds} s.`);
       console.log(formatJudgeRun(result.judging));
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
-      if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'})`);
+      if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);
       if (paid) console.log(`\n${formatCostReport(estimate, costMeter)}`);
       if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
