@@ -2,11 +2,12 @@
 // (warm-up runs, then N timed runs; mean ± sd, min, max), against the issue's goals:
 //   `af-lab --help` and `af-lab stats fisher 15/98 4/95` under 0.3 s;
 //   `npm start` warm (the default experiment already run: nothing to sample, judge or draw) under 2 s.
-// Also prints a bare `node -e 0` as the floor this machine sets, and the machine's load.
+// Also prints a bare `node -e 0` as the floor this machine sets, the machine's load, and one process
+// computing 10,000 tables with `stats fisher --tables`.
 // Needs a built dist/ (npm run build). Flags: --runs N (default 10), --json, --skip-start.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +48,19 @@ const results: Measured[] = [];
 results.push(measure('node -e 0 (the floor)', process.execPath, ['-e', '0']));
 results.push(measure('af-lab --help', process.execPath, ['dist/cli.js', '--help'], { targetMs: 300 }));
 results.push(measure('af-lab stats fisher 15/98 4/95', process.execPath, ['dist/cli.js', 'stats', 'fisher', '15/98', '4/95'], { targetMs: 300 }));
+{
+  // Batch work: 10,000 tables in one process, against 10,000 processes of one table each.
+  const scratch = mkdtempSync(join(tmpdir(), 'af-lab-tables-'));
+  const file = join(scratch, 'tables.csv');
+  const lines = ['free,paid'];
+  for (let i = 0; i < 10_000; i++) lines.push(`${20 + (i % 50)}/${100 + (i % 37)},${10 + (i % 23)}/${100 + (i % 41)}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  try {
+    results.push(measure('af-lab stats fisher --tables (10,000 tables, ~100/tier)', process.execPath, ['dist/cli.js', 'stats', 'fisher', '--tables', file, '--out', join(scratch, 'out.csv')], { n: 3, warmup: 1 }));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 if (!skipStart) {
   // The default experiment in a scratch folder: one cold run fills it, then warm re-runs are timed.
   const scratch = mkdtempSync(join(tmpdir(), 'af-lab-startup-'));

@@ -123,6 +123,9 @@ export function register(program: Command): void {
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
       const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
       const paid = [...config.models, config.judge].some((spec) => !spec.startsWith('sim/'));
+      // What each real model will actually send under (its provider's limits can be below --concurrency).
+      const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
+      for (const line of formatEffectiveLimits(effectiveLimits([...config.models, config.judge], config.limits), config.concurrency)) console.log(line);
       const estimate = paid ? await estimateExperiment(config) : undefined;
       const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter });
       reporter.stop();

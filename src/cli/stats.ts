@@ -1,5 +1,6 @@
 // `af-lab stats`: a calculator for people checking a paper's numbers, and for planning a run.
 //   af-lab stats fisher 15/98 4/95 [--alpha 0.05] [--json]
+//   af-lab stats fisher --tables tables.csv [--out results.csv|.json|.jsonl] [--alpha 0.05] [--json]
 //   af-lab stats power --gap 0.1 --base 0.05 [--power 0.8] [--alpha 0.05] [--n 100] [--json]
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
@@ -13,14 +14,25 @@ export function register(program: Command): void {
   stats
     .command('fisher')
     .description("Compare two tiers' counts: rates with Wilson and Clopper-Pearson intervals, gap with Newcombe interval, odds ratios, Fisher p-values")
-    .argument('<free>', 'free-tier complied/samples, e.g. 15/98')
-    .argument('<paid>', 'paid-tier complied/samples, e.g. 4/95')
+    .argument('[free]', 'free-tier complied/samples, e.g. 15/98')
+    .argument('[paid]', 'paid-tier complied/samples, e.g. 4/95')
     .option('--alpha <alpha>', 'significance level; intervals are at 1 - alpha', '0.05')
     .option('--json', 'print the results as JSON')
-    .action(async (freeText: string, paidText: string, options: { alpha: string; json?: boolean }) => {
+    .option('--tables <file>', 'many tables at once: a CSV/TSV/JSONL file, one row per table (free, paid as 15/98; or free_complied, free_n, paid_complied, paid_n)')
+    .option('--out <file>', 'with --tables: write the results here (.csv, .json or .jsonl) instead of printing CSV')
+    .action(async (freeText: string | undefined, paidText: string | undefined, options: { alpha: string; json?: boolean; tables?: string; out?: string }) => {
       const { parseRate, fisherReport, parseCount, formatFisherReport, statsJson } = await load();
       const alpha = parseRate(options.alpha, 'alpha');
       if (alpha >= 1) throw new UserError('--alpha must be below 1', 'pass e.g. --alpha 0.05');
+      if (options.tables !== undefined) {
+        if (freeText !== undefined) throw new UserError('stats fisher got both counts and --tables', 'give either two counts (15/98 4/95) or --tables <file>');
+        const { runFisherBatch } = await import('./statsBatch.js');
+        const rows = runFisherBatch(options.tables, { alpha, out: options.out, json: options.json });
+        if (options.out) console.log(`${rows.length} tables: results in ${options.out}`);
+        return;
+      }
+      if (options.out !== undefined) throw new UserError('--out is for --tables', 'add --tables <file>, or drop --out');
+      if (freeText === undefined || paidText === undefined) throw new UserError('stats fisher needs the free and the paid tier counts', 'write e.g. af-lab stats fisher 15/98 4/95, or pass --tables <file>');
       const report = fisherReport(parseCount(freeText, 'free'), parseCount(paidText, 'paid'), alpha);
       console.log(options.json ? statsJson(report) : formatFisherReport(report));
     });
