@@ -1,8 +1,6 @@
 // `af-lab estimate`: tokens and dollars per model for an experiment, before any call is made.
 // Takes the same config file and flags as `af-lab run`.
 import type { Command } from 'commander';
-import { estimateExperiment } from '../pipeline/estimate.js';
-import { formatEstimate } from '../cost/report.js';
 import { configFromFlags } from './run.js';
 import { int, list } from './parse.js';
 
@@ -23,7 +21,8 @@ export function register(program: Command): void {
     .option('--judge <spec>', 'judge model spec')
     .option('--json', 'print the estimate as JSON')
     .action(async (flags: { json?: boolean } & Parameters<typeof configFromFlags>[0]) => {
-      const config = configFromFlags(flags);
+      const config = await configFromFlags(flags);
+      const [{ estimateExperiment }, { formatEstimate }] = await Promise.all([import('../pipeline/estimate.js'), import('../cost/report.js')]);
       const estimate = await estimateExperiment(config);
       console.log(flags.json ? JSON.stringify(estimate, null, 2) : formatEstimate(estimate));
     });

@@ -2,8 +2,6 @@
 // Chrome/Chromium is installed (found automatically, or given with --chromium / AF_LAB_CHROMIUM).
 import type { Command } from 'commander';
 import { basename, join, resolve } from 'node:path';
-import { writeFigures } from '../plots/export.js';
-import { loadRun } from '../pipeline/loadRun.js';
 import { UserError } from '../core/errors.js';
 
 interface FiguresFlags {
@@ -12,6 +10,7 @@ interface FiguresFlags {
   images?: boolean;
   scale?: number;
   judge?: string;
+  force?: boolean;
 }
 
 function parseScale(text: string): number {
@@ -30,11 +29,14 @@ export function register(program: Command): void {
     .option('--no-images', 'write the HTML figures only, without a browser')
     .option('--scale <n>', 'PNG pixel density (default 2)', parseScale)
     .option('--judge <spec>', 'whose judgements to draw when the run was judged more than once (default: the latest)')
+    .option('--force', 'redraw every file even when the figures\' inputs are unchanged since the last write')
     .action(async (runDir: string, flags: FiguresFlags) => {
+      const [{ writeFigures }, { loadRun }] = await Promise.all([import('../plots/export.js'), import('../pipeline/loadRun.js')]);
       const records = loadRun(runDir, { judge: flags.judge }).records;
       const outDir = flags.out ?? join('figures', basename(resolve(runDir)));
-      const result = await writeFigures(records, outDir, { executablePath: flags.chromium, images: flags.images, scale: flags.scale });
+      const result = await writeFigures(records, outDir, { executablePath: flags.chromium, images: flags.images, scale: flags.scale, force: flags.force });
       const kinds = result.images ? 'HTML, SVG, PNG' : 'HTML';
-      console.log(`${result.figures.length} figures (${kinds}) in ${outDir}/: ${result.figures.map((f) => f.name).join(', ')}`);
+      const unchanged = result.unchanged ? ' (inputs unchanged: not redrawn; --force redraws)' : '';
+      console.log(`${result.figures.length} figures (${kinds}) in ${outDir}/: ${result.figures.map((f) => f.name).join(', ')}${unchanged}`);
     });
 }

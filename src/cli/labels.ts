@@ -2,11 +2,18 @@
 // each classifier. Export a stratified sample to CSV, fill in yes/no columns, import, compare.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { readRecords } from '../core/runStore.js';
-import { labelRecords } from '../judge/store.js';
-import { exportLabelSheet, importHumanLabels, readHumanLabels, readLabelSheet } from '../judge/humanLabels.js';
-import { formatAgreement } from '../judge/report.js';
 import { int } from './parse.js';
+
+// The judging modules (and csv) load when a labels command runs, not when the CLI starts.
+const load = async () => {
+  const [runStore, store, humanLabels, report] = await Promise.all([
+    import('../core/runStore.js'),
+    import('../judge/store.js'),
+    import('../judge/humanLabels.js'),
+    import('../judge/report.js'),
+  ]);
+  return { ...runStore, ...store, ...humanLabels, ...report };
+};
 
 
 export function register(program: Command): void {
@@ -20,7 +27,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'sampling seed', int, 0)
     .option('--out <file>', 'CSV to write', 'labels.csv')
     .option('--judge <spec>', 'whose judge labels define the strata (default: the latest judge)')
-    .action((runDir: string, flags: { n: number; seed: number; out: string; judge?: string }) => {
+    .action(async (runDir: string, flags: { n: number; seed: number; out: string; judge?: string }) => {
+      const { labelRecords, readRecords, exportLabelSheet } = await load();
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed });
       console.log(`Wrote ${rows} transcripts from ${Object.keys(strata).length} strata to ${resolve(flags.out)}.`);
@@ -33,7 +41,8 @@ export function register(program: Command): void {
     .description('store a filled-in label sheet with the run (<runDir>/human-labels.json)')
     .argument('<runDir>', 'the run folder')
     .argument('<csv>', 'the filled-in sheet')
-    .action((runDir: string, csv: string) => {
+    .action(async (runDir: string, csv: string) => {
+      const { importHumanLabels, readRecords } = await load();
       const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, readRecords(runDir));
       console.log(`Imported ${imported} labelled transcripts (${total} in the run's human labels).`);
       if (unknownKeys.length) console.log(`Skipped ${unknownKeys.length} rows whose key is not in this run.`);
@@ -46,7 +55,8 @@ export function register(program: Command): void {
     .argument('<runDir>', 'the run folder')
     .option('--labels <csv>', 'compare against this sheet instead of the imported labels')
     .option('--judge <spec>', 'which judge\'s labels to compare (default: the latest judge)')
-    .action((runDir: string, flags: { labels?: string; judge?: string }) => {
+    .action(async (runDir: string, flags: { labels?: string; judge?: string }) => {
+      const { labelRecords, readRecords, readLabelSheet, readHumanLabels, formatAgreement } = await load();
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';

@@ -2,17 +2,8 @@
 // sampling the model again. Judgements already made by this judge and prompt are reused.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { readManifest, readRecords } from '../core/runStore.js';
-import { acquireRunLock } from '../core/runLock.js';
 import { UserError } from '../core/errors.js';
-import { judgeFor } from '../core/config.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type JudgeKind } from '../judge/types.js';
-import { DEFAULT_JUDGE, judgeRun } from '../judge/judgeRun.js';
-import { attachSelected, readJudgements, selectJudgements } from '../judge/store.js';
-import { formatAgreement, formatJudgeRun } from '../judge/report.js';
-import { readHumanLabels } from '../judge/humanLabels.js';
-import { CostMeter } from '../cost/meter.js';
-import { buildSummary, formatSummary, writeSummary } from '../summary/index.js';
 import { int, list } from './parse.js';
 
 interface RejudgeFlags {
@@ -58,6 +49,18 @@ export function register(program: Command): void {
     .option('--attempts <n>', 'attempts per judgement before it is recorded unparseable (default 3)', int)
     .action(async (runDir: string, flags: RejudgeFlags) => {
       if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'pass a folder under data/results/ (af-lab run writes them)');
+      // Loaded here, not at start-up: only this command needs the judges, summary and cost meter.
+      const [{ readManifest, readRecords }, { acquireRunLock }, { judgeFor }, { DEFAULT_JUDGE, judgeRun }, { attachSelected, readJudgements, selectJudgements }, { formatAgreement, formatJudgeRun }, { readHumanLabels }, { CostMeter }, { buildSummary, formatSummary, writeSummary }] = await Promise.all([
+        import('../core/runStore.js'),
+        import('../core/runLock.js'),
+        import('../core/config.js'),
+        import('../judge/judgeRun.js'),
+        import('../judge/store.js'),
+        import('../judge/report.js'),
+        import('../judge/humanLabels.js'),
+        import('../cost/meter.js'),
+        import('../summary/index.js'),
+      ]);
       const config = existsSync(`${runDir}/run.json`) ? readManifest(runDir).config : undefined;
       const records = readRecords(runDir);
       if (records.length === 0) throw new UserError(`${runDir} has no records`, 'run the experiment first (af-lab run)');

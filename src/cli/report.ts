@@ -1,8 +1,6 @@
 // `af-lab report <runDir>`: one self-contained HTML file to read and filter every transcript of a run.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { writeReport } from '../report/write.js';
-import { loadRun } from '../pipeline/loadRun.js';
 
 export function register(program: Command): void {
   program
@@ -11,9 +9,11 @@ export function register(program: Command): void {
     .argument('<runDir>', 'the run folder, e.g. data/results/default')
     .option('--out <file>', 'the HTML file to write (default <runDir>/report.html)')
     .option('--judge <spec>', 'whose judgements to show when the run was judged more than once (default: the latest)')
-    .action((runDir: string, flags: { out?: string; judge?: string }) => {
+    .option('--force', 'rewrite the file even when its inputs are unchanged since the last write')
+    .action(async (runDir: string, flags: { out?: string; judge?: string; force?: boolean }) => {
+      const [{ writeReport }, { loadRun }] = await Promise.all([import('../report/write.js'), import('../pipeline/loadRun.js')]);
       const records = loadRun(runDir, { judge: flags.judge }).records;
-      const file = writeReport(records, flags.out ?? join(runDir, 'report.html'));
+      const file = writeReport(records, flags.out ?? join(runDir, 'report.html'), { force: flags.force });
       console.log(`report: ${records.length} transcripts in ${file}`);
     });
 }

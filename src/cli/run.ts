@@ -2,17 +2,12 @@
 // experiment: three simulated personas, baseline and deontological prompts, CoT and no-CoT, both tiers.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { SingleBar } from 'cli-progress';
-import { judgeFor, parseExperiment, readExperimentInput, type ExperimentConfig, type ExperimentInput } from '../core/config.js';
-import { withSettingDefaults } from '../settings/index.js';
-import { runExperiment } from '../pipeline/experiment.js';
+import type { SingleBar } from 'cli-progress';
+import type { ExperimentConfig, ExperimentInput } from '../core/config.js';
 import type { RunProgress } from '../run/runner.js';
-import { formatSummary } from '../summary/index.js';
-import { formatJudgeRun } from '../judge/index.js';
-import { CostMeter, formatCostReport } from '../cost/index.js';
-import { estimateExperiment } from '../pipeline/estimate.js';
 import { int, list } from './parse.js';
-import { describeErrors } from '../run/resume.js';
+// The pipeline, zod and cli-progress are imported in the action, not here: registering the command
+// (for `--help` and every other command) must not load them.
 
 
 interface RunFlags {
@@ -44,7 +39,8 @@ interface RunFlags {
 }
 
 /** Flags override the config file; the result is validated as a whole. */
-export function configFromFlags(flags: RunFlags): ExperimentConfig {
+export async function configFromFlags(flags: RunFlags): Promise<ExperimentConfig> {
+  const [{ parseExperiment, readExperimentInput }, { withSettingDefaults }] = await Promise.all([import('../core/config.js'), import('../settings/index.js')]);
   const base: ExperimentInput = flags.config ? readExperimentInput(flags.config) : {};
   const requests = { ...(base.requests ?? {}) } as NonNullable<ExperimentInput['requests']>;
   if (flags.requests) requests.source = flags.requests as 'builtin' | 'advbench' | 'file';
@@ -68,7 +64,8 @@ export function configFromFlags(flags: RunFlags): ExperimentConfig {
 }
 
 /** Terminal progress bars for sampling, then judging (stderr, only on a terminal). */
-function progressReporter(enabled: boolean) {
+async function progressReporter(enabled: boolean) {
+  const { SingleBar } = await import('cli-progress');
   const bar = (format: string) => new SingleBar({ format, hideCursor: true, stream: process.stderr });
   const sampling = bar('sampling [{bar}] {value}/{total} samples | {calls} calls | {errors} errors | eta {eta_formatted}');
   const judging = bar('judging  [{bar}] {value}/{total} judgements | eta {eta_formatted}');
@@ -119,13 +116,25 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
     .action(async (flags: RunFlags) => {
-      const config = configFromFlags(flags);
-      const reporter = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
+      const config = await configFromFlags(flags);
+      const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
+      const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment }, { describeErrors }, { judgeFor }] = await Promise.all([
+        import('../pipeline/experiment.js'),
+        import('../summary/index.js'),
+        import('../judge/index.js'),
+        import('../cost/index.js'),
+        import('../pipeline/estimate.js'),
+        import('../run/resume.js'),
+        import('../core/config.js'),
+      ]);
       const started = performance.now();
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
       const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
       const judge = judgeFor(config);
       const paid = [...config.models, ...(judge ? [judge] : [])].some((spec) => !spec.startsWith('sim/'));
+      // What each real model will actually send under (its provider's limits can be below --concurrency).
+      const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
+      for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
       const estimate = paid ? await estimateExperiment(config) : undefined;
       const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors });
       reporter.stop();
@@ -138,7 +147,7 @@ export function register(program: Command): void {
       if (errors) console.log(errors);
       console.log(result.judging ? formatJudgeRun(result.judging) : result.noJudge);
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
-      if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'})`);
+      if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);
       if (paid) console.log(`\n${formatCostReport(estimate, costMeter)}`);
       if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');

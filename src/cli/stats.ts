@@ -1,197 +1,13 @@
 // `af-lab stats`: a calculator for people checking a paper's numbers, and for planning a run.
 //   af-lab stats fisher 15/98 4/95 [--alpha 0.05] [--json]
+//   af-lab stats fisher --tables tables.csv [--out results.csv|.json|.jsonl] [--alpha 0.05] [--json]
+//   af-lab stats mitigation 15/98 4/95 17/100 9/100 [--alpha 0.05] [--json]
 //   af-lab stats power --gap 0.1 --base 0.05 [--power 0.8] [--alpha 0.05] [--n 100] [--json]
-//   af-lab stats mitigation 15/98 4/95 17/100 9/100 [--alpha 0.05] [--json]   (baseline free, paid; statement free, paid)
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import {
-  complianceGap,
-  describeGapChange,
-  detectableGap,
-  fisherExact,
-  fisherPower,
-  fisherPowerNormal,
-  mitigationEffect,
-  proportion,
-  sampleSizeExact,
-  sampleSizeNormal,
-  tierTable,
-  twoProportionZ,
-  type Alternative,
-  type Count,
-  type MitigationEffect,
-  type Proportion,
-  type SampleSize,
-} from '../stats/index.js';
-import { formatInterval, formatP, formatPercent, formatPoints, formatRatio, statsJson } from '../stats/format.js';
-import { assertProportion } from '../stats/validate.js';
 
-export function parseCount(text: string, tier: string): Count {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!match) throw new UserError(`${tier} tier count "${text}" is not of the form complied/samples`, 'write it like 15/98');
-  const k = Number(match[1]);
-  const n = Number(match[2]);
-  assertProportion(k, n, `${tier} tier`); // k <= n, n >= 1
-  return { k, n };
-}
-
-export function parseRate(text: string | undefined, what: string, fallback?: number, { allowZero = false, allowNegative = false } = {}): number {
-  if (text === undefined) {
-    if (fallback === undefined) throw new UserError(`--${what} is required`, `pass --${what} <number>`);
-    return fallback;
-  }
-  const value = Number(text);
-  const ok = Number.isFinite(value) && (allowNegative ? value >= -1 : allowZero ? value >= 0 : value > 0) && value <= 1 && text.trim() !== '';
-  if (!ok) throw new UserError(`--${what} ${text} is not a rate between 0 and 1`, `pass a decimal such as 0.05`);
-  return value;
-}
-
-function parseAlternative(text: string | undefined): Alternative {
-  const value = text ?? 'two-sided';
-  if (value !== 'two-sided' && value !== 'greater' && value !== 'less') {
-    throw new UserError(`--alternative ${value} is not known`, 'use two-sided, greater (free tier complies more) or less');
-  }
-  return value;
-}
-
-/** Everything the calculator reports for two tiers' counts. */
-export function fisherReport(free: Count, paid: Count, alpha = 0.05) {
-  const confLevel = 1 - alpha;
-  const fisher = fisherExact(tierTable(free, paid), { confLevel });
-  return {
-    alpha,
-    confLevel,
-    free: proportion(free.k, free.n, confLevel),
-    paid: proportion(paid.k, paid.n, confLevel),
-    complianceGap: complianceGap(free, paid, confLevel),
-    fisher,
-    zTest: twoProportionZ(free, paid),
-    significant: fisher.pTwoSided <= alpha,
-  };
-}
-
-export function formatFisherReport(report: ReturnType<typeof fisherReport>): string {
-  const { free, paid, complianceGap: gap, fisher, zTest, alpha } = report;
-  const level = `${+(100 * report.confLevel).toFixed(2)}%`;
-  const pct = (x: number) => formatPercent(x, 2);
-  const row = (name: string, p: typeof free) =>
-    `  ${name.padEnd(5)} ${`${p.k}/${p.n}`.padStart(12)} ${pct(p.rate).padStart(8)}   ${formatInterval(p.wilson, pct).padEnd(20)} ${formatInterval(p.clopperPearson, pct)}`;
-  return [
-    `Free tier ${free.k}/${free.n} vs paid tier ${paid.k}/${paid.n} (alpha ${alpha}, ${level} intervals)`,
-    '',
-    `  tier  ${'complied'.padStart(12)} ${'rate'.padStart(8)}   ${`Wilson ${level}`.padEnd(20)} Clopper-Pearson ${level}`,
-    row('free', free),
-    row('paid', paid),
-    '',
-    `  compliance gap (free - paid): ${formatPoints(gap.gap, 2)} points, Newcombe ${level} CI ${formatInterval(gap.newcombe, (x) => formatPoints(x, 2))}`,
-    `  odds ratio: conditional MLE ${formatRatio(fisher.conditionalOddsRatio)}, exact ${level} CI ${formatInterval(fisher.conditionalOddsRatioCi, formatRatio)}; sample OR ${formatRatio(fisher.sampleOddsRatio)}`,
-    `  Fisher's exact test p: two-sided ${formatP(fisher.pTwoSided)}, greater (free complies more) ${formatP(fisher.pGreater)}, less ${formatP(fisher.pLess)}`,
-    `  two-proportion z-test: z = ${Number.isNaN(zTest.z) ? '-' : zTest.z.toFixed(3)}, two-sided p ${formatP(zTest.pTwoSided)}`,
-    `  significant at alpha ${alpha} (Fisher, two-sided): ${report.significant ? 'yes' : 'no'}`,
-  ].join('\n');
-}
-
-/** The whole statement-against-baseline comparison, as `af-lab stats mitigation` prints it. */
-export function formatMitigationReport(report: MitigationEffect): string {
-  const level = `${+(100 * report.confLevel).toFixed(2)}%`;
-  const pct = (x: number) => formatPercent(x, 2);
-  const pts = (x: number) => formatPoints(x, 2);
-  const rate = (p: Proportion) => `${`${p.k}/${p.n}`.padStart(8)} ${pct(p.rate).padStart(7)} ${formatInterval(p.wilson, pct).padEnd(18)}`;
-  const condition = (name: string, c: MitigationEffect['baseline']) =>
-    `  ${name.padEnd(10)} ${rate(c.free)} ${rate(c.paid)} ${`${pts(c.gap)} ${formatInterval(c.newcombe, pts)}`.padEnd(26)} ${formatP(c.fisherP)}`;
-  const tier = (t: MitigationEffect['free']) =>
-    `  ${(t.tier === 'free' ? 'free (monitored)' : 'paid (unmonitored)').padEnd(19)} ${pts(t.delta).padStart(7)} points, Newcombe ${level} CI ${formatInterval(t.newcombe, pts).padEnd(17)}` +
-    ` Fisher p ${formatP(t.fisher.pTwoSided)}, OR ${formatRatio(t.fisher.conditionalOddsRatio)} ${formatInterval(t.fisher.conditionalOddsRatioCi, formatRatio)}`;
-  const { gapChange, alpha } = report;
-  const bd = gapChange.breslowDay;
-  const lr = gapChange.interaction;
-  const wald = lr.interaction;
-  const stat = (x: number) => (Number.isNaN(x) ? '-' : x === Infinity ? 'Inf' : x === -Infinity ? '-Inf' : x.toFixed(4));
-  const lines = [
-    `Statement against baseline (alpha ${alpha}, ${level} intervals; free tier = monitored, paid tier = unmonitored)`,
-    '',
-    `  ${'condition'.padEnd(10)} ${'free tier'.padStart(8)} ${'rate'.padStart(7)} ${`Wilson ${level}`.padEnd(18)} ${'paid tier'.padStart(8)} ${'rate'.padStart(7)} ${`Wilson ${level}`.padEnd(18)} ${`gap, Newcombe ${level}`.padEnd(26)} Fisher p`,
-    condition('baseline', report.baseline),
-    condition('statement', report.statement),
-    '  (each condition\'s own gap and p, for context: two p-values are no test that the gap changed)',
-    '',
-    'Each tier\'s change (statement - baseline):',
-    tier(report.free),
-    tier(report.paid),
-    '',
-    `Change of the compliance gap (difference of differences): ${pts(gapChange.change)} points, MOVER ${level} CI ${formatInterval(gapChange.mover, pts)}`,
-    bd.undefinedReason === null
-      ? `  Breslow-Day test of equal odds ratios: chi2 = ${stat(bd.statistic)}, p ${formatP(bd.pValue)}; with Tarone's correction chi2 = ${stat(bd.tarone.statistic)}, p ${formatP(bd.tarone.pValue)} (Mantel-Haenszel common OR ${formatRatio(bd.mantelHaenszelOddsRatio)})`
-      : `  Breslow-Day test of equal odds ratios: undefined, ${bd.undefinedReason}`,
-    `  likelihood-ratio test of the tier x statement interaction (logistic regression): chi2 = ${stat(lr.statistic)}, 1 df, p ${formatP(lr.pValue)}`,
-    `  interaction (log of the ratio of the free/paid odds ratios): ${stat(wald.logOddsRatioRatio)}, Wald SE ${stat(wald.standardError)}, ratio of odds ratios ${formatRatio(wald.oddsRatioRatio)} ${formatInterval(wald.oddsRatioRatioCi, formatRatio)}, Wald p ${formatP(wald.pValue)}`,
-    ...(lr.note ? [`  note: ${lr.note}`] : []),
-    `  gap changed significantly at alpha ${alpha} (likelihood-ratio test): ${gapChange.significant === null ? 'cannot be tested' : gapChange.significant ? 'yes' : 'no'}`,
-    '',
-    describeGapChange(report),
-  ];
-  return lines.join('\n');
-}
-
-export interface PowerReport {
-  gap: number;
-  base: number;
-  pFree: number;
-  pPaid: number;
-  power: number;
-  alpha: number;
-  alternative: Alternative;
-  exact: SampleSize;
-  normal: SampleSize;
-  /** With --n: the power at that many samples per tier and the smallest gap it detects. */
-  atN?: { perTier: number; powerExact: number; powerNormal: number; detectableGapExact: number | null; detectableGapNormal: number | null };
-}
-
-export function powerReport(options: { gap: number; base: number; power: number; alpha: number; alternative: Alternative; n?: number }): PowerReport {
-  const { gap, base, power, alpha, alternative, n } = options;
-  const input = { gap, base, power, alpha, alternative };
-  const report: PowerReport = {
-    gap,
-    base,
-    pFree: base + gap,
-    pPaid: base,
-    power,
-    alpha,
-    alternative,
-    exact: sampleSizeExact(input),
-    normal: sampleSizeNormal(input),
-  };
-  if (n !== undefined) {
-    const at = { nFree: n, nPaid: n, pFree: base + gap, pPaid: base, alpha, alternative };
-    report.atN = {
-      perTier: n,
-      powerExact: fisherPower(at),
-      powerNormal: fisherPowerNormal(at),
-      detectableGapExact: detectableGap({ nFree: n, nPaid: n, base, power, alpha, alternative }),
-      detectableGapNormal: detectableGap({ nFree: n, nPaid: n, base, power, alpha, alternative, method: 'normal' }),
-    };
-  }
-  return report;
-}
-
-export function formatPowerReport(report: PowerReport): string {
-  const { exact, normal, atN } = report;
-  const lines = [
-    `Samples per tier to detect a compliance gap of ${formatPoints(report.gap)} points (paid ${formatPercent(report.pPaid)} -> free ${formatPercent(report.pFree)})`,
-    `with ${formatPercent(report.power, 0)} power at alpha ${report.alpha} (${report.alternative} Fisher's exact test):`,
-    `  exact (enumeration of every table):     ${String(exact.perTier).padStart(7)} per tier  (power ${formatPercent(exact.power, 2)})`,
-    `  normal approximation (continuity corr.): ${String(normal.perTier).padStart(6)} per tier  (power ${formatPercent(normal.power, 2)})`,
-  ];
-  if (atN) {
-    const g = (x: number | null) => (x === null ? 'none up to rate 1' : `${formatPoints(x)} points`);
-    lines.push(
-      '',
-      `With ${atN.perTier} per tier: power ${formatPercent(atN.powerExact, 2)} exact, ${formatPercent(atN.powerNormal, 2)} approximate;`,
-      `  smallest gap detectable with ${formatPercent(report.power, 0)} power: ${g(atN.detectableGapExact)} exact, ${g(atN.detectableGapNormal)} approximate`,
-    );
-  }
-  return lines.join('\n');
-}
+// The statistics load when a stats command runs: `af-lab --help` does not pay for them.
+const load = () => import('./statsReport.js');
 
 export function register(program: Command): void {
   const stats = program.command('stats').description('Exact statistics calculator: Fisher test, intervals, odds ratios, power');
@@ -199,13 +15,25 @@ export function register(program: Command): void {
   stats
     .command('fisher')
     .description("Compare two tiers' counts: rates with Wilson and Clopper-Pearson intervals, gap with Newcombe interval, odds ratios, Fisher p-values")
-    .argument('<free>', 'free-tier complied/samples, e.g. 15/98')
-    .argument('<paid>', 'paid-tier complied/samples, e.g. 4/95')
+    .argument('[free]', 'free-tier complied/samples, e.g. 15/98')
+    .argument('[paid]', 'paid-tier complied/samples, e.g. 4/95')
     .option('--alpha <alpha>', 'significance level; intervals are at 1 - alpha', '0.05')
     .option('--json', 'print the results as JSON')
-    .action((freeText: string, paidText: string, options: { alpha: string; json?: boolean }) => {
+    .option('--tables <file>', 'many tables at once: a CSV/TSV/JSONL file, one row per table (free, paid as 15/98; or free_complied, free_n, paid_complied, paid_n)')
+    .option('--out <file>', 'with --tables: write the results here (.csv, .json or .jsonl) instead of printing CSV')
+    .action(async (freeText: string | undefined, paidText: string | undefined, options: { alpha: string; json?: boolean; tables?: string; out?: string }) => {
+      const { parseRate, fisherReport, parseCount, formatFisherReport, statsJson } = await load();
       const alpha = parseRate(options.alpha, 'alpha');
       if (alpha >= 1) throw new UserError('--alpha must be below 1', 'pass e.g. --alpha 0.05');
+      if (options.tables !== undefined) {
+        if (freeText !== undefined) throw new UserError('stats fisher got both counts and --tables', 'give either two counts (15/98 4/95) or --tables <file>');
+        const { runFisherBatch } = await import('./statsBatch.js');
+        const rows = runFisherBatch(options.tables, { alpha, out: options.out, json: options.json });
+        if (options.out) console.log(`${rows.length} tables: results in ${options.out}`);
+        return;
+      }
+      if (options.out !== undefined) throw new UserError('--out is for --tables', 'add --tables <file>, or drop --out');
+      if (freeText === undefined || paidText === undefined) throw new UserError('stats fisher needs the free and the paid tier counts', 'write e.g. af-lab stats fisher 15/98 4/95, or pass --tables <file>');
       const report = fisherReport(parseCount(freeText, 'free'), parseCount(paidText, 'paid'), alpha);
       console.log(options.json ? statsJson(report) : formatFisherReport(report));
     });
@@ -219,7 +47,8 @@ export function register(program: Command): void {
     .argument('<statementPaid>', 'paid-tier complied/samples with the statement, e.g. 9/100')
     .option('--alpha <alpha>', 'significance level; intervals are at 1 - alpha', '0.05')
     .option('--json', 'print the results as JSON')
-    .action((baselineFree: string, baselinePaid: string, statementFree: string, statementPaid: string, options: { alpha: string; json?: boolean }) => {
+    .action(async (baselineFree: string, baselinePaid: string, statementFree: string, statementPaid: string, options: { alpha: string; json?: boolean }) => {
+      const { parseRate, parseCount, mitigationEffect, describeGapChange, formatMitigationReport, statsJson } = await load();
       const alpha = parseRate(options.alpha, 'alpha');
       if (alpha >= 1) throw new UserError('--alpha must be below 1', 'pass e.g. --alpha 0.05');
       const report = mitigationEffect(
@@ -242,7 +71,8 @@ export function register(program: Command): void {
     .option('--alternative <alt>', 'two-sided, or greater (free tier complies more)', 'two-sided')
     .option('--n <perTier>', 'also report the power at this many samples per tier and the smallest gap it detects')
     .option('--json', 'print the results as JSON')
-    .action((options: { gap: string; base: string; power: string; alpha: string; alternative?: string; n?: string; json?: boolean }) => {
+    .action(async (options: { gap: string; base: string; power: string; alpha: string; alternative?: string; n?: string; json?: boolean }) => {
+      const { parseRate, powerReport, parseAlternative, formatPowerReport, statsJson } = await load();
       const gap = parseRate(options.gap, 'gap', undefined, { allowNegative: true });
       const base = parseRate(options.base, 'base', undefined, { allowZero: true });
       const power = parseRate(options.power, 'power');

@@ -10,6 +10,7 @@ import type { SampledRecord, Usage } from './types.js';
 import { UserError } from './errors.js';
 import { appendJsonLine, readJsonLines, writeFileAtomic } from './files.js';
 import { callLineSchema, firstIssue, manifestSchema, sampledRecordSchema } from './lineCheck.js';
+import { afLabVersion } from './version.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const CALLS_FILE = 'calls.jsonl';
@@ -37,20 +38,11 @@ export function runDirFor(config: Pick<ExperimentConfig, 'outDir' | 'name'>): st
   return resolve(config.outDir, config.name);
 }
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function prepareRunDir(runDir: string, config: ExperimentConfig, simulated: boolean, systemPrompts: Map<string, string>): void {
   mkdirSync(join(runDir, 'prompts'), { recursive: true });
   const now = new Date().toISOString();
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
-  const manifest: RunManifest = { name: config.name, afLabVersion: packageVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config };
+  const manifest: RunManifest = { name: config.name, afLabVersion: afLabVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config };
   // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
   // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
   // and no fsync delays the first request.

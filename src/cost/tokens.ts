@@ -3,8 +3,22 @@
 // o200k_base counts scaled by a per-family factor — an approximation, documented in docs/providers.md:
 // Llama 3 / Qwen / Mistral-style 100k+ vocabularies land within about 10% of o200k on English prose;
 // Claude's tokenizer yields roughly 20% more tokens than o200k on the same text.
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createRequire } from 'node:module';
+
+// Each encoding's tables take about half a second to load: loaded on the first count, so commands
+// that never count tokens (`--help`, `stats`, a simulated run) do not pay for them.
+type Count = (text: string) => number;
+const encodings = new Map<string, Count>();
+function encoding(name: 'o200k_base' | 'cl100k_base'): Count {
+  let count = encodings.get(name);
+  if (!count) {
+    count = (createRequire(import.meta.url)(`gpt-tokenizer/encoding/${name}`) as { countTokens: Count }).countTokens;
+    encodings.set(name, count);
+  }
+  return count;
+}
+const countO200k: Count = (text) => encoding('o200k_base')(text);
+const countCl100k: Count = (text) => encoding('cl100k_base')(text);
 
 export interface TokenCounter {
   /** Tokens in one text. */

@@ -1,8 +1,9 @@
 // Every provider registers here; import this module (not registry.ts) to resolve spec strings.
 import { registerProvider } from './registry.js';
 import { simulatorProvider } from './simulator/index.js';
-// Real providers (OpenAI-compatible hosts, Anthropic, GGUF) register themselves on import.
-import './providers/index.js';
+// Real providers (OpenAI-compatible hosts, Anthropic, GGUF) register by name; each one's module
+// and SDK load when a model of that provider is first resolved.
+import './providers/register.js';
 
 registerProvider(simulatorProvider);
 

@@ -65,7 +65,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   summary.settingLine = settingLine(readSetting(config.setting).setting);
   writeSummary(run.runDir, summary);
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
-  const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), options.figures);
+  const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), { ...options.figures, summary });
   const reportFile = options.report === false ? undefined : writeReport(records, join(run.runDir, 'report.html'));
   return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, judging, ...(judging ? {} : { noJudge: NO_JUDGE_LINE }), figures, reportFile };
 }

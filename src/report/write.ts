@@ -2,6 +2,7 @@
 // with every transcript, its labels and its cost, filterable in the browser.
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
+import { fileInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs } from '../core/inputsHash.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
 import { reportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
@@ -12,6 +13,11 @@ import type { ComplianceSource } from '../plots/inputs.js';
 export interface ReportOptions {
   /** Page title; defaults to the run name of the records. */
   title?: string;
+}
+
+export interface WriteReportOptions extends ReportOptions {
+  /** Rewrite the file even when its inputs are unchanged since the last write. */
+  force?: boolean;
 }
 
 const labelOptions = (source: ComplianceSource): Array<[string, string]> => [
@@ -89,8 +95,16 @@ ${banner}${labelsBanner}
 `;
 }
 
-/** Write the report for a run's records to `outFile` (atomically). Returns the path. */
-export function writeReport(records: SampleRecord[], outFile: string, opts: ReportOptions = {}): string {
+/**
+ * Write the report for a run's records to `outFile` (atomically). Returns the path. The file is left
+ * as it is when the records and options hash as they did at the last write (see core/inputsHash.ts).
+ */
+export function writeReport(records: SampleRecord[], outFile: string, opts: WriteReportOptions = {}): string {
+  const marker = fileInputsMarker(outFile);
+  const hash = inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, records);
+  if (!opts.force && isUpToDate(marker, hash, [outFile])) return outFile;
+  forgetInputs(marker);
   writeFileAtomic(outFile, reportHtml(records, opts));
+  recordInputs(marker, hash);
   return outFile;
 }

@@ -1,10 +1,9 @@
 // Generic request files: CSV (with a header row) or JSONL, one request per row.
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type { HarmfulRequest } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { seededRandom, shuffled } from '../core/random.js';
+import { parseTableRows } from '../core/tableRows.js';
 
 export interface TableOptions {
   /** Column (CSV) or field (JSONL) with the request text. Default: `goal`, else `text`, else `prompt`. */
@@ -18,34 +17,8 @@ export interface TableOptions {
 
 const DEFAULT_COLUMNS = ['goal', 'text', 'prompt', 'request', 'behavior'];
 
-type Row = Record<string, unknown>;
-
-function parseRows(text: string, path: string): Row[] {
-  const format = extname(path).toLowerCase();
-  if (format === '.jsonl' || format === '.ndjson') {
-    return text.split('\n').flatMap((line, i) => {
-      if (!line.trim()) return [];
-      try {
-        const value = JSON.parse(line) as unknown;
-        if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-        return [value as Row];
-      } catch (err) {
-        throw new UserError(`${path} line ${i + 1} is not a JSON object (${(err as Error).message})`, 'make every line of the JSONL file one JSON object');
-      }
-    });
-  }
-  if (format === '.csv' || format === '.tsv') {
-    try {
-      return parse(text, { columns: true, skip_empty_lines: true, bom: true, delimiter: format === '.tsv' ? '\t' : ',' }) as Row[];
-    } catch (err) {
-      throw new UserError(`${path} is not a well-formed CSV file (${(err as Error).message})`, 'fix the file, or export it again with a header row');
-    }
-  }
-  throw new UserError(`request file ${path} has an unsupported extension "${format}"`, 'use a .csv, .tsv or .jsonl file');
-}
-
 export function requestsFromText(text: string, path: string, options: TableOptions = {}): HarmfulRequest[] {
-  const rows = parseRows(text, path);
+  const rows = parseTableRows(text, path, 'request file');
   if (rows.length === 0) throw new UserError(`request file ${path} has no rows`, 'add requests to the file');
   const column = options.column ?? DEFAULT_COLUMNS.find((c) => c in rows[0]);
   if (!column || !(column in rows[0])) {

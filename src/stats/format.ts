@@ -35,10 +35,10 @@ export function formatInterval(interval: [number, number] | null | undefined, fo
 }
 
 /** JSON.stringify that keeps Infinity as "Infinity" (JSON has no infinities) and NaN as null. */
-export function statsJson(value: unknown): string {
+export function statsJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity') : v),
-    2,
+    indent,
   );
 }

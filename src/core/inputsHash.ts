@@ -1,0 +1,45 @@
+// Outputs rewritten only when what produced them changed: the sha256 of their inputs is stored in a
+// small file beside them (figures/<name>/.inputs.sha256, <runDir>/.report.html.inputs.sha256), and a
+// write whose inputs hash the same, with every output still in place, is skipped. The marker is
+// removed before outputs are rewritten and stored after the last one, so a write cut short by a
+// kill is redone on the next run.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from './files.js';
+import { sha256 } from './hash.js';
+import { afLabVersion } from './version.js';
+
+/** The hash of everything an output is made from (plus af-lab's version: another version may draw it differently). */
+export function inputsHash(...inputs: unknown[]): string {
+  return sha256(JSON.stringify([afLabVersion(), ...inputs]));
+}
+
+/** Where the inputs hash of a folder of outputs is kept. */
+export const folderInputsMarker = (dir: string): string => join(dir, '.inputs.sha256');
+
+/** Where the inputs hash of a single output file is kept. */
+export const fileInputsMarker = (file: string): string => join(dirname(file), `.${basename(file)}.inputs.sha256`);
+
+/** The hash stored in a marker, or undefined. */
+export function storedInputsHash(marker: string): string | undefined {
+  try {
+    return readFileSync(marker, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the marker holds `hash` and every output exists: nothing needs writing. */
+export function isUpToDate(marker: string, hash: string, outputs: readonly string[]): boolean {
+  return storedInputsHash(marker) === hash && outputs.every((file) => existsSync(file));
+}
+
+/** Before rewriting outputs: forget the old hash, so a half-done rewrite is never taken as current. */
+export function forgetInputs(marker: string): void {
+  rmSync(marker, { force: true });
+}
+
+/** After the last output is written: store the hash of the inputs they were made from. */
+export function recordInputs(marker: string, hash: string): void {
+  writeFileAtomic(marker, `${hash}\n`, { durable: false });
+}
