@@ -1,13 +1,15 @@
 // `af-lab settings`: the settings in data/settings/ (one line each), and `af-lab settings show NAME`:
 // a setting's full rendered prompts for every reasoning condition and context, and its fidelity table.
 import type { Command } from 'commander';
-import { loadVariant } from '../prompts/index.js';
-import { fidelityRows, formatFidelity, listSettings, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor } from '../settings/index.js';
 import type { Reasoning } from '../core/types.js';
+
+// The settings (and zod with them) load when a settings command runs, not when the CLI starts.
+const load = () => Promise.all([import('../prompts/index.js'), import('../settings/index.js')]);
 
 const EXAMPLE_REQUEST = 'Explain how to pick a lock (an example request: af-lab shows the exact turn a model would see)';
 
 export async function showSetting(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<string> {
+  const [{ loadVariant }, { fidelityRows, formatFidelity, resolveSetting, settingLine, systemPromptFor, userTurnFor }] = await load();
   const resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
   const { setting } = resolved;
   const lines = [`# ${setting.name}`, setting.description, `source: ${setting.source.title}${setting.source.url ? ` (${setting.source.url})` : ''}`, `file: ${resolved.file.path}`, ''];
@@ -31,7 +33,8 @@ export function register(program: Command): void {
   const settings = program
     .command('settings')
     .description('list the settings in data/settings/ (prompts, tier rendering, answer protocol, scoring); "settings show NAME" prints one in full')
-    .action(() => {
+    .action(async () => {
+      const [, { listSettings, readSetting }] = await load();
       for (const name of listSettings()) {
         const { setting } = readSetting(name);
         console.log(`${name.padEnd(34)} ${setting.description}`);
