@@ -78,7 +78,7 @@ export function agreementFigure(tables: AgreementTable[]): Figure {
   return {
     name: 'classifier-agreement',
     title: 'Classifier agreement',
-    width: 360 * columns + 160,
+    width: Math.min(960, 300 * columns + 160),
     height: 170 + 330 * rows,
     data,
     layout: {

@@ -1,14 +1,17 @@
-// Writing a run's figures: self-contained HTML always; SVG and PNG when a browser is found.
+// Writing a run's figures: HTML pages (with the folder's one plotly.min.js) always; SVG and PNG
+// when a browser is found.
 import { join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
 import { NO_BROWSER_HINT } from '../browser/find.js';
 import type { LaunchOptions } from '../browser/launch.js';
+import type { Figure } from './figure.js';
 import { buildFigures, type BuildFiguresOptions } from './figures.js';
 import { figureDocument } from './html.js';
+import { ensurePlotlyFile } from './plotlyFile.js';
 import { FigureRenderer } from './render.js';
 
-export interface WriteFiguresOptions extends BuildFiguresOptions, LaunchOptions {
+export interface WriteFigureFilesOptions extends LaunchOptions {
   /** Render SVG and PNG (default true). False writes HTML only, without looking for a browser. */
   images?: boolean;
   /** PNG pixel density (default 2). */
@@ -16,6 +19,8 @@ export interface WriteFiguresOptions extends BuildFiguresOptions, LaunchOptions 
   /** Where the one-line notes go (default console.log); tests pass their own. */
   log?: (line: string) => void;
 }
+
+export interface WriteFiguresOptions extends BuildFiguresOptions, WriteFigureFilesOptions {}
 
 export interface WrittenFigure {
   name: string;
@@ -35,8 +40,13 @@ export interface WriteFiguresResult {
 
 /** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
 export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
+  return writeFigureFiles(buildFigures(records, options), outDir, options);
+}
+
+/** Write already built figures (a run's, a paper's) to `outDir`: HTML, and SVG + PNG when a browser is found. */
+export async function writeFigureFiles(figures: Figure[], outDir: string, options: WriteFigureFilesOptions = {}): Promise<WriteFiguresResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const figures = buildFigures(records, options);
+  if (figures.length) ensurePlotlyFile(outDir);
   const written: WrittenFigure[] = figures.map((figure) => {
     const html = join(outDir, `${figure.name}.html`);
     writeFileAtomic(html, figureDocument(figure));

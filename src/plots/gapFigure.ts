@@ -57,7 +57,7 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
     font: { size: 11, color: row.p !== null && row.p < 0.05 ? '#111' : '#555' },
   }));
   annotations.push({
-    text: "<b>Fisher's exact</b>   <span style='color:#666'>training vs unmonitored</span>",
+    text: "<b>Fisher's exact</b>   <span style='color:#666'>training vs unm.</span>",
     xref: 'paper',
     yref: 'paper',
     x: 1.02,
@@ -77,7 +77,7 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   return {
     name: 'compliance-gap',
     title: 'Compliance gap',
-    width: 1000,
+    width: 960,
     height: 215 + 38 * Math.max(rows.length, 1),
     data,
     layout: {
@@ -92,7 +92,9 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
       yaxis: { type: 'category', categoryorder: 'array', categoryarray: labels, autorange: 'reversed', automargin: true, tickfont: { size: 11 } },
       shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { color: '#444', width: 1.2, dash: 'dash' } }],
       annotations,
-      margin: { l: 20, r: 280, t: 95, b: 110 },
+      // The right margin holds the p and counts column: wide enough for it, no wider, so the plot
+      // keeps its room in a narrow notebook pane.
+      margin: { l: 20, r: 200, t: 95, b: 110 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
   };

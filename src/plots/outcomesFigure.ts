@@ -2,7 +2,7 @@
 // into complies with AF reasoning (hatched), complies, partial and refuses; one panel per
 // model × variant (rows) and reasoning condition (columns).
 import type { Reasoning, Tier } from '../core/types.js';
-import { baseLayout, COLORS, conditionLabel, REASONING_LABEL, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, plotlyText, REASONING_LABEL, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
 import { distinct, panelGrid } from './grid.js';
 import type { ComplianceSource, OutcomeCounts } from './inputs.js';
 
@@ -89,7 +89,8 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
         tickfont: { size: 11 },
       };
       annotations.push({
-        text: `<b>${conditionLabel(model, variant)}</b> — ${REASONING_LABEL[reasoning]}`,
+        // Two short lines rather than one long one: a panel is narrow in a 600 px pane.
+        text: `<b>${plotlyText(model)}</b> · ${plotlyText(variant)}<br>${REASONING_LABEL[reasoning]}`,
         xref: 'paper',
         yref: 'paper',
         x: panel.xDomain[0],
@@ -107,7 +108,8 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
   return {
     name: 'outcomes',
     title: 'Compliance by tier',
-    width: columns === 1 ? 760 : 1100,
+    // At most 960 px, so the exported PNG fits a classic Jupyter output area (985 px) unscaled.
+    width: columns === 1 ? 760 : 960,
     height,
     data,
     layout: {
@@ -116,7 +118,7 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
       barmode: 'stack',
       bargap: 0.3,
       annotations,
-      margin: { l: 110, r: 30, t: 90, b: 110 },
+      margin: { l: 110, r: 30, t: 105, b: 110 },
       legend: { orientation: 'h', x: 0, xanchor: 'left', y: 0, yref: 'container', yanchor: 'bottom', traceorder: 'normal', font: { size: 12 } },
     },
   };
