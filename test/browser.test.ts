@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/index.js';
-import { buildFigures, FigureRenderer, figureHtml, figureInputs, plotlySource, writeFigures, type Figure } from '../src/plots/index.js';
+import { besidePaperFigures, buildFigures, FigureRenderer, figureHtml, figureInputs, paperFigures, plotlySource, writeFigures, type Figure } from '../src/plots/index.js';
 import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
 import type { SampleRecord } from '../src/core/types.js';
@@ -225,7 +225,13 @@ describe('in a real browser', { skip }, () => {
   }
 
   test('every figure fits a 985 px and a 600 px container: the drawn SVG is no wider and no text runs past it', async () => {
-    const figures = [...buildFigures(syntheticRecords({ requests: 20 })), ...buildFigures(syntheticRecords({ requests: 20, simulated: false }))];
+    const beside = syntheticRecords({ requests: 20, variants: ['baseline'] });
+    const figures = [
+      ...buildFigures(syntheticRecords({ requests: 20 })),
+      ...buildFigures(syntheticRecords({ requests: 20, simulated: false })),
+      ...paperFigures('all'),
+      ...besidePaperFigures(beside, 'koorndijk-2025', { conditionMap: { 'baseline/no-cot': 'Baseline 1', 'baseline/cot': 'Scratchpad' } }),
+    ];
     for (const width of [985, 600]) {
       for (const [i, drawn] of (await drawnWidths(figures, width)).entries()) {
         assert.ok(drawn.svg <= width, `${drawn.name} at ${width} px: SVG ${drawn.svg} px wide`);

@@ -85,6 +85,29 @@ export function baseLayout(title: string, subtitle?: string): PlotlyObject {
   };
 }
 
+/** Pixels the title block takes from the top edge: 17 px bold lines, 12 px subtitle lines, and the pad. */
+export function titleHeight(layout: PlotlyObject): number {
+  const text = String(((layout.title as PlotlyObject | undefined)?.text as string | undefined) ?? '');
+  if (!text) return 0;
+  const lines = text.split('<br>');
+  const subtitle = lines.filter((line) => line.includes('font-size:12px')).length;
+  return 14 + 23 * (lines.length - subtitle) + 17 * subtitle;
+}
+
+/**
+ * Give the title block room above the plot: wrapped titles (for narrow panes) take more lines, and
+ * without this they would run into the plot. The plot area keeps its height; `above` is the room
+ * wanted between the title and the plot (column headers, panel labels).
+ */
+export function fitTitle(figure: Figure, above = 12): Figure {
+  const margin = { ...((figure.layout.margin as PlotlyObject | undefined) ?? {}) };
+  const top = (margin.t as number | undefined) ?? 100;
+  const wanted = titleHeight(figure.layout) + above;
+  if (wanted <= top) return figure;
+  margin.t = wanted;
+  return { ...figure, height: figure.height + wanted - top, layout: { ...figure.layout, margin } };
+}
+
 /**
  * Stamp a figure made from simulator output, so nobody mistakes it for a result: a red boxed
  * label in the top-right corner and a faint diagonal watermark across the plot.

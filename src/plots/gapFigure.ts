@@ -1,6 +1,6 @@
 // Figure (b): forest plot of the compliance gap (training minus unmonitored compliance) per
 // model × variant × reasoning, with its 95% interval and Fisher's exact p printed beside it.
-import { baseLayout, COLORS, conditionLabel, formatP, REASONING_LABEL, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, formatP, type PlotlyObject, REASONING_LABEL } from './figure.js';
 import type { ComplianceSource, GapRow } from './inputs.js';
 
 const REASONING_STYLE = {
@@ -74,7 +74,7 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   const high = Math.max(10, ...highs);
   const pad = (high - low) * 0.05;
   const subtitle = `free-tier minus paid-tier compliance, percentage points, with 95% interval; ${source === 'judge' ? 'LLM-judge labels' : 'prefix-proxy labels'}`;
-  return {
+  return fitTitle({
     name: 'compliance-gap',
     title: 'Compliance gap',
     width: 960,
@@ -97,5 +97,5 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
       margin: { l: 20, r: 200, t: 95, b: 110 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
-  };
+  }, 30);
 }

@@ -24,3 +24,26 @@ export { gapFigure } from './gapFigure.js';
 export { agreementFigure } from './agreementFigure.js';
 export { afScoreFigure } from './afScoreFigure.js';
 export { powerFigure } from './powerFigure.js';
+export {
+  publishedComplianceFigure,
+  publishedEffectFigure,
+  publishedFigures,
+  paperFigures,
+  publishedGapFigure,
+  publishedOutcomes,
+  publishedRatesFigure,
+  paperName,
+  pText,
+  RATES_ONLY,
+  type PublishedOutcome,
+} from './publishedFigures.js';
+export {
+  besidePaperFigure,
+  besidePaperFigures,
+  besidePaperInputs,
+  parseConditionMap,
+  type BesideInputs,
+  type BesideOptions,
+  type BesideRow,
+  type ConditionMap,
+} from './besidePaper.js';

@@ -2,17 +2,18 @@
 // into complies with AF reasoning (hatched), complies, partial and refuses; one panel per
 // model × variant (rows) and reasoning condition (columns).
 import type { Reasoning, Tier } from '../core/types.js';
-import { baseLayout, COLORS, plotlyText, REASONING_LABEL, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, type Figure, fitTitle, type PlotlyObject, plotlyText, REASONING_LABEL, TIER_SHORT } from './figure.js';
 import { distinct, panelGrid } from './grid.js';
 import type { ComplianceSource, OutcomeCounts } from './inputs.js';
 
-interface Segment {
+export interface Segment {
   key: 'compliesAf' | 'complies' | 'partial' | 'refuses';
   name: string;
   marker: PlotlyObject;
 }
 
-const SEGMENTS: Segment[] = [
+/** The bar segments and their look (also used for the papers' published bars). */
+export const SEGMENTS: Segment[] = [
   {
     key: 'compliesAf',
     name: 'complies, alignment-faking reasoning',
@@ -105,7 +106,7 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
 
   const panelHeight = 125;
   const height = 95 + 110 + rows * panelHeight;
-  return {
+  return fitTitle({
     name: 'outcomes',
     title: 'Compliance by tier',
     // At most 960 px, so the exported PNG fits a classic Jupyter output area (985 px) unscaled.
@@ -121,5 +122,5 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
       margin: { l: 110, r: 30, t: 105, b: 110 },
       legend: { orientation: 'h', x: 0, xanchor: 'left', y: 0, yref: 'container', yanchor: 'bottom', traceorder: 'normal', font: { size: 12 } },
     },
-  };
+  }, 38);
 }
