@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/index.js';
-import { besidePaperFigures, buildFigures, FigureRenderer, figureHtml, figureInputs, paperFigures, plotlySource, writeFigures, type Figure } from '../src/plots/index.js';
+import { besidePaperFigures, buildFigures, FigureRenderer, figureHtml, figureInputs, paperFigures, plotlySource, writeFigureFiles, writeFigures, type Figure } from '../src/plots/index.js';
 import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
 import type { SampleRecord } from '../src/core/types.js';
@@ -240,6 +240,19 @@ describe('in a real browser', { skip }, () => {
         assert.ok(drawn.svg >= room - 1, `${drawn.name} at ${width} px: SVG ${drawn.svg} px should fill ${room} px`);
         assert.ok(drawn.overflow <= 1, `${drawn.name} at ${width} px: text runs ${drawn.overflow.toFixed(0)} px past the right edge: ${drawn.text}`);
       }
+    }
+  });
+
+  test("the papers' figures export as SVG and PNG at their size, titled as published and never SIMULATED", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'af-published-'));
+    const figures = paperFigures('all');
+    const result = await writeFigureFiles(figures, dir, { executablePath: executable! });
+    assert.equal(result.images, true);
+    for (const [i, written] of result.figures.entries()) {
+      assert.deepEqual(pngSize(readFileSync(written.png!)), { width: 2 * figures[i].width, height: 2 * figures[i].height }, written.name);
+      const svg = readFileSync(written.svg!, 'utf8');
+      assert.match(svg, /published (counts|rates)/, written.name);
+      assert.doesNotMatch(svg, /SIMULATED/, written.name);
     }
   });
 

@@ -322,6 +322,14 @@ describe('af-lab figures --published / --beside', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.ok(readdirSync(out).includes('beside-koorndijk2025-llama3-8b.html'), readdirSync(out).join(', '));
     assert.match(readFileSync(join(out, 'beside-koorndijk2025-llama3-8b.html'), 'utf8'), /consistent/);
+    // Once run.json names its paper, --beside needs no value; a variant named like the condition needs no map.
+    const named = join(dir, 'named');
+    mkdirSync(named);
+    writeFileSync(join(named, 'records.jsonl'), run([{ variant: 'baseline-1', reasoning: 'no-cot', free: [40, 98], paid: [4, 95] }]).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(named, 'run.json'), JSON.stringify({ name: 'named', setting: { name: 'koorndijk', paper: 'koorndijk-2025' } }));
+    const fromSetting = runCli(['figures', named, '--beside', '--no-images', '--out', join(dir, 'named-figures')]);
+    assert.equal(fromSetting.status, 0, fromSetting.stderr);
+    assert.match(readFileSync(join(dir, 'named-figures', 'beside-koorndijk2025-llama3-8b.html'), 'utf8'), /differs/);
     const unknown = runCli(['figures', runDir, '--beside', 'nosuch-2030', '--no-images', '--out', join(dir, 'other')]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr.trim(), /^error: no published table for "nosuch-2030".*Fix: use one of: .*koorndijk-2025/);

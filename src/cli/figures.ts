@@ -29,12 +29,17 @@ function parseScale(text: string): number {
   return scale;
 }
 
-/** The paper a run's setting names (run.json `setting.paper`, once settings carry it), if any. */
-function paperOfManifest(manifest: unknown): string | undefined {
-  const setting = (manifest as { setting?: unknown } | undefined)?.setting;
-  if (typeof setting === 'string') return undefined;
-  const paper = (setting as { paper?: unknown } | undefined)?.paper;
-  return typeof paper === 'string' && paper ? paper : undefined;
+/**
+ * The paper a run's setting names, once run.json carries a setting: `setting.paper`, else the
+ * setting's name (a string, or `setting.name`), at the top of run.json or in its config.
+ */
+export function paperOfManifest(manifest: unknown): string | undefined {
+  const m = manifest as { setting?: unknown; config?: { setting?: unknown } } | undefined;
+  const setting = m?.setting ?? m?.config?.setting;
+  if (typeof setting === 'string') return setting || undefined;
+  const { paper, name } = (setting ?? {}) as { paper?: unknown; name?: unknown };
+  if (typeof paper === 'string' && paper) return paper;
+  return typeof name === 'string' && name ? name : undefined;
 }
 
 function report(what: string, result: { outDir: string; images: boolean; figures: Array<{ name: string }> }): void {
