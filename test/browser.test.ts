@@ -180,6 +180,15 @@ describe('in a real browser', { skip }, () => {
     await page.setContent(`<!doctype html><body>${figureHtml(outcomes)}${figureHtml(gap, { includePlotly: false })}</body>`);
     await page.waitForFunction(() => document.querySelectorAll('.main-svg').length >= 2);
     assert.deepEqual(errors, []);
+    // A figure drawn before the output that carries plotly (outputs can render out of order) waits for it.
+    const late = await browser.newPage();
+    late.on('pageerror', (err) => errors.push(String(err)));
+    await late.setContent(`<!doctype html><body>${figureHtml(gap, { includePlotly: false })}</body>`);
+    assert.equal(await late.locator('.main-svg').count(), 0);
+    await late.addScriptTag({ content: plotlySource() });
+    await late.waitForSelector('.main-svg');
+    assert.deepEqual(errors, []);
+    await late.close();
     await page.close();
   });
 

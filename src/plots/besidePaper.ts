@@ -167,6 +167,7 @@ export function besidePaperFigure(inputs: BesideInputs): Figure {
     x: 1.02,
     y: i,
     xanchor: 'left',
+    align: 'left',
     showarrow: false,
     font: { size: 10, color: r.verdict === 'differs' ? COLORS.simulated : '#222' },
   }));

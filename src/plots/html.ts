@@ -59,8 +59,18 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   const id = options.id ?? `af-lab-${figure.name.replace(/[^A-Za-z0-9_-]/g, '-')}-${++fragmentCounter}`;
   const plotly = options.includePlotly === false ? '' : `<script>if (!window.Plotly) {\n${plotlySource()}\n}</script>\n`;
   const spec = jsonForScript({ data: figure.data, layout: responsiveLayout(figure), config: PLOTLY_CONFIG });
+  // Without plotly inlined, the fragment waits for the copy an earlier output carries (outputs may
+  // render out of order), and says so in words if none ever arrives.
   return `${plotly}<div id="${escapeHtml(id)}" class="af-lab-figure" style="${plotStyle(figure)}"></div>
-<script>(function () { var spec = ${spec}; Plotly.newPlot(document.getElementById(${jsonForScript(id)}), spec.data, spec.layout, spec.config); })();</script>`;
+<script>(function () {
+  var spec = ${spec}, el = document.getElementById(${jsonForScript(id)}), tries = 0;
+  (function draw() {
+    if (window.Plotly) return Plotly.newPlot(el, spec.data, spec.layout, spec.config);
+    if (++tries < 100) return setTimeout(draw, 100);
+    el.style.height = 'auto';
+    el.textContent = 'plotly.js is not loaded in this page: the first figure of a notebook carries it; run the notebook from the top (a static PNG follows when a browser was found).';
+  })();
+})();</script>`;
 }
 
 export interface FigureDocumentOptions {
