@@ -182,12 +182,13 @@ describe('in a real browser', { skip }, () => {
     assert.deepEqual(errors, []);
     // A figure drawn before the output that carries plotly (outputs can render out of order) waits for it.
     const late = await browser.newPage();
-    late.on('pageerror', (err) => errors.push(String(err)));
+    const lateErrors: string[] = [];
+    late.on('pageerror', (err) => lateErrors.push(String(err)));
     await late.setContent(`<!doctype html><body>${figureHtml(gap, { includePlotly: false })}</body>`);
     assert.equal(await late.locator('.main-svg').count(), 0);
     await late.addScriptTag({ content: plotlySource() });
     await late.waitForSelector('.main-svg');
-    assert.deepEqual(errors, []);
+    assert.deepEqual(lateErrors, []);
     await late.close();
     await page.close();
   });
