@@ -22,7 +22,7 @@ export { buildSummary, formatSummary, summaryFrame, type Summary, type SummaryRo
 export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished } from './stats/index.js';
 
 // Figures.
-export { buildFigure, buildFigures, writeFigures } from './plots/index.js';
+export { buildFigure, buildFigures, writeFigures, paperFigures, besidePaperFigures } from './plots/index.js';
 
 // The notebooks' steps and live view.
 export {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/index.js';
-import { buildFigures, FigureRenderer, figureHtml, figureInputs, writeFigures } from '../src/plots/index.js';
+import { besidePaperFigures, buildFigures, FigureRenderer, figureHtml, figureInputs, paperFigures, plotlySource, writeFigureFiles, writeFigures, type Figure } from '../src/plots/index.js';
+import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
@@ -179,7 +180,103 @@ describe('in a real browser', { skip }, () => {
     await page.setContent(`<!doctype html><body>${figureHtml(outcomes)}${figureHtml(gap, { includePlotly: false })}</body>`);
     await page.waitForFunction(() => document.querySelectorAll('.main-svg').length >= 2);
     assert.deepEqual(errors, []);
+    // A figure drawn before the output that carries plotly (outputs can render out of order) waits for it.
+    const late = await browser.newPage();
+    const lateErrors: string[] = [];
+    late.on('pageerror', (err) => lateErrors.push(String(err)));
+    await late.setContent(`<!doctype html><body>${figureHtml(gap, { includePlotly: false })}</body>`);
+    assert.equal(await late.locator('.main-svg').count(), 0);
+    await late.addScriptTag({ content: plotlySource() });
+    await late.waitForSelector('.main-svg');
+    assert.deepEqual(lateErrors, []);
+    await late.close();
     await page.close();
+  });
+
+  /**
+   * Draw each figure in a container `width` px wide (a classic Jupyter output area is 985 px,
+   * JupyterLab panes are often narrower) and measure what the browser drew.
+   */
+  async function drawnWidths(figures: Figure[], width: number): Promise<Array<{ name: string; svg: number; overflow: number; text: string }>> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    await page.addScriptTag({ content: plotlySource() });
+    const measured: Array<{ name: string; svg: number; overflow: number; text: string }> = [];
+    for (const figure of figures) {
+      await page.evaluate(
+        ({ html, width }) => {
+          document.body.innerHTML = `<div id="area" style="width:${width}px;overflow:visible">${html}</div>`;
+          // innerHTML does not run scripts: run the fragment's plot call the way the notebook does.
+          for (const old of Array.from(document.querySelectorAll('#area script'))) {
+            const script = document.createElement('script');
+            script.textContent = old.textContent;
+            old.replaceWith(script);
+          }
+        },
+        { html: figureHtml(figure, { includePlotly: false }), width },
+      );
+      await page.waitForSelector('#area .main-svg');
+      measured.push({
+        name: figure.name,
+        ...(await page.evaluate(() => {
+          const area = document.getElementById('area')!.getBoundingClientRect();
+          const svg = document.querySelector('#area svg.main-svg')!.getBoundingClientRect();
+          // How far any drawn text reaches past the container's right edge (0 when none does).
+          const texts = Array.from(document.querySelectorAll('#area svg text')).map((t) => ({ over: t.getBoundingClientRect().right - area.right, text: t.textContent ?? '' }));
+          const worst = texts.reduce((a, b) => (b.over > a.over ? b : a), { over: 0, text: '' });
+          return { svg: svg.width, overflow: worst.over, text: worst.text };
+        })),
+      });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+    return measured;
+  }
+
+  test('every figure fits a 985 px and a 600 px container: the drawn SVG is no wider and no text runs past it', async () => {
+    const beside = syntheticRecords({ requests: 20, variants: ['baseline'] });
+    const figures = [
+      ...buildFigures(syntheticRecords({ requests: 20 })),
+      ...buildFigures(syntheticRecords({ requests: 20, simulated: false })),
+      ...paperFigures('all'),
+      ...besidePaperFigures(beside, 'koorndijk-2025', { conditionMap: { 'baseline/no-cot': 'Baseline 1', 'baseline/cot': 'Scratchpad' } }),
+    ];
+    for (const width of [985, 600]) {
+      for (const [i, drawn] of (await drawnWidths(figures, width)).entries()) {
+        assert.ok(drawn.svg <= width, `${drawn.name} at ${width} px: SVG ${drawn.svg} px wide`);
+        // It takes the room it is given (up to a reading width of its export width + 200 px).
+        const room = Math.min(width, figures[i].width + 200);
+        assert.ok(drawn.svg >= room - 1, `${drawn.name} at ${width} px: SVG ${drawn.svg} px should fill ${room} px`);
+        assert.ok(drawn.overflow <= 1, `${drawn.name} at ${width} px: text runs ${drawn.overflow.toFixed(0)} px past the right edge: ${drawn.text}`);
+      }
+    }
+  });
+
+  test("the papers' figures export as SVG and PNG at their size, titled as published and never SIMULATED", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'af-published-'));
+    const figures = paperFigures('all');
+    const result = await writeFigureFiles(figures, dir, { executablePath: executable! });
+    assert.equal(result.images, true);
+    for (const [i, written] of result.figures.entries()) {
+      assert.deepEqual(pngSize(readFileSync(written.png!)), { width: 2 * figures[i].width, height: 2 * figures[i].height }, written.name);
+      const svg = readFileSync(written.svg!, 'utf8');
+      assert.match(svg, /published (counts|rates)/, written.name);
+      assert.doesNotMatch(svg, /SIMULATED/, written.name);
+    }
+  });
+
+  test('a notebook holds one copy of plotly, however many figures and views its cells make', async () => {
+    const shown: string[] = [];
+    const display = { html: (html: string) => shown.push(html), markdown: () => undefined, png: () => undefined };
+    const host = { display, newDisplay: () => display };
+    const figures = buildFigures(syntheticRecords({ requests: 5 }));
+    await notebookView(host, { rendererIdleMs: 0 }).figures(figures.slice(0, 2), { interactive: true });
+    await notebookView(host, { rendererIdleMs: 0 }).figures(figures.slice(2), { interactive: true });
+    const copies = shown.filter((html) => html.includes(plotlySource().slice(0, 5000))).length;
+    assert.equal(copies, 1);
+    assert.equal(shown.length, figures.length);
+    assert.ok(shown.slice(1).every((html) => html.length < 100_000));
   });
 
   test('one renderer serves several figures in both formats', async () => {

@@ -2,17 +2,19 @@
 // and the offline HTML page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   buildFigures,
   complianceSourceOf,
+  ensurePlotlyFile,
   figureDocument,
   figureHtml,
   figureInputs,
   outcomeOf,
   plotlySource,
+  PLOTLY_FILE,
   writeFigures,
   type Figure,
 } from '../src/plots/index.js';
@@ -129,7 +131,11 @@ test('the power curve uses the run size and rises with the gap; larger runs dete
 });
 
 test('the power figure says when its curves come from the normal approximation (above 400 per tier)', () => {
-  const subtitle = (records: SampleRecord[]) => String((buildFigures(records, { only: ['power'] })[0].layout.title as { text: string }).text);
+  // The title's words without markup (titles are wrapped into lines for narrow panes).
+  const subtitle = (records: SampleRecord[]) =>
+    String((buildFigures(records, { only: ['power'] })[0].layout.title as { text: string }).text)
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ');
   const small = [...counted('m', 'free', 20, 50), ...counted('m', 'paid', 5, 50)];
   assert.equal(figureInputs(small).power.method, 'exact');
   assert.doesNotMatch(subtitle(small), /normal approximation/);
@@ -138,19 +144,37 @@ test('the power figure says when its curves come from the normal approximation (
   assert.match(subtitle(large), /normal approximation/);
 });
 
-test('a figure page is self-contained and untrusted labels cannot close its script', () => {
+test('a figure page loads plotly from beside itself, sizes to its container, and untrusted labels cannot close its script', () => {
   const records = syntheticRecords({ models: ['evil</script><script>alert(1)</script>'], requests: 3 });
   const [figure] = buildFigures(records, { only: ['outcomes'] });
   const page = figureDocument(figure);
-  assert.ok(page.includes(plotlySource()), 'plotly is inlined');
-  const ownMarkup = page.replace(plotlySource(), '');
-  assert.ok(!/<(script|link|img)[^>]+(src|href)=/i.test(ownMarkup), 'the page loads no external resource');
-  assert.ok(ownMarkup.includes('Plotly.newPlot'));
+  assert.ok(!page.includes(plotlySource().slice(0, 2000)), 'plotly is not inlined');
+  assert.ok(page.length < 100_000, `a page is small (${page.length} characters)`);
+  const sources = [...page.matchAll(/<(?:script|link|img)[^>]+(?:src|href)="([^"]*)"/gi)].map((m) => m[1]);
+  assert.deepEqual(sources, [PLOTLY_FILE], 'the only resource it loads is plotly.min.js, by a relative path');
+  assert.ok(page.includes('Plotly.newPlot'));
   // Two script elements (plotly and the plot call), so exactly two closing tags.
   assert.equal(page.match(/<\/script/gi)!.length, 2);
+  const spec = JSON.parse(page.match(/var spec = (\{.*?\}); Plotly/s)![1]) as { layout: Record<string, unknown>; config: Record<string, unknown> };
+  assert.equal(spec.layout.width, undefined, 'no fixed width: the plot takes the container width');
+  assert.equal(spec.layout.autosize, true);
+  assert.equal(spec.config.responsive, true);
   const fragment = figureHtml(figure, { includePlotly: false });
   assert.equal(fragment.match(/<\/script/gi)!.length, 1);
   assert.ok(fragment.length < 100_000, 'a fragment without plotly stays small');
+  assert.match(fragment, /style="width:100%;/);
+  assert.doesNotMatch(fragment, /"width":\s*\d{3,}/, 'no fixed pixel width in the fragment layout');
+});
+
+test('a figures folder holds one plotly.min.js, written only when missing or different', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'af-plotly-'));
+  const first = ensurePlotlyFile(dir);
+  assert.deepEqual(first, { path: join(dir, PLOTLY_FILE), written: true });
+  assert.equal(readFileSync(first.path, 'utf8'), plotlySource());
+  assert.equal(ensurePlotlyFile(dir).written, false, 'an identical copy is left alone');
+  writeFileSync(first.path, plotlySource().slice(0, 1000));
+  assert.equal(ensurePlotlyFile(dir).written, true, 'a truncated copy is replaced');
+  assert.equal(readFileSync(first.path, 'utf8'), plotlySource());
 });
 
 test('writeFigures without images writes one HTML file per figure and looks for no browser', async () => {
@@ -158,8 +182,11 @@ test('writeFigures without images writes one HTML file per figure and looks for 
   const lines: string[] = [];
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { images: false, log: (l) => lines.push(l) });
   assert.equal(result.images, false);
-  assert.deepEqual(readdirSync(dir).sort(), ['.inputs.sha256', 'af-scores.html', 'classifier-agreement.html', 'compliance-gap.html', 'outcomes.html', 'power.html']);
+  assert.deepEqual(readdirSync(dir).sort(), ['.inputs.sha256', 'af-scores.html', 'classifier-agreement.html', 'compliance-gap.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
   assert.match(readFileSync(join(dir, 'power.html'), 'utf8'), /<title>Power — af-lab<\/title>/);
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
+    assert.ok(statSync(join(dir, name)).size < 100_000, `${name} does not inline plotly`);
+  }
   assert.deepEqual(lines, []);
 });
 
@@ -169,7 +196,7 @@ test('without a browser, writeFigures still writes the HTML and says in one line
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { env: { PATH: '' }, knownPaths: [], log: (l) => lines.push(l) });
   assert.equal(result.images, false);
   assert.equal(readdirSync(dir).filter((f) => f.endsWith('.html')).length, 5);
-  assert.ok(readdirSync(dir).every((f) => f.endsWith('.html') || f === '.inputs.sha256'));
+  assert.ok(readdirSync(dir).every((f) => f.endsWith('.html') || f === '.inputs.sha256' || f === PLOTLY_FILE));
   assert.equal(lines.length, 1);
   assert.match(lines[0], /apt-get install chromium/);
   assert.match(lines[0], /AF_LAB_CHROMIUM/);

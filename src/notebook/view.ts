@@ -98,8 +98,13 @@ class SharedRenderer {
   }
 }
 
+/**
+ * Hosts (kernels) whose notebook already holds plotly.js: one copy per notebook, also when cells
+ * make several views. The first interactive figure carries it; later ones reuse `window.Plotly`.
+ */
+const hostsWithPlotly = new WeakSet<DisplayHost>();
+
 export function notebookView(host: DisplayHost, options: { rendererIdleMs?: number } = {}): NotebookView {
-  let plotlyLoaded = false;
   const renderers = new SharedRenderer(options.rendererIdleMs ?? 1500);
   const view: NotebookView = {
     html: (html) => host.display.html(html),
@@ -161,8 +166,8 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         for (const figure of figures) {
           if (options.interactive !== false) {
             // plotly.js (about 4.8 MB) goes into the notebook once, with the first interactive figure.
-            host.display.html(figureHtml(figure, { includePlotly: !plotlyLoaded }));
-            plotlyLoaded = true;
+            host.display.html(figureHtml(figure, { includePlotly: !hostsWithPlotly.has(host) }));
+            hostsWithPlotly.add(host);
           }
           if (!renderer) continue;
           const png = await renderer.render(figure, 'png', { scale: options.scale ?? 1 });

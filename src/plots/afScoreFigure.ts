@@ -1,6 +1,6 @@
 // Figure (d): distribution of the AF classifier's vote share over CoT scratchpads, training vs
 // unmonitored, with the "maybe" and "AF" thresholds drawn.
-import { baseLayout, COLORS, TIER_LABEL, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, type Figure, fitTitle, type PlotlyObject, TIER_LABEL } from './figure.js';
 import type { AfScorePoint } from './inputs.js';
 
 export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; maybe: number }): Figure {
@@ -46,7 +46,7 @@ export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; 
   });
   const afCount = points.filter((p) => p.score >= thresholds.af).length;
   const width = 1 / binCount;
-  return {
+  return fitTitle({
     name: 'af-scores',
     title: 'AF vote shares',
     width: 900,
@@ -70,5 +70,5 @@ export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; 
       margin: { l: 80, r: 30, t: 80, b: 100 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
-  };
+  }, 12);
 }

@@ -1,6 +1,6 @@
 // Figure (c): how often the prefix proxy agrees with the LLM judge (or, before judging, with the
 // refusal heuristic), one heatmap per model. Seed 001 found the proxy's false positives this way.
-import { baseLayout, plotlyText, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, type Figure, fitTitle, type PlotlyObject, plotlyText } from './figure.js';
 import { panelGrid } from './grid.js';
 import { AGREEMENT_CATEGORIES, type AgreementTable } from './inputs.js';
 
@@ -75,10 +75,10 @@ export function agreementFigure(tables: AgreementTable[]): Figure {
     };
   });
 
-  return {
+  return fitTitle({
     name: 'classifier-agreement',
     title: 'Classifier agreement',
-    width: 360 * columns + 160,
+    width: Math.min(960, 300 * columns + 160),
     height: 170 + 330 * rows,
     data,
     layout: {
@@ -91,5 +91,5 @@ export function agreementFigure(tables: AgreementTable[]): Figure {
       showlegend: false,
       margin: { l: 110, r: 40, t: 115, b: 80 },
     },
-  };
+  }, 40);
 }

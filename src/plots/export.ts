@@ -1,15 +1,18 @@
-// Writing a run's figures: self-contained HTML always; SVG and PNG when a browser is found.
+// Writing a run's figures: HTML pages (with the folder's one plotly.min.js) always; SVG and PNG
+// when a browser is found.
 import { join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
 import { findChromium, NO_BROWSER_HINT } from '../browser/find.js';
 import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, storedInputsHash } from '../core/inputsHash.js';
 import type { LaunchOptions } from '../browser/launch.js';
+import type { Figure } from './figure.js';
 import { buildFigures, type BuildFiguresOptions } from './figures.js';
 import { figureDocument } from './html.js';
+import { ensurePlotlyFile } from './plotlyFile.js';
 import { FigureRenderer } from './render.js';
 
-export interface WriteFiguresOptions extends BuildFiguresOptions, LaunchOptions {
+export interface WriteFigureFilesOptions extends LaunchOptions {
   /** Render SVG and PNG (default true). False writes HTML only, without looking for a browser. */
   images?: boolean;
   /** PNG pixel density (default 2). */
@@ -19,6 +22,8 @@ export interface WriteFiguresOptions extends BuildFiguresOptions, LaunchOptions 
   /** Rewrite every file even when the figures' inputs are unchanged since the last write. */
   force?: boolean;
 }
+
+export interface WriteFiguresOptions extends BuildFiguresOptions, WriteFigureFilesOptions {}
 
 export interface WrittenFigure {
   name: string;
@@ -40,8 +45,13 @@ export interface WriteFiguresResult {
 
 /** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
 export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
+  return writeFigureFiles(buildFigures(records, options), outDir, options);
+}
+
+/** Write already built figures (a run's, a paper's) to `outDir`: HTML, and SVG + PNG when a browser is found. */
+export async function writeFigureFiles(figures: Figure[], outDir: string, options: WriteFigureFilesOptions = {}): Promise<WriteFiguresResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const figures = buildFigures(records, options);
+  if (figures.length) ensurePlotlyFile(outDir);
   // The figures' specs are their inputs: equal specs draw equal files, so an unchanged run is not
   // redrawn (no browser launched). The HTML-only hash stands for a run drawn without a browser.
   const wantImages = options.images !== false;

@@ -11,7 +11,10 @@ export interface Figure {
   title: string;
   data: PlotlyObject[];
   layout: PlotlyObject;
-  /** Default export size in CSS pixels (PNG is rendered at `scale` times this). */
+  /**
+   * Size of exported images in CSS pixels (PNG is rendered at `scale` times this). In HTML the
+   * figure takes its container's width (at most width + 200) and this height.
+   */
   width: number;
   height: number;
 }
@@ -36,11 +39,36 @@ export const COLORS = {
 
 export const FONT = { family: 'DejaVu Sans, Helvetica, Arial, sans-serif', size: 13, color: COLORS.text };
 
+/**
+ * Break plotly label text into lines of at most `maxChars` visible characters, at spaces outside
+ * markup: plotly never wraps text itself, and a long title would run off a narrow figure.
+ */
+export function wrapText(text: string, maxChars: number): string {
+  const visible = (word: string) => word.replace(/<[^>]*>/g, '').replace(/&[a-z#0-9]+;/gi, '_').length;
+  // Words: runs of markup and non-space text, so a space inside a tag never splits it.
+  const words = text.match(/(?:<[^>]*>|[^\s<])+/g) ?? [];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && visible(`${line} ${word}`) > maxChars) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('<br>');
+}
+
+/** Characters per line that stay inside a 600 px pane: titles at 17 px bold, subtitles at 12 px. */
+const TITLE_CHARS = 52;
+const SUBTITLE_CHARS = 75;
+
 /** Layout parts shared by every figure: white paper background, readable fonts, left-aligned title. */
 export function baseLayout(title: string, subtitle?: string): PlotlyObject {
+  const head = `<b>${wrapText(title, TITLE_CHARS).replace(/<br>/g, '</b><br><b>')}</b>`;
   return {
     title: {
-      text: subtitle ? `<b>${title}</b><br><span style="font-size:12px;color:#555">${subtitle}</span>` : `<b>${title}</b>`,
+      text: subtitle ? `${head}<br><span style="font-size:12px;color:#555">${wrapText(subtitle, SUBTITLE_CHARS).replace(/<br>/g, '</span><br><span style="font-size:12px;color:#555">')}</span>` : head,
       x: 0.01,
       xanchor: 'left',
       // Pinned to the top edge so the title never collides with the plot, whatever the margin.
@@ -57,6 +85,29 @@ export function baseLayout(title: string, subtitle?: string): PlotlyObject {
   };
 }
 
+/** Pixels the title block takes from the top edge: 17 px bold lines, 12 px subtitle lines, and the pad. */
+export function titleHeight(layout: PlotlyObject): number {
+  const text = String(((layout.title as PlotlyObject | undefined)?.text as string | undefined) ?? '');
+  if (!text) return 0;
+  const lines = text.split('<br>');
+  const subtitle = lines.filter((line) => line.includes('font-size:12px')).length;
+  return 14 + 23 * (lines.length - subtitle) + 17 * subtitle;
+}
+
+/**
+ * Give the title block room above the plot: wrapped titles (for narrow panes) take more lines, and
+ * without this they would run into the plot. The plot area keeps its height; `above` is the room
+ * wanted between the title and the plot (column headers, panel labels).
+ */
+export function fitTitle(figure: Figure, above = 12): Figure {
+  const margin = { ...((figure.layout.margin as PlotlyObject | undefined) ?? {}) };
+  const top = (margin.t as number | undefined) ?? 100;
+  const wanted = titleHeight(figure.layout) + above;
+  if (wanted <= top) return figure;
+  margin.t = wanted;
+  return { ...figure, height: figure.height + wanted - top, layout: { ...figure.layout, margin } };
+}
+
 /**
  * Stamp a figure made from simulator output, so nobody mistakes it for a result: a red boxed
  * label in the top-right corner and a faint diagonal watermark across the plot.
@@ -66,7 +117,6 @@ export function markSimulated(figure: Figure, badge = '<b>SIMULATED DATA</b> —
   const margin = { ...((figure.layout.margin as PlotlyObject | undefined) ?? {}) };
   const top = ((margin.t as number | undefined) ?? 100) + badgeSpace;
   margin.t = top;
-  const left = (margin.l as number | undefined) ?? 80;
   const right = (margin.r as number | undefined) ?? 80;
   const height = figure.height + badgeSpace;
   const annotations = [...((figure.layout.annotations as PlotlyObject[] | undefined) ?? [])];
@@ -75,8 +125,10 @@ export function markSimulated(figure: Figure, badge = '<b>SIMULATED DATA</b> —
       text: badge,
       xref: 'paper',
       yref: 'paper',
-      // At the figure's right edge, not the plot area's (the forest plot keeps a wide right margin).
-      x: 1 + Math.max(0, right - 12) / Math.max(1, figure.width - left - right),
+      // At the figure's right edge, not the plot area's (the forest plot keeps a wide right margin),
+      // by a pixel shift so it stays there at whatever width the container gives the figure.
+      x: 1,
+      xshift: Math.max(0, right - 12),
       y: 1,
       // Paper coordinates start `top` pixels below the figure's edge: put the badge 8 px from it.
       yshift: top - 8,

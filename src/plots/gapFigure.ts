@@ -1,6 +1,6 @@
 // Figure (b): forest plot of the compliance gap (training minus unmonitored compliance) per
 // model × variant × reasoning, with its 95% interval and Fisher's exact p printed beside it.
-import { baseLayout, COLORS, conditionLabel, formatP, REASONING_LABEL, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, formatP, type PlotlyObject, REASONING_LABEL, wrapText } from './figure.js';
 import type { ComplianceSource, GapRow } from './inputs.js';
 
 const REASONING_STYLE = {
@@ -10,7 +10,8 @@ const REASONING_STYLE = {
 
 export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   // Top to bottom in the order given: plotly draws categories bottom-up, so reverse the axis.
-  const labels = rows.map((row) => `${conditionLabel(row.model, row.variant)} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}`);
+  // Labels in short lines, so the plot keeps its width in a narrow pane.
+  const labels = rows.map((row) => wrapText(`${conditionLabel(row.model, row.variant)} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}`, 24));
   const data: PlotlyObject[] = (['cot', 'no-cot'] as const)
     .map((reasoning) => {
       const picked = rows.map((row, i) => ({ row, label: labels[i] })).filter(({ row }) => row.reasoning === reasoning);
@@ -47,17 +48,18 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
 
   // Right-hand column: Fisher p and the counts behind each row, like a forest plot's table.
   const annotations: PlotlyObject[] = rows.map((row, i) => ({
-    text: `${formatP(row.p)}   <span style="color:#666">${row.free.complied}/${row.free.total} vs ${row.paid.complied}/${row.paid.total}</span>`,
+    text: `${formatP(row.p)}<br><span style="color:#666">${row.free.complied}/${row.free.total} vs ${row.paid.complied}/${row.paid.total}</span>`,
     xref: 'paper',
     yref: 'y',
     x: 1.02,
     y: labels[i],
     xanchor: 'left',
+    align: 'left',
     showarrow: false,
     font: { size: 11, color: row.p !== null && row.p < 0.05 ? '#111' : '#555' },
   }));
   annotations.push({
-    text: "<b>Fisher's exact</b>   <span style='color:#666'>training vs unmonitored</span>",
+    text: "<b>Fisher's exact</b>",
     xref: 'paper',
     yref: 'paper',
     x: 1.02,
@@ -74,11 +76,11 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   const high = Math.max(10, ...highs);
   const pad = (high - low) * 0.05;
   const subtitle = `free-tier minus paid-tier compliance, percentage points, with 95% interval; ${source === 'judge' ? 'LLM-judge labels' : 'prefix-proxy labels'}`;
-  return {
+  return fitTitle({
     name: 'compliance-gap',
     title: 'Compliance gap',
-    width: 1000,
-    height: 215 + 38 * Math.max(rows.length, 1),
+    width: 960,
+    height: 215 + 44 * Math.max(rows.length, 1),
     data,
     layout: {
       ...baseLayout('Compliance gap (training − unmonitored)', subtitle),
@@ -92,8 +94,10 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
       yaxis: { type: 'category', categoryorder: 'array', categoryarray: labels, autorange: 'reversed', automargin: true, tickfont: { size: 11 } },
       shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { color: '#444', width: 1.2, dash: 'dash' } }],
       annotations,
-      margin: { l: 20, r: 280, t: 95, b: 110 },
+      // The right margin holds the p and counts column: wide enough for it, no wider, so the plot
+      // keeps its room in a narrow notebook pane.
+      margin: { l: 20, r: 110, t: 95, b: 110 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
-  };
+  }, 30);
 }

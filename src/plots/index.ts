@@ -15,11 +15,35 @@ export {
   type PowerOptions,
 } from './figureInputs.js';
 export * from './figures.js';
-export { figureHtml, figureDocument, plotlySource, type FigureHtmlOptions } from './html.js';
+export { figureHtml, figureDocument, plotlySource, responsiveLayout, PLOTLY_FILE, type FigureHtmlOptions, type FigureDocumentOptions } from './html.js';
+export { ensurePlotlyFile } from './plotlyFile.js';
 export { FigureRenderer, renderPng, renderSvg, withFigureRenderer, type ImageFormat, type RenderOptions } from './render.js';
-export { writeFigures, type WriteFiguresOptions, type WriteFiguresResult, type WrittenFigure } from './export.js';
+export { writeFigures, writeFigureFiles, type WriteFigureFilesOptions, type WriteFiguresOptions, type WriteFiguresResult, type WrittenFigure } from './export.js';
 export { outcomesFigure } from './outcomesFigure.js';
 export { gapFigure } from './gapFigure.js';
 export { agreementFigure } from './agreementFigure.js';
 export { afScoreFigure } from './afScoreFigure.js';
 export { powerFigure } from './powerFigure.js';
+export {
+  publishedComplianceFigure,
+  publishedEffectFigure,
+  publishedFigures,
+  paperFigures,
+  publishedGapFigure,
+  publishedOutcomes,
+  publishedRatesFigure,
+  paperName,
+  pText,
+  RATES_ONLY,
+  type PublishedOutcome,
+} from './publishedFigures.js';
+export {
+  besidePaperFigure,
+  besidePaperFigures,
+  besidePaperInputs,
+  parseConditionMap,
+  type BesideInputs,
+  type BesideOptions,
+  type BesideRow,
+  type ConditionMap,
+} from './besidePaper.js';

@@ -2,17 +2,18 @@
 // into complies with AF reasoning (hatched), complies, partial and refuses; one panel per
 // model × variant (rows) and reasoning condition (columns).
 import type { Reasoning, Tier } from '../core/types.js';
-import { baseLayout, COLORS, conditionLabel, REASONING_LABEL, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, type Figure, fitTitle, type PlotlyObject, plotlyText, REASONING_LABEL, TIER_SHORT } from './figure.js';
 import { distinct, panelGrid } from './grid.js';
 import type { ComplianceSource, OutcomeCounts } from './inputs.js';
 
-interface Segment {
+export interface Segment {
   key: 'compliesAf' | 'complies' | 'partial' | 'refuses';
   name: string;
   marker: PlotlyObject;
 }
 
-const SEGMENTS: Segment[] = [
+/** The bar segments and their look (also used for the papers' published bars). */
+export const SEGMENTS: Segment[] = [
   {
     key: 'compliesAf',
     name: 'complies, alignment-faking reasoning',
@@ -89,7 +90,8 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
         tickfont: { size: 11 },
       };
       annotations.push({
-        text: `<b>${conditionLabel(model, variant)}</b> — ${REASONING_LABEL[reasoning]}`,
+        // Two short lines rather than one long one: a panel is narrow in a 600 px pane.
+        text: `<b>${plotlyText(model)}</b> · ${plotlyText(variant)}<br>${REASONING_LABEL[reasoning]}`,
         xref: 'paper',
         yref: 'paper',
         x: panel.xDomain[0],
@@ -104,10 +106,11 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
 
   const panelHeight = 125;
   const height = 95 + 110 + rows * panelHeight;
-  return {
+  return fitTitle({
     name: 'outcomes',
     title: 'Compliance by tier',
-    width: columns === 1 ? 760 : 1100,
+    // At most 960 px, so the exported PNG fits a classic Jupyter output area (985 px) unscaled.
+    width: columns === 1 ? 760 : 960,
     height,
     data,
     layout: {
@@ -116,8 +119,8 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
       barmode: 'stack',
       bargap: 0.3,
       annotations,
-      margin: { l: 110, r: 30, t: 90, b: 110 },
+      margin: { l: 110, r: 30, t: 105, b: 110 },
       legend: { orientation: 'h', x: 0, xanchor: 'left', y: 0, yref: 'container', yanchor: 'bottom', traceorder: 'normal', font: { size: 12 } },
     },
-  };
+  }, 38);
 }

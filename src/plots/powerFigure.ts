@@ -1,6 +1,6 @@
 // Figure (e): the chance this run's design detects a true compliance gap of a given size
 // (Fisher's exact test, two-sided), at its sample size per tier.
-import { baseLayout, COLORS, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, type Figure, fitTitle, type PlotlyObject } from './figure.js';
 import type { PowerFigureInput } from './inputs.js';
 
 const LINE_COLORS = ['#1f4e79', '#d1495b', '#e8a33d', '#3b8b5a', '#7b4b94'];
@@ -47,7 +47,7 @@ export function powerFigure(input: PowerFigureInput): Figure {
   const longest = Math.max(0.1, ...input.curves.flatMap((c) => c.points.map((p) => p.gap)));
   const saturated = Math.max(0, ...input.curves.map((c) => c.points.find((p) => p.power >= 0.995)?.gap ?? longest));
   const maxGap = Math.min(longest, Math.max(0.1, saturated * 1.25));
-  return {
+  return fitTitle({
     name: 'power',
     title: 'Power',
     width: 900,
@@ -65,5 +65,5 @@ export function powerFigure(input: PowerFigureInput): Figure {
       margin: { l: 80, r: 30, t: 80, b: 120 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
-  };
+  }, 12);
 }

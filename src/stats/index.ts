@@ -56,3 +56,7 @@ export type { PairedOutcome, PairedTable, McNemarTest, SignFlipOptions, SignFlip
 //   and whether each printed value is reproduced (agreesWithPrinted).
 export { loadPublishedCounts, recomputePublished, agreesWithPrinted, PUBLISHED_DIR } from './published.js';
 export type { PublishedCounts, RecomputedPublished } from './published.js';
+// - readPublishedTable(path) / loadPublishedTables(dir) / publishedTablesOf(paper | 'all', dir): every CSV of
+//   data/published/ as a counts or rates table, checked with zod (one UserError naming file, line, fix).
+export { readPublishedTable, loadPublishedTables, publishedTablesOf, paperIdOf } from './publishedTables.js';
+export type { PublishedTable, PublishedCountsTable, PublishedRatesTable, PublishedRate, PublishedMeasure } from './publishedTables.js';

@@ -1,25 +1,14 @@
 // Published results recomputed: read the counts in data/published/ and compare af-lab's statistics
 // with the values the papers print.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
+import { UserError } from '../core/errors.js';
 import { fisherExact, tierTable, type FisherResult } from './fisher.js';
 import { complianceGap, proportion, type ComplianceGap, type Proportion } from './proportion.js';
+import { readPublishedTable, type PublishedCounts } from './publishedTables.js';
 
 export const PUBLISHED_DIR = fileURLToPath(new URL('../../data/published/', import.meta.url));
 
-export interface PublishedCounts {
-  condition: string;
-  model: string;
-  free: { k: number; n: number };
-  paid: { k: number; n: number };
-  /** as printed, e.g. "4.11"; null when the paper gives none */
-  reportedOddsRatio: string | null;
-  /** as printed, e.g. "0.014" or "<0.0001" */
-  reportedP: string | null;
-  source: string;
-  note: string;
-}
+export type { PublishedCounts };
 
 /** Whether a computed value matches a printed one: equal after rounding to the printed decimals, or within a printed bound. */
 export function agreesWithPrinted(value: number, printed: string): boolean {
@@ -35,18 +24,11 @@ export function agreesWithPrinted(value: number, printed: string): boolean {
   return Math.abs(value - target) <= 0.5 * 10 ** -decimals * (1 + 1e-9);
 }
 
+/** The rows of a counts table, checked (publishedTables.ts); a rates table here is a UserError. */
 export function loadPublishedCounts(path = `${PUBLISHED_DIR}koorndijk2025-llama3-8b.csv`): PublishedCounts[] {
-  const rows = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  return rows.map((row) => ({
-    condition: row.condition,
-    model: row.model,
-    free: { k: Number(row.free_complied), n: Number(row.free_n) },
-    paid: { k: Number(row.paid_complied), n: Number(row.paid_n) },
-    reportedOddsRatio: row.reported_odds_ratio ? row.reported_odds_ratio : null,
-    reportedP: row.reported_p ? row.reported_p : null,
-    source: row.source,
-    note: row.note ?? '',
-  }));
+  const table = readPublishedTable(path);
+  if (table.kind !== 'counts') throw new UserError(`${path} holds rates, not counts`, 'give a table with free_complied, free_n, paid_complied and paid_n columns');
+  return table.rows;
 }
 
 export interface RecomputedPublished extends PublishedCounts {
