@@ -297,6 +297,17 @@ describe('af-lab figures --published / --beside', () => {
     assert.ok(existsSync(join(out, 'greenblatt2024-rates-outcomes.html')));
   });
 
+  test('nothing to draw, or --map without --beside, is one line and exit code 2', () => {
+    for (const [args, problem] of [
+      [['figures'], /^error: nothing to draw\. Fix: give a run folder .* or --published koorndijk-2025\.$/],
+      [['figures', '--published', 'all', '--map', 'baseline/cot=Scratchpad'], /^error: --map is used only with --beside/],
+    ] as const) {
+      const result = runCli([...args]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr.trim(), problem);
+    }
+  });
+
   test('a malformed published table stops the command with one line, writing nothing', () => {
     const dir = tempDir();
     const data = join(dir, 'published-data');
