@@ -290,7 +290,7 @@ describe('af-lab figures --published / --beside', () => {
     const one = runCli(['figures', '--published', 'koorndijk-2025', '--no-images', '--out', out]);
     assert.equal(one.status, 0, one.stderr);
     assert.match(one.stdout, /3 published figures \(HTML\)/);
-    assert.deepEqual(readdirSync(out).sort(), ['koorndijk2025-llama3-8b-compliance.html', 'koorndijk2025-llama3-8b-effect.html', 'koorndijk2025-llama3-8b-gap.html', PLOTLY_FILE]);
+    assert.deepEqual(readdirSync(out).sort(), ['.inputs.sha256', 'koorndijk2025-llama3-8b-compliance.html', 'koorndijk2025-llama3-8b-effect.html', 'koorndijk2025-llama3-8b-gap.html', PLOTLY_FILE]);
     const all = runCli(['figures', '--published', 'all', '--no-images', '--out', out]);
     assert.equal(all.status, 0, all.stderr);
     assert.match(all.stdout, /4 published figures \(HTML\)/);
@@ -337,7 +337,9 @@ describe('af-lab figures --published / --beside', () => {
     const named = join(dir, 'named');
     mkdirSync(named);
     writeFileSync(join(named, 'records.jsonl'), run([{ variant: 'baseline-1', reasoning: 'no-cot', free: [40, 98], paid: [4, 95] }]).map((r) => JSON.stringify(r)).join('\n') + '\n');
-    writeFileSync(join(named, 'run.json'), JSON.stringify({ name: 'named', setting: { name: 'koorndijk', paper: 'koorndijk-2025' } }));
+    const now = new Date().toISOString();
+    const manifest = { name: 'named', afLabVersion: '0.1.0', createdAt: now, updatedAt: now, simulated: true, config: { name: 'named', models: ['sim/faker'], temperature: 1, setting: 'koorndijk-2025' } };
+    writeFileSync(join(named, 'run.json'), JSON.stringify(manifest));
     const fromSetting = runCli(['figures', named, '--beside', '--no-images', '--out', join(dir, 'named-figures')]);
     assert.equal(fromSetting.status, 0, fromSetting.stderr);
     assert.match(readFileSync(join(dir, 'named-figures', 'beside-koorndijk2025-llama3-8b.html'), 'utf8'), /differs/);
