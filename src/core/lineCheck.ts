@@ -4,6 +4,7 @@
 // other fields through (older and newer records stay readable).
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { firstIssue } from './validate.js';
 
 /** How to check each line of a JSONL file, and what to tell the user when one is bad. */
 export interface LineCheck {
@@ -47,12 +48,6 @@ export const manifestSchema = z.looseObject({
   simulated: z.boolean(),
   config: z.looseObject({ name: z.string(), models: z.array(z.string()), temperature: z.number() }),
 });
-
-/** The first problem zod found, as `field: message`. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` : 'wrong shape';
-}
 
 /** Why a line is bad (not JSON, or the wrong shape), or undefined when it is good. */
 export function lineProblem(line: string, schema?: z.ZodType): string | undefined {

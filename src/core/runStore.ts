@@ -9,7 +9,8 @@ import type { ExperimentConfig } from './config.js';
 import type { SampledRecord, Usage } from './types.js';
 import { UserError } from './errors.js';
 import { appendJsonLine, readJsonLines, writeFileAtomic } from './files.js';
-import { callLineSchema, firstIssue, manifestSchema, sampledRecordSchema } from './lineCheck.js';
+import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
+import { firstIssue } from './validate.js';
 import { afLabVersion } from './version.js';
 
 export const RECORDS_FILE = 'records.jsonl';
