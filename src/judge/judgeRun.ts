@@ -64,6 +64,11 @@ export interface JudgeRunResult {
   cachedCalls: number;
   usage: Usage;
   costUsd: number;
+  /**
+   * Every line of judgements.jsonl after this pass (those read at its start, then those it wrote), so
+   * the labelling stage that follows needs no second read of the file.
+   */
+  judgements: Judgement[];
 }
 
 const perKind = (): Record<JudgeKind, number> => ({ judge: 0, af: 0, partial: 0 });
@@ -124,13 +129,14 @@ async function judgeWith(model: ChatModel, runDir: string, records: SampledRecor
     judged: perKind(), reused: perKind(), unparseable: perKind(), callErrors: perKind(),
     unjudged: [], budgetExhausted: false,
     calls: 0, cachedCalls: 0, usage: ZERO_USAGE, costUsd: 0,
+    judgements: readJudgements(runDir, { repair: true }),
   };
 
   // What this judge and prompt already settled (a provider error is not settled; a changed vote count is not either).
   // Each settled judgement keeps its time: one made before its record finished judged an earlier
   // record of that sample (an error sampled again), not this one.
   const settled = new Map<string, string>();
-  for (const line of readJudgements(runDir, { repair: true })) {
+  for (const line of result.judgements) {
     if (line.judge !== model.spec || line.callError) continue;
     if (line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== afVotes) continue;
     settled.set(`${line.key}\u0000${line.kind}\u0000${line.promptHash}`, line.judgedAt);
@@ -194,6 +200,7 @@ async function judgeWith(model: ChatModel, runDir: string, records: SampledRecor
           judgedAt: new Date().toISOString(),
         };
         appendJudgement(runDir, judgement);
+        result.judgements.push(judgement);
         result.judged[kind]++;
         if (outcome.callError) result.callErrors[kind]++;
         else if (isUnparseable(outcome.label)) result.unparseable[kind]++;

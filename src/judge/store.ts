@@ -39,7 +39,7 @@ export function latestJudge(judgements: Judgement[]): string | undefined {
   return judgements[judgements.length - 1]?.judge;
 }
 
-export function listJudges(judgements: Judgement[]): string[] {
+export function listJudges(judgements: readonly Judgement[]): string[] {
   return [...new Set(judgements.map((j) => j.judge))];
 }
 
@@ -54,7 +54,7 @@ export interface SelectOptions {
 }
 
 /** Per kind, the judge of the most recent judgement of that kind. */
-export function latestJudgeByKind(judgements: Judgement[]): Partial<Record<JudgeKind, string>> {
+export function latestJudgeByKind(judgements: readonly Judgement[]): Partial<Record<JudgeKind, string>> {
   const latest: Partial<Record<JudgeKind, string>> = {};
   for (const line of judgements) latest[line.kind] = line.judge;
   return latest;
@@ -64,7 +64,7 @@ export function latestJudgeByKind(judgements: Judgement[]): Partial<Record<Judge
  * One judgement per record key and kind for one judge: the latest line wins, except that a failed
  * call (callError) never hides a judgement that was completed.
  */
-export function selectJudgements(judgements: Judgement[], options: SelectOptions = {}): Map<string, Partial<Record<JudgeKind, Judgement>>> {
+export function selectJudgements(judgements: readonly Judgement[], options: SelectOptions = {}): Map<string, Partial<Record<JudgeKind, Judgement>>> {
   const judgeFor: Partial<Record<JudgeKind, string>> =
     typeof options.judge === 'string' ? { judge: options.judge, af: options.judge, partial: options.judge } : { ...latestJudgeByKind(judgements), ...options.judge };
   const chosen = new Map<string, Partial<Record<JudgeKind, Judgement>>>();
@@ -84,6 +84,8 @@ export function selectJudgements(judgements: Judgement[], options: SelectOptions
 export interface AttachOptions extends SelectOptions {
   /** Re-label AF vote shares with these thresholds (no new calls needed). */
   afThresholds?: AfThresholds;
+  /** The run's judgements when already in memory (judgeRun returns them): judgements.jsonl is then not read again. */
+  judgements?: readonly Judgement[];
 }
 
 /**
@@ -94,7 +96,7 @@ export interface AttachOptions extends SelectOptions {
  * keep no judge label. Returns new objects; the inputs are not changed.
  */
 export function labelRecords(records: readonly SampledRecord[], runDir: string, options: AttachOptions = {}): SampleRecord[] {
-  const judgements = readJudgements(runDir);
+  const judgements = options.judgements ?? readJudgements(runDir);
   const asked = typeof options.judge === 'string' ? [options.judge] : Object.values(options.judge ?? {});
   for (const judge of asked) {
     if (judge && judgements.length && !judgements.some((j) => j.judge === judge)) {

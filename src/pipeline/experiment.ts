@@ -58,7 +58,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   }
   // Without a judge, judgements.jsonl may still hold an earlier judge's labels: none is attached.
   const records = judging
-    ? labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds })
+    ? labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds, judgements: judging.judgements })
     : attachSelected(run.records, new Map());
   const summary = buildSummary(records);
   // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
