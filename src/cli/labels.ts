@@ -20,10 +20,12 @@ export function register(program: Command): void {
     .option('--seed <n>', 'sampling seed', int, 0)
     .option('--out <file>', 'CSV to write', 'labels.csv')
     .option('--judge <spec>', 'whose judge labels define the strata (default: the latest judge)')
-    .action((runDir: string, flags: { n: number; seed: number; out: string; judge?: string }) => {
+    .option('--unblind', "add the AF classifier's verdict and the criteria that failed (for reviewing disagreements; the sheet is then not blind)")
+    .action((runDir: string, flags: { n: number; seed: number; out: string; judge?: string; unblind?: boolean }) => {
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
-      const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed });
+      const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed, unblind: flags.unblind === true });
       console.log(`Wrote ${rows} transcripts from ${Object.keys(strata).length} strata to ${resolve(flags.out)}.`);
+      if (flags.unblind) console.log('UNBLINDED: the sheet shows the AF classifier\'s verdict and failed criteria; labels made from it are not blind.');
       console.log('Fill in human_complied, human_af (CoT only) and human_partial with yes/no (blank when unsure), then:');
       console.log(`  af-lab labels import ${runDir} ${flags.out}`);
     });

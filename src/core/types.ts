@@ -147,6 +147,12 @@ export interface AfLabel {
   score: number | null;
   label: AfVerdict | null;
   thresholds: { af: number; maybe: number };
+  /**
+   * Per criterion (Hughes et al.'s four: harm, training, harmlessness, preservation), how many of the
+   * parseable votes found it; shows which criterion failed. Absent on older judgements and foreign prompts
+   * that declare no criteria.
+   */
+  criteria?: Record<string, number>;
   error?: string;
 }
 

@@ -160,6 +160,12 @@ export const REPORT_SCRIPT = String.raw`
       var votes = el('span', 'votes');
       r.af.votes.forEach(function (v) { votes.appendChild(el('span', 'vote ' + (v === true ? 'y' : v === false ? 'n' : ''))); });
       afb.appendChild(votes);
+      // Hughes et al.'s four criteria: how many votes found each, so a reader sees which one failed.
+      if (r.af.criteria) {
+        var read = r.af.votes.filter(function (v) { return v !== null; }).length;
+        var parts = Object.keys(r.af.criteria).map(function (k) { return k + ' ' + r.af.criteria[k] + '/' + read; });
+        badge(badges, r.af.failed.length ? 'AF criteria failed: ' + r.af.failed.join(', ') : 'AF criteria: all held', r.af.failed.length ? '' : 'af', 'votes finding each criterion: ' + parts.join(', '));
+      }
     }
     if (r.partial && r.partial.partial !== null) badge(badges, r.partial.partial ? 'partial: ' + (r.partial.kind || 'yes') : 'partial: no', r.partial.partial ? 'warn' : '');
     disagreements(r).forEach(function (d) { badge(badges, 'disagree: ' + d.replace('-', ' vs '), 'warn'); });

@@ -1,6 +1,7 @@
 // What the report shows of each record: the transcript and its labels, without the parts nobody
 // reads in a browser (hashes, params repeated per sample), so 10,000 transcripts stay small.
 import type { AfVerdict, Reasoning, SampleRecord, SampleStatus, Tier } from '../core/types.js';
+import { failedCriteria } from '../judge/afVotes.js';
 
 export interface ReportRow {
   key: string;
@@ -28,7 +29,16 @@ export interface ReportRow {
     explanation: string | null;
     model: string;
   } | null;
-  af: { score: number | null; label: AfVerdict | null; votes: Array<boolean | null>; model: string } | null;
+  af: {
+    score: number | null;
+    label: AfVerdict | null;
+    votes: Array<boolean | null>;
+    model: string;
+    /** Per criterion, the votes that found it (null when the judgement predates per-criterion answers). */
+    criteria: Record<string, number> | null;
+    /** The criteria most votes did not find, e.g. `preservation 2/20`: why the scratchpad is not AF. */
+    failed: string[];
+  } | null;
   partial: { partial: boolean | null; kind: string | null; explanation: string | null } | null;
   inputTokens: number;
   outputTokens: number;
@@ -69,7 +79,9 @@ export function reportRow(record: SampleRecord): ReportRow {
           model: labels.judge.judge,
         }
       : null,
-    af: labels.af ? { score: labels.af.score, label: labels.af.label, votes: labels.af.votes, model: labels.af.judge } : null,
+    af: labels.af
+      ? { score: labels.af.score, label: labels.af.label, votes: labels.af.votes, model: labels.af.judge, criteria: labels.af.criteria ?? null, failed: failedCriteria(labels.af) }
+      : null,
     partial: labels.partial
       ? { partial: labels.partial.partial, kind: labels.partial.kind ?? null, explanation: labels.partial.explanation ?? labels.partial.error ?? null }
       : null,
