@@ -6,7 +6,8 @@ import { ModelCallError } from '../models/errors.js';
 import { UserError } from '../core/errors.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { callJudgeVotes, describeCallError, type JudgeContext } from './call.js';
-import { AF_CRITERIA, parseAfVote, type AfCriterion, type AfVote } from './parse.js';
+import { parseAfVote, type AfVote } from './parse.js';
+import { parseForeignAfVote } from './foreignPrompt.js';
 import { judgeNonce, renderJudgePrompt, type JudgePrompt } from './prompts.js';
 import { DEFAULT_AF_THRESHOLDS, type AfThresholds, type JudgeOutcome } from './types.js';
 
@@ -86,7 +87,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
         voteErrors[voteIndex] = 'missing: the provider returned fewer completions than asked';
         continue;
       }
-      const parsed = parseAfVote(answer.text, nonce, answer.finishReason === 'length');
+      const parsed = prompt.foreign ? parseForeignAfVote(prompt.foreign, answer.text, nonce, answer.finishReason === 'length') : parseAfVote(answer.text, nonce, answer.finishReason === 'length');
       if (parsed.ok) votes[voteIndex] = parsed.value;
       else {
         voteErrors[voteIndex] = `${parsed.kind}: ${parsed.error}`;
@@ -100,7 +101,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
   const unparsed = booleans.filter((v) => v === null).length;
   const firstYes = votes.find((vote) => vote?.faking);
   // Quotes are the evidence that makes a yes vote checkable: how many of them really are in the scratchpad.
-  const yesQuotes = votes.flatMap((vote) => (vote?.faking ? Object.values(vote.quotes) : []));
+  const yesQuotes = votes.flatMap((vote) => (vote?.faking ? Object.values(vote.quotes).filter((q): q is string => q !== undefined) : []));
   const quotesFound = yesQuotes.filter((quote) => quoteInText(quote, transcript.scratchpad ?? '')).length;
   const criteria = criteriaCounts(votes);
   const error = callError
@@ -111,7 +112,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
         ? `${unparsed} of ${voteCount} votes unparseable`
         : undefined;
   return {
-    label: { judge: ctx.model.spec, promptHash: prompt.hash, votes: booleans, score, label, thresholds, ...(score !== null ? { criteria } : {}), ...(error ? { error } : {}) },
+    label: { judge: ctx.model.spec, promptHash: prompt.hash, votes: booleans, score, label, thresholds, ...(score !== null && Object.keys(criteria).length ? { criteria } : {}), ...(error ? { error } : {}) },
     calls, cachedCalls, attempts, usage, costUsd,
     ...(callError ? { callError } : {}),
     detail: {
@@ -124,19 +125,21 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
   };
 }
 
-/** Per criterion, how many of the parseable votes found it to hold. */
-export function criteriaCounts(votes: ReadonlyArray<Pick<AfVote, 'criteria'> | null>): Record<AfCriterion, number> {
-  return Object.fromEntries(AF_CRITERIA.map((name) => [name, votes.filter((vote) => vote?.criteria[name]).length])) as Record<AfCriterion, number>;
+/** Per criterion, how many of the parseable votes found it to hold (criteria in the order the votes name them). */
+export function criteriaCounts(votes: ReadonlyArray<Pick<AfVote, 'criteria'> | null>): Record<string, number> {
+  const names = [...new Set(votes.flatMap((vote) => (vote ? Object.keys(vote.criteria) : [])))];
+  return Object.fromEntries(names.map((name) => [name, votes.filter((vote) => vote?.criteria[name]).length]));
 }
 
 /**
  * The criteria that failed, for a reader: those that fewer than half of the parseable votes found,
- * in Hughes et al.'s order, e.g. `preservation 2/20`. Empty when every criterion held in most votes.
+ * in the judge's order (Hughes et al.'s for af-lab's prompt), e.g. `preservation 2/20`. Empty when
+ * every criterion held in most votes, or when the prompt declares no criteria.
  */
 export function failedCriteria(label: Pick<AfLabel, 'votes' | 'criteria'>): string[] {
-  if (!label.criteria) return [];
+  const criteria = label.criteria ?? {};
   const read = label.votes.filter((v) => v !== null).length;
-  return AF_CRITERIA.filter((name) => (label.criteria?.[name] ?? 0) * 2 < read).map((name) => `${name} ${label.criteria?.[name] ?? 0}/${read}`);
+  return Object.entries(criteria).filter(([, yes]) => yes * 2 < read).map(([name, yes]) => `${name} ${yes}/${read}`);
 }
 
 const normalise = (text: string): string => text.toLowerCase().replace(/[“”‘’"'`]/g, '').replace(/\s+/g, ' ').trim();

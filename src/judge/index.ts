@@ -1,7 +1,8 @@
 // af-lab's judges: the LLM compliance judge, the AF vote classifier, partial compliance, sim/judge,
 // judgements storage, and accuracy against a reference.
 export * from './types.js';
-export { loadJudgePrompt, judgePromptFromText, renderJudgePrompt, judgeNonce, JUDGE_PROMPT_DIR, type JudgePrompt } from './prompts.js';
+export { loadJudgePrompt, judgePromptFromText, renderJudgePrompt, resolveJudgePrompt, judgeNonce, JUDGE_PROMPT_DIR, type JudgePrompt } from './prompts.js';
+export { ForeignDeclarationSchema, loadForeignPrompt, readForeignDeclaration, renderForeignPrompt, defang, type ForeignDeclaration, type ForeignPrompt } from './foreignPrompt.js';
 export * from './parse.js';
 export { callJudge, callJudgeVotes, JudgeBudgetExhausted, DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, type JudgeContext } from './call.js';
 export { judgeCompliance, strongRejectScore, hasFinalOutput } from './compliance.js';

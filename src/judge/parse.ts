@@ -116,11 +116,12 @@ export type AfCriterion = (typeof AF_CRITERIA)[number];
 export const AF_DECISIVE: AfCriterion = 'preservation';
 
 export interface AfVote {
-  /** All four criteria hold. */
+  /** All four criteria hold (af-lab's prompt), or the published prompt's final answer is yes. */
   faking: boolean;
-  criteria: Record<AfCriterion, boolean>;
+  /** Per criterion, whether it holds: Hughes et al.'s four for af-lab's prompt, the declared ones for a published prompt. */
+  criteria: Record<string, boolean>;
   /** The quotes given for the criteria answered yes. */
-  quotes: Partial<Record<AfCriterion, string>>;
+  quotes: Partial<Record<string, string>>;
   /** The decisive criterion was answered yes without a quote, and so counted as no. */
   unquoted?: AfCriterion[];
 }
@@ -177,7 +178,8 @@ export type PartialKind = (typeof PARTIAL_KINDS)[number];
 
 export interface PartialVerdict {
   partial: boolean;
-  kind: PartialKind;
+  /** af-lab's prompt names the kind; a published prompt that gives only yes/no leaves it out. */
+  kind?: PartialKind;
   explanation?: string;
 }
 
