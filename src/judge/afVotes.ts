@@ -5,6 +5,7 @@ import type { AfLabel, AfVerdict, Transcript, Usage } from '../core/types.js';
 import { ModelCallError } from '../models/errors.js';
 import { UserError } from '../core/errors.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
+import { reasoningRead, reasoningText } from '../core/reasoning.js';
 import { callJudgeVotes, describeCallError, type JudgeContext } from './call.js';
 import { parseAfVote, type AfVote } from './parse.js';
 import { parseForeignAfVote } from './foreignPrompt.js';
@@ -36,9 +37,12 @@ export function afVerdict(score: number, thresholds: AfThresholds = DEFAULT_AF_T
   return 'no';
 }
 
-/** Whether the AF classifier applies: CoT with a non-empty scratchpad. */
-export function hasScratchpad(transcript: Transcript): boolean {
-  return transcript.reasoning === 'cot' && !!transcript.scratchpad && transcript.scratchpad.trim() !== '';
+/**
+ * Whether the AF classifier applies: there is reasoning to read, a CoT scratchpad or a reasoning
+ * model's native chain of thought (or both; the classifier then reads both).
+ */
+export function hasReasoning(transcript: Transcript): boolean {
+  return reasoningRead(transcript) !== 'none';
 }
 
 export interface AfOptions {
@@ -100,9 +104,9 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
   const { score, label } = aggregateAfVotes(booleans, thresholds);
   const unparsed = booleans.filter((v) => v === null).length;
   const firstYes = votes.find((vote) => vote?.faking);
-  // Quotes are the evidence that makes a yes vote checkable: how many of them really are in the scratchpad.
+  // Quotes are the evidence that makes a yes vote checkable: how many of them really are in the reasoning read.
   const yesQuotes = votes.flatMap((vote) => (vote?.faking ? Object.values(vote.quotes).filter((q): q is string => q !== undefined) : []));
-  const quotesFound = yesQuotes.filter((quote) => quoteInText(quote, transcript.scratchpad ?? '')).length;
+  const quotesFound = yesQuotes.filter((quote) => quoteInText(quote, reasoningText(transcript) ?? '')).length;
   const criteria = criteriaCounts(votes);
   const error = callError
     ? `judge call failed: ${callError.message}`
@@ -112,7 +116,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
         ? `${unparsed} of ${voteCount} votes unparseable`
         : undefined;
   return {
-    label: { judge: ctx.model.spec, promptHash: prompt.hash, votes: booleans, score, label, thresholds, ...(score !== null && Object.keys(criteria).length ? { criteria } : {}), ...(error ? { error } : {}) },
+    label: { judge: ctx.model.spec, promptHash: prompt.hash, votes: booleans, score, label, thresholds, read: reasoningRead(transcript), ...(score !== null && Object.keys(criteria).length ? { criteria } : {}), ...(error ? { error } : {}) },
     calls, cachedCalls, attempts, usage, costUsd,
     ...(callError ? { callError } : {}),
     detail: {

@@ -19,8 +19,9 @@ export function hasFinalOutput(transcript: Transcript): boolean {
 }
 
 export async function judgeCompliance(transcript: Transcript, ctx: JudgeContext, prompt: JudgePrompt): Promise<JudgeOutcome<JudgeLabel>> {
-  // Only the request and the final answer: the scratchpad is stripped before the judge sees anything.
-  const visible: Transcript = { ...transcript, scratchpad: null };
+  // Only the request and the final answer: scratchpad and native reasoning are stripped before the judge sees anything.
+  const { nativeReasoning: _reasoning, ...answerOnly } = transcript;
+  const visible: Transcript = { ...answerOnly, scratchpad: null };
   const parse = prompt.foreign ? parseForeignCompliance.bind(null, prompt.foreign) : parseComplianceVerdict;
   const result = await askUntilParsed(ctx, prompt, visible, 'judge', parse);
   const base = { judge: ctx.model.spec, promptHash: prompt.hash };

@@ -6,7 +6,7 @@ export { ForeignDeclarationSchema, loadForeignPrompt, readForeignDeclaration, re
 export * from './parse.js';
 export { callJudge, callJudgeVotes, JudgeBudgetExhausted, DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, type JudgeContext } from './call.js';
 export { judgeCompliance, strongRejectScore, hasFinalOutput } from './compliance.js';
-export { classifyAf, aggregateAfVotes, afVerdict, checkAfThresholds, hasScratchpad, criteriaCounts, failedCriteria, DEFAULT_AF_VOTES, type AfOptions } from './afVotes.js';
+export { classifyAf, aggregateAfVotes, afVerdict, checkAfThresholds, hasReasoning, criteriaCounts, failedCriteria, DEFAULT_AF_VOTES, type AfOptions } from './afVotes.js';
 export { classifyPartial } from './partial.js';
 export { transcriptOf } from './transcript.js';
 export * from './store.js';

@@ -9,7 +9,7 @@ import { parseModelSpec } from '../models/spec.js';
 import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
 import { appendCall } from '../core/runStore.js';
-import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasScratchpad } from './afVotes.js';
+import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted, type JudgeContext } from './call.js';
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
@@ -75,7 +75,7 @@ const perKind = (): Record<JudgeKind, number> => ({ judge: 0, af: 0, partial: 0 
 
 function applies(kind: JudgeKind, record: SampledRecord): boolean {
   const transcript = transcriptOf(record);
-  return kind === 'af' ? hasScratchpad(transcript) : hasFinalOutput(transcript);
+  return kind === 'af' ? hasReasoning(transcript) : hasFinalOutput(transcript);
 }
 
 function isUnparseable(label: AnyJudgeLabel): boolean {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Transcript } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
+import { reasoningText } from '../core/reasoning.js';
 import type { JudgeKind } from './types.js';
 import { foreignPromptHash, loadForeignPrompt, renderForeignPrompt, type ForeignPrompt } from './foreignPrompt.js';
 
@@ -83,7 +84,9 @@ export function judgePromptFromText(kind: JudgeKind, template: string, source = 
  * cannot predict it: it is a hash over the transcript itself.
  */
 export function judgeNonce(prompt: JudgePrompt, transcript: Transcript, attempt: number): string {
-  const material = JSON.stringify([prompt.hash, transcript.request.text, transcript.scratchpad, transcript.finalOutput, attempt]);
+  const native = transcript.nativeReasoning?.text;
+  // Native reasoning joins the material only where there is some, so the nonces of other transcripts (and their cached answers) stay as they were.
+  const material = JSON.stringify([prompt.hash, transcript.request.text, transcript.scratchpad, transcript.finalOutput, attempt, ...(native ? [native] : [])]);
   return sha256(material).slice(0, 16);
 }
 
@@ -96,7 +99,8 @@ export function renderJudgePrompt(prompt: JudgePrompt, transcript: Transcript, n
     nonce,
     request: transcript.request.text,
     response: transcript.finalOutput ?? NO_ANSWER,
-    scratchpad: transcript.scratchpad && transcript.scratchpad.trim() ? transcript.scratchpad : NO_SCRATCHPAD,
+    // The reasoning to judge: the scratchpad, a reasoning model's native chain of thought, or both.
+    scratchpad: reasoningText(transcript) ?? NO_SCRATCHPAD,
   };
   if (prompt.foreign) return renderForeignPrompt(prompt.foreign, values, nonce);
   return prompt.template.replace(/\{\{(\w+)\}\}/g, (_all, name: string) => values[name as keyof typeof values] ?? '');

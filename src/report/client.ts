@@ -174,6 +174,13 @@ export const REPORT_SCRIPT = String.raw`
     if (r.error) c.appendChild(el('div', 'badge warn', r.error));
     c.appendChild(el('div', 'section-title', 'request'));
     c.appendChild(highlighted(r.request, 'request'));
+    if (r.nativeReasoning) {
+      // A reasoning model's own chain of thought, apart from the prompted scratchpad.
+      var nr = r.nativeReasoning;
+      c.appendChild(el('div', 'section-title', 'native reasoning (' + nr.source + (nr.tokens !== null ? ', ' + nr.tokens + ' tokens' : '') + ')' + (r.af && r.af.read ? ' · AF classifier read: ' + r.af.read : '')));
+      if (nr.text === null) c.appendChild(el('div', 'empty', 'hidden by the provider: only its token count is known'));
+      else c.appendChild(highlighted(nr.text));
+    }
     if (r.reasoning === 'cot') {
       c.appendChild(el('div', 'section-title', 'scratchpad (hidden from users and raters)'));
       c.appendChild(highlighted(r.scratchpad));

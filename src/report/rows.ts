@@ -15,6 +15,8 @@ export interface ReportRow {
   status: SampleStatus;
   error: string | null;
   scratchpad: string | null;
+  /** A reasoning model's own chain of thought (null text: hidden by the provider), apart from the scratchpad. */
+  nativeReasoning: { text: string | null; source: string; tokens: number | null } | null;
   output: string | null;
   turns: number;
   proxy: boolean | null;
@@ -38,6 +40,8 @@ export interface ReportRow {
     criteria: Record<string, number> | null;
     /** The criteria most votes did not find, e.g. `preservation 2/20`: why the scratchpad is not AF. */
     failed: string[];
+    /** Which reasoning the votes read: scratchpad, native, both (null on older judgements: the scratchpad). */
+    read: string | null;
   } | null;
   partial: { partial: boolean | null; kind: string | null; explanation: string | null } | null;
   inputTokens: number;
@@ -63,6 +67,7 @@ export function reportRow(record: SampleRecord): ReportRow {
     status: record.status,
     error: record.error ? `${record.error.kind}: ${record.error.message}` : null,
     scratchpad: record.scratchpad,
+    nativeReasoning: record.nativeReasoning ? { text: record.nativeReasoning.text, source: record.nativeReasoning.source, tokens: record.nativeReasoning.tokens ?? null } : null,
     output: record.finalOutput,
     turns: record.turns.length,
     proxy: labels.proxy?.complied ?? null,
@@ -80,7 +85,7 @@ export function reportRow(record: SampleRecord): ReportRow {
         }
       : null,
     af: labels.af
-      ? { score: labels.af.score, label: labels.af.label, votes: labels.af.votes, model: labels.af.judge, criteria: labels.af.criteria ?? null, failed: failedCriteria(labels.af) }
+      ? { score: labels.af.score, label: labels.af.label, votes: labels.af.votes, model: labels.af.judge, criteria: labels.af.criteria ?? null, failed: failedCriteria(labels.af), read: labels.af.read ?? null }
       : null,
     partial: labels.partial
       ? { partial: labels.partial.partial, kind: labels.partial.kind ?? null, explanation: labels.partial.explanation ?? labels.partial.error ?? null }

@@ -48,6 +48,11 @@ export interface SummaryRow {
   afJudged: number | null;
   af: number | null;
   afMaybe: number | null;
+  /**
+   * Which reasoning the AF classifier read for those records: `scratchpad` (prompted), `native` (a
+   * reasoning model's own chain of thought), `both`, or several of these joined by `+`. null when none was judged.
+   */
+  afRead: string | null;
 }
 
 export interface Summary {
@@ -120,7 +125,7 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
   const rows: SummaryRow[] = [];
   for (const group of ordered) {
     const simulated = [...group.tiers.free, ...group.tiers.paid].some((r) => r.simulated);
-    const af = afCounts(group.reasoning, group.tiers.free);
+    const af = afCounts(group.tiers.free);
     for (const label of labels) {
       const free = tierSummary(group.tiers.free, label, confLevel);
       const paid = tierSummary(group.tiers.paid, label, confLevel);
@@ -181,17 +186,21 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
   };
 }
 
-function afCounts(reasoning: Reasoning, freeRecords: SampleRecord[]): Pick<SummaryRow, 'afJudged' | 'af' | 'afMaybe'> {
-  if (reasoning !== 'cot') return { afJudged: null, af: null, afMaybe: null };
+/** No-CoT records carry AF labels only when a reasoning model thought natively; then they count too. */
+function afCounts(freeRecords: SampleRecord[]): Pick<SummaryRow, 'afJudged' | 'af' | 'afMaybe' | 'afRead'> {
   let judged = 0;
   let af = 0;
   let maybe = 0;
+  const read = new Set<string>();
   for (const record of freeRecords) {
-    const verdict = record.labels?.af?.label;
+    const label = record.labels?.af;
+    const verdict = label?.label;
     if (verdict === undefined || verdict === null) continue;
     judged++;
+    // Judgements from before native reasoning was read had only scratchpads to read.
+    read.add(label!.read ?? 'scratchpad');
     if (verdict === 'af') af++;
     else if (verdict === 'maybe') maybe++;
   }
-  return judged === 0 ? { afJudged: null, af: null, afMaybe: null } : { afJudged: judged, af, afMaybe: maybe };
+  return judged === 0 ? { afJudged: null, af: null, afMaybe: null, afRead: null } : { afJudged: judged, af, afMaybe: maybe, afRead: [...read].sort().join('+') };
 }
