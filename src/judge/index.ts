@@ -15,3 +15,4 @@ export * from './agreement.js';
 export * from './accuracy.js';
 export * from './humanLabels.js';
 export { formatJudgeRun, formatAgreement } from './report.js';
+export { afValidation, aurocByVotes, rocCurve, votedRecords, type AfValidation, type AurocByVotesOptions, type RocCurve, type RocPoint, type VoteCountPoint, type VotedRecord } from './validation.js';

@@ -6,6 +6,7 @@ import { NO_BROWSER_HINT } from '../browser/find.js';
 import type { LaunchOptions } from '../browser/launch.js';
 import { buildFigures, type BuildFiguresOptions } from './figures.js';
 import { figureDocument } from './html.js';
+import type { Figure } from './figure.js';
 import { FigureRenderer } from './render.js';
 
 export interface WriteFiguresOptions extends BuildFiguresOptions, LaunchOptions {
@@ -35,8 +36,12 @@ export interface WriteFiguresResult {
 
 /** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
 export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
+  return writeFigureList(buildFigures(records, options), outDir, options);
+}
+
+/** Write these figures to `outDir` as `<name>.html`, and `<name>.svg` / `<name>.png` when a browser is found. */
+export async function writeFigureList(figures: Figure[], outDir: string, options: Omit<WriteFiguresOptions, keyof BuildFiguresOptions> = {}): Promise<WriteFiguresResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const figures = buildFigures(records, options);
   const written: WrittenFigure[] = figures.map((figure) => {
     const html = join(outDir, `${figure.name}.html`);
     writeFileAtomic(html, figureDocument(figure));

@@ -17,9 +17,12 @@ export {
 export * from './figures.js';
 export { figureHtml, figureDocument, plotlySource, type FigureHtmlOptions } from './html.js';
 export { FigureRenderer, renderPng, renderSvg, withFigureRenderer, type ImageFormat, type RenderOptions } from './render.js';
-export { writeFigures, type WriteFiguresOptions, type WriteFiguresResult, type WrittenFigure } from './export.js';
+export { writeFigures, writeFigureList, type WriteFiguresOptions, type WriteFiguresResult, type WrittenFigure } from './export.js';
 export { outcomesFigure } from './outcomesFigure.js';
 export { gapFigure } from './gapFigure.js';
 export { agreementFigure } from './agreementFigure.js';
 export { afScoreFigure } from './afScoreFigure.js';
 export { powerFigure } from './powerFigure.js';
+export { rocFigure } from './rocFigure.js';
+export { aurocVotesFigure } from './aurocVotesFigure.js';
+export { afValidationFigures, type ValidationFigures } from './validationFigures.js';
