@@ -29,7 +29,8 @@ export function rocFigure(validation: AfValidation): Figure {
         x: roc.points.map((p) => p.fpr),
         y: roc.points.map((p) => p.tpr),
         customdata: roc.points.map((p) => threshold(p.threshold)),
-        line: { color: COLORS.training, width: 2.5, shape: 'hv' },
+        // Straight segments between thresholds: ties give the diagonal, so the drawn area is the AUROC.
+        line: { color: COLORS.training, width: 2.5 },
         marker: { size: 6 },
         hovertemplate: 'vote share ≥ %{customdata}<br>false positive rate %{x:.2f}<br>true positive rate %{y:.2f}<extra></extra>',
       },
