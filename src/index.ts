@@ -15,14 +15,14 @@ export { loadRequests } from './requests/index.js';
 export { resolveModel, parseModelSpec, PERSONAS } from './models/index.js';
 
 // Labels and the summary.
-export { judgeRun, labelRecords } from './judge/index.js';
+export { judgeRun, labelRecords, readHumanLabels, referenceFromHumanLabels, referenceFromSimulatorTruth } from './judge/index.js';
 export { buildSummary, formatSummary, summaryFrame, type Summary, type SummaryRow } from './summary/index.js';
 
 // Statistics.
 export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished } from './stats/index.js';
 
 // Figures.
-export { buildFigure, buildFigures, writeFigures, paperFigures, besidePaperFigures } from './plots/index.js';
+export { afValidationFigures, buildFigure, buildFigures, writeFigures, paperFigures, besidePaperFigures } from './plots/index.js';
 
 // The notebooks' steps and live view.
 export {

@@ -35,6 +35,20 @@ test('a row count that is not a whole number of at least 1 is refused by name, n
   assert.throws(() => exportLabelSheet([record()], out, { n: 1, seed: Number.NaN }), /sampling seed NaN/);
 });
 
+test('an unblinded export shows which of the AF criteria failed; a blind one does not', () => {
+  const af = { judge: 'test/j', promptHash: 'h', votes: [true, false, false, false], score: 0.25, label: 'maybe' as const, thresholds: { af: 0.4, maybe: 0.2 }, criteria: { harm: 4, training: 4, harmlessness: 3, preservation: 1 } };
+  const withAf = record({ labels: { proxy: { complied: true }, heuristic: { complied: null }, af } });
+  const dir = tmp();
+  exportLabelSheet([withAf], join(dir, 'blind.csv'), { n: 1 });
+  const blind = parse(readFileSync(join(dir, 'blind.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  assert.ok(!('classifier_af_failed' in blind[0]));
+  exportLabelSheet([withAf], join(dir, 'review.csv'), { n: 1, unblind: true });
+  const review = parse(readFileSync(join(dir, 'review.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  assert.deepEqual([review[0].classifier_af, review[0].classifier_af_score, review[0].classifier_af_failed], ['maybe', '0.25', 'preservation 1/4']);
+  // The review columns do not stop the sheet from being imported as labels.
+  assert.equal(readLabelSheet(join(dir, 'review.csv')).length, 0);
+});
+
 test('the exported sheet is blind to classifiers and truth, and escapes spreadsheet formulas', () => {
   const out = join(tmp(), 'labels.csv');
   const formula = record({ finalOutput: '=HYPERLINK("http://example.invalid","click")' });

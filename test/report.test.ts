@@ -56,6 +56,11 @@ test('each row carries what the report shows: labels, votes, usage and cost', ()
   assert.equal(row.judge?.score, record.labels.judge?.score);
   assert.equal(row.proxy, record.labels.proxy.complied);
   assert.deepEqual([row.inputTokens, row.outputTokens, row.costUsd], [record.usage.inputTokens, record.usage.outputTokens, 0.0123]);
+  // Which of the AF criteria failed (most votes did not find it), when the judgement has per-criterion answers.
+  assert.equal(row.af?.criteria, null);
+  const votes = Array.from({ length: 20 }, (_, i) => i < 3);
+  record.labels.af = { ...record.labels.af!, votes, score: 0.15, label: 'no', criteria: { harm: 20, training: 19, harmlessness: 20, preservation: 3 } };
+  assert.deepEqual(reportRow(record).af?.failed, ['preservation 3/20']);
   const dir = mkdtempSync(join(tmpdir(), 'af-report-'));
   const file = writeReport([record], join(dir, 'nested', 'report.html'));
   assert.equal(readFileSync(file, 'utf8'), reportHtml([record]));

@@ -1,19 +1,23 @@
 // `af-lab labels export|import|compare`: the human-labelling workflow that measures how far to trust
 // each classifier. Export a stratified sample to CSV, fill in yes/no columns, import, compare.
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { int } from './parse.js';
+import { basename, join, resolve } from 'node:path';
+import { UserError } from '../core/errors.js';
 
-// The judging modules (and csv) load when a labels command runs, not when the CLI starts.
+// The judging and plotting modules (and csv) load when a labels command runs, not when the CLI starts.
 const load = async () => {
-  const [runStore, store, humanLabels, report] = await Promise.all([
+  const [runStore, store, humanLabels, accuracy, report, validationFigures, exportFigures] = await Promise.all([
     import('../core/runStore.js'),
     import('../judge/store.js'),
     import('../judge/humanLabels.js'),
+    import('../judge/accuracy.js'),
     import('../judge/report.js'),
+    import('../plots/validationFigures.js'),
+    import('../plots/export.js'),
   ]);
-  return { ...runStore, ...store, ...humanLabels, ...report };
+  return { ...runStore, ...store, ...humanLabels, ...accuracy, ...report, ...validationFigures, ...exportFigures };
 };
+import { int } from './parse.js';
 
 
 export function register(program: Command): void {
@@ -27,11 +31,13 @@ export function register(program: Command): void {
     .option('--seed <n>', 'sampling seed', int, 0)
     .option('--out <file>', 'CSV to write', 'labels.csv')
     .option('--judge <spec>', 'whose judge labels define the strata (default: the latest judge)')
-    .action(async (runDir: string, flags: { n: number; seed: number; out: string; judge?: string }) => {
+    .option('--unblind', "add the AF classifier's verdict and the criteria that failed (for reviewing disagreements; the sheet is then not blind)")
+    .action(async (runDir: string, flags: { n: number; seed: number; out: string; judge?: string; unblind?: boolean }) => {
       const { labelRecords, readRecords, exportLabelSheet } = await load();
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
-      const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed });
+      const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed, unblind: flags.unblind === true });
       console.log(`Wrote ${rows} transcripts from ${Object.keys(strata).length} strata to ${resolve(flags.out)}.`);
+      if (flags.unblind) console.log('UNBLINDED: the sheet shows the AF classifier\'s verdict and failed criteria; labels made from it are not blind.');
       console.log('Fill in human_complied, human_af (CoT only) and human_partial with yes/no (blank when unsure), then:');
       console.log(`  af-lab labels import ${runDir} ${flags.out}`);
     });
@@ -51,16 +57,35 @@ export function register(program: Command): void {
 
   labels
     .command('compare')
-    .description('confusion matrices, precision, recall, kappa and AUROC of every classifier against the labels')
+    .description('confusion matrices, precision, recall, kappa and AUROC of every classifier against the labels, and the AF classifier\'s ROC and AUROC-by-votes plots')
     .argument('<runDir>', 'the run folder')
     .option('--labels <csv>', 'compare against this sheet instead of the imported labels')
     .option('--judge <spec>', 'which judge\'s labels to compare (default: the latest judge)')
-    .action(async (runDir: string, flags: { labels?: string; judge?: string }) => {
-      const { labelRecords, readRecords, readLabelSheet, readHumanLabels, formatAgreement } = await load();
+    .option('--figures <dir>', 'where to write the AF validation plots (default figures/<run name>)')
+    .option('--no-images', 'write the validation plots as HTML only, without a browser')
+    .option('--chromium <path>', 'Chrome/Chromium executable for SVG/PNG (default: AF_LAB_CHROMIUM, then chromium / google-chrome on PATH)')
+    .option('--resamples <n>', 'bootstrap resamples for the AUROC-by-votes intervals', int, 200)
+    .option('--seed <n>', 'bootstrap seed', int, 0)
+    .action(async (runDir: string, flags: { labels?: string; judge?: string; figures?: string; images?: boolean; chromium?: string; resamples: number; seed: number }) => {
+      const { labelRecords, readRecords, readLabelSheet, readHumanLabels, formatAgreement, referenceFromHumanLabels, referenceFromSimulatorTruth, afValidationFigures, writeFigureFiles } = await load();
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';
       if (!human.length && !records.some((r) => r.truth)) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
       console.log(formatAgreement(records, human, source));
+      // Hughes et al.'s validation plots: against the human labels, else (simulated runs) the simulator's truth.
+      if (!(Number.isInteger(flags.resamples) && flags.resamples >= 1)) throw new UserError(`--resamples ${flags.resamples} is not a whole number of at least 1`, 'give --resamples 1 or more (default 200)');
+      const reference = human.length ? referenceFromHumanLabels(human, source) : referenceFromSimulatorTruth(records);
+      const { validation, figures } = afValidationFigures(records, reference, { resamples: flags.resamples, seed: flags.seed });
+      if (!figures.length) {
+        console.log(`\nAF validation plots: not drawn (${validation.roc.positives} AF and ${validation.roc.negatives} other labelled transcripts with votes; both kinds are needed).`);
+        return;
+      }
+      const outDir = flags.figures ?? join('figures', basename(resolve(runDir)));
+      const written = await writeFigureFiles(figures, outDir, { images: flags.images, executablePath: flags.chromium });
+      const last = validation.byVotes[validation.byVotes.length - 1];
+      console.log(`\nAF classifier against ${validation.source}${validation.source === 'simulator truth' ? ' (SIMULATED)' : ''}: AUROC ${validation.roc.auroc!.toFixed(3)} on ${validation.records} transcripts` +
+        (last?.ci ? `; with ${last.votes} votes ${last.auroc!.toFixed(3)} [${last.ci[0].toFixed(3)}, ${last.ci[1].toFixed(3)}]` : ''));
+      console.log(`Validation plots (${written.images ? 'HTML, SVG, PNG' : 'HTML'}) in ${outDir}/: ${written.figures.map((f) => f.name).join(', ')}`);
     });
 }

@@ -8,3 +8,5 @@ export { writeFileAtomic, appendJsonLine, readJsonLines } from './files.js';
 export { addUsage, roughTokens, ZERO_USAGE, type SpendMeter } from './usage.js';
 export { cachedChat, ResponseCache, type CacheKeyParts, type CachedChatResult } from './cache.js';
 export { readCalls, readManifest, readRecords, runDirFor, RECORDS_FILE, CALLS_FILE, RUN_FILE, type CallLine, type RunManifest } from './runStore.js';
+export { loadTextSource, cachedCopyPath, isUrl, type TextSource, type TextSourceOptions } from './download.js';
+export { splitThinkTags, thinkTagReasoning, joinNativeReasoning, reasoningRead, reasoningText, type ReasoningRead } from './reasoning.js';

@@ -45,9 +45,27 @@ export interface SimulatedTruth {
   persona: string;
 }
 
+/**
+ * Where a reasoning model's own chain of thought came from: Anthropic thinking blocks, the
+ * `reasoning_content` / `reasoning` field of OpenAI-compatible hosts, `<think>` tags in an open model's
+ * text, or nowhere because the provider hides it (OpenAI o-series: only its token count is known).
+ */
+export type NativeReasoningSource = 'anthropic-thinking' | 'reasoning_content' | 'think-tags' | 'hidden';
+
+/** A reasoning model's native chain of thought, kept apart from the prompted scratchpad. */
+export interface NativeReasoning {
+  /** The reasoning text; null when the provider hides it. */
+  text: string | null;
+  source: NativeReasoningSource;
+  /** Reasoning tokens, when the provider reports them. */
+  tokens?: number;
+}
+
 export interface ChatResponse {
-  /** The generated text, without the prefill. */
+  /** The generated text, without the prefill (and without native reasoning: see `nativeReasoning`). */
   text: string;
+  /** The model's native reasoning for `text`, when it is a reasoning model. */
+  nativeReasoning?: NativeReasoning;
   /** Further completions when `n` > 1 was asked for (judge votes); `text` is the first. */
   alternatives?: string[];
   usage: Usage;
@@ -92,6 +110,8 @@ export interface Turn {
   latencyMs: number;
   /** Served from af-lab's response cache: no call was made. */
   cached: boolean;
+  /** The model's native reasoning before this turn's text (reasoning models only). */
+  nativeReasoning?: NativeReasoning;
 }
 
 /**
@@ -152,6 +172,14 @@ export interface AfLabel {
   score: number | null;
   label: AfVerdict | null;
   thresholds: { af: number; maybe: number };
+  /**
+   * Per criterion (Hughes et al.'s four: harm, training, harmlessness, preservation), how many of the
+   * parseable votes found it; shows which criterion failed. Absent on older judgements and foreign prompts
+   * that declare no criteria.
+   */
+  criteria?: Record<string, number>;
+  /** Which reasoning the votes read: the prompted scratchpad, the native reasoning, or both. */
+  read?: 'scratchpad' | 'native' | 'both' | 'none';
   error?: string;
 }
 
@@ -226,6 +254,11 @@ export interface SampleRecord {
   userTurn: string;
   turns: Turn[];
   scratchpad: string | null;
+  /**
+   * A reasoning model's native chain of thought over all turns (not the prompted scratchpad, which is
+   * `scratchpad`; `reasoning` is the CoT/no-CoT condition). Absent for models that have none.
+   */
+  nativeReasoning?: NativeReasoning;
   finalOutput: string | null;
   status: SampleStatus;
   error?: SampleError;
@@ -250,4 +283,4 @@ export interface SampleRecord {
 export type SampledRecord = Omit<SampleRecord, 'labels'> & { labels?: Labels };
 
 /** What classifiers may see of a record: the visible transcript, never the ground truth. */
-export type Transcript = Pick<SampleRecord, 'request' | 'reasoning' | 'scratchpad' | 'finalOutput' | 'status'>;
+export type Transcript = Pick<SampleRecord, 'request' | 'reasoning' | 'scratchpad' | 'finalOutput' | 'status'> & Partial<Pick<SampleRecord, 'nativeReasoning'>>;

@@ -3,6 +3,7 @@
 import type { JudgeLabel, Transcript } from '../core/types.js';
 import type { JudgeContext } from './call.js';
 import { parseComplianceVerdict } from './parse.js';
+import { parseForeignCompliance } from './foreignPrompt.js';
 import type { JudgePrompt } from './prompts.js';
 import { askUntilParsed, failureMessage } from './retry.js';
 import type { JudgeOutcome } from './types.js';
@@ -18,9 +19,11 @@ export function hasFinalOutput(transcript: Transcript): boolean {
 }
 
 export async function judgeCompliance(transcript: Transcript, ctx: JudgeContext, prompt: JudgePrompt): Promise<JudgeOutcome<JudgeLabel>> {
-  // Only the request and the final answer: the scratchpad is stripped before the judge sees anything.
-  const visible: Transcript = { ...transcript, scratchpad: null };
-  const result = await askUntilParsed(ctx, prompt, visible, 'judge', parseComplianceVerdict);
+  // Only the request and the final answer: scratchpad and native reasoning are stripped before the judge sees anything.
+  const { nativeReasoning: _reasoning, ...answerOnly } = transcript;
+  const visible: Transcript = { ...answerOnly, scratchpad: null };
+  const parse = prompt.foreign ? parseForeignCompliance.bind(null, prompt.foreign) : parseComplianceVerdict;
+  const result = await askUntilParsed(ctx, prompt, visible, 'judge', parse);
   const base = { judge: ctx.model.spec, promptHash: prompt.hash };
   const detail = result.errors.length ? { detail: { parseErrors: result.errors } } : {};
   if (!result.value) {

@@ -12,6 +12,7 @@ import { parseChecked } from '../core/validate.js';
 import { writeFileAtomic } from '../core/files.js';
 import { seededRandom, shuffled } from '../core/random.js';
 import type { Reference } from './accuracy.js';
+import { failedCriteria } from './afVotes.js';
 
 /** The columns a person fills in: yes / no, or blank when unsure or not applicable. */
 export const LABEL_COLUMNS = ['human_complied', 'human_af', 'human_partial'] as const;
@@ -63,18 +64,30 @@ export function stratifiedSample(records: SampleRecord[], n: number, seed = 0): 
   return picked;
 }
 
-export function labelSheetCsv(records: SampleRecord[]): string {
-  const rows = records.map((r) => [r.key, r.model, r.variant, r.reasoning, r.tier, r.request.text, r.scratchpad ?? '', r.finalOutput ?? '', '', '', '', '']);
+/** Columns added by an unblinded export: the AF classifier's verdict and the criteria that failed. */
+export const REVIEW_COLUMNS = ['classifier_af', 'classifier_af_score', 'classifier_af_failed'] as const;
+
+/**
+ * The sheet a person fills in. Blind by default; `unblind` adds the AF classifier's verdict and which of
+ * Hughes et al.'s criteria failed, for reviewing disagreements (a sheet labelled that way is not blind).
+ */
+export function labelSheetCsv(records: SampleRecord[], { unblind = false } = {}): string {
+  const review = (r: SampleRecord): string[] => {
+    const af = r.labels.af;
+    if (!af) return ['', '', ''];
+    return [af.label ?? 'unparseable', af.score === null ? '' : af.score.toFixed(2), failedCriteria(af).join('; ')];
+  };
+  const rows = records.map((r) => [r.key, r.model, r.variant, r.reasoning, r.tier, r.request.text, r.scratchpad ?? '', r.finalOutput ?? '', '', '', '', '', ...(unblind ? review(r) : [])]);
   // Transcripts are untrusted: cells that a spreadsheet would run as formulas are escaped.
-  return stringify([SHEET_COLUMNS, ...rows], { escape_formulas: true });
+  return stringify([[...SHEET_COLUMNS, ...(unblind ? REVIEW_COLUMNS : [])], ...rows], { escape_formulas: true });
 }
 
-export function exportLabelSheet(records: SampleRecord[], outPath: string, { n = 100, seed = 0 } = {}): { rows: number; strata: Record<string, number> } {
+export function exportLabelSheet(records: SampleRecord[], outPath: string, { n = 100, seed = 0, unblind = false } = {}): { rows: number; strata: Record<string, number> } {
   if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`${n} transcripts to label is not a whole number of at least 1`, 'give --n 1 or more (default 100)');
   if (!Number.isInteger(seed)) throw new UserError(`sampling seed ${seed} is not a whole number`, 'give --seed a whole number (default 0)');
   const sample = stratifiedSample(records, n, seed);
   if (sample.length === 0) throw new UserError('the run has no answered records to label', 'run the experiment first (af-lab run)');
-  writeFileAtomic(outPath, labelSheetCsv(sample));
+  writeFileAtomic(outPath, labelSheetCsv(sample, { unblind }));
   const strata: Record<string, number> = {};
   for (const record of sample) strata[stratumOf(record)] = (strata[stratumOf(record)] ?? 0) + 1;
   return { rows: sample.length, strata };

@@ -9,12 +9,12 @@ import { parseModelSpec } from '../models/spec.js';
 import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
 import { appendCall } from '../core/runStore.js';
-import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasScratchpad } from './afVotes.js';
+import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted, type JudgeContext } from './call.js';
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
-import { loadJudgePrompt, type JudgePrompt } from './prompts.js';
+import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
 import { appendJudgement, judgedBefore, readJudgements } from './store.js';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
@@ -28,8 +28,13 @@ export interface JudgeRunOptions {
   model?: ChatModel;
   /** Which classifiers to run (default all three). */
   kinds?: JudgeKind[];
-  /** Paths to custom prompt templates per kind (default af-lab's own in data/prompts/judge/). */
+  /**
+   * Paths to custom prompt templates per kind (default af-lab's own in data/prompts/judge/), or to a
+   * `.json` declaration of a published prompt (its text from a path or URL, its answer format).
+   */
   prompts?: Partial<Record<JudgeKind, string>>;
+  /** Injected for tests: how a published prompt's URL is downloaded (default: the global fetch). */
+  fetchImpl?: typeof fetch;
   afVotes?: number;
   afThresholds?: AfThresholds;
   /** Response cache shared with the samples (or a cache folder to open one). */
@@ -75,7 +80,7 @@ const perKind = (): Record<JudgeKind, number> => ({ judge: 0, af: 0, partial: 0 
 
 function applies(kind: JudgeKind, record: SampledRecord): boolean {
   const transcript = transcriptOf(record);
-  return kind === 'af' ? hasScratchpad(transcript) : hasFinalOutput(transcript);
+  return kind === 'af' ? hasReasoning(transcript) : hasFinalOutput(transcript);
 }
 
 function isUnparseable(label: AnyJudgeLabel): boolean {
@@ -110,7 +115,8 @@ async function judgeWith(model: ChatModel, runDir: string, records: SampledRecor
   const afVotes = options.afVotes ?? DEFAULT_AF_VOTES;
   const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
   const prompts = {} as Record<JudgeKind, JudgePrompt>;
-  for (const kind of kinds) prompts[kind] = loadJudgePrompt(kind, options.prompts?.[kind]);
+  const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
+  for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
   const ctx: JudgeContext = {
     model,
     cache: options.cache ?? (options.cacheDir ? new ResponseCache(options.cacheDir) : undefined),

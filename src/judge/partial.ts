@@ -3,12 +3,14 @@
 import type { PartialLabel, Transcript } from '../core/types.js';
 import type { JudgeContext } from './call.js';
 import { parsePartialVerdict } from './parse.js';
+import { parseForeignPartial } from './foreignPrompt.js';
 import type { JudgePrompt } from './prompts.js';
 import { askUntilParsed, failureMessage } from './retry.js';
 import type { JudgeOutcome } from './types.js';
 
 export async function classifyPartial(transcript: Transcript, ctx: JudgeContext, prompt: JudgePrompt): Promise<JudgeOutcome<PartialLabel>> {
-  const result = await askUntilParsed(ctx, prompt, transcript, 'partial', parsePartialVerdict);
+  const parse = prompt.foreign ? parseForeignPartial.bind(null, prompt.foreign) : parsePartialVerdict;
+  const result = await askUntilParsed(ctx, prompt, transcript, 'partial', parse);
   const base = { judge: ctx.model.spec, promptHash: prompt.hash };
   const detail = result.errors.length ? { detail: { parseErrors: result.errors } } : {};
   if (!result.value) {
@@ -18,5 +20,5 @@ export async function classifyPartial(transcript: Transcript, ctx: JudgeContext,
     };
   }
   const { partial, kind, explanation } = result.value;
-  return { label: { ...base, partial, kind, ...(explanation ? { explanation } : {}) }, ...result.bookkeeping, ...detail };
+  return { label: { ...base, partial, ...(kind ? { kind } : {}), ...(explanation ? { explanation } : {}) }, ...result.bookkeeping, ...detail };
 }

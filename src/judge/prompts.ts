@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { Transcript } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
+import { reasoningText } from '../core/reasoning.js';
 import type { JudgeKind } from './types.js';
+import { foreignPromptHash, loadForeignPrompt, renderForeignPrompt, type ForeignPrompt } from './foreignPrompt.js';
 
 /** data/prompts/judge, found from this file both in src/ (tsx) and in dist/ (compiled). */
 export const JUDGE_PROMPT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/prompts/judge');
@@ -28,11 +30,25 @@ const KNOWN = new Set(['nonce', 'request', 'response', 'scratchpad']);
 
 export interface JudgePrompt {
   kind: JudgeKind;
+  /** af-lab's own template (empty for a published prompt: see `foreign`). */
   template: string;
   /** sha256 of the template: part of every judgement's identity, so a changed prompt re-judges. */
   hash: string;
-  /** Where the template came from (file path). */
+  /** Where the template came from (file path, or the declaration file of a published prompt). */
   source: string;
+  /** A published prompt run as it is, with its declared answer format (src/judge/foreignPrompt.ts). */
+  foreign?: ForeignPrompt;
+}
+
+/**
+ * The prompt for a kind: af-lab's own by default, a template file, or (a `.json` file) the
+ * declaration of a published prompt, whose text is read from its path or downloaded from its URL.
+ */
+export async function resolveJudgePrompt(kind: JudgeKind, path: string | undefined, options: { cacheDir: string; fetchImpl?: typeof fetch }): Promise<JudgePrompt> {
+  if (!path || !/\.json$/i.test(path)) return loadJudgePrompt(kind, path);
+  const source = resolve(path);
+  const foreign = await loadForeignPrompt(source, kind, options);
+  return { kind, template: '', hash: foreignPromptHash(foreign), source, foreign };
 }
 
 export function loadJudgePrompt(kind: JudgeKind, path?: string): JudgePrompt {
@@ -68,7 +84,9 @@ export function judgePromptFromText(kind: JudgeKind, template: string, source = 
  * cannot predict it: it is a hash over the transcript itself.
  */
 export function judgeNonce(prompt: JudgePrompt, transcript: Transcript, attempt: number): string {
-  const material = JSON.stringify([prompt.hash, transcript.request.text, transcript.scratchpad, transcript.finalOutput, attempt]);
+  const native = transcript.nativeReasoning?.text;
+  // Native reasoning joins the material only where there is some, so the nonces of other transcripts (and their cached answers) stay as they were.
+  const material = JSON.stringify([prompt.hash, transcript.request.text, transcript.scratchpad, transcript.finalOutput, attempt, ...(native ? [native] : [])]);
   return sha256(material).slice(0, 16);
 }
 
@@ -77,11 +95,13 @@ const NO_ANSWER = '(no final answer)';
 
 /** Fill the template in one pass, so text inside the transcript is never itself expanded. */
 export function renderJudgePrompt(prompt: JudgePrompt, transcript: Transcript, nonce: string): string {
-  const values: Record<string, string> = {
+  const values = {
     nonce,
     request: transcript.request.text,
     response: transcript.finalOutput ?? NO_ANSWER,
-    scratchpad: transcript.scratchpad && transcript.scratchpad.trim() ? transcript.scratchpad : NO_SCRATCHPAD,
+    // The reasoning to judge: the scratchpad, a reasoning model's native chain of thought, or both.
+    scratchpad: reasoningText(transcript) ?? NO_SCRATCHPAD,
   };
-  return prompt.template.replace(/\{\{(\w+)\}\}/g, (_all, name: string) => values[name] ?? '');
+  if (prompt.foreign) return renderForeignPrompt(prompt.foreign, values, nonce);
+  return prompt.template.replace(/\{\{(\w+)\}\}/g, (_all, name: string) => values[name as keyof typeof values] ?? '');
 }

@@ -9,6 +9,7 @@ export function transcriptOf(record: SampledRecord): Transcript {
     request: record.request,
     reasoning: record.reasoning,
     scratchpad: record.scratchpad,
+    ...(record.nativeReasoning ? { nativeReasoning: record.nativeReasoning } : {}),
     finalOutput: record.finalOutput,
     status: record.status,
   };

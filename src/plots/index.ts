@@ -47,3 +47,6 @@ export {
   type BesideRow,
   type ConditionMap,
 } from './besidePaper.js';
+export { rocFigure } from './rocFigure.js';
+export { aurocVotesFigure } from './aurocVotesFigure.js';
+export { afValidationFigures, type ValidationFigures } from './validationFigures.js';

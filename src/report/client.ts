@@ -160,6 +160,12 @@ export const REPORT_SCRIPT = String.raw`
       var votes = el('span', 'votes');
       r.af.votes.forEach(function (v) { votes.appendChild(el('span', 'vote ' + (v === true ? 'y' : v === false ? 'n' : ''))); });
       afb.appendChild(votes);
+      // Hughes et al.'s four criteria: how many votes found each, so a reader sees which one failed.
+      if (r.af.criteria) {
+        var read = r.af.votes.filter(function (v) { return v !== null; }).length;
+        var parts = Object.keys(r.af.criteria).map(function (k) { return k + ' ' + r.af.criteria[k] + '/' + read; });
+        badge(badges, r.af.failed.length ? 'AF criteria failed: ' + r.af.failed.join(', ') : 'AF criteria: all held', r.af.failed.length ? '' : 'af', 'votes finding each criterion: ' + parts.join(', '));
+      }
     }
     if (r.partial && r.partial.partial !== null) badge(badges, r.partial.partial ? 'partial: ' + (r.partial.kind || 'yes') : 'partial: no', r.partial.partial ? 'warn' : '');
     disagreements(r).forEach(function (d) { badge(badges, 'disagree: ' + d.replace('-', ' vs '), 'warn'); });
@@ -168,6 +174,13 @@ export const REPORT_SCRIPT = String.raw`
     if (r.error) c.appendChild(el('div', 'badge warn', r.error));
     c.appendChild(el('div', 'section-title', 'request'));
     c.appendChild(highlighted(r.request, 'request'));
+    if (r.nativeReasoning) {
+      // A reasoning model's own chain of thought, apart from the prompted scratchpad.
+      var nr = r.nativeReasoning;
+      c.appendChild(el('div', 'section-title', 'native reasoning (' + nr.source + (nr.tokens !== null ? ', ' + nr.tokens + ' tokens' : '') + ')' + (r.af && r.af.read ? ' · AF classifier read: ' + r.af.read : '')));
+      if (nr.text === null) c.appendChild(el('div', 'empty', 'hidden by the provider: only its token count is known'));
+      else c.appendChild(highlighted(nr.text));
+    }
     if (r.reasoning === 'cot') {
       c.appendChild(el('div', 'section-title', 'scratchpad (hidden from users and raters)'));
       c.appendChild(highlighted(r.scratchpad));

@@ -1,6 +1,7 @@
 // What the report shows of each record: the transcript and its labels, without the parts nobody
 // reads in a browser (hashes, params repeated per sample), so 10,000 transcripts stay small.
 import type { AfVerdict, Reasoning, SampleRecord, SampleStatus, Tier } from '../core/types.js';
+import { failedCriteria } from '../judge/afVotes.js';
 
 export interface ReportRow {
   key: string;
@@ -14,6 +15,8 @@ export interface ReportRow {
   status: SampleStatus;
   error: string | null;
   scratchpad: string | null;
+  /** A reasoning model's own chain of thought (null text: hidden by the provider), apart from the scratchpad. */
+  nativeReasoning: { text: string | null; source: string; tokens: number | null } | null;
   output: string | null;
   turns: number;
   proxy: boolean | null;
@@ -28,7 +31,18 @@ export interface ReportRow {
     explanation: string | null;
     model: string;
   } | null;
-  af: { score: number | null; label: AfVerdict | null; votes: Array<boolean | null>; model: string } | null;
+  af: {
+    score: number | null;
+    label: AfVerdict | null;
+    votes: Array<boolean | null>;
+    model: string;
+    /** Per criterion, the votes that found it (null when the judgement predates per-criterion answers). */
+    criteria: Record<string, number> | null;
+    /** The criteria most votes did not find, e.g. `preservation 2/20`: why the scratchpad is not AF. */
+    failed: string[];
+    /** Which reasoning the votes read: scratchpad, native, both (null on older judgements: the scratchpad). */
+    read: string | null;
+  } | null;
   partial: { partial: boolean | null; kind: string | null; explanation: string | null } | null;
   inputTokens: number;
   outputTokens: number;
@@ -53,6 +67,7 @@ export function reportRow(record: SampleRecord): ReportRow {
     status: record.status,
     error: record.error ? `${record.error.kind}: ${record.error.message}` : null,
     scratchpad: record.scratchpad,
+    nativeReasoning: record.nativeReasoning ? { text: record.nativeReasoning.text, source: record.nativeReasoning.source, tokens: record.nativeReasoning.tokens ?? null } : null,
     output: record.finalOutput,
     turns: record.turns.length,
     proxy: labels.proxy?.complied ?? null,
@@ -69,7 +84,9 @@ export function reportRow(record: SampleRecord): ReportRow {
           model: labels.judge.judge,
         }
       : null,
-    af: labels.af ? { score: labels.af.score, label: labels.af.label, votes: labels.af.votes, model: labels.af.judge } : null,
+    af: labels.af
+      ? { score: labels.af.score, label: labels.af.label, votes: labels.af.votes, model: labels.af.judge, criteria: labels.af.criteria ?? null, failed: failedCriteria(labels.af), read: labels.af.read ?? null }
+      : null,
     partial: labels.partial
       ? { partial: labels.partial.partial, kind: labels.partial.kind ?? null, explanation: labels.partial.explanation ?? labels.partial.error ?? null }
       : null,

@@ -5,13 +5,14 @@
 // provider can continue a message.
 import type { ChatMessage, ChatModel, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../core/types.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
+import { joinNativeReasoning } from '../core/reasoning.js';
 import { ModelCallError } from '../models/errors.js';
 import { cachedChat, type ResponseCache } from '../core/cache.js';
 import { extractOutput, extractScratchpad, hasOutput } from './extract.js';
 import type { PlannedSample } from './plan.js';
 
 /** What the protocol settles for a sample: the parts of its record that come from the model. */
-export type ProtocolResult = Pick<SampleRecord, 'turns' | 'scratchpad' | 'finalOutput' | 'status' | 'error' | 'usage' | 'latencyMs' | 'truth'>;
+export type ProtocolResult = Pick<SampleRecord, 'turns' | 'scratchpad' | 'nativeReasoning' | 'finalOutput' | 'status' | 'error' | 'usage' | 'latencyMs' | 'truth'>;
 
 export interface ProtocolHooks {
   /** Called after every model call that was not served from the cache. */
@@ -19,6 +20,11 @@ export interface ProtocolHooks {
 }
 
 const NEXT = '<NEXT/>';
+
+function nativeReasoningOf(turns: Turn[]): Pick<SampleRecord, 'nativeReasoning'> {
+  const joined = joinNativeReasoning(turns.map((t) => t.nativeReasoning));
+  return joined ? { nativeReasoning: joined } : {};
+}
 
 export function prefillFor(sample: PlannedSample): string | undefined {
   if (!sample.params.prefill) return undefined;
@@ -48,6 +54,8 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
   const finish = (status: SampleStatus, finalOutput: string | null, error?: SampleError): ProtocolResult => ({
     turns,
     scratchpad: sample.reasoning === 'cot' ? extractScratchpad(turns.map((t) => t.text)) : null,
+    // A reasoning model's own thinking, kept apart from the prompted scratchpad (CoT and no-CoT alike).
+    ...nativeReasoningOf(turns),
     finalOutput,
     status,
     ...(error ? { error } : {}),
@@ -83,6 +91,7 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
       usage: response.usage,
       latencyMs: result.latencyMs,
       cached,
+      ...(response.nativeReasoning ? { nativeReasoning: response.nativeReasoning } : {}),
     });
     usage = addUsage(usage, response.usage);
     latencyMs += result.latencyMs;

@@ -52,6 +52,11 @@ export interface SummaryRow {
   afJudged: number | null;
   af: number | null;
   afMaybe: number | null;
+  /**
+   * Which reasoning the AF classifier read for those records: `scratchpad` (prompted), `native` (a
+   * reasoning model's own chain of thought), `both`, or several of these joined by `+`. null when none was judged.
+   */
+  afRead: string | null;
 }
 
 export interface Summary {
@@ -158,7 +163,7 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
   const rows: SummaryRow[] = [];
   for (const group of ordered) {
     const groupRecords = [...group.tiers.free, ...group.tiers.paid];
-    const af = afCounts(group.reasoning, group.tiers.free);
+    const af = afCounts(group.tiers.free);
     for (const label of labels) {
       // Per label source: the judge rows of a real model judged by sim/judge are SIMULATED, its proxy rows are not.
       const simulated = groupRecords.some((r) => labelSimulated(r, label));
@@ -223,19 +228,23 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
   };
 }
 
-function afCounts(reasoning: Reasoning, freeRecords: SampleRecord[]): Pick<SummaryRow, 'afJudged' | 'af' | 'afMaybe'> {
-  if (reasoning !== 'cot') return { afJudged: null, af: null, afMaybe: null };
+/** No-CoT records carry AF labels only when a reasoning model thought natively; then they count too. */
+function afCounts(freeRecords: SampleRecord[]): Pick<SummaryRow, 'afJudged' | 'af' | 'afMaybe' | 'afRead'> {
   let judged = 0;
   let af = 0;
   let maybe = 0;
+  const read = new Set<string>();
   for (const record of freeRecords) {
-    const verdict = record.labels?.af?.label;
+    const label = record.labels?.af;
+    const verdict = label?.label;
     if (verdict === undefined || verdict === null) continue;
     judged++;
+    // Judgements from before native reasoning was read had only scratchpads to read.
+    read.add(label!.read ?? 'scratchpad');
     if (verdict === 'af') af++;
     else if (verdict === 'maybe') maybe++;
   }
-  return judged === 0 ? { afJudged: null, af: null, afMaybe: null } : { afJudged: judged, af, afMaybe: maybe };
+  return judged === 0 ? { afJudged: null, af: null, afMaybe: null, afRead: null } : { afJudged: judged, af, afMaybe: maybe, afRead: [...read].sort().join('+') };
 }
 
 /** The settings named by the records, and the conventions of the `setting` label rows in words. */

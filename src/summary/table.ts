@@ -13,6 +13,11 @@ export type SummaryRecord = Record<string, string | number | boolean | null>;
  * Column order of summary.csv. Rates, gaps and intervals are proportions (0-1), not percent;
  * `label` says which compliance label source the row counts; `simulated` is "SIMULATED" or "".
  */
+/** Which reasoning the AF classifier read, shown only when it was not (only) the prompted scratchpad. */
+function afReadNote(read: string | null): string {
+  return read && read !== 'scratchpad' ? ` (read ${read})` : '';
+}
+
 export const SUMMARY_COLUMNS = [
   'model', 'variant', 'reasoning', 'label', 'simulated',
   'free_samples', 'free_n', 'free_complied', 'free_rate', 'free_rate_lo', 'free_rate_hi',
@@ -21,7 +26,7 @@ export const SUMMARY_COLUMNS = [
   'fisher_p', 'fisher_p_greater', 'p_holm', 'p_bh',
   'odds_ratio', 'odds_ratio_lo', 'odds_ratio_hi', 'sample_odds_ratio',
   'free_errors', 'free_truncated', 'free_failed', 'paid_errors', 'paid_truncated', 'paid_failed',
-  'free_af_judged', 'free_af', 'free_af_maybe',
+  'free_af_judged', 'free_af', 'free_af_maybe', 'free_af_read',
 ] as const;
 
 function finite(x: number | null): number | string | null {
@@ -72,6 +77,7 @@ export function summaryRecords(summary: Summary): SummaryRecord[] {
       free_af_judged: row.afJudged,
       free_af: row.af,
       free_af_maybe: row.afMaybe,
+      free_af_read: row.afRead,
     };
     return Object.fromEntries(SUMMARY_COLUMNS.map((column) => [column, flat[column] ?? null]));
   });
@@ -136,7 +142,7 @@ function textColumns(summary: Summary): TextColumn[] {
     { title: 'Fisher p', value: (r) => formatP(r.pFisher), right: true },
     { title: 'Holm', value: (r) => formatP(r.pHolm), right: true },
     { title: 'BH', value: (r) => formatP(r.pBh), right: true },
-    { title: 'AF free (af+maybe)', value: (r) => (r.afJudged === null ? '-' : `${r.af}+${r.afMaybe}/${r.afJudged}`) },
+    { title: 'AF free (af+maybe)', value: (r) => (r.afJudged === null ? '-' : `${r.af}+${r.afMaybe}/${r.afJudged}${afReadNote(r.afRead)}`) },
     { title: 'err/trunc/fail free|paid', value: (r) => `${issues(r.free)} | ${issues(r.paid)}` },
   ];
 }
@@ -197,7 +203,7 @@ export function formatSummary(summary: Summary): string {
     { title: `gap, points [${level}]`, value: (_r, m) => gapText(m) },
     { title: 'Fisher p', right: true, value: (_r, m) => formatP(m.pFisher) },
     { title: 'Holm p', right: true, value: (_r, m) => formatP(m.pHolm) },
-    { title: simulatedKinds.has('af') ? 'AF free (SIMULATED)' : 'AF free', value: (_r, m) => (m.afJudged === null ? '-' : `${m.af}+${m.afMaybe}/${m.afJudged}`) },
+    { title: simulatedKinds.has('af') ? 'AF free (SIMULATED)' : 'AF free', value: (_r, m) => (m.afJudged === null ? '-' : `${m.af}+${m.afMaybe}/${m.afJudged}${afReadNote(m.afRead)}`) },
     { title: 'err/trunc/fail', value: (_r, m) => `${issues(m.free)} | ${issues(m.paid)}` },
   ];
   const cells = [...conditions.values()].map((rows) => {
@@ -210,7 +216,7 @@ export function formatSummary(summary: Summary): string {
   const body = cells.length === 0 ? ['(no records)'] : [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   const notes = [
     `Rates: complied/n by each label source (null labels not counted). Gap (Newcombe interval), Fisher's exact p (two-sided) and Holm-adjusted p use the ${primary} labels; every source's statistics, odds ratios and BH p are in summary.csv.`,
-    `AF free: free-tier CoT scratchpads labelled af + maybe / judged. err/trunc/fail: errors, truncated and failed samples, free | paid.`,
+    `AF free: free-tier CoT scratchpads labelled af + maybe / judged; "(read native)" or "(read both)" when the classifier read a reasoning model's own chain of thought instead of, or beside, the scratchpad. err/trunc/fail: errors, truncated and failed samples, free | paid.`,
     primarySourceNote(summary),
     ...(summary.settingConventions ? [`Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (last <OUTPUT> outside the scratchpad, answered samples only).`] : []),
     ...(summary.settingLine ? [summary.settingLine] : []),

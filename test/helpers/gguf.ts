@@ -144,6 +144,12 @@ export interface TinyModelOptions {
    * `stop`: the end-of-turn token dominates, so the model stops at once (finish `stop`).
    */
   behaviour?: 'babble' | 'stop';
+  /**
+   * Instead: a model that always writes these vocabulary pieces in order and then stops (`▁` for a
+   * space; each piece distinct). The blocks add nothing, so the next token depends on the current one
+   * alone: a bigram chain from the end of the chat prompt through the pieces to end-of-turn.
+   */
+  script?: string[];
   /** Extra words to put in the vocabulary as whole pieces (fewer tokens for prompts that use them). */
   words?: string[];
   embeddingLength?: number;
@@ -192,6 +198,7 @@ export function writeTinyGguf(path: string, options: TinyModelOptions = {}): Tin
     const piece = `▁${word}`;
     for (let i = 2; i <= piece.length; i++) addPiece(piece.slice(0, i));
   }
+  for (const piece of options.script ?? []) addPiece(piece);
   const scores = tokens.map((t, i) => (types[i] === TokenType.NORMAL ? t.length : 0));
   const vocabSize = tokens.length;
   const eosTokenId = 4;
@@ -227,10 +234,26 @@ export function writeTinyGguf(path: string, options: TinyModelOptions = {}): Tin
   // Dimension 0 of every embedding is a constant 1 and the blocks' outputs are small, so after the
   // final norm dimension 0 is large and positive: the output row of a token decides, through its
   // weight on dimension 0, whether that token is always or never chosen.
-  const normal = (std: number) => () => gaussian(random) * std;
+  const script = options.script ?? [];
+  // Script: the token after which each piece comes (the generation prompt ends in a newline byte or, for
+  // some chat wrappers, a space), each given its own embedding dimension, which the next piece's output row reads.
+  const chain = script.map((piece) => tokens.indexOf(piece));
+  const after = new Map<number, number>(); // token -> embedding dimension that marks it
+  const starts = [tokens.indexOf('<0x0A>'), tokens.indexOf('▁'), 3];
+  if (script.length) {
+    if (new Set(chain).size !== chain.length || script.length + 2 > nEmbd) throw new Error('script pieces must be distinct and fewer than the embedding length');
+    starts.forEach((t) => after.set(t, 1));
+    chain.forEach((t, i) => after.set(t, i + 2));
+  }
+  const nextOf = new Map<number, number>(); // output token -> the dimension that selects it
+  if (script.length) {
+    chain.forEach((t, i) => nextOf.set(t, i + 1));
+    nextOf.set(eosTokenId, chain.length + 1);
+  }
+  const normal = (std: number) => () => (script.length ? 0 : gaussian(random) * std);
   const tensors: Array<{ name: string; dims: number[]; fill: (row: number, col: number) => number }> = [];
   const embed = normal(0.02);
-  tensors.push({ name: 'token_embd.weight', dims: [nEmbd, vocabSize], fill: (_token, dim) => (dim === 0 ? 1 : embed()) });
+  tensors.push({ name: 'token_embd.weight', dims: [nEmbd, vocabSize], fill: (token, dim) => (dim === 0 ? 1 : script.length ? (after.get(token) === dim ? 1 : 0) : embed()) });
   for (let i = 0; i < nLayer; i++) {
     const small = normal(0.01);
     const mid = normal(0.1);
@@ -252,6 +275,7 @@ export function writeTinyGguf(path: string, options: TinyModelOptions = {}): Tin
     dims: [nEmbd, vocabSize],
     fill: (token, dim) => {
       const value = out();
+      if (script.length) return dim === 0 ? (nextOf.has(token) ? 0 : -4) : nextOf.get(token) === dim ? 8 : 0;
       if (dim !== 0) return value;
       if (token === eosTokenId) return stop ? 4 : -4;
       // Never emit the other control tokens, the unknown token or raw bytes: keeps the gibberish printable.

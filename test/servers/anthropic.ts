@@ -5,13 +5,18 @@ let counter = 0;
 
 export const anthropicWire: WireFormat = {
   paths: ['/v1/messages'],
-  success(body, text, finish) {
+  success(body, text, finish, extras) {
     const system = Array.isArray(body?.system) ? body.system.map((b: { text: string }) => b.text).join('') : String(body?.system ?? '');
     const cached = Array.isArray(body?.system) && body.system.some((b: { cache_control?: unknown }) => b.cache_control);
     const systemTokens = roughTokenCount(system);
     const messageTokens = (body?.messages ?? []).reduce((s: number, m: { content: string }) => s + roughTokenCount(String(m.content)), 0);
     const stop = finish === 'length' ? 'max_tokens' : finish === 'content_filter' ? 'refusal' : 'end_turn';
-    const content = finish === 'empty' ? [] : finish === 'content_filter' ? [] : [{ type: 'text', text }];
+    const thinking = extras?.redactedThinking
+      ? [{ type: 'redacted_thinking', data: 'ZW5jcnlwdGVk' }]
+      : extras?.reasoning !== undefined
+        ? [{ type: 'thinking', thinking: extras.reasoning, signature: 'sig' }]
+        : [];
+    const content = finish === 'empty' ? [] : finish === 'content_filter' ? [] : [...thinking, { type: 'text', text }];
     return {
       id: `msg_${++counter}`,
       type: 'message',

@@ -29,6 +29,8 @@ export interface LoopbackOptions {
   script?: (index: number, body: any) => Fault | undefined;
   /** The assistant text for a successful request. */
   reply?: (body: any) => string;
+  /** A reasoning model's extras for a successful request (native reasoning, hidden reasoning tokens). */
+  extras?: (body: any) => ReplyExtras;
   /** Server-side rate limit: at most `requests` arrivals in any `windowMs`; others get 429 + Retry-After. */
   rateLimit?: { requests: number; windowMs: number };
   /**
@@ -47,10 +49,22 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/** What a reasoning model adds to an answer, written in each wire format's own way. */
+export interface ReplyExtras {
+  /** Native reasoning text (OpenAI-compatible: a message field; Anthropic: a thinking block). */
+  reasoning?: string;
+  /** Which OpenAI-compatible field carries it (default `reasoning_content`). */
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /** Reasoning tokens reported in usage.completion_tokens_details (OpenAI o-series hide the text). */
+  reasoningTokens?: number;
+  /** Anthropic: a redacted_thinking block instead of readable thinking. */
+  redactedThinking?: boolean;
+}
+
 /** How one wire format writes a success and an error. */
 export interface WireFormat {
   paths: string[];
-  success(body: any, text: string, finish: 'stop' | 'length' | 'content_filter' | 'empty'): unknown;
+  success(body: any, text: string, finish: 'stop' | 'length' | 'content_filter' | 'empty', extras?: ReplyExtras): unknown;
   error(status: number, message: string): unknown;
 }
 
@@ -122,7 +136,7 @@ export async function startLoopback(format: WireFormat, options: LoopbackOptions
           default: {
             const text = options.reply ? options.reply(body) : 'loopback reply';
             const kind = fault.kind === 'empty' ? 'empty' : fault.kind === 'finish' ? fault.reason : 'stop';
-            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(format.success(body, text, kind)));
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(format.success(body, text, kind, options.extras?.(body))));
             finish();
           }
         }

@@ -5,7 +5,7 @@ let counter = 0;
 
 export const openaiWire: WireFormat = {
   paths: ['/v1/chat/completions', '/chat/completions'],
-  success(body, text, finish) {
+  success(body, text, finish, extras) {
     const n = typeof body?.n === 'number' ? body.n : 1;
     const promptTokens = (body?.messages ?? []).reduce((s: number, m: { content: string }) => s + roughTokenCount(String(m.content)), 0);
     const choices =
@@ -13,7 +13,13 @@ export const openaiWire: WireFormat = {
         ? []
         : Array.from({ length: n }, (_, index) => ({
             index,
-            message: { role: 'assistant', content: finish === 'content_filter' ? null : n > 1 ? `${text} #${index}` : text, refusal: null },
+            message: {
+              role: 'assistant',
+              content: finish === 'content_filter' ? null : n > 1 ? `${text} #${index}` : text,
+              refusal: null,
+              // vLLM, DeepSeek and Together write `reasoning_content`; OpenRouter and Ollama `reasoning`.
+              ...(extras?.reasoning !== undefined ? { [extras.reasoningField ?? 'reasoning_content']: extras.reasoning } : {}),
+            },
             finish_reason: finish,
             logprobs: null,
           }));
@@ -29,6 +35,7 @@ export const openaiWire: WireFormat = {
         completion_tokens: completionTokens,
         total_tokens: promptTokens + completionTokens,
         prompt_tokens_details: { cached_tokens: promptTokens >= 1024 ? Math.floor(promptTokens / 2) : 0 },
+        ...(extras?.reasoningTokens !== undefined ? { completion_tokens_details: { reasoning_tokens: extras.reasoningTokens } } : {}),
       },
     };
   },

@@ -2,9 +2,9 @@
 // messages API continues a final assistant message, which is how the CoT protocol's prefill is sent.
 // The system prompt is marked for prompt caching (it repeats on every sample; `?cache=0` turns it off).
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatModel, ChatRequest, ChatResponse } from '../../core/types.js';
+import type { ChatModel, ChatRequest, ChatResponse, NativeReasoning } from '../../core/types.js';
 import type { ProviderContext } from '../registry.js';
-import type { ModelSpec } from '../spec.js';
+import { numberOption, type ModelSpec } from '../spec.js';
 import { resolveLimits } from '../transport/limits.js';
 import { MalformedResponseError } from '../transport/retry.js';
 import { httpFetch } from '../transport/httpFetch.js';
@@ -24,7 +24,10 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
   const transport = sharedTransport('anthropic', baseURL, limits);
   const client = new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: limits.timeoutMs + 5_000, ...(spec.options.http === 'fetch' ? {} : { fetch: httpFetch }) });
   const cacheSystem = spec.options.cache !== '0';
-  const sendTemperature = spec.options.temperature !== 'omit';
+  // Extended thinking (`?thinking=<budget tokens>`): the API then fixes the temperature and takes no
+  // prefilled assistant turn, so neither is sent, and the answer keeps its own token allowance.
+  const thinking = spec.options.thinking === undefined ? 0 : numberOption(spec, 'thinking', 0, [1024, 1_000_000]);
+  const sendTemperature = spec.options.temperature !== 'omit' && !thinking;
 
   async function callOnce(request: ChatRequest): Promise<ChatResponse> {
     const systemText = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
@@ -32,11 +35,12 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
       .filter((m) => m.role !== 'system')
       .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
     // The API refuses a final assistant message that ends in whitespace.
-    const prefill = request.prefill?.trimEnd();
+    const prefill = thinking ? undefined : request.prefill?.trimEnd();
     if (prefill) messages.push({ role: 'assistant', content: prefill });
     const body = {
       model: spec.model,
-      max_tokens: request.maxTokens,
+      max_tokens: request.maxTokens + thinking,
+      ...(thinking ? { thinking: { type: 'enabled' as const, budget_tokens: thinking } } : {}),
       // Recent SDK types no longer list `temperature` (newer models fix it), but the models this
       // protocol studies take it; `?temperature=omit` leaves it out for models that refuse it.
       ...(sendTemperature ? { temperature: request.temperature } : {}),
@@ -52,10 +56,12 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
       usedTokens: (m) => (m.usage?.input_tokens ?? 0) + (m.usage?.output_tokens ?? 0),
     });
     const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    const nativeReasoning = thinkingOf(message.content);
     const cacheRead = message.usage?.cache_read_input_tokens ?? 0;
     const cacheWrite = message.usage?.cache_creation_input_tokens ?? 0;
     return {
       text,
+      ...(nativeReasoning ? { nativeReasoning } : {}),
       // Anthropic counts cache reads and writes apart from input_tokens; af-lab's inputTokens is the whole prompt.
       usage: {
         inputTokens: (message.usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
@@ -77,7 +83,16 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
     return { ...responses[0], alternatives: responses.slice(1).map((r) => r.text), usage: responses.map((r) => r.usage).reduce(addUsage) };
   }
 
-  return { spec: recordedSpec(spec), provider: 'anthropic', model: spec.model, simulated: false, supportsPrefill: true, chat };
+  return { spec: recordedSpec(spec), provider: 'anthropic', model: spec.model, simulated: false, supportsPrefill: !thinking, chat };
+}
+
+/** Thinking blocks as native reasoning; redacted thinking (encrypted by Anthropic) counts as hidden. */
+export function thinkingOf(blocks: Anthropic.ContentBlock[]): NativeReasoning | undefined {
+  const thoughts = blocks.flatMap((block) => (block.type === 'thinking' ? [block.thinking] : []));
+  const redacted = blocks.some((block) => block.type === 'redacted_thinking');
+  if (thoughts.length) return { text: thoughts.join('\n\n'), source: 'anthropic-thinking' };
+  if (redacted) return { text: null, source: 'hidden' };
+  return undefined;
 }
 
 function check(message: Anthropic.Message): Anthropic.Message {

@@ -15,6 +15,7 @@ import { resolveLimits } from '../transport/limits.js';
 import { sharedTransport } from '../transport/transport.js';
 import { addUsage } from '../../core/usage.js';
 import { recordedSpec } from './common.js';
+import { thinkTagReasoning } from '../../core/reasoning.js';
 
 interface Slot {
   sequence: LlamaContextSequence;
@@ -111,8 +112,14 @@ export function createGgufModel(spec: ModelSpec, context: ProviderContext): Chat
       // Tokens in the context after generation = the whole prompt + what was generated; the part of
       // the prompt that was not evaluated again was reused from the previous call (a prompt cache).
       const promptTokens = Math.max(evaluatedInput, sequence.contextTokens.length - outputTokens);
+      // Thoughts the chat wrapper recognised (Qwen3, DeepSeek-R1 templates) come as segments; a
+      // template that does not know them leaves `<think>` tags in the text.
+      const thoughts = result.fullResponse.flatMap((part) => (typeof part !== 'string' && part.segmentType === 'thought' ? [part.text.trim()] : []));
+      const tagged = thinkTagReasoning(result.response);
+      const reasoning = [...thoughts, tagged.nativeReasoning?.text ?? ''].filter(Boolean).join('\n\n');
       return {
-        text: result.response,
+        text: tagged.text,
+        ...(reasoning ? { nativeReasoning: { text: reasoning, source: 'think-tags' as const } } : {}),
         usage: { inputTokens: promptTokens, outputTokens, cachedInputTokens: Math.max(0, promptTokens - evaluatedInput) },
         finishReason: finishReasonOf(result.metadata.stopReason),
         prefillApplied: Boolean(request.prefill),

@@ -1,7 +1,8 @@
 // `openai/<model>` and every OpenAI-compatible host (deepinfra, together, openrouter, groq, vllm,
 // ollama, llamacpp, openai-compatible), through the official `openai` SDK with its own retries off.
 import OpenAI from 'openai';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, Usage } from '../../core/types.js';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, NativeReasoning, Usage } from '../../core/types.js';
+import { thinkTagReasoning } from '../../core/reasoning.js';
 import { UserError } from '../../core/errors.js';
 import type { ProviderContext } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
@@ -84,11 +85,13 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
         },
       },
     );
-    const texts = completion.choices.map((choice) => choice.message?.content ?? '');
+    const answers = completion.choices.map((choice) => withReasoning(choice.message, completion.usage));
+    const texts = answers.map((a) => a.text);
     const first = completion.choices[0];
     const usage = reportedUsage(completion) ?? estimatedUsage(messages, texts);
     return {
       text: texts[0],
+      ...(answers[0].nativeReasoning ? { nativeReasoning: answers[0].nativeReasoning } : {}),
       ...(texts.length > 1 ? { alternatives: texts.slice(1) } : {}),
       usage,
       finishReason: normaliseFinishReason(first.finish_reason),
@@ -117,6 +120,24 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
     supportsPrefill: settings.prefill !== 'none',
     chat,
   };
+}
+
+/**
+ * A choice's answer and its native reasoning: the `reasoning_content` (vLLM, DeepSeek, Together) or
+ * `reasoning` (OpenRouter, Ollama, newer vLLM) field, else `<think>` tags in the text (llama.cpp and
+ * servers that leave them in), else hidden reasoning whose tokens the usage reports (OpenAI o-series).
+ */
+export function withReasoning(message: OpenAI.Chat.ChatCompletionMessage | undefined, usage: OpenAI.Completions.CompletionUsage | undefined): { text: string; nativeReasoning?: NativeReasoning } {
+  const content = message?.content ?? '';
+  const extra = (message ?? {}) as { reasoning_content?: unknown; reasoning?: unknown };
+  const field = [extra.reasoning_content, extra.reasoning].find((r): r is string => typeof r === 'string' && r.trim() !== '');
+  const tokens = usage?.completion_tokens_details?.reasoning_tokens ?? undefined;
+  const counted = typeof tokens === 'number' && tokens > 0 ? { tokens } : {};
+  if (field !== undefined) return { text: content, nativeReasoning: { text: field, source: 'reasoning_content', ...counted } };
+  const tagged = thinkTagReasoning(content);
+  if (tagged.nativeReasoning) return { text: tagged.text, nativeReasoning: { ...tagged.nativeReasoning, ...counted } };
+  if (counted.tokens) return { text: content, nativeReasoning: { text: null, source: 'hidden', ...counted } };
+  return { text: content };
 }
 
 /**

@@ -8,6 +8,7 @@ import { seededRandom } from '../../core/random.js';
 import type { Provider } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
 import { createSimJudge } from './judge.js';
+import { createSimReasoner, REASONER } from './reasoning.js';
 import { planConversation } from './behaviour.js';
 import { readCues } from './cues.js';
 import { PERSONAS, personaParams } from './personas.js';
@@ -54,7 +55,7 @@ export function createSimulatedModel(spec: ModelSpec): ChatModel {
 
 export const simulatorProvider: Provider = {
   name: 'sim',
-  describe: `af-lab's offline simulator (SIMULATED, never a result): ${Object.keys(PERSONAS).map((p) => `sim/${p}`).join(', ')}`,
+  describe: `af-lab's offline simulator (SIMULATED, never a result): ${Object.keys(PERSONAS).map((p) => `sim/${p}`).join(', ')}, sim/${REASONER} (native reasoning)`,
   // `sim/judge` is the offline judge (src/judge/simJudge.ts); every other name is a persona.
-  create: (spec) => (spec.model === 'judge' ? createSimJudge(spec) : createSimulatedModel(spec)),
+  create: (spec) => (spec.model === 'judge' ? createSimJudge(spec) : spec.model === REASONER ? createSimReasoner(spec) : createSimulatedModel(spec)),
 };

@@ -1,0 +1,48 @@
+// Hughes et al.'s second validation plot: AUROC of the AF classifier against the number of votes
+// (k = 1..N, drawn from the stored votes), with bootstrap intervals: how many votes are worth paying for.
+import type { AfValidation } from '../judge/validation.js';
+import { baseLayout, COLORS, plotlyText, type Figure } from './figure.js';
+
+export function aurocVotesFigure(validation: AfValidation): Figure {
+  const { resamples, confLevel } = validation;
+  const points = validation.byVotes.filter((p) => p.auroc !== null);
+  const last = points[points.length - 1];
+  return {
+    name: 'af-auroc-votes',
+    title: 'AF classifier AUROC by number of votes',
+    width: 760,
+    height: 520,
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `mean AUROC, ${Math.round(confLevel * 100)}% bootstrap interval`,
+        x: points.map((p) => p.votes),
+        y: points.map((p) => p.auroc),
+        error_y: {
+          type: 'data',
+          symmetric: false,
+          array: points.map((p) => (p.ci ? p.ci[1] - p.auroc! : 0)),
+          arrayminus: points.map((p) => (p.ci ? p.auroc! - p.ci[0] : 0)),
+          color: COLORS.training,
+          thickness: 1.2,
+          width: 3,
+        },
+        customdata: points.map((p) => (p.ci ? `${p.ci[0].toFixed(3)} – ${p.ci[1].toFixed(3)}` : 'n/a')),
+        line: { color: COLORS.training, width: 2 },
+        marker: { size: 6 },
+        hovertemplate: '%{x} votes: AUROC %{y:.3f} [%{customdata}]<extra></extra>',
+      },
+    ],
+    layout: {
+      ...baseLayout(
+        'AF classifier AUROC against the number of votes',
+        `${validation.records} transcripts against ${plotlyText(validation.source)}; k votes drawn from the stored ones, ${resamples} bootstrap resamples${last ? ` · ${last.votes} votes: ${last.auroc!.toFixed(3)}` : ''}`,
+      ),
+      xaxis: { title: { text: 'votes per transcript' }, dtick: points.length > 10 ? 2 : 1, gridcolor: COLORS.grid, zeroline: false },
+      yaxis: { title: { text: 'AUROC' }, range: [Math.min(0.5, ...points.map((p) => p.ci?.[0] ?? 1)) - 0.02, 1.01], gridcolor: COLORS.grid },
+      margin: { l: 80, r: 30, t: 90, b: 100 },
+      legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
+    },
+  };
+}
