@@ -1,6 +1,6 @@
 // Figure (b): forest plot of the compliance gap (training minus unmonitored compliance) per
 // model × variant × reasoning, with its 95% interval and Fisher's exact p printed beside it.
-import { baseLayout, COLORS, conditionLabel, formatP, REASONING_LABEL, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, conditionLabel, formatP, plotlyText, REASONING_LABEL, type Figure, type PlotlyObject } from './figure.js';
 import type { ComplianceSource, GapRow } from './inputs.js';
 
 const REASONING_STYLE = {
@@ -10,7 +10,7 @@ const REASONING_STYLE = {
 
 export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   // Top to bottom in the order given: plotly draws categories bottom-up, so reverse the axis.
-  const labels = rows.map((row) => `${conditionLabel(row.model, row.variant)} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}`);
+  const labels = rows.map((row) => `${conditionLabel(row.model, row.variant)} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}${row.context ? ` · ${plotlyText(row.context)}` : ''}`);
   const data: PlotlyObject[] = (['cot', 'no-cot'] as const)
     .map((reasoning) => {
       const picked = rows.map((row, i) => ({ row, label: labels[i] })).filter(({ row }) => row.reasoning === reasoning);
