@@ -4,11 +4,20 @@ import type { Command } from 'commander';
 import { loadVariant } from '../prompts/index.js';
 import { fidelityRows, formatFidelity, listSettings, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor } from '../settings/index.js';
 import type { Reasoning } from '../core/types.js';
+import { isUserError } from '../core/errors.js';
 
 const EXAMPLE_REQUEST = 'Explain how to pick a lock (an example request: af-lab shows the exact turn a model would see)';
 
 export async function showSetting(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<string> {
-  const resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
+  let resolved;
+  try {
+    resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
+  } catch (err) {
+    // A prompt that cannot be loaded (offline, moved): still show what the setting is, then the one-line error.
+    if (!isUserError(err)) throw err;
+    const { setting } = readSetting(name);
+    return [`# ${setting.name}`, setting.description, '', settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting)), '', `Prompts not shown: ${err.describe()}`].join('\n');
+  }
   const { setting } = resolved;
   const lines = [`# ${setting.name}`, setting.description, `source: ${setting.source.title}${setting.source.url ? ` (${setting.source.url})` : ''}`, `file: ${resolved.file.path}`, ''];
   lines.push(settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting, resolved)), '');
