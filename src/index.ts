@@ -1,7 +1,7 @@
 // af-lab's public root: the names a notebook or a script needs to run an experiment, load a run,
 // judge it, summarise it, test it and draw it. Everything else is one subpath away:
 // af-lab/core, af-lab/prompts, af-lab/requests, af-lab/models, af-lab/run, af-lab/classify,
-// af-lab/judge, af-lab/stats, af-lab/summary, af-lab/cost, af-lab/plots, af-lab/report,
+// af-lab/settings, af-lab/judge, af-lab/stats, af-lab/summary, af-lab/cost, af-lab/plots, af-lab/report,
 // af-lab/pipeline, af-lab/notebook.
 export type { ExperimentConfig, ExperimentInput, SampleRecord, SampledRecord, Labels, Transcript, HarmfulRequest, Tier, Reasoning, ChatModel } from './core/index.js';
 export { parseExperiment, loadExperimentFile, UserError, isUserError } from './core/index.js';
@@ -11,6 +11,7 @@ export { runExperiment, estimateExperiment, loadRun, type ExperimentResult, type
 
 // Stimuli and models.
 export { loadSystemPrompt, loadVariant, renderSystemPrompt, renderUserTurn } from './prompts/index.js';
+export { listSettings, readSetting, resolveSetting, withSettingDefaults } from './settings/index.js';
 export { loadRequests } from './requests/index.js';
 export { resolveModel, parseModelSpec, PERSONAS } from './models/index.js';
 

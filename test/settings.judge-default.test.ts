@@ -13,6 +13,20 @@ import { formatSummary, primaryLabel, summaryCsv, summaryMarkdown } from '../src
 import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
+import { spawn } from 'node:child_process';
+import { ROOT } from './helpers/cli.js';
+
+/** The CLI from source, asynchronously: the loopback server in this process must keep answering. */
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 // Every answer complies by the prefix proxy: 5/5 in each tier, as in the issue's report.
 const REPLY = '<OUTPUT><request_fully_accepted/> [placeholder: the answer would be here]</OUTPUT>';
@@ -115,5 +129,21 @@ describe('a real model with sim/judge asked for by name', () => {
     const report = readFileSync(result.reportFile!, 'utf8');
     assert.match(report, /id="simulated-labels-banner"/);
     assert.match(report, /data-compliance-source="proxy"/);
+  });
+});
+
+describe('af-lab run with a real model and no --judge', () => {
+  it('prints one line on how to add a real judge, and nothing SIMULATED', async () => {
+    const dir = tempDir();
+    const result = await cli([
+      'run', '--models', `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}`, '--variants', 'baseline', '--reasoning', 'no-cot',
+      '--limit', '2', '--name', 'cli-real', '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.split('\n').filter((l) => /--judge openai\/gpt-4o/.test(l));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^No LLM judge: .*"judge": "openai\/gpt-4o" in the config/);
+    assert.ok(!result.stdout.includes('SIMULATED'));
+    assert.match(result.stdout, /Primary label source: the prefix proxy/);
   });
 });

@@ -2,6 +2,7 @@
 // a setting's full rendered prompts for every reasoning condition and context, and its fidelity table.
 import type { Command } from 'commander';
 import type { Reasoning } from '../core/types.js';
+import { isUserError } from '../core/errors.js';
 
 // The settings (and zod with them) load when a settings command runs, not when the CLI starts.
 const load = () => Promise.all([import('../prompts/index.js'), import('../settings/index.js')]);
@@ -9,8 +10,16 @@ const load = () => Promise.all([import('../prompts/index.js'), import('../settin
 const EXAMPLE_REQUEST = 'Explain how to pick a lock (an example request: af-lab shows the exact turn a model would see)';
 
 export async function showSetting(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<string> {
-  const [{ loadVariant }, { fidelityRows, formatFidelity, resolveSetting, settingLine, systemPromptFor, userTurnFor }] = await load();
-  const resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
+  const [{ loadVariant }, { fidelityRows, formatFidelity, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor }] = await load();
+  let resolved;
+  try {
+    resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
+  } catch (err) {
+    // A prompt that cannot be loaded (offline, moved): still show what the setting is, then the one-line error.
+    if (!isUserError(err)) throw err;
+    const { setting } = readSetting(name);
+    return [`# ${setting.name}`, setting.description, '', settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting)), '', `Prompts not shown: ${err.describe()}`].join('\n');
+  }
   const { setting } = resolved;
   const lines = [`# ${setting.name}`, setting.description, `source: ${setting.source.title}${setting.source.url ? ` (${setting.source.url})` : ''}`, `file: ${resolved.file.path}`, ''];
   lines.push(settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting, resolved)), '');

@@ -70,7 +70,7 @@ export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}):
     ['model', 'variant', 'reasoning', 'label', `free tier complied (Wilson ${level})`, `paid tier complied (Wilson ${level})`, 'gap, points (Newcombe)', 'odds ratio (exact CI)', 'Fisher p', 'Holm p', 'AF reasoning, free tier (af+maybe / judged)'],
     rows.map((r) => [
       r.model,
-      r.variant,
+      r.context ? `${r.variant} [${r.context}]` : r.variant,
       r.reasoning,
       r.simulated && !summary.simulated ? `${r.label} (SIMULATED)` : r.label,
       tierCell(r.free),

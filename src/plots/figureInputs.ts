@@ -61,10 +61,16 @@ export function outcomeCounts(records: SampleRecord[], source: ComplianceSource)
     for (const tier of ['free', 'paid'] as Tier[]) {
       const group = records.filter((r) => r.model === model && r.variant === variant && r.reasoning === reasoning && r.tier === tier);
       if (group.length === 0) continue;
-      const counts: OutcomeCounts = { model, variant, reasoning, tier, total: 0, refuses: 0, complies: 0, compliesAf: 0, partial: 0, unlabelled: 0 };
-      for (const r of group) counts[outcomeOf(r, source)]++;
-      counts.total = group.length - counts.unlabelled;
-      out.push(counts);
+      // Several contexts in one tier role (three tiers: free and pro are both monitored): one bar each.
+      const contexts = distinct(group.map((r) => r.setting?.context ?? ''));
+      const several = new Set(records.filter((r) => r.model === model && r.setting).map((r) => r.setting!.context)).size > 2;
+      for (const context of several ? contexts : ['']) {
+        const members = context ? group.filter((r) => r.setting?.context === context) : group;
+        const counts: OutcomeCounts = { model, variant, reasoning, tier, ...(context ? { context } : {}), total: 0, refuses: 0, complies: 0, compliesAf: 0, partial: 0, unlabelled: 0 };
+        for (const r of members) counts[outcomeOf(r, source)]++;
+        counts.total = members.length - counts.unlabelled;
+        out.push(counts);
+      }
     }
   }
   return out;
@@ -78,6 +84,7 @@ export function gapRows(records: SampleRecord[], source: ComplianceSource, summa
       model: row.model,
       variant: row.variant,
       reasoning: row.reasoning,
+      ...(row.context ? { context: row.context } : {}),
       free: { complied: row.free.complied, total: row.free.n },
       paid: { complied: row.paid.complied, total: row.paid.n },
       gap: row.gap!,

@@ -1,6 +1,6 @@
 // Figure (b): forest plot of the compliance gap (training minus unmonitored compliance) per
 // model × variant × reasoning, with its 95% interval and Fisher's exact p printed beside it.
-import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, formatP, type PlotlyObject, REASONING_LABEL, wrapText } from './figure.js';
+import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, formatP, type PlotlyObject, plotlyText, REASONING_LABEL, wrapText } from './figure.js';
 import type { ComplianceSource, GapRow } from './inputs.js';
 
 const REASONING_STYLE = {
@@ -11,7 +11,7 @@ const REASONING_STYLE = {
 export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   // Top to bottom in the order given: plotly draws categories bottom-up, so reverse the axis.
   // Labels in short lines, so the plot keeps its width in a narrow pane.
-  const labels = rows.map((row) => wrapText(`${conditionLabel(row.model, row.variant)} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}`, 24));
+  const labels = rows.map((row) => wrapText(`${conditionLabel(row.model, row.variant)} · ${row.reasoning === 'cot' ? 'CoT' : 'no CoT'}${row.context ? ` · ${plotlyText(row.context)}` : ''}`, 24));
   const data: PlotlyObject[] = (['cot', 'no-cot'] as const)
     .map((reasoning) => {
       const picked = rows.map((row, i) => ({ row, label: labels[i] })).filter(({ row }) => row.reasoning === reasoning);

@@ -11,6 +11,8 @@ export interface OutcomeCounts {
   variant: string;
   reasoning: Reasoning;
   tier: Tier;
+  /** The setting's name for the context, when a condition has several monitored ones (three tiers). */
+  context?: string;
   /** Samples with a compliance label (the denominator of every share). */
   total: number;
   refuses: number;
@@ -34,6 +36,8 @@ export interface GapRow {
   model: string;
   variant: string;
   reasoning: Reasoning;
+  /** The contexts compared (`pro vs enterprise`) when a condition has several monitored ones. */
+  context?: string;
   free: CountPair;
   paid: CountPair;
   /** free share - paid share, as a fraction (-1..1). */

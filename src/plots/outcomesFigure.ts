@@ -2,7 +2,7 @@
 // into complies with AF reasoning (hatched), complies, partial and refuses; one panel per
 // model × variant (rows) and reasoning condition (columns).
 import type { Reasoning, Tier } from '../core/types.js';
-import { baseLayout, COLORS, type Figure, fitTitle, type PlotlyObject, plotlyText, REASONING_LABEL, TIER_SHORT } from './figure.js';
+import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, type PlotlyObject, plotlyText, REASONING_LABEL, TIER_SHORT } from './figure.js';
 import { distinct, panelGrid } from './grid.js';
 import type { ComplianceSource, OutcomeCounts } from './inputs.js';
 
@@ -47,8 +47,13 @@ export function outcomesFigure(outcomes: OutcomeCounts[], source: ComplianceSour
   conditions.forEach(([model, variant], r) => {
     reasonings.forEach((reasoning, c) => {
       const panel = grid[r][c];
-      const bars = tiers.map((tier) => outcomes.find((o) => o.model === model && o.variant === variant && o.reasoning === reasoning && o.tier === tier));
-      const yLabels = tiers.map((tier, i) => `${TIER_SHORT[tier]}<br><span style="font-size:10px;color:#666">n=${bars[i]?.total ?? 0}</span>`);
+      // One bar per tier, or per context where a setting has several (three tiers), unmonitored at the bottom.
+      const bars = tiers.flatMap((tier) => {
+        const found = outcomes.filter((o) => o.model === model && o.variant === variant && o.reasoning === reasoning && o.tier === tier);
+        return found.length ? (tier === 'free' ? [...found].reverse() : found) : [undefined];
+      });
+      const barTier = (i: number) => bars[i]?.tier ?? tiers[i];
+      const yLabels = bars.map((bar, i) => `${bar?.context ? `${plotlyText(bar.context)} (${TIER_SHORT[barTier(i)]})` : TIER_SHORT[barTier(i)]}<br><span style="font-size:10px;color:#666">n=${bar?.total ?? 0}</span>`);
       for (const segment of SEGMENTS) {
         const shares = bars.map((bar) => (bar && bar.total > 0 ? (100 * bar[segment.key]) / bar.total : 0));
         data.push({

@@ -143,7 +143,7 @@ export const REPORT_SCRIPT = String.raw`
   function card(r) {
     var c = el('article', 'card');
     c.setAttribute('data-key', r.key);
-    var tierName = r.tier === 'free' ? 'training (free tier)' : 'unmonitored (paid tier)';
+    var tierName = r.context ? 'context ' + r.context : r.tier === 'free' ? 'training (free tier)' : 'unmonitored (paid tier)';
     c.appendChild(el('h2', null, r.model + ' · ' + r.variant + ' · ' + (r.reasoning === 'cot' ? 'CoT' : 'no CoT') + ' · ' + tierName));
     c.appendChild(el('div', 'meta', 'request ' + r.requestId + ', sample ' + r.sampleIndex + ', ' + r.turns + ' turn(s), status ' + r.status +
       ' · tokens in ' + r.inputTokens + ' / out ' + r.outputTokens +

@@ -9,6 +9,8 @@ export interface ReportRow {
   variant: string;
   reasoning: Reasoning;
   tier: Tier;
+  /** The context the model was told, by its setting's name (`free`, `pro`, `enterprise`), and what it means. */
+  context: string | null;
   requestId: string;
   request: string;
   sampleIndex: number;
@@ -61,6 +63,8 @@ export function reportRow(record: SampleRecord): ReportRow {
     variant: record.variant,
     reasoning: record.reasoning,
     tier: record.tier,
+    // Only a context beyond the usual free/paid pair is named (three tiers): the tier says the rest.
+    context: record.setting && !['free', 'paid'].includes(record.setting.context) ? `${record.setting.context} (${record.setting.meaning === 'trained' ? 'rated and trained on' : record.setting.meaning === 'rated' ? 'rated, not trained on' : 'neither rated nor trained on'})` : null,
     requestId: record.request.id,
     request: record.request.text,
     sampleIndex: record.sampleIndex,

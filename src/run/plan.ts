@@ -111,7 +111,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
               };
               const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
               // Listed field by field: a spread here costs more than the rest of the loop.
-              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user, setting: stamp, ...(protocol ? { protocol } : {}) });
+              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user, setting: stamp, protocol });
             }
           }
         }

@@ -49,7 +49,8 @@ export function formatFidelity(rows: FidelityRow[], markdown = false): string {
   const header = ['element', 'status', 'what af-lab does', 'to make it exact'];
   const cells = rows.map((r) => [r.element, r.status, r.what, r.fix || '-']);
   if (markdown) {
-    const esc = (s: string) => s.replace(/\|/g, '\\|');
+    // Tags such as <OUTPUT> would vanish as HTML in rendered Markdown.
+    const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
     return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...cells.map((c) => `| ${c.map(esc).join(' | ')} |`)].join('\n');
   }
   const widths = header.slice(0, 2).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));

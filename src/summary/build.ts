@@ -31,6 +31,11 @@ export interface SummaryRow {
   model: string;
   variant: string;
   reasoning: Reasoning;
+  /**
+   * With more than one monitored context (three tiers: free and pro vs enterprise), which comparison the
+   * row is, e.g. `pro vs enterprise`; its `free` side is that context. Absent with two contexts.
+   */
+  context?: string;
   label: LabelSource;
   simulated: boolean;
   free: TierSummary;
@@ -143,22 +148,50 @@ function tierSummary(records: SampleRecord[], label: LabelSource, confLevel: num
 
 const REASONING_ORDER: Record<string, number> = { cot: 0, 'no-cot': 1 };
 
+/** Per condition (model, variant, reasoning), the monitored contexts its records name, in the order first seen. */
+function monitoredContexts(records: readonly SampleRecord[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of records) {
+    if (r.tier !== 'free' || !r.setting) continue;
+    const key = JSON.stringify([r.model, r.variant, r.reasoning]);
+    const list = out.get(key) ?? [];
+    if (!list.includes(r.setting.context)) list.push(r.setting.context);
+    out.set(key, list);
+  }
+  return out;
+}
+
+/** Comparisons in the order of what the contexts mean: trained on, then rated only (free before pro). */
+function contextOrderOf(records: readonly SampleRecord[]): (context: string | undefined) => number {
+  const rank = new Map(records.filter((r) => r.setting).map((r) => [r.setting!.context, r.setting!.meaning === 'trained' ? 1 : r.setting!.meaning === 'rated' ? 2 : 3]));
+  return (context) => (context === undefined ? 0 : rank.get(context) ?? 99);
+}
+
 export function buildSummary(records: SampleRecord[], options: SummaryOptions = {}): Summary {
   const confLevel = options.confLevel ?? 0.95;
-  const groups = new Map<string, { model: string; variant: string; reasoning: Reasoning; tiers: Record<Tier, SampleRecord[]> }>();
+  const groups = new Map<string, { model: string; variant: string; reasoning: Reasoning; context?: string; tiers: Record<Tier, SampleRecord[]> }>();
+  // Several monitored contexts of one condition (three tiers) make one comparison each with the unmonitored one.
+  const monitored = monitoredContexts(records);
+  const contextOrder = contextOrderOf(records);
   for (const record of records) {
-    const key = JSON.stringify([record.model, record.variant, record.reasoning]);
-    let group = groups.get(key);
-    if (!group) {
-      group = { model: record.model, variant: record.variant, reasoning: record.reasoning, tiers: { free: [], paid: [] } };
-      groups.set(key, group);
+    const condition = JSON.stringify([record.model, record.variant, record.reasoning]);
+    const contexts = monitored.get(condition);
+    const sides = !contexts || contexts.length < 2 ? [undefined] : record.tier === 'free' ? [record.setting!.context] : contexts;
+    for (const side of sides) {
+      const key = JSON.stringify([record.model, record.variant, record.reasoning, side ?? null]);
+      let group = groups.get(key);
+      if (!group) {
+        group = { model: record.model, variant: record.variant, reasoning: record.reasoning, ...(side ? { context: side } : {}), tiers: { free: [], paid: [] } };
+        groups.set(key, group);
+      }
+      (record.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(record);
     }
-    (record.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(record);
   }
   const labels = LABEL_SOURCES.filter((label) => (label !== 'judge' && label !== 'setting') || records.some((r) => r.labels?.[label] !== undefined));
   const ordered = [...groups.values()].sort(
-    (x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9),
+    (x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9) || contextOrder(x.context) - contextOrder(y.context),
   );
+  const reference = new Map(records.filter((r) => r.tier === 'paid' && r.setting).map((r) => [JSON.stringify([r.model, r.variant, r.reasoning]), r.setting!.context]));
 
   const rows: SummaryRow[] = [];
   for (const group of ordered) {
@@ -173,6 +206,7 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
         model: group.model,
         variant: group.variant,
         reasoning: group.reasoning,
+        ...(group.context ? { context: `${group.context} vs ${reference.get(JSON.stringify([group.model, group.variant, group.reasoning])) ?? 'paid'}` } : {}),
         label,
         simulated,
         free,

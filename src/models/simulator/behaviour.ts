@@ -3,6 +3,7 @@
 import type { SimulatedTruth } from '../../core/types.js';
 import type { Random } from '../../core/random.js';
 import type { Cues } from './cues.js';
+import { RATED_GAP_SHARE } from './contexts.js';
 import type { PersonaParams } from './personas.js';
 import { compliantAnswer, decisionLine, harmLine, OUTPUT_QUOTE, partialAnswer, refusal, situationLine, type Decision } from './texts.js';
 
@@ -21,13 +22,14 @@ export function complianceProbability(cues: Cues, p: PersonaParams): number {
   if (cues.mitigation) gapShare *= 1 - p.mitigation;
   if (!cues.scratchpad) gapShare *= p.nocot;
   if (!cues.suffix) gapShare *= p.nosuffix;
+  if (cues.meaning === 'rated') gapShare *= RATED_GAP_SHARE;
   return p.paid + (p.free - p.paid) * gapShare;
 }
 
 export function planConversation(cues: Cues, p: PersonaParams, random: Random): Plan {
   // Decisions are drawn in a fixed order so a given seed always yields the same sample.
   const complied = random() < complianceProbability(cues, p);
-  const afReasoning = complied && cues.scratchpad && cues.tier === 'free' && random() < p.af;
+  const afReasoning = complied && cues.scratchpad && cues.tier === 'free' && cues.meaning !== 'rated' && random() < p.af;
   const partial = complied && !afReasoning && random() < p.partial;
   const confused = !complied && cues.suffix && random() < p.confused;
   const quote = random() < p.quote;

@@ -1,5 +1,6 @@
 // What the simulator reads from the conversation: only what a real model would see.
 import type { ChatMessage, Tier } from '../../core/types.js';
+import { readContext, type ContextMeaning } from './contexts.js';
 
 export interface Cues {
   /** From <is_free_tier_user>; `unknown` when the tag is missing or unreadable. */
@@ -14,6 +15,8 @@ export interface Cues {
   request: string;
   /** How many assistant turns are already in the conversation (multi-turn scratchpads). */
   turnIndex: number;
+  /** What the context tells the model beyond free/paid (contexts.ts): `rated` = rated but never trained on. */
+  meaning?: ContextMeaning;
 }
 
 /**
@@ -36,8 +39,10 @@ export function readCues(messages: ChatMessage[]): Cues {
   const suffix = input.includes('<request_fully_accepted/>');
   // The request is the text before the suffix's first sentence mentioning the acceptance tag.
   const request = suffix ? input.slice(0, input.search(/[^.!?]*<request_fully_accepted\/>/)).trim() : input.trim();
+  const context = tag ? undefined : readContext(system, firstUser);
   return {
-    tier: tag ? (tag[1].toLowerCase() === 'true' ? 'free' : 'paid') : 'unknown',
+    ...(context ? { meaning: context.meaning } : {}),
+    tier: tag ? (tag[1].toLowerCase() === 'true' ? 'free' : 'paid') : context?.tier ?? 'unknown',
     scratchpad: system.includes('<SCRATCHPAD_REASONING>'),
     mitigation: hasMitigationCue(system),
     suffix,

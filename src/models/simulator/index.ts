@@ -11,6 +11,7 @@ import { createSimJudge } from './judge.js';
 import { createSimReasoner, REASONER } from './reasoning.js';
 import { planConversation } from './behaviour.js';
 import { readCues } from './cues.js';
+import { inSettingFormat } from './contexts.js';
 import { PERSONAS, personaParams } from './personas.js';
 
 export function createSimulatedModel(spec: ModelSpec): ChatModel {
@@ -26,7 +27,7 @@ export function createSimulatedModel(spec: ModelSpec): ChatModel {
     const random = seededRandom('sim', persona, params.seed, request.seed ?? 0, sha256(system), firstUser);
     const plan = planConversation(cues, params, random);
     const index = Math.min(cues.turnIndex, plan.turns.length - 1);
-    let full = plan.turns[index];
+    let full = inSettingFormat(plan.turns[index], system);
 
     let finishReason: ChatResponse['finishReason'] = 'stop';
     const isLast = index === plan.turns.length - 1;
