@@ -133,7 +133,7 @@ describe('prompt files by URL', () => {
       systemPrompts: { cot: { url: 'http://127.0.0.1:1/unreachable/cot.txt', wording: 'source' }, 'no-cot': { url: `${base}/prompts/no-cot.txt`, wording: 'source' } },
     });
     const err = await userError(resolveSetting(s.path, { cacheDir: s.cacheDir, reasonings: ['cot'] }));
-    assert.match(err.message, /cannot download the cot system prompt of setting remote from http:\/\/127\.0\.0\.1:1\/unreachable\/cot\.txt .*no cached copy/);
+    assert.match(err.message, /could not download the cot system prompt of setting remote from http:\/\/127\.0\.0\.1:1\/unreachable\/cot\.txt .*no cached copy/);
     assert.match(err.fix, /pass a local copy .*systemPrompts.*cot/);
     assert.equal(err.describe().split('\n').length, 1);
     assert.deepEqual(cacheFiles(s.cacheDir), []);

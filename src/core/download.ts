@@ -62,6 +62,38 @@ function checkPinned(text: string, where: string, options: TextSourceOptions): s
   return actual;
 }
 
+export interface FetchOptions {
+  /** What is downloaded, for messages ("AdvBench", "the cot system prompt of setting x"). */
+  what: string;
+  /** How to do without the network: the fix of the offline error. */
+  offlineFix: string;
+  /** The fix of an HTTP error (default: the offline fix). */
+  httpFix?: string;
+  timeoutMs?: number;
+  /** Injected for tests; defaults to the global fetch. */
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * The bytes a URL serves, for a caller that caches them: offline (or unreachable) and HTTP errors are
+ * one line each, naming what was wanted and how to pass a local copy. Writes nothing: the caller checks
+ * the bytes (a pinned hash) before it keeps them.
+ */
+export async function fetchBytes(url: string, options: FetchOptions): Promise<Buffer> {
+  let response: Response;
+  try {
+    response = await (options.fetchImpl ?? fetch)(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000), redirect: 'follow' });
+  } catch (err) {
+    const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message ?? (err as Error).name;
+    throw new UserError(`could not download ${options.what} from ${url} (${reason}): offline or unreachable, and there is no cached copy`, options.offlineFix);
+  }
+  if (!response.ok) {
+    const notFound = response.status === 404 ? ' (not found: the file moved or was renamed)' : '';
+    throw new UserError(`${url} answered HTTP ${response.status}${notFound} for ${options.what}`, options.httpFix ?? options.offlineFix);
+  }
+  return Buffer.from(await response.arrayBuffer());
+}
+
 export async function loadTextSource(source: string, options: TextSourceOptions): Promise<TextSource> {
   if (!isUrl(source)) {
     if (!existsSync(source)) throw new UserError(`${options.what} not found: ${source}`, 'check the path (or give an http(s) URL)');
@@ -79,17 +111,13 @@ export async function loadTextSource(source: string, options: TextSourceOptions)
     }
     return { text, sha256: checkPinned(text, cachedPath, options), source, cachedPath, downloaded: false };
   }
-  let response: Response;
-  try {
-    response = await (options.fetchImpl ?? fetch)(source, { signal: AbortSignal.timeout(30_000) });
-  } catch (err) {
-    throw new UserError(
-      `could not download ${options.what} ${source} (${(err as Error).message}) and there is no cached copy at ${cachedPath}`,
-      `download it on a connected machine and give its path instead, or copy it to ${cachedPath}`,
-    );
-  }
-  if (!response.ok) throw new UserError(`downloading ${options.what} ${source} failed with HTTP ${response.status}`, 'check the URL, or give a local copy by path');
-  const text = await response.text();
+  const bytes = await fetchBytes(source, {
+    what: options.what,
+    offlineFix: `download it on a connected machine and give its path instead, or copy it to ${cachedPath}`,
+    httpFix: 'check the URL, or give a local copy by path',
+    fetchImpl: options.fetchImpl,
+  });
+  const text = bytes.toString('utf8');
   const hash = checkPinned(text, source, options);
   writeFileAtomic(cachedPath, text);
   writeFileAtomic(metaPath, `${JSON.stringify({ url: source, sha256: hash, fetchedAt: new Date().toISOString() }, null, 1)}\n`);

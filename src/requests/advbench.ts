@@ -6,6 +6,7 @@ import type { HarmfulRequest } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
+import { fetchBytes } from '../core/download.js';
 import { requestsFromText } from './table.js';
 
 export const ADVBENCH_URL = 'https://raw.githubusercontent.com/llm-attacks/llm-attacks/main/data/advbench/harmful_behaviors.csv';
@@ -44,22 +45,6 @@ function verified(text: string, where: string, expected: string): string {
   return text;
 }
 
-async function download(fetchImpl: typeof fetch): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetchImpl(ADVBENCH_URL, { signal: AbortSignal.timeout(30_000) });
-  } catch (err) {
-    throw new UserError(
-      `could not download AdvBench from ${ADVBENCH_URL} (${(err as Error).message}): this machine looks offline`,
-      'download harmful_behaviors.csv on a connected machine and pass it with requests.path (or --requests-path), or use the built-in requests',
-    );
-  }
-  if (!response.ok) {
-    throw new UserError(`downloading AdvBench failed with HTTP ${response.status}`, 'try again later, or pass a local copy with requests.path');
-  }
-  return response.text();
-}
-
 export async function advbenchRequests(options: AdvBenchOptions): Promise<HarmfulRequest[]> {
   const expected = options.expectedSha256 ?? ADVBENCH_SHA256;
   const cached = join(options.cacheDir, 'datasets', 'advbench-harmful_behaviors.csv');
@@ -70,7 +55,13 @@ export async function advbenchRequests(options: AdvBenchOptions): Promise<Harmfu
   } else if (existsSync(cached)) {
     text = verified(readFileSync(cached, 'utf8'), cached, expected);
   } else {
-    text = verified(await download(options.fetchImpl ?? fetch), ADVBENCH_URL, expected);
+    const bytes = await fetchBytes(ADVBENCH_URL, {
+      what: 'AdvBench',
+      offlineFix: 'download harmful_behaviors.csv on a connected machine and pass it with requests.path (or --requests-path), or use the built-in requests',
+      httpFix: 'try again later, or pass a local copy with requests.path',
+      fetchImpl: options.fetchImpl,
+    });
+    text = verified(bytes.toString('utf8'), ADVBENCH_URL, expected);
     writeFileAtomic(cached, text);
   }
   return requestsFromText(text, 'advbench.csv', { column: 'goal', limit: options.limit, shuffleSeed: options.shuffleSeed, source: 'advbench' }).map(

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
+import { fetchBytes } from '../core/download.js';
 import { parsePromptFile } from '../prompts/files.js';
 import { DATA_DIR, readLock, writeLock } from './files.js';
 import type { PromptSource } from './schema.js';
@@ -73,7 +74,12 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     if (!pinned) recordInLock(ctx, url, bytes);
     return { text: text(bytes, url), sha256: sha256(bytes), origin: 'cache', location: url, wording: source.wording };
   }
-  const bytes = await download(url, element, ctx);
+  const bytes = await fetchBytes(url, {
+    what: `${element} of setting ${ctx.setting}`,
+    offlineFix: `on a machine without internet, download the file elsewhere and pass a local copy (${ctx.overrideHint})`,
+    httpFix: `find the file in its repository and pass a local copy (${ctx.overrideHint})`,
+    timeoutMs: ctx.timeoutMs,
+  });
   checkPin(`${url} (just downloaded)`, pinned, sha256(bytes), `the file changed at its source: check it, then update the pinned sha256 (or the lock file ${ctx.lockPath}), or pass the pinned copy (${ctx.overrideHint})`);
   writeFileAtomic(cached, bytes);
   if (!pinned || !lock!.files[url]) recordInLock(ctx, url, bytes);
@@ -84,24 +90,4 @@ function recordInLock(ctx: SourceContext, url: string, bytes: Buffer): void {
   const lock = readLock(ctx.lockPath, ctx.setting);
   lock.files[url] = { sha256: sha256(bytes), bytes: bytes.length, fetchedAt: new Date().toISOString() };
   writeLock(ctx.lockPath, lock);
-}
-
-async function download(url: string, element: string, ctx: SourceContext): Promise<Buffer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(ctx.timeoutMs ?? 30_000), redirect: 'follow' });
-  } catch (err) {
-    const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    throw new UserError(
-      `cannot download ${element} of setting ${ctx.setting} from ${url} (${reason}) and there is no cached copy`,
-      `on a machine without internet, download the file elsewhere and pass a local copy (${ctx.overrideHint})`,
-    );
-  }
-  if (!response.ok) {
-    throw new UserError(
-      `${url} answered HTTP ${response.status}${response.status === 404 ? ' (not found: the file moved or was renamed)' : ''} for ${element} of setting ${ctx.setting}`,
-      `find the file in its repository and pass a local copy (${ctx.overrideHint})`,
-    );
-  }
-  return Buffer.from(await response.arrayBuffer());
 }
