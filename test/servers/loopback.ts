@@ -166,15 +166,3 @@ export async function startLoopback(format: WireFormat, options: LoopbackOptions
       }),
   };
 }
-
-/** Most arrivals in any window of `windowMs` (for "the configured rate was never exceeded"). */
-export function maxArrivalsInWindow(log: RequestLog[], windowMs: number): number {
-  const times = log.map((r) => r.at).sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end] - times[start] >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}

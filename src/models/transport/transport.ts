@@ -155,6 +155,6 @@ export function resetTransports(): void {
 }
 
 /** Every shared transport's counters (requests, attempts, retries, failures by kind), for progress displays. */
-export function transportStats(): Array<{ provider: string; endpoint: string; stats: TransportStats }> {
-  return [...transports].map(([key, transport]) => ({ provider: transport.name, endpoint: redactSecrets(key.split('|')[1]), stats: { ...transport.stats } }));
+export function transportStats(): Array<{ provider: string; endpoint: string; stats: TransportStats; limits: ProviderLimits }> {
+  return [...transports].map(([key, transport]) => ({ provider: transport.name, endpoint: redactSecrets(key.split('|')[1]), stats: { ...transport.stats }, limits: transport.limits }));
 }
