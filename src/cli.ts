@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The af-lab command line. Each subcommand lives in src/cli/<name>.ts and exports `register(program)`.
 import { Command } from 'commander';
-import { isUserError } from './core/errors.js';
+import { fileSystemUserError, isUserError } from './core/errors.js';
 import { register as registerRun } from './cli/run.js';
 import { register as registerFigures } from './cli/figures.js';
 import { register as registerReport } from './cli/report.js';
@@ -25,8 +25,10 @@ registerEstimate(program);
 registerRepair(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (isUserError(err)) {
-    console.error(err.describe());
+  // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.
+  const problem = isUserError(err) ? err : fileSystemUserError(err);
+  if (problem) {
+    console.error(problem.describe());
     process.exit(2);
   }
   console.error(err);

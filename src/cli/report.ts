@@ -1,6 +1,7 @@
 // `af-lab report <runDir>`: one self-contained HTML file to read and filter every transcript of a run.
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { checkWritableDir } from '../core/files.js';
 import { writeReport } from '../report/write.js';
 import { loadRun } from '../pipeline/loadRun.js';
 
@@ -12,8 +13,10 @@ export function register(program: Command): void {
     .option('--out <file>', 'the HTML file to write (default <runDir>/report.html)')
     .option('--judge <spec>', 'whose judgements to show when the run was judged more than once (default: the latest)')
     .action((runDir: string, flags: { out?: string; judge?: string }) => {
+      const out = flags.out ?? join(runDir, 'report.html');
+      checkWritableDir(dirname(out), 'the report folder (--out)');
       const records = loadRun(runDir, { judge: flags.judge }).records;
-      const file = writeReport(records, flags.out ?? join(runDir, 'report.html'));
+      const file = writeReport(records, out);
       console.log(`report: ${records.length} transcripts in ${file}`);
     });
 }

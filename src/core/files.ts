@@ -1,7 +1,8 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, appendFileSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UserError } from './errors.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
 
 let tmpCounter = 0;
@@ -43,4 +44,32 @@ export function readJsonLines<T>(path: string, { repair = false, check }: { repa
   const values: T[] = [];
   for (let i = 0; i < lines.length; i++) if (lines[i].trim() !== '') values.push(parseLine(path, i + 1, lines[i], check) as T);
   return values;
+}
+
+/**
+ * Check, without creating anything, that a folder can be written (or created): the nearest part of
+ * the path that exists must be a folder this process may write. Called for every output folder
+ * before anything is paid for, so a bad `--out` fails first and in one line.
+ */
+export function checkWritableDir(dir: string, what: string): void {
+  const fix = `give ${what} a folder you can write to`;
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    let stat;
+    try {
+      stat = statSync(current, { throwIfNoEntry: false });
+    } catch {
+      stat = undefined; // ENOTDIR: a file further up; found when the loop reaches it
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw new UserError(`${what} ${dir} cannot be used: ${current} is a file, not a folder`, fix);
+      try {
+        accessSync(current, constants.W_OK);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new UserError(`${what} ${dir} cannot be written: ${current} is ${code === 'EROFS' ? 'on a read-only file system' : 'not writable'}`, fix);
+      }
+      return;
+    }
+    if (dirname(current) === current) return;
+  }
 }

@@ -9,6 +9,7 @@ import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord } from '../core/types.js';
 import { resolveModel } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
+import { checkWritableDir } from '../core/files.js';
 import { runSamples, type RunOptions, type RunProgress, type RunResult } from '../run/runner.js';
 
 export interface ExperimentResult {
@@ -37,6 +38,9 @@ export interface ExperimentOptions extends RunOptions {
 }
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  // Every output folder is checked before anything is paid for (the results and cache folders by
+  // runSamples): a bad --figures-dir fails first, not after sampling and judging.
+  if (options.figures !== false) checkWritableDir(join(config.figuresDir, config.name), 'the figures folder (--figures-dir)');
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = await resolveModel(config.judge, { limits: config.limits[parseModelSpec(config.judge).provider] });
   let run: RunResult | undefined;

@@ -15,6 +15,7 @@ import { runProtocol } from './protocol.js';
 import { countErrorKinds, keepOnResume, refuseChangedSampling } from './resume.js';
 import { appendCall, appendRecord, prepareRunDir, readManifest, readRecords, runDirFor, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
+import { checkWritableDir } from '../core/files.js';
 
 
 export interface RunProgress {
@@ -71,6 +72,8 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   const models = options.models ?? (await resolveModels(config));
   const planned = await planSamples(config, options);
   const runDir = runDirFor(config);
+  checkWritableDir(runDir, 'the results folder (--out)');
+  checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
   mkdirSync(runDir, { recursive: true });
   // One writer per run folder: a second process on the same run name is refused here.
   const release = acquireRunLock(runDir);
