@@ -106,7 +106,7 @@ export async function callJudgeVotes(
   let sent = 0;
   if (missing.length > 0) {
     if (ctx.costMeter?.exhausted()) throw new JudgeBudgetExhausted();
-    const call = ctx.model.chat({ ...request, ...(missing.length > 1 ? { n: missing.length } : {}) });
+    const call = ctx.model.chat({ ...request, ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing });
     // Each vote's answer is announced under its own cache key while the call is under way.
     const perVote = missing.map((index, j) => {
       const vote = call.then((response) => voteResponse(response, j, missing.length));
