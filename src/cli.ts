@@ -2,6 +2,7 @@
 // The af-lab command line. Each subcommand lives in src/cli/<name>.ts and exports `register(program)`.
 import { Command } from 'commander';
 import { fileSystemUserError, isUserError } from './core/errors.js';
+import { packageVersion } from './core/runStore.js';
 import { register as registerRun } from './cli/run.js';
 import { register as registerFigures } from './cli/figures.js';
 import { register as registerReport } from './cli/report.js';
@@ -13,7 +14,11 @@ import { register as registerRepair } from './cli/repair.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
-  .showHelpAfterError();
+  .version(packageVersion())
+  .showHelpAfterError()
+  // A usage error (unknown option, missing argument) is bad input like any other: exit 2. Set before
+  // the subcommands are registered, which inherit it.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerRun(program);
 registerFigures(program);

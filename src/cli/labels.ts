@@ -1,6 +1,7 @@
 // `af-lab labels export|import|compare`: the human-labelling workflow that measures how far to trust
 // each classifier. Export a stratified sample to CSV, fill in yes/no columns, import, compare.
 import type { Command } from 'commander';
+import { UserError } from '../core/errors.js';
 import { resolve } from 'node:path';
 import { readRecords } from '../core/runStore.js';
 import { labelRecords } from '../judge/store.js';
@@ -49,6 +50,8 @@ export function register(program: Command): void {
     .action((runDir: string, flags: { labels?: string; judge?: string }) => {
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
+      // A sheet given on purpose that holds no label would compare nothing: say so instead.
+      if (flags.labels && human.length === 0) throw new UserError(`${flags.labels} holds no filled-in label`, 'fill in human_complied, human_af or human_partial (yes/no) for some rows of the sheet written by `af-lab labels export`');
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';
       if (!human.length && !records.some((r) => r.truth)) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
       console.log(formatAgreement(records, human, source));

@@ -1,7 +1,7 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { accessSync, appendFileSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, appendFileSync, readdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
 
@@ -71,5 +71,33 @@ export function checkWritableDir(dir: string, what: string): void {
       return;
     }
     if (dirname(current) === current) return;
+  }
+}
+
+/**
+ * Remove the temporary files of `writeFileAtomic` (`<name>.<pid>.<n>.tmp`) left in `dir` by a
+ * process that was killed before its rename: only those whose process no longer runs.
+ */
+export function removeStaleTmpFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /\.(\d+)\.\d+\.tmp$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processRuns(Number(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** Whether a process with this pid runs on this machine. */
+export function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -37,7 +37,8 @@ export function runDirFor(config: Pick<ExperimentConfig, 'outDir' | 'name'>): st
   return resolve(config.outDir, config.name);
 }
 
-function packageVersion(): string {
+/** af-lab's version, from its package.json. */
+export function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';

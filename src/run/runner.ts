@@ -15,7 +15,7 @@ import { runProtocol } from './protocol.js';
 import { countErrorKinds, keepOnResume, refuseChangedSampling } from './resume.js';
 import { appendCall, appendRecord, prepareRunDir, readManifest, readRecords, runDirFor, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
-import { checkWritableDir } from '../core/files.js';
+import { checkWritableDir, removeStaleTmpFiles } from '../core/files.js';
 
 
 export interface RunProgress {
@@ -77,6 +77,8 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   mkdirSync(runDir, { recursive: true });
   // One writer per run folder: a second process on the same run name is refused here.
   const release = acquireRunLock(runDir);
+  // Half-written files of a writer killed mid-rename (kill -9) are cleaned up by the next one.
+  for (const dir of [runDir, join(runDir, 'prompts')]) removeStaleTmpFiles(dir);
   let result: RunResult;
   try {
     result = await sampleInto(runDir, config, models, planned, options);
