@@ -127,7 +127,7 @@ export async function callJudgeVotes(
         votes.set(index, { text: vote.text, finishReason: vote.finishReason });
         if (ctx.cache) {
           ctx.cache.misses++;
-          ctx.cache.put(keys.get(index)!, ctx.model.spec, purpose, vote);
+          ctx.cache.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote);
         }
       }
     } finally {
