@@ -5,6 +5,8 @@ import type { ExperimentConfig } from '../core/config.js';
 import { writeFigures, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
 import { writeReport } from '../report/write.js';
 import { labelRecords, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
+import { readJudgements } from '../judge/store.js';
+import { runDirFor } from '../core/runStore.js';
 import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord } from '../core/types.js';
 import { resolveModel } from '../models/index.js';
@@ -41,6 +43,8 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // Every output folder is checked before anything is paid for (the results and cache folders by
   // runSamples): a bad --figures-dir fails first, not after sampling and judging.
   if (options.figures !== false) checkWritableDir(join(config.figuresDir, config.name), 'the figures folder (--figures-dir)');
+  // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for.
+  readJudgements(runDirFor(config));
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = await resolveModel(config.judge, { limits: config.limits[parseModelSpec(config.judge).provider] });
   let run: RunResult | undefined;
