@@ -72,11 +72,18 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   const models = options.models ?? (await resolveModels(config));
   const planned = await planSamples(config, options);
   const runDir = runDirFor(config);
-  checkWritableDir(runDir, 'the results folder (--out)');
-  checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
-  mkdirSync(runDir, { recursive: true });
-  // One writer per run folder: a second process on the same run name is refused here.
-  const release = acquireRunLock(runDir);
+  let release: () => void;
+  try {
+    checkWritableDir(runDir, 'the results folder (--out)');
+    checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
+    mkdirSync(runDir, { recursive: true });
+    // One writer per run folder: a second process on the same run name is refused here.
+    release = acquireRunLock(runDir);
+  } catch (err) {
+    // Models this call resolved (a local GGUF holds memory) are freed before the error goes up.
+    if (!options.models) await Promise.all([...models.values()].map((m) => m.close?.()));
+    throw err;
+  }
   // Half-written files of a writer killed mid-rename (kill -9) are cleaned up by the next one.
   for (const dir of [runDir, join(runDir, 'prompts')]) removeStaleTmpFiles(dir);
   let result: RunResult;
