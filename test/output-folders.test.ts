@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
 import { fileSystemUserError, UserError } from '../src/core/errors.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
+import { runSamples } from '../src/run/runner.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -20,6 +21,12 @@ describe('output folders', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1);
     assert.match(result.stderr, /^error: the results folder \(--out\) .* cannot be used: .*file is a file, not a folder\. Fix: /);
     assert.equal(existsSync(join(dir, 'cache')), false, 'nothing sampled');
+  });
+
+  it('an --out under /proc (where a recursive mkdir never returns) is refused at once', { skip: process.platform !== 'linux' }, async () => {
+    const dir = tempDir();
+    const config = parseExperiment({ name: 'proc', models: ['sim/faker'], variants: ['baseline'], reasoning: ['no-cot'], requests: { source: 'builtin', limit: 1 }, outDir: '/proc/af-lab-test', cacheDir: join(dir, 'cache') });
+    await assert.rejects(runSamples(config), (err: unknown) => err instanceof UserError && /results folder \(--out\) \/proc\/af-lab-test\/proc cannot be written: \/proc is not a folder files can be created in/.test(err.message));
   });
 
   it('a --figures-dir that cannot be written fails before any sample is taken', async () => {

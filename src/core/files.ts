@@ -1,6 +1,6 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { accessSync, appendFileSync, readdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
@@ -47,8 +47,8 @@ export function readJsonLines<T>(path: string, { repair = false, check }: { repa
 }
 
 /**
- * Check, without creating anything, that a folder can be written (or created): the nearest part of
- * the path that exists must be a folder this process may write. Called for every output folder
+ * Check, leaving nothing behind, that a folder can be written (or created): the nearest part of the
+ * path that exists must be a folder this process can create files in. Called for every output folder
  * before anything is paid for, so a bad `--out` fails first and in one line.
  */
 export function checkWritableDir(dir: string, what: string): void {
@@ -64,9 +64,12 @@ export function checkWritableDir(dir: string, what: string): void {
       if (!stat.isDirectory()) throw new UserError(`${what} ${dir} cannot be used: ${current} is a file, not a folder`, fix);
       try {
         accessSync(current, constants.W_OK);
+        // A folder made and removed at once: access() says yes to root everywhere, and on /proc-like
+        // file systems a recursive mkdir never returns, so only a real creation tells.
+        rmdirSync(mkdtempSync(join(current, '.af-lab-write-check-')));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new UserError(`${what} ${dir} cannot be written: ${current} is ${code === 'EROFS' ? 'on a read-only file system' : 'not writable'}`, fix);
+        throw new UserError(`${what} ${dir} cannot be written: ${current} is ${code === 'EROFS' ? 'on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'not writable' : `not a folder files can be created in (${code})`}`, fix);
       }
       return;
     }
