@@ -126,6 +126,7 @@ describe('a cache that cannot be written', () => {
     assert.ok(result.records.every((r) => r.status !== 'error'), JSON.stringify(result.records.map((r) => r.error)));
     assert.equal(result.progress.calls, 6);
     assert.equal(readCalls(result.runDir).length, 6);
+    assert.equal(result.cacheWriteErrors?.count, 6);
   });
 
   it('keeps the judge votes that were paid for', async () => {

@@ -22,6 +22,8 @@ export interface ExperimentResult {
   stopped: boolean;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
   keptErrors: Record<string, number>;
+  /** Sampled responses that could not be written to the cache (they are in the records). */
+  cacheWriteErrors?: RunResult['cacheWriteErrors'];
   /** What the judging step did (judge spec, counts, unparseable, calls, cost). */
   judging: JudgeRunResult;
   /** Figures written to <figuresDir>/<run name>/ (absent with `figures: false`). */
@@ -65,5 +67,5 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
   const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), options.figures);
   const reportFile = options.report === false ? undefined : writeReport(records, join(run.runDir, 'report.html'));
-  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, judging, figures, reportFile };
+  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, cacheWriteErrors: run.cacheWriteErrors, judging, figures, reportFile };
 }

@@ -56,6 +56,8 @@ export interface RunResult {
   keptErrors: Record<string, number>;
   /** With `keepLock`: frees the run folder's lock. */
   releaseLock?: () => void;
+  /** Responses that could not be written to the cache (full or read-only disk), and the last reason. */
+  cacheWriteErrors?: { count: number; last?: string };
 }
 
 export async function resolveModels(config: ExperimentConfig): Promise<Map<string, ChatModel>> {
@@ -170,5 +172,5 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
   const records = planned.flatMap((s) => (finished.has(s.key) ? [finished.get(s.key)!] : []));
-  return { runDir, planned, records, progress, stopped, keptErrors };
+  return { runDir, planned, records, progress, stopped, keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
 }
