@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The af-lab command line. Each subcommand lives in src/cli/<name>.ts and exports `register(program)`.
 import { Command } from 'commander';
-import { isUserError } from './core/errors.js';
+import { fileSystemUserError, isUserError } from './core/errors.js';
+import { afLabVersion } from './core/version.js';
 import { register as registerRun } from './cli/run.js';
 import { register as registerFigures } from './cli/figures.js';
 import { register as registerReport } from './cli/report.js';
@@ -14,7 +15,11 @@ import { register as registerSettings } from './cli/settings.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
-  .showHelpAfterError();
+  .version(afLabVersion())
+  .showHelpAfterError()
+  // A usage error (unknown option, missing argument) is bad input like any other: exit 2. Set before
+  // the subcommands are registered, which inherit it.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerRun(program);
 registerFigures(program);
@@ -27,8 +32,10 @@ registerRepair(program);
 registerSettings(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (isUserError(err)) {
-    console.error(err.describe());
+  // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.
+  const problem = isUserError(err) ? err : fileSystemUserError(err);
+  if (problem) {
+    console.error(problem.describe());
     process.exit(2);
   }
   console.error(err);

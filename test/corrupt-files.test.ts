@@ -10,6 +10,7 @@ import { UserError } from '../src/core/errors.js';
 import { readManifest, readRecords } from '../src/core/runStore.js';
 import { labelRecords } from '../src/judge/store.js';
 import { repairRun } from '../src/pipeline/repairRun.js';
+import { runExperiment } from '../src/pipeline/experiment.js';
 import { runSamples } from '../src/run/runner.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -67,6 +68,15 @@ describe('corrupt run files', () => {
     const { runDir, records } = await runSamples(config());
     writeFileSync(join(runDir, 'judgements.jsonl'), `${JSON.stringify({ schema: 1, key: records[0].key, kind: 'nonsense', judge: 'sim/judge', promptHash: 'h', label: {}, judgedAt: 'x' })}\n`);
     assert.throws(() => labelRecords(records, runDir), userError(/judgements\.jsonl line 1 is not a valid judgement \(kind: /));
+  });
+
+  it('a resumed experiment stops on a corrupt judgements.jsonl before sampling anything', async () => {
+    const cfg = config();
+    const { runDir } = await runSamples(cfg);
+    writeFileSync(join(runDir, 'judgements.jsonl'), 'garbage\n');
+    const more = { ...cfg, requests: { ...cfg.requests, limit: 4 } };
+    await assert.rejects(runExperiment(more, { figures: false, report: false }), userError(/judgements\.jsonl line 1 is not valid JSON/));
+    assert.equal(readRecords(runDir).length, 6, 'no new sample taken');
   });
 
   it('`af-lab repair` moves the bad lines aside; the next run samples those samples again', async () => {

@@ -13,6 +13,13 @@ import { describeErrors } from '../src/run/resume.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { Fault, LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
+import { ResponseCache } from '../src/core/cache.js';
+import { classifyAf } from '../src/judge/afVotes.js';
+import { loadJudgePrompt } from '../src/judge/prompts.js';
+import { resolveModel } from '../src/models/index.js';
+import { record, transcript } from './judge-fixtures.js';
+import { judgeRun } from '../src/judge/judgeRun.js';
+import { labelRecords } from '../src/judge/store.js';
 
 const REPLY = '<OUTPUT><rejected/></OUTPUT>';
 const userText = (body: any): string => String(body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? '');
@@ -119,5 +126,33 @@ describe('a cache that cannot be written', () => {
     assert.ok(result.records.every((r) => r.status !== 'error'), JSON.stringify(result.records.map((r) => r.error)));
     assert.equal(result.progress.calls, 6);
     assert.equal(readCalls(result.runDir).length, 6);
+    assert.equal(result.cacheWriteErrors?.count, 6);
+  });
+
+  it('keeps the judge votes that were paid for', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    mkdirSync(cacheDir);
+    for (let i = 0; i < 256; i++) writeFileSync(join(cacheDir, i.toString(16).padStart(2, '0')), '');
+    const cache = new ResponseCache(cacheDir);
+    const { label, calls } = await classifyAf(transcript(), { model: await resolveModel('sim/judge'), cache, maxAttempts: 1, maxTokens: 512 }, loadJudgePrompt('af'), { votes: 4 });
+    assert.equal(calls, 1);
+    assert.equal(label.votes.filter((v) => v !== null).length, 4);
+    assert.equal(cache.writeErrors, 4, 'the failed cache writes are counted');
+  });
+});
+
+describe('judgements of a sample sampled again', () => {
+  it('a judgement made before the record finished labels nothing and is made again', async () => {
+    const runDir = tempDir();
+    const judge = await resolveModel('sim/judge');
+    const first = record({ finishedAt: '2025-01-01T00:00:00.000Z' });
+    const done = await judgeRun(runDir, [first], { model: judge, afVotes: 2 });
+    assert.ok(done.judged.judge + done.judged.af > 0);
+    assert.ok(labelRecords([first], runDir)[0].labels.judge, 'the judgement labels the record it judged');
+    // The same sample, sampled again later (its earlier record was an error).
+    const again = { ...record({ finishedAt: '2999-01-01T00:00:00.000Z' }), key: first.key };
+    assert.equal(labelRecords([again], runDir)[0].labels.judge, undefined);
+    const second = await judgeRun(runDir, [again], { model: judge, afVotes: 2 });
+    assert.deepEqual(second.reused, { judge: 0, af: 0, partial: 0 });
   });
 });

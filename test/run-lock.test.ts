@@ -66,8 +66,11 @@ describe('run folder lock', () => {
     const first = startCli(args);
     const exited = new Promise((resolve) => first.on('exit', resolve));
     const lock = join(dir, 'results', 'twice', '.lock');
-    for (let i = 0; i < 600 && !existsSync(lock); i++) await sleep(50);
+    for (let i = 0; i < 600 && !(existsSync(lock) && readFileSync(lock, 'utf8').endsWith('\n')); i++) await sleep(50);
+    // The first writer is paused while the second starts, so that it still holds the lock however slow the machine.
+    first.kill('SIGSTOP');
     const second = runCli(args);
+    first.kill('SIGCONT');
     assert.equal(second.status, 2, second.stderr);
     assert.match(second.stderr, /^error: run folder .*twice is in use by af-lab process \d+ on .*\. Fix: wait for it to finish/m);
     assert.equal(await exited, 0);

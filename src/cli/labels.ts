@@ -70,6 +70,8 @@ export function register(program: Command): void {
       const { labelRecords, readRecords, readLabelSheet, readHumanLabels, formatAgreement, referenceFromHumanLabels, referenceFromSimulatorTruth, afValidationFigures, writeFigureFiles } = await load();
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
+      // A sheet given on purpose that holds no label would compare nothing: say so instead.
+      if (flags.labels && human.length === 0) throw new UserError(`${flags.labels} holds no filled-in label`, 'fill in human_complied, human_af or human_partial (yes/no) for some rows of the sheet written by `af-lab labels export`');
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';
       if (!human.length && !records.some((r) => r.truth)) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
       console.log(formatAgreement(records, human, source));

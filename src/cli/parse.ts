@@ -2,7 +2,8 @@
 // clear line naming the option's value and the fix (exit 2), never a NaN passed on.
 import { UserError } from '../core/errors.js';
 
-export const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+/** A comma-separated list; repeating the option adds to it (`--models a --models b` is `a,b`). */
+export const list = (value: string, previous?: string[]): string[] => [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function int(value: string): number {
   const n = Number(value);

@@ -1,6 +1,6 @@
 // `af-lab report <runDir>`: one self-contained HTML file to read and filter every transcript of a run.
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export function register(program: Command): void {
   program
@@ -11,9 +11,11 @@ export function register(program: Command): void {
     .option('--judge <spec>', 'whose judgements to show when the run was judged more than once (default: the latest)')
     .option('--force', 'rewrite the file even when its inputs are unchanged since the last write')
     .action(async (runDir: string, flags: { out?: string; judge?: string; force?: boolean }) => {
-      const [{ writeReport }, { loadRun }] = await Promise.all([import('../report/write.js'), import('../pipeline/loadRun.js')]);
+      const out = flags.out ?? join(runDir, 'report.html');
+      const [{ writeReport }, { loadRun }, { checkWritableDir }] = await Promise.all([import('../report/write.js'), import('../pipeline/loadRun.js'), import('../core/files.js')]);
+      checkWritableDir(dirname(out), 'the report folder (--out)');
       const records = loadRun(runDir, { judge: flags.judge }).records;
-      const file = writeReport(records, flags.out ?? join(runDir, 'report.html'), { force: flags.force });
+      const file = writeReport(records, out, { force: flags.force });
       console.log(`report: ${records.length} transcripts in ${file}`);
     });
 }

@@ -145,6 +145,7 @@ export function register(program: Command): void {
       console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}${resampled}) in ${seconds} s.`);
       const errors = describeErrors(result.records);
       if (errors) console.log(errors);
+      if (result.cacheWriteErrors) console.log(`warning: ${result.cacheWriteErrors.count} responses could not be written to the cache (${result.cacheWriteErrors.last}); they are kept in the records.`);
       console.log(result.judging ? formatJudgeRun(result.judging) : result.noJudge);
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);

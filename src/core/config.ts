@@ -36,7 +36,7 @@ export const experimentSchema = z
      */
     setting: z.string().min(1).default('af-lab'),
     /** Run name: results go to `<outDir>/<name>/`. Re-running the same name resumes it. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('default'),
+    name: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only, and not "." or ".." (results would land outside outDir)').default('default'),
     models: z.array(z.string().min(1)).min(1).default(['sim/faker', 'sim/no-gap', 'sim/tag-confused']),
     /** Prompt variant names (files in data/prompts/variants/) or paths to variant files. */
     variants: z.array(z.string().min(1)).min(1).default(['baseline', 'deontological-simple']),
@@ -109,7 +109,8 @@ export function readExperimentInput(path: string): ExperimentInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`config file ${path} is a folder`, 'give --config a JSON file');
     throw new UserError(`config file not found: ${path}`, 'check the path given to --config');
   }
   let json: unknown;
@@ -118,7 +119,10 @@ export function readExperimentInput(path: string): ExperimentInput {
   } catch (err) {
     throw new UserError(`config file ${path} is not valid JSON (${(err as Error).message})`, 'fix the JSON syntax');
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`config file ${path} is not a JSON object`, 'write the config as { "models": [...], ... }');
+  // `null`, a number or a list would otherwise run as the default experiment.
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new UserError(`config file ${path} holds ${json === null ? 'null' : Array.isArray(json) ? 'a list' : `a ${typeof json}`}, not a JSON object`, 'write the settings as one JSON object, e.g. {"models": ["sim/faker"]}');
+  }
   return json as ExperimentInput;
 }
 

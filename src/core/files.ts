@@ -1,7 +1,8 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, appendFileSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from './errors.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
 
 let tmpCounter = 0;
@@ -43,4 +44,63 @@ export function readJsonLines<T>(path: string, { repair = false, check }: { repa
   const values: T[] = [];
   for (let i = 0; i < lines.length; i++) if (lines[i].trim() !== '') values.push(parseLine(path, i + 1, lines[i], check) as T);
   return values;
+}
+
+/**
+ * Check, leaving nothing behind, that a folder can be written (or created): the nearest part of the
+ * path that exists must be a folder this process can create files in. Called for every output folder
+ * before anything is paid for, so a bad `--out` fails first and in one line.
+ */
+export function checkWritableDir(dir: string, what: string): void {
+  const fix = `give ${what} a folder you can write to`;
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    let stat;
+    try {
+      stat = statSync(current, { throwIfNoEntry: false });
+    } catch {
+      stat = undefined; // ENOTDIR: a file further up; found when the loop reaches it
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw new UserError(`${what} ${dir} cannot be used: ${current} is a file, not a folder`, fix);
+      try {
+        accessSync(current, constants.W_OK);
+        // A folder made and removed at once: access() says yes to root everywhere, and on /proc-like
+        // file systems a recursive mkdir never returns, so only a real creation tells.
+        rmdirSync(mkdtempSync(join(current, '.af-lab-write-check-')));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new UserError(`${what} ${dir} cannot be written: ${current} is ${code === 'EROFS' ? 'on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'not writable' : `not a folder files can be created in (${code})`}`, fix);
+      }
+      return;
+    }
+    if (dirname(current) === current) return;
+  }
+}
+
+/**
+ * Remove the temporary files of `writeFileAtomic` (`<name>.<pid>.<n>.tmp`) left in `dir` by a
+ * process that was killed before its rename: only those whose process no longer runs.
+ */
+export function removeStaleTmpFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /\.(\d+)\.\d+\.tmp$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processRuns(Number(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** Whether a process with this pid runs on this machine. */
+export function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

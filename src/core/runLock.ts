@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { processRuns } from './files.js';
 
 export const LOCK_FILE = '.lock';
 
@@ -16,15 +17,6 @@ type LockInfo = z.infer<typeof lockSchema>;
 /** Lock files this process holds: removed on a normal exit even if a caller forgot to release. */
 const held = new Set<string>();
 let exitHookInstalled = false;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readLock(path: string): LockInfo | undefined {
   try {
@@ -37,7 +29,7 @@ function readLock(path: string): LockInfo | undefined {
 
 /** A lock left by a process that no longer runs, or a lock file left empty by a crash long ago. */
 function isStale(path: string, info: LockInfo | undefined): boolean {
-  if (info) return info.host === hostname() && info.pid !== process.pid && !pidAlive(info.pid);
+  if (info) return info.host === hostname() && info.pid !== process.pid && !processRuns(info.pid);
   const stat = statSync(path, { throwIfNoEntry: false });
   // An unreadable lock younger than this may be one another process is still writing.
   return stat !== undefined && Date.now() - stat.mtimeMs > 10_000;

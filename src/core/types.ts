@@ -34,6 +34,12 @@ export interface ChatRequest {
   seed?: number;
   /** Number of completions wanted from one call (judge votes); providers without it make several calls. */
   n?: number;
+  /**
+   * The vote index each completion stands for (judge votes asked in one call). Hosted models ignore
+   * it; a deterministic model (the simulator) draws vote k the same whichever call asks for it, so a
+   * score never depends on how cached votes were split between calls.
+   */
+  completionIndices?: number[];
   signal?: AbortSignal;
 }
 

@@ -106,7 +106,7 @@ export async function callJudgeVotes(
   let sent = 0;
   if (missing.length > 0) {
     if (ctx.costMeter?.exhausted()) throw new JudgeBudgetExhausted();
-    const call = ctx.model.chat({ ...request, ...(missing.length > 1 ? { n: missing.length } : {}) });
+    const call = ctx.model.chat({ ...request, ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing });
     // Each vote's answer is announced under its own cache key while the call is under way.
     const perVote = missing.map((index, j) => {
       const vote = call.then((response) => voteResponse(response, j, missing.length));
@@ -127,7 +127,7 @@ export async function callJudgeVotes(
         votes.set(index, { text: vote.text, finishReason: vote.finishReason });
         if (ctx.cache) {
           ctx.cache.misses++;
-          ctx.cache.put(keys.get(index)!, ctx.model.spec, purpose, vote);
+          ctx.cache.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote);
         }
       }
     } finally {

@@ -5,11 +5,14 @@ import { judgeFor, NO_JUDGE_LINE, type ExperimentConfig } from '../core/config.j
 import { writeFigures, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
 import { writeReport } from '../report/write.js';
 import { attachSelected, labelRecords, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
+import { readJudgements } from '../judge/store.js';
+import { runDirFor } from '../core/runStore.js';
 import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord } from '../core/types.js';
 import { resolveModel } from '../models/index.js';
 import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
+import { checkWritableDir } from '../core/files.js';
 import { runSamples, type RunOptions, type RunProgress, type RunResult } from '../run/runner.js';
 
 export interface ExperimentResult {
@@ -20,6 +23,8 @@ export interface ExperimentResult {
   stopped: boolean;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
   keptErrors: Record<string, number>;
+  /** Sampled responses that could not be written to the cache (they are in the records). */
+  cacheWriteErrors?: RunResult['cacheWriteErrors'];
   /** What the judging step did (judge spec, counts, unparseable, calls, cost); absent when no judge ran. */
   judging?: JudgeRunResult;
   /** Set when no LLM judge ran (real models and no judge given): the line saying how to add one. */
@@ -40,6 +45,11 @@ export interface ExperimentOptions extends RunOptions {
 }
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  // Every output folder is checked before anything is paid for (the results and cache folders by
+  // runSamples): a bad --figures-dir fails first, not after sampling and judging.
+  if (options.figures !== false) checkWritableDir(join(config.figuresDir, config.name), 'the figures folder (--figures-dir)');
+  // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for.
+  readJudgements(runDirFor(config));
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
@@ -67,5 +77,5 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
   const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), { ...options.figures, summary });
   const reportFile = options.report === false ? undefined : writeReport(records, join(run.runDir, 'report.html'));
-  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, judging, ...(judging ? {} : { noJudge: NO_JUDGE_LINE }), figures, reportFile };
+  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, cacheWriteErrors: run.cacheWriteErrors, judging, ...(judging ? {} : { noJudge: NO_JUDGE_LINE }), figures, reportFile };
 }

@@ -10,7 +10,8 @@ export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFil
   if (path) return readPromptFile(path, `${reasoning} system prompt`);
   const file = builtinPromptFile(reasoning === 'cot' ? 'system-cot.txt' : 'system-no-cot.txt');
   const situation = builtinPromptFile('situation.txt').body;
-  return { ...file, body: file.body.replace('{{situation}}', situation) };
+  // A function replacement inserts text verbatim: a string one would expand `$&`, `$'`, `$$` in it.
+  return { ...file, body: file.body.replace('{{situation}}', () => situation) };
 }
 
 /**
@@ -20,7 +21,7 @@ export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFil
 export function renderSystemPrompt(system: PromptFile, variant: PromptFile): string {
   const statement = variant.body.trim();
   if (system.body.includes(VARIANT_MARKER)) {
-    return system.body.replace(VARIANT_MARKER, statement ? `\n${statement}` : '').replace(/\n+$/, '');
+    return system.body.replace(VARIANT_MARKER, () => (statement ? `\n${statement}` : '')).replace(/\n+$/, '');
   }
   return statement ? `${system.body.replace(/\n+$/, '')}\n\n${statement}` : system.body;
 }
@@ -47,11 +48,10 @@ export function renderUserTurn({ request, tier, suffix, templatePath, templateTe
   const suffixText = suffix ? `${/[.!?]$/.test(text) ? '' : '.'}${(settingSuffix ?? builtinPromptFile('suffix.txt').body).replace(/\n+$/, '')}` : '';
   // JSON-style lowercase, as the paper's template: a Python bool would print True/False (a setting may ask for that).
   const tierValue = tierText ?? (tier === 'free' ? 'true' : 'false');
-  return template
-    .replaceAll('{{is_free_tier_user}}', tierValue)
-    .replaceAll('{{tier}}', tierValue)
-    .replaceAll('{{request}}', text)
-    .replaceAll('{{suffix}}', suffixText);
+  const values: Record<string, string> = { is_free_tier_user: tierValue, tier: tierValue, request: text, suffix: suffixText };
+  // One pass, with a function: the request goes in verbatim (`$&`, `$'`, `$$` are not patterns), and
+  // a placeholder written inside the request is not filled in turn.
+  return template.replace(/\{\{(is_free_tier_user|tier|request|suffix)\}\}/g, (_all, name: string) => values[name]);
 }
 
 export function promptHash(systemPrompt: string, userTurn: string): string {

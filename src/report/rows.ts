@@ -55,7 +55,26 @@ export interface ReportRow {
   truth: { complied: boolean; afReasoning: boolean; partial: boolean; persona: string } | null;
 }
 
+/** Unicode direction controls: shown live they reorder text (`\u202Egnp.exe` reads as "exe.png"). */
+const DIRECTION_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Every direction control in a text written out as its escape (`\u202E`), so the report shows it instead of obeying it. */
+export function showDirectionControls(text: string): string {
+  return text.replace(DIRECTION_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+function escapeStrings<T>(value: T): T {
+  if (typeof value === 'string') return showDirectionControls(value) as T;
+  if (Array.isArray(value)) return value.map(escapeStrings) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
+  return value;
+}
+
 export function reportRow(record: SampleRecord): ReportRow {
+  return escapeStrings(rowOf(record));
+}
+
+function rowOf(record: SampleRecord): ReportRow {
   const { labels } = record;
   return {
     key: record.key,

@@ -27,7 +27,12 @@ export function requestsFromText(text: string, path: string, options: TableOptio
   }
   const source = options.source ?? path;
   let requests = rows.map((row, i): HarmfulRequest => {
-    const value = row[column];
+    const cell = row[column];
+    // A number (a JSONL field such as 42) is text like any other; an object or a list is not.
+    const value = typeof cell === 'number' ? String(cell) : cell;
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw new UserError(`request file ${path} row ${i + 1} has a ${Array.isArray(value) ? 'list' : typeof value} in "${column}", not text`, 'make that field a string');
+    }
     if (typeof value !== 'string' || !value.trim()) {
       throw new UserError(`request file ${path} row ${i + 1} has an empty "${column}"`, 'fill in or remove that row');
     }
@@ -40,11 +45,15 @@ export function requestsFromText(text: string, path: string, options: TableOptio
 }
 
 export function loadRequestFile(path: string, options: TableOptions = {}): HarmfulRequest[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    bytes = readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`request file ${path} is a folder`, 'give requests.path (or --requests-path) a .csv, .tsv or .jsonl file');
     throw new UserError(`request file not found: ${path}`, 'check requests.path (or --requests)');
   }
-  return requestsFromText(text, path, options);
+  // Spreadsheet programs often save "Unicode text" as UTF-16, which reads as garbled column names.
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes.length > 1 && bytes.subarray(0, 200).filter((b) => b === 0).length > 10);
+  if (utf16) throw new UserError(`request file ${path} is UTF-16 encoded`, 'save it as UTF-8 (in Excel: "CSV UTF-8"), or convert it with iconv -f UTF-16 -t UTF-8');
+  return requestsFromText(bytes.toString('utf8'), path, options);
 }

@@ -15,6 +15,7 @@ import { runProtocol } from './protocol.js';
 import { countErrorKinds, keepOnResume, refuseChangedSampling } from './resume.js';
 import { appendCall, appendRecord, prepareRunDir, readManifest, readRecords, runDirFor, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
+import { checkWritableDir, removeStaleTmpFiles } from '../core/files.js';
 
 
 export interface RunProgress {
@@ -55,6 +56,8 @@ export interface RunResult {
   keptErrors: Record<string, number>;
   /** With `keepLock`: frees the run folder's lock. */
   releaseLock?: () => void;
+  /** Responses that could not be written to the cache (full or read-only disk), and the last reason. */
+  cacheWriteErrors?: { count: number; last?: string };
 }
 
 export async function resolveModels(config: ExperimentConfig): Promise<Map<string, ChatModel>> {
@@ -71,9 +74,20 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   const models = options.models ?? (await resolveModels(config));
   const planned = await planSamples(config, options);
   const runDir = runDirFor(config);
-  mkdirSync(runDir, { recursive: true });
-  // One writer per run folder: a second process on the same run name is refused here.
-  const release = acquireRunLock(runDir);
+  let release: () => void;
+  try {
+    checkWritableDir(runDir, 'the results folder (--out)');
+    checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
+    mkdirSync(runDir, { recursive: true });
+    // One writer per run folder: a second process on the same run name is refused here.
+    release = acquireRunLock(runDir);
+  } catch (err) {
+    // Models this call resolved (a local GGUF holds memory) are freed before the error goes up.
+    if (!options.models) await Promise.all([...models.values()].map((m) => m.close?.()));
+    throw err;
+  }
+  // Half-written files of a writer killed mid-rename (kill -9) are cleaned up by the next one.
+  for (const dir of [runDir, join(runDir, 'prompts')]) removeStaleTmpFiles(dir);
   let result: RunResult;
   try {
     result = await sampleInto(runDir, config, models, planned, options);
@@ -159,5 +173,5 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
   const records = planned.flatMap((s) => (finished.has(s.key) ? [finished.get(s.key)!] : []));
-  return { runDir, planned, records, progress, stopped, keptErrors };
+  return { runDir, planned, records, progress, stopped, keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
 }

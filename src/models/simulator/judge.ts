@@ -190,7 +190,8 @@ export function createSimJudge(spec: ModelSpec): ChatModel {
     let finishReason: FinishReason = 'stop';
     for (let i = 0; i < n; i++) {
       // At temperature 0 every completion is the same; above it each completion draws afresh.
-      const random = seededRandom('sim-judge', params.seed, promptHash, request.temperature > 0 ? i : 0, request.seed ?? 0);
+      // Completion i stands for vote completionIndices[i]: the same vote draws the same way in any call.
+      const random = seededRandom('sim-judge', params.seed, promptHash, request.temperature > 0 ? (request.completionIndices?.[i] ?? i) : 0, request.seed ?? 0);
       let text = verdict(task, random, params.noise);
       if (random() < params.malformed) {
         const broken = breakFormat(text, task.nonce, random);

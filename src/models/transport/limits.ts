@@ -25,6 +25,8 @@ export interface ProviderLimits {
    */
   retryBudgetRatio: number;
   retryBudgetMin: number;
+  /** The longest Retry-After honoured; a server asking for longer fails the request at once (sampled again on the next run). */
+  maxRetryAfterMs: number;
 }
 
 const HOSTED: ProviderLimits = {
@@ -37,6 +39,7 @@ const HOSTED: ProviderLimits = {
   maxBackoffMs: 30_000,
   retryBudgetRatio: 0.2,
   retryBudgetMin: 20,
+  maxRetryAfterMs: 120_000,
 };
 
 /** Defaults per provider name; local servers get no rate limit and a longer timeout. */
@@ -86,9 +89,10 @@ export function resolveLimits(provider: string, configured?: Record<string, unkn
     limits.maxRetries = numberOption(spec, 'max_retries', limits.maxRetries, [0, 100]);
     limits.baseBackoffMs = numberOption(spec, 'backoff_ms', limits.baseBackoffMs, [0, Infinity]);
     limits.maxBackoffMs = numberOption(spec, 'max_backoff_ms', limits.maxBackoffMs, [0, Infinity]);
+    limits.maxRetryAfterMs = numberOption(spec, 'max_retry_after_ms', limits.maxRetryAfterMs, [0, Infinity]);
   }
   return limits;
 }
 
 /** Spec options that tune the transport, not the model: left out of the recorded model identity. */
-export const LIMIT_OPTION_KEYS = ['concurrency', 'rpm', 'tpm', 'timeout_ms', 'max_retries', 'backoff_ms', 'max_backoff_ms'];
+export const LIMIT_OPTION_KEYS = ['concurrency', 'rpm', 'tpm', 'timeout_ms', 'max_retries', 'backoff_ms', 'max_backoff_ms', 'max_retry_after_ms'];

@@ -65,6 +65,17 @@ export class Transport {
     if (Number.isFinite(limits.tokensPerMinute)) this.tokens = new TokenBucket(limits.tokensPerMinute);
   }
 
+  /** Until when the terminal was last told that this provider waits. */
+  private noticedUntil = 0;
+
+  /** A long wait is said on the terminal (once per pause, not once per waiting request). */
+  private noticeWait(delayMs: number, retryAfter: boolean): void {
+    const until = Date.now() + delayMs;
+    if (delayMs < WAIT_NOTICE_MS || until <= this.noticedUntil + 1000) return;
+    this.noticedUntil = until;
+    waitNotice(`${this.name}: ${retryAfter ? 'the server asked to wait (Retry-After)' : 'backing off after errors'}; waiting ${seconds(delayMs)} s, until ${new Date(until).toLocaleTimeString()}`);
+  }
+
   private retryAllowed(): boolean {
     return this.stats.retries < this.limits.retryBudgetMin + this.limits.retryBudgetRatio * this.stats.requests;
   }
@@ -117,23 +128,43 @@ export class Transport {
         const failure = classifyFailure(err);
         this.stats.attemptFailures[failure.kind] = (this.stats.attemptFailures[failure.kind] ?? 0) + 1;
         const attempts = tries + 1;
-        let giveUp = !failure.retryable || tries >= this.limits.maxRetries;
-        if (!giveUp && !this.retryAllowed()) {
+        // A Retry-After over the cap (an hour, say) is not waited for: the sample records the error
+        // and the next run samples it again.
+        const waitTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > this.limits.maxRetryAfterMs;
+        let giveUp = !failure.retryable || tries >= this.limits.maxRetries || waitTooLong;
+        let why = '';
+        if (waitTooLong && failure.retryable) why = ` (the server asked to wait ${seconds(failure.retryAfterMs!)} s, over the ${seconds(this.limits.maxRetryAfterMs)} s cap: raise it with max_retry_after_ms in the model spec)`;
+        else if (!giveUp && !this.retryAllowed()) {
           this.stats.retryBudgetDenied++;
           giveUp = true;
+          why = ' (provider retry budget spent)';
         }
         if (giveUp) {
           this.stats.failed[failure.kind] = (this.stats.failed[failure.kind] ?? 0) + 1;
-          const why = failure.retryable && tries < this.limits.maxRetries ? ' (provider retry budget spent)' : '';
           throw new ModelCallError(failure.kind, `${this.name}: ${failure.message}${why}`, failure.httpStatus, attempts);
         }
         this.stats.retries++;
         const delay = backoffDelay(tries, failure, this.limits.baseBackoffMs, this.limits.maxBackoffMs, this.random);
         if (failure.retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.retryAfterMs);
+        this.noticeWait(delay, failure.retryAfterMs !== undefined);
         await sleep(delay, signal);
       }
     }
   }
+}
+
+/** Waits at least this long are said on the terminal. */
+const WAIT_NOTICE_MS = 5_000;
+
+const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
+
+let waitNotice: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+
+/** Where long waits are announced (default: a line on stderr); returns the previous one. */
+export function setWaitNotice(notice: (line: string) => void): (line: string) => void {
+  const previous = waitNotice;
+  waitNotice = notice;
+  return previous;
 }
 
 const transports = new Map<string, Transport>();
