@@ -29,7 +29,8 @@ function readLock(path: string): LockInfo | undefined {
 
 /** A lock left by a process that no longer runs, or a lock file left empty by a crash long ago. */
 function isStale(path: string, info: LockInfo | undefined): boolean {
-  if (info) return info.host === hostname() && info.pid !== process.pid && !processRuns(info.pid);
+  // Our own pid on a lock this process does not hold: a killed earlier process whose pid was reused.
+  if (info) return info.host === hostname() && (info.pid === process.pid ? !held.has(path) : !processRuns(info.pid));
   const stat = statSync(path, { throwIfNoEntry: false });
   // An unreadable lock younger than this may be one another process is still writing.
   return stat !== undefined && Date.now() - stat.mtimeMs > 10_000;
