@@ -42,7 +42,7 @@ describe('simulator', () => {
   });
 
   it('closes most of the gap when the system prompt carries the deontological cue', async () => {
-    const rows = await simulate('sim/faker?free=0.4&paid=0.1&mitigation=0.75&seed=1', { variants: ['deontological-detailed'] });
+    const rows = await simulate('sim/faker?free=0.4&paid=0.1&mitigation=0.75&seed=1', { variants: ['duty-not-to-harm-detailed'] });
     const free = share(byTier(rows, 'free'), (r) => r.truth!.complied);
     assert.ok(within(0.1 + 0.3 * 0.25, free.ci), `free under mitigation ${free.k}/${free.n}`);
   });
