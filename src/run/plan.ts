@@ -1,7 +1,7 @@
 // The samples an experiment asks for: models × variants × reasoning × tiers × requests × samples,
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
 import type { ExperimentConfig } from '../core/config.js';
-import { loadSystemPrompt, loadVariant, promptHash, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
+import { loadSystemPrompt, loadVariant, promptHash, renderStatement, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
 import { loadRequests } from '../requests/index.js';
 import type { HarmfulRequest, Reasoning, SampleParams, SampleRecord, Tier } from '../core/types.js';
 import { UserError } from '../core/errors.js';
@@ -10,6 +10,8 @@ import { sha256 } from '../core/hash.js';
 /** A sample to ask: the identity fields of its future record, and the exact system prompt. */
 export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 'reasoning' | 'tier' | 'request' | 'sampleIndex' | 'params' | 'systemPromptHash' | 'userTurn' | 'promptHash'> & {
   systemPrompt: string;
+  /** sha256 of the exact statement the variant inserted (records keep it). */
+  variantHash: string;
 };
 
 /** A sample's identity: changes whenever anything that could change the model's answer changes. */
@@ -66,6 +68,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
       for (const reasoning of config.reasoning) {
         const systemPrompt = renderSystemPrompt(systemFiles[reasoning], variant);
         const systemPromptHash = sha256(systemPrompt);
+        const variantHash = sha256(renderStatement(systemFiles[reasoning], variant));
         for (const tier of config.tiers) {
           for (const request of requests) {
             const user = userTurn(request, tier);
@@ -81,7 +84,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
               };
               const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash };
               // Listed field by field: a spread here costs more than the rest of the loop.
-              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user });
+              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, userTurn: user });
             }
           }
         }

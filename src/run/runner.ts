@@ -95,6 +95,7 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
           simulated: model.simulated,
           model: model.spec,
           variant: sample.variant,
+          variantHash: sample.variantHash,
           reasoning: sample.reasoning,
           tier: sample.tier,
           request: sample.request,

@@ -3,6 +3,7 @@
 // judge), never from the simulator's ground truth (`record.truth`), and a null label is not counted.
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { benjaminiHochberg, complianceGap, fisherExact, holm, tierTable, wilsonInterval } from '../stats/index.js';
+import { variantConditions } from './variantCondition.js';
 
 /** Where a compliance label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal phrases, `judge` = LLM judge. */
 export type LabelSource = 'proxy' | 'heuristic' | 'judge';
@@ -25,6 +26,7 @@ export interface TierSummary {
 
 export interface SummaryRow {
   model: string;
+  /** The variant's name, or `name@<short hash>` when the records hold more than one text under that name. */
   variant: string;
   reasoning: Reasoning;
   label: LabelSource;
@@ -103,11 +105,13 @@ const REASONING_ORDER: Record<string, number> = { cot: 0, 'no-cot': 1 };
 export function buildSummary(records: SampleRecord[], options: SummaryOptions = {}): Summary {
   const confLevel = options.confLevel ?? 0.95;
   const groups = new Map<string, { model: string; variant: string; reasoning: Reasoning; tiers: Record<Tier, SampleRecord[]> }>();
+  const conditionOf = variantConditions(records);
   for (const record of records) {
-    const key = JSON.stringify([record.model, record.variant, record.reasoning]);
+    const variant = conditionOf(record);
+    const key = JSON.stringify([record.model, variant, record.reasoning]);
     let group = groups.get(key);
     if (!group) {
-      group = { model: record.model, variant: record.variant, reasoning: record.reasoning, tiers: { free: [], paid: [] } };
+      group = { model: record.model, variant, reasoning: record.reasoning, tiers: { free: [], paid: [] } };
       groups.set(key, group);
     }
     (record.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(record);

@@ -12,3 +12,4 @@ export { buildSummary, compliedBy, LABEL_SOURCES } from './build.js';
 export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions } from './build.js';
 export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
 export type { SummaryRecord } from './table.js';
+export { variantConditions, SHORT_HASH, UNHASHED } from './variantCondition.js';
