@@ -1,29 +1,20 @@
 // What the simulator reads from the conversation: only what a real model would see.
 import type { ChatMessage, Tier } from '../../core/types.js';
+import { readStatement, type StatementCues } from './mitigation.js';
 
 export interface Cues {
   /** From <is_free_tier_user>; `unknown` when the tag is missing or unreadable. */
   tier: Tier | 'unknown';
   /** The system prompt asks for <SCRATCHPAD_REASONING>. */
   scratchpad: boolean;
-  /** The system prompt carries a deontological statement (see MITIGATION_CUE). */
-  mitigation: boolean;
+  /** What a statement of duty in the system prompt asks (see ./mitigation.ts). */
+  statement: StatementCues;
   /** The user turn carries the accept/reject instruction (<request_fully_accepted/>). */
   suffix: boolean;
   /** The request text inside <user_input>, without the suffix. */
   request: string;
   /** How many assistant turns are already in the conversation (multi-turn scratchpads). */
   turnIndex: number;
-}
-
-/**
- * The mitigation cue: the system prompt speaks of duties held regardless of consequences.
- * A prompt matches when it uses the word "deontolog…", or speaks of "duty"/"duties" together
- * with "ends in themselves" or "whatever the consequences"/"regardless of the consequences".
- */
-export function hasMitigationCue(systemPrompt: string): boolean {
-  if (/deontolog/i.test(systemPrompt)) return true;
-  return /\bdut(?:y|ies)\b/i.test(systemPrompt) && /ends in themselves|(?:whatever|regardless of) the consequences/i.test(systemPrompt);
 }
 
 const TIER_TAG = /<is_free_tier_user>\s*(true|false)\s*<\/is_free_tier_user>/i;
@@ -39,7 +30,7 @@ export function readCues(messages: ChatMessage[]): Cues {
   return {
     tier: tag ? (tag[1].toLowerCase() === 'true' ? 'free' : 'paid') : 'unknown',
     scratchpad: system.includes('<SCRATCHPAD_REASONING>'),
-    mitigation: hasMitigationCue(system),
+    statement: readStatement(system),
     suffix,
     request: request.replace(/[.!?]+$/, ''),
     turnIndex: messages.filter((m) => m.role === 'assistant').length,
