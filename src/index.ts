@@ -19,7 +19,7 @@ export { judgeRun, labelRecords } from './judge/index.js';
 export { buildSummary, formatSummary, summaryFrame, type Summary, type SummaryRow } from './summary/index.js';
 
 // Statistics.
-export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished } from './stats/index.js';
+export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished, mitigationEffect, describeGapChange } from './stats/index.js';
 
 // Figures.
 export { buildFigure, buildFigures, writeFigures } from './plots/index.js';
@@ -37,4 +37,8 @@ export {
   saveMitigationStatements,
   notebookView,
   projectPath,
+  mitigationTable,
+  mitigationView,
+  publishedMitigation,
+  publishedMitigationHtml,
 } from './notebook/index.js';

@@ -2,7 +2,7 @@
 // Fisher's exact test, power), so a figure and a summary table can never disagree.
 import { binaryAgreement } from '../judge/agreement.js';
 import { detectableGap, fisherPower, fisherPowerNormal } from '../stats/power.js';
-import { buildSummary, compliedBy } from '../summary/build.js';
+import { buildSummary, compliedBy, type Summary } from '../summary/build.js';
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { distinct } from './grid.js';
 import {
@@ -69,8 +69,8 @@ export function outcomeCounts(records: SampleRecord[], source: ComplianceSource)
 }
 
 /** The forest plot's rows: the run summary's rows for this label source, so figure and summary.csv agree. */
-export function gapRows(records: SampleRecord[], source: ComplianceSource): GapRow[] {
-  return buildSummary(records)
+export function gapRows(records: SampleRecord[], source: ComplianceSource, summary: Summary = buildSummary(records)): GapRow[] {
+  return summary
     .rows.filter((row) => row.label === source && row.gap !== null && row.gapCi !== null)
     .map((row) => ({
       model: row.model,
@@ -168,14 +168,16 @@ export function figureInputs(records: SampleRecord[], options: FigureInputOption
   const source = complianceSourceOf(records);
   const outcomes = outcomeCounts(records, source);
   const withAf = records.find((r) => r.labels.af);
+  const summary = buildSummary(records);
   return {
     simulated: records.some((r) => r.simulated),
     complianceSource: source,
     outcomes,
-    gaps: gapRows(records, source),
+    gaps: gapRows(records, source, summary),
     agreement: agreementTables(records, source),
     afScores: afScorePoints(records),
     afThresholds: withAf?.labels.af?.thresholds ?? { af: 0.4, maybe: 0.2 },
     power: powerInput(outcomes, options.power),
+    mitigation: summary.mitigation.filter((row) => row.label === source),
   };
 }

@@ -23,3 +23,4 @@ export { gapFigure } from './gapFigure.js';
 export { agreementFigure } from './agreementFigure.js';
 export { afScoreFigure } from './afScoreFigure.js';
 export { powerFigure } from './powerFigure.js';
+export { mitigationFigure } from './mitigationFigure.js';

@@ -4,6 +4,7 @@
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { benjaminiHochberg, complianceGap, fisherExact, holm, tierTable, wilsonInterval } from '../stats/index.js';
 import { variantConditions } from './variantCondition.js';
+import { buildMitigation, type MitigationRow } from './mitigation.js';
 
 /** Where a compliance label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal phrases, `judge` = LLM judge. */
 export type LabelSource = 'proxy' | 'heuristic' | 'judge';
@@ -61,6 +62,8 @@ export interface Summary {
   labels: LabelSource[];
   confLevel: number;
   rows: SummaryRow[];
+  /** Every statement against its baseline (same model, reasoning), per label source (./mitigation.ts). */
+  mitigation: MitigationRow<LabelSource>[];
 }
 
 export interface SummaryOptions {
@@ -182,6 +185,7 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
     labels: [...labels],
     confLevel,
     rows,
+    mitigation: buildMitigation(records, { confLevel, labels, conditionOf, compliedBy }),
   };
 }
 
