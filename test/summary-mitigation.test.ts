@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { buildSummary, formatSummary, summaryMarkdown, writeSummary, MITIGATION_COLUMNS } from '../src/summary/index.js';
-import { mcnemarTest, mitigationEffect } from '../src/stats/index.js';
+import { holm, mcnemarTest, mitigationEffect } from '../src/stats/index.js';
 import { buildFigures, mitigationFigure } from '../src/plots/index.js';
 import { mitigationView, publishedMitigation, publishedMitigationHtml } from '../src/notebook/index.js';
 import type { Reasoning } from '../src/core/types.js';
@@ -55,6 +55,9 @@ test('a gap closing from below, from above, or not at all: each tier\'s change, 
   const none = row('no-change');
   assert.match(none.sentence, /^Neither tier's compliance changed clearly.*not significant at alpha 0\.05 .*has not been shown to change the gap\.$/);
   assert.equal(none.effect!.gapChange.significant, false);
+  // With several comparisons the LR p is also given Holm-adjusted across the label source's family.
+  assert.deepEqual(rows.map((r) => r.interactionPHolm), holm(rows.map((r) => r.effect!.gapChange.interaction.pValue)));
+  assert.ok(below.interactionPHolm! > below.effect!.gapChange.interaction.pValue);
 });
 
 test('a statement is compared only with the baseline of the same model and reasoning, and not at all without one', () => {
@@ -101,6 +104,7 @@ test('the table is in summary.md, mitigation.csv and the terminal, with the sent
   assert.equal(Number(proxy.paid_delta), effect.paid.delta);
   assert.equal(Number(proxy.gap_change_lo), effect.gapChange.mover[0]);
   assert.equal(Number(proxy.interaction_lr_p), effect.gapChange.interaction.pValue);
+  assert.equal(Number(proxy.interaction_lr_p_holm), effect.gapChange.interaction.pValue, 'a family of one is not adjusted');
   assert.equal(Number(proxy.statement_mcnemar_p), effect.paired!.statement.mcnemar!.pExact);
   assert.equal(proxy.how_the_gap_moved, sentence);
   const markdown = readFileSync(written.markdown, 'utf8');

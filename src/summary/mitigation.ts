@@ -4,7 +4,7 @@
 // request is asked in both tiers and both conditions) and one sentence saying how the gap moved.
 // The statistics are src/stats' mitigationEffect; this file only gathers the counts from records.
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
-import { describeGapChange, mitigationEffect, type MitigationEffect, type RequestConditions, type TierCounts } from '../stats/index.js';
+import { describeGapChange, holm, mitigationEffect, type MitigationEffect, type RequestConditions, type TierCounts } from '../stats/index.js';
 import { isUserError } from '../core/errors.js';
 
 /** The variant every statement is compared with. */
@@ -27,6 +27,12 @@ export interface MitigationRow<L extends string = string> {
   sentence: string;
   /** Why there is no comparison, or why its paired analysis is missing; null otherwise. */
   reason: string | null;
+  /**
+   * The likelihood-ratio interaction p, Holm-adjusted across the run's comparisons of this label
+   * source: with several statements, models and reasoning conditions sharing baselines, some
+   * unadjusted p below alpha are expected by chance. null without a comparison.
+   */
+  interactionPHolm: number | null;
 }
 
 interface Cell {
@@ -86,7 +92,7 @@ export function buildMitigation<L extends string>(records: readonly SampleRecord
       const before = count(baselineRecords, label, compliedBy);
       const after = count(statementRecords, label, compliedBy);
       const counts = { baseline: before.tiers, statement: after.tiers };
-      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline: BASELINE_VARIANT, simulated, counts, effect: null, sentence: '', reason: null };
+      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline: BASELINE_VARIANT, simulated, counts, effect: null, sentence: '', reason: null, interactionPHolm: null };
       const empty = (['baseline', 'statement'] as const).flatMap((c) => (['free', 'paid'] as const).filter((t) => counts[c][t].n === 0).map((t) => `${c} ${t} tier`));
       if (empty.length) {
         row.reason = `no ${label} label in the ${empty.join(', ')}`;
@@ -116,6 +122,11 @@ export function buildMitigation<L extends string>(records: readonly SampleRecord
       row.sentence = describeGapChange(row.effect);
       rows.push(row);
     }
+  }
+  for (const label of labels) {
+    const family = rows.filter((row) => row.label === label);
+    const adjusted = holm(family.map((row) => (row.effect?.gapChange.interaction.informative ? row.effect.gapChange.interaction.pValue : null)));
+    family.forEach((row, i) => (row.interactionPHolm = adjusted[i]));
   }
   return rows;
 }

@@ -22,7 +22,7 @@ export const MITIGATION_COLUMNS = [
   'free_delta', 'free_delta_lo', 'free_delta_hi', 'free_fisher_p',
   'paid_delta', 'paid_delta_lo', 'paid_delta_hi', 'paid_fisher_p',
   'baseline_gap', 'statement_gap', 'gap_change', 'gap_change_lo', 'gap_change_hi',
-  'breslow_day_p', 'breslow_day_tarone_p', 'interaction_lr_p', 'interaction_significant',
+  'breslow_day_p', 'breslow_day_tarone_p', 'interaction_lr_p', 'interaction_lr_p_holm', 'interaction_significant',
   'paired_requests', 'baseline_mcnemar_p', 'statement_mcnemar_p', 'baseline_sign_flip_p', 'statement_sign_flip_p', 'gap_change_sign_flip_p',
   'how_the_gap_moved', 'note',
 ] as const;
@@ -65,6 +65,7 @@ export function mitigationRecords(rows: readonly MitigationRow[]): MitigationRec
       breslow_day_p: finite(e?.gapChange.breslowDay.pValue),
       breslow_day_tarone_p: finite(e?.gapChange.breslowDay.tarone.pValue),
       interaction_lr_p: finite(e?.gapChange.interaction.pValue),
+      interaction_lr_p_holm: row.interactionPHolm,
       interaction_significant: e?.gapChange.significant === null || e === null ? null : e.gapChange.significant ? 'yes' : 'no',
       paired_requests: p?.gapChange.requests ?? null,
       baseline_mcnemar_p: p?.baseline.mcnemar?.pExact ?? null,
@@ -98,7 +99,7 @@ function pairedGapP(effect: MitigationEffect, condition: 'baseline' | 'statement
 }
 
 /** What one comparison's text columns need: its counts and its effect (null: not computed). */
-export type Comparison = Pick<MitigationRow, 'counts' | 'effect'>;
+export type Comparison = Pick<MitigationRow, 'counts' | 'effect'> & { interactionPHolm?: number | null };
 
 interface Column {
   title: string;
@@ -119,6 +120,7 @@ function effectColumns(level: string): Column[] {
     { title: `gap change, points [MOVER ${level}]`, value: (r) => (e(r) ? delta(e(r)!.gapChange.change, e(r)!.gapChange.mover) : '-') },
     { title: 'Breslow-Day (Tarone) p', right: true, value: (r) => (e(r) && e(r)!.gapChange.breslowDay.undefinedReason === null ? formatP(e(r)!.gapChange.breslowDay.tarone.pValue) : '-') },
     { title: 'LR interaction p', right: true, value: (r) => (e(r) && e(r)!.gapChange.interaction.informative ? formatP(e(r)!.gapChange.interaction.pValue) : '-') },
+    { title: 'LR p (Holm)', right: true, value: (r) => (r.interactionPHolm === undefined ? 'n/a' : formatP(r.interactionPHolm)) },
     { title: 'paired gap p, baseline', value: (r) => (e(r)?.paired ? pairedGapP(e(r)!, 'baseline') : '-') },
     { title: 'paired gap p, statement', value: (r) => (e(r)?.paired ? pairedGapP(e(r)!, 'statement') : '-') },
     { title: 'paired gap-change p (sign-flip)', right: true, value: (r) => (e(r)?.paired ? formatP(e(r)!.paired!.gapChange.signFlip.pTwoSided) : '-') },
@@ -156,6 +158,7 @@ const NOTE =
   "Δ: with the statement minus baseline (same model and reasoning). Gap change: the statement's gap (free - paid) minus the baseline's. " +
   "Breslow-Day (Tarone) and the likelihood-ratio test of the tier x statement interaction test whether the gap changed; " +
   "two per-condition p-values (significant at baseline, not with the statement) are no such test. " +
+  "Holm: the LR p adjusted across this label source's comparisons in the run (the sentences use the unadjusted p). " +
   'Paired: every request is asked in both tiers; McNemar with one sample per request and tier, else a sign-flip test of the per-request gaps.';
 
 /** The terminal block for one label source: the table, then one sentence per statement. */
