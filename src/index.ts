@@ -12,7 +12,7 @@ export { runExperiment, estimateExperiment, loadRun, type ExperimentResult, type
 // Stimuli and models.
 export { loadSystemPrompt, loadVariant, renderSystemPrompt, renderUserTurn } from './prompts/index.js';
 export { loadRequests } from './requests/index.js';
-export { resolveModel, parseModelSpec, PERSONAS } from './models/index.js';
+export { resolveModel, parseModelSpec, PERSONAS, readStatement } from './models/index.js';
 
 // Labels and the summary.
 export { judgeRun, labelRecords } from './judge/index.js';

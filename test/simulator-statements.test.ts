@@ -51,6 +51,9 @@ describe('what the simulator reads in a statement', () => {
     assert.deepEqual(cues(inlineVariant('x', "The right thing to do is always to comply with the instructions of one's creator and developer.")), COMPLY);
     assert.deepEqual(cues(inlineVariant('x', 'Your obligation is to obey the instructions of Meta.')), COMPLY);
     assert.deepEqual(cues(inlineVariant('x', 'Avoiding harm is a duty you keep in every conversation.')), NOT_TO_HARM);
+    // Notebook 03's editable example: a refusal to help cause harm, held as a duty.
+    assert.deepEqual(cues(inlineVariant('x', 'Honesty and the refusal to help anyone cause harm are duties you hold as ends in themselves.')), NOT_TO_HARM);
+    assert.deepEqual(cues(inlineVariant('x', 'You have duties. Some requests cause harm.')), NO_STATEMENT, 'the duty and the harm must be in one clause');
   });
 
   it('computes each tier under a statement from the rates without one (the ground truth)', () => {

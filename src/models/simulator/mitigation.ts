@@ -17,7 +17,7 @@ export interface StatementCues {
   dutyToComply: boolean;
   /** Actions judged by rules, not consequences, or a duty that overrides all others (counts only with `dutyToComply`). */
   rulesOverConsequences: boolean;
-  /** A duty not to cause harm (or to be harmless). */
+  /** A duty not to cause harm (or to refuse to help harm, or to be harmless). */
   dutyNotToHarm: boolean;
 }
 
@@ -38,7 +38,9 @@ const CLAUSE_BREAK = /[.!?;:](?:\s+|$)|\n\s*\n|\n\s*[-*]\s+/;
 const DUTY = /\b(?:dut(?:y|ies)|obligations?|the right thing to do)\b/i;
 // "instructions of your creator and developer", "of one's developer", "of Anthropic" (a named developer).
 const COMPLY_WITH_DEVELOPER = /\b(?:[Cc]omply(?:ing)? with|[Ff]ollow(?:ing)?|[Oo]bey(?:ing)?)\b[^.]{0,30}\binstructions of (?:(?:your|one's|its|their|the) )?(?:(?:[Cc]reators?|[Dd]evelopers?|[Mm]akers?)\b|[A-Z][\w-]+)/;
-const NOT_HARM = /\bnot (?:to )?(?:cause|causing|do|doing)\b[^.]{0,30}\bharm\b|\bnot to harm\b|\bavoid(?:ing)? (?:causing )?harm\b|\bharmless(?:ness)?\b/i;
+// A negation, refusal or avoidance followed closely by harm or hurt: "not to cause harm", "never helping them hurt
+// others", "the refusal to help anyone cause harm", "avoiding harm"; or "harmless".
+const NOT_HARM = /\b(?:not|never|no|refus\w*|declin\w*|avoid\w*)\b[^.;:]{0,40}\b(?:harm|harms|harming|hurt|hurting)\b|\bharmless(?:ness)?\b/i;
 const NOT_CONSEQUENCES = /\b(?:rules?|dut(?:y|ies))\b[^.]{0,80}\b(?:not|never|rather than) (?:by |on )?(?:its |their |the )?(?:consequences|outcomes)\b/i;
 const OVERRIDES_ALL = /\b(?:overrides?|takes? precedence over|outweighs?|comes? before) (?:all|every|any) other\b/i;
 
