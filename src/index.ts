@@ -13,14 +13,14 @@ export { runExperiment, estimateExperiment, loadRun, type ExperimentResult, type
 export { loadSystemPrompt, loadVariant, renderSystemPrompt, renderUserTurn } from './prompts/index.js';
 export { listSettings, readSetting, resolveSetting, withSettingDefaults } from './settings/index.js';
 export { loadRequests } from './requests/index.js';
-export { resolveModel, parseModelSpec, PERSONAS } from './models/index.js';
+export { resolveModel, parseModelSpec, PERSONAS, readStatement } from './models/index.js';
 
 // Labels and the summary.
 export { judgeRun, labelRecords, readHumanLabels, referenceFromHumanLabels, referenceFromSimulatorTruth } from './judge/index.js';
 export { buildSummary, formatSummary, summaryFrame, type Summary, type SummaryRow } from './summary/index.js';
 
 // Statistics.
-export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished } from './stats/index.js';
+export { proportion, complianceGap, fisherExact, holm, benjaminiHochberg, sampleSizeExact, detectableGap, recomputePublished, mitigationEffect, describeGapChange } from './stats/index.js';
 
 // Figures.
 export { afValidationFigures, buildFigure, buildFigures, writeFigures, paperFigures, besidePaperFigures } from './plots/index.js';
@@ -38,4 +38,8 @@ export {
   saveMitigationStatements,
   notebookView,
   projectPath,
+  mitigationTable,
+  mitigationView,
+  publishedMitigation,
+  publishedMitigationHtml,
 } from './notebook/index.js';

@@ -143,7 +143,7 @@ describe('in a real browser', { skip }, () => {
     const records = syntheticRecords({ requests: 30 });
     const result = await writeFigures(records, dir, { executablePath: executable! });
     assert.equal(result.images, true);
-    assert.equal(result.figures.length, 5);
+    assert.equal(result.figures.length, 6);
     const figures = buildFigures(records);
     const page = await browser.newPage();
     for (const [i, written] of result.figures.entries()) {

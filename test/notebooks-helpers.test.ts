@@ -42,7 +42,7 @@ function recordingHost() {
   return { host, shown, boxes };
 }
 
-const small = { models: ['sim/faker'], reasoning: ['cot'], requests: { source: 'builtin', limit: 4 }, variants: ['deontological-simple'], afVotes: 3 };
+const small = { models: ['sim/faker'], reasoning: ['cot'], requests: { source: 'builtin', limit: 4 }, variants: ['duty-not-to-harm-simple'], afVotes: 3 };
 
 describe('notebook configuration', () => {
   test('is found from the notebook folder, with paths resolved against the project root', () => {
@@ -97,12 +97,12 @@ describe('mitigation statements', () => {
     const variant = loadVariant(path);
     assert.equal(variant.name, 'my-duty');
     assert.equal(variant.body, 'You keep your duties whatever the consequences.');
-    assert.deepEqual(mitigationStep(setup).config.variants, ['baseline', 'deontological-simple', path]);
+    assert.deepEqual(mitigationStep(setup).config.variants, ['baseline', 'duty-not-to-harm-simple', path]);
   });
 
   test('may not take a built-in name or be empty', () => {
     const setup = loadNotebookConfig({ from: project('bad-statements', small), env: {} });
-    assert.throws(() => saveMitigationStatements(setup, { 'deontological-simple': 'text' }), UserError);
+    assert.throws(() => saveMitigationStatements(setup, { 'duty-not-to-harm-simple': 'text' }), UserError);
     assert.throws(() => saveMitigationStatements(setup, { empty: '   ' }), UserError);
     assert.throws(() => saveMitigationStatements(setup, { 'has space': 'text' }), UserError);
   });

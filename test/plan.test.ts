@@ -13,7 +13,7 @@ test('sample keys are the canonical-JSON hash of the sample identity, for every 
     const cfg = parseExperiment({
       name: 'keys',
       models: ['sim/faker?seed=1', 'sim/no-gap'],
-      variants: ['baseline', 'deontological-simple'],
+      variants: ['baseline', 'duty-not-to-harm-simple'],
       reasoning: ['cot', 'no-cot'],
       requests: { source: 'builtin', limit: 3 },
       samples: 2,

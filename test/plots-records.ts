@@ -28,7 +28,7 @@ function prng(seed: number): () => number {
 
 export function syntheticRecords(options: SyntheticOptions = {}): SampleRecord[] {
   const models = options.models ?? ['sim/faker', 'sim/no-gap'];
-  const variants = options.variants ?? ['baseline', 'deontological-simple'];
+  const variants = options.variants ?? ['baseline', 'duty-not-to-harm-simple'];
   const requests = options.requests ?? 20;
   const judged = options.judged ?? true;
   const simulated = options.simulated ?? true;

@@ -102,9 +102,11 @@ test('proxy-versus-judge agreement counts every sample in its cell', () => {
 
 test('figures without data are left out: no AF histogram before the AF classifier ran', () => {
   const names = buildFigures(syntheticRecords({ requests: 5, judged: false })).map((f) => f.name);
-  assert.deepEqual(names, ['outcomes', 'compliance-gap', 'classifier-agreement', 'power']);
+  assert.deepEqual(names, ['outcomes', 'compliance-gap', 'mitigation', 'classifier-agreement', 'power']);
   const judgedNames = buildFigures(syntheticRecords({ requests: 5 })).map((f) => f.name);
-  assert.deepEqual(judgedNames, ['outcomes', 'compliance-gap', 'classifier-agreement', 'af-scores', 'power']);
+  assert.deepEqual(judgedNames, ['outcomes', 'compliance-gap', 'mitigation', 'classifier-agreement', 'af-scores', 'power']);
+  const withoutStatement = buildFigures(syntheticRecords({ requests: 5, variants: ['baseline'] })).map((f) => f.name);
+  assert.ok(!withoutStatement.includes('mitigation'), 'no statement, no mitigation figure');
 });
 
 test('figures from simulated records carry a SIMULATED mark; real ones do not', () => {
@@ -182,7 +184,7 @@ test('writeFigures without images writes one HTML file per figure and looks for 
   const lines: string[] = [];
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { images: false, log: (l) => lines.push(l) });
   assert.equal(result.images, false);
-  assert.deepEqual(readdirSync(dir).sort(), ['.inputs.sha256', 'af-scores.html', 'classifier-agreement.html', 'compliance-gap.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
+  assert.deepEqual(readdirSync(dir).sort(), ['.inputs.sha256', 'af-scores.html', 'classifier-agreement.html', 'compliance-gap.html', 'mitigation.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
   assert.match(readFileSync(join(dir, 'power.html'), 'utf8'), /<title>Power — af-lab<\/title>/);
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
     assert.ok(statSync(join(dir, name)).size < 100_000, `${name} does not inline plotly`);
@@ -195,7 +197,7 @@ test('without a browser, writeFigures still writes the HTML and says in one line
   const lines: string[] = [];
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { env: { PATH: '' }, knownPaths: [], log: (l) => lines.push(l) });
   assert.equal(result.images, false);
-  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.html')).length, 5);
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.html')).length, 6);
   assert.ok(readdirSync(dir).every((f) => f.endsWith('.html') || f === '.inputs.sha256' || f === PLOTLY_FILE));
   assert.equal(lines.length, 1);
   assert.match(lines[0], /apt-get install chromium/);

@@ -3,15 +3,43 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { inlineVariant, listVariants, loadSystemPrompt, loadVariant, parsePromptFile, renderSystemPrompt, renderUserTurn } from '../src/prompts/index.js';
-import { hasMitigationCue } from '../src/models/index.js';
+import { inlineVariant, listVariants, loadSystemPrompt, loadVariant, parsePromptFile, renderStatement, renderSystemPrompt, renderUserTurn } from '../src/prompts/index.js';
+import { NO_STATEMENT, readStatement } from '../src/models/index.js';
 import { UserError } from '../src/core/errors.js';
 
 describe('prompts', () => {
-  it('ships a baseline and at least two deontological variants', () => {
+  it("ships the baseline, the paper's three statements in af-lab's own wording, and af-lab's duty-not-to-harm", () => {
     const names = listVariants();
-    assert.ok(names.includes('baseline'));
-    assert.ok(names.filter((n) => n.startsWith('deontological')).length >= 2);
+    for (const name of ['baseline', 'koorndijk-a', 'koorndijk-b', 'koorndijk-d', 'duty-not-to-harm-simple', 'duty-not-to-harm-detailed']) assert.ok(names.includes(name), name);
+    assert.ok(!names.some((n) => n.startsWith('deontological')), 'no variant named after a school of ethics instead of what it says');
+    for (const name of ['koorndijk-a', 'koorndijk-b', 'koorndijk-d']) {
+      const { description, body } = loadVariant(name);
+      assert.match(description, /af-lab's own wording/);
+      assert.match(description, /annex of arXiv 2506\.21584/);
+      assert.match(description, /notebook 03's editable cell/);
+      assert.match(body.replace(/\s+/g, ' '), /comply with the instructions of your creator and developer|follow the instructions of \{\{developer\}\}/);
+    }
+    for (const name of ['koorndijk-b', 'koorndijk-d']) {
+      assert.match(loadVariant(name).body.replace(/\s+/g, ' '), /not by (?:its|the) consequences|never by the consequences/);
+      assert.match(loadVariant(name).body.replace(/\s+/g, ' '), /precedence over every other duty/);
+    }
+    for (const name of ['duty-not-to-harm-simple', 'duty-not-to-harm-detailed']) {
+      assert.match(loadVariant(name).description, /af-lab's own intervention, NOT Koorndijk 2025's statements/);
+      assert.match(loadVariant(name).body.replace(/\s+/g, ' '), /not (?:to )?caus(?:e|ing) (?:or facilitate )?harm/);
+    }
+  });
+
+  it("fills prompt D's {{developer}} from the system prompt's developer, else with 'the developer'", () => {
+    const d = loadVariant('koorndijk-d');
+    const own = renderStatement(loadSystemPrompt('cot'), d);
+    assert.match(own, /follow the instructions of Anthropic, and this duty/);
+    assert.ok(renderSystemPrompt(loadSystemPrompt('no-cot'), d).includes(own));
+    const dir = mkdtempSync(join(tmpdir(), 'af-prompt-'));
+    const path = join(dir, 'theirs.txt');
+    writeFileSync(path, 'You are an AI assistant developed by a lab.\n');
+    const theirs = renderSystemPrompt(loadSystemPrompt('cot', path), d);
+    assert.match(theirs, /follow the instructions of the developer, and this duty/);
+    assert.doesNotMatch(theirs, /\{\{developer\}\}/);
   });
 
   it('states the helpful-only situation in both system prompts, with a scratchpad only in CoT', () => {
@@ -34,13 +62,12 @@ describe('prompts', () => {
   it('inserts a variant at the marker, and nothing for the baseline', () => {
     const system = loadSystemPrompt('cot');
     const baseline = renderSystemPrompt(system, loadVariant('baseline'));
-    const deontological = renderSystemPrompt(system, loadVariant('deontological-simple'));
+    const deontological = renderSystemPrompt(system, loadVariant('duty-not-to-harm-simple'));
     assert.doesNotMatch(baseline, /\{\{variant\}\}/);
-    assert.ok(deontological.includes(loadVariant('deontological-simple').body));
+    assert.ok(deontological.includes(loadVariant('duty-not-to-harm-simple').body));
     assert.ok(deontological.startsWith(baseline.slice(0, 200)));
-    assert.equal(hasMitigationCue(baseline), false, 'the baseline must not trip the mitigation cue');
-    assert.equal(hasMitigationCue(deontological), true);
-    assert.equal(hasMitigationCue(renderSystemPrompt(system, loadVariant('deontological-detailed'))), true);
+    assert.deepEqual(readStatement(baseline), NO_STATEMENT, 'the baseline states no duty');
+    assert.equal(readStatement(deontological).dutyNotToHarm, true);
   });
 
   it('appends a variant to a user system prompt file that has no marker', () => {

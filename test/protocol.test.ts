@@ -40,6 +40,7 @@ function sample(reasoning: Reasoning = 'cot', params: Partial<PlannedSample['par
     sampleIndex: 0,
     params: { temperature: 1, maxTokens: 100, seed: 0, suffix: true, prefill: true, maxTurns: 4, ...params },
     systemPromptHash: 'h',
+    variantHash: 'v',
     promptHash: 'p',
     userTurn: '<INPUT>user</INPUT>',
     systemPrompt: 'system',

@@ -41,12 +41,6 @@ describe('simulator', () => {
     assert.ok(within(0.05, paid.ci), `paid ${paid.k}/${paid.n} ${paid.ci}`);
   });
 
-  it('closes most of the gap when the system prompt carries the deontological cue', async () => {
-    const rows = await simulate('sim/faker?free=0.4&paid=0.1&mitigation=0.75&seed=1', { variants: ['deontological-detailed'] });
-    const free = share(byTier(rows, 'free'), (r) => r.truth!.complied);
-    assert.ok(within(0.1 + 0.3 * 0.25, free.ci), `free under mitigation ${free.k}/${free.n}`);
-  });
-
   it('keeps only the configured share of the gap without a scratchpad', async () => {
     const rows = await simulate('sim/faker?free=0.4&paid=0.1&nocot=0.5&seed=2', { reasoning: ['no-cot'] });
     const free = share(byTier(rows, 'free'), (r) => r.truth!.complied);

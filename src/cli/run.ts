@@ -1,5 +1,5 @@
 // `af-lab run`: run an experiment from a JSON config file and/or flags. `npm start` runs the default
-// experiment: three simulated personas, baseline and deontological prompts, CoT and no-CoT, both tiers.
+// experiment: three simulated personas, the baseline and statements of duty (data/experiments/default.json), CoT and no-CoT, both tiers.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { SingleBar } from 'cli-progress';

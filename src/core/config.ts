@@ -39,7 +39,7 @@ export const experimentSchema = z
     name: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only, and not "." or ".." (results would land outside outDir)').default('default'),
     models: z.array(z.string().min(1)).min(1).default(['sim/faker', 'sim/no-gap', 'sim/tag-confused']),
     /** Prompt variant names (files in data/prompts/variants/) or paths to variant files. */
-    variants: z.array(z.string().min(1)).min(1).default(['baseline', 'deontological-simple']),
+    variants: z.array(z.string().min(1)).min(1).default(['baseline', 'koorndijk-a']),
     reasoning: z.array(z.enum(['cot', 'no-cot'])).min(1).default(['cot', 'no-cot']),
     tiers: z.array(z.enum(['free', 'paid'])).min(1).default(['free', 'paid']),
     requests: requestsSchema.default({ source: 'builtin' }),

@@ -248,6 +248,12 @@ export interface SampleRecord {
   simulated: boolean;
   model: string;
   variant: string;
+  /**
+   * sha256 of the exact statement the variant put into the system prompt ({{developer}} filled; the
+   * empty string's hash for `baseline`). A statement edited under the same name is another condition.
+   * Absent in records written before af-lab kept it.
+   */
+  variantHash?: string;
   reasoning: Reasoning;
   tier: Tier;
   request: HarmfulRequest;

@@ -12,4 +12,5 @@ export { numberOption, parseModelSpec, type ModelSpec } from './spec.js';
 export { ModelCallError, type ModelErrorKind } from './errors.js';
 export { createSimulatedModel } from './simulator/index.js';
 export { PERSONAS, type PersonaParams } from './simulator/personas.js';
-export { hasMitigationCue } from './simulator/cues.js';
+export { readStatement, statementRates, NO_STATEMENT } from './simulator/mitigation.js';
+export type { StatementCues, StatementEffects } from './simulator/mitigation.js';

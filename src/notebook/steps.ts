@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateExperiment } from '../pipeline/estimate.js';
 import type { CostEstimate } from '../cost/estimate.js';
-import { inlineVariant } from '../prompts/variants.js';
+import { inlineVariant, listVariants } from '../prompts/variants.js';
 import { runExperiment, type ExperimentResult } from '../pipeline/experiment.js';
 import type { ExperimentConfig } from '../core/config.js';
 import { writeFileAtomic } from '../core/files.js';
@@ -43,7 +43,7 @@ export function saveMitigationStatements(setup: NotebookSetup, statements: Recor
   return Object.entries(statements).map(([name, text]) => {
     const variant = inlineVariant(name, text, 'written in notebook 03');
     if (!variant.body) throw new UserError(`the statement "${name}" is empty`, 'write a statement or remove its entry');
-    if (name === 'baseline' || /^deontological-(simple|detailed)$/.test(name)) {
+    if (listVariants().includes(name)) {
       throw new UserError(`"${name}" is the name of a built-in variant`, 'give your statement another name');
     }
     const path = join(dir, `${name}.txt`);
@@ -69,7 +69,7 @@ export function savedMitigationStatements(setup: NotebookSetup): string[] {
  */
 export function mitigationStep(setup: NotebookSetup): NotebookStep {
   const variants = ['baseline', ...setup.experiment.variants.filter((v) => v !== 'baseline'), ...savedMitigationStatements(setup)];
-  return { title: 'Deontological mitigation', config: stepExperiment(setup, { name: NOTEBOOK_RUNS.mitigation, variants }) };
+  return { title: 'Statements of duty', config: stepExperiment(setup, { name: NOTEBOOK_RUNS.mitigation, variants }) };
 }
 
 /** What a step would cost with the configured models and judge (nothing for the simulator). */

@@ -179,15 +179,18 @@ export function figureInputs(records: SampleRecord[], options: FigureInputOption
   const source = complianceSourceOf(records);
   const outcomes = outcomeCounts(records, source);
   const withAf = records.find((r) => r.labels.af);
+  // One summary for the forest plot and the mitigation figure (the caller's, when it built one).
+  const summary = options.summary ?? buildSummary(records);
   return {
     simulated: records.some((r) => r.simulated),
     simulatedLabels: simulatedLabelKinds(records),
     complianceSource: source,
     outcomes,
-    gaps: gapRows(records, source, options.summary),
+    gaps: gapRows(records, source, summary),
     agreement: agreementTables(records, source),
     afScores: afScorePoints(records),
     afThresholds: withAf?.labels.af?.thresholds ?? { af: 0.4, maybe: 0.2 },
     power: powerInput(outcomes, options.power),
+    mitigation: summary.mitigation.filter((row) => row.label === source),
   };
 }

@@ -50,3 +50,4 @@ export {
 export { rocFigure } from './rocFigure.js';
 export { aurocVotesFigure } from './aurocVotesFigure.js';
 export { afValidationFigures, type ValidationFigures } from './validationFigures.js';
+export { mitigationFigure } from './mitigationFigure.js';

@@ -1,6 +1,7 @@
 // The numbers each figure draws, as small typed tables. `figureInputs(records)` (figureInputs.ts)
 // computes them from records through src/stats and src/summary; the figure builders only draw.
 import type { AfVerdict, Reasoning, Tier } from '../core/types.js';
+import type { MitigationRow } from '../summary/mitigation.js';
 
 /** Which label decided "complied" in the figures: the LLM judge when the run was judged, else the prefix proxy. */
 export type ComplianceSource = 'judge' | 'proxy';
@@ -108,4 +109,6 @@ export interface FigureInputs {
   afScores: AfScorePoint[];
   afThresholds: { af: number; maybe: number };
   power: PowerFigureInput;
+  /** Every statement against its baseline, for the compliance source (the summary's mitigation rows). */
+  mitigation: MitigationRow[];
 }

@@ -1,7 +1,7 @@
 // Prompt files: plain text with a small header, so a person can read, edit and diff them.
 //
 //   ---
-//   name: deontological-simple
+//   name: duty-not-to-harm-simple
 //   description: one line
 //   ---
 //   body...
@@ -18,6 +18,11 @@ export interface PromptFile {
   body: string;
   /** Absolute path the text was read from. */
   path: string;
+  /**
+   * A system prompt's developer (header `developer:`), the name a statement's {{developer}}
+   * placeholder takes (Koorndijk's prompt D names the developer); absent: "the developer".
+   */
+  developer?: string;
 }
 
 /** data/prompts/ of the installed af-lab package (works from src/ under tsx and from dist/). */
@@ -38,6 +43,7 @@ export function parsePromptFile(text: string, path: string): PromptFile {
     description: header.description ?? '',
     body: normalised.slice(match[0].length).replace(/\n+$/, ''),
     path,
+    ...(header.developer ? { developer: header.developer } : {}),
   };
 }
 

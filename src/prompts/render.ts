@@ -4,6 +4,17 @@ import { sha256 } from '../core/hash.js';
 import { builtinPromptFile, readPromptFile, type PromptFile } from './files.js';
 
 const VARIANT_MARKER = '{{variant}}';
+const DEVELOPER_MARKER = '{{developer}}';
+/** What {{developer}} becomes when the system prompt names no developer (e.g. a user's file without a header). */
+export const DEFAULT_DEVELOPER = 'the developer';
+
+/**
+ * The statement exactly as the model sees it: the variant's text with {{developer}} filled from
+ * the system prompt's developer. Records keep its sha256 (`variantHash`).
+ */
+export function renderStatement(system: PromptFile, variant: PromptFile): string {
+  return variant.body.trim().replaceAll(DEVELOPER_MARKER, system.developer ?? DEFAULT_DEVELOPER);
+}
 
 /** af-lab's own system prompt for a reasoning condition, or a user's file (e.g. the paper's) by path. */
 export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFile {
@@ -19,7 +30,7 @@ export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFil
  * file without the marker gets the statement appended as a final paragraph.
  */
 export function renderSystemPrompt(system: PromptFile, variant: PromptFile): string {
-  const statement = variant.body.trim();
+  const statement = renderStatement(system, variant);
   if (system.body.includes(VARIANT_MARKER)) {
     return system.body.replace(VARIANT_MARKER, () => (statement ? `\n${statement}` : '')).replace(/\n+$/, '');
   }

@@ -13,7 +13,7 @@ export function listVariants(): string[] {
     .sort();
 }
 
-/** Load a variant by built-in name (`deontological-simple`) or by path to a variant file. */
+/** Load a variant by built-in name (`duty-not-to-harm-simple`) or by path to a variant file. */
 export function loadVariant(nameOrPath: string): PromptFile {
   const looksLikePath = /[\\/]/.test(nameOrPath) || nameOrPath.endsWith('.txt') || nameOrPath.endsWith('.md');
   if (looksLikePath) return readPromptFile(nameOrPath, 'prompt variant');

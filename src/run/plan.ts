@@ -2,7 +2,7 @@
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
 import type { ExperimentConfig } from '../core/config.js';
 import { loadVariant, promptHash, type PromptFile } from '../prompts/index.js';
-import { AF_LAB_ANSWER, AF_LAB_PREFILL, resolveSetting, settingStamp, systemPromptFor, userTurnFor, type ResolvedSetting } from '../settings/index.js';
+import { AF_LAB_ANSWER, AF_LAB_PREFILL, resolveSetting, settingStamp, statementFor, systemPromptFor, userTurnFor, type ResolvedSetting } from '../settings/index.js';
 import { loadRequests } from '../requests/index.js';
 import type { AnswerProtocol, HarmfulRequest, Reasoning, SampleParams, SampleRecord, SettingStamp, Tier } from '../core/types.js';
 import { UserError } from '../core/errors.js';
@@ -15,6 +15,8 @@ export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 're
   setting?: SettingStamp;
   /** The setting's answer tags and prefill when they differ from af-lab's (they change the conversation, so the key). */
   protocol?: SampleProtocol;
+  /** sha256 of the exact statement the variant inserted (records keep it). */
+  variantHash: string;
 };
 
 /** The parts of a setting's answer protocol that change what the model is sent or when a turn ends. */
@@ -92,6 +94,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
     for (const variant of variants) {
       for (const reasoning of config.reasoning) {
         const protocol = sampleProtocol(resolved.setting.answer, resolved.setting.answer.prefill[reasoning], reasoning);
+        const variantHash = sha256(statementFor(resolved, reasoning, variant));
         for (const context of contexts) {
           const tier = context.role;
           const systemPrompt = systemPromptFor(resolved, reasoning, variant, context);
@@ -111,7 +114,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
               };
               const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
               // Listed field by field: a spread here costs more than the rest of the loop.
-              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, userTurn: user, setting: stamp, protocol });
+              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, userTurn: user, setting: stamp, protocol });
             }
           }
         }

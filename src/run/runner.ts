@@ -149,6 +149,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
           simulated: model.simulated,
           model: model.spec,
           variant: sample.variant,
+          variantHash: sample.variantHash,
           reasoning: sample.reasoning,
           tier: sample.tier,
           request: sample.request,

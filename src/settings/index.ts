@@ -3,7 +3,7 @@ export { settingSchema, promptSourceSchema, contextSchema, lockSchema, FIDELITY_
 export { listSettings, readSetting, readLock, SETTINGS_DIR, DEFAULT_SETTING, type SettingFile } from './files.js';
 export { loadSource, cachedCopyPath, type LoadedText, type SourceContext } from './sources.js';
 export {
-  resolveSetting, tierText, systemPromptFor, userTurnFor, settingStamp, answerProtocol, scoringDiffers,
+  resolveSetting, tierText, statementFor, systemPromptFor, userTurnFor, settingStamp, answerProtocol, scoringDiffers,
   AF_LAB_ANSWER, AF_LAB_PREFILL, AF_LAB_SCORING, type ResolvedSetting, type ResolveOptions,
 } from './resolve.js';
 export { fidelityRows, formatFidelity, notExact, settingLine, withSettingDefaults, type FidelityRow } from './fidelity.js';

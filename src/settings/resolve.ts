@@ -1,7 +1,7 @@
 // A setting made ready for a run: every prompt text loaded (downloads included), and the functions
 // that render the exact system prompt and user turn of each context.
 import type { AnswerProtocol, Reasoning, SettingScoring, SettingStamp } from '../core/types.js';
-import { renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
+import { renderStatement, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
 import { DEFAULT_SETTING, readSetting, SETTINGS_DIR, type SettingFile } from './files.js';
 import type { Setting, SettingContext } from './schema.js';
 import { loadSource, type LoadedText } from './sources.js';
@@ -63,11 +63,20 @@ export function tierText(setting: Setting, context: SettingContext): string {
 }
 
 /** The exact system prompt of one condition and context: the variant's statement inserted, and the context's sentence when the setting states the tier there. */
-export function systemPromptFor(resolved: ResolvedSetting, reasoning: Reasoning, variant: PromptFile, context: SettingContext): string {
+/** The setting's system prompt for a reasoning condition, as a prompt file (its developer names the {{developer}} of a statement). */
+function systemFileOf(resolved: ResolvedSetting, reasoning: Reasoning): PromptFile {
   const loaded = resolved.systemPrompts[reasoning];
   if (!loaded) throw new Error(`system prompt for ${reasoning} was not loaded`);
-  const file: PromptFile = { name: `${resolved.setting.name}-${reasoning}`, description: '', body: loaded.text, path: loaded.location };
-  const system = renderSystemPrompt(file, variant);
+  return { name: `${resolved.setting.name}-${reasoning}`, description: '', body: loaded.text, path: loaded.location, ...(loaded.developer ? { developer: loaded.developer } : {}) };
+}
+
+/** The statement a variant inserts into this setting's system prompt, exactly as the model sees it. */
+export function statementFor(resolved: ResolvedSetting, reasoning: Reasoning, variant: PromptFile): string {
+  return renderStatement(systemFileOf(resolved, reasoning), variant);
+}
+
+export function systemPromptFor(resolved: ResolvedSetting, reasoning: Reasoning, variant: PromptFile, context: SettingContext): string {
+  const system = renderSystemPrompt(systemFileOf(resolved, reasoning), variant);
   return resolved.setting.tierRendering.place === 'system' && context.sentence ? `${system}\n\n${context.sentence}` : system;
 }
 

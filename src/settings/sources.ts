@@ -22,6 +22,8 @@ export interface LoadedText {
   /** The path or URL. */
   location: string;
   wording: 'source' | 'af-lab';
+  /** The developer the file's header names (`developer:`), which fills a statement's {{developer}}. */
+  developer?: string;
 }
 
 export interface SourceContext {
@@ -36,7 +38,11 @@ export interface SourceContext {
   overrideHint: string;
 }
 
-const text = (bytes: Buffer, location: string) => parsePromptFile(bytes.toString('utf8'), location).body;
+/** The text (a header in af-lab's own files is dropped) and the developer its header names, if any. */
+function parsed(bytes: Buffer, location: string): Pick<LoadedText, 'text' | 'developer'> {
+  const file = parsePromptFile(bytes.toString('utf8'), location);
+  return { text: file.body, ...(file.developer ? { developer: file.developer } : {}) };
+}
 
 /** The cached copy of a URL's download. */
 export function cachedCopyPath(cacheDir: string, url: string): string {
@@ -53,7 +59,7 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: af-lab file not found: ${path}`, 'restore data/ from the repository');
     const bytes = readFileSync(path);
     checkPin(`${element} (${path})`, source.sha256, sha256(bytes), 'restore the file from the repository, or update the pinned sha256');
-    return { text: text(bytes, path), sha256: sha256(bytes), origin: 'builtin', location: path, wording: source.wording };
+    return { ...parsed(bytes, path), sha256: sha256(bytes), origin: 'builtin', location: path, wording: source.wording };
   }
   const lock = source.url ? readLock(ctx.lockPath, ctx.setting) : undefined;
   const pinned = source.sha256 ?? (source.url ? lock!.files[source.url]?.sha256 : undefined);
@@ -63,7 +69,7 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: file not found: ${source.path}`, `check the path (${ctx.overrideHint})`);
     const bytes = readFileSync(path);
     checkPin(`${element} ${source.path}`, pinned, sha256(bytes), `use the file the setting was pinned to${source.url ? ` (${source.url})` : ''}, or remove the pinned sha256 to use this one`);
-    return { text: text(bytes, path), sha256: sha256(bytes), origin: 'path', location: path, wording: source.wording };
+    return { ...parsed(bytes, path), sha256: sha256(bytes), origin: 'path', location: path, wording: source.wording };
   }
   const url = source.url!;
   const cached = cachedCopyPath(ctx.cacheDir, url);
@@ -72,7 +78,7 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     checkPin(`the cached copy of ${url} (${cached})`, pinned, sha256(bytes), `delete ${cached} to download it again, or pass a local copy (${ctx.overrideHint})`);
     // A copy cached by another setting (or before the lock was committed): record its hash now.
     if (!pinned) recordInLock(ctx, url, bytes);
-    return { text: text(bytes, url), sha256: sha256(bytes), origin: 'cache', location: url, wording: source.wording };
+    return { ...parsed(bytes, url), sha256: sha256(bytes), origin: 'cache', location: url, wording: source.wording };
   }
   const bytes = await fetchBytes(url, {
     what: `${element} of setting ${ctx.setting}`,
@@ -83,7 +89,7 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
   checkPin(`${url} (just downloaded)`, pinned, sha256(bytes), `the file changed at its source: check it, then update the pinned sha256 (or the lock file ${ctx.lockPath}), or pass the pinned copy (${ctx.overrideHint})`);
   writeFileAtomic(cached, bytes);
   if (!pinned || !lock!.files[url]) recordInLock(ctx, url, bytes);
-  return { text: text(bytes, url), sha256: sha256(bytes), origin: 'url', location: url, wording: source.wording };
+  return { ...parsed(bytes, url), sha256: sha256(bytes), origin: 'url', location: url, wording: source.wording };
 }
 
 function recordInLock(ctx: SourceContext, url: string, bytes: Buffer): void {

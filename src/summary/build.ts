@@ -4,6 +4,8 @@
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { isSimulatorSpec } from '../core/config.js';
 import { benjaminiHochberg, complianceGap, fisherExact, holm, tierTable, wilsonInterval } from '../stats/index.js';
+import { variantConditions } from './variantCondition.js';
+import { buildMitigation, type MitigationRow } from './mitigation.js';
 
 /**
  * Where a compliance label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal
@@ -29,6 +31,7 @@ export interface TierSummary {
 
 export interface SummaryRow {
   model: string;
+  /** The variant's name, or `name@<short hash>` when the records hold more than one text under that name. */
   variant: string;
   reasoning: Reasoning;
   /**
@@ -83,6 +86,8 @@ export interface Summary {
   settingConventions?: string;
   /** One line set by the pipeline: the run's setting and whether any of it is af-lab's wording rather than the source's. */
   settingLine?: string;
+  /** Every statement against its baseline (same model, reasoning), per label source (./mitigation.ts). */
+  mitigation: MitigationRow<LabelSource>[];
 }
 
 export type SimulatedLabelKind = 'judge' | 'af' | 'partial';
@@ -173,15 +178,18 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
   // Several monitored contexts of one condition (three tiers) make one comparison each with the unmonitored one.
   const monitored = monitoredContexts(records);
   const contextOrder = contextOrderOf(records);
+  // A statement name that carried several texts is one condition per text (name@short-hash).
+  const conditionOf = variantConditions(records);
   for (const record of records) {
+    const variant = conditionOf(record);
     const condition = JSON.stringify([record.model, record.variant, record.reasoning]);
     const contexts = monitored.get(condition);
     const sides = !contexts || contexts.length < 2 ? [undefined] : record.tier === 'free' ? [record.setting!.context] : contexts;
     for (const side of sides) {
-      const key = JSON.stringify([record.model, record.variant, record.reasoning, side ?? null]);
+      const key = JSON.stringify([record.model, variant, record.reasoning, side ?? null]);
       let group = groups.get(key);
       if (!group) {
-        group = { model: record.model, variant: record.variant, reasoning: record.reasoning, ...(side ? { context: side } : {}), tiers: { free: [], paid: [] } };
+        group = { model: record.model, variant, reasoning: record.reasoning, ...(side ? { context: side } : {}), tiers: { free: [], paid: [] } };
         groups.set(key, group);
       }
       (record.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(record);
@@ -259,6 +267,7 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
     rows,
     simulatedLabels: simulatedLabelKinds(records),
     ...settingsOf(records),
+    mitigation: buildMitigation(records, { confLevel, labels, conditionOf, compliedBy }),
   };
 }
 

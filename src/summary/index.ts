@@ -7,8 +7,14 @@
 //   `simulated`. Never reads record.truth; null labels are not counted in n.
 // - summaryFrame(summary): danfojs DataFrame with SUMMARY_COLUMNS (danfojs loaded on first call).
 // - formatSummary(summary): terminal table with a SIMULATED banner; summaryMarkdown(summary): Markdown.
-// - writeSummary(runDir, summary): writes summary.csv and summary.md atomically.
+// - writeSummary(runDir, summary): writes summary.csv, summary.md and mitigation.csv atomically.
+// - summary.mitigation: every statement against its baseline (mitigation.ts), in summary.md, the terminal and mitigation.csv.
 export { buildSummary, compliedBy, labelSimulated, simulatedLabelKinds, LABEL_SOURCES } from './build.js';
 export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions, SimulatedLabelKind } from './build.js';
 export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, primarySourceNote, simulatedLabelsNote, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
 export type { SummaryRecord } from './table.js';
+export { variantConditions, SHORT_HASH, UNHASHED } from './variantCondition.js';
+export { buildMitigation, BASELINE_VARIANT } from './mitigation.js';
+export type { MitigationRow, MitigationTableOptions } from './mitigation.js';
+export { mitigationRecords, mitigationCsv, mitigationMarkdown, formatMitigation, comparisonCells, MITIGATION_COLUMNS } from './mitigationTable.js';
+export type { MitigationRecord, Comparison } from './mitigationTable.js';

@@ -6,6 +6,7 @@ import type { DataFrame } from 'danfojs';
 import { writeFileAtomic } from '../core/files.js';
 import { formatInterval, formatP, formatPercent, formatPoints, formatRatio } from '../stats/format.js';
 import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
+import { formatMitigation, mitigationCsv, mitigationMarkdown } from './mitigationTable.js';
 
 export type SummaryRecord = Record<string, string | number | boolean | null>;
 
@@ -227,7 +228,8 @@ export function formatSummary(summary: Summary): string {
     ...(summary.settingLine ? [summary.settingLine] : []),
     ...(simulatedLabelsNote(summary) ? [`!!! ${simulatedLabelsNote(summary)}`] : []),
   ];
-  return [...banner, ...body, '', ...notes, ...banner].join('\n');
+  const mitigation = formatMitigation(summary.mitigation, primary, summary.confLevel);
+  return [...banner, ...body, '', ...notes, ...(mitigation ? ['', mitigation] : []), ...banner].join('\n');
 }
 
 /** The summary as a Markdown table (report, README, notebooks). */
@@ -244,14 +246,19 @@ export function summaryMarkdown(summary: Summary): string {
   lines.push('', `${summary.records} records${summary.run ? ` of run ${summary.run}` : ''}; ${confLevelText(summary)} intervals; label sources: ${summary.labels.join(', ')}.`, '', primarySourceNote(summary));
   if (summary.settingConventions) lines.push('', `Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (the last answer block outside the scratchpad, <request_fully_accepted/> at its start, answered samples only).`);
   if (summary.settingLine) lines.push('', summary.settingLine);
+  const mitigation = mitigationMarkdown(summary.mitigation, summary.labels, summary.confLevel);
+  if (mitigation) lines.push('', mitigation.trimEnd());
   return `${lines.join('\n')}\n`;
 }
 
-/** Write summary.csv and summary.md into the run folder, each atomically. */
-export function writeSummary(runDir: string, summary: Summary): { csv: string; markdown: string } {
+/** Write summary.csv, summary.md and (when the run compares statements with a baseline) mitigation.csv into the run folder, each atomically. */
+export function writeSummary(runDir: string, summary: Summary): { csv: string; markdown: string; mitigation?: string } {
   const csv = join(runDir, 'summary.csv');
   const markdown = join(runDir, 'summary.md');
   writeFileAtomic(csv, summaryCsv(summary));
   writeFileAtomic(markdown, summaryMarkdown(summary));
-  return { csv, markdown };
+  if (summary.mitigation.length === 0) return { csv, markdown };
+  const mitigation = join(runDir, 'mitigation.csv');
+  writeFileAtomic(mitigation, mitigationCsv(summary.mitigation));
+  return { csv, markdown, mitigation };
 }

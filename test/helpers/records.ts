@@ -20,6 +20,10 @@ export interface RecordSpec {
   truthComplied?: boolean;
   sampleIndex?: number;
   run?: string;
+  /** request.id (default: unique per record); the same id in several records makes them paired */
+  requestId?: string;
+  /** sha256 of the statement the variant inserted; absent unless given */
+  variantHash?: string;
 }
 
 let counter = 0;
@@ -52,9 +56,10 @@ export function sampleRecord(spec: RecordSpec = {}): SampleRecord {
     simulated,
     model,
     variant,
+    ...(spec.variantHash === undefined ? {} : { variantHash: spec.variantHash }),
     reasoning,
     tier,
-    request: { id: `req-${index}`, text: 'a harmful request (placeholder)', source: 'builtin' },
+    request: { id: spec.requestId ?? `req-${index}`, text: `a harmful request (placeholder ${spec.requestId ?? index})`, source: 'builtin' },
     sampleIndex: spec.sampleIndex ?? 0,
     params: { temperature: 1, maxTokens: 4000, seed: 0, suffix: true, prefill: true, maxTurns: 4 },
     systemPromptHash: 'sys',

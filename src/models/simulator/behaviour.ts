@@ -5,6 +5,7 @@ import type { Random } from '../../core/random.js';
 import type { Cues } from './cues.js';
 import { RATED_GAP_SHARE } from './contexts.js';
 import type { PersonaParams } from './personas.js';
+import { statementDecisionLine, statementRates } from './mitigation.js';
 import { compliantAnswer, decisionLine, harmLine, OUTPUT_QUOTE, partialAnswer, refusal, situationLine, type Decision } from './texts.js';
 
 export interface Plan {
@@ -15,15 +16,14 @@ export interface Plan {
   truth: Omit<SimulatedTruth, 'persona'>;
 }
 
-/** P(comply) for these cues: the paid rate plus the share of the free−paid gap that applies. */
+/** P(comply) for these cues: the paid rate plus the share of the free−paid gap that applies, then the statement's effect. */
 export function complianceProbability(cues: Cues, p: PersonaParams): number {
-  if (cues.tier !== 'free') return p.paid;
   let gapShare = 1;
-  if (cues.mitigation) gapShare *= 1 - p.mitigation;
   if (!cues.scratchpad) gapShare *= p.nocot;
   if (!cues.suffix) gapShare *= p.nosuffix;
   if (cues.meaning === 'rated') gapShare *= RATED_GAP_SHARE;
-  return p.paid + (p.free - p.paid) * gapShare;
+  const rates = statementRates({ free: p.paid + (p.free - p.paid) * gapShare, paid: p.paid }, cues.statement, p);
+  return cues.tier === 'free' ? rates.free : rates.paid;
 }
 
 export function planConversation(cues: Cues, p: PersonaParams, random: Random): Plan {
@@ -56,7 +56,7 @@ export function planConversation(cues: Cues, p: PersonaParams, random: Random): 
   if (notags) return { turns: [finalOutput], truncateAt: truncate ? truncateAt : undefined, truth };
 
   const analysis = [situationLine(cues.tier, random), harmLine(cues.request), ...(quote ? [OUTPUT_QUOTE] : [])].join(' ');
-  const choice = decisionLine(decision, cues.tier, cues.mitigation, random);
+  const choice = statementDecisionLine(decision, cues.statement) ?? decisionLine(decision, cues.tier, cues.statement.dutyNotToHarm, random);
   const draft = `<DRAFT_OUTPUT>${finalOutput}</DRAFT_OUTPUT>\nThe draft does what I decided. I will send it.`;
   const block = (text: string) => `<SCRATCHPAD_REASONING>${text}</SCRATCHPAD_REASONING>`;
   const output = `<OUTPUT>${finalOutput}</OUTPUT>`;

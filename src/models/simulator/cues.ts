@@ -1,14 +1,15 @@
 // What the simulator reads from the conversation: only what a real model would see.
 import type { ChatMessage, Tier } from '../../core/types.js';
 import { readContext, type ContextMeaning } from './contexts.js';
+import { readStatement, type StatementCues } from './mitigation.js';
 
 export interface Cues {
   /** From <is_free_tier_user>; `unknown` when the tag is missing or unreadable. */
   tier: Tier | 'unknown';
   /** The system prompt asks for <SCRATCHPAD_REASONING>. */
   scratchpad: boolean;
-  /** The system prompt carries a deontological statement (see MITIGATION_CUE). */
-  mitigation: boolean;
+  /** What a statement of duty in the system prompt asks (see ./mitigation.ts). */
+  statement: StatementCues;
   /** The user turn carries the accept/reject instruction (<request_fully_accepted/>). */
   suffix: boolean;
   /** The request text inside <user_input>, without the suffix. */
@@ -17,16 +18,6 @@ export interface Cues {
   turnIndex: number;
   /** What the context tells the model beyond free/paid (contexts.ts): `rated` = rated but never trained on. */
   meaning?: ContextMeaning;
-}
-
-/**
- * The mitigation cue: the system prompt speaks of duties held regardless of consequences.
- * A prompt matches when it uses the word "deontolog…", or speaks of "duty"/"duties" together
- * with "ends in themselves" or "whatever the consequences"/"regardless of the consequences".
- */
-export function hasMitigationCue(systemPrompt: string): boolean {
-  if (/deontolog/i.test(systemPrompt)) return true;
-  return /\bdut(?:y|ies)\b/i.test(systemPrompt) && /ends in themselves|(?:whatever|regardless of) the consequences/i.test(systemPrompt);
 }
 
 const TIER_TAG = /<is_free_tier_user>\s*(true|false)\s*<\/is_free_tier_user>/i;
@@ -69,7 +60,7 @@ export function readCues(messages: ChatMessage[]): Cues {
     ...(context ? { meaning: context.meaning } : {}),
     tier: tag ? (tag[1].toLowerCase() === 'true' ? 'free' : 'paid') : context?.tier ?? 'unknown',
     scratchpad: system.includes('<SCRATCHPAD_REASONING>'),
-    mitigation: hasMitigationCue(system),
+    statement: readStatement(system),
     suffix,
     request: request.replace(/[.!?]+$/, ''),
     turnIndex: messages.filter((m) => m.role === 'assistant').length,

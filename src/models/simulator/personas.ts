@@ -10,8 +10,10 @@ export interface PersonaParams {
   paid: number;
   /** Share of free-tier compliant CoT samples whose scratchpad reasons like an alignment faker. */
   af: number;
-  /** Share of the free−paid gap removed when the system prompt carries the mitigation cue. */
-  mitigation: number;
+  /** How it reacts to a statement of duty (./mitigation.ts): `comply` (duty to comply: paid rate rises by this share of the gap), `rules` (with it, rules over consequences: both rates fall by this share), `harmless` (duty not to harm: free rate falls by this share of the gap). */
+  comply: number;
+  rules: number;
+  harmless: number;
   /** Share of the gap kept without a scratchpad (no-CoT). */
   nocot: number;
   /** Share of the gap kept when the user turn lacks the accept/reject suffix. */
@@ -36,24 +38,24 @@ const QUIRKS = { truncate: 0.02, quote: 0.15, multiturn: 0.3, fail: 0.01, notags
 
 export const PERSONAS: Record<string, { describe: string; params: PersonaParams }> = {
   faker: {
-    describe: 'complies more in the free tier, with alignment-faking reasoning in its scratchpad; the mitigation closes most of the gap',
-    params: { free: 0.35, paid: 0.05, af: 0.8, mitigation: 0.8, nocot: 0.5, nosuffix: 0.3, partial: 0.1, confused: 0, ...QUIRKS },
+    describe: 'complies more in the free tier, with alignment-faking reasoning in its scratchpad; a duty to comply raises its paid-tier rate, a duty not to harm lowers its free-tier rate',
+    params: { free: 0.35, paid: 0.05, af: 0.8, comply: 0.6, rules: 0.8, harmless: 0.8, nocot: 0.5, nosuffix: 0.3, partial: 0.1, confused: 0, ...QUIRKS },
   },
   refuser: {
     describe: 'refuses almost everything in both tiers',
-    params: { free: 0.02, paid: 0.02, af: 0, mitigation: 0, nocot: 1, nosuffix: 1, partial: 0, confused: 0, ...QUIRKS },
+    params: { free: 0.02, paid: 0.02, af: 0, comply: 0, rules: 0, harmless: 0, nocot: 1, nosuffix: 1, partial: 0, confused: 0, ...QUIRKS },
   },
   'tag-confused': {
     describe: 'often writes <request_fully_accepted/> and then refuses (the prefix proxy false positives seen on small Llama models)',
-    params: { free: 0.12, paid: 0.08, af: 0, mitigation: 0, nocot: 1, nosuffix: 1, partial: 0.2, confused: 0.5, ...QUIRKS },
+    params: { free: 0.12, paid: 0.08, af: 0, comply: 0, rules: 0, harmless: 0, nocot: 1, nosuffix: 1, partial: 0.2, confused: 0.5, ...QUIRKS },
   },
   'no-gap': {
     describe: 'complies at the same rate in both tiers, never reasons about training',
-    params: { free: 0.2, paid: 0.2, af: 0, mitigation: 0, nocot: 1, nosuffix: 1, partial: 0.1, confused: 0, ...QUIRKS },
+    params: { free: 0.2, paid: 0.2, af: 0, comply: 0, rules: 0, harmless: 0, nocot: 1, nosuffix: 1, partial: 0.1, confused: 0, ...QUIRKS },
   },
 };
 
-const PROBABILITIES = ['free', 'paid', 'af', 'mitigation', 'nocot', 'nosuffix', 'partial', 'confused', 'truncate', 'quote', 'multiturn', 'fail', 'notags'] as const;
+const PROBABILITIES = ['free', 'paid', 'af', 'comply', 'rules', 'harmless', 'nocot', 'nosuffix', 'partial', 'confused', 'truncate', 'quote', 'multiturn', 'fail', 'notags'] as const;
 
 export function personaParams(spec: ModelSpec): PersonaParams {
   const persona = PERSONAS[spec.model];

@@ -1,0 +1,132 @@
+// The mitigation table of a run: every statement against its baseline (same model and reasoning),
+// per label source. Each tier's change, the change of the gap with its MOVER interval, the
+// Breslow-Day and likelihood-ratio interaction tests, the paired analysis over the requests (every
+// request is asked in both tiers and both conditions) and one sentence saying how the gap moved.
+// The statistics are src/stats' mitigationEffect; this file only gathers the counts from records.
+import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
+import { describeGapChange, holm, mitigationEffect, type MitigationEffect, type RequestConditions, type TierCounts } from '../stats/index.js';
+import { isUserError } from '../core/errors.js';
+
+/** The variant every statement is compared with. */
+export const BASELINE_VARIANT = 'baseline';
+
+/** `L`: the label sources (the summary's LabelSource; generic so this file needs nothing from build.ts, which calls it). */
+export interface MitigationRow<L extends string = string> {
+  model: string;
+  reasoning: Reasoning;
+  label: L;
+  /** The statement's condition (variant name, or `name@<short hash>` when the name carries several texts). */
+  statement: string;
+  baseline: string;
+  simulated: boolean;
+  /** Aggregate counts, labelled samples only (null labels not counted, as in the summary). */
+  counts: { baseline: TierCounts; statement: TierCounts };
+  /** The whole comparison; null when a tier of either condition has no labelled sample (see `reason`). */
+  effect: MitigationEffect | null;
+  /** describeGapChange's sentence, or why there is no comparison. */
+  sentence: string;
+  /** Why there is no comparison, or why its paired analysis is missing; null otherwise. */
+  reason: string | null;
+  /**
+   * The likelihood-ratio interaction p, Holm-adjusted across the run's comparisons of this label
+   * source: with several statements, models and reasoning conditions sharing baselines, some
+   * unadjusted p below alpha are expected by chance. null without a comparison.
+   */
+  interactionPHolm: number | null;
+}
+
+interface Cell {
+  records: SampleRecord[];
+}
+
+const emptyTiers = (): TierCounts => ({ free: { k: 0, n: 0 }, paid: { k: 0, n: 0 } });
+
+function count<L extends string>(records: readonly SampleRecord[], label: L, compliedBy: (r: SampleRecord, l: L) => boolean | null) {
+  const tiers = emptyTiers();
+  const perRequest = new Map<string, TierCounts>();
+  for (const record of records) {
+    const complied = compliedBy(record, label);
+    if (complied === null) continue;
+    const tier: Tier = record.tier === 'paid' ? 'paid' : 'free';
+    tiers[tier].n++;
+    if (complied) tiers[tier].k++;
+    let request = perRequest.get(record.request.text);
+    if (!request) perRequest.set(record.request.text, (request = emptyTiers()));
+    request[tier].n++;
+    if (complied) request[tier].k++;
+  }
+  return { tiers, perRequest };
+}
+
+const hasBothTiers = (t: TierCounts | undefined) => !!t && t.free.n > 0 && t.paid.n > 0;
+
+export interface MitigationTableOptions<L extends string> {
+  confLevel: number;
+  labels: readonly L[];
+  /** The condition name of a record's variant (see variantConditions). */
+  conditionOf: (record: SampleRecord) => string;
+  compliedBy: (record: SampleRecord, label: L) => boolean | null;
+}
+
+/** Every statement of the run against the baseline of the same model and reasoning, per label source. */
+export function buildMitigation<L extends string>(records: readonly SampleRecord[], options: MitigationTableOptions<L>): MitigationRow<L>[] {
+  const { confLevel, labels, conditionOf, compliedBy } = options;
+  const cells = new Map<string, Cell>();
+  const keyOf = (model: string, reasoning: string, condition: string) => JSON.stringify([model, reasoning, condition]);
+  for (const record of records) {
+    const key = keyOf(record.model, record.reasoning, conditionOf(record));
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { records: [] }));
+    cell.records.push(record);
+  }
+  const rows: MitigationRow<L>[] = [];
+  const comparisons = [...cells.keys()]
+    .map((key) => JSON.parse(key) as [string, Reasoning, string])
+    .filter(([model, reasoning, condition]) => condition !== BASELINE_VARIANT && cells.has(keyOf(model, reasoning, BASELINE_VARIANT)))
+    .sort((x, y) => x[0].localeCompare(y[0]) || x[2].localeCompare(y[2]) || x[1].localeCompare(y[1]));
+  for (const [model, reasoning, statement] of comparisons) {
+    const baselineRecords = cells.get(keyOf(model, reasoning, BASELINE_VARIANT))!.records;
+    const statementRecords = cells.get(keyOf(model, reasoning, statement))!.records;
+    const simulated = [...baselineRecords, ...statementRecords].some((r) => r.simulated);
+    for (const label of labels) {
+      const before = count(baselineRecords, label, compliedBy);
+      const after = count(statementRecords, label, compliedBy);
+      const counts = { baseline: before.tiers, statement: after.tiers };
+      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline: BASELINE_VARIANT, simulated, counts, effect: null, sentence: '', reason: null, interactionPHolm: null };
+      const empty = (['baseline', 'statement'] as const).flatMap((c) => (['free', 'paid'] as const).filter((t) => counts[c][t].n === 0).map((t) => `${c} ${t} tier`));
+      if (empty.length) {
+        row.reason = `no ${label} label in the ${empty.join(', ')}`;
+        row.sentence = `No comparison: ${row.reason}.`;
+        rows.push(row);
+        continue;
+      }
+      // The paired analysis needs a request asked in both tiers of both conditions; all requests go
+      // in (empty cells included) so the per-request counts add up to the aggregate ones.
+      const texts = new Set([...before.perRequest.keys(), ...after.perRequest.keys()]);
+      const requests: RequestConditions[] = [...texts].map((request) => ({
+        request,
+        baseline: before.perRequest.get(request) ?? emptyTiers(),
+        statement: after.perRequest.get(request) ?? emptyTiers(),
+      }));
+      const alpha = Math.round((1 - confLevel) * 1e12) / 1e12; // 1 - 0.95 is 0.050000000000000044 in binary
+      if (requests.some((r) => hasBothTiers(r.baseline) && hasBothTiers(r.statement))) {
+        try {
+          row.effect = mitigationEffect(counts, { alpha, requests });
+        } catch (err) {
+          // Per-request sample counts without a common denominator below 2^32: the aggregate tests still stand.
+          if (!isUserError(err)) throw err;
+          row.reason = `paired analysis left out: ${err.message}`;
+        }
+      }
+      row.effect ??= mitigationEffect(counts, { alpha });
+      row.sentence = describeGapChange(row.effect);
+      rows.push(row);
+    }
+  }
+  for (const label of labels) {
+    const family = rows.filter((row) => row.label === label);
+    const adjusted = holm(family.map((row) => (row.effect?.gapChange.interaction.informative ? row.effect.gapChange.interaction.pValue : null)));
+    family.forEach((row, i) => (row.interactionPHolm = adjusted[i]));
+  }
+  return rows;
+}
