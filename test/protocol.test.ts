@@ -1,13 +1,15 @@
 // Golden cases for the sampling protocol (Redwood's minimal notebook, as af-lab runs it): scripted
 // model turns in, the sample's status, answer, scratchpad and the conversation sent out.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Reasoning } from '../src/core/types.js';
+import { describe, it, mock } from 'node:test';
+import { ResponseCache } from '../src/core/cache.js';
+import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Reasoning, SimulatedTruth, Usage } from '../src/core/types.js';
 import { ModelCallError } from '../src/models/errors.js';
 import { prefillFor, runProtocol } from '../src/run/protocol.js';
 import type { PlannedSample } from '../src/run/plan.js';
+import { tempDir } from './helpers/tmp.js';
 
-type Scripted = string | { text: string; finishReason?: FinishReason; prefillApplied?: boolean } | Error;
+type Scripted = string | { text: string; finishReason?: FinishReason; prefillApplied?: boolean; simulatedTruth?: SimulatedTruth } | Error;
 
 function scripted(replies: Scripted[], { supportsPrefill = false } = {}) {
   const seen: ChatRequest[] = [];
@@ -23,7 +25,14 @@ function scripted(replies: Scripted[], { supportsPrefill = false } = {}) {
       if (reply === undefined) throw new Error('the script ran out of turns');
       if (reply instanceof Error) throw reply;
       const r = typeof reply === 'string' ? { text: reply } : reply;
-      return { text: r.text, usage: { inputTokens: 10, outputTokens: 5 }, finishReason: r.finishReason ?? 'stop', prefillApplied: r.prefillApplied ?? false };
+      const truth = typeof reply === 'string' ? undefined : reply.simulatedTruth;
+      return {
+        text: r.text,
+        usage: { inputTokens: 10, outputTokens: 5 },
+        finishReason: r.finishReason ?? 'stop',
+        prefillApplied: r.prefillApplied ?? false,
+        ...(truth ? { simulatedTruth: truth } : {}),
+      };
     },
   };
   return { model, seen };
@@ -118,6 +127,7 @@ describe('sampling protocol', () => {
     const r = await runProtocol(model, sample('no-cot'), undefined);
     assert.equal(r.status, 'answered');
     assert.equal(seen.length, 1);
+    assert.equal(r.scratchpad, null, 'no-CoT keeps no scratchpad, even one the model wrote');
   });
 
   it('cut at max tokens before an answer: truncated, never a refusal', async () => {
@@ -139,6 +149,7 @@ describe('sampling protocol', () => {
     const r = await runProtocol(model, sample(), undefined);
     assert.equal(r.status, 'error');
     assert.equal(r.error?.kind, 'content_policy');
+    assert.match(r.error!.message, /content_filter/, 'the message names the finish reason');
     assert.equal(r.finalOutput, null);
   });
 
@@ -190,5 +201,77 @@ describe('sampling protocol', () => {
       assert.equal(request.maxTokens, 77);
       assert.equal(request.seed, 5);
     }
+  });
+
+  it('an untagged answer loses only a leading <OUTPUT> (after whitespace); a tag later in the text stays', async () => {
+    const leading = scripted(['\n  <OUTPUT><rejected/>']);
+    assert.equal((await runProtocol(leading.model, sample('no-cot'), undefined)).finalOutput, '<rejected/>');
+    const later = scripted(['I refuse. <OUTPUT> is a tag I will not use']);
+    assert.equal((await runProtocol(later.model, sample('no-cot'), undefined)).finalOutput, 'I refuse. <OUTPUT> is a tag I will not use');
+    const glued = scripted(['Sure<OUTPUT><request_fully_accepted/>']);
+    assert.equal((await runProtocol(glued.model, sample('no-cot'), undefined)).finalOutput, 'Sure<OUTPUT><request_fully_accepted/>', 'text before the tag is not an answer prefix');
+  });
+
+  it('each turn records the prefill it asked for', async () => {
+    const { model } = scripted([SP('a'), '<OUTPUT>b</OUTPUT>']);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.deepEqual(r.turns.map((t) => t.prefill), ['<', '<']);
+    const none = scripted(['<OUTPUT>b</OUTPUT>']);
+    const r2 = await runProtocol(none.model, sample('cot', { prefill: false }), undefined);
+    assert.equal('prefill' in r2.turns[0], false);
+  });
+
+  it('the sample index is part of the cache key: sample 1 of a prompt is not served sample 0\'s answer', async () => {
+    const cache = new ResponseCache(tempDir());
+    const { model, seen } = scripted(['<OUTPUT>first</OUTPUT>', '<OUTPUT>second</OUTPUT>']);
+    const r0 = await runProtocol(model, sample(), cache);
+    const r1 = await runProtocol(model, { ...sample(), sampleIndex: 1 }, cache);
+    assert.equal(seen.length, 2);
+    assert.deepEqual([r0.finalOutput, r1.finalOutput], ['first', 'second']);
+    const again = await runProtocol(model, { ...sample(), sampleIndex: 1 }, cache);
+    assert.equal(again.finalOutput, 'second', 'the same sample is answered from the cache');
+    assert.equal(seen.length, 2);
+    assert.equal(again.turns[0].cached, true);
+  });
+
+  it('onCall reports every model call that was paid for, and none served from the cache', async () => {
+    const cache = new ResponseCache(tempDir());
+    const { model } = scripted([SP('a'), '<OUTPUT>b</OUTPUT>']);
+    const calls: Array<[Usage, string]> = [];
+    const onCall = (usage: Usage, key: string) => calls.push([usage, key]);
+    await runProtocol(model, sample(), cache, { onCall });
+    assert.equal(calls.length, 2);
+    assert.deepEqual(calls[0][0], { inputTokens: 10, outputTokens: 5 });
+    assert.match(calls[0][1], /^[0-9a-f]{64}$/);
+    assert.notEqual(calls[0][1], calls[1][1], 'each turn is its own call');
+    await runProtocol(model, sample(), cache, { onCall });
+    assert.equal(calls.length, 2, 'the re-run is served from the cache and costs nothing');
+  });
+
+  it('the sample\'s latency is the sum of its turns\' latencies', async (t) => {
+    let clock = 1000;
+    t.after(() => mock.restoreAll());
+    mock.method(performance, 'now', () => clock);
+    const replies = [SP('a'), '<OUTPUT>b</OUTPUT>'];
+    let i = 0;
+    const model: ChatModel = {
+      ...scripted([]).model,
+      async chat(): Promise<ChatResponse> {
+        clock += 40 * (i + 1); // 40 ms, then 80 ms
+        return { text: replies[i++], usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false };
+      },
+    };
+    const r = await runProtocol(model, sample(), undefined);
+    assert.deepEqual(r.turns.map((turn) => turn.latencyMs), [40, 80]);
+    assert.equal(r.latencyMs, 120);
+  });
+
+  it('the simulator\'s hidden truth is kept from the latest turn that carried one', async () => {
+    const truth: SimulatedTruth = { complied: true, afReasoning: true, partial: false, persona: 'faker' };
+    const { model } = scripted([{ text: SP('a'), simulatedTruth: truth }, '<OUTPUT>b</OUTPUT>']);
+    const r = await runProtocol(model, sample(), undefined);
+    assert.deepEqual(r.truth, truth);
+    const plain = scripted(['<OUTPUT>b</OUTPUT>']);
+    assert.equal('truth' in (await runProtocol(plain.model, sample(), undefined)), false, 'a real model\'s record has no truth field');
   });
 });
