@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cachedChat, ResponseCache } from '../src/core/cache.js';
+import { RESPONSES_FILE } from '../src/core/lmdbCache.js';
+import { ROOT } from './helpers/cli.js';
 import type { ChatModel, ChatRequest } from '../src/core/types.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -65,5 +70,46 @@ describe('response cache', () => {
     await assert.rejects(cachedChat(failing, ask('y'), cache, { sampleIndex: 0 }));
     assert.equal(attempts, 2);
     assert.equal(cache.inflight.size, 0);
+  });
+});
+
+describe('response cache storage (LMDB)', () => {
+  it('migrates a one-file-per-entry cache folder: answers from it, removes the files, leaves other folders', async () => {
+    const dir = tempDir();
+    const model = countingModel();
+    const cache = new ResponseCache(tempDir());
+    const key = cache.keyFor(model, ask('old'), { sampleIndex: 0 });
+    const response = { text: 'from the old cache', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false };
+    mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
+    writeFileSync(join(dir, key.slice(0, 2), `${key}.json`), JSON.stringify({ spec: model.spec, purpose: 'sample', createdAt: '2025-01-01T00:00:00.000Z', response }));
+    // A torn entry (a kill under an old version) and a folder that is not the cache's.
+    const torn = 'ab'.padEnd(64, '0');
+    mkdirSync(join(dir, 'ab'), { recursive: true });
+    writeFileSync(join(dir, 'ab', `${torn}.json`), '{"spec":"x","resp');
+    mkdirSync(join(dir, 'datasets'));
+    writeFileSync(join(dir, 'datasets', 'keep.csv'), 'goal\nx\n');
+
+    const result = await cachedChat(model, ask('old'), new ResponseCache(dir), { sampleIndex: 0 });
+    assert.equal(model.calls, 0);
+    assert.equal(result.cached, true);
+    assert.deepEqual(result.response, response);
+    assert.deepEqual(readdirSync(dir).sort(), ['datasets', RESPONSES_FILE, `${RESPONSES_FILE}-lock`].sort());
+    assert.ok(existsSync(join(dir, 'datasets', 'keep.csv')));
+    // The torn entry was a miss: asked again, then cached.
+    assert.equal(new ResponseCache(dir).get(torn), undefined);
+  });
+
+  it('an answer is served to a second cache on the same folder before its write is committed, and survives a new process', async () => {
+    const dir = tempDir();
+    const model = countingModel();
+    await cachedChat(model, ask('now'), new ResponseCache(dir), { sampleIndex: 0 });
+    const again = await cachedChat(model, ask('now'), new ResponseCache(dir), { sampleIndex: 0 });
+    assert.equal(again.cached, true);
+    const cache = new ResponseCache(dir);
+    await cache.flushed();
+    const key = cache.keyFor(model, ask('now'), { sampleIndex: 0 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const { ResponseCache } = await import('./src/core/cache.ts'); console.log(JSON.stringify(new ResponseCache(${JSON.stringify(dir)}).get(${JSON.stringify(key)})));`], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), again.response);
   });
 });
