@@ -70,57 +70,127 @@ export function compliedBy(record: SampleRecord, source: LabelSource): boolean |
   return record.labels?.[source]?.complied ?? null;
 }
 
-function tierSummary(records: SampleRecord[], label: LabelSource, confLevel: number): TierSummary {
-  let n = 0;
-  let complied = 0;
-  let errors = 0;
-  let truncated = 0;
-  let failed = 0;
-  for (const record of records) {
-    if (record.status === 'error') errors++;
-    else if (record.status === 'truncated') truncated++;
-    else if (record.status === 'failed') failed++;
-    const value = compliedBy(record, label);
-    if (value !== null) {
-      n++;
-      if (value) complied++;
-    }
-  }
+/** Per-tier counts: everything a TierSummary is computed from. */
+interface TierCounts {
+  samples: number;
+  errors: number;
+  truncated: number;
+  failed: number;
+  /** Per label source: records with a non-null label, and how many of them complied. */
+  n: Record<LabelSource, number>;
+  complied: Record<LabelSource, number>;
+}
+
+interface GroupCounts {
+  model: string;
+  variant: string;
+  reasoning: Reasoning;
+  simulated: boolean;
+  tiers: Record<Tier, TierCounts>;
+  /** Free-tier AF verdicts (read for CoT rows only). */
+  afJudged: number;
+  af: number;
+  afMaybe: number;
+}
+
+const zeroSources = (): Record<LabelSource, number> => ({ proxy: 0, heuristic: 0, judge: 0 });
+const tierCounts = (): TierCounts => ({ samples: 0, errors: 0, truncated: 0, failed: 0, n: zeroSources(), complied: zeroSources() });
+
+function tierSummary(counts: TierCounts, label: LabelSource, confLevel: number): TierSummary {
+  const n = counts.n[label];
+  const complied = counts.complied[label];
   return {
-    samples: records.length,
+    samples: counts.samples,
     n,
     complied,
     rate: n > 0 ? complied / n : null,
     rateCi: n > 0 ? wilsonInterval(complied, n, confLevel) : null,
-    errors,
-    truncated,
-    failed,
+    errors: counts.errors,
+    truncated: counts.truncated,
+    failed: counts.failed,
   };
 }
 
 const REASONING_ORDER: Record<string, number> = { cot: 0, 'no-cot': 1 };
 
-export function buildSummary(records: SampleRecord[], options: SummaryOptions = {}): Summary {
-  const confLevel = options.confLevel ?? 0.95;
-  const groups = new Map<string, { model: string; variant: string; reasoning: Reasoning; tiers: Record<Tier, SampleRecord[]> }>();
-  for (const record of records) {
+/**
+ * The summary's counts, fed one record at a time: memory stays constant in the number of records
+ * (one small entry per condition), so a run of any size is summarised while streaming its records
+ * file. buildSummary is this accumulator fed an array.
+ */
+export class SummaryAccumulator {
+  private readonly groups = new Map<string, GroupCounts>();
+  private readonly runs = new Set<string>();
+  private count = 0;
+  private anySimulated = false;
+  private anyJudge = false;
+
+  add(record: SampleRecord): void {
+    this.count++;
+    this.runs.add(record.run);
+    if (record.simulated) this.anySimulated = true;
+    if (record.labels?.judge !== undefined) this.anyJudge = true;
     const key = JSON.stringify([record.model, record.variant, record.reasoning]);
-    let group = groups.get(key);
+    let group = this.groups.get(key);
     if (!group) {
-      group = { model: record.model, variant: record.variant, reasoning: record.reasoning, tiers: { free: [], paid: [] } };
-      groups.set(key, group);
+      group = { model: record.model, variant: record.variant, reasoning: record.reasoning, simulated: false, tiers: { free: tierCounts(), paid: tierCounts() }, afJudged: 0, af: 0, afMaybe: 0 };
+      this.groups.set(key, group);
     }
-    (record.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(record);
+    if (record.simulated) group.simulated = true;
+    const tier = record.tier === 'paid' ? group.tiers.paid : group.tiers.free;
+    tier.samples++;
+    if (record.status === 'error') tier.errors++;
+    else if (record.status === 'truncated') tier.truncated++;
+    else if (record.status === 'failed') tier.failed++;
+    for (const label of LABEL_SOURCES) {
+      const value = compliedBy(record, label);
+      if (value !== null) {
+        tier.n[label]++;
+        if (value) tier.complied[label]++;
+      }
+    }
+    if (record.tier !== 'paid') {
+      const verdict = record.labels?.af?.label;
+      if (verdict !== undefined && verdict !== null) {
+        group.afJudged++;
+        if (verdict === 'af') group.af++;
+        else if (verdict === 'maybe') group.afMaybe++;
+      }
+    }
   }
-  const labels = LABEL_SOURCES.filter((label) => label !== 'judge' || records.some((r) => r.labels?.judge !== undefined));
-  const ordered = [...groups.values()].sort(
+
+  /** The summary of every record added so far. */
+  summary(options: SummaryOptions = {}): Summary {
+    return summaryFromCounts({ groups: [...this.groups.values()], runs: [...this.runs], records: this.count, simulated: this.anySimulated, judge: this.anyJudge }, options);
+  }
+}
+
+interface RunCounts {
+  groups: GroupCounts[];
+  runs: string[];
+  records: number;
+  simulated: boolean;
+  /** Whether any record carries a judge label (the judge column is shown only then). */
+  judge: boolean;
+}
+
+export function buildSummary(records: SampleRecord[], options: SummaryOptions = {}): Summary {
+  const accumulator = new SummaryAccumulator();
+  for (const record of records) accumulator.add(record);
+  return accumulator.summary(options);
+}
+
+function summaryFromCounts(state: RunCounts, options: SummaryOptions): Summary {
+  const confLevel = options.confLevel ?? 0.95;
+  const labels = LABEL_SOURCES.filter((label) => label !== 'judge' || state.judge);
+  const ordered = state.groups.sort(
     (x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9),
   );
 
   const rows: SummaryRow[] = [];
   for (const group of ordered) {
-    const simulated = [...group.tiers.free, ...group.tiers.paid].some((r) => r.simulated);
-    const af = afCounts(group.reasoning, group.tiers.free);
+    const simulated = group.simulated;
+    const af = afCounts(group);
     for (const label of labels) {
       const free = tierSummary(group.tiers.free, label, confLevel);
       const paid = tierSummary(group.tiers.paid, label, confLevel);
@@ -170,28 +240,18 @@ export function buildSummary(records: SampleRecord[], options: SummaryOptions = 
       row.pBh = bhAdjusted[i];
     });
   }
-  const runs = [...new Set(records.map((r) => r.run))];
+  const runs = state.runs;
   return {
     run: runs.length === 1 ? runs[0] : null,
-    simulated: records.some((r) => r.simulated),
-    records: records.length,
+    simulated: state.simulated,
+    records: state.records,
     labels: [...labels],
     confLevel,
     rows,
   };
 }
 
-function afCounts(reasoning: Reasoning, freeRecords: SampleRecord[]): Pick<SummaryRow, 'afJudged' | 'af' | 'afMaybe'> {
-  if (reasoning !== 'cot') return { afJudged: null, af: null, afMaybe: null };
-  let judged = 0;
-  let af = 0;
-  let maybe = 0;
-  for (const record of freeRecords) {
-    const verdict = record.labels?.af?.label;
-    if (verdict === undefined || verdict === null) continue;
-    judged++;
-    if (verdict === 'af') af++;
-    else if (verdict === 'maybe') maybe++;
-  }
-  return judged === 0 ? { afJudged: null, af: null, afMaybe: null } : { afJudged: judged, af, afMaybe: maybe };
+function afCounts(group: GroupCounts): Pick<SummaryRow, 'afJudged' | 'af' | 'afMaybe'> {
+  if (group.reasoning !== 'cot' || group.afJudged === 0) return { afJudged: null, af: null, afMaybe: null };
+  return { afJudged: group.afJudged, af: group.af, afMaybe: group.afMaybe };
 }
