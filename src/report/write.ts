@@ -1,10 +1,13 @@
-// The transcript report: one self-contained HTML file per run (no network, no external files),
-// with every transcript, its labels and its cost, filterable in the browser.
+// The transcript report: one HTML file per run (no network), with every transcript, its labels and
+// its cost, filterable in the browser. Self-contained up to INLINE_LIMIT transcripts; above, its
+// data is paged into files beside it so a 100k-sample report opens its first page at once.
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
 import { fileInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs } from '../core/inputsHash.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
-import { reportRow } from './rows.js';
+import { reportRow, type ReportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
 import { complianceSourceOf } from '../plots/figureInputs.js';
 import type { ComplianceSource } from '../plots/inputs.js';
@@ -14,9 +17,25 @@ export interface ReportOptions {
   title?: string;
 }
 
+/** Where a paged report's data lives, relative to the page (see writeReport). */
+interface PagedData {
+  dir: string;
+  chunks: number;
+  chunkSize: number;
+}
+
+/** Above this many transcripts, writeReport pages the data into side files. */
+export const INLINE_LIMIT = 5_000;
+/** Transcripts per side-file chunk: one page of 50 loads one chunk. */
+export const CHUNK_SIZE = 1_000;
+
 export interface WriteReportOptions extends ReportOptions {
   /** Rewrite the file even when its inputs are unchanged since the last write. */
   force?: boolean;
+  /** Above this many transcripts the data is paged into side files (default INLINE_LIMIT). */
+  inlineLimit?: number;
+  /** Transcripts per side file when paged (default CHUNK_SIZE). */
+  chunkSize?: number;
 }
 
 const labelOptions = (source: ComplianceSource): Array<[string, string]> => [
@@ -43,7 +62,7 @@ function options(pairs: Array<[string, string]>): string {
 }
 
 /** The report as one HTML string. */
-export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}): string {
+export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}, paged?: PagedData): string {
   const runs = [...new Set(records.map((r) => r.run))];
   const title = opts.title ?? `af-lab transcripts — ${runs.join(', ') || 'no records'}`;
   const simulated = records.filter((r) => r.simulated).length;
@@ -51,7 +70,7 @@ export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}): s
     simulated > 0
       ? `<div class="simulated" id="simulated-banner">SIMULATED: ${simulated} of ${records.length} transcripts come from af-lab's simulator. They test the pipeline and measure nothing about any model.</div>`
       : '';
-  const data = jsonForScript(records.map(reportRow));
+  const data = paged ? '' : jsonForScript(records.map(reportRow));
   const source = complianceSourceOf(records);
   if (/<\/script/i.test(REPORT_SCRIPT)) throw new Error('report script must not contain </script');
   return `<!doctype html>
@@ -59,7 +78,7 @@ export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}): s
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'${paged ? " 'self' file:" : ''}; img-src data:">
 <title>${escapeHtml(title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
@@ -83,23 +102,76 @@ ${banner}
 <table class="summary" id="summary"></table>
 <div id="list"></div>
 </main>
-<script type="application/json" id="af-data">${data}</script>
+${paged ? `<script type="application/json" id="af-paged">${jsonForScript(paged)}</script>` : `<script type="application/json" id="af-data">${data}</script>`}
 <script>${REPORT_SCRIPT}</script>
 </body>
 </html>
 `;
 }
 
+/** What the filters and the per-condition table read of a row: everything but the texts. */
+function indexRow(row: ReportRow, i: number) {
+  return {
+    i,
+    model: row.model,
+    variant: row.variant,
+    reasoning: row.reasoning,
+    tier: row.tier,
+    status: row.status,
+    proxy: row.proxy,
+    heuristic: row.heuristic,
+    judge: row.judge ? { complied: row.judge.complied } : null,
+    af: row.af ? { label: row.af.label } : null,
+    partial: row.partial ? { partial: row.partial.partial } : null,
+  };
+}
+
+/** Remove the side files an earlier paged write left (only ours: the folder may be the user's). */
+function removeReportData(dataDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (/^(chunk-\d+|index)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
+  if (readdirSync(dataDir).length === 0) rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** `report.html` keeps its data in `report.data/`. */
+export const reportDataDir = (outFile: string): string => join(dirname(outFile), `${basename(outFile, extname(outFile))}.data`);
+
 /**
- * Write the report for a run's records to `outFile` (atomically). Returns the path. The file is left
- * as it is when the records and options hash as they did at the last write (see core/inputsHash.ts).
+ * Write the report for a run's records to `outFile` (atomically). Returns the path. Up to
+ * INLINE_LIMIT transcripts it is one self-contained file; above, the page stays small and its data
+ * goes to `<name>.data/` beside it (index.js for the filters, chunk-<n>.js with CHUNK_SIZE full
+ * transcripts each), loaded by the page as it needs them: the first page opens after one chunk.
+ * Move the page and its folder together. The files are left as they are when the records and
+ * options hash as they did at the last write (see core/inputsHash.ts).
  */
 export function writeReport(records: SampleRecord[], outFile: string, opts: WriteReportOptions = {}): string {
   const marker = fileInputsMarker(outFile);
-  const hash = inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, records);
-  if (!opts.force && isUpToDate(marker, hash, [outFile])) return outFile;
+  const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
+  const hash = inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, records);
+  const dataDir = reportDataDir(outFile);
+  const outputs = records.length > inlineLimit ? [outFile, join(dataDir, 'index.js')] : [outFile];
+  if (!opts.force && isUpToDate(marker, hash, outputs)) return outFile;
   forgetInputs(marker);
-  writeFileAtomic(outFile, reportHtml(records, opts));
+  removeReportData(dataDir);
+  if (records.length <= inlineLimit) {
+    writeFileAtomic(outFile, reportHtml(records, opts));
+  } else {
+    const chunkSize = opts.chunkSize ?? CHUNK_SIZE;
+    const chunks = Math.ceil(records.length / chunkSize);
+    const index: Array<ReturnType<typeof indexRow>> = [];
+    for (let n = 0; n < chunks; n++) {
+      const rows = records.slice(n * chunkSize, (n + 1) * chunkSize).map(reportRow);
+      rows.forEach((row, j) => index.push(indexRow(row, n * chunkSize + j)));
+      writeFileAtomic(join(dataDir, `chunk-${n}.js`), `afReportChunk(${n},${jsonForScript(rows)});\n`, { durable: false });
+    }
+    writeFileAtomic(join(dataDir, 'index.js'), `afReportIndex(${jsonForScript(index)});\n`, { durable: false });
+    writeFileAtomic(outFile, reportHtml(records, opts, { dir: basename(dataDir), chunks, chunkSize }));
+  }
   recordInputs(marker, hash);
   return outFile;
 }
