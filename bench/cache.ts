@@ -6,7 +6,8 @@
 //   lmdb  : the `lmdb` package (af-lab's store, src/core/lmdbCache.ts)
 // SQLite is not measured: Node 20 has no built-in sqlite, and better-sqlite3 needs its prebuilt
 // binary downloaded from GitHub or a compiler toolchain, which these machines do not allow.
-// Flags: --sizes 10000,100000 (default), --json.
+// Flags: --sizes 10000,100000 (default), --stores lmdb,jsonl (default all three), --json.
+// rssMB is the process's resident memory after the reads; for LMDB it counts the file's mapped pages.
 import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, existsSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ const argv = process.argv.slice(2);
 const sizesAt = argv.indexOf('--sizes');
 const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : [10_000, 100_000];
 const json = argv.includes('--json');
+const storesAt = argv.indexOf('--stores');
+const only = storesAt >= 0 ? argv[storesAt + 1].split(',') : undefined;
 const LOOKUPS = 10_000;
 
 function entry(i: number): StoredEntry {
@@ -113,12 +116,17 @@ const results: Array<Record<string, number | string>> = [];
 
 for (const n of sizes) {
   for (const [name, make] of Object.entries(STORES)) {
+    if (only && !only.includes(name)) continue;
     if (name === 'files' && n > 200_000) continue; // a million inodes: not a store for this size
     const dir = mkdtempSync(join(tmpdir(), `af-lab-cache-${name}-`));
     try {
       let store = make(dir);
       const writeStart = performance.now();
-      for (let i = 0; i < n; i++) store.put(keyOf(i), entry(i));
+      for (let i = 0; i < n; i++) {
+        store.put(keyOf(i), entry(i));
+        // As in a run, writes come a few at a time: let each store commit as it goes.
+        if (i % 1000 === 999) await store.flush();
+      }
       await store.flush();
       const writeMs = performance.now() - writeStart;
       await store.close();

@@ -76,7 +76,21 @@ export const REPORT_SCRIPT = String.raw`
   function allChunks() { var out = []; for (var n = 0; n < pagedSpec.chunks; n++) out.push(n); return out; }
 
   if (pagedSpec) {
-    window.afReportIndex = start;
+    // Unpack the index written by write.ts (packedIndex): one small object per row.
+    window.afReportIndex = function (ix) {
+      var rows = [], f = ix.rows, w = ix.width;
+      function tri(x) { return x === 1 ? true : x === 0 ? false : null; }
+      for (var i = 0, k = 0; k < f.length; i++, k += w) {
+        rows.push({
+          i: i, model: ix.model[f[k]], variant: ix.variant[f[k + 1]], reasoning: ix.reasoning[f[k + 2]], tier: ix.tier[f[k + 3]], status: ix.status[f[k + 4]],
+          proxy: tri(f[k + 5]), heuristic: tri(f[k + 6]),
+          judge: f[k + 7] < 0 ? null : { complied: tri(f[k + 7]) },
+          af: f[k + 8] < 0 ? null : { label: ix.af[f[k + 8]] },
+          partial: f[k + 9] < 0 ? null : { partial: tri(f[k + 9]) }
+        });
+      }
+      start(rows);
+    };
     var index = document.createElement('script');
     index.src = pagedSpec.dir + '/index.js';
     document.body.appendChild(index);

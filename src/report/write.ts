@@ -109,21 +109,42 @@ ${paged ? `<script type="application/json" id="af-paged">${jsonForScript(paged)}
 `;
 }
 
-/** What the filters and the per-condition table read of a row: everything but the texts. */
-function indexRow(row: ReportRow, i: number) {
-  return {
-    i,
-    model: row.model,
-    variant: row.variant,
-    reasoning: row.reasoning,
-    tier: row.tier,
-    status: row.status,
-    proxy: row.proxy,
-    heuristic: row.heuristic,
-    judge: row.judge ? { complied: row.judge.complied } : null,
-    af: row.af ? { label: row.af.label } : null,
-    partial: row.partial ? { partial: row.partial.partial } : null,
+/**
+ * What the filters and the per-condition table read of every row, without the texts, packed small
+ * (a 100k-transcript index is a few MB): strings as positions in per-column lists, booleans as
+ * 0 (false) / 1 (true) / 2 (null), -1 for a label object the row does not have. report/client.ts
+ * unpacks it (afReportIndex).
+ */
+function packedIndex(rows: Iterable<ReportRow>) {
+  const columns = { model: [] as unknown[], variant: [] as unknown[], reasoning: [] as unknown[], tier: [] as unknown[], status: [] as unknown[], af: [] as unknown[] };
+  const lookup = new Map<string, Map<unknown, number>>();
+  const code = (column: keyof typeof columns, value: unknown) => {
+    let map = lookup.get(column);
+    if (!map) lookup.set(column, (map = new Map()));
+    let at = map.get(value);
+    if (at === undefined) {
+      at = columns[column].push(value) - 1;
+      map.set(value, at);
+    }
+    return at;
   };
+  const tri = (value: boolean | null | undefined) => (value === true ? 1 : value === false ? 0 : 2);
+  const packed: number[] = [];
+  for (const row of rows) {
+    packed.push(
+      code('model', row.model),
+      code('variant', row.variant),
+      code('reasoning', row.reasoning),
+      code('tier', row.tier),
+      code('status', row.status),
+      tri(row.proxy),
+      tri(row.heuristic),
+      row.judge ? tri(row.judge.complied) : -1,
+      row.af ? code('af', row.af.label) : -1,
+      row.partial ? tri(row.partial.partial) : -1,
+    );
+  }
+  return { ...columns, width: 10, rows: packed };
 }
 
 /** Remove the side files an earlier paged write left (only ours: the folder may be the user's). */
@@ -163,13 +184,13 @@ export function writeReport(records: SampleRecord[], outFile: string, opts: Writ
   } else {
     const chunkSize = opts.chunkSize ?? CHUNK_SIZE;
     const chunks = Math.ceil(records.length / chunkSize);
-    const index: Array<ReturnType<typeof indexRow>> = [];
+    const indexRows: ReportRow[] = [];
     for (let n = 0; n < chunks; n++) {
       const rows = records.slice(n * chunkSize, (n + 1) * chunkSize).map(reportRow);
-      rows.forEach((row, j) => index.push(indexRow(row, n * chunkSize + j)));
+      for (const row of rows) indexRows.push(row);
       writeFileAtomic(join(dataDir, `chunk-${n}.js`), `afReportChunk(${n},${jsonForScript(rows)});\n`, { durable: false });
     }
-    writeFileAtomic(join(dataDir, 'index.js'), `afReportIndex(${jsonForScript(index)});\n`, { durable: false });
+    writeFileAtomic(join(dataDir, 'index.js'), `afReportIndex(${jsonForScript(packedIndex(indexRows))});\n`, { durable: false });
     writeFileAtomic(outFile, reportHtml(records, opts, { dir: basename(dataDir), chunks, chunkSize }));
   }
   recordInputs(marker, hash);
