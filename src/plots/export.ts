@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
 import { findChromium, NO_BROWSER_HINT } from '../browser/find.js';
-import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, storedInputsHash } from '../core/inputsHash.js';
+import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, recordsDigest, storedInputsHash } from '../core/inputsHash.js';
+import { readFileSync } from 'node:fs';
 import type { LaunchOptions } from '../browser/launch.js';
 import { buildFigures, type BuildFiguresOptions } from './figures.js';
 import { figureDocument } from './html.js';
@@ -38,26 +39,43 @@ export interface WriteFiguresResult {
   unchanged?: boolean;
 }
 
+/** The figure names a previous write stored beside them; undefined when there is no valid list. */
+function storedFigureNames(file: string): string[] | undefined {
+  try {
+    const names = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string' && /^[a-z-]+$/.test(n)) ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
 export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const figures = buildFigures(records, options);
-  // The figures' specs are their inputs: equal specs draw equal files, so an unchanged run is not
-  // redrawn (no browser launched). The HTML-only hash stands for a run drawn without a browser.
+  // The records and the drawing options are the figures' inputs: unchanged, nothing is built or
+  // redrawn (no browser launched). The names of the files written are kept in the marker's folder
+  // (.figures.json) so an unchanged run can list them without building the figures.
   const wantImages = options.images !== false;
-  const hashFor = (images: boolean) => inputsHash('figures', figures, images ? { images, scale: options.scale ?? 2 } : { images });
+  const drawing = { only: options.only ?? null, power: options.power ?? null };
+  const hashFor = (images: boolean) => inputsHash('figures', recordsDigest(records), drawing, images ? { images, scale: options.scale ?? 2 } : { images });
   const marker = folderInputsMarker(outDir);
-  const paths = (images: boolean): WrittenFigure[] =>
-    figures.map((f) => ({ name: f.name, html: join(outDir, `${f.name}.html`), ...(images ? { svg: join(outDir, `${f.name}.svg`), png: join(outDir, `${f.name}.png`) } : {}) }));
-  const files = (images: boolean) => paths(images).flatMap((f) => [f.html, ...(f.svg ? [f.svg, f.png!] : [])]);
-  if (!options.force && figures.length) {
-    if (isUpToDate(marker, hashFor(wantImages), files(wantImages))) return { outDir, figures: paths(wantImages), images: wantImages, unchanged: true };
-    // Drawn HTML-only before because no browser was found, and still none: nothing new to draw.
-    if (wantImages && storedInputsHash(marker) === hashFor(false) && !findChromium(options) && isUpToDate(marker, hashFor(false), files(false))) {
-      return { outDir, figures: paths(false), images: false, unchanged: true, note: `figures: HTML only in ${outDir}; for SVG/PNG images, ${NO_BROWSER_HINT}` };
+  const namesFile = join(outDir, '.figures.json');
+  const paths = (names: string[], images: boolean): WrittenFigure[] =>
+    names.map((name) => ({ name, html: join(outDir, `${name}.html`), ...(images ? { svg: join(outDir, `${name}.svg`), png: join(outDir, `${name}.png`) } : {}) }));
+  const files = (names: string[], images: boolean) => paths(names, images).flatMap((f) => [f.html, ...(f.svg ? [f.svg, f.png!] : [])]);
+  if (!options.force) {
+    const names = storedFigureNames(namesFile);
+    if (names) {
+      if (isUpToDate(marker, hashFor(wantImages), files(names, wantImages))) return { outDir, figures: paths(names, wantImages), images: wantImages, unchanged: true };
+      // Drawn HTML-only before because no browser was found, and still none: nothing new to draw.
+      if (wantImages && storedInputsHash(marker) === hashFor(false) && !findChromium(options) && isUpToDate(marker, hashFor(false), files(names, false))) {
+        return { outDir, figures: paths(names, false), images: false, unchanged: true, note: `figures: HTML only in ${outDir}; for SVG/PNG images, ${NO_BROWSER_HINT}` };
+      }
     }
   }
   forgetInputs(marker);
+  const figures = buildFigures(records, options);
+  if (figures.length) writeFileAtomic(namesFile, JSON.stringify(figures.map((f) => f.name)), { durable: false });
   const written: WrittenFigure[] = figures.map((figure) => {
     const html = join(outDir, `${figure.name}.html`);
     writeFileAtomic(html, figureDocument(figure));

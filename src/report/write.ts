@@ -5,7 +5,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
-import { fileInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs } from '../core/inputsHash.js';
+import { fileInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, recordsDigest } from '../core/inputsHash.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
 import { reportRow, type ReportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
@@ -173,7 +173,7 @@ export const reportDataDir = (outFile: string): string => join(dirname(outFile),
 export function writeReport(records: SampleRecord[], outFile: string, opts: WriteReportOptions = {}): string {
   const marker = fileInputsMarker(outFile);
   const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
-  const hash = inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, records);
+  const hash = inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, recordsDigest(records));
   const dataDir = reportDataDir(outFile);
   const outputs = records.length > inlineLimit ? [outFile, join(dataDir, 'index.js')] : [outFile];
   if (!opts.force && isUpToDate(marker, hash, outputs)) return outFile;
