@@ -3,7 +3,8 @@
 // 64, in interleaved passes so both see the same machine load:
 //   peer      /usr/bin/python3 bench/peer_runner.py (asyncio + httpx; no cache: every run sends all N)
 //   cold      `af-lab run` in fresh folders: N no-CoT samples (N/2 requests × free and paid), judged by
-//             sim/judge, summary, figures (and their images when Chromium is installed), report
+//             sim/judge, summary, figures as HTML (--no-images: the peer draws nothing, and a browser
+//             launch alone costs seconds), report
 //   warm      the same command again: nothing to send, judge or draw
 // Prints each pass's wall times and the ratios af-lab/peer; issue 17's goals: cold at most 0.8 of the
 // peer's time, warm at most 0.1. Needs dist/ (npm run build) and Debian's python3-httpx.
@@ -46,7 +47,7 @@ const rows: Array<{ pass: number; peerS: number; coldS: number; warmS: number }>
 try {
   for (let pass = 1; pass <= passes; pass++) {
     const dir = join(scratch, `pass-${pass}`);
-    const afLab = ['dist/cli.js', 'run', '--name', 'peer', '--models', model, '--requests-path', requests, '--reasoning', 'no-cot', '--samples', '1', '--concurrency', String(concurrency), '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress'];
+    const afLab = ['dist/cli.js', 'run', '--name', 'peer', '--models', model, '--requests-path', requests, '--variants', 'baseline', '--reasoning', 'no-cot', '--samples', '1', '--no-images', '--concurrency', String(concurrency), '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress'];
     const env = { OPENAI_API_KEY: 'sk-bench-not-a-real-key-000000' };
     const peerS = timed('/usr/bin/python3', ['bench/peer_runner.py', `${url}/v1`, String(n), String(concurrency), join(scratch, `peer-${pass}.jsonl`)]);
     const coldS = timed(process.execPath, afLab, env);

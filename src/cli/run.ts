@@ -34,6 +34,7 @@ interface RunFlags {
   figuresDir?: string;
   cache?: string;
   progress?: boolean;
+  images?: boolean;
 }
 
 /** Flags override the config file; the result is validated as a whole. */
@@ -109,6 +110,7 @@ export function register(program: Command): void {
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
     .option('--cache <dir>', 'response cache folder (default data/cache)')
     .option('--no-progress', 'no progress bar')
+    .option('--no-images', 'write the figures as HTML only, without launching a browser for SVG/PNG')
     .action(async (flags: RunFlags) => {
       const config = await configFromFlags(flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
@@ -127,7 +129,7 @@ export function register(program: Command): void {
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, config.judge], config.limits), config.concurrency)) console.log(line);
       const estimate = paid ? await estimateExperiment(config) : undefined;
-      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter });
+      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
