@@ -3,7 +3,7 @@
 // not blank. Skipped, with the reason, only when no browser is installed; CI installs chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/in
 import { besidePaperFigures, buildFigures, FigureRenderer, figureHtml, figureInputs, paperFigures, plotlySource, writeFigureFiles, writeFigures, type Figure } from '../src/plots/index.js';
 import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
+import type { WriteReportOptions } from '../src/report/write.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
 
@@ -58,8 +59,8 @@ describe('in a real browser', { skip }, () => {
     await browser?.close();
   });
 
-  async function openReport(records: SampleRecord[]): Promise<{ page: Page; errors: string[] }> {
-    const file = writeReport(records, join(mkdtempSync(join(tmpdir(), 'af-report-')), 'report.html'));
+  async function openReport(records: SampleRecord[], options: WriteReportOptions = {}): Promise<{ page: Page; errors: string[] }> {
+    const file = writeReport(records, join(mkdtempSync(join(tmpdir(), 'af-report-')), 'report.html'), options);
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
@@ -73,11 +74,15 @@ describe('in a real browser', { skip }, () => {
   }
 
   const count = async (page: Page) => Number(await page.getAttribute('#count', 'data-count'));
-  const cards = (page: Page) => page.locator('article.card').count();
+  // A paged report draws a page's cards once its chunk has loaded (#list carries data-loading until then).
+  const cards = async (page: Page) => {
+    await page.waitForFunction(() => !document.querySelector('#list[data-loading]'));
+    return page.locator('article.card').count();
+  };
 
-  test('the report shows every transcript, and each filter narrows the count to the matching records', async () => {
+  for (const [layout, options] of [['one self-contained file', {}], ['paged into side files (10 chunks)', { inlineLimit: 100, chunkSize: 64 }]] as const) test(`the report (${layout}) shows every transcript, and each filter narrows the count to the matching records`, async () => {
     const records = syntheticRecords({ requests: 40 });
-    const { page, errors } = await openReport(records);
+    const { page, errors } = await openReport(records, options);
     assert.equal(await count(page), records.length);
     assert.equal(await cards(page), 50, 'one page of 50 transcripts is drawn');
     // The report's summary table counts compliance exactly as the forest plot (and summary.csv) do.
@@ -112,6 +117,35 @@ describe('in a real browser', { skip }, () => {
     const disagree = records.filter((r) => r.labels.proxy.complied !== null && r.labels.judge?.complied != null && r.labels.proxy.complied !== r.labels.judge.complied);
     assert.ok(disagree.length > 0);
     assert.equal(await count(page), disagree.length);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+  test('a paged report keeps its texts out of the page, loads a chunk per page shown and every chunk for a text search', async () => {
+    const records = syntheticRecords({ requests: 40 });
+    const planted = 'a phrase found in one transcript only';
+    records[600].finalOutput = planted;
+    const dir = mkdtempSync(join(tmpdir(), 'af-report-'));
+    const file = writeReport(records, join(dir, 'report.html'), { inlineLimit: 100, chunkSize: 64 });
+    const html = readFileSync(file, 'utf8');
+    assert.ok(!html.includes(records[0].request.text), 'no transcript text in the page itself');
+    assert.ok(html.length < 100_000);
+    assert.deepEqual(readdirSync(join(dir, 'report.data')).length, 11, 'index.js and 10 chunks');
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    const loaded: string[] = [];
+    page.on('request', (request) => { if (request.url().includes('report.data/')) loaded.push(request.url().replace(/.*report\.data\//, '')); });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => (window as unknown as { afReportReady?: unknown }).afReportReady);
+    assert.deepEqual(loaded.sort(), ['chunk-0.js', 'index.js']);
+    await page.click('#next');
+    await page.waitForFunction(() => !document.querySelector('#list[data-loading]') && document.getElementById('page')?.textContent?.startsWith('page 2'));
+    const keys = await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    assert.deepEqual(keys, records.slice(50, 100).map((r) => r.key));
+    await page.fill('#f-text', planted);
+    await page.waitForFunction(() => document.getElementById('count')?.getAttribute('data-count') === '1');
+    assert.equal(await page.locator('article.card').first().getAttribute('data-key'), records[600].key);
+    assert.equal(loaded.length, 11, 'the search loaded every chunk once');
     assert.deepEqual(errors, []);
     await page.close();
   });

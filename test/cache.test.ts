@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, mock } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnSync } from 'node:child_process';
 import { cachedChat, ResponseCache } from '../src/core/cache.js';
+import { LmdbResponseStore, RESPONSES_FILE } from '../src/core/lmdbCache.js';
+import { ROOT } from './helpers/cli.js';
 import type { ChatModel, ChatRequest } from '../src/core/types.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -69,19 +72,20 @@ describe('response cache', () => {
     assert.equal(cache.inflight.size, 0);
   });
 
-  it('stores each answer at <dir>/<first two hex digits of the key>/<key>.json, with its spec and purpose', async () => {
-    // The layout is part of the cache's contract: changing it would orphan every cached answer.
+  it('stores each answer under its key in <dir>/responses.lmdb, with its spec and purpose', async () => {
     const dir = tempDir();
     const model = countingModel();
-    const a = await cachedChat(model, ask('hi'), new ResponseCache(dir), { sampleIndex: 0 });
-    const path = join(dir, a.key.slice(0, 2), `${a.key}.json`);
-    assert.ok(existsSync(path), path);
-    const entry = JSON.parse(readFileSync(path, 'utf8'));
+    const cache = new ResponseCache(dir);
+    const a = await cachedChat(model, ask('hi'), cache, { sampleIndex: 0 });
+    const j = await cachedChat(model, ask('hi'), cache, { sampleIndex: 0, purpose: 'judge' });
+    await cache.flushed();
+    assert.ok(existsSync(join(dir, RESPONSES_FILE)));
+    const store = new LmdbResponseStore(dir);
+    const entry = store.get(a.key)!;
     assert.equal(entry.spec, 'test/echo');
     assert.equal(entry.purpose, 'sample', 'no purpose given is a sample');
     assert.deepEqual(entry.response, a.response);
-    const j = await cachedChat(model, ask('hi'), new ResponseCache(dir), { sampleIndex: 0, purpose: 'judge' });
-    assert.equal(JSON.parse(readFileSync(join(dir, j.key.slice(0, 2), `${j.key}.json`), 'utf8')).purpose, 'judge');
+    assert.equal(store.get(j.key)!.purpose, 'judge');
   });
 
   it('two keys that share their first two hex digits are two entries', async () => {
@@ -95,16 +99,17 @@ describe('response cache', () => {
     assert.equal(cache.get('ab03'), undefined);
   });
 
-  it('an unreadable entry is a miss: the call is made again and the entry rewritten', async () => {
+  it('an entry of the wrong shape is a miss: the call is made again and the entry rewritten', async () => {
     const dir = tempDir();
     const model = countingModel();
-    const first = await cachedChat(model, ask('hi'), new ResponseCache(dir), { sampleIndex: 0 });
-    const path = join(dir, first.key.slice(0, 2), `${first.key}.json`);
-    writeFileSync(path, '{"response": {"text": "cut sho');
+    const cache = new ResponseCache(dir);
+    const first = await cachedChat(model, ask('hi'), cache, { sampleIndex: 0 });
+    cache.put(first.key, 'test/echo', 'sample', { text: 'cut sho' } as never);
+    await cache.flushed();
     const second = await cachedChat(model, ask('hi'), new ResponseCache(dir), { sampleIndex: 0 });
     assert.equal(second.cached, false);
     assert.equal(model.calls, 2);
-    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).response, second.response);
+    assert.deepEqual(new ResponseCache(dir).get(first.key), second.response);
   });
 
   it('counts hits and misses: a stored answer and a call already under way are hits', async () => {
@@ -141,5 +146,46 @@ describe('response cache', () => {
     assert.equal(a.key, b.key);
     assert.notEqual((await cachedChat(model, ask('a'), undefined, { sampleIndex: 1 })).key, a.key);
     assert.notEqual((await cachedChat(countingModel('test/other'), ask('a'), undefined, { sampleIndex: 0 })).key, a.key);
+  });
+});
+
+describe('response cache storage (LMDB)', () => {
+  it('migrates a one-file-per-entry cache folder: answers from it, removes the files, leaves other folders', async () => {
+    const dir = tempDir();
+    const model = countingModel();
+    const cache = new ResponseCache(tempDir());
+    const key = cache.keyFor(model, ask('old'), { sampleIndex: 0 });
+    const response = { text: 'from the old cache', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false };
+    mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
+    writeFileSync(join(dir, key.slice(0, 2), `${key}.json`), JSON.stringify({ spec: model.spec, purpose: 'sample', createdAt: '2025-01-01T00:00:00.000Z', response }));
+    // A torn entry (a kill under an old version) and a folder that is not the cache's.
+    const torn = 'ab'.padEnd(64, '0');
+    mkdirSync(join(dir, 'ab'), { recursive: true });
+    writeFileSync(join(dir, 'ab', `${torn}.json`), '{"spec":"x","resp');
+    mkdirSync(join(dir, 'datasets'));
+    writeFileSync(join(dir, 'datasets', 'keep.csv'), 'goal\nx\n');
+
+    const result = await cachedChat(model, ask('old'), new ResponseCache(dir), { sampleIndex: 0 });
+    assert.equal(model.calls, 0);
+    assert.equal(result.cached, true);
+    assert.deepEqual(result.response, response);
+    assert.deepEqual(readdirSync(dir).sort(), ['datasets', RESPONSES_FILE, `${RESPONSES_FILE}-lock`].sort());
+    assert.ok(existsSync(join(dir, 'datasets', 'keep.csv')));
+    // The torn entry was a miss: asked again, then cached.
+    assert.equal(new ResponseCache(dir).get(torn), undefined);
+  });
+
+  it('an answer is served to a second cache on the same folder before its write is committed, and survives a new process', async () => {
+    const dir = tempDir();
+    const model = countingModel();
+    await cachedChat(model, ask('now'), new ResponseCache(dir), { sampleIndex: 0 });
+    const again = await cachedChat(model, ask('now'), new ResponseCache(dir), { sampleIndex: 0 });
+    assert.equal(again.cached, true);
+    const cache = new ResponseCache(dir);
+    await cache.flushed();
+    const key = cache.keyFor(model, ask('now'), { sampleIndex: 0 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const { ResponseCache } = await import('./src/core/cache.ts'); console.log(JSON.stringify(new ResponseCache(${JSON.stringify(dir)}).get(${JSON.stringify(key)})));`], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), again.response);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from './helpers/cli.js';
@@ -72,6 +72,20 @@ describe('af-lab run', () => {
     const records = readFileSync(join(runDir, 'records.jsonl'), 'utf8').trim().split('\n');
     assert.equal(records.length, 2 * 1 * 1 * 2 * 5);
     assert.ok(existsSync(join(runDir, 'summary.csv')));
+  });
+
+  it('with --no-images writes the figures as HTML only, and a re-run redraws nothing', () => {
+    const args = ['--name', 'html-only', '--models', 'sim/faker', '--variants', 'baseline', '--limit', '3', '--reasoning', 'no-cot', '--no-images'];
+    const result = runInto(args);
+    assert.equal(result.status, 0, result.stderr);
+    const figures = join(result.dir, 'figures', 'html-only');
+    const files = readdirSync(figures);
+    assert.ok(files.includes('outcomes.html'));
+    assert.deepEqual(files.filter((f) => f.endsWith('.png') || f.endsWith('.svg')), []);
+    assert.match(result.stdout, /Figures: .*\(HTML only\)/);
+    const again = runCli(['run', '--out', result.out, '--figures-dir', join(result.dir, 'figures'), '--cache', join(result.dir, 'cache'), '--no-progress', ...args]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /Figures: .*\(HTML only, unchanged\)/);
   });
 
   it('lists its options with --help', () => {

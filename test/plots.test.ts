@@ -184,7 +184,7 @@ test('writeFigures without images writes one HTML file per figure and looks for 
   const lines: string[] = [];
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { images: false, log: (l) => lines.push(l) });
   assert.equal(result.images, false);
-  assert.deepEqual(readdirSync(dir).sort(), ['.inputs.sha256', 'af-scores.html', 'classifier-agreement.html', 'compliance-gap.html', 'mitigation.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
+  assert.deepEqual(readdirSync(dir).sort(), ['.figures.json', '.inputs.sha256', 'af-scores.html', 'classifier-agreement.html', 'compliance-gap.html', 'mitigation.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
   assert.match(readFileSync(join(dir, 'power.html'), 'utf8'), /<title>Power — af-lab<\/title>/);
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
     assert.ok(statSync(join(dir, name)).size < 100_000, `${name} does not inline plotly`);
@@ -198,7 +198,7 @@ test('without a browser, writeFigures still writes the HTML and says in one line
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { env: { PATH: '' }, knownPaths: [], log: (l) => lines.push(l) });
   assert.equal(result.images, false);
   assert.equal(readdirSync(dir).filter((f) => f.endsWith('.html')).length, 6);
-  assert.ok(readdirSync(dir).every((f) => f.endsWith('.html') || f === '.inputs.sha256' || f === PLOTLY_FILE));
+  assert.ok(readdirSync(dir).every((f) => f.endsWith('.html') || f === '.inputs.sha256' || f === '.figures.json' || f === PLOTLY_FILE));
   assert.equal(lines.length, 1);
   assert.match(lines[0], /apt-get install chromium/);
   assert.match(lines[0], /AF_LAB_CHROMIUM/);

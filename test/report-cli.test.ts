@@ -25,7 +25,7 @@ test('af-lab figures writes the HTML figures into the folder asked for, and repo
   assert.equal(figures.status, 0, figures.stderr);
   // Not judged yet: no AF histogram.
   assert.match(figures.stdout, /5 figures \(HTML\)/);
-  assert.deepEqual(readdirSync(join(dir, 'figures')).sort(), ['.inputs.sha256', 'classifier-agreement.html', 'compliance-gap.html', 'mitigation.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
+  assert.deepEqual(readdirSync(join(dir, 'figures')).sort(), ['.figures.json', '.inputs.sha256', 'classifier-agreement.html', 'compliance-gap.html', 'mitigation.html', 'outcomes.html', 'plotly.min.js', 'power.html']);
   const report = cli('report', dir);
   assert.equal(report.status, 0, report.stderr);
   assert.match(report.stdout, /64 transcripts/);

@@ -36,6 +36,7 @@ interface RunFlags {
   cache?: string;
   progress?: boolean;
   retryErrors?: boolean;
+  images?: boolean;
 }
 
 /** Flags override the config file; the result is validated as a whole. */
@@ -115,6 +116,7 @@ export function register(program: Command): void {
     .option('--cache <dir>', 'response cache folder (default data/cache)')
     .option('--no-progress', 'no progress bar')
     .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
+    .option('--no-images', 'write the figures as HTML only, without launching a browser for SVG/PNG')
     .action(async (flags: RunFlags) => {
       const config = await configFromFlags(flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
@@ -136,7 +138,7 @@ export function register(program: Command): void {
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
       const estimate = paid ? await estimateExperiment(config) : undefined;
-      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors });
+      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);

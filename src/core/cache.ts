@@ -1,12 +1,10 @@
 // A content-addressed cache of model responses: the same call (model spec, messages, prefill,
 // sampling parameters, n, sample index, purpose) is answered from disk, so a re-run makes no calls.
 // Errors are never cached: a failed call is tried again next time.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
-import { writeFileAtomic } from './files.js';
 import { hashJson, sha256 } from './hash.js';
 import { cachedResponseSchema } from './lineCheck.js';
+import { LmdbResponseStore } from './lmdbCache.js';
 
 export interface CacheKeyParts {
   /** Distinguishes samples of the same prompt (sample 0, 1, ...) and judge votes. */
@@ -28,10 +26,12 @@ export class ResponseCache {
   /** Calls under way, by key: an identical call made meanwhile waits for the same answer. */
   readonly inflight = new Map<string, Promise<ChatResponse>>();
 
-  constructor(readonly dir: string) {}
+  /** Entries live in <dir>/responses.lmdb (see lmdbCache.ts; older one-file-per-entry folders are migrated on open). */
+  private readonly store: LmdbResponseStore;
 
-  /** Cache folders known to exist, so a write costs no mkdir. */
-  private readonly madeDirs = new Set<string>();
+  constructor(readonly dir: string) {
+    this.store = new LmdbResponseStore(dir);
+  }
 
   keyFor(model: ChatModel, request: ChatRequest, parts: CacheKeyParts): string {
     const { messages, prefill, temperature, maxTokens, seed, n } = request;
@@ -52,20 +52,10 @@ export class ResponseCache {
     );
   }
 
-  private pathFor(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key}.json`);
-  }
-
   get(key: string): ChatResponse | undefined {
-    const path = this.pathFor(key);
-    if (!existsSync(path)) return undefined;
-    try {
-      const response = (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry).response;
-      // An entry of the wrong shape is dropped like an unreadable one: a miss, asked again and rewritten.
-      return cachedResponseSchema.safeParse(response).success ? response : undefined;
-    } catch {
-      return undefined; // an unreadable entry is a miss; it is rewritten on the next call
-    }
+    const response = this.store.get(key)?.response;
+    // An entry of the wrong shape is dropped like an unreadable one: a miss, asked again and rewritten.
+    return response !== undefined && cachedResponseSchema.safeParse(response).success ? (response as ChatResponse) : undefined;
   }
 
   /** Cache writes that failed (a full or read-only disk): the answers were kept, only not cached. */
@@ -84,11 +74,13 @@ export class ResponseCache {
 
   put(key: string, spec: string, purpose: string, response: ChatResponse): void {
     const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response };
-    // Atomic (a kill leaves the old file or the new), not fsynced: a lost entry only costs a call.
-    const path = this.pathFor(key);
-    const dir = dirname(path);
-    writeFileAtomic(path, JSON.stringify(entry), { durable: false, ensureDir: !this.madeDirs.has(dir) });
-    this.madeDirs.add(dir);
+    // Committed in the store's next batch (a kill loses at most the last few: each costs one call).
+    this.store.put(key, entry);
+  }
+
+  /** Resolves once every answer put so far is committed to disk. */
+  flushed(): Promise<void> {
+    return this.store.flushed();
   }
 }
 

@@ -14,6 +14,21 @@ export function inputsHash(...inputs: unknown[]): string {
   return sha256(JSON.stringify([afLabVersion(), ...inputs]));
 }
 
+const digests = new WeakMap<object, string>();
+
+/**
+ * The sha256 of a list of records (or any JSON value), computed once per array object: the figures
+ * and the report of one run hash the same records without serialising them twice.
+ */
+export function recordsDigest(records: readonly unknown[]): string {
+  let digest = digests.get(records);
+  if (digest === undefined) {
+    digest = sha256(JSON.stringify(records));
+    digests.set(records, digest);
+  }
+  return digest;
+}
+
 /** Where the inputs hash of a folder of outputs is kept. */
 export const folderInputsMarker = (dir: string): string => join(dir, '.inputs.sha256');
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
 import { findChromium, NO_BROWSER_HINT } from '../browser/find.js';
-import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, storedInputsHash } from '../core/inputsHash.js';
+import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, recordsDigest, storedInputsHash } from '../core/inputsHash.js';
+import { readFileSync } from 'node:fs';
 import type { LaunchOptions } from '../browser/launch.js';
 import type { Figure } from './figure.js';
 import { buildFigures, type BuildFiguresOptions } from './figures.js';
@@ -43,31 +44,59 @@ export interface WriteFiguresResult {
   unchanged?: boolean;
 }
 
-/** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
-export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
-  return writeFigureFiles(buildFigures(records, options), outDir, options);
+/** The figure names a previous write stored beside them; undefined when there is no valid list. */
+function storedFigureNames(file: string): string[] | undefined {
+  try {
+    const names = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string' && /^[A-Za-z0-9._-]+$/.test(n)) ? names : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Write already built figures (a run's, a paper's) to `outDir`: HTML, and SVG + PNG when a browser is found. */
+/** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
+export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
+  // The records and the drawing options are the figures' inputs: unchanged, nothing is built.
+  const drawing = { only: options.only ?? null, power: options.power ?? null };
+  return writeFigureSet(outDir, [recordsDigest(records), drawing], () => buildFigures(records, options), options);
+}
+
+/** Write already built figures (a paper's, a classifier's validation) to `outDir`: HTML, and SVG + PNG when a browser is found. */
 export async function writeFigureFiles(figures: Figure[], outDir: string, options: WriteFigureFilesOptions = {}): Promise<WriteFiguresResult> {
+  return writeFigureSet(outDir, [figures], () => figures, options);
+}
+
+/**
+ * Write a set of figures unless its inputs are unchanged since the last write (no browser is then
+ * launched). The names of the files written are kept in the folder (.figures.json), so an unchanged
+ * set is listed without being built; the folder's one plotly.min.js is checked either way.
+ */
+async function writeFigureSet(outDir: string, inputs: unknown[], build: () => Figure[], options: WriteFigureFilesOptions): Promise<WriteFiguresResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  if (figures.length) ensurePlotlyFile(outDir);
-  // The figures' specs are their inputs: equal specs draw equal files, so an unchanged run is not
-  // redrawn (no browser launched). The HTML-only hash stands for a run drawn without a browser.
   const wantImages = options.images !== false;
-  const hashFor = (images: boolean) => inputsHash('figures', figures, images ? { images, scale: options.scale ?? 2 } : { images });
+  const hashFor = (images: boolean) => inputsHash('figures', ...inputs, images ? { images, scale: options.scale ?? 2 } : { images });
   const marker = folderInputsMarker(outDir);
-  const paths = (images: boolean): WrittenFigure[] =>
-    figures.map((f) => ({ name: f.name, html: join(outDir, `${f.name}.html`), ...(images ? { svg: join(outDir, `${f.name}.svg`), png: join(outDir, `${f.name}.png`) } : {}) }));
-  const files = (images: boolean) => paths(images).flatMap((f) => [f.html, ...(f.svg ? [f.svg, f.png!] : [])]);
-  if (!options.force && figures.length) {
-    if (isUpToDate(marker, hashFor(wantImages), files(wantImages))) return { outDir, figures: paths(wantImages), images: wantImages, unchanged: true };
-    // Drawn HTML-only before because no browser was found, and still none: nothing new to draw.
-    if (wantImages && storedInputsHash(marker) === hashFor(false) && !findChromium(options) && isUpToDate(marker, hashFor(false), files(false))) {
-      return { outDir, figures: paths(false), images: false, unchanged: true, note: `figures: HTML only in ${outDir}; for SVG/PNG images, ${NO_BROWSER_HINT}` };
+  const namesFile = join(outDir, '.figures.json');
+  const paths = (names: string[], images: boolean): WrittenFigure[] =>
+    names.map((name) => ({ name, html: join(outDir, `${name}.html`), ...(images ? { svg: join(outDir, `${name}.svg`), png: join(outDir, `${name}.png`) } : {}) }));
+  const files = (names: string[], images: boolean) => paths(names, images).flatMap((f) => [f.html, ...(f.svg ? [f.svg, f.png!] : [])]);
+  if (!options.force) {
+    const names = storedFigureNames(namesFile);
+    if (names) {
+      ensurePlotlyFile(outDir);
+      if (isUpToDate(marker, hashFor(wantImages), files(names, wantImages))) return { outDir, figures: paths(names, wantImages), images: wantImages, unchanged: true };
+      // Drawn HTML-only before because no browser was found, and still none: nothing new to draw.
+      if (wantImages && storedInputsHash(marker) === hashFor(false) && !findChromium(options) && isUpToDate(marker, hashFor(false), files(names, false))) {
+        return { outDir, figures: paths(names, false), images: false, unchanged: true, note: `figures: HTML only in ${outDir}; for SVG/PNG images, ${NO_BROWSER_HINT}` };
+      }
     }
   }
   forgetInputs(marker);
+  const figures = build();
+  if (figures.length) {
+    ensurePlotlyFile(outDir);
+    writeFileAtomic(namesFile, JSON.stringify(figures.map((f) => f.name)), { durable: false });
+  }
   const written: WrittenFigure[] = figures.map((figure) => {
     const html = join(outDir, `${figure.name}.html`);
     writeFileAtomic(html, figureDocument(figure));

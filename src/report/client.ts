@@ -45,11 +45,63 @@ export const REPORT_SCRIPT = String.raw`
 (function () {
   'use strict';
   var t0 = performance.now();
-  var rows = JSON.parse(document.getElementById('af-data').textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  // Two layouts. Inline: every row in the af-data element. Paged (large runs): the page holds only
+  // where its data lives; <name>.data/index.js gives the fields filters and the summary read, one
+  // small object per row (i = its position), and chunk-<n>.js files hold the full rows, loaded when a
+  // page shows them (all of them for a text search).
+  var pagedSpec = $('af-paged') ? JSON.parse($('af-paged').textContent) : null;
+  var chunks = [];
+  var waiting = {};
+  window.afReportChunk = function (n, list) {
+    chunks[n] = list;
+    var callbacks = waiting[n] || [];
+    delete waiting[n];
+    callbacks.forEach(function (f) { f(); });
+  };
+  function loadChunk(n, done) {
+    if (chunks[n]) { done(); return; }
+    if (waiting[n]) { waiting[n].push(done); return; }
+    waiting[n] = [done];
+    var script = document.createElement('script');
+    script.src = pagedSpec.dir + '/chunk-' + n + '.js';
+    document.body.appendChild(script);
+  }
+  function loadChunks(list, done) {
+    var left = list.length;
+    if (!left) { done(); return; }
+    list.forEach(function (n) { loadChunk(n, function () { if (--left === 0) done(); }); });
+  }
+  function full(r) { return pagedSpec ? chunks[Math.floor(r.i / pagedSpec.chunkSize)][r.i % pagedSpec.chunkSize] : r; }
+  function allChunks() { var out = []; for (var n = 0; n < pagedSpec.chunks; n++) out.push(n); return out; }
+
+  if (pagedSpec) {
+    // Unpack the index written by write.ts (packedIndex): one small object per row.
+    window.afReportIndex = function (ix) {
+      var rows = [], f = ix.rows, w = ix.width;
+      function tri(x) { return x === 1 ? true : x === 0 ? false : null; }
+      for (var i = 0, k = 0; k < f.length; i++, k += w) {
+        rows.push({
+          i: i, model: ix.model[f[k]], variant: ix.variant[f[k + 1]], reasoning: ix.reasoning[f[k + 2]], tier: ix.tier[f[k + 3]], status: ix.status[f[k + 4]],
+          proxy: tri(f[k + 5]), heuristic: tri(f[k + 6]),
+          judge: f[k + 7] < 0 ? null : { complied: tri(f[k + 7]) },
+          af: f[k + 8] < 0 ? null : { label: ix.af[f[k + 8]] },
+          partial: f[k + 9] < 0 ? null : { partial: tri(f[k + 9]) }
+        });
+      }
+      start(rows);
+    };
+    var index = document.createElement('script');
+    index.src = pagedSpec.dir + '/index.js';
+    document.body.appendChild(index);
+  } else {
+    start(JSON.parse($('af-data').textContent));
+  }
+
+  function start(rows) {
   var PAGE = 50;
   var page = 0;
   var visible = rows;
-  var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -140,7 +192,8 @@ export const REPORT_SCRIPT = String.raw`
 
   function fmt(x, digits) { return x === null || x === undefined ? 'n/a' : Number(x).toFixed(digits); }
 
-  function card(r) {
+  function card(light) {
+    var r = full(light);
     var c = el('article', 'card');
     c.setAttribute('data-key', r.key);
     var tierName = r.context ? 'context ' + r.context : r.tier === 'free' ? 'training (free tier)' : 'unmonitored (paid tier)';
@@ -223,12 +276,23 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   function render() {
-    var list = $('list');
-    list.textContent = '';
     var start = page * PAGE;
-    var fragment = document.createDocumentFragment();
-    visible.slice(start, start + PAGE).forEach(function (r) { fragment.appendChild(card(r)); });
-    list.appendChild(fragment);
+    var shown = visible.slice(start, start + PAGE);
+    var list = $('list');
+    var needed = [];
+    if (pagedSpec) shown.forEach(function (r) { var n = Math.floor(r.i / pagedSpec.chunkSize); if (!chunks[n] && needed.indexOf(n) < 0) needed.push(n); });
+    if (needed.length) {
+      // The counts are known now; the cards follow once their chunks have loaded.
+      list.setAttribute('data-loading', 'true');
+      var at = page, these = visible;
+      loadChunks(needed, function () { if (page === at && visible === these) render(); });
+    } else {
+      list.removeAttribute('data-loading');
+      list.textContent = '';
+      var fragment = document.createDocumentFragment();
+      shown.forEach(function (r) { fragment.appendChild(card(r)); });
+      list.appendChild(fragment);
+    }
     var pages = Math.max(1, Math.ceil(visible.length / PAGE));
     $('count').textContent = String(visible.length);
     $('count').setAttribute('data-count', String(visible.length));
@@ -240,6 +304,11 @@ export const REPORT_SCRIPT = String.raw`
   function applyFilters() {
     var model = $('f-model').value, variant = $('f-variant').value, reasoning = $('f-reasoning').value, tier = $('f-tier').value;
     var label = $('f-label').value, disagree = $('f-disagree').value, text = $('f-text').value.toLowerCase();
+    if (text && pagedSpec && chunks.filter(Boolean).length < pagedSpec.chunks) {
+      $('page').textContent = 'loading every transcript to search them…';
+      loadChunks(allChunks(), applyFilters);
+      return;
+    }
     visible = rows.filter(function (r) {
       if (model && r.model !== model) return false;
       if (variant && r.variant !== variant) return false;
@@ -250,7 +319,10 @@ export const REPORT_SCRIPT = String.raw`
         var d = disagreements(r);
         if (disagree === 'any' ? d.length === 0 : d.indexOf(disagree) < 0) return false;
       }
-      if (text && (r.request + '\n' + (r.scratchpad || '') + '\n' + (r.output || '')).toLowerCase().indexOf(text) < 0) return false;
+      if (text) {
+        var t = full(r);
+        if ((t.request + '\n' + (t.scratchpad || '') + '\n' + (t.output || '')).toLowerCase().indexOf(text) < 0) return false;
+      }
       return true;
     });
     page = 0;
@@ -265,7 +337,11 @@ export const REPORT_SCRIPT = String.raw`
   $('next').addEventListener('click', function () { page++; render(); window.scrollTo(0, 0); });
   $('total').textContent = String(rows.length);
   applyFilters();
-  // Read by the browser tests and bench/report.ts: milliseconds from navigation start to first render.
-  window.afReportReady = { rows: rows.length, scriptMs: performance.now() - t0, sinceNavigationMs: performance.now() };
+  // Read by the browser tests and bench/report.ts: milliseconds from navigation start to the first
+  // page drawn (in a paged report, once its chunk has loaded).
+  function ready() { window.afReportReady = { rows: rows.length, paged: !!pagedSpec, scriptMs: performance.now() - t0, sinceNavigationMs: performance.now() }; }
+  if (pagedSpec) loadChunks(visible.length ? [Math.floor(visible[0].i / pagedSpec.chunkSize)] : [], function () { setTimeout(ready, 0); });
+  else ready();
+  }
 })();
 `;

@@ -1,0 +1,134 @@
+// The response cache's storage: one LMDB file per cache folder (<cacheDir>/responses.lmdb, through
+// the `lmdb` package, whose prebuilt binaries ship inside the npm package). LMDB is a memory-mapped
+// B-tree with copy-on-write pages: lookups cost O(log n) page reads with no file per entry, millions
+// of entries fit, and a process killed at any moment (SIGKILL included) leaves the last committed
+// state intact. Writes are batched into transactions off the main thread; until one commits, the
+// entry is served from memory, so an answer just received is never asked for again.
+//
+// Folders written by earlier af-lab versions (one JSON file per entry in <cacheDir>/<2 hex>/<key>.json)
+// are migrated the first time the folder is opened: every readable entry is copied into LMDB, then
+// its file is removed (an unreadable one is only a miss, so it is removed too). A migration cut short
+// is finished on the next open. bench/cache.ts measures this store against the JSON files and SQLite.
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { RootDatabase } from 'lmdb';
+
+export const RESPONSES_FILE = 'responses.lmdb';
+
+export interface StoredEntry {
+  spec: string;
+  purpose: string;
+  createdAt: string;
+  response: unknown;
+}
+
+interface OpenStore {
+  db: RootDatabase<StoredEntry, string>;
+  /** Entries written but not yet committed (a commit happens off the main thread, shortly after). */
+  pending: Map<string, StoredEntry>;
+}
+
+/** One LMDB environment per file in a process: the runner, the judges and every cache instance share it. */
+const open = new Map<string, OpenStore>();
+
+function openStore(dir: string): OpenStore {
+  const path = resolve(dir, RESPONSES_FILE);
+  let store = open.get(path);
+  if (!store) {
+    mkdirSync(dir, { recursive: true });
+    // Loaded on first use: commands that never call a model do not load the native module.
+    const lmdb = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
+    store = { db: lmdb.open<StoredEntry, string>({ path }), pending: new Map() };
+    open.set(path, store);
+    migrateJsonEntries(dir, store.db);
+  }
+  return store;
+}
+
+const isEntry = (value: unknown): value is StoredEntry =>
+  typeof value === 'object' && value !== null && typeof (value as StoredEntry).response === 'object' && (value as StoredEntry).response !== null;
+
+/**
+ * Copy the one-file-per-entry cache of earlier versions into LMDB and remove the files. Returns how
+ * many entries were copied. Safe to repeat: an entry copied twice is written with the same value.
+ */
+export function migrateJsonEntries(dir: string, db: RootDatabase<StoredEntry, string> = openStore(dir).db): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    return 0;
+  }
+  let copied = 0;
+  for (const name of names) {
+    const folder = join(dir, name);
+    let files: string[];
+    try {
+      files = readdirSync(folder).filter((file) => /^[0-9a-f]{64}\.json$/.test(file));
+    } catch {
+      continue; // a file named like a folder: not ours
+    }
+    const entries: Array<[string, StoredEntry]> = [];
+    for (const file of files) {
+      try {
+        const value = JSON.parse(readFileSync(join(folder, file), 'utf8')) as unknown;
+        if (isEntry(value)) entries.push([file.slice(0, -'.json'.length), value]);
+      } catch {
+        // Unreadable (torn by a kill under an old version): a miss either way, so it goes too.
+      }
+    }
+    // One synchronous transaction per folder: committed before any of its files is removed.
+    db.transactionSync(() => {
+      for (const [key, entry] of entries) db.putSync(key, entry);
+    });
+    copied += entries.length;
+    for (const file of files) rmSync(join(folder, file), { force: true });
+    try {
+      rmdirSync(folder);
+    } catch {
+      // Left with other files in it (temporary files, not ours): leave the folder.
+    }
+  }
+  return copied;
+}
+
+export class LmdbResponseStore {
+  private readonly db: RootDatabase<StoredEntry, string>;
+  private readonly pending: Map<string, StoredEntry>;
+
+  constructor(readonly dir: string) {
+    ({ db: this.db, pending: this.pending } = openStore(dir));
+  }
+
+  get(key: string): StoredEntry | undefined {
+    const value = this.pending.get(key) ?? this.db.get(key);
+    return isEntry(value) ? value : undefined;
+  }
+
+  put(key: string, entry: StoredEntry): void {
+    this.pending.set(key, entry);
+    // Not awaited: the next batch commits it. A failed write only costs a call later.
+    const settle = () => {
+      if (this.pending.get(key) === entry) this.pending.delete(key);
+    };
+    this.db.put(key, entry).then(settle, settle);
+  }
+
+  /** Resolves when every write made so far is committed. */
+  flushed(): Promise<void> {
+    return this.db.flushed.then(() => undefined);
+  }
+
+  /** Entries in the store (committed). */
+  count(): number {
+    return (this.db.getStats() as { entryCount: number }).entryCount;
+  }
+}
+
+/** Close every open store (tests that remove their cache folder; normal runs just exit). */
+export async function closeResponseStores(): Promise<void> {
+  const stores = [...open.values()];
+  open.clear();
+  await Promise.all(stores.map(({ db }) => db.close()));
+}
