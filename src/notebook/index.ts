@@ -4,3 +4,4 @@ export * from './config.js';
 export * from './html.js';
 export * from './steps.js';
 export * from './view.js';
+export * from './tables.js';

@@ -34,14 +34,16 @@ let fragmentCounter = 0;
 
 /**
  * An HTML fragment that draws the figure: for `tslab.display.html(figureHtml(fig))` in a notebook
- * or for embedding in another page.
+ * or for embedding in another page. The figure keeps its designed width where there is room and
+ * is drawn narrower, never wider, where its container is smaller (a notebook's output area).
  */
 export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   const id = options.id ?? `af-lab-${figure.name.replace(/[^A-Za-z0-9_-]/g, '-')}-${++fragmentCounter}`;
   const plotly = options.includePlotly === false ? '' : `<script>if (!window.Plotly) {\n${plotlySource()}\n}</script>\n`;
   const spec = jsonForScript({ data: figure.data, layout: { ...figure.layout, width: figure.width, height: figure.height }, config: PLOTLY_CONFIG });
+  const fit = 'var room = el.getBoundingClientRect().width; if (room > 0 && room < spec.layout.width) spec.layout.width = Math.floor(room);';
   return `${plotly}<div id="${escapeHtml(id)}" style="width:${figure.width}px;max-width:100%"></div>
-<script>(function () { var spec = ${spec}; Plotly.newPlot(document.getElementById(${jsonForScript(id)}), spec.data, spec.layout, spec.config); })();</script>`;
+<script>(function () { var spec = ${spec}; var el = document.getElementById(${jsonForScript(id)}); ${fit} Plotly.newPlot(el, spec.data, spec.layout, spec.config); })();</script>`;
 }
 
 /** A complete, self-contained HTML page for one figure: opens offline, resizes with the window. */

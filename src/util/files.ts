@@ -1,7 +1,7 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 let tmpCounter = 0;
 
@@ -21,6 +21,32 @@ export function writeFileAtomic(path: string, data: string | Buffer, { durable =
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+/**
+ * Replace a folder's files all at once: `files` (name to content) are written into a new folder
+ * beside it, which then takes its place by two renames. Nothing is half-written: a failure before
+ * the swap leaves the old folder as it was, and the only in-between state is, for an instant, no
+ * folder at all.
+ */
+export function replaceFolderAtomic(path: string, files: Record<string, string>): void {
+  const staging = `${path}.${process.pid}.${tmpCounter++}.new`;
+  const old = `${path}.${process.pid}.${tmpCounter++}.old`;
+  mkdirSync(staging, { recursive: true });
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(staging, name), content);
+    const hadOld = existsSync(path);
+    if (hadOld) renameSync(path, old);
+    try {
+      renameSync(staging, path);
+    } catch (err) {
+      if (hadOld) renameSync(old, path);
+      throw err;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
 }
 
 /** Append one JSON value as one line, in a single write so no other line can interleave with it. */
