@@ -173,11 +173,22 @@ describe('what cells display', () => {
     const { host, boxes } = recordingHost();
     const live = notebookView(host).progress('priced', { simulated: false, budgetUsd: 1, throttleMs: 60_000 });
     live.costMeter.record('openai/gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: 0 });
-    live.onProgress({ total: 2, done: 1, resumed: 0, calls: 1, errors: 0 });
+    live.onProgress({ total: 200, done: 1, resumed: 0, calls: 1, errors: 0 });
     assert.equal(boxes[0].length, 1, 'updates inside the throttle interval are not drawn');
-    live.onProgress({ total: 2, done: 2, resumed: 0, calls: 2, errors: 0 });
+    live.onProgress({ total: 200, done: 200, resumed: 0, calls: 200, errors: 0 });
     assert.match(boxes[0].at(-1)!, /spent \$0\.15 of a \$1\.00 budget/);
     assert.doesNotMatch(boxes[0].at(-1)!, /SIMULATED/);
+  });
+
+  test('inside the throttle interval, each tenth of the way is still drawn', () => {
+    const { host, boxes } = recordingHost();
+    const live = notebookView(host).progress('fast', { simulated: true, throttleMs: 60_000 });
+    for (let done = 1; done <= 100; done++) live.onProgress({ total: 100, done, resumed: 0, calls: done, errors: 0 });
+    const shown = boxes[0].map((html) => /samples (\d+)\/100/.exec(html)?.[1] ?? 'none');
+    assert.deepEqual(shown, ['none', '10', '20', '30', '40', '50', '60', '70', '80', '90', '100']);
+    for (let done = 1; done <= 50; done++) live.onJudgeProgress({ done, total: 50, kind: 'judge' });
+    const judged = boxes[0].map((html) => /judged (\d+)\/50/.exec(html)?.[1]).filter(Boolean);
+    assert.deepEqual(judged, ['1', '5', '10', '15', '20', '25', '30', '35', '40', '45', '50'], 'the switch to judging, then each tenth');
   });
 
   test('a browser that fails to start is tried again by the next figures cell, not remembered', async () => {

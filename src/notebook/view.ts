@@ -43,7 +43,11 @@ export interface LiveProgress {
 export interface ProgressOptions {
   simulated: boolean;
   budgetUsd?: number;
-  /** Least time between two redraws (default 250 ms); the final state is always drawn. */
+  /**
+   * Least time between two redraws (default 250 ms). Each tenth of the samples or judgements done
+   * and the final state are drawn whatever the time, so the box moves even when the simulator
+   * samples in under a second.
+   */
   throttleMs?: number;
   /** An existing meter to account into (default: a new one with `budgetUsd`). */
   costMeter?: CostMeter;
@@ -111,6 +115,9 @@ class SharedRenderer {
   }
 }
 
+/** Which tenth of the way a count is (0-10). */
+const tenthOf = ({ done, total }: { done: number; total: number }) => (total > 0 ? Math.floor((10 * done) / total) : 0);
+
 export function notebookView(host: DisplayHost, options: { rendererIdleMs?: number } = {}): NotebookView {
   let plotlyLoaded = false;
   const renderers = new SharedRenderer(options.rendererIdleMs ?? 1500);
@@ -158,15 +165,17 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         state,
         onProgress(progress) {
           const { done, total, resumed, calls, errors } = progress;
+          const tenth = tenthOf(state.samples);
           state.samples = { done, total, resumed, calls, errors };
-          draw(done === total);
+          draw(done === total || tenthOf(state.samples) !== tenth);
         },
         onJudgeProgress(progress) {
           state.phase = 'judging';
           const byKind = { ...state.judging?.byKind };
           byKind[progress.kind] = (byKind[progress.kind] ?? 0) + 1;
+          const tenth = state.judging ? tenthOf(state.judging) : -1;
           state.judging = { done: progress.done, total: progress.total, byKind };
-          draw(progress.done === progress.total);
+          draw(progress.done === progress.total || tenthOf(state.judging) !== tenth);
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';
