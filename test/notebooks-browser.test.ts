@@ -133,7 +133,7 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
       const seen: string[] = [];
       (window as unknown as { afProgress: string[] }).afProgress = seen;
       new MutationObserver(() => {
-        for (const output of document.querySelectorAll('.output_subarea')) {
+        for (const output of Array.from(document.querySelectorAll('.output_subarea'))) {
           const text = output.textContent ?? '';
           if (/samples \d+\/\d+/.test(text) && seen.at(-1) !== text) seen.push(text);
         }
@@ -144,7 +144,7 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
     await page.click('.modal-footer button.btn-danger'); // "Restart and Run All Cells"
     await page.waitForFunction(
       () => {
-        const prompts = [...document.querySelectorAll('.code_cell .input_prompt')].map((e) => e.textContent ?? '');
+        const prompts = Array.from(document.querySelectorAll('.code_cell .input_prompt')).map((e) => e.textContent ?? '');
         const idle = document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
         const stopped = document.querySelector('.output_error, .output_stderr');
         return idle && !prompts.some((p) => p.includes('*')) && (stopped || prompts.every((p) => /\[\d+\]/.test(p)));
@@ -165,25 +165,25 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
 
   function read(page: Page): Promise<PageReport> {
     return page.evaluate(() => {
-      const subareas = [...document.querySelectorAll<HTMLElement>('.output_subarea')];
+      const subareas = Array.from(document.querySelectorAll<HTMLElement>('.output_subarea'));
       return {
         codeCells: document.querySelectorAll('.code_cell').length,
-        numbered: [...document.querySelectorAll('.code_cell .input_prompt')].filter((e) => /\[\d+\]/.test(e.textContent ?? '')).length,
-        errors: [...document.querySelectorAll('.output_error, .output_stderr')].map((e) => (e.textContent ?? '').slice(0, 500)),
+        numbered: Array.from(document.querySelectorAll('.code_cell .input_prompt')).filter((e) => /\[\d+\]/.test(e.textContent ?? '')).length,
+        errors: Array.from(document.querySelectorAll('.output_error, .output_stderr')).map((e) => (e.textContent ?? '').slice(0, 500)),
         mathJaxInOutputs: document.querySelectorAll('.output_area .MathJax, .output_area .MathJax_Preview, .output_area script[type^="math/tex"]').length,
-        plots: [...document.querySelectorAll<HTMLElement>('.js-plotly-plot')].map((plot) => ({
+        plots: Array.from(document.querySelectorAll<HTMLElement>('.js-plotly-plot')).map((plot) => ({
           drawn: plot.querySelector('.main-svg') !== null && plot.getBoundingClientRect().height > 0,
-          width: Math.max(plot.getBoundingClientRect().width, ...[...plot.querySelectorAll('.main-svg')].map((svg) => svg.getBoundingClientRect().width)),
+          width: Math.max(plot.getBoundingClientRect().width, ...Array.from(plot.querySelectorAll('.main-svg')).map((svg) => svg.getBoundingClientRect().width)),
           room: plot.closest('.output_subarea')!.getBoundingClientRect().width,
         })),
         outputs: subareas.map((area) => ({
           text: area.textContent ?? '',
-          captions: [...area.querySelectorAll('caption')].map((c) => (c.textContent ?? '').trim()),
+          captions: Array.from(area.querySelectorAll('caption')).map((c) => (c.textContent ?? '').trim()),
           hasTable: area.querySelector('table') !== null,
           hasPlot: area.querySelector('.js-plotly-plot') !== null,
         })),
         progressTexts: (window as unknown as { afProgress: string[] }).afProgress,
-        plainBanner: [...document.querySelectorAll('.output_text')].some((e) => (e.textContent ?? '').includes('⚠ SIMULATED:')),
+        plainBanner: Array.from(document.querySelectorAll('.output_text')).some((e) => (e.textContent ?? '').includes('⚠ SIMULATED:')),
       };
     });
   }

@@ -118,7 +118,8 @@ describe('mitigation statements', () => {
     const dir = join(setup.root, 'notebooks', 'statements');
     const content = () => readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
     const saved = content();
-    for (const bad of [{ fine: 'A duty.', 'bad name': 'text' }, { fine: 'A duty.', empty: ' ' }, { fine: 'A duty.', baseline: 'x' }]) {
+    const bads: Array<Record<string, string>> = [{ fine: 'A duty.', 'bad name': 'text' }, { fine: 'A duty.', empty: ' ' }, { fine: 'A duty.', baseline: 'x' }];
+    for (const bad of bads) {
       assert.throws(() => saveMitigationStatements(setup, bad), UserError);
       assert.deepEqual(savedMitigationStatements(setup), before);
       assert.deepEqual(content(), saved);
@@ -215,9 +216,10 @@ describe('what cells display', () => {
     view.markdown('spent $0.00 of a $20.00 budget, in `$HOME`');
     view.progress('priced', { simulated: false, budgetUsd: 20 });
     assert.equal(shown[0].content, '<div class="tex2jax_ignore mathjax_ignore"><p>$1 and $2</p></div>');
-    assert.equal(shown[1].content, 'spent \\$0.00 of a \\$20.00 budget, in `$HOME`');
+    const noMath = (text: string) => `<div class="tex2jax_ignore mathjax_ignore">\n\n${text}\n\n</div>`;
+    assert.equal(shown[1].content, noMath('spent &#36;0.00 of a &#36;20.00 budget, in `$HOME`'));
     assert.match(boxes[0][0], /^<div class="tex2jax_ignore mathjax_ignore">.*spent \$0\.00 of a \$20\.00 budget/s);
-    assert.equal(mathFreeMarkdown('already \\$5, then $6 and $$'), 'already \\$5, then \\$6 and \\$\\$');
+    assert.equal(mathFreeMarkdown('already \\$5, then $6 and $$'), noMath('already &#36;5, then &#36;6 and &#36;&#36;'));
   });
 
   test('the SIMULATED banner is also plain text, which an untrusted notebook still shows', () => {
@@ -262,9 +264,9 @@ describe('what cells display', () => {
     assert.equal(settings.budget, '$5');
     const published = publishedRows();
     const baseline2 = published.find((r) => r.condition === 'Baseline 2')!;
-    assert.deepEqual([baseline2['p agrees'], baseline2['sample OR (af-lab)'], baseline2['OR printed'], baseline2['OR agrees']], ['yes', 5.02, '5.09', 'no']);
+    assert.deepEqual([baseline2['p agrees'], baseline2['sample OR'], baseline2['OR printed'], baseline2['OR agrees']], ['yes', 5.02, '5.09', 'no']);
     assert.ok(published.every((r) => r['p agrees'] === 'yes'), 'every printed p-value agrees with the counts');
-    const promptA = published.find((r) => r.condition.startsWith('Prompt A'))!;
+    const promptA = published.find((r) => String(r.condition).startsWith('Prompt A'))!;
     assert.equal(promptA['OR agrees'], '–', 'no odds ratio printed');
     const gaps = publishedGaps();
     assert.equal(gaps.length, published.length);

@@ -85,6 +85,12 @@ describe('the notebooks', () => {
     }
     // 01 estimates only; 02 samples the baseline; 03 samples only the new conditions.
     assert.deepEqual(callsAfter.get('01-setup'), [0, 0]);
+    // 01's estimate of the mitigation step counts 03's statements before 03 has run here.
+    const estimate = outputsOf(executed.get('01-setup')!)
+      .map((o) => (o.output_type === 'display_data' ? joinLines((o.data['text/html'] ?? '') as string | string[]) : ''))
+      .find((html) => html.includes('Deontological mitigation: notebook-mitigation'))!;
+    const estimated = [...estimate.matchAll(/<tr><td[^>]*>sim\/[^<]*<\/td><td[^>]*>(\d+)<\/td>/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.equal(estimated, lines(join(dataDir, 'results', 'notebook-mitigation', 'records.jsonl')));
     const [baselineCalls] = callsAfter.get('02-baseline')!;
     assert.ok(baselineCalls > 0, 'notebook 02 sampled');
     assert.ok(callsAfter.get('03-deontological-mitigation')![1] > 0, 'notebook 03 sampled');

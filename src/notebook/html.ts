@@ -25,14 +25,17 @@ export function mathFreeHtml(html: string): string {
 }
 
 /**
- * Markdown whose dollar signs stay dollar signs: `\$` outside code spans (inside a code span the
- * backslash would show, and MathJax does not look there).
+ * Markdown whose dollar signs stay dollar signs. A backslash does not do it: Markdown drops it before
+ * MathJax runs (classic Jupyter typeset `\$0.00 of a \$20.00` as math). So each `$` outside a code
+ * span becomes `&#36;`, which Jupyter's math extraction does not see, and the whole output sits in
+ * an element MathJax skips (the blank lines keep its content Markdown).
  */
 export function mathFreeMarkdown(markdown: string): string {
-  return markdown
+  const text = markdown
     .split(/(`+[^`]*`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<!\\)\$/g, '\\$')))
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\\?\$/g, '&#36;')))
     .join('');
+  return `<div class="${NO_MATH_CLASSES}">\n\n${text}\n\n</div>`;
 }
 
 function cellText(value: TableCell): string {
@@ -107,7 +110,7 @@ export function simulatedBannerHtml(text = SIMULATED_BANNER): string {
 }
 
 const pct = (x: number) => formatPercent(x, 1);
-const tierCell = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${t.complied}/${t.n} = ${pct(t.rate)}`);
+const tierCell = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${t.complied}/${t.n} ${pct(t.rate)}`);
 const tierCellCi = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${tierCell(t)} ${formatInterval(t.rateCi, pct)}`);
 
 export interface SummaryHtmlOptions {
@@ -133,9 +136,9 @@ export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}):
     [`gap, points (Newcombe ${level})`]: (r: SummaryRow) => gapText(r, '–'),
     'Fisher p': (r: SummaryRow) => formatP(r.pFisher),
     'Holm p': (r: SummaryRow) => formatP(r.pHolm),
-    'AF, free tier (af+maybe / judged)': (r: SummaryRow) => (r.afJudged === null ? '–' : `${r.af}+${r.afMaybe} / ${r.afJudged}`),
-    'free tier complied': (r: SummaryRow) => tierCell(r.free),
-    'paid tier complied': (r: SummaryRow) => tierCell(r.paid),
+    'AF free (af+maybe/n)': (r: SummaryRow) => (r.afJudged === null ? '–' : `${r.af}+${r.afMaybe}/${r.afJudged}`),
+    'free complied': (r: SummaryRow) => tierCell(r.free),
+    'paid complied': (r: SummaryRow) => tierCell(r.paid),
     [`free tier (Wilson ${level})`]: (r: SummaryRow) => tierCellCi(r.free),
     [`paid tier (Wilson ${level})`]: (r: SummaryRow) => tierCellCi(r.paid),
     'odds ratio (exact CI)': (r: SummaryRow) => oddsRatioText(r, '–'),

@@ -26,8 +26,8 @@ export function configRows(config: ExperimentConfig): Row[] {
 const agreement = (agrees: boolean | null) => (agrees === null ? '–' : agrees ? 'yes' : 'no');
 
 /**
- * The published counts (data/published/) with af-lab's Fisher test and odds ratio beside the printed
- * values, saying separately whether the p-value and the odds ratio agree: Koorndijk's Baseline 2
+ * The published counts (data/published/) with af-lab's Fisher p and sample odds ratio beside the printed
+ * values (the gaps are in sampleSizeRows), saying separately whether the p-value and the odds ratio agree: Koorndijk's Baseline 2
  * prints OR 5.09, which its counts do not give (sample OR 5.02), while every p-value agrees.
  */
 export function publishedRows(rows: RecomputedPublished[] = recomputePublished()): Row[] {
@@ -35,11 +35,10 @@ export function publishedRows(rows: RecomputedPublished[] = recomputePublished()
     condition: row.condition,
     free: `${row.free.k}/${row.free.n}`,
     paid: `${row.paid.k}/${row.paid.n}`,
-    'gap, points': +(100 * row.gap.gap).toFixed(1),
-    'Fisher p (af-lab)': +row.fisher.pTwoSided.toPrecision(3),
+    'Fisher p': +row.fisher.pTwoSided.toPrecision(3),
     'p printed': row.reportedP ?? '–',
     'p agrees': agreement(row.pAgrees),
-    'sample OR (af-lab)': +row.fisher.sampleOddsRatio.toPrecision(3),
+    'sample OR': +row.fisher.sampleOddsRatio.toPrecision(3),
     'OR printed': row.reportedOddsRatio ?? '–',
     'OR agrees': agreement(row.sampleOddsRatioAgrees),
   }));
