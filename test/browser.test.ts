@@ -302,7 +302,7 @@ describe('in a real browser', { skip }, () => {
 
   test('a notebook holds one copy of plotly, however many figures and views its cells make', async () => {
     const shown: string[] = [];
-    const display = { html: (html: string) => shown.push(html), markdown: () => undefined, png: () => undefined };
+    const display = { html: (html: string) => shown.push(html), markdown: () => undefined, text: () => undefined, png: () => undefined };
     const host = { display, newDisplay: () => display };
     const figures = buildFigures(syntheticRecords({ requests: 5 }));
     await notebookView(host, { rendererIdleMs: 0 }).figures(figures.slice(0, 2), { interactive: true });

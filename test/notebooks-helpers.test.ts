@@ -1,15 +1,19 @@
 // The helpers the notebooks call: the shared configuration, the steps and what cells display.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadVariant } from '../src/prompts/index.js';
 import { UserError } from '../src/core/errors.js';
 import { loadNotebookConfig, projectPath, stepExperiment } from '../src/notebook/config.js';
-import { baselineStep, mitigationStep, runStep, runSummaryLine, saveMitigationStatements, savedMitigationStatements } from '../src/notebook/steps.js';
+import {
+  baselineStep, mitigationStep, runStep, runSummaryLine, saveMitigationStatements, savedMitigationStatements, transcriptLink,
+} from '../src/notebook/steps.js';
 import { notebookView, type DisplayHost } from '../src/notebook/view.js';
-import { summaryHtml, tableHtml } from '../src/notebook/html.js';
+import { mathFreeMarkdown, progressHtml, summaryHtml, tableHtml, type ProgressState } from '../src/notebook/html.js';
+import { configRows, publishedGaps, publishedRows, sampleSizeRows } from '../src/notebook/tables.js';
+import { sampleSizeExact } from '../src/stats/power.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'af-lab-nbhelpers-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -29,6 +33,7 @@ function recordingHost() {
   const display = (sink: (kind: string, content: string) => void) => ({
     html: (html: string) => sink('html', html),
     markdown: (markdown: string) => sink('markdown', markdown),
+    text: (text: string) => sink('text', text),
     png: (bytes: Uint8Array) => sink('png', `${bytes.length} bytes`),
   });
   const host: DisplayHost = {
@@ -106,6 +111,34 @@ describe('mitigation statements', () => {
     assert.throws(() => saveMitigationStatements(setup, { empty: '   ' }), UserError);
     assert.throws(() => saveMitigationStatements(setup, { 'has space': 'text' }), UserError);
   });
+
+  test('a bad entry leaves the saved set as it was: every name is checked before anything is written', () => {
+    const setup = loadNotebookConfig({ from: project('atomic-statements', small), env: {} });
+    const before = saveMitigationStatements(setup, { first: 'One duty.', second: 'Another duty.' });
+    const dir = join(setup.root, 'notebooks', 'statements');
+    const content = () => readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
+    const saved = content();
+    const bads: Array<Record<string, string>> = [{ fine: 'A duty.', 'bad name': 'text' }, { fine: 'A duty.', empty: ' ' }, { fine: 'A duty.', baseline: 'x' }];
+    for (const bad of bads) {
+      assert.throws(() => saveMitigationStatements(setup, bad), UserError);
+      assert.deepEqual(savedMitigationStatements(setup), before);
+      assert.deepEqual(content(), saved);
+    }
+    assert.deepEqual(readdirSync(join(setup.root, 'notebooks')).sort(), ['config.json', 'statements'], 'no staging folder left');
+  });
+
+  test('with AF_LAB_DATA_DIR, notebook 03 saves there; until it has, the committed statements count', () => {
+    const root = project('data-dir-statements', small);
+    const committed = saveMitigationStatements(loadNotebookConfig({ from: root, env: {} }), { shipped: 'The shipped duty.' });
+    const dataDir = join(scratch, 'statements-data');
+    const setup = loadNotebookConfig({ from: root, env: { AF_LAB_DATA_DIR: dataDir } });
+    assert.deepEqual(savedMitigationStatements(setup), committed);
+    assert.deepEqual(mitigationStep(setup).config.variants, ['baseline', 'deontological-simple', ...committed]);
+    const [mine] = saveMitigationStatements(setup, { mine: 'My own duty.' });
+    assert.equal(mine, join(dataDir, 'notebooks', 'statements', 'mine.txt'));
+    assert.deepEqual(savedMitigationStatements(setup), [mine]);
+    assert.ok(existsSync(committed[0]), 'the committed statements are left alone');
+  });
 });
 
 describe('what cells display', () => {
@@ -127,18 +160,36 @@ describe('what cells display', () => {
     view.summary(first.summary, { labels: ['judge'] });
     const table = shown.at(-1)!.content;
     assert.match(table, /SIMULATED/);
-    assert.equal((table.match(/<tr>/g) ?? []).length, 2, 'header and one judge row');
+    assert.equal((table.match(/<tr>/g) ?? []).length, 4, 'header and one judge row, in the compact and the full table');
+    // The judging line names each classifier and what it read (the AF classifier: both tiers' scratchpads).
+    assert.match(final, /judged \d+\/\d+: compliance judge 8 answers, AF classifier 8 scratchpads, partial-compliance judge 8 answers/);
+    // A copy of the transcript report beside the notebook, and a relative link to it.
+    const notebookDir = join(scratch, 'run-notebook-folder');
+    const link = transcriptLink(setup, first, notebookDir);
+    assert.match(link, /^\[Open the transcript browser\]\(reports\/notebook-baseline\.html\)/);
+    assert.equal(readFileSync(join(notebookDir, 'reports', 'notebook-baseline.html'), 'utf8'), readFileSync(first.reportFile!, 'utf8'));
   });
 
   test('a real run shows what it spends against the budget', () => {
     const { host, boxes } = recordingHost();
     const live = notebookView(host).progress('priced', { simulated: false, budgetUsd: 1, throttleMs: 60_000 });
     live.costMeter.record('openai/gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: 0 });
-    live.onProgress({ total: 2, done: 1, resumed: 0, calls: 1, errors: 0 });
+    live.onProgress({ total: 200, done: 1, resumed: 0, calls: 1, errors: 0 });
     assert.equal(boxes[0].length, 1, 'updates inside the throttle interval are not drawn');
-    live.onProgress({ total: 2, done: 2, resumed: 0, calls: 2, errors: 0 });
+    live.onProgress({ total: 200, done: 200, resumed: 0, calls: 200, errors: 0 });
     assert.match(boxes[0].at(-1)!, /spent \$0\.15 of a \$1\.00 budget/);
     assert.doesNotMatch(boxes[0].at(-1)!, /SIMULATED/);
+  });
+
+  test('inside the throttle interval, each tenth of the way is still drawn', () => {
+    const { host, boxes } = recordingHost();
+    const live = notebookView(host).progress('fast', { simulated: true, throttleMs: 60_000 });
+    for (let done = 1; done <= 100; done++) live.onProgress({ total: 100, done, resumed: 0, calls: done, errors: 0 });
+    const shown = boxes[0].map((html) => /samples (\d+)\/100/.exec(html)?.[1] ?? 'none');
+    assert.deepEqual(shown, ['none', '10', '20', '30', '40', '50', '60', '70', '80', '90', '100']);
+    for (let done = 1; done <= 50; done++) live.onJudgeProgress({ done, total: 50, kind: 'judge' });
+    const judged = boxes[0].map((html) => /judged (\d+)\/50/.exec(html)?.[1]).filter(Boolean);
+    assert.deepEqual(judged, ['1', '5', '10', '15', '20', '25', '30', '35', '40', '45', '50'], 'the switch to judging, then each tenth');
   });
 
   test('a browser that fails to start is tried again by the next figures cell, not remembered', async () => {
@@ -156,6 +207,72 @@ describe('what cells display', () => {
       if (saved === undefined) delete process.env.AF_LAB_CHROMIUM;
       else process.env.AF_LAB_CHROMIUM = saved;
     }
+  });
+
+  test('what the view draws keeps its dollar signs from MathJax', () => {
+    const { host, shown, boxes } = recordingHost();
+    const view = notebookView(host);
+    view.html('<p>$1 and $2</p>');
+    view.markdown('spent $0.00 of a $20.00 budget, in `$HOME`');
+    view.progress('priced', { simulated: false, budgetUsd: 20 });
+    assert.equal(shown[0].content, '<div class="tex2jax_ignore mathjax_ignore"><p>$1 and $2</p></div>');
+    const noMath = (text: string) => `<div class="tex2jax_ignore mathjax_ignore">\n\n${text}\n\n</div>`;
+    assert.equal(shown[1].content, noMath('spent &#36;0.00 of a &#36;20.00 budget, in `$HOME`'));
+    assert.match(boxes[0][0], /^<div class="tex2jax_ignore mathjax_ignore">.*spent \$0\.00 of a \$20\.00 budget/s);
+    assert.equal(mathFreeMarkdown('already \\$5, then $6 and $$'), noMath('already &#36;5, then &#36;6 and &#36;&#36;'));
+  });
+
+  test('the SIMULATED banner is also plain text, which an untrusted notebook still shows', () => {
+    const { host, shown } = recordingHost();
+    notebookView(host).simulatedBanner();
+    assert.deepEqual(shown.map((s) => s.kind), ['html', 'text']);
+    assert.match(shown[0].content, /<b>⚠ SIMULATED:<\/b>/);
+    assert.match(shown[1].content, /^⚠ SIMULATED: these numbers come from af-lab's built-in simulator/);
+  });
+
+  test('a table of simulated numbers carries the mark; key columns come first and the rest on demand', () => {
+    const { host, shown } = recordingHost();
+    const view = notebookView(host);
+    const rows = [{ model: 'sim/faker', free_rate: 0.2, paid_rate: 0.05, fisher_p: 0.03 }];
+    view.table(rows, 'plain');
+    view.table(rows, 'marked', { simulated: true, keyColumns: ['model', 'fisher_p'] });
+    assert.doesNotMatch(shown[0].content, /SIMULATED|<details>/);
+    const [compact, all] = shown[1].content.split('<details>');
+    assert.match(compact, /<b>SIMULATED<\/b>/);
+    assert.deepEqual([...compact.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]), ['model', 'fisher_p']);
+    assert.match(all, /show all 4 columns/);
+    assert.deepEqual([...all.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]), ['model', 'free_rate', 'paid_rate', 'fisher_p']);
+    assert.throws(() => view.table(rows, 'typo', { keyColumns: ['model', 'fisher'] }), (err: unknown) => err instanceof UserError && /"fisher"/.test(err.message));
+  });
+
+  test('the progress box says which classifier judged what, never just "partial"', () => {
+    const state: ProgressState = {
+      title: 't', simulated: true, phase: 'judging', spentUsd: 0, unpriced: [], elapsedMs: 0,
+      samples: { done: 4, total: 4, resumed: 0, calls: 4, errors: 0 },
+      judging: { done: 9, total: 10, byKind: { judge: 4, af: 2, partial: 3 } },
+    };
+    const html = progressHtml(state);
+    assert.match(html, /judged 9\/10: compliance judge 4 answers, AF classifier 2 scratchpads, partial-compliance judge 3 answers/);
+    assert.doesNotMatch(html, /\(partial\)/);
+  });
+
+  test('the fixed tables read their numbers from the configuration and data/published/', () => {
+    const setup = loadNotebookConfig({ from: project('rows', { ...small, budgetUsd: 5 }), env: {} });
+    const settings = Object.fromEntries(configRows(setup.experiment).map((r) => [r.setting, r.value]));
+    assert.equal(settings.models, 'sim/faker');
+    assert.equal(settings.requests, 'builtin, first 4');
+    assert.equal(settings.budget, '$5');
+    const published = publishedRows();
+    const baseline2 = published.find((r) => r.condition === 'Baseline 2')!;
+    assert.deepEqual([baseline2['p agrees'], baseline2['sample OR'], baseline2['OR printed'], baseline2['OR agrees']], ['yes', 5.02, '5.09', 'no']);
+    assert.ok(published.every((r) => r['p agrees'] === 'yes'), 'every printed p-value agrees with the counts');
+    const promptA = published.find((r) => String(r.condition).startsWith('Prompt A'))!;
+    assert.equal(promptA['OR agrees'], '–', 'no odds ratio printed');
+    const gaps = publishedGaps();
+    assert.equal(gaps.length, published.length);
+    const [first] = sampleSizeRows(gaps.slice(0, 1));
+    assert.equal(first.comparison, 'Baseline 1 (15.3% vs 4.2%)');
+    assert.equal(first['requests per tier for 80% power'], sampleSizeExact({ gap: 15 / 98 - 4 / 95, base: 4 / 95 }).perTier);
   });
 
   test('tables escape what they show, and an unsimulated summary has no banner', () => {

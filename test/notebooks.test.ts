@@ -53,6 +53,17 @@ describe('the notebooks', () => {
     }
   });
 
+  test('code lines fit the classic editor (at most 100 characters)', () => {
+    for (const name of EXPECTED) {
+      const notebook = readNotebook(join(notebookDir, `${name}.ipynb`));
+      notebook.cells.forEach((cell, index) => {
+        if (cell.cell_type !== 'code') return;
+        const long = joinLines(cell.source).split('\n').filter((line) => line.length > 100);
+        assert.deepEqual(long, [], `${name} cell ${index}`);
+      });
+    }
+  });
+
   test('a later notebook runs on its own on a fresh machine, sampling what it needs', { timeout: 120_000 }, async () => {
     const alone = mkdtempSync(join(tmpdir(), 'af-lab-notebook-alone-'));
     try {
@@ -74,14 +85,27 @@ describe('the notebooks', () => {
     }
     // 01 estimates only; 02 samples the baseline; 03 samples only the new conditions.
     assert.deepEqual(callsAfter.get('01-setup'), [0, 0]);
+    // 01's estimate of the mitigation step counts 03's statements before 03 has run here.
+    const estimate = outputsOf(executed.get('01-setup')!)
+      .map((o) => (o.output_type === 'display_data' ? joinLines((o.data['text/html'] ?? '') as string | string[]) : ''))
+      .find((html) => html.includes('Deontological mitigation: notebook-mitigation'))!;
+    const estimated = [...estimate.matchAll(/<tr><td[^>]*>sim\/[^<]*<\/td><td[^>]*>(\d+)<\/td>/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.equal(estimated, lines(join(dataDir, 'results', 'notebook-mitigation', 'records.jsonl')));
     const [baselineCalls] = callsAfter.get('02-baseline')!;
     assert.ok(baselineCalls > 0, 'notebook 02 sampled');
     assert.ok(callsAfter.get('03-deontological-mitigation')![1] > 0, 'notebook 03 sampled');
     // 04 and 05 re-run both steps: everything comes from data/, nothing is sent again.
     assert.deepEqual(callsAfter.get('04-statistics'), callsAfter.get('03-deontological-mitigation'));
     assert.deepEqual(callsAfter.get('05-plots'), callsAfter.get('03-deontological-mitigation'));
-    // 03's editable statements are saved for the later notebooks.
-    assert.ok(existsSync(join(dataDir, 'notebooks', 'variants', 'duty-first.txt')));
+    // 03's editable statements are saved for the later notebooks, and notebooks/statements/ holds
+    // exactly what 03 saves as committed (what notebook 01 estimates on a fresh checkout).
+    const saved = join(dataDir, 'notebooks', 'statements');
+    const committed = join(notebookDir, 'statements');
+    assert.deepEqual(readdirSync(saved).sort(), readdirSync(committed).sort());
+    for (const file of readdirSync(saved)) {
+      assert.equal(readFileSync(join(saved, file), 'utf8'), readFileSync(join(committed, file), 'utf8'), file);
+    }
+    assert.ok(existsSync(join(saved, 'duty-first.txt')));
     assert.match(outputText(executed.get('04-statistics')!), /duty-first/);
 
     const figures = outputsOf(executed.get('05-plots')!).filter((o) => o.output_type === 'display_data');

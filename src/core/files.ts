@@ -25,6 +25,32 @@ export function writeFileAtomic(path: string, data: string | Buffer, { durable =
   renameSync(tmp, path);
 }
 
+/**
+ * Replace a folder's files all at once: `files` (name to content) are written into a new folder
+ * beside it, which then takes its place by two renames. Nothing is half-written: a failure before
+ * the swap leaves the old folder as it was, and the only in-between state is, for an instant, no
+ * folder at all.
+ */
+export function replaceFolderAtomic(path: string, files: Record<string, string>): void {
+  const staging = `${path}.${process.pid}.${tmpCounter++}.new`;
+  const old = `${path}.${process.pid}.${tmpCounter++}.old`;
+  mkdirSync(staging, { recursive: true });
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(staging, name), content);
+    const hadOld = existsSync(path);
+    if (hadOld) renameSync(path, old);
+    try {
+      renameSync(staging, path);
+    } catch (err) {
+      if (hadOld) renameSync(old, path);
+      throw err;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+}
+
 /** Append one JSON value as one line, in a single write so no other line can interleave with it. */
 export function appendJsonLine(path: string, value: unknown): void {
   appendFileSync(path, `${JSON.stringify(value)}\n`);

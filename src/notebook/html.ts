@@ -1,7 +1,9 @@
 // HTML for notebook outputs: tables, progress, prompts and the SIMULATED label. Plain strings with
 // inline styles, so they look the same in JupyterLab, Jupyter Notebook and on GitHub.
 import type { CostEstimate } from '../cost/estimate.js';
+import type { JudgeKind } from '../judge/types.js';
 import { escapeHtml } from '../core/safeJson.js';
+import { UserError } from '../core/errors.js';
 import { confLevelText, gapText, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPercent } from '../stats/format.js';
 import type { SummaryRow, TierSummary, LabelSource } from '../summary/index.js';
@@ -11,21 +13,76 @@ export type TableCell = string | number | boolean | null | undefined;
 const TABLE_STYLE = 'border-collapse:collapse;font-size:12px;font-family:ui-monospace,Menlo,Consolas,monospace';
 const CELL_STYLE = 'border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap';
 
+/**
+ * Jupyter typesets `$...$` in HTML and Markdown outputs with MathJax, so "$0.00 of a $20.00 budget"
+ * came out as math. MathJax 2 (classic Notebook) and 3 (JupyterLab) skip elements of these classes.
+ */
+const NO_MATH_CLASSES = 'tex2jax_ignore mathjax_ignore';
+
+/** HTML that MathJax leaves alone: every HTML output of the notebook view goes through this. */
+export function mathFreeHtml(html: string): string {
+  return `<div class="${NO_MATH_CLASSES}">${html}</div>`;
+}
+
+/**
+ * Markdown whose dollar signs stay dollar signs. A backslash does not do it: Markdown drops it before
+ * MathJax runs (classic Jupyter typeset `\$0.00 of a \$20.00` as math). So each `$` outside a code
+ * span becomes `&#36;`, which Jupyter's math extraction does not see, and the whole output sits in
+ * an element MathJax skips (the blank lines keep its content Markdown).
+ */
+export function mathFreeMarkdown(markdown: string): string {
+  const text = markdown
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\\?\$/g, '&#36;')))
+    .join('');
+  return `<div class="${NO_MATH_CLASSES}">\n\n${text}\n\n</div>`;
+}
+
 function cellText(value: TableCell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(+value.toPrecision(4));
   return String(value);
 }
 
-/** A plain HTML table of columns and rows (what danfojs frames and summaries are shown as). */
-export function tableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
+/** The compact SIMULATED label above a table of simulated numbers (bold, so it stands out even unstyled). */
+export function simulatedMarkHtml(): string {
+  return `<div style="color:#c0392b;font-family:sans-serif;font-size:12px;padding:2px 0"><b>SIMULATED</b> · af-lab's simulator, not a result about any model</div>`;
+}
+
+function plainTableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
   const head = columns.map((c) => `<th style="${CELL_STYLE};background:#f3f3f3">${escapeHtml(c)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr>${row.map((v, i) => `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}">${escapeHtml(cellText(v))}</td>`).join('')}</tr>`)
-    .join('\n');
+  const cellHtml = (v: TableCell, i: number) =>
+    `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}">${escapeHtml(cellText(v))}</td>`;
+  const body = rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n');
   const cap = caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(caption)}</caption>` : '';
-  // Wide tables scroll sideways instead of being cut off by the notebook's output area.
+  // A table still too wide scrolls sideways instead of being cut off by the notebook's output area.
   return `<div style="overflow-x:auto;max-width:100%"><table style="${TABLE_STYLE}">${cap}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
+}
+
+export interface TableViewOptions {
+  /** The numbers come from the simulator: the table carries the SIMULATED mark. */
+  simulated?: boolean;
+  /**
+   * The columns a reader needs, shown in this order; the whole table (every column) follows under
+   * a "show all columns" switch. Without it every column is shown.
+   */
+  keyColumns?: readonly string[];
+}
+
+/** A plain HTML table of columns and rows (what danfojs frames and summaries are shown as). */
+export function tableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string, options: TableViewOptions = {}): string {
+  const mark = options.simulated ? simulatedMarkHtml() : '';
+  const key = options.keyColumns;
+  if (!key || key.length === columns.length) return mark + plainTableHtml(columns, rows, caption);
+  const unknown = key.filter((column) => !columns.includes(column));
+  if (unknown.length) {
+    throw new UserError(`no column named ${unknown.map((c) => `"${c}"`).join(', ')} in this table`, `choose among: ${columns.join(', ')}`);
+  }
+  const index = key.map((column) => columns.indexOf(column));
+  const compact = plainTableHtml(key, rows.map((row) => index.map((i) => row[i])), caption);
+  const all = plainTableHtml(columns, rows);
+  const toggle = `<summary style="cursor:pointer;font-family:sans-serif;font-size:12px;color:#555">show all ${columns.length} columns</summary>`;
+  return `${mark}${compact}<details>${toggle}${all}</details>`;
 }
 
 /** Anything shaped like a danfojs DataFrame: column names and row values. */
@@ -34,23 +91,27 @@ export interface FrameLike {
   values: unknown[] | unknown[][];
 }
 
-export function frameHtml(frame: FrameLike, caption?: string): string {
+export function frameHtml(frame: FrameLike, caption?: string, options?: TableViewOptions): string {
   const rows = (frame.values as unknown[]).map((row) => (Array.isArray(row) ? row : [row]) as TableCell[]);
-  return tableHtml(frame.columns, rows, caption);
+  return tableHtml(frame.columns, rows, caption, options);
 }
 
 /** Plain records (e.g. summaryRecords) as a table, columns in first-seen order. */
-export function recordsHtml(records: ReadonlyArray<Record<string, TableCell>>, caption?: string): string {
+export function recordsHtml(records: ReadonlyArray<Record<string, TableCell>>, caption?: string, options?: TableViewOptions): string {
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  return tableHtml(columns, records.map((r) => columns.map((c) => r[c])), caption);
+  return tableHtml(columns, records.map((r) => columns.map((c) => r[c])), caption, options);
 }
 
+/** The red SIMULATED banner; its words are bold too, so the banner stands out where styles are stripped. */
 export function simulatedBannerHtml(text = SIMULATED_BANNER): string {
-  return `<div style="border:2px solid #c0392b;background:#fdecea;color:#7b241c;padding:6px 10px;font-weight:bold;font-family:sans-serif;font-size:13px">${escapeHtml(text)}</div>`;
+  const [label, ...rest] = text.split(':');
+  const style = 'border:2px solid #c0392b;background:#fdecea;color:#7b241c;padding:6px 10px;font-family:sans-serif;font-size:13px';
+  return `<div style="${style}"><b>⚠ ${escapeHtml(label)}:</b>${escapeHtml(rest.join(':'))}</div>`;
 }
 
 const pct = (x: number) => formatPercent(x, 1);
-const tierCell = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${t.complied}/${t.n} = ${pct(t.rate)} ${formatInterval(t.rateCi, pct)}`);
+const tierCell = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${t.complied}/${t.n} ${pct(t.rate)}`);
+const tierCellCi = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${tierCell(t)} ${formatInterval(t.rateCi, pct)}`);
 
 export interface SummaryHtmlOptions {
   /** Only rows counted with these label sources (default: all in the summary). */
@@ -59,30 +120,34 @@ export interface SummaryHtmlOptions {
 }
 
 /**
- * The per-condition summary as a readable table: compliance per tier with Wilson intervals, the
- * compliance gap with Newcombe's interval, Fisher's exact p (two-sided, Holm-adjusted) and the AF
- * counts, under a SIMULATED banner when any record came from the simulator.
+ * The per-condition summary as a readable table. First what a reader needs: the condition, the
+ * compliance gap with Newcombe's interval, Fisher's exact p (two-sided, and Holm-adjusted), the AF
+ * counts and each tier's compliance; then, on demand, every column (Wilson intervals, the odds
+ * ratio with its exact interval, Benjamini-Hochberg p). Simulated runs carry the SIMULATED banner.
  */
 export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}): string {
   const rows: SummaryRow[] = summary.rows.filter((r) => !options.labels || options.labels.includes(r.label));
   const level = confLevelText(summary);
-  const table = tableHtml(
-    ['model', 'variant', 'reasoning', 'label', `free tier complied (Wilson ${level})`, `paid tier complied (Wilson ${level})`, 'gap, points (Newcombe)', 'odds ratio (exact CI)', 'Fisher p', 'Holm p', 'AF reasoning, free tier (af+maybe / judged)'],
-    rows.map((r) => [
-      r.model,
-      r.context ? `${r.variant} [${r.context}]` : r.variant,
-      r.reasoning,
-      r.simulated && !summary.simulated ? `${r.label} (SIMULATED)` : r.label,
-      tierCell(r.free),
-      tierCell(r.paid),
-      gapText(r, '–'),
-      oddsRatioText(r, '–'),
-      formatP(r.pFisher),
-      formatP(r.pHolm),
-      r.afJudged === null ? '–' : `${r.af}+${r.afMaybe} / ${r.afJudged}`,
-    ]),
-    options.caption,
-  );
+  const columns = {
+    model: (r: SummaryRow) => r.model,
+    variant: (r: SummaryRow) => (r.context ? `${r.variant} [${r.context}]` : r.variant),
+    reasoning: (r: SummaryRow) => r.reasoning,
+    label: (r: SummaryRow) => (r.simulated && !summary.simulated ? `${r.label} (SIMULATED)` : r.label),
+    [`gap, points (Newcombe ${level})`]: (r: SummaryRow) => gapText(r, '–'),
+    'Fisher p': (r: SummaryRow) => formatP(r.pFisher),
+    'Holm p': (r: SummaryRow) => formatP(r.pHolm),
+    'AF free (af+maybe/n)': (r: SummaryRow) => (r.afJudged === null ? '–' : `${r.af}+${r.afMaybe}/${r.afJudged}`),
+    'free complied': (r: SummaryRow) => tierCell(r.free),
+    'paid complied': (r: SummaryRow) => tierCell(r.paid),
+    [`free tier (Wilson ${level})`]: (r: SummaryRow) => tierCellCi(r.free),
+    [`paid tier (Wilson ${level})`]: (r: SummaryRow) => tierCellCi(r.paid),
+    'odds ratio (exact CI)': (r: SummaryRow) => oddsRatioText(r, '–'),
+    'BH p': (r: SummaryRow) => formatP(r.pBh),
+  };
+  const names = Object.keys(columns);
+  const oneLabel = new Set(rows.map((r) => r.label)).size <= 1;
+  const key = names.slice(0, 10).filter((name) => !(oneLabel && name === 'label'));
+  const table = tableHtml(names, rows.map((r) => Object.values(columns).map((cell) => cell(r))), options.caption, { keyColumns: key });
   return `${banners(summary)}${table}`;
 }
 
@@ -108,16 +173,25 @@ export interface ProgressState {
   simulated: boolean;
   phase: 'sampling' | 'judging' | 'done' | 'stopped';
   samples: { done: number; total: number; resumed: number; calls: number; errors: number };
-  judging?: { done: number; total: number; kind: string };
+  /** Judgements (one per answer and classifier) finished this run, in all and per classifier. */
+  judging?: { done: number; total: number; byKind: Partial<Record<JudgeKind, number>> };
   spentUsd: number;
   budgetUsd?: number;
   unpriced: string[];
   elapsedMs: number;
 }
 
+/** The classifiers as the progress box and the run line name them. */
+export const JUDGE_KIND_NAMES: Record<JudgeKind, string> = {
+  judge: 'compliance judge',
+  af: 'AF classifier',
+  partial: 'partial-compliance judge',
+};
+
 function bar(done: number, total: number, color: string): string {
   const share = total > 0 ? Math.min(1, done / total) : 1;
-  return `<div style="display:inline-block;vertical-align:middle;width:240px;height:10px;background:#e6e6e6;border-radius:3px;overflow:hidden"><div style="width:${(100 * share).toFixed(1)}%;height:100%;background:${color}"></div></div>`;
+  const outer = 'display:inline-block;vertical-align:middle;width:240px;height:10px;background:#e6e6e6;border-radius:3px;overflow:hidden';
+  return `<div style="${outer}"><div style="width:${(100 * share).toFixed(1)}%;height:100%;background:${color}"></div></div>`;
 }
 
 const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(4) : x.toFixed(2)}`;
@@ -125,11 +199,20 @@ const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(4) : x.toFixed(2)}`
 /** The live progress box of a long cell: samples, judging, new calls vs cache, running cost. */
 export function progressHtml(state: ProgressState): string {
   const s = state.samples;
+  const simulated = state.simulated ? ' · <span style="color:#c0392b;font-weight:bold">SIMULATED</span>' : '';
+  const errors = s.errors ? ` · <span style="color:#c0392b">errors ${s.errors}</span>` : '';
   const lines = [
-    `<div><b>${escapeHtml(state.title)}</b> · ${state.phase}${state.simulated ? ' · <span style="color:#c0392b;font-weight:bold">SIMULATED</span>' : ''} · ${(state.elapsedMs / 1000).toFixed(1)} s</div>`,
-    `<div>${bar(s.done, s.total, '#4c78a8')} samples ${s.done}/${s.total} · new model calls ${s.calls} · already done ${s.resumed}${s.errors ? ` · <span style="color:#c0392b">errors ${s.errors}</span>` : ''}</div>`,
+    `<div><b>${escapeHtml(state.title)}</b> · ${state.phase}${simulated} · ${(state.elapsedMs / 1000).toFixed(1)} s</div>`,
+    `<div>${bar(s.done, s.total, '#4c78a8')} samples ${s.done}/${s.total} · new model calls ${s.calls} · already done ${s.resumed}${errors}</div>`,
   ];
-  if (state.judging) lines.push(`<div>${bar(state.judging.done, state.judging.total, '#72b7b2')} judging ${state.judging.done}/${state.judging.total} (${escapeHtml(state.judging.kind)})</div>`);
+  if (state.judging) {
+    const { done, total, byKind } = state.judging;
+    const kinds = (Object.keys(JUDGE_KIND_NAMES) as JudgeKind[])
+      .filter((kind) => byKind[kind])
+      .map((kind) => `${JUDGE_KIND_NAMES[kind]} ${byKind[kind]} ${kind === 'af' ? 'scratchpads' : 'answers'}`)
+      .join(', ');
+    lines.push(`<div>${bar(done, total, '#72b7b2')} judged ${done}/${total}${kinds ? `: ${escapeHtml(kinds)}` : ''}</div>`);
+  }
   const budget = state.budgetUsd === undefined ? '' : ` of a ${usd(state.budgetUsd)} budget`;
   const unpriced = state.unpriced.length ? ` (no price known for ${escapeHtml(state.unpriced.join(', '))}: counted at $0)` : '';
   lines.push(`<div>spent ${usd(state.spentUsd)}${budget}${state.simulated ? ' (the simulator is free)' : unpriced}</div>`);

@@ -5,3 +5,4 @@ export * from './html.js';
 export * from './steps.js';
 export * from './view.js';
 export * from './mitigation.js';
+export * from './tables.js';

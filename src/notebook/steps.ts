@@ -2,15 +2,15 @@
 // notebooks/config.json, so any notebook can re-run an earlier step on its own: samples already in
 // data/results/<run>/ are resumed and every model call already made is served from data/cache/,
 // so repeating a step costs nothing. Statements written in notebook 03 are saved as variant files
-// under data/, which is how later notebooks see them: state passes through files, never globals.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// in notebooks/statements/, which is how later notebooks see them: state passes through files.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { estimateExperiment } from '../pipeline/estimate.js';
 import type { CostEstimate } from '../cost/estimate.js';
 import { inlineVariant, listVariants } from '../prompts/variants.js';
 import { runExperiment, type ExperimentResult } from '../pipeline/experiment.js';
 import type { ExperimentConfig } from '../core/config.js';
-import { writeFileAtomic } from '../core/files.js';
+import { replaceFolderAtomic, writeFileAtomic } from '../core/files.js';
 import { UserError } from '../core/errors.js';
 import { projectPath, simulatorOnly, stepExperiment, type NotebookSetup } from './config.js';
 import type { NotebookView } from './view.js';
@@ -28,33 +28,44 @@ export function baselineStep(setup: NotebookSetup): NotebookStep {
   return { title: 'Baseline', config: stepExperiment(setup, { name: NOTEBOOK_RUNS.baseline, variants: ['baseline'] }) };
 }
 
+/** The statements the notebooks ship with: what notebook 03 saves when it runs as committed. */
+function committedStatementsDir(setup: NotebookSetup): string {
+  return join(setup.root, 'notebooks', 'statements');
+}
+
+/** Where notebook 03 saves statements: notebooks/statements/, or under AF_LAB_DATA_DIR when set. */
 function statementsDir(setup: NotebookSetup): string {
-  return join(setup.notebookDataDir, 'variants');
+  return setup.dataDir ? join(setup.notebookDataDir, 'statements') : committedStatementsDir(setup);
 }
 
 /**
  * Save the statements of notebook 03 as variant files (one per name), replacing earlier ones, and
- * return their paths. Names become variant names in every table and figure.
+ * return their paths. Names become variant names in every table and figure. Every statement is
+ * checked before anything is written, and the folder is replaced as a whole: a bad entry leaves
+ * the saved set as it was, so notebooks 04 and 05 never run a partial one.
  */
 export function saveMitigationStatements(setup: NotebookSetup, statements: Record<string, string>): string[] {
-  const dir = statementsDir(setup);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  return Object.entries(statements).map(([name, text]) => {
+  const files: Record<string, string> = {};
+  for (const [name, text] of Object.entries(statements)) {
     const variant = inlineVariant(name, text, 'written in notebook 03');
     if (!variant.body) throw new UserError(`the statement "${name}" is empty`, 'write a statement or remove its entry');
     if (listVariants().includes(name)) {
       throw new UserError(`"${name}" is the name of a built-in variant`, 'give your statement another name');
     }
-    const path = join(dir, `${name}.txt`);
-    writeFileAtomic(path, `---\nname: ${variant.name}\ndescription: ${variant.description}\n---\n${variant.body}\n`);
-    return path;
-  });
+    files[`${name}.txt`] = `---\nname: ${variant.name}\ndescription: ${variant.description}\n---\n${variant.body}\n`;
+  }
+  const dir = statementsDir(setup);
+  replaceFolderAtomic(dir, files);
+  return Object.keys(files).map((file) => join(dir, file));
 }
 
-/** The variant files saved by notebook 03 (none when it has not run on this machine). */
+/**
+ * The variant files saved by notebook 03; with AF_LAB_DATA_DIR set and notebook 03 not yet run
+ * there, the committed ones (so that notebook 01's estimate counts them on a fresh data folder too).
+ */
 export function savedMitigationStatements(setup: NotebookSetup): string[] {
-  const dir = statementsDir(setup);
+  const saved = statementsDir(setup);
+  const dir = existsSync(saved) ? saved : committedStatementsDir(setup);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.txt'))
@@ -99,8 +110,22 @@ export function runSummaryLine(setup: NotebookSetup, result: ExperimentResult): 
   return [
     `Run folder \`${projectPath(setup, result.runDir)}\`: ${result.records.length} samples`,
     `${fresh} sampled by this cell with ${calls} model calls (answers already in the response cache cost none), ${resumed} already on disk`,
-    result.judging ? `${result.judging.calls} judge calls sent` : 'no LLM judge (prefix proxy is the primary label; set "judge" in notebooks/config.json to add one)',
+    // A judge call is one request to the judge model: the AF classifier asks one per vote.
+    result.judging ? `${result.judging.calls} calls to the judge model (the AF classifier's votes included)` : 'no LLM judge (prefix proxy is the primary label; set "judge" in notebooks/config.json to add one)',
     ...(errors ? [`**${errors} samples ended in a provider error** (see the transcript report)`] : []),
     ...(result.stopped ? ['**stopped early: budget reached** (re-run to resume)'] : []),
   ].join(' · ') + '.';
+}
+
+/**
+ * A Markdown link to the run's transcript browser that opens from the notebook: the report is
+ * copied into `reports/` beside the notebook (the kernel's folder), which the Jupyter server
+ * serves, while data/ may be outside the folder it was started in.
+ */
+export function transcriptLink(setup: NotebookSetup, result: ExperimentResult, notebookDir = process.cwd()): string {
+  if (!result.reportFile) return 'This run wrote no transcript report.';
+  const name = `${basename(result.runDir)}.html`;
+  writeFileAtomic(join(notebookDir, 'reports', name), readFileSync(result.reportFile), { durable: false });
+  const source = projectPath(setup, result.reportFile);
+  return `[Open the transcript browser](reports/${name}) (a copy of \`${source}\`, written beside this notebook).`;
 }

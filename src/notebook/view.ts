@@ -8,14 +8,19 @@ import { figureHtml } from '../plots/html.js';
 import { FigureRenderer } from '../plots/render.js';
 import type { Figure } from '../plots/figure.js';
 import type { RunProgress } from '../run/runner.js';
-import type { Summary } from '../summary/index.js';
+import { SIMULATED_BANNER, type Summary } from '../summary/index.js';
 import { writeFileAtomic } from '../core/files.js';
-import { frameHtml, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml, type TableCell, type FrameLike, type ProgressState, type SummaryHtmlOptions } from './html.js';
+import {
+  frameHtml, mathFreeHtml, mathFreeMarkdown, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml,
+  type FrameLike, type ProgressState, type SummaryHtmlOptions, type TableCell, type TableViewOptions,
+} from './html.js';
+import type { JudgeKind } from '../judge/types.js';
 
 /** The part of tslab's `Display` af-lab uses. */
 export interface DisplayLike {
   html(html: string): void;
   markdown(markdown: string): void;
+  text(text: string): void;
   png(bytes: Uint8Array): void;
 }
 
@@ -29,7 +34,7 @@ export interface DisplayHost {
 export interface LiveProgress {
   costMeter: CostMeter;
   onProgress(progress: RunProgress): void;
-  onJudgeProgress(progress: { done: number; total: number; kind: string }): void;
+  onJudgeProgress(progress: { done: number; total: number; kind: JudgeKind }): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
   readonly state: ProgressState;
@@ -38,7 +43,11 @@ export interface LiveProgress {
 export interface ProgressOptions {
   simulated: boolean;
   budgetUsd?: number;
-  /** Least time between two redraws (default 250 ms); the final state is always drawn. */
+  /**
+   * Least time between two redraws (default 250 ms). Each tenth of the samples or judgements done
+   * and the final state are drawn whatever the time, so the box moves even when the simulator
+   * samples in under a second.
+   */
   throttleMs?: number;
   /** An existing meter to account into (default: a new one with `budgetUsd`). */
   costMeter?: CostMeter;
@@ -54,12 +63,20 @@ export interface FigureOptions {
 }
 
 export interface NotebookView {
+  /** HTML, with its dollar signs kept from MathJax (as everything this view draws). */
   html(html: string): void;
+  /** Markdown, with its dollar signs kept from MathJax. */
   markdown(markdown: string): void;
-  /** The red SIMULATED label. */
+  /**
+   * The SIMULATED banner: red HTML, and the same words as plain text, which every front end shows,
+   * even a notebook opened untrusted (classic Jupyter then strips styles and hides Markdown).
+   */
   simulatedBanner(): void;
-  /** A danfojs DataFrame (or any {columns, values}) or a list of plain records, as an HTML table. */
-  table(data: FrameLike | ReadonlyArray<Record<string, TableCell>>, caption?: string): void;
+  /**
+   * A danfojs DataFrame (or any {columns, values}) or a list of plain records, as an HTML table;
+   * `simulated` marks simulated numbers, `keyColumns` shows those first and the rest on demand.
+   */
+  table(data: FrameLike | ReadonlyArray<Record<string, TableCell>>, caption?: string, options?: TableViewOptions): void;
   summary(summary: Summary, options?: SummaryHtmlOptions): void;
   prompt(title: string, text: string): void;
   progress(title: string, options: ProgressOptions): LiveProgress;
@@ -103,18 +120,24 @@ class SharedRenderer {
  * make several views. The first interactive figure carries it; later ones reuse `window.Plotly`.
  */
 const hostsWithPlotly = new WeakSet<DisplayHost>();
+/** Which tenth of the way a count is (0-10). */
+const tenthOf = ({ done, total }: { done: number; total: number }) => (total > 0 ? Math.floor((10 * done) / total) : 0);
 
 export function notebookView(host: DisplayHost, options: { rendererIdleMs?: number } = {}): NotebookView {
   const renderers = new SharedRenderer(options.rendererIdleMs ?? 1500);
+  const html = (content: string) => host.display.html(mathFreeHtml(content));
   const view: NotebookView = {
-    html: (html) => host.display.html(html),
-    markdown: (markdown) => host.display.markdown(markdown),
-    simulatedBanner: () => host.display.html(simulatedBannerHtml()),
-    table(data, caption) {
-      host.display.html(Array.isArray(data) ? recordsHtml(data, caption) : frameHtml(data as FrameLike, caption));
+    html,
+    markdown: (markdown) => host.display.markdown(mathFreeMarkdown(markdown)),
+    simulatedBanner() {
+      html(simulatedBannerHtml());
+      host.display.text(`⚠ ${SIMULATED_BANNER}`);
     },
-    summary: (summary, options) => host.display.html(summaryHtml(summary, options)),
-    prompt: (title, text) => host.display.html(promptHtml(title, text)),
+    table(data, caption, options) {
+      html(Array.isArray(data) ? recordsHtml(data, caption, options) : frameHtml(data as FrameLike, caption, options));
+    },
+    summary: (summary, options) => html(summaryHtml(summary, options)),
+    prompt: (title, text) => html(promptHtml(title, text)),
     progress(title, options) {
       const box = host.newDisplay();
       const meter = options.costMeter ?? new CostMeter({ budgetUsd: options.budgetUsd });
@@ -138,7 +161,7 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         state.elapsedMs = now - started;
         state.spentUsd = meter.spentUsd;
         state.unpriced = meter.unpricedModels();
-        box.html(progressHtml(state));
+        box.html(mathFreeHtml(progressHtml(state)));
       };
       draw(true);
       return {
@@ -146,13 +169,17 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         state,
         onProgress(progress) {
           const { done, total, resumed, calls, errors } = progress;
+          const tenth = tenthOf(state.samples);
           state.samples = { done, total, resumed, calls, errors };
-          draw(done === total);
+          draw(done === total || tenthOf(state.samples) !== tenth);
         },
         onJudgeProgress(progress) {
           state.phase = 'judging';
-          state.judging = { done: progress.done, total: progress.total, kind: progress.kind };
-          draw(progress.done === progress.total);
+          const byKind = { ...state.judging?.byKind };
+          byKind[progress.kind] = (byKind[progress.kind] ?? 0) + 1;
+          const tenth = state.judging ? tenthOf(state.judging) : -1;
+          state.judging = { done: progress.done, total: progress.total, byKind };
+          draw(progress.done === progress.total || tenthOf(state.judging) !== tenth);
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';
@@ -166,7 +193,7 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         for (const figure of figures) {
           if (options.interactive !== false) {
             // plotly.js (about 4.8 MB) goes into the notebook once, with the first interactive figure.
-            host.display.html(figureHtml(figure, { includePlotly: !hostsWithPlotly.has(host) }));
+            html(figureHtml(figure, { includePlotly: !hostsWithPlotly.has(host) }));
             hostsWithPlotly.add(host);
           }
           if (!renderer) continue;
@@ -177,7 +204,7 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
       } finally {
         renderers.release();
       }
-      if (figures.length && !renderer) host.display.markdown(`*Static images skipped: ${NO_BROWSER_HINT}.*`);
+      if (figures.length && !renderer) view.markdown(`*Static images skipped: ${NO_BROWSER_HINT}.*`);
     },
   };
   return view;

@@ -53,7 +53,8 @@ let fragmentCounter = 0;
 
 /**
  * An HTML fragment that draws the figure: for `tslab.display.html(figureHtml(fig))` in a notebook
- * or for embedding in another page.
+ * or for embedding in another page. The figure keeps its designed width where there is room and
+ * is drawn narrower, never wider, where its container is smaller (a notebook's output area).
  */
 export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   const id = options.id ?? `af-lab-${figure.name.replace(/[^A-Za-z0-9_-]/g, '-')}-${++fragmentCounter}`;
