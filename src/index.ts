@@ -42,4 +42,9 @@ export {
   mitigationView,
   publishedMitigation,
   publishedMitigationHtml,
+  transcriptLink,
+  configRows,
+  publishedRows,
+  publishedGaps,
+  sampleSizeRows,
 } from './notebook/index.js';

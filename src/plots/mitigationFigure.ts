@@ -83,7 +83,8 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
     showarrow: false,
     font: { size: 11, color: significant[i] ? '#111' : '#666' },
   }));
-  for (const [text, x] of [['<b>compliance with and without the statement</b>', 0], ['<b>change of the gap</b> (free − paid)', 0.63]] as const) {
+  // Panel titles in short lines, so they stay inside a 600 px pane.
+  for (const [text, x] of [['<b>compliance with and without</b><br><b>the statement</b>', 0], ['<b>change of the gap</b><br>(free − paid)', 0.63]] as const) {
     annotations.push({ text, xref: 'paper', yref: 'paper', x, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 12 } });
   }
 
