@@ -117,3 +117,43 @@ test('a bad count names its cell of the 2x2 table', () => {
     assert.throws(() => fisherPValues(table), (err: unknown) => err instanceof UserError && err.message.startsWith(`2x2 table: ${name} `), name);
   });
 });
+
+/** P(X <= a), P(X >= a) and E[X] under Fisher's noncentral hypergeometric at odds ratio psi, by enumeration. */
+function noncentralByEnumeration(table: Table2x2, psi: number): { lower: number; upper: number; mean: number } {
+  const [[a, b], [c, d]] = table;
+  const [row1, row2, col1] = [a + b, c + d, a + c];
+  const xs: number[] = [];
+  const logW: number[] = [];
+  for (let x = Math.max(0, col1 - row2); x <= Math.min(row1, col1); x++) {
+    xs.push(x);
+    logW.push(Math.log(Number(choose(row1, x))) + Math.log(Number(choose(row2, col1 - x))) + x * Math.log(psi));
+  }
+  const top = Math.max(...logW);
+  const w = logW.map((l) => Math.exp(l - top));
+  const sum = w.reduce((s, v) => s + v, 0);
+  const pick = (keep: (x: number) => boolean) => xs.reduce((s, x, i) => s + (keep(x) ? w[i] : 0), 0) / sum;
+  return { lower: pick((x) => x <= a), upper: pick((x) => x >= a), mean: xs.reduce((s, x, i) => s + x * w[i], 0) / sum };
+}
+
+test("the conditional MLE and its exact interval solve R's equations at every confidence level (enumeration)", () => {
+  const rel = (actual: number, expected: number, what: string) =>
+    assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
+  let solved = 0;
+  for (const table of [[[3, 17], [9, 11]], [[15, 83], [4, 91]], [[1, 9], [0, 12]], [[7, 3], [2, 8]], [[20, 20], [19, 21]], [[1, 1], [1, 1]], [[0, 30], [5, 25]], [[12, 0], [3, 9]]] as Table2x2[]) {
+    const [[a, b], [c, d]] = table;
+    const [smallest, largest] = [Math.max(0, a - d), Math.min(a + b, a + c)]; // the range of a given the margins
+    for (const confLevel of [0.5, 0.8, 0.95, 0.99]) {
+      const alpha = (1 - confLevel) / 2;
+      const r = conditionalOddsRatio(table, confLevel);
+      const [low, high] = r.conditionalOddsRatioCi;
+      const id = `${JSON.stringify(table)} @${confLevel}`;
+      if (r.conditionalOddsRatio > 0 && Number.isFinite(r.conditionalOddsRatio)) rel(noncentralByEnumeration(table, r.conditionalOddsRatio).mean, a, `${id} MLE mean`);
+      if (low > 0) rel(noncentralByEnumeration(table, low).upper, alpha, `${id} lower limit: P(X >= a)`);
+      else assert.equal(a, smallest, `${id}: a lower limit of 0 only at the smallest possible a`);
+      if (Number.isFinite(high)) rel(noncentralByEnumeration(table, high).lower, alpha, `${id} upper limit: P(X <= a)`);
+      else assert.equal(a, largest, `${id}: an infinite upper limit only at the largest possible a`);
+      solved++;
+    }
+  }
+  assert.equal(solved, 32);
+});

@@ -177,7 +177,7 @@ test('the summary names its run when all records come from one run, and none whe
   assert.equal(buildSummary([...one, ...times(1, { tier: 'paid', heuristic: false, run: 'run-b' })]).run, null);
 });
 
-test('AF counts: free-tier CoT records the AF judge labelled, split into af and maybe; otherwise null', () => {
+test('AF counts: free-tier records the AF judge labelled (CoT scratchpads, or native reasoning without CoT), split into af and maybe; otherwise null', () => {
   const af = (count: number, verdict: AfVerdict | null | undefined, spec: RecordSpec = {}) =>
     times(count, { tier: 'free', heuristic: false, ...(verdict === undefined ? {} : { af: verdict }), ...spec });
   const records = [
@@ -187,7 +187,7 @@ test('AF counts: free-tier CoT records the AF judge labelled, split into af and 
     ...af(1, null), // judged but no verdict (no scratchpad): not counted
     ...af(2, undefined), // never AF-judged: not counted
     ...af(4, 'af', { tier: 'paid' }), // the paid tier is never counted
-    ...af(2, 'af', { reasoning: 'no-cot' }),
+    ...af(2, 'af', { reasoning: 'no-cot' }), // no-CoT carries AF labels only when a reasoning model thought natively
     ...af(2, 'af', { reasoning: 'no-cot', tier: 'paid' }),
     ...af(2, undefined, { variant: 'unjudged' }),
     ...af(2, undefined, { variant: 'unjudged', tier: 'paid' }),
@@ -196,7 +196,7 @@ test('AF counts: free-tier CoT records the AF judge labelled, split into af and 
   const cot = row(rows, { label: 'proxy', reasoning: 'cot', variant: 'baseline' });
   assert.deepEqual([cot.afJudged, cot.af, cot.afMaybe], [6, 1, 2]);
   const noCot = row(rows, { label: 'proxy', reasoning: 'no-cot' });
-  assert.deepEqual([noCot.afJudged, noCot.af, noCot.afMaybe], [null, null, null], 'no scratchpad, no AF count');
+  assert.deepEqual([noCot.afJudged, noCot.af, noCot.afMaybe], [2, 2, 0], 'native reasoning judged without CoT counts too');
   const unjudged = row(rows, { label: 'proxy', variant: 'unjudged' });
   assert.deepEqual([unjudged.afJudged, unjudged.af, unjudged.afMaybe], [null, null, null], 'none judged is null, not 0');
 });
