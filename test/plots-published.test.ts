@@ -290,7 +290,7 @@ describe('af-lab figures --published / --beside', () => {
     const one = runCli(['figures', '--published', 'koorndijk-2025', '--no-images', '--out', out]);
     assert.equal(one.status, 0, one.stderr);
     assert.match(one.stdout, /3 published figures \(HTML\)/);
-    assert.deepEqual(readdirSync(out).sort(), ['.inputs.sha256', 'koorndijk2025-llama3-8b-compliance.html', 'koorndijk2025-llama3-8b-effect.html', 'koorndijk2025-llama3-8b-gap.html', PLOTLY_FILE]);
+    assert.deepEqual(readdirSync(out).sort(), ['.figures.json', '.inputs.sha256', 'koorndijk2025-llama3-8b-compliance.html', 'koorndijk2025-llama3-8b-effect.html', 'koorndijk2025-llama3-8b-gap.html', PLOTLY_FILE]);
     const all = runCli(['figures', '--published', 'all', '--no-images', '--out', out]);
     assert.equal(all.status, 0, all.stderr);
     assert.match(all.stdout, /4 published figures \(HTML\)/);

@@ -13,6 +13,7 @@ import { describeErrors } from '../src/run/resume.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { Fault, LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
+import { RESPONSES_FILE } from '../src/core/lmdbCache.js';
 import { ResponseCache } from '../src/core/cache.js';
 import { classifyAf } from '../src/judge/afVotes.js';
 import { loadJudgePrompt } from '../src/judge/prompts.js';
@@ -118,8 +119,8 @@ describe('a cache that cannot be written', () => {
     const dir = tempDir();
     const cacheDir = join(dir, 'cache');
     mkdirSync(cacheDir);
-    // Every cache subfolder name taken by a file: every cache write fails.
-    for (let i = 0; i < 256; i++) writeFileSync(join(cacheDir, i.toString(16).padStart(2, '0')), '');
+    // The store's file name taken by a folder: the cache cannot be opened, so every cache write fails.
+    mkdirSync(join(cacheDir, RESPONSES_FILE));
     const cfg = parseExperiment({ name: 'ro-cache', models: ['sim/faker?seed=1'], variants: ['baseline'], reasoning: ['no-cot'], requests: { source: 'builtin', limit: 3 }, samples: 1, outDir: join(dir, 'results'), cacheDir });
     const result = await runSamples(cfg);
     assert.equal(result.records.length, 6);
@@ -132,7 +133,7 @@ describe('a cache that cannot be written', () => {
   it('keeps the judge votes that were paid for', async () => {
     const cacheDir = join(tempDir(), 'cache');
     mkdirSync(cacheDir);
-    for (let i = 0; i < 256; i++) writeFileSync(join(cacheDir, i.toString(16).padStart(2, '0')), '');
+    mkdirSync(join(cacheDir, RESPONSES_FILE));
     const cache = new ResponseCache(cacheDir);
     const { label, calls } = await classifyAf(transcript(), { model: await resolveModel('sim/judge'), cache, maxAttempts: 1, maxTokens: 512 }, loadJudgePrompt('af'), { votes: 4 });
     assert.equal(calls, 1);

@@ -26,11 +26,22 @@ export class ResponseCache {
   /** Calls under way, by key: an identical call made meanwhile waits for the same answer. */
   readonly inflight = new Map<string, Promise<ChatResponse>>();
 
-  /** Entries live in <dir>/responses.lmdb (see lmdbCache.ts; older one-file-per-entry folders are migrated on open). */
-  private readonly store: LmdbResponseStore;
+  /**
+   * Entries live in <dir>/responses.lmdb (see lmdbCache.ts; older one-file-per-entry folders are
+   * migrated on open). Null when the store cannot be opened (a read-only or occupied cache folder):
+   * the run then goes on without a cache, and every answer it could not keep is counted.
+   */
+  private readonly store: LmdbResponseStore | null;
+  private readonly openError?: string;
 
   constructor(readonly dir: string) {
-    this.store = new LmdbResponseStore(dir);
+    let store: LmdbResponseStore | null = null;
+    try {
+      store = new LmdbResponseStore(dir);
+    } catch (err) {
+      this.openError = `cannot open the response cache in ${dir}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    this.store = store;
   }
 
   keyFor(model: ChatModel, request: ChatRequest, parts: CacheKeyParts): string {
@@ -53,7 +64,7 @@ export class ResponseCache {
   }
 
   get(key: string): ChatResponse | undefined {
-    const response = this.store.get(key)?.response;
+    const response = this.store?.get(key)?.response;
     // An entry of the wrong shape is dropped like an unreadable one: a miss, asked again and rewritten.
     return response !== undefined && cachedResponseSchema.safeParse(response).success ? (response as ChatResponse) : undefined;
   }
@@ -73,6 +84,7 @@ export class ResponseCache {
   }
 
   put(key: string, spec: string, purpose: string, response: ChatResponse): void {
+    if (!this.store) throw new Error(this.openError);
     const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response };
     // Committed in the store's next batch (a kill loses at most the last few: each costs one call).
     this.store.put(key, entry);
@@ -80,7 +92,7 @@ export class ResponseCache {
 
   /** Resolves once every answer put so far is committed to disk. */
   flushed(): Promise<void> {
-    return this.store.flushed();
+    return this.store ? this.store.flushed() : Promise.resolve();
   }
 }
 
