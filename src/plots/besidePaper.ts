@@ -4,7 +4,7 @@
 import type { SampleRecord, Tier } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { fisherExact, proportion, PUBLISHED_DIR, publishedTablesOf, tierTable, type FisherResult, type Proportion, type PublishedCountsTable } from '../stats/index.js';
-import { baseLayout, COLORS, fitTitle, markSimulated, plotlyText, TIER_LABEL, wrapText, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, fitTitle, markSimulated, plotlyText, rightColumnHeading, TIER_LABEL, wrapText, type Figure, type PlotlyObject } from './figure.js';
 import { complianceSourceOf, outcomeCounts } from './figureInputs.js';
 import type { ComplianceSource } from './inputs.js';
 import { paperName, pText } from './publishedFigures.js';
@@ -171,17 +171,7 @@ export function besidePaperFigure(inputs: BesideInputs): Figure {
     showarrow: false,
     font: { size: 10, color: r.verdict === 'differs' ? COLORS.simulated : '#222' },
   }));
-  annotations.push({
-    text: '<b>run vs paper</b>',
-    xref: 'paper',
-    yref: 'paper',
-    x: 1.02,
-    y: 1,
-    xanchor: 'left',
-    yanchor: 'bottom',
-    showarrow: false,
-    font: { size: 11 },
-  });
+  annotations.push(rightColumnHeading('<b>run vs paper</b>'));
   const top = Math.max(...inputs.rows.flatMap((r) => [r.run.wilson[1], r.paper.wilson[1]]));
   const models = [...new Set(inputs.rows.map((r) => r.model))].map(plotlyText).join(', ');
   const figure: Figure = {

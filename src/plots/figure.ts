@@ -174,3 +174,8 @@ export function plotlyText(text: string): string {
 export function conditionLabel(model: string, variant: string): string {
   return `${plotlyText(model)} · ${plotlyText(variant)}`;
 }
+
+/** The heading of the column of notes a figure writes to the right of its plot (p-values, verdicts). */
+export function rightColumnHeading(text: string): PlotlyObject {
+  return { text, xref: 'paper', yref: 'paper', x: 1.02, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 11 } };
+}

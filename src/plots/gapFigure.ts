@@ -1,6 +1,6 @@
 // Figure (b): forest plot of the compliance gap (training minus unmonitored compliance) per
 // model × variant × reasoning, with its 95% interval and Fisher's exact p printed beside it.
-import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, formatP, type PlotlyObject, plotlyText, REASONING_LABEL, wrapText } from './figure.js';
+import { baseLayout, COLORS, conditionLabel, type Figure, fitTitle, formatP, type PlotlyObject, plotlyText, REASONING_LABEL, rightColumnHeading, wrapText } from './figure.js';
 import type { ComplianceSource, GapRow } from './inputs.js';
 
 const REASONING_STYLE = {
@@ -58,17 +58,7 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
     showarrow: false,
     font: { size: 11, color: row.p !== null && row.p < 0.05 ? '#111' : '#555' },
   }));
-  annotations.push({
-    text: "<b>Fisher's exact</b>",
-    xref: 'paper',
-    yref: 'paper',
-    x: 1.02,
-    y: 1,
-    xanchor: 'left',
-    yanchor: 'bottom',
-    showarrow: false,
-    font: { size: 11 },
-  });
+  annotations.push(rightColumnHeading("<b>Fisher's exact</b>"));
 
   const lows = rows.map((r) => 100 * r.ci[0]);
   const highs = rows.map((r) => 100 * r.ci[1]);

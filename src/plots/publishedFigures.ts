@@ -13,7 +13,7 @@ import {
   type PublishedTable,
   type RecomputedPublished,
 } from '../stats/index.js';
-import { baseLayout, COLORS, fitTitle, plotlyText, TIER_LABEL, wrapText, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, COLORS, fitTitle, plotlyText, rightColumnHeading, TIER_LABEL, wrapText, type Figure, type PlotlyObject } from './figure.js';
 import { SEGMENTS } from './outcomesFigure.js';
 
 /** "Koorndijk 2025, arXiv 2506.21584" -> "Koorndijk 2025". */
@@ -122,17 +122,7 @@ export function publishedGapFigure(table: PublishedCountsTable): Figure {
     showarrow: false,
     font: { size: 11, color: r.pAgrees === false ? COLORS.simulated : '#222' },
   }));
-  annotations.push({
-    text: "<b>Fisher p</b>: printed   af-lab",
-    xref: 'paper',
-    yref: 'paper',
-    x: 1.02,
-    y: 1,
-    xanchor: 'left',
-    yanchor: 'bottom',
-    showarrow: false,
-    font: { size: 11 },
-  });
+  annotations.push(rightColumnHeading("<b>Fisher p</b>: printed   af-lab"));
   const low = Math.min(-10, ...rows.map((r) => pct(r.gap.newcombe[0])));
   const high = Math.max(10, ...rows.map((r) => pct(r.gap.newcombe[1])));
   const pad = (high - low) * 0.05;
