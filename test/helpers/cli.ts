@@ -2,7 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = ['--import', 'tsx', 'src/cli.ts'];
+// The compiled CLI (npm test builds it first): spawning tsx for every call cost about a second each.
+// Run `npm run build` before running a CLI test file on its own.
+const CLI = ['dist/cli.js'];
 
 export interface CliResult {
   status: number | null;
@@ -10,7 +12,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the af-lab CLI from source, as a user would, and wait for it. */
+/** Run the af-lab CLI as a user would (the built dist/cli.js), and wait for it. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
