@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { syntheticRecords } from './plots-records.js';
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8' });
 }
 
 /** A run folder as the runner leaves it before judging: records with offline labels only. */

@@ -11,7 +11,7 @@ import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 function stats(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'fisher', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['dist/cli.js', 'stats', 'fisher', ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
 test('--tables reads a CSV of k/n counts and prints one CSV row per table, other columns kept', () => {

@@ -77,12 +77,12 @@ test('stats power --power, --alpha and --n change the answer as they should', as
 
 test('bad input exits with status 2 and a one-line error naming the fix', () => {
   for (const args of [['fisher', '16/15', '4/95'], ['fisher', '15/98', 'four/95'], ['power', '--gap', '0.1', '--base', '1.5'], ['fisher', '0/0', '1/2']]) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', ...args], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['dist/cli.js', 'stats', ...args], { encoding: 'utf8' });
     assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr.trim(), /^error: .+ Fix: .+\.$/);
     assert.equal(result.stderr.trim().split('\n').length, 1);
   }
-  const tooMany = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'fisher', '15/98', '96/95'], { encoding: 'utf8' });
+  const tooMany = spawnSync(process.execPath, ['dist/cli.js', 'stats', 'fisher', '15/98', '96/95'], { encoding: 'utf8' });
   assert.match(tooMany.stderr, /^error: paid tier: complied count 96 is larger than the sample count 95/, 'the error names the tier');
 });
 
@@ -119,11 +119,11 @@ test('stats mitigation --json carries the report and the sentence; --alpha sets 
 });
 
 test('stats mitigation with a bad count exits 2 with one line naming the condition and tier', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'mitigation', '15/98', '4/95', '17/100', '101/100'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['dist/cli.js', 'stats', 'mitigation', '15/98', '4/95', '17/100', '101/100'], { encoding: 'utf8' });
   assert.equal(result.status, 2);
   assert.equal(result.stderr.trim().split('\n').length, 1);
   assert.match(result.stderr.trim(), /^error: statement paid tier: complied count 101 is larger than the sample count 100\. Fix: .+\.$/);
-  const malformed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', 'mitigation', '15/98', 'x', '17/100', '9/100'], { encoding: 'utf8' });
+  const malformed = spawnSync(process.execPath, ['dist/cli.js', 'stats', 'mitigation', '15/98', 'x', '17/100', '9/100'], { encoding: 'utf8' });
   assert.equal(malformed.status, 2);
   assert.match(malformed.stderr, /^error: baseline paid tier count "x" is not of the form complied\/samples/);
 });
