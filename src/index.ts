@@ -35,6 +35,7 @@ export {
   mitigationStep,
   runStep,
   runSummaryLine,
+  transcriptLink,
   saveMitigationStatements,
   notebookView,
   projectPath,
@@ -42,4 +43,8 @@ export {
   mitigationView,
   publishedMitigation,
   publishedMitigationHtml,
+  configRows,
+  publishedRows,
+  publishedGaps,
+  sampleSizeRows,
 } from './notebook/index.js';
