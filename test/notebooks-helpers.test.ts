@@ -133,7 +133,7 @@ describe('mitigation statements', () => {
     const dataDir = join(scratch, 'statements-data');
     const setup = loadNotebookConfig({ from: root, env: { AF_LAB_DATA_DIR: dataDir } });
     assert.deepEqual(savedMitigationStatements(setup), committed);
-    assert.deepEqual(mitigationStep(setup).config.variants, ['baseline', 'duty-not-to-harm-simple', ...committed]);
+    assert.deepEqual(mitigationStep(setup).config.variants, ['baseline', ...small.variants, ...committed]);
     const [mine] = saveMitigationStatements(setup, { mine: 'My own duty.' });
     assert.equal(mine, join(dataDir, 'notebooks', 'statements', 'mine.txt'));
     assert.deepEqual(savedMitigationStatements(setup), [mine]);

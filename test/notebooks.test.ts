@@ -88,7 +88,7 @@ describe('the notebooks', () => {
     // 01's estimate of the mitigation step counts 03's statements before 03 has run here.
     const estimate = outputsOf(executed.get('01-setup')!)
       .map((o) => (o.output_type === 'display_data' ? joinLines((o.data['text/html'] ?? '') as string | string[]) : ''))
-      .find((html) => html.includes('Deontological mitigation: notebook-mitigation'))!;
+      .find((html) => html.includes('Statements of duty: notebook-mitigation'))!;
     const estimated = [...estimate.matchAll(/<tr><td[^>]*>sim\/[^<]*<\/td><td[^>]*>(\d+)<\/td>/g)].reduce((sum, m) => sum + Number(m[1]), 0);
     assert.equal(estimated, lines(join(dataDir, 'results', 'notebook-mitigation', 'records.jsonl')));
     const [baselineCalls] = callsAfter.get('02-baseline')!;
@@ -111,8 +111,16 @@ describe('the notebooks', () => {
     const figures = outputsOf(executed.get('05-plots')!).filter((o) => o.output_type === 'display_data');
     const pngs = figures.filter((o) => o.output_type === 'display_data' && 'image/png' in o.data);
     const interactive = figures.filter((o) => o.output_type === 'display_data' && /Plotly\.newPlot/.test(String(o.data['text/html'] ?? '')));
-    assert.equal(interactive.length, 5, 'five interactive figures');
-    assert.equal(pngs.length, 5, 'five static images (chromium is installed here and in CI)');
+    // Outcomes, gap, mitigation, classifier agreement, AF scores, the two AF validation plots, power,
+    // Koorndijk's three published figures, Greenblatt's one, and this run beside Koorndijk.
+    assert.equal(interactive.length, 13, 'thirteen interactive figures');
+    assert.equal(pngs.length, 13, 'thirteen static images (chromium is installed here and in CI)');
     assert.equal(interactive.filter((o) => o.output_type === 'display_data' && String(o.data['text/html']).length > 1_000_000).length, 1, 'plotly.js is embedded once');
+    // The papers' own figures (named after their table in data/published/) show published numbers,
+    // never SIMULATED; every figure of the run does, "this run beside the paper" included.
+    const published = /<div id="af-lab-(?:koorndijk2025|greenblatt2024)-/;
+    const htmlOf = (o: (typeof interactive)[number]) => (o.output_type === 'display_data' ? joinLines((o.data['text/html'] ?? '') as string | string[]) : '');
+    assert.equal(interactive.filter((o) => published.test(htmlOf(o))).length, 4, "Koorndijk's three published figures and Greenblatt's one");
+    for (const o of interactive) assert.equal(/SIMULATED/.test(htmlOf(o)), !published.test(htmlOf(o)), htmlOf(o).slice(-300));
   });
 });
