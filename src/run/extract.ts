@@ -38,9 +38,9 @@ export function extractOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): str
   const open = outside.lastIndexOf(tags.open, close);
   if (open === -1) return null;
   // af-lab's own tags are dropped; a setting's decision-to-final-answer block keeps its tags, where the decision is.
-  return tags === OUTPUT_TAGS || (tags.open === OUTPUT_TAGS.open && tags.close === OUTPUT_TAGS.close)
+  return tags.open === OUTPUT_TAGS.open && tags.close === OUTPUT_TAGS.close
     ? outside.slice(open + tags.open.length, close).trim()
-    : outside.slice(open, close + tags.close.length).trim();
+    : outside.slice(open, close + tags.close.length);
 }
 
 /**
