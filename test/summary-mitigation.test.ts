@@ -12,6 +12,7 @@ import { buildFigures, mitigationFigure } from '../src/plots/index.js';
 import { mitigationView, publishedMitigation, publishedMitigationHtml } from '../src/notebook/index.js';
 import type { Reasoning } from '../src/core/types.js';
 import { sampleRecord, type RecordSpec } from './helpers/records.js';
+import { loadVariant } from '../src/prompts/index.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** One condition: `n` requests asked once per tier; request i complies in a tier when i < that tier's count. */
@@ -153,4 +154,23 @@ test('notebook helpers: the run\'s table with its sentences, and Koorndijk\'s A/
   for (const p of published) assert.match(p.sentence, /has not been shown to change the gap/);
   assert.match(published[1].sentence, /^Monitored \(free-tier\) compliance fell/);
   assert.doesNotMatch(publishedMitigationHtml(published), /SIMULATED/);
+});
+
+test('a statement written on another variant (Koorndijk\'s D on baseline 2) is compared with that variant, not with baseline', () => {
+  const d = loadVariant('koorndijk-d');
+  const base2 = loadVariant('koorndijk-baseline-2');
+  assert.equal(d.on, 'koorndijk-baseline-2');
+  assert.ok(d.body.startsWith(base2.body.trim()), 'its text follows the baseline 2 text');
+  assert.ok(d.body.length > base2.body.length);
+  const onBase2 = (records: ReturnType<typeof condition>) => records.map((r) => ({ ...r, variantOn: 'koorndijk-baseline-2' }));
+  const records = [
+    ...condition('baseline', BASELINE),
+    ...condition('koorndijk-baseline-2', { free: 50, paid: 17 }),
+    ...onBase2(condition('koorndijk-d', { free: 44, paid: 19 })),
+  ];
+  const rows = buildSummary(records).mitigation.filter((r) => r.label === 'proxy');
+  const dRow = rows.find((r) => r.statement === 'koorndijk-d')!;
+  assert.equal(dRow.baseline, 'koorndijk-baseline-2');
+  assert.deepEqual(dRow.counts.baseline, counts(50, 17));
+  assert.equal(rows.find((r) => r.statement === 'koorndijk-baseline-2')!.baseline, 'baseline');
 });

@@ -254,6 +254,8 @@ export interface SampleRecord {
    * Absent in records written before af-lab kept it.
    */
   variantHash?: string;
+  /** The variant this statement is written on and compared with (a variant's `on:` header), when not `baseline`. */
+  variantOn?: string;
   reasoning: Reasoning;
   tier: Tier;
   request: HarmfulRequest;

@@ -23,6 +23,11 @@ export interface PromptFile {
    * placeholder takes (Koorndijk's prompt D names the developer); absent: "the developer".
    */
   developer?: string;
+  /**
+   * A variant added on top of another (header `on:`), as Koorndijk's prompt D is added to their
+   * "baseline 2": its text follows that variant's, and it is compared with that variant, not `baseline`.
+   */
+  on?: string;
 }
 
 /** data/prompts/ of the installed af-lab package (works from src/ under tsx and from dist/). */
@@ -44,6 +49,7 @@ export function parsePromptFile(text: string, path: string): PromptFile {
     body: normalised.slice(match[0].length).replace(/\n+$/, ''),
     path,
     ...(header.developer ? { developer: header.developer } : {}),
+    ...(header.on ? { on: header.on } : {}),
   };
 }
 

@@ -15,6 +15,10 @@ export function listVariants(): string[] {
 
 /** Load a variant by built-in name (`duty-not-to-harm-simple`) or by path to a variant file. */
 export function loadVariant(nameOrPath: string): PromptFile {
+  return withBase(readVariantFile(nameOrPath), [nameOrPath]);
+}
+
+function readVariantFile(nameOrPath: string): PromptFile {
   const looksLikePath = /[\\/]/.test(nameOrPath) || nameOrPath.endsWith('.txt') || nameOrPath.endsWith('.md');
   if (looksLikePath) return readPromptFile(nameOrPath, 'prompt variant');
   const builtin = join(VARIANTS_DIR, `${nameOrPath}.txt`);
@@ -22,6 +26,14 @@ export function loadVariant(nameOrPath: string): PromptFile {
     throw new UserError(`unknown prompt variant "${nameOrPath}"`, `use one of: ${listVariants().join(', ')}, or a path to a variant file`);
   }
   return readPromptFile(builtin, 'prompt variant');
+}
+
+/** A variant written `on:` another: that variant's text first, then its own (the base's own base first). */
+function withBase(variant: PromptFile, seen: string[]): PromptFile {
+  if (!variant.on) return variant;
+  if (seen.includes(variant.on)) throw new UserError(`prompt variant "${variant.name}" is written on "${variant.on}", which leads back to it`, 'remove the loop in the variants\' "on:" headers');
+  const base = withBase(readVariantFile(variant.on), [...seen, variant.on]);
+  return { ...variant, body: [base.body.trim(), variant.body.trim()].filter(Boolean).join('\n\n') };
 }
 
 /** A variant made from text typed in a notebook or passed programmatically. */

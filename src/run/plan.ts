@@ -17,6 +17,8 @@ export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 're
   protocol?: SampleProtocol;
   /** sha256 of the exact statement the variant inserted (records keep it). */
   variantHash: string;
+  /** The variant it is written on and compared with, when not `baseline` (a variant's `on:` header). */
+  variantOn?: string;
 };
 
 /** The parts of a setting's answer protocol that change what the model is sent or when a turn ends. */
@@ -114,7 +116,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
               };
               const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
               // Listed field by field: a spread here costs more than the rest of the loop.
-              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, userTurn: user, setting: stamp, protocol });
+              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, ...(variant.on ? { variantOn: variant.on } : {}), userTurn: user, setting: stamp, protocol });
             }
           }
         }

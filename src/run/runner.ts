@@ -150,6 +150,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
           model: model.spec,
           variant: sample.variant,
           variantHash: sample.variantHash,
+          ...(sample.variantOn ? { variantOn: sample.variantOn } : {}),
           reasoning: sample.reasoning,
           tier: sample.tier,
           request: sample.request,

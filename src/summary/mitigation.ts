@@ -68,7 +68,12 @@ export interface MitigationTableOptions<L extends string> {
   compliedBy: (record: SampleRecord, label: L) => boolean | null;
 }
 
-/** Every statement of the run against the baseline of the same model and reasoning, per label source. */
+/** The variant a statement is compared with: the one it is written on (Koorndijk's D on baseline 2), else `baseline`. */
+function baselineOf(cell: Pick<Cell, 'records'>): string {
+  return cell.records.find((r) => r.variantOn)?.variantOn ?? BASELINE_VARIANT;
+}
+
+/** Every statement of the run against its baseline (same model and reasoning), per label source. */
 export function buildMitigation<L extends string>(records: readonly SampleRecord[], options: MitigationTableOptions<L>): MitigationRow<L>[] {
   const { confLevel, labels, conditionOf, compliedBy } = options;
   const cells = new Map<string, Cell>();
@@ -82,17 +87,18 @@ export function buildMitigation<L extends string>(records: readonly SampleRecord
   const rows: MitigationRow<L>[] = [];
   const comparisons = [...cells.keys()]
     .map((key) => JSON.parse(key) as [string, Reasoning, string])
-    .filter(([model, reasoning, condition]) => condition !== BASELINE_VARIANT && cells.has(keyOf(model, reasoning, BASELINE_VARIANT)))
+    .filter(([model, reasoning, condition]) => condition !== BASELINE_VARIANT && cells.has(keyOf(model, reasoning, baselineOf(cells.get(keyOf(model, reasoning, condition))!))))
     .sort((x, y) => x[0].localeCompare(y[0]) || x[2].localeCompare(y[2]) || x[1].localeCompare(y[1]));
   for (const [model, reasoning, statement] of comparisons) {
-    const baselineRecords = cells.get(keyOf(model, reasoning, BASELINE_VARIANT))!.records;
     const statementRecords = cells.get(keyOf(model, reasoning, statement))!.records;
+    const baseline = baselineOf({ records: statementRecords });
+    const baselineRecords = cells.get(keyOf(model, reasoning, baseline))!.records;
     const simulated = [...baselineRecords, ...statementRecords].some((r) => r.simulated);
     for (const label of labels) {
       const before = count(baselineRecords, label, compliedBy);
       const after = count(statementRecords, label, compliedBy);
       const counts = { baseline: before.tiers, statement: after.tiers };
-      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline: BASELINE_VARIANT, simulated, counts, effect: null, sentence: '', reason: null, interactionPHolm: null };
+      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline, simulated, counts, effect: null, sentence: '', reason: null, interactionPHolm: null };
       const empty = (['baseline', 'statement'] as const).flatMap((c) => (['free', 'paid'] as const).filter((t) => counts[c][t].n === 0).map((t) => `${c} ${t} tier`));
       if (empty.length) {
         row.reason = `no ${label} label in the ${empty.join(', ')}`;
