@@ -9,14 +9,7 @@ import { inlineVariant, loadSystemPrompt, loadVariant, renderSystemPrompt } from
 import { planSamples } from '../src/run/plan.js';
 import { runProtocol } from '../src/run/protocol.js';
 
-/** Wilson score 95% interval, written out here so the test does not lean on src/stats. */
-function wilson(k: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [centre - half, centre + half];
-}
+import { wilson } from './helpers/wilson.js';
 
 const COMPLY = { dutyToComply: true, rulesOverConsequences: false, dutyNotToHarm: false };
 const COMPLY_BY_RULES = { dutyToComply: true, rulesOverConsequences: true, dutyNotToHarm: false };

@@ -6,14 +6,7 @@ import { planSamples, type PlannedSample } from '../src/run/plan.js';
 import { runProtocol, type ProtocolResult } from '../src/run/protocol.js';
 import { UserError } from '../src/core/errors.js';
 
-/** Wilson score 95% interval, written out here so the test does not lean on src/stats. */
-function wilson(k: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [centre - half, centre + half];
-}
+import { wilson } from './helpers/wilson.js';
 
 async function simulate(spec: string, overrides: Record<string, unknown> = {}) {
   const config = parseExperiment({ models: [spec], variants: ['baseline'], reasoning: ['cot'], samples: 10, ...overrides });

@@ -1,7 +1,7 @@
 // A loopback server that serves fixed files by path (a published judge prompt, a settings file), and
 // counts each request, so tests can see a URL downloaded once and then read from the cache.
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface FileServer {
   url: string;
@@ -12,7 +12,6 @@ export interface FileServer {
 
 export async function startFileServer(files: Record<string, string>): Promise<FileServer> {
   const hits = new Map<string, number>();
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -23,19 +22,5 @@ export async function startFileServer(files: Record<string, string>): Promise<Fi
     }
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), hits };
 }

@@ -74,7 +74,6 @@ export function roughTokenCount(text: string): number {
 
 export async function startLoopback(format: WireFormat, options: LoopbackOptions = {}): Promise<LoopbackServer> {
   const log: RequestLog[] = [];
-  const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const arrivals: number[] = [];
   let inFlight = 0;
@@ -146,6 +145,25 @@ export async function startLoopback(format: WireFormat, options: LoopbackOptions
     });
   });
   server.keepAliveTimeout = 60_000;
+  const listening = await listenOnLoopback(server, () => {
+    for (const res of hanging) res.destroy();
+  });
+  return {
+    url: listening.url,
+    log,
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
+    close: listening.close,
+  };
+}
+
+/**
+ * Listen on a free loopback port; `close` ends every open connection (keep-alive sockets would hold
+ * the server open) after `beforeClose`, then closes the server.
+ */
+export async function listenOnLoopback(server: Server, beforeClose: () => void = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -154,13 +172,9 @@ export async function startLoopback(format: WireFormat, options: LoopbackOptions
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    log,
-    get maxInFlight() {
-      return state.maxInFlight;
-    },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const res of hanging) res.destroy();
+        beforeClose();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
