@@ -9,7 +9,7 @@ import { readCalls, readRecords } from '../src/core/runStore.js';
 import { resetTransports } from '../src/models/transport/transport.js';
 import { builtinRequests } from '../src/requests/index.js';
 import { runSamples } from '../src/run/runner.js';
-import { describeErrors } from '../src/run/resume.js';
+import { countErrorKinds, describeErrors } from '../src/run/resume.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { Fault, LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
@@ -69,7 +69,7 @@ describe('errored samples on resume', () => {
     const kinds = first.records.map((r) => r.error?.kind ?? r.status);
     assert.deepEqual(kinds.filter((k) => k === 'auth').length, 4);
     assert.deepEqual(kinds.filter((k) => k === 'bad_request').length, 2);
-    assert.match(describeErrors(first.records)!, /auth 4 \(re-running the same command samples these again\); bad_request 2 \(kept on re-runs.*--retry-errors/);
+    assert.match(describeErrors(countErrorKinds(first.records))!, /auth 4 \(re-running the same command samples these again\); bad_request 2 \(kept on re-runs.*--retry-errors/);
     const authKeys = new Set(first.records.filter((r) => r.error?.kind === 'auth').map((r) => r.key));
 
     // The key is fixed and the server is healthy again, except that request 2 is still refused.

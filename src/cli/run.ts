@@ -138,14 +138,14 @@ export function register(program: Command): void {
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
       const estimate = paid ? await estimateExperiment(config) : undefined;
-      const result = await runExperiment(config, { onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
+      const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const resumed = result.progress.resumed ? `, ${result.progress.resumed} resumed from earlier` : '';
       const resampled = result.progress.resampled ? `, ${result.progress.resampled} earlier errors sampled again` : '';
-      console.log(`\n${result.records.length} samples (${result.progress.calls} model calls${resumed}${resampled}) in ${seconds} s.`);
-      const errors = describeErrors(result.records);
+      console.log(`\n${result.recordCount} samples (${result.progress.calls} model calls${resumed}${resampled}) in ${seconds} s.`);
+      const errors = describeErrors(result.errorKinds);
       if (errors) console.log(errors);
       if (result.cacheWriteErrors) console.log(`warning: ${result.cacheWriteErrors.count} responses could not be written to the cache (${result.cacheWriteErrors.last}); they are kept in the records.`);
       console.log(result.judging ? formatJudgeRun(result.judging) : result.noJudge);

@@ -1,6 +1,6 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { accessSync, appendFileSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
@@ -51,25 +51,66 @@ export function replaceFolderAtomic(path: string, files: Record<string, string>)
   }
 }
 
-/** Append one JSON value as one line, in a single write so no other line can interleave with it. */
-export function appendJsonLine(path: string, value: unknown): void {
-  appendFileSync(path, `${JSON.stringify(value)}\n`);
+/** Append one JSON value as one line, in a single write so no other line can interleave with it. Returns the bytes written. */
+export function appendJsonLine(path: string, value: unknown): number {
+  const line = `${JSON.stringify(value)}\n`;
+  appendFileSync(path, line);
+  return Buffer.byteLength(line);
 }
 
 /**
  * Read a JSONL file. A last line without its newline (a write cut short by a kill) is dropped and,
  * with `repair`, cut off the file so later appends start on a clean line.
  */
-export function readJsonLines<T>(path: string, { repair = false, check }: { repair?: boolean; check?: LineCheck } = {}): T[] {
-  if (!existsSync(path)) return [];
-  const text = readFileSync(path, 'utf8');
-  const end = text.lastIndexOf('\n') + 1;
-  if (repair && end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
-  // A bad line is one UserError naming the file and line (validated at the edge, see lineCheck.ts).
-  const lines = text.slice(0, end).split('\n');
+export function readJsonLines<T>(path: string, options: { repair?: boolean; check?: LineCheck } = {}): T[] {
   const values: T[] = [];
-  for (let i = 0; i < lines.length; i++) if (lines[i].trim() !== '') values.push(parseLine(path, i + 1, lines[i], check) as T);
+  for (const { value } of jsonLines<T>(path, options)) values.push(value);
   return values;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * readJsonLines one line at a time, for files too big to hold: every value with its line number and
+ * the byte offset where its line starts. The file is read in 1 MB pieces; only the lines of one piece
+ * are kept. The same rules: a torn last line is dropped (cut off with `repair`, once the whole file is
+ * read), a bad line is one UserError naming the file and line.
+ */
+export function* jsonLines<T>(path: string, { repair = false, check }: { repair?: boolean; check?: LineCheck } = {}): Generator<{ value: T; line: number; offset: number }> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  let lineNo = 0;
+  let complete = 0; // bytes up to the end of the last whole line
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    for (;;) {
+      const got = readSync(fd, buffer, 0, READ_CHUNK, null);
+      if (got === 0) break;
+      const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, got)]) : buffer.subarray(0, got);
+      const base = complete; // file offset of data[0]
+      let start = 0;
+      const lines: Array<{ text: string; line: number; offset: number }> = [];
+      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+        lineNo++;
+        const text = data.toString('utf8', start, nl);
+        if (text.trim() !== '') lines.push({ text, line: lineNo, offset: base + start });
+        start = nl + 1;
+      }
+      complete = base + start;
+      // Copied: `buffer` is read into again.
+      carry = Buffer.from(data.subarray(start));
+      for (const { text, line, offset } of lines) yield { value: parseLine(path, line, text, check) as T, line, offset };
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (repair && statSync(path).size > complete) truncateSync(path, complete);
 }
 
 /**

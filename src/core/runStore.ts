@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from './config.js';
 import type { SampledRecord, Usage } from './types.js';
 import { UserError } from './errors.js';
-import { appendJsonLine, readJsonLines, writeFileAtomic } from './files.js';
+import { appendJsonLine, jsonLines, readJsonLines, writeFileAtomic } from './files.js';
 import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
 import { firstIssue } from './validate.js';
 import { afLabVersion } from './version.js';
@@ -39,7 +39,7 @@ export function runDirFor(config: Pick<ExperimentConfig, 'outDir' | 'name'>): st
   return resolve(config.outDir, config.name);
 }
 
-export function prepareRunDir(runDir: string, config: ExperimentConfig, simulated: boolean, systemPrompts: Map<string, string>): void {
+export function prepareRunDir(runDir: string, config: ExperimentConfig, simulated: boolean, systemPrompts: ReadonlyMap<string, string>): void {
   mkdirSync(join(runDir, 'prompts'), { recursive: true });
   const now = new Date().toISOString();
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
@@ -61,6 +61,14 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
 export function readRecords(runDir: string, { repair = false } = {}): SampledRecord[] {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
   return latestPerKey(readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair, check: { schema: sampledRecordSchema, what: 'sample record', fix: repairFix(runDir) } }));
+}
+
+/**
+ * Every line of records.jsonl as it is read, with the byte offset where it starts (a sample written
+ * twice appears twice: the reader decides which is current). For runs too big to hold.
+ */
+export function recordLines(runDir: string, { repair = false } = {}): Generator<{ value: SampledRecord; line: number; offset: number }> {
+  return jsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair, check: { schema: sampledRecordSchema, what: 'sample record', fix: repairFix(runDir) } });
 }
 
 /** records.jsonl is append-only: a later line for the same sample key supersedes the earlier ones. */
@@ -89,12 +97,13 @@ export function repairFix(runDir: string): string {
   return `run "af-lab repair ${runDir}": it moves bad lines aside (to <file>.bad; their samples are sampled again on the next run) and a bad run.json to run.json.bad (the next run writes it again)`;
 }
 
-export function appendRecord(runDir: string, record: SampledRecord): void {
-  appendJsonLine(join(runDir, RECORDS_FILE), record);
+/** Appends one record; returns the bytes written (offsets of later lines follow from them). */
+export function appendRecord(runDir: string, record: SampledRecord): number {
+  return appendJsonLine(join(runDir, RECORDS_FILE), record);
 }
 
 export function appendCall(runDir: string, call: CallLine): void {
-  appendJsonLine(join(runDir, CALLS_FILE), call);
+  void appendJsonLine(join(runDir, CALLS_FILE), call);
 }
 
 export function readCalls(runDir: string): CallLine[] {

@@ -10,7 +10,7 @@ export { classifyAf, aggregateAfVotes, afVerdict, checkAfThresholds, hasReasonin
 export { classifyPartial } from './partial.js';
 export { transcriptOf } from './transcript.js';
 export * from './store.js';
-export { judgeRun, DEFAULT_JUDGE, type JudgeRunOptions, type JudgeRunResult } from './judgeRun.js';
+export { judgeRun, RunJudging, DEFAULT_JUDGE, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from './judgeRun.js';
 export * from './agreement.js';
 export * from './accuracy.js';
 export * from './humanLabels.js';

@@ -15,7 +15,7 @@ import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted,
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
 import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
-import { appendJudgement, judgedBefore, readJudgements } from './store.js';
+import { appendJudgement, judgedBefore, judgementLines, selectInto } from './store.js';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
 
@@ -69,11 +69,6 @@ export interface JudgeRunResult {
   cachedCalls: number;
   usage: Usage;
   costUsd: number;
-  /**
-   * Every line of judgements.jsonl after this pass (those read at its start, then those it wrote), so
-   * the labelling stage that follows needs no second read of the file.
-   */
-  judgements: Judgement[];
 }
 
 const perKind = (): Record<JudgeKind, number> => ({ judge: 0, af: 0, partial: 0 });
@@ -89,134 +84,215 @@ function isUnparseable(label: AnyJudgeLabel): boolean {
   return label.complied === null;
 }
 
+/** Judge these records (see RunJudging), at most `concurrency` judge calls at a time. */
 export async function judgeRun(runDir: string, records: SampledRecord[], options: JudgeRunOptions = {}): Promise<JudgeRunResult> {
-  const spec = options.model?.spec ?? options.judge ?? DEFAULT_JUDGE;
-  if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
-    throw new UserError(`judge attempts ${options.maxAttempts} is not a whole number of at least 1`, 'give --attempts 1 or more (default 3)');
-  }
-  if (options.afVotes !== undefined && !(Number.isInteger(options.afVotes) && options.afVotes >= 1)) {
-    throw new UserError(`AF votes ${options.afVotes} is not a whole number of at least 1`, 'give --votes 1 or more (default 20)');
-  }
-  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
-    throw new UserError(`judge concurrency ${options.concurrency} is not a whole number of at least 1`, 'give --concurrency 1 or more (default 4)');
-  }
-  const model = options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
+  const judging = await RunJudging.open(runDir, { ...options, expectedRecords: records.length });
   try {
-    return await judgeWith(model, runDir, records, options);
+    await Promise.all(records.map((record) => judging.judge(record)));
+    return judging.result;
   } finally {
-    // A judge resolved here is ours to close (a local GGUF judge holds native memory).
-    if (!options.model) await model.close?.();
+    await judging.close();
   }
 }
 
-async function judgeWith(model: ChatModel, runDir: string, records: SampledRecord[], options: JudgeRunOptions): Promise<JudgeRunResult> {
-  mkdirSync(runDir, { recursive: true });
-  const kinds = options.kinds ?? [...JUDGE_KINDS];
-  const afVotes = options.afVotes ?? DEFAULT_AF_VOTES;
-  const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
-  const prompts = {} as Record<JudgeKind, JudgePrompt>;
-  const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
-  for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
-  const ctx: JudgeContext = {
-    model,
-    cache: options.cache ?? (options.cacheDir ? new ResponseCache(options.cacheDir) : undefined),
-    costMeter: options.costMeter,
-    maxAttempts: options.maxAttempts ?? DEFAULT_JUDGE_ATTEMPTS,
-    maxTokens: options.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
-    signal: options.signal,
-    // Every judge call actually sent goes into the run's spend audit, like the samples' calls.
-    onCall: (call) => appendCall(runDir, { at: new Date().toISOString(), model: model.spec, ...call }),
-  };
+/** The judgements of one record per kind that label it (see selectInto), as RunJudging.judge returns them. */
+export type RecordJudgements = Partial<Record<JudgeKind, Judgement>>;
 
-  const result: JudgeRunResult = {
-    judge: model.spec,
-    simulated: model.simulated,
-    promptHashes: Object.fromEntries(kinds.map((k) => [k, prompts[k].hash])),
-    judged: perKind(), reused: perKind(), unparseable: perKind(), callErrors: perKind(),
-    unjudged: [], budgetExhausted: false,
-    calls: 0, cachedCalls: 0, usage: ZERO_USAGE, costUsd: 0,
-    judgements: readJudgements(runDir, { repair: true }),
-  };
+/**
+ * Judging a run one record at a time, for runs of any size: `judge(record)` runs the classifiers it
+ * still needs and returns the judgements that label it, the earlier ones of this judge and prompts
+ * included, exactly as labelRecords would select them from the whole file. What it keeps between
+ * records: the earlier judgements of this judge and prompts not yet asked for (none on a new run).
+ */
+export class RunJudging {
+  readonly result: JudgeRunResult;
+  private readonly limit: ReturnType<typeof pLimit>;
+  /** Per record key: when this judge and prompt last settled each kind (a later record is judged again). */
+  private readonly settled = new Map<string, Partial<Record<JudgeKind, string>>>();
+  /** Per record key: the judgements of this judge and prompts already in the file that would label it. */
+  private readonly earlier = new Map<string, RecordJudgements>();
+  private stop = false;
+  private done = 0;
+  private queued = 0;
+  private seen = 0;
 
-  // What this judge and prompt already settled (a provider error is not settled; a changed vote count is not either).
-  // Each settled judgement keeps its time: one made before its record finished judged an earlier
-  // record of that sample (an error sampled again), not this one.
-  const settled = new Map<string, string>();
-  for (const line of result.judgements) {
-    if (line.judge !== model.spec || line.callError) continue;
-    if (line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== afVotes) continue;
-    settled.set(`${line.key}\u0000${line.kind}\u0000${line.promptHash}`, line.judgedAt);
+  private constructor(
+    private readonly model: ChatModel,
+    private readonly ownModel: boolean,
+    private readonly runDir: string,
+    private readonly kinds: JudgeKind[],
+    private readonly prompts: Record<JudgeKind, JudgePrompt>,
+    private readonly ctx: JudgeContext,
+    private readonly afVotes: number,
+    private readonly afThresholds: AfThresholds,
+    private readonly options: JudgeRunOptions & { expectedRecords?: number },
+  ) {
+    this.limit = pLimit(options.concurrency ?? 4);
+    this.result = {
+      judge: model.spec,
+      simulated: model.simulated,
+      promptHashes: Object.fromEntries(kinds.map((k) => [k, prompts[k].hash])),
+      judged: perKind(), reused: perKind(), unparseable: perKind(), callErrors: perKind(),
+      unjudged: [], budgetExhausted: false,
+      calls: 0, cachedCalls: 0, usage: ZERO_USAGE, costUsd: 0,
+    };
   }
 
-  const tasks: Array<{ record: SampledRecord; kind: JudgeKind }> = [];
-  for (const record of records) {
-    for (const kind of kinds) {
-      if (!applies(kind, record)) continue;
-      const judgedAt = settled.get(`${record.key}\u0000${kind}\u0000${prompts[kind].hash}`);
-      if (judgedAt !== undefined && !judgedBefore(judgedAt, record)) result.reused[kind]++;
-      else tasks.push({ record, kind });
+  /**
+   * Check the options, resolve the judge and its prompts, and read judgements.jsonl one line at a
+   * time. `expectedRecords`: how many records will be judged (for the progress total).
+   */
+  static async open(runDir: string, options: JudgeRunOptions & { expectedRecords?: number } = {}): Promise<RunJudging> {
+    const spec = options.model?.spec ?? options.judge ?? DEFAULT_JUDGE;
+    if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
+      throw new UserError(`judge attempts ${options.maxAttempts} is not a whole number of at least 1`, 'give --attempts 1 or more (default 3)');
+    }
+    if (options.afVotes !== undefined && !(Number.isInteger(options.afVotes) && options.afVotes >= 1)) {
+      throw new UserError(`AF votes ${options.afVotes} is not a whole number of at least 1`, 'give --votes 1 or more (default 20)');
+    }
+    if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+      throw new UserError(`judge concurrency ${options.concurrency} is not a whole number of at least 1`, 'give --concurrency 1 or more (default 4)');
+    }
+    const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
+    const model = options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
+    try {
+      mkdirSync(runDir, { recursive: true });
+      const kinds = options.kinds ?? [...JUDGE_KINDS];
+      const prompts = {} as Record<JudgeKind, JudgePrompt>;
+      const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
+      for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
+      const ctx: JudgeContext = {
+        model,
+        cache: options.cache ?? (options.cacheDir ? new ResponseCache(options.cacheDir) : undefined),
+        costMeter: options.costMeter,
+        maxAttempts: options.maxAttempts ?? DEFAULT_JUDGE_ATTEMPTS,
+        maxTokens: options.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
+        signal: options.signal,
+        // Every judge call actually sent goes into the run's spend audit, like the samples' calls.
+        onCall: (call) => appendCall(runDir, { at: new Date().toISOString(), model: model.spec, ...call }),
+      };
+      const judging = new RunJudging(model, !options.model, runDir, kinds, prompts, ctx, options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, options);
+      judging.readEarlier();
+      return judging;
+    } catch (err) {
+      // A judge resolved here is ours to close (a local GGUF judge holds native memory).
+      if (!options.model) await model.close?.();
+      throw err;
     }
   }
 
-  const limit = pLimit(options.concurrency ?? 4);
-  let done = 0;
-  let stop = false;
-  await Promise.all(
-    tasks.map(({ record, kind }) =>
-      limit(async () => {
-        if (stop || ctx.signal?.aborted) {
-          result.unjudged.push({ key: record.key, kind });
-          return;
-        }
-        const transcript = transcriptOf(record);
-        let outcome: JudgeOutcome<AnyJudgeLabel>;
-        try {
-          outcome =
-            kind === 'judge' ? await judgeCompliance(transcript, ctx, prompts.judge)
-            : kind === 'af' ? await classifyAf(transcript, ctx, prompts.af, { votes: afVotes, thresholds: afThresholds })
-            : await classifyPartial(transcript, ctx, prompts.partial);
-        } catch (err) {
-          if (err instanceof JudgeBudgetExhausted) {
-            stop = true;
-            result.budgetExhausted = true;
-            result.unjudged.push({ key: record.key, kind });
-            return;
-          }
-          if (ctx.signal?.aborted) {
-            result.unjudged.push({ key: record.key, kind });
-            return;
-          }
-          throw err;
-        }
-        const judgement: Judgement = {
-          schema: 1,
-          key: record.key,
-          kind,
-          judge: model.spec,
-          promptHash: prompts[kind].hash,
-          label: outcome.label,
-          calls: outcome.calls,
-          cachedCalls: outcome.cachedCalls,
-          attempts: outcome.attempts,
-          usage: outcome.usage,
-          costUsd: outcome.costUsd,
-          ...(outcome.callError ? { callError: outcome.callError } : {}),
-          ...(outcome.detail ? { detail: outcome.detail } : {}),
-          simulated: model.simulated,
-          judgedAt: new Date().toISOString(),
-        };
-        appendJudgement(runDir, judgement);
-        result.judgements.push(judgement);
-        result.judged[kind]++;
-        if (outcome.callError) result.callErrors[kind]++;
-        else if (isUnparseable(outcome.label)) result.unparseable[kind]++;
-        result.calls += outcome.calls;
-        result.cachedCalls += outcome.cachedCalls;
-        result.usage = addUsage(result.usage, outcome.usage);
-        result.costUsd += outcome.costUsd;
-        options.onProgress?.({ done: ++done, total: tasks.length, kind, key: record.key });
-      }),
-    ),
-  );
-  return result;
+  /** Only this judge's lines with the current prompts matter: what is settled, and what labels a record. */
+  private readEarlier(): void {
+    const spec = this.model.spec;
+    for (const line of judgementLines(this.runDir, { repair: true })) {
+      if (line.judge !== spec || !this.kinds.includes(line.kind) || line.promptHash !== this.prompts[line.kind].hash) continue;
+      const byKind = this.earlier.get(line.key) ?? {};
+      selectInto(byKind, line);
+      this.earlier.set(line.key, byKind);
+      // A provider error is not settled; a changed vote count is not either.
+      if (line.callError || (line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== this.afVotes)) continue;
+      const at = this.settled.get(line.key) ?? {};
+      at[line.kind] = line.judgedAt;
+      this.settled.set(line.key, at);
+    }
+  }
+
+  /**
+   * Judge one record with every classifier it still needs (each judgement appended to
+   * judgements.jsonl as it comes) and return the judgements that label it. Each record once.
+   */
+  async judge(record: SampledRecord): Promise<RecordJudgements> {
+    this.seen++;
+    const settled = this.settled.get(record.key);
+    const selected = { ...this.earlier.get(record.key) };
+    this.settled.delete(record.key);
+    this.earlier.delete(record.key);
+    const tasks: Array<Promise<void>> = [];
+    for (const kind of this.kinds) {
+      if (!applies(kind, record)) continue;
+      // Each settled judgement keeps its time: one made before its record finished judged an earlier
+      // record of that sample (an error sampled again), not this one.
+      const judgedAt = settled?.[kind];
+      if (judgedAt !== undefined && !judgedBefore(judgedAt, record)) {
+        this.result.reused[kind]++;
+        continue;
+      }
+      this.queued++;
+      tasks.push(
+        this.limit(async () => {
+          const judgement = await this.judgeKind(record, kind);
+          if (judgement) selectInto(selected, judgement);
+        }),
+      );
+    }
+    await Promise.all(tasks);
+    return selected;
+  }
+
+  /** Frees the judge if this object resolved it. */
+  async close(): Promise<void> {
+    if (this.ownModel) await this.model.close?.();
+  }
+
+  private async judgeKind(record: SampledRecord, kind: JudgeKind): Promise<Judgement | undefined> {
+    const { ctx, prompts, result } = this;
+    if (this.stop || ctx.signal?.aborted) {
+      result.unjudged.push({ key: record.key, kind });
+      return undefined;
+    }
+    const transcript = transcriptOf(record);
+    let outcome: JudgeOutcome<AnyJudgeLabel>;
+    try {
+      outcome =
+        kind === 'judge' ? await judgeCompliance(transcript, ctx, prompts.judge)
+        : kind === 'af' ? await classifyAf(transcript, ctx, prompts.af, { votes: this.afVotes, thresholds: this.afThresholds })
+        : await classifyPartial(transcript, ctx, prompts.partial);
+    } catch (err) {
+      if (err instanceof JudgeBudgetExhausted) {
+        this.stop = true;
+        result.budgetExhausted = true;
+        result.unjudged.push({ key: record.key, kind });
+        return undefined;
+      }
+      if (ctx.signal?.aborted) {
+        result.unjudged.push({ key: record.key, kind });
+        return undefined;
+      }
+      throw err;
+    }
+    const judgement: Judgement = {
+      schema: 1,
+      key: record.key,
+      kind,
+      judge: this.model.spec,
+      promptHash: prompts[kind].hash,
+      label: outcome.label,
+      calls: outcome.calls,
+      cachedCalls: outcome.cachedCalls,
+      attempts: outcome.attempts,
+      usage: outcome.usage,
+      costUsd: outcome.costUsd,
+      ...(outcome.callError ? { callError: outcome.callError } : {}),
+      ...(outcome.detail ? { detail: outcome.detail } : {}),
+      simulated: this.model.simulated,
+      judgedAt: new Date().toISOString(),
+    };
+    appendJudgement(this.runDir, judgement);
+    result.judged[kind]++;
+    if (outcome.callError) result.callErrors[kind]++;
+    else if (isUnparseable(outcome.label)) result.unparseable[kind]++;
+    result.calls += outcome.calls;
+    result.cachedCalls += outcome.cachedCalls;
+    result.usage = addUsage(result.usage, outcome.usage);
+    result.costUsd += outcome.costUsd;
+    this.done++;
+    this.options.onProgress?.({ done: this.done, total: this.expectedTotal(), kind, key: record.key });
+    return judgement;
+  }
+
+  /** Judgements this pass will write: those queued, and for records not yet seen, as many per record as so far. */
+  private expectedTotal(): number {
+    const expected = this.options.expectedRecords ?? this.seen;
+    return Math.max(this.done, this.queued + Math.round(((expected - this.seen) * this.queued) / Math.max(1, this.seen)));
+  }
 }

@@ -5,7 +5,7 @@ import type { AfLabel, JudgeLabel, Labels, PartialLabel, SampledRecord, SampleRe
 import { conventionsDiffer, offlineLabels, settingComplied } from '../classify/index.js';
 import { firstOutput } from '../run/extract.js';
 import { transcriptOf } from './transcript.js';
-import { appendJsonLine, readJsonLines } from '../core/files.js';
+import { appendJsonLine, jsonLines } from '../core/files.js';
 import { UserError } from '../core/errors.js';
 import { repairFix } from '../core/runStore.js';
 import { judgementLineSchema } from './schema.js';
@@ -19,7 +19,12 @@ export function judgementsPath(runDir: string): string {
 }
 
 export function readJudgements(runDir: string, { repair = false } = {}): Judgement[] {
-  return readJsonLines<Judgement>(judgementsPath(runDir), { repair, check: { schema: judgementLineSchema, what: 'judgement', fix: repairFix(runDir) } });
+  return [...judgementLines(runDir, { repair })];
+}
+
+/** The lines of judgements.jsonl one at a time (checked as readJudgements checks them), for runs too big to hold. */
+export function* judgementLines(runDir: string, { repair = false } = {}): Generator<Judgement> {
+  for (const { value } of jsonLines<Judgement>(judgementsPath(runDir), { repair, check: { schema: judgementLineSchema, what: 'judgement', fix: repairFix(runDir) } })) yield value;
 }
 
 export function appendJudgement(runDir: string, judgement: Judgement): void {
@@ -73,12 +78,17 @@ export function selectJudgements(judgements: readonly Judgement[], options: Sele
     const wanted = options.promptHash?.[line.kind];
     if (wanted && line.promptHash !== wanted) continue;
     const byKind = chosen.get(line.key) ?? {};
-    const before = byKind[line.kind];
-    if (before && !before.callError && line.callError) continue;
-    byKind[line.kind] = line;
+    selectInto(byKind, line);
     chosen.set(line.key, byKind);
   }
   return chosen;
+}
+
+/** One step of selectJudgements: a later line replaces the earlier one, except that a failed call never hides a completed judgement. */
+export function selectInto(byKind: Partial<Record<JudgeKind, Judgement>>, line: Judgement): void {
+  const before = byKind[line.kind];
+  if (before && !before.callError && line.callError) return;
+  byKind[line.kind] = line;
 }
 
 export interface AttachOptions extends SelectOptions {
@@ -107,16 +117,18 @@ export function labelRecords(records: readonly SampledRecord[], runDir: string, 
 }
 
 export function attachSelected(records: readonly SampledRecord[], chosen: Map<string, Partial<Record<JudgeKind, Judgement>>>, afThresholds?: AfThresholds): SampleRecord[] {
-  return records.map((record) => {
-    const byKind = chosen.get(record.key) ?? {};
-    const labels: Labels = offlineLabels(transcriptOf(record));
-    if (record.setting && conventionsDiffer(record.setting)) labels.setting = { complied: settingComplied(settingAnswer(record), record.setting.scoring), setting: record.setting.name };
-    const current = (line: Judgement | undefined) => (line && !judgedBefore(line.judgedAt, record) ? line : undefined);
-    if (current(byKind.judge)) labels.judge = byKind.judge!.label as JudgeLabel;
-    if (current(byKind.af)) labels.af = relabelAf(byKind.af!.label as AfLabel, afThresholds);
-    if (current(byKind.partial)) labels.partial = byKind.partial!.label as PartialLabel;
-    return { ...record, labels };
-  });
+  return records.map((record) => labelRecord(record, chosen.get(record.key) ?? {}, afThresholds));
+}
+
+/** One record of attachSelected: its offline labels, and the judgements chosen for it that were made after it finished. */
+export function labelRecord(record: SampledRecord, byKind: Partial<Record<JudgeKind, Judgement>>, afThresholds?: AfThresholds): SampleRecord {
+  const labels: Labels = offlineLabels(transcriptOf(record));
+  if (record.setting && conventionsDiffer(record.setting)) labels.setting = { complied: settingComplied(settingAnswer(record), record.setting.scoring), setting: record.setting.name };
+  const current = (line: Judgement | undefined) => (line && !judgedBefore(line.judgedAt, record) ? line : undefined);
+  if (current(byKind.judge)) labels.judge = byKind.judge!.label as JudgeLabel;
+  if (current(byKind.af)) labels.af = relabelAf(byKind.af!.label as AfLabel, afThresholds);
+  if (current(byKind.partial)) labels.partial = byKind.partial!.label as PartialLabel;
+  return { ...record, labels };
 }
 
 function relabelAf(label: AfLabel, thresholds?: AfThresholds): AfLabel {

@@ -108,7 +108,7 @@ export function runSummaryLine(setup: NotebookSetup, result: ExperimentResult): 
   const { done, resumed, calls, errors } = result.progress;
   const fresh = done - resumed;
   return [
-    `Run folder \`${projectPath(setup, result.runDir)}\`: ${result.records.length} samples`,
+    `Run folder \`${projectPath(setup, result.runDir)}\`: ${result.recordCount} samples`,
     `${fresh} sampled by this cell with ${calls} model calls (answers already in the response cache cost none), ${resumed} already on disk`,
     // A judge call is one request to the judge model: the AF classifier asks one per vote.
     result.judging ? `${result.judging.calls} calls to the judge model (the AF classifier's votes included)` : 'no LLM judge (prefix proxy is the primary label; set "judge" in notebooks/config.json to add one)',

@@ -1,30 +1,38 @@
-// The whole pipeline `npm start` runs: sample every condition, label, summarise, and write
-// everything to the run folder. Judges, figures and the transcript report plug in here.
+// The whole pipeline `npm start` runs: sample every condition, judge and label each record, summarise,
+// and write everything to the run folder. Records flow one at a time from records.jsonl through the
+// judge into the consumers (summary, figures, report, digest): no stage holds the whole run, so a
+// million-sample run needs no more memory than a thousand-sample one.
 import { join } from 'node:path';
 import { judgeFor, NO_JUDGE_LINE, type ExperimentConfig } from '../core/config.js';
-import { writeFigures, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
-import { writeReport } from '../report/write.js';
-import { attachSelected, labelRecords, judgeRun, type JudgeRunOptions, type JudgeRunResult } from '../judge/index.js';
-import { readJudgements } from '../judge/store.js';
+import { FigureAccumulator, writeFiguresFromInputs, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
+import { ReportWriter } from '../report/write.js';
+import { labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
 import { runDirFor } from '../core/runStore.js';
-import { buildSummary, writeSummary, type Summary } from '../summary/index.js';
-import type { SampleRecord } from '../core/types.js';
+import { SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
+import type { SampleRecord, SampledRecord } from '../core/types.js';
+import { RecordsDigest } from '../core/inputsHash.js';
 import { resolveModel } from '../models/index.js';
 import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
-import { runSamples, type RunOptions, type RunProgress, type RunResult } from '../run/runner.js';
+import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
+import { countErrorKinds } from '../run/resume.js';
+import { forgetOutputsStamp, readOutputsStamp, writeOutputsStamp, outputsStampKey, type OutputsStamp } from './outputsStamp.js';
 
-export interface ExperimentResult {
+/** What a run did and wrote, without its records (`keepRecords: false`: what the CLI asks for, for runs of any size). */
+export interface ExperimentOutcome {
   runDir: string;
-  records: SampleRecord[];
+  /** How many records the run has (finished planned samples). */
+  recordCount: number;
+  /** Errors among those records, by kind (describeErrors words them). */
+  errorKinds: Record<string, number>;
   summary: Summary;
   progress: RunProgress;
   stopped: boolean;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
   keptErrors: Record<string, number>;
   /** Sampled responses that could not be written to the cache (they are in the records). */
-  cacheWriteErrors?: RunResult['cacheWriteErrors'];
+  cacheWriteErrors?: SampledRun['cacheWriteErrors'];
   /** What the judging step did (judge spec, counts, unparseable, calls, cost); absent when no judge ran. */
   judging?: JudgeRunResult;
   /** Set when no LLM judge ran (real models and no judge given): the line saying how to add one. */
@@ -33,6 +41,13 @@ export interface ExperimentResult {
   figures?: WriteFiguresResult;
   /** The transcript browser, <runDir>/report.html (absent with `report: false`). */
   reportFile?: string;
+  /** True when nothing changed since the last run of this folder: no record was read, every output was already current. */
+  upToDate?: boolean;
+}
+
+export interface ExperimentResult extends ExperimentOutcome {
+  /** The labelled records, in the order records.jsonl holds them (plan order, but for samples finished out of turn). */
+  records: SampleRecord[];
 }
 
 export interface ExperimentOptions extends RunOptions {
@@ -42,40 +57,143 @@ export interface ExperimentOptions extends RunOptions {
   report?: boolean;
   /** Progress of the judging step (notebooks show it live). */
   onJudgeProgress?: JudgeRunOptions['onProgress'];
+  /** Return the labelled records (default true). false holds none: what the CLI does, for runs of any size. */
+  keepRecords?: boolean;
 }
 
-export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+/** Records being judged at once, at most: enough to keep every judge slot busy, few enough to hold. */
+const windowFor = (concurrency: number) => Math.max(256, 4 * concurrency);
+
+export function runExperiment(config: ExperimentConfig, options?: ExperimentOptions & { keepRecords?: true }): Promise<ExperimentResult>;
+export function runExperiment(config: ExperimentConfig, options: ExperimentOptions & { keepRecords: false }): Promise<ExperimentOutcome>;
+export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentOutcome | ExperimentResult> {
   // Every output folder is checked before anything is paid for (the results and cache folders by
-  // runSamples): a bad --figures-dir fails first, not after sampling and judging.
-  if (options.figures !== false) checkWritableDir(join(config.figuresDir, config.name), 'the figures folder (--figures-dir)');
+  // sampleRun): a bad --figures-dir fails first, not after sampling and judging.
+  const figuresDir = join(config.figuresDir, config.name);
+  if (options.figures !== false) checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
   // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for.
-  readJudgements(runDirFor(config));
+  for (const _ of judgementLines(runDirFor(config)));
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined;
-  let run: RunResult | undefined;
-  let judging: JudgeRunResult | undefined;
+  const keepRecords = options.keepRecords !== false;
+  let run: SampledRun | undefined;
+  let judging: RunJudging | undefined;
   try {
     // The run folder stays locked through judging: judgements.jsonl has one writer too.
-    run = await runSamples(config, { ...options, keepLock: true });
-    // Judge every record (compliance, AF votes, partial); labels are stored in judgements.jsonl
-    // beside the records and attached here for the summary.
-    if (judge) judging = await judgeRun(run.runDir, run.records, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
+    run = await sampleRun(config, { ...options, keepLock: true });
+    if (judge) judging = await RunJudging.open(run.runDir, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress, expectedRecords: run.progress.done });
+    const line = settingLine(readSetting(config.setting).setting);
+    const runDir = run.runDir;
+    const stampKey = () => outputsStampKey(runDir, { config, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
+    // Nothing sampled and the folder as the last complete pass left it (same records, judgements and
+    // options): every output is current, and no record is read.
+    const previous = !keepRecords && run.progress.done === run.progress.resumed ? readOutputsStamp(runDir, stampKey()) : undefined;
+    if (previous) return fromStamp(run, previous, judging?.result, judgeSpec);
+    return await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey });
   } finally {
     run?.releaseLock?.();
+    await judging?.close();
     await judge?.close?.();
   }
-  // Without a judge, judgements.jsonl may still hold an earlier judge's labels: none is attached.
-  const records = judging
-    ? labelRecords(run.records, run.runDir, { judge: judging.judge, promptHash: judging.promptHashes, afThresholds: config.afThresholds, judgements: judging.judgements })
-    : attachSelected(run.records, new Map());
-  const summary = buildSummary(records);
+}
+
+/** The result of a run whose outputs were all current: read from the stamp, nothing recomputed. */
+function fromStamp(run: SampledRun, stamp: OutputsStamp, judging: JudgeRunResult | undefined, judgeSpec: string | undefined): ExperimentOutcome {
+  const judged = judging ? { ...judging, reused: { ...judging.reused, ...stamp.labelled } } : undefined;
+  return {
+    runDir: run.runDir,
+    recordCount: stamp.records,
+    errorKinds: stamp.errorKinds,
+    summary: stamp.summary,
+    progress: run.progress,
+    stopped: run.stopped,
+    keptErrors: run.keptErrors,
+    ...(run.cacheWriteErrors ? { cacheWriteErrors: run.cacheWriteErrors } : {}),
+    judging: judged,
+    ...(judgeSpec ? {} : { noJudge: NO_JUDGE_LINE }),
+    ...(stamp.figures ? { figures: { ...stamp.figures, unchanged: true } } : {}),
+    ...(stamp.reportFile ? { reportFile: stamp.reportFile } : {}),
+    upToDate: true,
+  };
+}
+
+async function labelAndWrite(
+  config: ExperimentConfig,
+  run: SampledRun,
+  judging: RunJudging | undefined,
+  options: ExperimentOptions & { keepRecords: boolean; figuresDir: string; settingLine: string; stampKey: () => string },
+): Promise<ExperimentOutcome | ExperimentResult> {
+  // Outputs are about to be rewritten: the stamp of the last pass no longer vouches for them.
+  forgetOutputsStamp(run.runDir);
+  const summaryAcc = new SummaryAccumulator();
+  const figureAcc = options.figures === false ? undefined : new FigureAccumulator();
+  const digest = new RecordsDigest();
+  const report = options.report === false ? undefined : new ReportWriter(join(run.runDir, 'report.html'));
+  const kept: SampleRecord[] = [];
+  const errorKinds: Record<string, number> = {};
+  const consume = (record: SampleRecord) => {
+    summaryAcc.add(record);
+    figureAcc?.add(record);
+    digest.add(record);
+    report?.add(record);
+    if (record.status === 'error') for (const [kind, n] of Object.entries(countErrorKinds([record]))) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
+    if (options.keepRecords) kept.push(record);
+  };
+  // Judged records come back in any order; they are consumed in file order, through a bounded window.
+  const label = async (record: SampledRecord): Promise<SampleRecord> => {
+    const byKind: RecordJudgements = judging ? await judging.judge(record) : {};
+    return labelRecord(record, byKind, config.afThresholds);
+  };
+  const window: Array<Promise<SampleRecord>> = [];
+  const size = windowFor(config.concurrency);
+  try {
+    for (const record of runRecords(run)) {
+      const next = label(record);
+      next.catch(() => {}); // awaited in order below; a failure surfaces there
+      window.push(next);
+      if (window.length >= size) consume(await window.shift()!);
+    }
+    while (window.length) consume(await window.shift()!);
+  } catch (err) {
+    // Judgements under way finish (and are written) before the error goes up.
+    await Promise.allSettled(window);
+    throw err;
+  }
+
+  const summary = summaryAcc.summary();
   // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
-  summary.settingLine = settingLine(readSetting(config.setting).setting);
+  summary.settingLine = options.settingLine;
   writeSummary(run.runDir, summary);
+  const recordsDigest = digest.digest();
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
-  const figures = options.figures === false ? undefined : await writeFigures(records, join(config.figuresDir, config.name), { ...options.figures, summary });
-  const reportFile = options.report === false ? undefined : writeReport(records, join(run.runDir, 'report.html'));
-  return { runDir: run.runDir, records, summary, progress: run.progress, stopped: run.stopped, keptErrors: run.keptErrors, cacheWriteErrors: run.cacheWriteErrors, judging, ...(judging ? {} : { noJudge: NO_JUDGE_LINE }), figures, reportFile };
+  const figures = figureAcc && options.figures !== false ? await writeFiguresFromInputs(() => figureAcc.inputs({ summary, ...(options.figures && options.figures.power ? { power: options.figures.power } : {}) }), recordsDigest, options.figuresDir, { ...options.figures }) : undefined;
+  const reportFile = report?.finish(recordsDigest);
+  const result: ExperimentOutcome | ExperimentResult = {
+    runDir: run.runDir,
+    ...(options.keepRecords ? { records: kept } : {}),
+    recordCount: summaryAcc.count,
+    errorKinds,
+    summary,
+    progress: run.progress,
+    stopped: run.stopped,
+    keptErrors: run.keptErrors,
+    ...(run.cacheWriteErrors ? { cacheWriteErrors: run.cacheWriteErrors } : {}),
+    judging: judging?.result,
+    ...(judging ? {} : { noJudge: NO_JUDGE_LINE }),
+    figures,
+    reportFile,
+  };
+  // Stamped only when a re-run would find nothing to do: every sample sent, every judgement made.
+  const complete = !run.stopped && (!judging || (judging.result.unjudged.length === 0 && Object.values(judging.result.callErrors).every((n) => n === 0)));
+  if (complete) writeOutputsStamp(run.runDir, options.stampKey(), { records: summaryAcc.count, errorKinds, summary, labelled: judging ? labelledCounts(judging.result) : {}, ...(figures ? { figures } : {}), ...(reportFile ? { reportFile } : {}) });
+  return result;
+}
+
+/** Judgements that label the run's records, per kind (what a re-run reuses). */
+function labelledCounts(result: JudgeRunResult): Partial<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const kind of Object.keys(result.judged)) out[kind] = result.judged[kind as keyof typeof result.judged] + result.reused[kind as keyof typeof result.reused];
+  return out;
 }

@@ -71,7 +71,21 @@ function sampleProtocol(answer: AnswerProtocol, prefill: string | null, reasonin
   return isDefault ? undefined : { open: answer.open, close: answer.close, prefill };
 }
 
+/**
+ * The samples of an experiment, made one at a time when iterated (a million-sample plan is never held
+ * whole): `total` is how many, `systemPrompts` every exact system prompt by its sha256.
+ */
+export interface Plan extends Iterable<PlannedSample> {
+  readonly total: number;
+  readonly systemPrompts: ReadonlyMap<string, string>;
+}
+
+/** Every planned sample, in plan order (models, variants, reasoning, contexts, requests, samples). */
 export async function planSamples(config: ExperimentConfig, options: PlanOptions = {}): Promise<PlannedSample[]> {
+  return [...(await preparePlan(config, options))];
+}
+
+export async function preparePlan(config: ExperimentConfig, options: PlanOptions = {}): Promise<Plan> {
   const requests = options.requests ?? (await loadRequests(config.requests, config.cacheDir));
   const variants = options.variantFiles ?? config.variants.map(loadVariant);
   const resolved =
@@ -91,37 +105,56 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
     if (repeated) throw new UserError(`${what} "${repeated}" is listed twice`, `list each ${what} once (give variant files distinct names in their header)`);
   }
 
-  const planned: PlannedSample[] = [];
+  // Everything shared by the samples of one condition and context is made once, here; the samples
+  // themselves are made as they are iterated.
+  interface Group {
+    model: string;
+    variant: (typeof variants)[number];
+    reasoning: Reasoning;
+    tier: Tier;
+    protocol?: SampleProtocol;
+    variantHash: string;
+    systemPrompt: string;
+    systemPromptHash: string;
+    stamp?: SettingStamp;
+    context: (typeof contexts)[number];
+  }
+  const groups: Group[] = [];
+  const systemPrompts = new Map<string, string>();
   for (const model of config.models) {
     for (const variant of variants) {
       for (const reasoning of config.reasoning) {
         const protocol = sampleProtocol(resolved.setting.answer, resolved.setting.answer.prefill[reasoning], reasoning);
         const variantHash = sha256(statementFor(resolved, reasoning, variant));
         for (const context of contexts) {
-          const tier = context.role;
           const systemPrompt = systemPromptFor(resolved, reasoning, variant, context);
           const systemPromptHash = sha256(systemPrompt);
-          const stamp = settingStamp(resolved, context);
-          for (const request of requests) {
-            const user = userTurn(request, context);
-            const hash = promptHash(systemPrompt, user);
-            for (let sampleIndex = 0; sampleIndex < config.samples; sampleIndex++) {
-              const params: SampleParams = {
-                temperature: config.temperature,
-                maxTokens: config.maxTokens,
-                seed: sampleSeed(config.seed, sampleIndex),
-                suffix: config.suffix,
-                prefill: config.prefill,
-                maxTurns: reasoning === 'cot' ? config.maxTurns : 1,
-              };
-              const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
-              // Listed field by field: a spread here costs more than the rest of the loop.
-              planned.push({ model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, ...(variant.on ? { variantOn: variant.on } : {}), userTurn: user, setting: stamp, protocol });
-            }
-          }
+          systemPrompts.set(systemPromptHash, systemPrompt);
+          groups.push({ model, variant, reasoning, tier: context.role, protocol, variantHash, systemPrompt, systemPromptHash, stamp: settingStamp(resolved, context), context });
         }
       }
     }
   }
-  return planned;
+  function* samples(): Generator<PlannedSample> {
+    for (const { model, variant, reasoning, tier, protocol, variantHash, systemPrompt, systemPromptHash, stamp, context } of groups) {
+      for (const request of requests) {
+        const user = userTurn(request, context);
+        const hash = promptHash(systemPrompt, user);
+        for (let sampleIndex = 0; sampleIndex < config.samples; sampleIndex++) {
+          const params: SampleParams = {
+            temperature: config.temperature,
+            maxTokens: config.maxTokens,
+            seed: sampleSeed(config.seed, sampleIndex),
+            suffix: config.suffix,
+            prefill: config.prefill,
+            maxTurns: reasoning === 'cot' ? config.maxTurns : 1,
+          };
+          const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
+          // Listed field by field: a spread here costs more than the rest of the loop.
+          yield { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, ...(variant.on ? { variantOn: variant.on } : {}), userTurn: user, setting: stamp, protocol };
+        }
+      }
+    }
+  }
+  return { total: groups.length * requests.length * config.samples, systemPrompts, [Symbol.iterator]: samples };
 }

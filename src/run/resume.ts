@@ -23,9 +23,9 @@ export function countErrorKinds(records: Iterable<SampledRecord>): Record<string
   return counts;
 }
 
-/** The terminal's line about errored samples: which a re-run samples again, which it keeps. */
-export function describeErrors(records: Iterable<SampledRecord>): string | undefined {
-  const counts = Object.entries(countErrorKinds(records));
+/** The terminal's line about errored samples (their counts by kind, as countErrorKinds gives them): which a re-run samples again, which it keeps. */
+export function describeErrors(errorKinds: Record<string, number>): string | undefined {
+  const counts = Object.entries(errorKinds);
   if (counts.length === 0) return undefined;
   const list = (entries: Array<[string, number]>) => entries.map(([kind, n]) => `${kind} ${n}`).join(', ');
   const retried = counts.filter(([kind]) => !PERMANENT_ERROR_KINDS.has(kind));
@@ -45,20 +45,24 @@ const SAMPLING_FIELDS = ['temperature', 'maxTokens', 'seed', 'suffix', 'prefill'
  * Refuse to resume a run under changed sampling settings, compared with run.json and with the
  * parameters recorded on each earlier record (both: run.json may be missing).
  */
-export function refuseChangedSampling(runName: string, config: ExperimentConfig, previous: ExperimentConfig | undefined, earlier: readonly SampledRecord[]): void {
-  const refuse = (field: string, before: unknown, now: unknown) => {
-    throw new UserError(
-      `run "${runName}" was sampled with ${field} ${JSON.stringify(before) ?? 'unset'}, and this run asks for ${JSON.stringify(now) ?? 'unset'}: resuming would pool both settings into one condition`,
-      `give this setting its own run name (--name ${runName}-${field}-${String(now ?? 'unset').replace(/[^A-Za-z0-9._-]/g, '')}), or set ${field} back to ${JSON.stringify(before) ?? 'unset'}`,
-    );
-  };
+export function refuseChangedSampling(runName: string, config: ExperimentConfig, previous: ExperimentConfig | undefined, earlier: Iterable<SampledRecord>): void {
   if (previous) {
     for (const field of SAMPLING_FIELDS) {
-      if (JSON.stringify(previous[field] ?? null) !== JSON.stringify(config[field] ?? null)) refuse(field, previous[field], config[field]);
+      if (JSON.stringify(previous[field] ?? null) !== JSON.stringify(config[field] ?? null)) refuseChanged(runName, field, previous[field], config[field]);
     }
   }
-  for (const record of earlier) {
-    const p = record.params;
-    for (const field of ['temperature', 'maxTokens', 'suffix', 'prefill'] as const) if (p[field] !== config[field]) refuse(field, p[field], config[field]);
-  }
+  for (const record of earlier) refuseChangedParams(runName, config, record);
+}
+
+/** The per-record half of refuseChangedSampling, for records read one at a time. */
+export function refuseChangedParams(runName: string, config: ExperimentConfig, record: SampledRecord): void {
+  const p = record.params;
+  for (const field of ['temperature', 'maxTokens', 'suffix', 'prefill'] as const) if (p[field] !== config[field]) refuseChanged(runName, field, p[field], config[field]);
+}
+
+function refuseChanged(runName: string, field: string, before: unknown, now: unknown): never {
+  throw new UserError(
+    `run "${runName}" was sampled with ${field} ${JSON.stringify(before) ?? 'unset'}, and this run asks for ${JSON.stringify(now) ?? 'unset'}: resuming would pool both settings into one condition`,
+    `give this setting its own run name (--name ${runName}-${field}-${String(now ?? 'unset').replace(/[^A-Za-z0-9._-]/g, '')}), or set ${field} back to ${JSON.stringify(before) ?? 'unset'}`,
+  );
 }

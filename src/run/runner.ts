@@ -1,19 +1,18 @@
 // The runner: every planned sample not yet in the run's records is sampled through the protocol,
 // labelled offline, and appended as one JSON line the moment it finishes. A run killed at any
 // moment resumes where it stopped: completed samples are kept and never asked again.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { ChatModel, SampledRecord } from '../core/types.js';
 import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache } from '../core/cache.js';
-import { planSamples, type PlannedSample, type PlanOptions } from './plan.js';
+import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
-import { countErrorKinds, keepOnResume, refuseChangedSampling } from './resume.js';
-import { appendCall, appendRecord, prepareRunDir, readManifest, readRecords, runDirFor, RUN_FILE } from '../core/runStore.js';
+import { keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
+import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, runDirFor, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, removeStaleTmpFiles } from '../core/files.js';
 
@@ -44,11 +43,18 @@ export interface RunOptions extends PlanOptions {
   keepLock?: boolean;
 }
 
-export interface RunResult {
+/** A run's sampling, done: what the records file holds is read back with runRecords(). */
+export interface SampledRun {
   runDir: string;
-  planned: PlannedSample[];
-  /** The records of this run's plan (earlier and new), one per planned sample that finished. */
-  records: SampledRecord[];
+  /** How many samples the plan holds. */
+  planned: number;
+  /** The plan's sample keys: records of other plans under the same run name are not this run's. */
+  plannedKeys: ReadonlySet<string>;
+  /**
+   * For samples with more than one line in records.jsonl (an error sampled again), the byte offset of
+   * the current (last) line. Every other planned sample has one line.
+   */
+  currentLine: ReadonlyMap<string, number>;
   progress: RunProgress;
   /** True when the budget or a signal stopped the run before every sample was sent. */
   stopped: boolean;
@@ -60,6 +66,23 @@ export interface RunResult {
   cacheWriteErrors?: { count: number; last?: string };
 }
 
+export interface RunResult extends Omit<SampledRun, 'plannedKeys' | 'currentLine'> {
+  /** The records of this run's plan (earlier and new), one per planned sample that finished, in plan order. */
+  records: SampledRecord[];
+}
+
+/**
+ * The run's current records, one per planned sample that finished, as records.jsonl is read: in the
+ * order they were written, the latest line of a sample written twice. Nothing is held but the line read.
+ */
+export function* runRecords(run: Pick<SampledRun, 'runDir' | 'plannedKeys' | 'currentLine'>): Generator<SampledRecord> {
+  for (const { value, offset } of recordLines(run.runDir)) {
+    if (!run.plannedKeys.has(value.key)) continue;
+    const current = run.currentLine.get(value.key);
+    if (current === undefined || current === offset) yield value;
+  }
+}
+
 export async function resolveModels(config: ExperimentConfig): Promise<Map<string, ChatModel>> {
   const models = new Map<string, ChatModel>();
   for (const spec of config.models) {
@@ -69,10 +92,23 @@ export async function resolveModels(config: ExperimentConfig): Promise<Map<strin
   return models;
 }
 
+/** Sample every planned sample not yet in the run's records; the records, in plan order, are returned. */
 export async function runSamples(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+  const { plannedKeys, currentLine, ...run } = await sampleRun(config, options);
+  const order = new Map<string, number>();
+  for (const key of plannedKeys) order.set(key, order.size);
+  const records = [...runRecords({ runDir: run.runDir, plannedKeys, currentLine })].sort((x, y) => order.get(x.key)! - order.get(y.key)!);
+  return { ...run, records };
+}
+
+/**
+ * Sample every planned sample not yet in the run's records, holding no record: each is appended to
+ * records.jsonl as it finishes (read them back with runRecords). For runs of any size.
+ */
+export async function sampleRun(config: ExperimentConfig, options: RunOptions = {}): Promise<SampledRun> {
   // Everything that can fail on bad input is checked before the run folder is touched.
   const models = options.models ?? (await resolveModels(config));
-  const planned = await planSamples(config, options);
+  const plan = await preparePlan(config, options);
   const runDir = runDirFor(config);
   let release: () => void;
   try {
@@ -88,9 +124,9 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   }
   // Half-written files of a writer killed mid-rename (kill -9) are cleaned up by the next one.
   for (const dir of [runDir, join(runDir, 'prompts')]) removeStaleTmpFiles(dir);
-  let result: RunResult;
+  let result: SampledRun;
   try {
-    result = await sampleInto(runDir, config, models, planned, options);
+    result = await sampleInto(runDir, config, models, plan, options);
   } catch (err) {
     release();
     throw err;
@@ -99,81 +135,95 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
   return options.keepLock ? { ...result, releaseLock: release } : result;
 }
 
-async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, planned: PlannedSample[], options: RunOptions): Promise<RunResult> {
+async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, plan: Plan, options: RunOptions): Promise<SampledRun> {
   const simulated = [...models.values()].some((m) => m.simulated);
-  // What is already in the folder is read (and validated) before run.json is rewritten.
-  const earlier = readRecords(runDir, { repair: true });
+  const plannedKeys = new Set<string>();
+  for (const sample of plan) plannedKeys.add(sample.key);
+  // What is already in the folder is read (and validated) before run.json is rewritten, one line at a
+  // time: only keys are kept. A later line for a sample supersedes its earlier ones.
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir).config : undefined;
-  refuseChangedSampling(config.name, config, previous, earlier);
-  prepareRunDir(runDir, config, simulated, new Map(planned.map((s) => [s.systemPromptHash, s.systemPrompt])));
+  refuseChangedSampling(config.name, config, previous, []);
+  const finished = new Set<string>();
+  const toRetry = new Set<string>();
+  const keptErrorKinds = new Map<string, string>();
+  const currentLine = new Map<string, number>();
+  for (const { value: record, offset } of recordLines(runDir, { repair: true })) {
+    refuseChangedParams(config.name, config, record);
+    if (!plannedKeys.has(record.key)) continue;
+    if (finished.has(record.key) || toRetry.has(record.key)) currentLine.set(record.key, offset);
+    finished.delete(record.key);
+    toRetry.delete(record.key);
+    keptErrorKinds.delete(record.key);
+    if (keepOnResume(record, options.retryErrors)) {
+      finished.add(record.key);
+      if (record.status === 'error') keptErrorKinds.set(record.key, record.error?.kind ?? 'other');
+    } else toRetry.add(record.key);
+  }
+  // Where the next record's line will start (the file is ours alone while the lock is held).
+  let size = statSync(join(runDir, RECORDS_FILE), { throwIfNoEntry: false })?.size ?? 0;
+  const keptErrors: Record<string, number> = {};
+  for (const kind of keptErrorKinds.values()) keptErrors[kind] = (keptErrors[kind] ?? 0) + 1;
+  prepareRunDir(runDir, config, simulated, plan.systemPrompts);
 
   const cache = new ResponseCache(config.cacheDir);
-  const plannedKeys = new Set(planned.map((s) => s.key));
-  const finished = new Map<string, SampledRecord>();
-  let resampled = 0;
-  // The latest record per key (a sample sampled again supersedes its earlier record).
-  for (const record of earlier) {
-    if (!plannedKeys.has(record.key)) continue;
-    if (keepOnResume(record, options.retryErrors)) finished.set(record.key, record);
-    else resampled++;
-  }
-  const keptErrors = countErrorKinds(finished.values());
-  const todo = planned.filter((s) => !finished.has(s.key));
-
-  const progress: RunProgress = { total: planned.length, done: finished.size, resumed: finished.size, resampled, errors: 0, calls: 0 };
+  const resampled = toRetry.size;
+  const progress: RunProgress = { total: plan.total, done: finished.size, resumed: finished.size, resampled, errors: 0, calls: 0 };
   options.onProgress?.({ ...progress });
   let stopped = false;
-  const limit = pLimit(config.concurrency);
-
-  await Promise.all(
-    todo.map((sample) =>
-      limit(async () => {
-        if (options.signal?.aborted || options.costMeter?.exhausted()) {
-          stopped = true;
-          return;
-        }
-        const model = models.get(sample.model)!;
-        let costUsd = 0;
-        const result = await runProtocol(model, sample, cache, {
-          onCall: (usage, cacheKey) => {
-            const cost = options.costMeter?.record(model.spec, usage) ?? 0;
-            costUsd += cost;
-            progress.calls++;
-            appendCall(runDir, { at: new Date().toISOString(), model: model.spec, purpose: 'sample', cacheKey, usage, ...(options.costMeter ? { costUsd: cost } : {}) });
-          },
-        });
-        const record: SampledRecord = {
-          schema: 1,
-          key: sample.key,
-          run: config.name,
-          simulated: model.simulated,
-          model: model.spec,
-          variant: sample.variant,
-          variantHash: sample.variantHash,
-          ...(sample.variantOn ? { variantOn: sample.variantOn } : {}),
-          reasoning: sample.reasoning,
-          tier: sample.tier,
-          request: sample.request,
-          sampleIndex: sample.sampleIndex,
-          params: sample.params,
-          systemPromptHash: sample.systemPromptHash,
-          promptHash: sample.promptHash,
-          userTurn: sample.userTurn,
-          ...(sample.setting ? { setting: sample.setting } : {}),
-          ...result,
-          ...(options.costMeter ? { costUsd } : {}),
-          finishedAt: new Date().toISOString(),
-        };
-        appendRecord(runDir, record);
-        finished.set(record.key, record);
-        progress.done++;
-        if (record.status === 'error') progress.errors++;
-        options.onProgress?.({ ...progress, latest: record });
-      }),
-    ),
-  );
+  // A fixed pool of workers pulls the samples still to do from the plan as it is made.
+  const samples = plan[Symbol.iterator]();
+  const nextSample = (): PlannedSample | undefined => {
+    for (let next = samples.next(); !next.done; next = samples.next()) if (!finished.has(next.value.key)) return next.value;
+    return undefined;
+  };
+  const worker = async () => {
+    for (let sample = nextSample(); sample; sample = nextSample()) {
+      if (options.signal?.aborted || options.costMeter?.exhausted()) {
+        stopped = true;
+        return;
+      }
+      const model = models.get(sample.model)!;
+      let costUsd = 0;
+      const result = await runProtocol(model, sample, cache, {
+        onCall: (usage, cacheKey) => {
+          const cost = options.costMeter?.record(model.spec, usage) ?? 0;
+          costUsd += cost;
+          progress.calls++;
+          appendCall(runDir, { at: new Date().toISOString(), model: model.spec, purpose: 'sample', cacheKey, usage, ...(options.costMeter ? { costUsd: cost } : {}) });
+        },
+      });
+      const record: SampledRecord = {
+        schema: 1,
+        key: sample.key,
+        run: config.name,
+        simulated: model.simulated,
+        model: model.spec,
+        variant: sample.variant,
+        variantHash: sample.variantHash,
+        ...(sample.variantOn ? { variantOn: sample.variantOn } : {}),
+        reasoning: sample.reasoning,
+        tier: sample.tier,
+        request: sample.request,
+        sampleIndex: sample.sampleIndex,
+        params: sample.params,
+        systemPromptHash: sample.systemPromptHash,
+        promptHash: sample.promptHash,
+        userTurn: sample.userTurn,
+        ...(sample.setting ? { setting: sample.setting } : {}),
+        ...result,
+        ...(options.costMeter ? { costUsd } : {}),
+        finishedAt: new Date().toISOString(),
+      };
+      // A sample sampled again now has two lines: this one, at the file's current end, is current.
+      if (toRetry.has(record.key)) currentLine.set(record.key, size);
+      size += appendRecord(runDir, record);
+      progress.done++;
+      if (record.status === 'error') progress.errors++;
+      options.onProgress?.({ ...progress, latest: record });
+    }
+  };
+  await Promise.all(Array.from({ length: config.concurrency }, worker));
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
-  const records = planned.flatMap((s) => (finished.has(s.key) ? [finished.get(s.key)!] : []));
-  return { runDir, planned, records, progress, stopped, keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
+  return { runDir, planned: plan.total, plannedKeys, currentLine, progress, stopped, keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
 }
