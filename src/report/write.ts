@@ -182,6 +182,11 @@ export class ReportWriter {
     return this.index?.rows ?? 0;
   }
 
+  /** Bytes the packed index takes in memory. */
+  get indexBytes(): number {
+    return this.index?.bytes ?? 0;
+  }
+
   add(record: SampleRecord): void {
     if (this.done) throw new Error('ReportWriter.add after finish');
     this.facts.add(record);
