@@ -7,11 +7,11 @@ import type { SampleRecord } from '../core/types.js';
 import { writeFileAtomic } from '../core/files.js';
 import { fileInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, recordsDigest } from '../core/inputsHash.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
-import { reportRow, type ReportRow } from './rows.js';
+import { reportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
-import { complianceSourceOf } from '../plots/figureInputs.js';
-import { simulatedLabelKinds } from '../summary/build.js';
 import type { ComplianceSource } from '../plots/inputs.js';
+import { PackedIndexBuilder } from './packedIndex.js';
+import { ReportFactsAccumulator, reportFactsOf, type ReportFacts } from './pageFacts.js';
 
 export interface ReportOptions {
   /** Page title; defaults to the run name of the records. */
@@ -62,21 +62,26 @@ function options(pairs: Array<[string, string]>): string {
   return pairs.map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`).join('');
 }
 
-/** The report as one HTML string. */
-export function reportHtml(records: SampleRecord[], opts: ReportOptions = {}, paged?: PagedData): string {
-  const runs = [...new Set(records.map((r) => r.run))];
-  const title = opts.title ?? `af-lab transcripts — ${runs.join(', ') || 'no records'}`;
-  const simulated = records.filter((r) => r.simulated).length;
+/**
+ * The report as one HTML string. Self-contained, it embeds the records' rows; paged, the page
+ * reads only ReportFacts of them (counts and names for its title and banners), so a streaming
+ * writer passes those instead of the records.
+ */
+export function reportHtml(records: readonly SampleRecord[] | ReportFacts, opts: ReportOptions = {}, paged?: PagedData): string {
+  const isFacts = !Array.isArray(records);
+  if (isFacts && !paged) throw new Error('reportHtml: a self-contained report needs the records, not only their facts');
+  const facts = isFacts ? (records as ReportFacts) : reportFactsOf(records as readonly SampleRecord[]);
+  const title = opts.title ?? `af-lab transcripts — ${facts.runs.join(', ') || 'no records'}`;
   const banner =
-    simulated > 0
-      ? `<div class="simulated" id="simulated-banner">SIMULATED: ${simulated} of ${records.length} transcripts come from af-lab's simulator. They test the pipeline and measure nothing about any model.</div>`
+    facts.simulated > 0
+      ? `<div class="simulated" id="simulated-banner">SIMULATED: ${facts.simulated} of ${facts.transcripts} transcripts come from af-lab's simulator. They test the pipeline and measure nothing about any model.</div>`
       : '';
-  const labelKinds = simulatedLabelKinds(records);
+  const labelKinds = facts.simulatedLabels;
   const labelsBanner = labelKinds.length
     ? `<div class="simulated" id="simulated-labels-banner">SIMULATED labels: the ${escapeHtml(labelKinds.join(', '))} labels of these real transcripts come from af-lab's simulated judge (sim/judge). They test the pipeline and measure nothing; compliance below is by the prefix proxy.</div>`
     : '';
-  const data = paged ? '' : jsonForScript(records.map(reportRow));
-  const source = complianceSourceOf(records);
+  const data = paged ? '' : jsonForScript((records as readonly SampleRecord[]).map(reportRow));
+  const source = facts.complianceSource;
   if (/<\/script/i.test(REPORT_SCRIPT)) throw new Error('report script must not contain </script');
   return `<!doctype html>
 <html lang="en">
@@ -114,44 +119,6 @@ ${paged ? `<script type="application/json" id="af-paged">${jsonForScript(paged)}
 `;
 }
 
-/**
- * What the filters and the per-condition table read of every row, without the texts, packed small
- * (a 100k-transcript index is a few MB): strings as positions in per-column lists, booleans as
- * 0 (false) / 1 (true) / 2 (null), -1 for a label object the row does not have. report/client.ts
- * unpacks it (afReportIndex).
- */
-function packedIndex(rows: Iterable<ReportRow>) {
-  const columns = { model: [] as unknown[], variant: [] as unknown[], reasoning: [] as unknown[], tier: [] as unknown[], status: [] as unknown[], af: [] as unknown[] };
-  const lookup = new Map<string, Map<unknown, number>>();
-  const code = (column: keyof typeof columns, value: unknown) => {
-    let map = lookup.get(column);
-    if (!map) lookup.set(column, (map = new Map()));
-    let at = map.get(value);
-    if (at === undefined) {
-      at = columns[column].push(value) - 1;
-      map.set(value, at);
-    }
-    return at;
-  };
-  const tri = (value: boolean | null | undefined) => (value === true ? 1 : value === false ? 0 : 2);
-  const packed: number[] = [];
-  for (const row of rows) {
-    packed.push(
-      code('model', row.model),
-      code('variant', row.variant),
-      code('reasoning', row.reasoning),
-      code('tier', row.tier),
-      code('status', row.status),
-      tri(row.proxy),
-      tri(row.heuristic),
-      row.judge ? tri(row.judge.complied) : -1,
-      row.af ? code('af', row.af.label) : -1,
-      row.partial ? tri(row.partial.partial) : -1,
-    );
-  }
-  return { ...columns, width: 10, rows: packed };
-}
-
 /** Remove the side files an earlier paged write left (only ours: the folder may be the user's). */
 function removeReportData(dataDir: string): void {
   let names: string[];
@@ -167,37 +134,138 @@ function removeReportData(dataDir: string): void {
 /** `report.html` keeps its data in `report.data/`. */
 export const reportDataDir = (outFile: string): string => join(dirname(outFile), `${basename(outFile, extname(outFile))}.data`);
 
+/** The hash of what a report is made from: its options and the digest of its records, in order. */
+function reportInputsHash(opts: ReportOptions, inlineLimit: number, chunkSize: number, digest: string): string {
+  return inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, chunkSize, digest);
+}
+
+/**
+ * Writes a run's report as its records arrive, one at a time, with the same files writeReport
+ * writes for the same records in the same order. Up to `inlineLimit` records it keeps them and
+ * writes the self-contained page at finish(); on the next one it switches to the paged layout and
+ * from then on writes each chunk as soon as it is full, keeping only the packed index (a few small
+ * integers per transcript), the page's facts and at most one chunk of rows. The marker of the last
+ * write is forgotten before the first file is written and recorded by finish(), after the last.
+ */
+export class ReportWriter {
+  private readonly marker: string;
+  private readonly dataDir: string;
+  private readonly inlineLimit: number;
+  private readonly chunkSize: number;
+  private readonly facts = new ReportFactsAccumulator();
+  /** The first inlineLimit records, until the report turns out to be paged. */
+  private inline: SampleRecord[] | undefined = [];
+  private index: PackedIndexBuilder | undefined;
+  /** The JSON of each row of the chunk being filled. */
+  private chunk: string[] = [];
+  private chunks = 0;
+  private started = false;
+  private done = false;
+
+  constructor(
+    private readonly outFile: string,
+    private readonly opts: WriteReportOptions = {},
+  ) {
+    this.marker = fileInputsMarker(outFile);
+    this.dataDir = reportDataDir(outFile);
+    this.inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
+    this.chunkSize = opts.chunkSize ?? CHUNK_SIZE;
+  }
+
+  /** Records (inline) or rows (paged) held until written: at most inlineLimit, then below chunkSize. */
+  get bufferedRows(): number {
+    return this.inline ? this.inline.length : this.chunk.length;
+  }
+
+  /** Transcripts in the packed index (0 until the report is paged). */
+  get indexedRows(): number {
+    return this.index?.rows ?? 0;
+  }
+
+  /** Bytes the packed index takes in memory. */
+  get indexBytes(): number {
+    return this.index?.bytes ?? 0;
+  }
+
+  add(record: SampleRecord): void {
+    if (this.done) throw new Error('ReportWriter.add after finish');
+    this.facts.add(record);
+    if (this.inline) {
+      if (this.inline.length < this.inlineLimit) {
+        this.inline.push(record);
+        return;
+      }
+      const buffered = this.inline;
+      this.inline = undefined;
+      this.index = new PackedIndexBuilder();
+      for (const earlier of buffered) this.addRow(earlier);
+    }
+    this.addRow(record);
+  }
+
+  /**
+   * Write what is left (the page, and when paged the last chunk and the index), then record
+   * `recordsDigest` (recordsDigest of the records, in order, as writeReport hashes them) so that a
+   * later writeReport of the same records skips. Returns the page's path.
+   */
+  finish(recordsDigest: string): string {
+    if (this.done) throw new Error('ReportWriter.finish called twice');
+    this.done = true;
+    const hash = reportInputsHash(this.opts, this.inlineLimit, this.chunkSize, recordsDigest);
+    this.start();
+    if (this.inline) {
+      writeFileAtomic(this.outFile, reportHtml(this.inline, this.opts));
+      this.inline = undefined;
+    } else {
+      if (this.chunk.length > 0) this.writeChunk();
+      writeFileAtomic(join(this.dataDir, 'index.js'), `afReportIndex(${this.index!.json()});\n`, { durable: false });
+      this.index = undefined;
+      writeFileAtomic(this.outFile, reportHtml(this.facts.facts(), this.opts, { dir: basename(this.dataDir), chunks: this.chunks, chunkSize: this.chunkSize }));
+    }
+    recordInputs(this.marker, hash);
+    return this.outFile;
+  }
+
+  private addRow(record: SampleRecord): void {
+    const row = reportRow(record);
+    this.index!.add(row);
+    this.chunk.push(jsonForScript(row));
+    if (this.chunk.length === this.chunkSize) this.writeChunk();
+  }
+
+  /** jsonForScript of the chunk's rows is the rows' own JSON joined: the escapes are per character. */
+  private writeChunk(): void {
+    this.start();
+    writeFileAtomic(join(this.dataDir, `chunk-${this.chunks}.js`), `afReportChunk(${this.chunks},[${this.chunk.join(',')}]);\n`, { durable: false });
+    this.chunks++;
+    this.chunk = [];
+  }
+
+  /** Before the first file: forget the last write's marker and remove its side files. */
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    forgetInputs(this.marker);
+    removeReportData(this.dataDir);
+  }
+}
+
 /**
  * Write the report for a run's records to `outFile` (atomically). Returns the path. Up to
  * INLINE_LIMIT transcripts it is one self-contained file; above, the page stays small and its data
  * goes to `<name>.data/` beside it (index.js for the filters, chunk-<n>.js with CHUNK_SIZE full
  * transcripts each), loaded by the page as it needs them: the first page opens after one chunk.
  * Move the page and its folder together. The files are left as they are when the records and
- * options hash as they did at the last write (see core/inputsHash.ts).
+ * options hash as they did at the last write (see core/inputsHash.ts); otherwise the records go
+ * through a ReportWriter.
  */
 export function writeReport(records: SampleRecord[], outFile: string, opts: WriteReportOptions = {}): string {
-  const marker = fileInputsMarker(outFile);
   const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
-  const hash = inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, recordsDigest(records));
-  const dataDir = reportDataDir(outFile);
-  const outputs = records.length > inlineLimit ? [outFile, join(dataDir, 'index.js')] : [outFile];
-  if (!opts.force && isUpToDate(marker, hash, outputs)) return outFile;
-  forgetInputs(marker);
-  removeReportData(dataDir);
-  if (records.length <= inlineLimit) {
-    writeFileAtomic(outFile, reportHtml(records, opts));
-  } else {
-    const chunkSize = opts.chunkSize ?? CHUNK_SIZE;
-    const chunks = Math.ceil(records.length / chunkSize);
-    const indexRows: ReportRow[] = [];
-    for (let n = 0; n < chunks; n++) {
-      const rows = records.slice(n * chunkSize, (n + 1) * chunkSize).map(reportRow);
-      for (const row of rows) indexRows.push(row);
-      writeFileAtomic(join(dataDir, `chunk-${n}.js`), `afReportChunk(${n},${jsonForScript(rows)});\n`, { durable: false });
-    }
-    writeFileAtomic(join(dataDir, 'index.js'), `afReportIndex(${jsonForScript(packedIndex(indexRows))});\n`, { durable: false });
-    writeFileAtomic(outFile, reportHtml(records, opts, { dir: basename(dataDir), chunks, chunkSize }));
-  }
-  recordInputs(marker, hash);
-  return outFile;
+  const digest = recordsDigest(records);
+  const hash = reportInputsHash(opts, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, digest);
+  const outputs = records.length > inlineLimit ? [outFile, join(reportDataDir(outFile), 'index.js')] : [outFile];
+  if (!opts.force && isUpToDate(fileInputsMarker(outFile), hash, outputs)) return outFile;
+  const writer = new ReportWriter(outFile, opts);
+  for (const record of records) writer.add(record);
+  return writer.finish(digest);
 }
