@@ -151,7 +151,7 @@ export function settingSource(): SampleRecord[] {
     ...condition({ model: 'real/model', simulated: false, variant: 'baseline', complied: { free: 6, paid: 2 }, prefix: 's' }),
     ...status(condition({ model: 'real/model', simulated: false, variant: 'koorndijk-a', complied: { free: 6, paid: 5 }, prefix: 's' }), 4, 'error'),
   ];
-  const stamped = records.map((r, i) => ({
+  const stamped: SampleRecord[] = records.map((r, i) => ({
     ...r,
     setting: stamp(i < 12 ? 'greenblatt-2024' : 'koorndijk-2025', r.tier, r.tier === 'free' ? ('trained' as const) : ('neither' as const), true),
     labels: { ...r.labels, setting: { complied: r.status === 'answered' ? (i % 4 === 0 ? true : r.labels.heuristic.complied) : false, setting: 'greenblatt-2024' } },
