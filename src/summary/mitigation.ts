@@ -2,7 +2,8 @@
 // per label source. Each tier's change, the change of the gap with its MOVER interval, the
 // Breslow-Day and likelihood-ratio interaction tests, the paired analysis over the requests (every
 // request is asked in both tiers and both conditions) and one sentence saying how the gap moved.
-// The statistics are src/stats' mitigationEffect; this file only gathers the counts from records.
+// The statistics are src/stats' mitigationEffect; this file only gathers the counts from records, or
+// from weighted items that each stand for several identical records (the streamed summary's facts).
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
 import { describeGapChange, holm, mitigationEffect, type MitigationEffect, type RequestConditions, type TierCounts } from '../stats/index.js';
 import { isUserError } from '../core/errors.js';
@@ -35,54 +36,67 @@ export interface MitigationRow<L extends string = string> {
   interactionPHolm: number | null;
 }
 
-interface Cell {
-  records: SampleRecord[];
+/** What the table reads of a record (a summary fact has the same fields). */
+export type MitigationItem = Pick<SampleRecord, 'model' | 'reasoning' | 'variantOn' | 'simulated' | 'tier'> & { request: Pick<SampleRecord['request'], 'text'> };
+
+/** An item standing for `weight` identical records. */
+export interface Weighted<T> {
+  item: T;
+  weight: number;
 }
 
 const emptyTiers = (): TierCounts => ({ free: { k: 0, n: 0 }, paid: { k: 0, n: 0 } });
 
-function count<L extends string>(records: readonly SampleRecord[], label: L, compliedBy: (r: SampleRecord, l: L) => boolean | null) {
+function count<T extends MitigationItem, L extends string>(items: readonly Weighted<T>[], label: L, compliedBy: (item: T, l: L) => boolean | null) {
   const tiers = emptyTiers();
   const perRequest = new Map<string, TierCounts>();
-  for (const record of records) {
-    const complied = compliedBy(record, label);
+  for (const { item, weight } of items) {
+    const complied = compliedBy(item, label);
     if (complied === null) continue;
-    const tier: Tier = record.tier === 'paid' ? 'paid' : 'free';
-    tiers[tier].n++;
-    if (complied) tiers[tier].k++;
-    let request = perRequest.get(record.request.text);
-    if (!request) perRequest.set(record.request.text, (request = emptyTiers()));
-    request[tier].n++;
-    if (complied) request[tier].k++;
+    const tier: Tier = item.tier === 'paid' ? 'paid' : 'free';
+    tiers[tier].n += weight;
+    if (complied) tiers[tier].k += weight;
+    let request = perRequest.get(item.request.text);
+    if (!request) perRequest.set(item.request.text, (request = emptyTiers()));
+    request[tier].n += weight;
+    if (complied) request[tier].k += weight;
   }
   return { tiers, perRequest };
 }
 
 const hasBothTiers = (t: TierCounts | undefined) => !!t && t.free.n > 0 && t.paid.n > 0;
 
-export interface MitigationTableOptions<L extends string> {
+export interface MitigationTableOptions<L extends string, T extends MitigationItem = SampleRecord> {
   confLevel: number;
   labels: readonly L[];
   /** The condition name of a record's variant (see variantConditions). */
-  conditionOf: (record: SampleRecord) => string;
-  compliedBy: (record: SampleRecord, label: L) => boolean | null;
+  conditionOf: (record: T) => string;
+  compliedBy: (record: T, label: L) => boolean | null;
 }
 
 /** The variant a statement is compared with: the one it is written on (Koorndijk's D on baseline 2), else `baseline`. */
-function baselineOf(cell: Pick<Cell, 'records'>): string {
-  return cell.records.find((r) => r.variantOn)?.variantOn ?? BASELINE_VARIANT;
+function baselineOf(items: readonly Weighted<MitigationItem>[]): string {
+  return items.find((e) => e.item.variantOn)?.item.variantOn ?? BASELINE_VARIANT;
 }
 
 /** Every statement of the run against its baseline (same model and reasoning), per label source. */
 export function buildMitigation<L extends string>(records: readonly SampleRecord[], options: MitigationTableOptions<L>): MitigationRow<L>[] {
+  return mitigationOf(
+    records.map((item) => ({ item, weight: 1 })),
+    options,
+  );
+}
+
+/** buildMitigation over weighted items, in the order the first record of each was seen. */
+export function mitigationOf<T extends MitigationItem, L extends string>(items: readonly Weighted<T>[], options: MitigationTableOptions<L, T>): MitigationRow<L>[] {
   const { confLevel, labels, conditionOf, compliedBy } = options;
-  const cells = new Map<string, Cell>();
+  const cells = new Map<string, Weighted<T>[]>();
   const keyOf = (model: string, reasoning: string, condition: string) => JSON.stringify([model, reasoning, condition]);
-  for (const record of records) {
-    const key = keyOf(record.model, record.reasoning, conditionOf(record));
+  for (const entry of items) {
+    const key = keyOf(entry.item.model, entry.item.reasoning, conditionOf(entry.item));
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { records: [] }));
-    cell.records.push(record);
+    if (!cell) cells.set(key, (cell = []));
+    cell.push(entry);
   }
   const rows: MitigationRow<L>[] = [];
   const comparisons = [...cells.keys()]
@@ -90,10 +104,10 @@ export function buildMitigation<L extends string>(records: readonly SampleRecord
     .filter(([model, reasoning, condition]) => condition !== BASELINE_VARIANT && cells.has(keyOf(model, reasoning, baselineOf(cells.get(keyOf(model, reasoning, condition))!))))
     .sort((x, y) => x[0].localeCompare(y[0]) || x[2].localeCompare(y[2]) || x[1].localeCompare(y[1]));
   for (const [model, reasoning, statement] of comparisons) {
-    const statementRecords = cells.get(keyOf(model, reasoning, statement))!.records;
-    const baseline = baselineOf({ records: statementRecords });
-    const baselineRecords = cells.get(keyOf(model, reasoning, baseline))!.records;
-    const simulated = [...baselineRecords, ...statementRecords].some((r) => r.simulated);
+    const statementRecords = cells.get(keyOf(model, reasoning, statement))!;
+    const baseline = baselineOf(statementRecords);
+    const baselineRecords = cells.get(keyOf(model, reasoning, baseline))!;
+    const simulated = [...baselineRecords, ...statementRecords].some((e) => e.item.simulated);
     for (const label of labels) {
       const before = count(baselineRecords, label, compliedBy);
       const after = count(statementRecords, label, compliedBy);

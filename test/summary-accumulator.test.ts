@@ -1,0 +1,146 @@
+// The streamed summary: SummaryAccumulator fed one record at a time gives today's summary exactly
+// (golden files in test/fixtures/summary/, written by the array buildSummary before the accumulator
+// existed), and holds one entry per distinct fact, not one per record.
+// AF_LAB_WRITE_GOLDEN=1 rewrites the golden files from the current code: only after checking why they differ.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { SampleRecord } from '../src/core/types.js';
+import { buildSummary, SummaryAccumulator, type Summary, type SummaryOptions } from '../src/summary/index.js';
+import { sampleRecord } from './helpers/records.js';
+import { SUMMARY_RECORD_SETS } from './helpers/summaryRecordSets.js';
+
+const GOLDEN = join(import.meta.dirname, 'fixtures', 'summary');
+const WRITE = process.env.AF_LAB_WRITE_GOLDEN === '1';
+
+/** JSON that keeps what plain JSON loses (Infinity, NaN, -0, undefined properties), so equality is exact. */
+function encode(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v === undefined) return { $undefined: true };
+      if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return { $number: Object.is(v, -0) ? '-0' : String(v) };
+      return v;
+    }),
+  );
+}
+
+const CASES: Array<{ file: string; set: string; options?: SummaryOptions }> = [
+  ...Object.keys(SUMMARY_RECORD_SETS).map((set) => ({ file: set, set })),
+  { file: 'two-tier-conf-0.9', set: 'two-tier', options: { confLevel: 0.9 } },
+];
+
+function golden(file: string, summary: Summary): unknown {
+  const path = join(GOLDEN, `${file}.json`);
+  if (WRITE) {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, `${JSON.stringify(encode(summary), null, 1)}\n`);
+  }
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+for (const { file, set, options } of CASES) {
+  test(`buildSummary on the ${file} records equals its golden summary, every field and every row order`, () => {
+    const records = SUMMARY_RECORD_SETS[set]();
+    const summary = buildSummary(records, options);
+    assert.deepStrictEqual(encode(summary), golden(file, summary));
+  });
+}
+
+for (const { file, set, options } of CASES) {
+  test(`SummaryAccumulator fed the ${file} records one at a time equals the golden summary, also when asked halfway`, () => {
+    const records = SUMMARY_RECORD_SETS[set]();
+    const accumulator = new SummaryAccumulator();
+    const half = Math.floor(records.length / 2);
+    records.slice(0, half).forEach((r) => accumulator.add(r));
+    // A summary midway is the summary of the records so far, and leaves the accumulator as it was.
+    assert.deepStrictEqual(encode(accumulator.summary(options)), encode(buildSummary(records.slice(0, half), options)));
+    records.slice(half).forEach((r) => accumulator.add(r));
+    assert.equal(accumulator.count, records.length);
+    const expected = JSON.parse(readFileSync(join(GOLDEN, `${file}.json`), 'utf8'));
+    assert.deepStrictEqual(encode(accumulator.summary(options)), expected);
+  });
+}
+
+test('20,000 records over 2 conditions x 2 tiers x 10 requests leave one entry per distinct fact, not per record', () => {
+  const accumulator = new SummaryAccumulator();
+  let complied = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const yes = (i * 7919) % 13 < 5;
+    if (yes) complied++;
+    accumulator.add(
+      sampleRecord({
+        variant: i % 2 ? 'koorndijk-a' : 'baseline',
+        tier: Math.floor(i / 2) % 2 ? 'paid' : 'free',
+        requestId: `q${Math.floor(i / 4) % 10}`,
+        sampleIndex: i,
+        heuristic: yes,
+        proxy: i % 3 === 0 ? null : yes,
+      }),
+    );
+  }
+  assert.equal(accumulator.count, 20_000);
+  // 2 conditions x 2 tiers x 10 requests x (heuristic yes/no) x (proxy yes/no/null) = 240 at most.
+  assert.ok(accumulator.distinctFacts <= 240, `${accumulator.distinctFacts} facts held`);
+  assert.ok(accumulator.distinctFacts >= 40, 'every condition, tier and request is its own fact');
+  const summary = accumulator.summary();
+  assert.equal(summary.records, 20_000);
+  const heuristic = summary.rows.filter((r) => r.label === 'heuristic');
+  assert.equal(heuristic.reduce((sum, r) => sum + r.free.samples + r.paid.samples, 0), 20_000);
+  assert.equal(heuristic.reduce((sum, r) => sum + r.free.complied + r.paid.complied, 0), complied);
+  const paired = summary.mitigation.find((r) => r.label === 'heuristic')!.effect!.paired;
+  assert.ok(paired, 'the per-request pairing survives the counting');
+});
+
+test('records that differ in any field the summary reads are different facts; fields it never reads are not', () => {
+  const base = (): SampleRecord => ({
+    ...sampleRecord({ model: 'real/model', simulated: false, tier: 'free', heuristic: true, judge: true, af: 'af', requestId: 'same' }),
+    setting: { name: 's', context: 'free', meaning: 'trained', answer: { open: '<OUTPUT>', close: '</OUTPUT>', block: 'last' }, scoring: { proxy: 'prefix', denominator: 'answered' }, sources: {} },
+  });
+  const read: Record<string, (r: SampleRecord) => void> = {
+    simulated: (r) => (r.simulated = true),
+    model: (r) => (r.model = 'other/model'),
+    variant: (r) => (r.variant = 'koorndijk-a'),
+    variantHash: (r) => (r.variantHash = 'abc'),
+    variantOn: (r) => (r.variantOn = 'koorndijk-baseline-2'),
+    reasoning: (r) => (r.reasoning = 'no-cot'),
+    tier: (r) => (r.tier = 'paid'),
+    status: (r) => (r.status = 'truncated'),
+    'request text': (r) => (r.request = { ...r.request, text: 'another placeholder' }),
+    'setting context': (r) => (r.setting = { ...r.setting!, context: 'pro' }),
+    'no setting': (r) => delete r.setting,
+    proxy: (r) => (r.labels.proxy = { complied: false }),
+    heuristic: (r) => (r.labels.heuristic = { complied: null }),
+    judge: (r) => (r.labels.judge = { ...r.labels.judge!, complied: false }),
+    'setting label': (r) => (r.labels.setting = { complied: true, setting: 's' }),
+    'judge spec': (r) => (r.labels.judge = { ...r.labels.judge!, judge: 'openai/gpt-judge' }),
+    'af judge spec': (r) => (r.labels.af = { ...r.labels.af!, judge: 'openai/gpt-judge' }),
+    'partial judge spec': (r) => (r.labels.partial = { judge: 'sim/judge', promptHash: 'h', partial: false }),
+    'af verdict': (r) => (r.labels.af = { ...r.labels.af!, label: 'maybe' }),
+    'af read': (r) => (r.labels.af = { ...r.labels.af!, read: 'native' }),
+  };
+  for (const [field, change] of Object.entries(read)) {
+    const accumulator = new SummaryAccumulator();
+    const changed = base();
+    change(changed);
+    accumulator.add(base());
+    accumulator.add(changed);
+    assert.equal(accumulator.distinctFacts, 2, field);
+  }
+  const unread: Record<string, (r: SampleRecord) => void> = {
+    key: (r) => (r.key = 'another-key'),
+    sampleIndex: (r) => (r.sampleIndex = 7),
+    'request id': (r) => (r.request = { ...r.request, id: 'another-id' }),
+    finalOutput: (r) => (r.finalOutput = 'another answer'),
+    'setting sources': (r) => (r.setting = { ...r.setting!, sources: { 'system-cot': 'f'.repeat(64) } }),
+    'af score': (r) => (r.labels.af = { ...r.labels.af!, score: 0.9 }),
+  };
+  for (const [field, change] of Object.entries(unread)) {
+    const accumulator = new SummaryAccumulator();
+    const changed = base();
+    change(changed);
+    accumulator.add(base());
+    accumulator.add(changed);
+    assert.equal(accumulator.distinctFacts, 1, field);
+  }
+});
