@@ -40,7 +40,7 @@ function threeTier(): SampleRecord[] {
 function oddLabels(): SampleRecord[] {
   const records = syntheticRecords({ models: ['m/one'], variants: ['baseline'], requests: 15, seed: 23, simulated: false });
   return records.map((r, i) => {
-    if (!r.labels.af) return i % 7 === 0 ? { ...r, labels: {} } : r;
+    if (!r.labels.af) return i % 7 === 0 ? { ...r, labels: {} as SampleRecord['labels'] } : r; // no label of any kind
     if (i % 5 === 0) return { ...r, labels: { ...r.labels, af: { ...r.labels.af, score: null, label: null } } };
     if (i % 5 === 1) return { ...r, labels: { ...r.labels, af: { ...r.labels.af, votes: r.labels.af.votes.slice(0, 10), score: 0.3, label: 'maybe' as const } } };
     return r;
