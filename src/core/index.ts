@@ -4,6 +4,7 @@ export * from './types.js';
 export * from './config.js';
 export { UserError, isUserError } from './errors.js';
 export { sha256, canonicalJson, hashJson } from './hash.js';
+export { RecordsDigest, recordsDigest } from './inputsHash.js';
 export { writeFileAtomic, appendJsonLine, readJsonLines } from './files.js';
 export { addUsage, roughTokens, ZERO_USAGE, type SpendMeter } from './usage.js';
 export { cachedChat, ResponseCache, type CacheKeyParts, type CachedChatResult } from './cache.js';

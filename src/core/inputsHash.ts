@@ -3,6 +3,7 @@
 // write whose inputs hash the same, with every output still in place, is skipped. The marker is
 // removed before outputs are rewritten and stored after the last one, so a write cut short by a
 // kill is redone on the next run.
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './files.js';
@@ -14,6 +15,32 @@ export function inputsHash(...inputs: unknown[]): string {
   return sha256(JSON.stringify([afLabVersion(), ...inputs]));
 }
 
+/**
+ * The sha256 of a list of records fed one at a time, equal to `sha256(JSON.stringify(records))` of
+ * the whole list: a streaming run hashes its records without ever holding them as one array or string.
+ */
+export class RecordsDigest {
+  private readonly hash: Hash = createHash('sha256');
+  private count = 0;
+  private result: string | undefined;
+
+  add(record: unknown): void {
+    if (this.result !== undefined) throw new Error('RecordsDigest: add() after digest()');
+    this.hash.update(this.count++ === 0 ? '[' : ',');
+    // In an array, JSON.stringify writes null for what it cannot serialise (undefined, functions, symbols).
+    this.hash.update(JSON.stringify(record) ?? 'null');
+  }
+
+  /** The hex digest. It is final: asked again it is the same, and no record can be added after it. */
+  digest(): string {
+    if (this.result === undefined) {
+      this.hash.update(this.count === 0 ? '[]' : ']');
+      this.result = this.hash.digest('hex');
+    }
+    return this.result;
+  }
+}
+
 const digests = new WeakMap<object, string>();
 
 /**
@@ -23,7 +50,9 @@ const digests = new WeakMap<object, string>();
 export function recordsDigest(records: readonly unknown[]): string {
   let digest = digests.get(records);
   if (digest === undefined) {
-    digest = sha256(JSON.stringify(records));
+    const streamed = new RecordsDigest();
+    for (const record of records) streamed.add(record);
+    digest = streamed.digest();
     digests.set(records, digest);
   }
   return digest;

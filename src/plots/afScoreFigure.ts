@@ -3,6 +3,7 @@
 import { baseLayout, COLORS, type Figure, fitTitle, type PlotlyObject, TIER_LABEL } from './figure.js';
 import type { AfScorePoint } from './inputs.js';
 
+/** `points` are merged: each stands for `count` scratchpads. */
 export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; maybe: number }): Figure {
   // Vote shares are k/votes; bin on that lattice so each bar is one possible score.
   const votes = Math.max(1, ...points.map((p) => p.votes));
@@ -11,8 +12,12 @@ export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; 
   const centers = Array.from({ length: binCount + 1 }, (_, k) => k / binCount);
   const data: PlotlyObject[] = (['free', 'paid'] as const).map((tier) => {
     const counts = centers.map(() => 0);
-    for (const p of points) if (p.tier === tier) counts[binOf(p.score)]++;
-    const n = points.filter((p) => p.tier === tier).length;
+    let n = 0;
+    for (const p of points)
+      if (p.tier === tier) {
+        counts[binOf(p.score)] += p.count;
+        n += p.count;
+      }
     return {
       type: 'bar',
       name: `${TIER_LABEL[tier]} (n=${n})`,
@@ -44,7 +49,8 @@ export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; 
     showarrow: false,
     font: { size: 11, color: '#333' },
   });
-  const afCount = points.filter((p) => p.score >= thresholds.af).length;
+  const scratchpads = points.reduce((sum, p) => sum + p.count, 0);
+  const afCount = points.reduce((sum, p) => sum + (p.score >= thresholds.af ? p.count : 0), 0);
   const width = 1 / binCount;
   return fitTitle({
     name: 'af-scores',
@@ -55,7 +61,7 @@ export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; 
     layout: {
       ...baseLayout(
         'Alignment-faking classifier: vote share per scratchpad',
-        `${points.length} CoT scratchpads, ${votes} votes each; ${afCount} at or above the AF threshold`,
+        `${scratchpads} CoT scratchpads, ${votes} votes each; ${afCount} at or above the AF threshold`,
       ),
       barmode: 'group',
       bargap: 0.15,

@@ -8,7 +8,9 @@ import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs,
 import { readFileSync } from 'node:fs';
 import type { LaunchOptions } from '../browser/launch.js';
 import type { Figure } from './figure.js';
-import { buildFigures, type BuildFiguresOptions } from './figures.js';
+import type { FigureInputs } from './inputs.js';
+import { figureInputs } from './figureInputs.js';
+import { figuresFromInputs, type BuildFiguresOptions } from './figures.js';
 import { figureDocument } from './html.js';
 import { ensurePlotlyFile } from './plotlyFile.js';
 import { FigureRenderer } from './render.js';
@@ -56,9 +58,24 @@ function storedFigureNames(file: string): string[] | undefined {
 
 /** Write every figure of these records to `outDir` as `<name>.html`, `<name>.svg`, `<name>.png`. */
 export async function writeFigures(records: SampleRecord[], outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
+  // The inputs are computed only when the figures are redrawn: an unchanged run builds nothing.
+  return writeRunFigures(() => figureInputs(records, options), recordsDigest(records), outDir, options);
+}
+
+/**
+ * Write the figures of a run from inputs already computed (a FigureAccumulator fed by a streaming run)
+ * and the digest of the records they came from (a RecordsDigest fed the same records). It hashes as
+ * `writeFigures` on those records, so either one finds the other's figures unchanged; pass the same
+ * `power` options the inputs were computed with (they are part of the hash, as in `writeFigures`).
+ */
+export async function writeFiguresFromInputs(inputs: FigureInputs, recordsDigest: string, outDir: string, options: WriteFiguresOptions = {}): Promise<WriteFiguresResult> {
+  return writeRunFigures(() => inputs, recordsDigest, outDir, options);
+}
+
+async function writeRunFigures(inputs: () => FigureInputs, digest: string, outDir: string, options: WriteFiguresOptions): Promise<WriteFiguresResult> {
   // The records and the drawing options are the figures' inputs: unchanged, nothing is built.
   const drawing = { only: options.only ?? null, power: options.power ?? null };
-  return writeFigureSet(outDir, [recordsDigest(records), drawing], () => buildFigures(records, options), options);
+  return writeFigureSet(outDir, [digest, drawing], () => figuresFromInputs(inputs(), options.only), options);
 }
 
 /** Write already built figures (a paper's, a classifier's validation) to `outDir`: HTML, and SVG + PNG when a browser is found. */

@@ -5,6 +5,7 @@ export {
   afScorePoints,
   agreementTables,
   complianceSourceOf,
+  FigureAccumulator,
   figureInputs,
   gapRows,
   outcomeCounts,
@@ -18,7 +19,7 @@ export * from './figures.js';
 export { figureHtml, figureDocument, plotlySource, responsiveLayout, PLOTLY_FILE, type FigureHtmlOptions, type FigureDocumentOptions } from './html.js';
 export { ensurePlotlyFile } from './plotlyFile.js';
 export { FigureRenderer, renderPng, renderSvg, withFigureRenderer, type ImageFormat, type RenderOptions } from './render.js';
-export { writeFigures, writeFigureFiles, type WriteFigureFilesOptions, type WriteFiguresOptions, type WriteFiguresResult, type WrittenFigure } from './export.js';
+export { writeFigures, writeFiguresFromInputs, writeFigureFiles, type WriteFigureFilesOptions, type WriteFiguresOptions, type WriteFiguresResult, type WrittenFigure } from './export.js';
 export { outcomesFigure } from './outcomesFigure.js';
 export { gapFigure } from './gapFigure.js';
 export { agreementFigure } from './agreementFigure.js';

@@ -1,5 +1,6 @@
-// The numbers each figure draws, as small typed tables. `figureInputs(records)` (figureInputs.ts)
-// computes them from records through src/stats and src/summary; the figure builders only draw.
+// The numbers each figure draws, as small typed tables. `figureInputs(records)` (figureInputs.ts) or
+// a FigureAccumulator fed one record at a time computes them through src/stats and src/summary; the
+// figure builders only draw.
 import type { AfVerdict, Reasoning, Tier } from '../core/types.js';
 import type { MitigationRow } from '../summary/mitigation.js';
 
@@ -68,6 +69,7 @@ export interface AgreementTable {
   kappa: number | null;
 }
 
+/** Scratchpads of one model, variant and tier with the same AF vote share, verdict and number of votes. */
 export interface AfScorePoint {
   model: string;
   variant: string;
@@ -75,6 +77,8 @@ export interface AfScorePoint {
   score: number;
   label: AfVerdict | null;
   votes: number;
+  /** How many scratchpads share this point (points are merged, so a large run keeps one per distinct score). */
+  count: number;
 }
 
 export interface PowerCurve {
