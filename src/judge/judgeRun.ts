@@ -112,6 +112,8 @@ export class RunJudging {
   /** Per record key: the judgements of this judge and prompts already in the file that would label it. */
   private readonly earlier = new Map<string, RecordJudgements>();
   private stop = false;
+  /** judgements.jsonl is read on the first record judged (a run with nothing to do never reads it). */
+  private readDone = false;
   private done = 0;
   private queued = 0;
   private seen = 0;
@@ -171,9 +173,7 @@ export class RunJudging {
         // Every judge call actually sent goes into the run's spend audit, like the samples' calls.
         onCall: (call) => appendCall(runDir, { at: new Date().toISOString(), model: model.spec, ...call }),
       };
-      const judging = new RunJudging(model, !options.model, runDir, kinds, prompts, ctx, options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, options);
-      judging.readEarlier();
-      return judging;
+      return new RunJudging(model, !options.model, runDir, kinds, prompts, ctx, options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, options);
     } catch (err) {
       // A judge resolved here is ours to close (a local GGUF judge holds native memory).
       if (!options.model) await model.close?.();
@@ -202,6 +202,10 @@ export class RunJudging {
    * judgements.jsonl as it comes) and return the judgements that label it. Each record once.
    */
   async judge(record: SampledRecord): Promise<RecordJudgements> {
+    if (!this.readDone) {
+      this.readDone = true;
+      this.readEarlier();
+    }
     this.seen++;
     const settled = this.settled.get(record.key);
     const selected = { ...this.earlier.get(record.key) };

@@ -4,7 +4,8 @@
 // million-sample run needs no more memory than a thousand-sample one.
 import { join } from 'node:path';
 import { judgeFor, NO_JUDGE_LINE, type ExperimentConfig } from '../core/config.js';
-import { FigureAccumulator, writeFiguresFromInputs, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
+import { writeFiguresFromInputs, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
+import { FigureAccumulator } from '../plots/figureAccumulator.js';
 import { ReportWriter } from '../report/write.js';
 import { labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
 import { runDirFor } from '../core/runStore.js';
@@ -168,7 +169,7 @@ async function labelAndWrite(
   writeSummary(run.runDir, summary);
   const recordsDigest = digest.digest();
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
-  const figures = figureAcc && options.figures !== false ? await writeFiguresFromInputs(() => figureAcc.inputs({ summary, ...(options.figures && options.figures.power ? { power: options.figures.power } : {}) }), recordsDigest, options.figuresDir, { ...options.figures }) : undefined;
+  const figures = figureAcc && options.figures !== false ? await writeFiguresFromInputs(figureAcc.inputs({ summary, ...(options.figures && options.figures.power ? { power: options.figures.power } : {}) }), recordsDigest, options.figuresDir, { ...options.figures }) : undefined;
   const reportFile = report?.finish(recordsDigest);
   const result: ExperimentOutcome | ExperimentResult = {
     runDir: run.runDir,
