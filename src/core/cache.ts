@@ -73,21 +73,24 @@ export class ResponseCache {
   writeErrors = 0;
   lastWriteError?: string;
 
-  /** `put`, except that a failed write is counted instead of thrown: the call was made and paid for, so its answer is kept. */
-  putOrNote(key: string, spec: string, purpose: string, response: ChatResponse): void {
+  /**
+   * `put`, resolved once the answer is committed, and a failed write counted instead of thrown: the
+   * call was made and paid for, so its answer is kept (in the records) either way.
+   */
+  async putOrNote(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
     try {
-      this.put(key, spec, purpose, response);
+      await this.put(key, spec, purpose, response);
     } catch (err) {
       this.writeErrors++;
       this.lastWriteError = err instanceof Error ? err.message : String(err);
     }
   }
 
-  put(key: string, spec: string, purpose: string, response: ChatResponse): void {
-    if (!this.store) throw new Error(this.openError);
+  put(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
+    if (!this.store) return Promise.reject(new Error(this.openError));
     const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response };
-    // Committed in the store's next batch (a kill loses at most the last few: each costs one call).
-    this.store.put(key, entry);
+    // Served from memory until committed, so the same call is never asked twice meanwhile.
+    return this.store.put(key, entry);
   }
 
   /** Resolves once every answer put so far is committed to disk. */
@@ -127,7 +130,9 @@ export async function cachedChat(model: ChatModel, request: ChatRequest, cache: 
     const latencyMs = Math.round(performance.now() - started);
     if (cache) {
       cache.misses++;
-      cache.putOrNote(key, model.spec, purpose, response);
+      // Returned (and logged as sent) only once committed: a process killed after logging a call
+      // finds its answer in the cache when resumed, and never pays for it twice.
+      await cache.putOrNote(key, model.spec, purpose, response);
     }
     return { response, cached: false, latencyMs, key };
   } finally {

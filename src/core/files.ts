@@ -81,7 +81,8 @@ export function* jsonLines<T>(path: string, { repair = false, check }: { repair?
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    // No file (or a file where a folder of its path should be): nothing to read, as for readFileSync after existsSync.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
     throw err;
   }
   let lineNo = 0;

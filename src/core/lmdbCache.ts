@@ -106,14 +106,17 @@ export class LmdbResponseStore {
     return isEntry(value) ? value : undefined;
   }
 
-  put(key: string, entry: StoredEntry): void {
+  /** Resolves once the entry is committed (the store batches the puts of one moment into one commit); rejects when the write fails. */
+  put(key: string, entry: StoredEntry): Promise<void> {
     this.pending.set(key, entry);
-    // Not awaited: the next batch commits it. A failed write only costs a call later.
     const settle = () => {
       if (this.pending.get(key) === entry) this.pending.delete(key);
     };
-    this.db.put(key, entry).then(settle, settle);
+    const committed = this.db.put(key, entry);
+    committed.then(settle, settle);
+    return committed.then(() => undefined);
   }
+
 
   /** Resolves when every write made so far is committed. */
   flushed(): Promise<void> {

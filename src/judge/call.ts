@@ -121,15 +121,18 @@ export async function callJudgeVotes(
       costUsd = ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage) : 0;
       ctx.onCall?.({ purpose, cacheKey: keys.get(missing[0]) ?? '', usage: response.usage, costUsd });
       const texts = completions(response, missing.length);
+      const commits: Array<Promise<void>> = [];
       for (const [j, index] of missing.entries()) {
         if (j >= texts.length) continue; // fewer completions than asked: this vote stays unanswered
         const vote = await perVote[j];
         votes.set(index, { text: vote.text, finishReason: vote.finishReason });
         if (ctx.cache) {
           ctx.cache.misses++;
-          ctx.cache.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote);
+          commits.push(ctx.cache.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote));
         }
       }
+      // The judgement is written only after its votes are committed to the cache.
+      await Promise.all(commits);
     } finally {
       if (ctx.cache) for (const index of missing) ctx.cache.inflight.delete(keys.get(index)!);
     }

@@ -65,8 +65,9 @@ export interface ExperimentOptions extends RunOptions {
 /** Records being judged at once, at most: enough to keep every judge slot busy, few enough to hold. */
 const windowFor = (concurrency: number) => Math.max(256, 4 * concurrency);
 
-export function runExperiment(config: ExperimentConfig, options?: ExperimentOptions & { keepRecords?: true }): Promise<ExperimentResult>;
+// (The overload keeping records is last: ReturnType<typeof runExperiment> is what notebooks and tests get.)
 export function runExperiment(config: ExperimentConfig, options: ExperimentOptions & { keepRecords: false }): Promise<ExperimentOutcome>;
+export function runExperiment(config: ExperimentConfig, options?: ExperimentOptions & { keepRecords?: true }): Promise<ExperimentResult>;
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentOutcome | ExperimentResult> {
   // Every output folder is checked before anything is paid for (the results and cache folders by
   // sampleRun): a bad --figures-dir fails first, not after sampling and judging.
