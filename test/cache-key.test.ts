@@ -56,6 +56,16 @@ describe('response cache key: one field at a time', () => {
   it('purpose', () => assert.notEqual(key(base, 'openai/gpt-4o', { sampleIndex: 0, purpose: 'judge' }), reference));
   it('purpose left out is a sample', () => assert.equal(cache.keyFor(model('openai/gpt-4o'), base, { sampleIndex: 0 }), reference));
   it('the abort signal is not part of the call', () => assert.equal(key({ ...base, signal: new AbortController().signal }), reference));
+  it('one request object asked for several votes gives each vote the key a fresh object gets (the hashed prefix is reused, not the key)', () => {
+    const shared: ChatRequest = { ...base };
+    const fresh = (sampleIndex: number, purpose: string, spec = 'openai/gpt-4o') => key({ ...base, messages: base.messages.map((m) => ({ ...m })) }, spec, { sampleIndex, purpose });
+    for (const [index, purpose] of [[0, 'af-vote'], [1, 'af-vote'], [19, 'af-vote'], [0, 'sample']] as const) assert.equal(key(shared, 'openai/gpt-4o', { sampleIndex: index, purpose }), fresh(index, purpose));
+    assert.equal(key(shared, 'openai/gpt-4o', { sampleIndex: 0, purpose: 'sample' }), reference);
+    // Another model, or a field changed on the same object, is another prefix.
+    assert.equal(key(shared, 'openai/gpt-4o-mini', { sampleIndex: 1, purpose: 'af-vote' }), fresh(1, 'af-vote', 'openai/gpt-4o-mini'));
+    shared.temperature = 0;
+    assert.equal(key(shared, 'openai/gpt-4o-mini', { sampleIndex: 1, purpose: 'af-vote' }), key({ ...base, temperature: 0 }, 'openai/gpt-4o-mini', { sampleIndex: 1, purpose: 'af-vote' }));
+  });
   it('is pinned: changing how keys are computed would orphan every cached answer', () =>
     assert.equal(reference, 'b3bfd67fecc154b450bc4191ebee76e39ef3823de530cc6ca9fbdb438ae3218a'));
 

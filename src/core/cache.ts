@@ -2,7 +2,8 @@
 // sampling parameters, n, sample index, purpose) is answered from disk, so a re-run makes no calls.
 // Errors are never cached: a failed call is tried again next time.
 import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
-import { hashJson, sha256 } from './hash.js';
+import { createHash, type Hash } from 'node:crypto';
+import { hashJson } from './hash.js';
 import { cachedResponseSchema } from './lineCheck.js';
 import { LmdbResponseStore } from './lmdbCache.js';
 
@@ -47,21 +48,23 @@ export class ResponseCache {
   keyFor(model: ChatModel, request: ChatRequest, parts: CacheKeyParts): string {
     const { messages, prefill, temperature, maxTokens, seed, n } = request;
     // Every field in a fixed order (messages as [role, content] pairs): plain JSON.stringify is
-    // canonical here, and cheaper than sorting keys on every call.
-    return sha256(
-      JSON.stringify([
-        model.spec,
-        messages.map((m) => [m.role, m.content]),
-        prefill ?? null,
-        temperature,
-        maxTokens,
-        seed ?? null,
-        n ?? 1,
-        parts.sampleIndex,
-        parts.purpose ?? 'sample',
-      ]),
-    );
+    // canonical here, and cheaper than sorting keys on every call. The key is the sha256 of
+    // JSON.stringify([spec, messages, prefill, temperature, maxTokens, seed, n, sampleIndex, purpose]);
+    // the part before sampleIndex is hashed once per request object (a judge's 20 AF votes share one
+    // prompt of several KB) and the hash state copied for each vote.
+    const head = [model.spec, messages.map((m) => [m.role, m.content]), prefill ?? null, temperature, maxTokens, seed ?? null, n ?? 1];
+    let prefix = this.prefixes.get(request);
+    if (!prefix || prefix.spec !== model.spec || !sameHead(prefix.head, head)) {
+      const text = JSON.stringify(head);
+      const hash = createHash('sha256').update(`${text.slice(0, -1)},`);
+      prefix = { spec: model.spec, head: head.slice(2), hash };
+      this.prefixes.set(request, prefix);
+    }
+    return prefix.hash.copy().update(`${JSON.stringify(parts.sampleIndex)},${JSON.stringify(parts.purpose ?? 'sample')}]`).digest('hex');
   }
+
+  /** Per request object: the hash state after everything but the sample index and purpose (see keyFor). */
+  private readonly prefixes = new WeakMap<ChatRequest, { spec: string; head: unknown[]; hash: Hash }>();
 
   get(key: string): ChatResponse | undefined {
     const response = this.store?.get(key)?.response;
@@ -97,6 +100,12 @@ export class ResponseCache {
   flushed(): Promise<void> {
     return this.store ? this.store.flushed() : Promise.resolve();
   }
+}
+
+/** Whether a memoised key prefix still fits the request (its scalar fields unchanged; messages are compared by identity of the request). */
+function sameHead(stored: unknown[], head: unknown[]): boolean {
+  for (let i = 2; i < head.length; i++) if (stored[i - 2] !== head[i]) return false;
+  return true;
 }
 
 export interface CachedChatResult {

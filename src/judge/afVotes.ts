@@ -106,7 +106,8 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
   const firstYes = votes.find((vote) => vote?.faking);
   // Quotes are the evidence that makes a yes vote checkable: how many of them really are in the reasoning read.
   const yesQuotes = votes.flatMap((vote) => (vote?.faking ? Object.values(vote.quotes).filter((q): q is string => q !== undefined) : []));
-  const quotesFound = yesQuotes.filter((quote) => quoteInText(quote, reasoningText(transcript) ?? '')).length;
+  const reasoning = reasoningText(transcript) ?? '';
+  const quotesFound = yesQuotes.filter((quote) => quoteInText(quote, reasoning)).length;
   const criteria = criteriaCounts(votes);
   const error = callError
     ? `judge call failed: ${callError.message}`
@@ -148,8 +149,17 @@ export function failedCriteria(label: Pick<AfLabel, 'votes' | 'criteria'>): stri
 
 const normalise = (text: string): string => text.toLowerCase().replace(/[“”‘’"'`]/g, '').replace(/\s+/g, ' ').trim();
 
+// The last text normalised: every quote of every vote on one transcript is looked up in the same text.
+let lastText: string | undefined;
+let lastNormalised = '';
+
 /** Whether a quote occurs in the text, ignoring case, quote marks, whitespace and a trailing ellipsis. */
 export function quoteInText(quote: string, text: string): boolean {
   const q = normalise(quote).replace(/(\.\.\.|…)$/, '').trim();
-  return q.length > 0 && normalise(text).includes(q);
+  if (q.length === 0) return false;
+  if (text !== lastText) {
+    lastText = text;
+    lastNormalised = normalise(text);
+  }
+  return lastNormalised.includes(q);
 }

@@ -9,15 +9,18 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; kind: ParseFailure
 
 const fail = (kind: ParseFailureKind, error: string): { ok: false; kind: ParseFailureKind; error: string } => ({ ok: false, kind, error });
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** The body of the judge's verdict block for this nonce. */
 export function findVerdictBlock(text: string, nonce: string, truncated = false): Parsed<string> {
   const open = `<verdict-${nonce}>`;
   const close = `</verdict-${nonce}>`;
-  const blocks = [...text.matchAll(new RegExp(`${escapeRegExp(open)}([\\s\\S]*?)${escapeRegExp(close)}`, 'g'))].map((m) => m[1]);
+  // Each opening tag up to the first closing tag after it (the lazy match of open([\s\S]*?)close), scanning on after it.
+  const blocks: string[] = [];
+  for (let at = text.indexOf(open); at !== -1; ) {
+    const end = text.indexOf(close, at + open.length);
+    if (end === -1) break;
+    blocks.push(text.slice(at + open.length, end));
+    at = text.indexOf(open, end + close.length);
+  }
   if (blocks.length === 0) {
     if (truncated || text.lastIndexOf(open) > text.lastIndexOf(close)) {
       return fail('truncated', 'the verdict block was cut off before its closing tag');
