@@ -52,16 +52,36 @@ export class ResponseCache {
     // JSON.stringify([spec, messages, prefill, temperature, maxTokens, seed, n, sampleIndex, purpose]);
     // the part before sampleIndex is hashed once per request object (a judge's 20 AF votes share one
     // prompt of several KB) and the hash state copied for each vote.
-    const head = [model.spec, messages.map((m) => [m.role, m.content]), prefill ?? null, temperature, maxTokens, seed ?? null, n ?? 1];
+    const head = [prefill ?? null, temperature, maxTokens, seed ?? null, n ?? 1];
     let prefix = this.prefixes.get(request);
     if (!prefix || prefix.spec !== model.spec || !sameHead(prefix.head, head)) {
-      const text = JSON.stringify(head);
-      const hash = createHash('sha256').update(`${text.slice(0, -1)},`);
-      prefix = { spec: model.spec, head: head.slice(2), hash };
+      // The first message (a system prompt shared by thousands of samples) is hashed once per spec.
+      const [first, ...rest] = messages;
+      const hash = first ? this.firstMessageHash(model.spec, first.role, first.content).copy() : createHash('sha256').update(`[${item(model.spec)},[`);
+      hash.update(`${rest.map((m) => `,[${item(m.role)},${item(m.content)}]`).join('')}],${head.map(item).join(',')},`);
+      prefix = { spec: model.spec, head, hash };
       this.prefixes.set(request, prefix);
     }
-    return prefix.hash.copy().update(`${JSON.stringify(parts.sampleIndex)},${JSON.stringify(parts.purpose ?? 'sample')}]`).digest('hex');
+    return prefix.hash.copy().update(`${item(parts.sampleIndex)},${item(parts.purpose ?? 'sample')}]`).digest('hex');
   }
+
+  /** The hash state after `[spec,[[role,content]` (the key's text up to the end of the first message). */
+  private firstMessageHash(spec: string, role: string, content: string): Hash {
+    let bySpec = this.firstMessages.get(content);
+    if (!bySpec) {
+      if (this.firstMessages.size >= 64) this.firstMessages.clear();
+      this.firstMessages.set(content, (bySpec = new Map()));
+    }
+    const id = `${spec}\u0000${role}`;
+    let hash = bySpec.get(id);
+    if (!hash) {
+      hash = createHash('sha256').update(`[${item(spec)},[[${item(role)},${item(content)}]`);
+      bySpec.set(id, hash);
+    }
+    return hash;
+  }
+
+  private readonly firstMessages = new Map<string, Map<string, Hash>>();
 
   /** Per request object: the hash state after everything but the sample index and purpose (see keyFor). */
   private readonly prefixes = new WeakMap<ChatRequest, { spec: string; head: unknown[]; hash: Hash }>();
@@ -104,9 +124,12 @@ export class ResponseCache {
 
 /** Whether a memoised key prefix still fits the request (its scalar fields unchanged; messages are compared by identity of the request). */
 function sameHead(stored: unknown[], head: unknown[]): boolean {
-  for (let i = 2; i < head.length; i++) if (stored[i - 2] !== head[i]) return false;
+  for (let i = 0; i < head.length; i++) if (stored[i] !== head[i]) return false;
   return true;
 }
+
+/** One element of a JSON array as JSON.stringify writes it (undefined and functions as null). */
+const item = (value: unknown): string => JSON.stringify(value) ?? 'null';
 
 export interface CachedChatResult {
   response: ChatResponse;

@@ -114,11 +114,17 @@ function section(prompt: string, name: string, nonce: string): string {
 
 export function readJudgeTask(prompt: string): JudgeTask {
   // The answer template is the last thing in an af-lab judge prompt; its nonce opens every section.
-  const closes = [...prompt.matchAll(/<\/verdict-([A-Za-z0-9]+)>/g)];
-  const last = closes[closes.length - 1];
-  if (!last) return { kind: 'unknown', nonce: '', request: '', scratchpad: '', answer: '' };
-  const nonce = last[1];
-  const template = prompt.slice(prompt.lastIndexOf(`<verdict-${nonce}>`), last.index);
+  // The last `</verdict-<nonce>>` in the prompt, found from the end.
+  let at = prompt.lastIndexOf('</verdict-');
+  let nonce: string | undefined;
+  const tail = /([A-Za-z0-9]+)>/y;
+  for (; at !== -1; at = at === 0 ? -1 : prompt.lastIndexOf('</verdict-', at - 1)) {
+    tail.lastIndex = at + '</verdict-'.length;
+    nonce = tail.exec(prompt)?.[1];
+    if (nonce) break;
+  }
+  if (!nonce) return { kind: 'unknown', nonce: '', request: '', scratchpad: '', answer: '' };
+  const template = prompt.slice(prompt.lastIndexOf(`<verdict-${nonce}>`), at);
   const kind = /^\s*refused\s*:/m.test(template) ? 'judge' : /^\s*training\s*:/m.test(template) ? 'af' : /^\s*partial\s*:/m.test(template) ? 'partial' : 'unknown';
   return {
     kind,

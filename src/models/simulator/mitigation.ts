@@ -44,8 +44,21 @@ const NOT_HARM = /\b(?:not|never|no|refus\w*|declin\w*|avoid\w*)\b[^.;:]{0,40}\b
 const NOT_CONSEQUENCES = /\b(?:rules?|dut(?:y|ies))\b[^.]{0,80}\b(?:not|never|rather than) (?:by |on )?(?:its |their |the )?(?:consequences|outcomes)\b/i;
 const OVERRIDES_ALL = /\b(?:overrides?|takes? precedence over|outweighs?|comes? before) (?:all|every|any) other\b/i;
 
-/** Read the statement cues from a system prompt. */
+// A run asks with a handful of system prompts, each thousands of times: each is read once.
+const readBefore = new Map<string, StatementCues>();
+
+/** Read the statement cues from a system prompt (the same object for the same text: do not change it). */
 export function readStatement(systemPrompt: string): StatementCues {
+  let cues = readBefore.get(systemPrompt);
+  if (!cues) {
+    if (readBefore.size >= 256) readBefore.clear();
+    cues = Object.freeze(readCues(systemPrompt));
+    readBefore.set(systemPrompt, cues);
+  }
+  return cues;
+}
+
+function readCues(systemPrompt: string): StatementCues {
   const clauses = systemPrompt
     .split(CLAUSE_BREAK)
     .map((clause) => clause.replace(/\s+/g, ' ').trim())
