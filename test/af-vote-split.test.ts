@@ -13,7 +13,8 @@ import { transcript } from './judge-fixtures.js';
 
 it('the votes of a scratchpad are the same whether asked in one call or split between calls', async () => {
   // A noisy simulated judge: every vote is a fresh draw, so a vote drawn under another index would show.
-  const model = await resolveModel('sim/judge?noise=0.5&seed=3');
+  // It stands in for a paid judge here (the cache keeps only answers that were paid for).
+  const model = { ...(await resolveModel('sim/judge?noise=0.5&seed=3')), simulated: false };
   const prompt = loadJudgePrompt('af');
   const fresh = () => ({ model, maxAttempts: 1, maxTokens: 512, cache: new ResponseCache(mkdtempSync(join(tmpdir(), 'af-votes-'))) });
   const whole = await classifyAf(transcript(), fresh(), prompt, { votes: 12 });

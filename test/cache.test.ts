@@ -112,6 +112,22 @@ describe('response cache', () => {
     assert.deepEqual(new ResponseCache(dir).get(first.key), second.response);
   });
 
+  it("keeps no simulated answer: the simulator is asked again (it answers the same, for nothing); the key is still the call's", async () => {
+    const cache = new ResponseCache(tempDir());
+    const simulated = Object.assign(countingModel('sim/faker'), { simulated: true });
+    const first = await cachedChat(simulated, ask('a'), cache, { sampleIndex: 0 });
+    const second = await cachedChat(simulated, ask('a'), cache, { sampleIndex: 0 });
+    assert.equal(simulated.calls, 2);
+    assert.deepEqual([first.cached, second.cached, cache.hits, cache.misses], [false, false, 0, 0]);
+    assert.equal(first.key, cache.keyFor(simulated, ask('a'), { sampleIndex: 0 }));
+    assert.equal(cache.get(first.key), undefined);
+    // The same call to a model that is paid for is kept.
+    const paid = countingModel('sim/faker');
+    await cachedChat(paid, ask('a'), cache, { sampleIndex: 0 });
+    await cachedChat(paid, ask('a'), cache, { sampleIndex: 0 });
+    assert.equal(paid.calls, 1);
+  });
+
   it('counts hits and misses: a stored answer and a call already under way are hits', async () => {
     const cache = new ResponseCache(tempDir());
     const model = countingModel();

@@ -10,6 +10,7 @@ import { runSamples } from '../src/run/runner.js';
 import type { ChatModel, SampledRecord } from '../src/core/types.js';
 import { labelRecords } from '../src/judge/store.js';
 import { startCli } from './helpers/cli.js';
+import { startOpenAIServer } from './servers/openai.js';
 import { tempDir } from './helpers/tmp.js';
 
 function config(overrides: ExperimentInput = {}) {
@@ -149,14 +150,19 @@ describe('runner', () => {
     assert.ok(labelRecords(records, runDir).every((r) => r.status === 'truncated' && r.labels.proxy.complied === null && r.labels.heuristic.complied === null));
   });
 
-  it('resumes a run killed with SIGKILL: same records as an uninterrupted run, no completed call sent twice', async () => {
+  /**
+   * Start `af-lab run`, SIGKILL it once some (not all) records are on disk, run it again to the end,
+   * and run the same experiment uninterrupted under another name. Returns both run folders.
+   */
+  async function killAndResume(model: string, env: NodeJS.ProcessEnv = {}) {
     const dir = tempDir();
     const args = (name: string, cache: string) => [
-      'run', '--name', name, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, cache), '--models', 'sim/faker?seed=11&latency=15',
-      '--variants', 'baseline', '--limit', '20', '--samples', '2', '--concurrency', '4', '--no-progress',
+      'run', '--name', name, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, cache), '--models', model,
+      '--variants', 'baseline', '--limit', '20', '--samples', '2', '--concurrency', '4', '--no-progress', '--no-images',
     ];
+    const exit = (child: ReturnType<typeof startCli>) => new Promise((resolve) => child.on('exit', resolve));
     const killedDir = join(dir, 'results', 'killed');
-    const child = startCli(args('killed', 'cache-a'));
+    const child = startCli(args('killed', 'cache-a'), env);
     // Kill it part-way: once some, but not all, records are on disk.
     for (let i = 0; i < 600; i++) {
       await sleep(50);
@@ -164,28 +170,37 @@ describe('runner', () => {
       if (existsSync(path) && readFileSync(path, 'utf8').split('\n').length > 40) break;
     }
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('exit', resolve));
+    await exit(child);
     const beforeResume = readRecords(killedDir);
     assert.ok(beforeResume.length >= 40 && beforeResume.length < 160, `killed after ${beforeResume.length} records`);
-
-    const resume = startCli(args('killed', 'cache-a'));
-    const resumeExit = await new Promise((resolve) => resume.on('exit', resolve));
-    assert.equal(resumeExit, 0);
-    const full = startCli(args('full', 'cache-b'));
-    assert.equal(await new Promise((resolve) => full.on('exit', resolve)), 0);
-
+    assert.equal(await exit(startCli(args('killed', 'cache-a'), env)), 0);
+    assert.equal(await exit(startCli(args('full', 'cache-b'), env)), 0);
+    const fullDir = join(dir, 'results', 'full');
     const resumed = readRecords(killedDir);
-    const uninterrupted = readRecords(join(dir, 'results', 'full'));
     assert.equal(resumed.length, 160);
     assert.equal(new Set(resumed.map((r) => r.key)).size, 160, 'no sample recorded twice');
-    assert.deepEqual(withoutRun(resumed), withoutRun(uninterrupted));
-
-    // Every call sent, sampling and judging alike, is logged with its cache key.
-    const killedCalls = readCalls(killedDir).map((c) => c.cacheKey);
-    const fullCalls = new Set(readCalls(join(dir, 'results', 'full')).map((c) => c.cacheKey));
-    assert.equal(new Set(killedCalls).size, killedCalls.length, 'no model call was sent twice');
-    assert.ok(killedCalls.every((k) => fullCalls.has(k)));
-    assert.ok(fullCalls.size - killedCalls.length <= 4, 'at most the calls in flight at the kill went unlogged');
+    assert.deepEqual(withoutRun(resumed), withoutRun(readRecords(fullDir)));
     assert.deepEqual(readdirSync(killedDir).filter((f) => f.endsWith('.tmp')), []);
+    return { killedDir, fullDir };
+  }
+
+  it('resumes a simulated run killed with SIGKILL: same records as an uninterrupted run', async () => {
+    await killAndResume('sim/faker?seed=11&latency=15');
+  });
+
+  it('resumes a paid run killed with SIGKILL: same records, and no call that was answered is sent twice', async () => {
+    const server = await startOpenAIServer({ latencyMs: 15, reply: () => '<SCRATCHPAD_REASONING>I will refuse.</SCRATCHPAD_REASONING>\n<OUTPUT><rejected/></OUTPUT>', logBodies: false });
+    try {
+      const { killedDir, fullDir } = await killAndResume(`openai/gpt-4o-mini?base_url=${server.url}/v1`, { OPENAI_API_KEY: 'sk-kill-test-0123456789abcdef' });
+      // Every call sent is logged with its cache key once its answer is in the cache: a call logged
+      // before the kill is answered from the cache on resuming, never sent again.
+      const killedCalls = readCalls(killedDir).map((c) => c.cacheKey);
+      const fullCalls = new Set(readCalls(fullDir).map((c) => c.cacheKey));
+      assert.equal(new Set(killedCalls).size, killedCalls.length, 'no model call was sent twice');
+      assert.ok(killedCalls.every((k) => fullCalls.has(k)));
+      assert.ok(fullCalls.size - killedCalls.length <= 4, 'at most the calls in flight at the kill went unlogged');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -142,32 +142,42 @@ export interface CachedChatResult {
 export async function cachedChat(model: ChatModel, request: ChatRequest, cache: ResponseCache | undefined, parts: CacheKeyParts): Promise<CachedChatResult> {
   const purpose = parts.purpose ?? 'sample';
   const key = cache ? cache.keyFor(model, request, parts) : hashJson({ spec: model.spec, parts });
-  const hit = cache?.get(key);
+  const store = cache && storesAnswersOf(model) ? cache : undefined;
+  const hit = store?.get(key);
   if (hit) {
-    cache!.hits++;
+    store!.hits++;
     return { response: hit, cached: true, latencyMs: 0, key };
   }
-  const pending = cache?.inflight.get(key);
+  const pending = store?.inflight.get(key);
   if (pending) {
     // The same call is already under way (e.g. two identical transcripts judged at once): pay once.
     const response = await pending;
-    cache!.hits++;
+    store!.hits++;
     return { response, cached: true, latencyMs: 0, key };
   }
   const started = performance.now();
   const call = model.chat(request);
-  cache?.inflight.set(key, call);
+  store?.inflight.set(key, call);
   try {
     const response = await call;
     const latencyMs = Math.round(performance.now() - started);
-    if (cache) {
-      cache.misses++;
+    if (store) {
+      store.misses++;
       // Returned (and logged as sent) only once committed: a process killed after logging a call
       // finds its answer in the cache when resumed, and never pays for it twice.
-      await cache.putOrNote(key, model.spec, purpose, response);
+      await store.putOrNote(key, model.spec, purpose, response);
     }
     return { response, cached: false, latencyMs, key };
   } finally {
-    cache?.inflight.delete(key);
+    store?.inflight.delete(key);
   }
+}
+
+/**
+ * Whether the cache keeps a model's answers: every model's but the simulator's, whose answers cost
+ * nothing and are made again, the same, from its seed (a million simulated samples would store some
+ * twelve million copies, mostly AF votes, for no saving).
+ */
+export function storesAnswersOf(model: Pick<ChatModel, 'simulated'>): boolean {
+  return !model.simulated;
 }

@@ -1,6 +1,6 @@
 // One judge call, through the same cache, retries and spend accounting as the model samples.
 import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../core/types.js';
-import { cachedChat, type ResponseCache } from '../core/cache.js';
+import { cachedChat, storesAnswersOf, type ResponseCache } from '../core/cache.js';
 import { ModelCallError } from '../models/errors.js';
 import { ZERO_USAGE } from '../core/usage.js';
 import type { JudgeCostMeter } from './types.js';
@@ -90,12 +90,15 @@ export async function callJudgeVotes(
   const votes = new Map<number, { text: string; finishReason: FinishReason }>();
   const keys = new Map<number, string>();
   const waiting: Array<[number, Promise<ChatResponse>]> = [];
+  // Keys name every vote in the spend audit; the simulator's votes are not stored (storesAnswersOf).
+  const store = ctx.cache && storesAnswersOf(ctx.model) ? ctx.cache : undefined;
   for (const index of voteIndices) {
     if (!ctx.cache) break;
     const key = ctx.cache.keyFor(ctx.model, request, { sampleIndex: index, purpose });
     keys.set(index, key);
-    const hit = ctx.cache.get(key);
-    const pending = hit ? undefined : ctx.cache.inflight.get(key);
+    if (!store) continue;
+    const hit = store.get(key);
+    const pending = hit ? undefined : store.inflight.get(key);
     if (hit) votes.set(index, { text: hit.text, finishReason: hit.finishReason });
     // The same vote is being asked for right now (an identical transcript judged at once): wait for it.
     else if (pending) waiting.push([index, pending]);
@@ -111,7 +114,7 @@ export async function callJudgeVotes(
     const perVote = missing.map((index, j) => {
       const vote = call.then((response) => voteResponse(response, j, missing.length));
       vote.catch(() => {}); // a failed call is reported by awaiting `call` below
-      if (ctx.cache) ctx.cache.inflight.set(keys.get(index)!, vote);
+      if (store) store.inflight.set(keys.get(index)!, vote);
       return vote;
     });
     try {
@@ -126,15 +129,15 @@ export async function callJudgeVotes(
         if (j >= texts.length) continue; // fewer completions than asked: this vote stays unanswered
         const vote = await perVote[j];
         votes.set(index, { text: vote.text, finishReason: vote.finishReason });
-        if (ctx.cache) {
-          ctx.cache.misses++;
-          commits.push(ctx.cache.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote));
+        if (store) {
+          store.misses++;
+          commits.push(store.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote));
         }
       }
       // The judgement is written only after its votes are committed to the cache.
       await Promise.all(commits);
     } finally {
-      if (ctx.cache) for (const index of missing) ctx.cache.inflight.delete(keys.get(index)!);
+      if (store) for (const index of missing) store.inflight.delete(keys.get(index)!);
     }
   }
   for (const [index, pending] of waiting) {

@@ -28,8 +28,7 @@ export function findVerdictBlock(text: string, nonce: string, truncated = false)
     return fail('missing', `no <verdict-${nonce}> block in the judge's answer`);
   }
   // The judge may restate its block; restating it identically is fine, changing it is not.
-  const distinct = new Set(blocks.map((b) => normaliseBlock(b)));
-  if (distinct.size > 1) return fail('ambiguous', `the judge gave ${blocks.length} different verdict blocks`);
+  if (blocks.length > 1 && new Set(blocks.map((b) => normaliseBlock(b))).size > 1) return fail('ambiguous', `the judge gave ${blocks.length} different verdict blocks`);
   return { ok: true, value: blocks[blocks.length - 1] };
 }
 

@@ -19,6 +19,6 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
 }
 
 /** Start the CLI in the background (for kill tests). */
-export function startCli(args: string[]) {
-  return spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
