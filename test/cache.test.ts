@@ -112,20 +112,24 @@ describe('response cache', () => {
     assert.deepEqual(new ResponseCache(dir).get(first.key), second.response);
   });
 
-  it("keeps no simulated answer: the simulator is asked again (it answers the same, for nothing); the key is still the call's", async () => {
-    const cache = new ResponseCache(tempDir());
+  it('writes no simulated answer to disk: it is remembered by this cache object only, and another process asks again', async () => {
+    const dir = tempDir();
+    const cache = new ResponseCache(dir);
     const simulated = Object.assign(countingModel('sim/faker'), { simulated: true });
     const first = await cachedChat(simulated, ask('a'), cache, { sampleIndex: 0 });
     const second = await cachedChat(simulated, ask('a'), cache, { sampleIndex: 0 });
-    assert.equal(simulated.calls, 2);
-    assert.deepEqual([first.cached, second.cached, cache.hits, cache.misses], [false, false, 0, 0]);
+    assert.equal(simulated.calls, 1);
+    assert.deepEqual([first.cached, second.cached], [false, true]);
     assert.equal(first.key, cache.keyFor(simulated, ask('a'), { sampleIndex: 0 }));
-    assert.equal(cache.get(first.key), undefined);
-    // The same call to a model that is paid for is kept.
-    const paid = countingModel('sim/faker');
-    await cachedChat(paid, ask('a'), cache, { sampleIndex: 0 });
-    await cachedChat(paid, ask('a'), cache, { sampleIndex: 0 });
-    assert.equal(paid.calls, 1);
+    await cache.flushed();
+    const elsewhere = new ResponseCache(dir);
+    assert.equal(elsewhere.get(first.key), undefined);
+    await cachedChat(simulated, ask('a'), elsewhere, { sampleIndex: 0 });
+    assert.equal(simulated.calls, 2);
+    // The same call to a model that is paid for is written, and found by another cache object.
+    const paid = countingModel('test/echo');
+    const kept = await cachedChat(paid, ask('a'), cache, { sampleIndex: 0 });
+    assert.deepEqual(new ResponseCache(dir).get(kept.key), kept.response);
   });
 
   it('counts hits and misses: a stored answer and a call already under way are hits', async () => {

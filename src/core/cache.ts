@@ -87,9 +87,25 @@ export class ResponseCache {
   private readonly prefixes = new WeakMap<ChatRequest, { spec: string; head: unknown[]; hash: Hash }>();
 
   get(key: string): ChatResponse | undefined {
+    const remembered = this.remembered.get(key);
+    if (remembered) return remembered;
     const response = this.store?.get(key)?.response;
     // An entry of the wrong shape is dropped like an unreadable one: a miss, asked again and rewritten.
     return response !== undefined && cachedResponseSchema.safeParse(response).success ? (response as ChatResponse) : undefined;
+  }
+
+  /**
+   * Answers of models the cache does not store (the simulator's), kept in memory for this process
+   * only, the latest REMEMBERED of them: identical calls (the same transcript judged twice) are not
+   * made again, and memory stays bounded however long the run.
+   */
+  private readonly remembered = new Map<string, ChatResponse>();
+
+  /** Keep a simulated answer in memory (see `remembered`); nothing is written. */
+  remember(key: string, response: ChatResponse): void {
+    this.remembered.delete(key);
+    this.remembered.set(key, response);
+    if (this.remembered.size > REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
   }
 
   /** Cache writes that failed (a full or read-only disk): the answers were kept, only not cached. */
@@ -131,6 +147,9 @@ function sameHead(stored: unknown[], head: unknown[]): boolean {
 /** One element of a JSON array as JSON.stringify writes it (undefined and functions as null). */
 const item = (value: unknown): string => JSON.stringify(value) ?? 'null';
 
+/** Simulated answers kept in memory per cache (about 20 KB each at most: some 80 MB in the worst case, a few MB in practice). */
+const REMEMBERED = 4096;
+
 export interface CachedChatResult {
   response: ChatResponse;
   cached: boolean;
@@ -142,41 +161,42 @@ export interface CachedChatResult {
 export async function cachedChat(model: ChatModel, request: ChatRequest, cache: ResponseCache | undefined, parts: CacheKeyParts): Promise<CachedChatResult> {
   const purpose = parts.purpose ?? 'sample';
   const key = cache ? cache.keyFor(model, request, parts) : hashJson({ spec: model.spec, parts });
-  const store = cache && storesAnswersOf(model) ? cache : undefined;
-  const hit = store?.get(key);
+  const hit = cache?.get(key);
   if (hit) {
-    store!.hits++;
+    cache!.hits++;
     return { response: hit, cached: true, latencyMs: 0, key };
   }
-  const pending = store?.inflight.get(key);
+  const pending = cache?.inflight.get(key);
   if (pending) {
     // The same call is already under way (e.g. two identical transcripts judged at once): pay once.
     const response = await pending;
-    store!.hits++;
+    cache!.hits++;
     return { response, cached: true, latencyMs: 0, key };
   }
   const started = performance.now();
   const call = model.chat(request);
-  store?.inflight.set(key, call);
+  cache?.inflight.set(key, call);
   try {
     const response = await call;
     const latencyMs = Math.round(performance.now() - started);
-    if (store) {
-      store.misses++;
+    if (cache) {
+      cache.misses++;
       // Returned (and logged as sent) only once committed: a process killed after logging a call
       // finds its answer in the cache when resumed, and never pays for it twice.
-      await store.putOrNote(key, model.spec, purpose, response);
+      if (storesAnswersOf(model)) await cache.putOrNote(key, model.spec, purpose, response);
+      else cache.remember(key, response);
     }
     return { response, cached: false, latencyMs, key };
   } finally {
-    store?.inflight.delete(key);
+    cache?.inflight.delete(key);
   }
 }
 
 /**
- * Whether the cache keeps a model's answers: every model's but the simulator's, whose answers cost
- * nothing and are made again, the same, from its seed (a million simulated samples would store some
- * twelve million copies, mostly AF votes, for no saving).
+ * Whether the cache writes a model's answers to disk: every model's but the simulator's, whose
+ * answers cost nothing and are made again, the same, from its seed (a million simulated samples
+ * would store some twelve million copies, mostly AF votes, for no saving). Its latest answers are
+ * remembered in memory instead (ResponseCache.remember).
  */
 export function storesAnswersOf(model: Pick<ChatModel, 'simulated'>): boolean {
   return !model.simulated;

@@ -90,13 +90,11 @@ export async function callJudgeVotes(
   const votes = new Map<number, { text: string; finishReason: FinishReason }>();
   const keys = new Map<number, string>();
   const waiting: Array<[number, Promise<ChatResponse>]> = [];
-  // Keys name every vote in the spend audit; the simulator's votes are not stored (storesAnswersOf).
-  const store = ctx.cache && storesAnswersOf(ctx.model) ? ctx.cache : undefined;
+  const store = ctx.cache;
   for (const index of voteIndices) {
-    if (!ctx.cache) break;
-    const key = ctx.cache.keyFor(ctx.model, request, { sampleIndex: index, purpose });
+    if (!store) break;
+    const key = store.keyFor(ctx.model, request, { sampleIndex: index, purpose });
     keys.set(index, key);
-    if (!store) continue;
     const hit = store.get(key);
     const pending = hit ? undefined : store.inflight.get(key);
     if (hit) votes.set(index, { text: hit.text, finishReason: hit.finishReason });
@@ -131,7 +129,9 @@ export async function callJudgeVotes(
         votes.set(index, { text: vote.text, finishReason: vote.finishReason });
         if (store) {
           store.misses++;
-          commits.push(store.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote));
+          // The simulator's votes are remembered in memory, not written (storesAnswersOf).
+          if (storesAnswersOf(ctx.model)) commits.push(store.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote));
+          else store.remember(keys.get(index)!, vote);
         }
       }
       // The judgement is written only after its votes are committed to the cache.
