@@ -8,14 +8,16 @@ import { resolveModel, type ProviderContext } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
-import { appendCall } from '../core/runStore.js';
+import { appendCall, CALLS_FILE } from '../core/runStore.js';
 import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted, type JudgeContext } from './call.js';
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
 import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
-import { appendJudgement, judgedBefore, judgementLines, selectInto } from './store.js';
+import { appendJudgement, judgedBefore, judgementLines, judgementsPath, selectInto } from './store.js';
+import { holdOpenForAppend } from '../core/files.js';
+import { join } from 'node:path';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
 
@@ -205,6 +207,8 @@ export class RunJudging {
     if (!this.readDone) {
       this.readDone = true;
       this.readEarlier();
+      // judgements.jsonl and calls.jsonl stay open while records are judged (until close()).
+      this.releaseFiles = holdOpenForAppend([judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]);
     }
     this.seen++;
     const settled = this.settled.get(record.key);
@@ -233,8 +237,11 @@ export class RunJudging {
     return selected;
   }
 
-  /** Frees the judge if this object resolved it. */
+  private releaseFiles?: () => void;
+
+  /** Closes the files it appends to, and frees the judge if this object resolved it. */
   async close(): Promise<void> {
+    this.releaseFiles?.();
     if (this.ownModel) await this.model.close?.();
   }
 

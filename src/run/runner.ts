@@ -12,9 +12,9 @@ import { ResponseCache } from '../core/cache.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
-import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, runDirFor, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
+import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
-import { checkWritableDir, removeStaleTmpFiles } from '../core/files.js';
+import { checkWritableDir, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
 
 
 export interface RunProgress {
@@ -222,7 +222,13 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
       options.onProgress?.({ ...progress, latest: record });
     }
   };
-  await Promise.all(Array.from({ length: config.concurrency }, worker));
+  // records.jsonl and calls.jsonl stay open while the workers append (the run's lock keeps them ours).
+  const release = holdOpenForAppend([join(runDir, RECORDS_FILE), join(runDir, CALLS_FILE)]);
+  try {
+    await Promise.all(Array.from({ length: config.concurrency }, worker));
+  } finally {
+    release();
+  }
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
   return { runDir, planned: plan.total, plannedKeys, currentLine, progress, stopped, keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
