@@ -14,6 +14,7 @@ import { labelRecords } from '../src/judge/store.js';
 import { repairRun } from '../src/pipeline/repairRun.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
 import { runSamples } from '../src/run/runner.js';
+import { resolveModel } from '../src/models/index.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -106,14 +107,16 @@ describe('corrupt run files', () => {
 describe('corrupt cache entries', () => {
   it('an entry of the wrong shape is dropped and asked again', async () => {
     const cfg = config();
-    const first = await runSamples(cfg);
+    // The simulator stands in for a paid model: the cache keeps only answers that were paid for.
+    const models = new Map([[cfg.models[0], { ...(await resolveModel(cfg.models[0])), simulated: false }]]);
+    const first = await runSamples(cfg, { models });
     // A lost records file: the re-run reads every answer from the cache, one entry of which is bad.
     writeFileSync(join(first.runDir, 'records.jsonl'), '');
     const key = readCalls(first.runDir)[0].cacheKey!;
     const store = new LmdbResponseStore(cfg.cacheDir);
     store.put(key, { spec: 'sim/faker', purpose: 'sample', createdAt: 'x', response: { text: 5 } as never });
     await store.flushed();
-    const second = await runSamples(cfg);
+    const second = await runSamples(cfg, { models });
     assert.equal(second.progress.calls, 1);
     assert.ok(second.records.every((r) => r.status !== 'error'));
     await new ResponseCache(cfg.cacheDir).flushed();

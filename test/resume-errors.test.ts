@@ -122,7 +122,8 @@ describe('a cache that cannot be written', () => {
     // The store's file name taken by a folder: the cache cannot be opened, so every cache write fails.
     mkdirSync(join(cacheDir, RESPONSES_FILE));
     const cfg = parseExperiment({ name: 'ro-cache', models: ['sim/faker?seed=1'], variants: ['baseline'], reasoning: ['no-cot'], requests: { source: 'builtin', limit: 3 }, samples: 1, outDir: join(dir, 'results'), cacheDir });
-    const result = await runSamples(cfg);
+    // The simulator stands in for a paid model (the cache writes only answers that were paid for).
+    const result = await runSamples(cfg, { models: new Map([[cfg.models[0], { ...(await resolveModel(cfg.models[0])), simulated: false }]]) });
     assert.equal(result.records.length, 6);
     assert.ok(result.records.every((r) => r.status !== 'error'), JSON.stringify(result.records.map((r) => r.error)));
     assert.equal(result.progress.calls, 6);
@@ -135,7 +136,8 @@ describe('a cache that cannot be written', () => {
     mkdirSync(cacheDir);
     mkdirSync(join(cacheDir, RESPONSES_FILE));
     const cache = new ResponseCache(cacheDir);
-    const { label, calls } = await classifyAf(transcript(), { model: await resolveModel('sim/judge'), cache, maxAttempts: 1, maxTokens: 512 }, loadJudgePrompt('af'), { votes: 4 });
+    const paidJudge = { ...(await resolveModel('sim/judge')), simulated: false };
+    const { label, calls } = await classifyAf(transcript(), { model: paidJudge, cache, maxAttempts: 1, maxTokens: 512 }, loadJudgePrompt('af'), { votes: 4 });
     assert.equal(calls, 1);
     assert.equal(label.votes.filter((v) => v !== null).length, 4);
     assert.equal(cache.writeErrors, 4, 'the failed cache writes are counted');

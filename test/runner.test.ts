@@ -71,16 +71,18 @@ describe('runner', () => {
 
   it('makes no model call when re-run: finished samples are skipped, and a lost records file is rebuilt from the cache', async () => {
     const cfg = config();
-    const first = await runSamples(cfg);
+    // The simulator stands in for a paid model: the cache keeps only answers that were paid for.
+    const models = new Map<string, ChatModel>(await Promise.all(cfg.models.map(async (spec) => [spec, { ...(await resolveModel(spec)), simulated: false }] as const)));
+    const first = await runSamples(cfg, { models });
     const callsAfterFirst = readCalls(first.runDir).length;
     assert.ok(callsAfterFirst >= first.records.length);
 
-    const second = await runSamples(cfg);
+    const second = await runSamples(cfg, { models });
     assert.equal(second.progress.calls, 0);
     assert.equal(second.progress.resumed, first.records.length);
 
     // Same experiment under a new name: every sample is new to the run, every call is in the cache.
-    const third = await runSamples({ ...cfg, name: 'again' });
+    const third = await runSamples({ ...cfg, name: 'again' }, { models });
     assert.equal(third.progress.calls, 0);
     assert.deepEqual(withoutRun(third.records), withoutRun(first.records));
     assert.equal(readCalls(first.runDir).length, callsAfterFirst);

@@ -67,7 +67,7 @@ export function outputsStampKey(runDir: string, parts: { config: ExperimentConfi
 export function readOutputsStamp(runDir: string, key: string): OutputsStamp | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(join(runDir, OUTPUTS_STAMP), 'utf8'));
+    value = JSON.parse(readFileSync(join(runDir, OUTPUTS_STAMP), 'utf8'), (_key, v: unknown) => (isNonFinite(v) ? Number(v.$number) : v));
   } catch {
     return undefined;
   }
@@ -85,8 +85,13 @@ export function readOutputsStamp(runDir: string, key: string): OutputsStamp | un
 }
 
 export function writeOutputsStamp(runDir: string, key: string, stamp: OutputsStamp): void {
-  writeFileAtomic(join(runDir, OUTPUTS_STAMP), `${JSON.stringify({ schema: 1, key, ...stamp })}\n`, { durable: false });
+  // The summary holds NaN, Infinity and -0 (an empty tier's interval, an odds ratio of a zero cell): kept as they are.
+  const text = JSON.stringify({ schema: 1, key, ...stamp }, (_key, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { $number: Object.is(v, -0) ? '-0' : String(v) } : v));
+  writeFileAtomic(join(runDir, OUTPUTS_STAMP), `${text}\n`, { durable: false });
 }
+
+const isNonFinite = (v: unknown): v is { $number: string } =>
+  typeof v === 'object' && v !== null && Object.keys(v).length === 1 && ['NaN', 'Infinity', '-Infinity', '-0'].includes((v as { $number?: unknown }).$number as string);
 
 /** Before outputs are rewritten: a pass cut short must not leave a stamp that vouches for them. */
 export function forgetOutputsStamp(runDir: string): void {
