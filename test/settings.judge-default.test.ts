@@ -145,5 +145,17 @@ describe('af-lab run with a real model and no --judge', () => {
     assert.match(lines[0], /^No LLM judge: .*"judge": "openai\/gpt-4o" in the config/);
     assert.ok(!result.stdout.includes('SIMULATED'));
     assert.match(result.stdout, /Primary label source: the prefix proxy/);
+    assert.match(result.stdout, /estimated in \/ out/, 'the first run sent calls: estimate against actual');
+
+    // The same command again: nothing to send, so no estimate (no tokenizer loaded), the outputs as they were.
+    const again = await cli([
+      'run', '--models', `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}`, '--variants', 'baseline', '--reasoning', 'no-cot',
+      '--limit', '2', '--name', 'cli-real', '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress',
+    ]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /No model call was sent: nothing was spent\./);
+    assert.doesNotMatch(again.stdout, /estimated in \/ out/);
+    assert.match(again.stdout, /Primary label source: the prefix proxy/);
+    assert.match(again.stdout, /unchanged/);
   });
 });

@@ -137,7 +137,6 @@ export function register(program: Command): void {
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
-      const estimate = paid ? await estimateExperiment(config) : undefined;
       const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
       console.log(formatSummary(result.summary));
@@ -152,7 +151,9 @@ export function register(program: Command): void {
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);
-      if (paid) console.log(`\n${formatCostReport(estimate, costMeter)}`);
+      // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
+      const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0);
+      if (paid) console.log(sent > 0 ? `\n${formatCostReport(await estimateExperiment(config), costMeter)}` : '\nNo model call was sent: nothing was spent.');
       if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
     });
 }
