@@ -5,6 +5,7 @@
 // One persona (sim/faker), baseline prompt, CoT and no-CoT, both tiers, af-lab's 60 built-in requests:
 // 240 samples per `samples` unit; the judge (sim/judge, 20 AF votes) runs on every record.
 // Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
+// --heap <MB> (the child's --max-old-space-size: V8 otherwise lets a long run's heap grow far past what it holds),
 // --keep (leave the folders, to look at them). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
@@ -17,6 +18,7 @@ const sizes = (flag('--sizes') ?? '1000,10000,100000').split(',').map(Number);
 const concurrency = Number(flag('--concurrency') ?? 64);
 const json = argv.includes('--json');
 const keep = argv.includes('--keep');
+const heap = flag('--heap');
 const PER_UNIT = 240;
 
 interface ScaleResult {
@@ -36,7 +38,7 @@ for (const target of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'af-lab-scale-'));
   const config = join(dir, 'scale.json');
   writeFileSync(config, JSON.stringify({ name: 'scale', models: ['sim/faker'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' }, samples: units, concurrency, judge: 'sim/judge' }));
-  const args = ['-f', '%e %U %S %M', process.execPath, 'dist/cli.js', 'run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress'];
+  const args = ['-f', '%e %U %S %M', process.execPath, ...(heap ? [`--max-old-space-size=${heap}`] : []), 'dist/cli.js', 'run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress'];
   const run = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const timing = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const size = (file: string) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) / 1e6;
@@ -55,6 +57,6 @@ for (const target of sizes) {
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg()[0].toFixed(2)} at end`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadavg()[0].toFixed(2)} at end`;
 if (json) console.log(JSON.stringify({ machine, concurrency, results }, null, 2));
 else console.log(machine);
