@@ -134,6 +134,23 @@ describe('a re-run with nothing new', () => {
   });
 });
 
+describe('a re-run whose plan changed under the same configuration', () => {
+  it('samples the new requests: an edited request file is never answered from the stamp', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'requests.csv');
+    writeFileSync(file, 'goal\nplaceholder request one\nplaceholder request two\n');
+    const cfg = parseExperiment({ ...config(dir, 'edited'), reasoning: ['no-cot'], variants: ['baseline'], requests: { source: 'file', path: file } });
+    const options = { keepRecords: false as const, figures: false as const, report: false };
+    const first = await runExperiment(cfg, options);
+    assert.equal(first.recordCount, 8);
+    assert.equal((await runExperiment(cfg, options)).upToDate, true);
+    writeFileSync(file, 'goal\nplaceholder request one\nplaceholder request six\n');
+    const edited = await runExperiment(cfg, options);
+    assert.equal(edited.upToDate, undefined);
+    assert.equal(edited.progress.done - edited.progress.resumed, 4, 'the new request is sampled in both tiers, twice');
+  });
+});
+
 describe('jsonLines reads a JSONL file in pieces', () => {
   it('gives every value with its line number and byte offset across 1 MB piece boundaries, multibyte text included', () => {
     const dir = tempDir();

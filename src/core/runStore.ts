@@ -3,6 +3,7 @@
 //   prompts/<sha256>.txt  every exact system prompt used (records store its hash)
 //   records.jsonl   one SampledRecord per line, appended as samples finish
 //   calls.jsonl     one line per model call actually sent (not served from the cache): the audit of spend
+//   (and, written by later stages: judgements.jsonl, summary.*, report.html, .outputs.json: see pipeline/outputsStamp.ts)
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from './config.js';

@@ -239,6 +239,11 @@ export class RunJudging {
 
   private releaseFiles?: () => void;
 
+  /** How many records will be judged, when known only after opening (the progress total). */
+  expect(records: number): void {
+    this.options.expectedRecords = records;
+  }
+
   /** Closes the files it appends to, and frees the judge if this object resolved it. */
   async close(): Promise<void> {
     this.releaseFiles?.();

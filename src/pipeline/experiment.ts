@@ -17,7 +17,8 @@ import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
-import { countErrorKinds } from '../run/resume.js';
+import { countErrorKinds, PERMANENT_ERROR_KINDS } from '../run/resume.js';
+import { preparePlan } from '../run/plan.js';
 import { forgetOutputsStamp, readOutputsStamp, writeOutputsStamp, outputsStampKey, type OutputsStamp } from './outputsStamp.js';
 
 /** What a run did and wrote, without its records (`keepRecords: false`: what the CLI asks for, for runs of any size). */
@@ -83,16 +84,20 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   let run: SampledRun | undefined;
   let judging: RunJudging | undefined;
   try {
-    // The run folder stays locked through judging: judgements.jsonl has one writer too.
-    run = await sampleRun(config, { ...options, keepLock: true });
-    if (judge) judging = await RunJudging.open(run.runDir, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress, expectedRecords: run.progress.done });
+    // Opened first: its prompts' hashes are part of what the outputs were made from.
+    if (judge) judging = await RunJudging.open(runDirFor(config), { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
+    const plan = await preparePlan(config, options);
     const line = settingLine(readSetting(config.setting).setting);
-    const runDir = run.runDir;
-    const stampKey = () => outputsStampKey(runDir, { config, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
-    // Nothing sampled and the folder as the last complete pass left it (same records, judgements and
-    // options): every output is current, and no record is read.
-    const previous = !keepRecords && run.progress.done === run.progress.resumed ? readOutputsStamp(runDir, stampKey()) : undefined;
-    if (previous) return fromStamp(run, previous, judging?.result, judgeSpec);
+    const runDir = runDirFor(config);
+    const stampKey = () =>
+      outputsStampKey(runDir, { config, plan: plan.identity, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
+    // The folder as the last complete pass left it (same records, judgements, plan and options), with
+    // nothing left to sample: every output is current, and no record is read.
+    const previous = !keepRecords && !options.retryErrors ? readOutputsStamp(runDir, stampKey()) : undefined;
+    if (previous) return fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec);
+    // The run folder stays locked through judging: judgements.jsonl has one writer too.
+    run = await sampleRun(config, { ...options, plan, keepLock: true });
+    judging?.expect(run.progress.done);
     return await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey });
   } finally {
     run?.releaseLock?.();
@@ -101,18 +106,17 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   }
 }
 
-/** The result of a run whose outputs were all current: read from the stamp, nothing recomputed. */
-function fromStamp(run: SampledRun, stamp: OutputsStamp, judging: JudgeRunResult | undefined, judgeSpec: string | undefined): ExperimentOutcome {
+/** The result of a run whose outputs were all current: read from the stamp, nothing sampled, judged or recomputed. */
+function fromStamp(runDir: string, planned: number, stamp: OutputsStamp, judging: JudgeRunResult | undefined, judgeSpec: string | undefined): ExperimentOutcome {
   const judged = judging ? { ...judging, reused: { ...judging.reused, ...stamp.labelled } } : undefined;
   return {
-    runDir: run.runDir,
+    runDir,
     recordCount: stamp.records,
     errorKinds: stamp.errorKinds,
     summary: stamp.summary,
-    progress: run.progress,
-    stopped: run.stopped,
-    keptErrors: run.keptErrors,
-    ...(run.cacheWriteErrors ? { cacheWriteErrors: run.cacheWriteErrors } : {}),
+    progress: { total: planned, done: stamp.records, resumed: stamp.records, resampled: 0, errors: 0, calls: 0 },
+    stopped: false,
+    keptErrors: stamp.errorKinds,
     judging: judged,
     ...(judgeSpec ? {} : { noJudge: NO_JUDGE_LINE }),
     ...(stamp.figures ? { figures: { ...stamp.figures, unchanged: true } } : {}),
@@ -187,8 +191,13 @@ async function labelAndWrite(
     figures,
     reportFile,
   };
-  // Stamped only when a re-run would find nothing to do: every sample sent, every judgement made.
-  const complete = !run.stopped && (!judging || (judging.result.unjudged.length === 0 && Object.values(judging.result.callErrors).every((n) => n === 0)));
+  // Stamped only when a re-run would find nothing to do: every planned sample finished with no error
+  // a re-run samples again, every judgement made.
+  const complete =
+    !run.stopped &&
+    summaryAcc.count === run.planned &&
+    Object.keys(errorKinds).every((kind) => PERMANENT_ERROR_KINDS.has(kind)) &&
+    (!judging || (judging.result.unjudged.length === 0 && Object.values(judging.result.callErrors).every((n) => n === 0)));
   if (complete) writeOutputsStamp(run.runDir, options.stampKey(), { records: summaryAcc.count, errorKinds, summary, labelled: judging ? labelledCounts(judging.result) : {}, ...(figures ? { figures } : {}), ...(reportFile ? { reportFile } : {}) });
   return result;
 }

@@ -1,9 +1,10 @@
 // What lets a re-run with nothing to do skip reading the run: after a complete pass (every sample
-// sent, every judgement made), <runDir>/.outputs.json keeps a key made of the records and judgements
-// files' sizes and modification times and of every option that shapes the outputs, with the summary
-// and the list of outputs written. A later run whose key matches, with those outputs still in place,
-// returns them as they are. Any change to either file (a sample, a judgement, a repair, an edit) or to
-// an option changes the key, and the next run reads and writes everything again.
+// sent without an error a re-run would retry, every judgement made), <runDir>/.outputs.json keeps a
+// key made of the records and judgements files' sizes and modification times, the plan's identity
+// and every option that shapes the outputs, with the summary and the list of outputs written. A later
+// run whose key matches, with those outputs still in place, returns them as they are, before sampling
+// (nothing is left to sample). Any change to either file (a sample, a judgement, a repair, an edit), to
+// the plan or to an option changes the key, and the next run reads and writes everything again.
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -48,13 +49,14 @@ function fingerprint(path: string): [number, number] | null {
 }
 
 /** The key of the folder's current state and of the options that shape its outputs. */
-export function outputsStampKey(runDir: string, parts: { config: ExperimentConfig; judging?: Pick<JudgeRunResult, 'judge' | 'promptHashes'>; setting: string; figures: unknown; report: boolean }): string {
+export function outputsStampKey(runDir: string, parts: { config: ExperimentConfig; plan: string; judging?: Pick<JudgeRunResult, 'judge' | 'promptHashes'>; setting: string; figures: unknown; report: boolean }): string {
   return sha256(
     JSON.stringify([
       afLabVersion(),
       fingerprint(join(runDir, RECORDS_FILE)),
       fingerprint(join(runDir, JUDGEMENTS_FILE)),
       parts.config,
+      parts.plan,
       parts.judging ? [parts.judging.judge, parts.judging.promptHashes] : null,
       parts.setting,
       parts.figures,

@@ -78,6 +78,12 @@ function sampleProtocol(answer: AnswerProtocol, prefill: string | null, reasonin
 export interface Plan extends Iterable<PlannedSample> {
   readonly total: number;
   readonly systemPrompts: ReadonlyMap<string, string>;
+  /**
+   * The sha256 of everything the plan's samples are made from beyond the configuration: every system
+   * prompt, user turn and request. Two plans of one configuration with the same identity hold the same
+   * samples (an edited request file or prompt changes it).
+   */
+  readonly identity: string;
 }
 
 /** Every planned sample, in plan order (models, variants, reasoning, contexts, requests, samples). */
@@ -156,5 +162,6 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
       }
     }
   }
-  return { total: groups.length * requests.length * config.samples, systemPrompts, [Symbol.iterator]: samples };
+  const identity = sha256(JSON.stringify([[...systemPrompts.keys()], groups.map((g) => requests.map((r) => userTurn(r, g.context))), requests]));
+  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, [Symbol.iterator]: samples };
 }

@@ -41,6 +41,8 @@ export interface RunOptions extends PlanOptions {
   retryErrors?: boolean;
   /** Keep the run folder's lock when done (the result's `releaseLock` frees it): judging writes there next. */
   keepLock?: boolean;
+  /** The plan, when the caller already prepared it from this configuration (preparePlan). */
+  plan?: Plan;
 }
 
 /** A run's sampling, done: what the records file holds is read back with runRecords(). */
@@ -108,7 +110,7 @@ export async function runSamples(config: ExperimentConfig, options: RunOptions =
 export async function sampleRun(config: ExperimentConfig, options: RunOptions = {}): Promise<SampledRun> {
   // Everything that can fail on bad input is checked before the run folder is touched.
   const models = options.models ?? (await resolveModels(config));
-  const plan = await preparePlan(config, options);
+  const plan = options.plan ?? (await preparePlan(config, options));
   const runDir = runDirFor(config);
   let release: () => void;
   try {

@@ -3,18 +3,10 @@
 // (SummaryAccumulator, build.ts) keeps one count per distinct fact instead of the records themselves.
 // A field the summary or the mitigation table reads must be here AND in factKey, or two different
 // records would be counted as one.
-import type { AfVerdict, Reasoning, SampleRecord, SampleStatus, Tier } from '../core/types.js';
+import type { AfVerdict, SampleRecord } from '../core/types.js';
 import { compliedBy, labelSimulated, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 
-export interface SummaryFact {
-  simulated: boolean;
-  model: string;
-  variant: string;
-  variantHash?: string;
-  variantOn?: string;
-  reasoning: Reasoning;
-  tier: Tier;
-  status: SampleStatus;
+export interface SummaryFact extends Pick<SampleRecord, 'simulated' | 'model' | 'variant' | 'variantHash' | 'variantOn' | 'reasoning' | 'tier' | 'status'> {
   /** Only the text: the mitigation table pairs samples by request text. */
   request: { text: string };
   /** The setting stamp's context (`free`, `pro`, `enterprise`); absent without a stamp. */
