@@ -2,6 +2,7 @@
 // only for the very same call) and the sample key (a finished sample is skipped only when it is the very
 // same sample). Each test changes one field and nothing else; a field left out of a key fails its test.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { cachedChat, ResponseCache } from '../src/core/cache.js';
 import type { ChatModel, ChatRequest, Reasoning, SampleParams, Tier } from '../src/core/types.js';
@@ -65,6 +66,33 @@ describe('response cache key: one field at a time', () => {
     assert.equal(key(shared, 'openai/gpt-4o-mini', { sampleIndex: 1, purpose: 'af-vote' }), fresh(1, 'af-vote', 'openai/gpt-4o-mini'));
     shared.temperature = 0;
     assert.equal(key(shared, 'openai/gpt-4o-mini', { sampleIndex: 1, purpose: 'af-vote' }), key({ ...base, temperature: 0 }, 'openai/gpt-4o-mini', { sampleIndex: 1, purpose: 'af-vote' }));
+  });
+  it('is the sha256 of the JSON of every field, for any number of turns and with fields left out (null)', () => {
+    const long: ChatRequest = {
+      messages: [
+        { role: 'system', content: 'system "prompt"\n' },
+        { role: 'user', content: 'user turn' },
+        { role: 'assistant', content: '<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING>' },
+        { role: 'user', content: '<NEXT/>' },
+      ],
+      temperature: 0.5,
+      maxTokens: undefined as unknown as number,
+    };
+    const expected = (request: ChatRequest, spec: string, index: number, purpose: string) =>
+      createHash('sha256').update(JSON.stringify([spec, request.messages.map((m) => [m.role, m.content]), request.prefill ?? null, request.temperature, request.maxTokens, request.seed ?? null, request.n ?? 1, index, purpose])).digest('hex');
+    assert.equal(key(long, 'openai/gpt-4o', { sampleIndex: 3, purpose: 'judge' }), expected(long, 'openai/gpt-4o', 3, 'judge'));
+    const none: ChatRequest = { messages: [], temperature: 1, maxTokens: 5 };
+    assert.equal(key(none, 'openai/gpt-4o', { sampleIndex: 0, purpose: 'sample' }), expected(none, 'openai/gpt-4o', 0, 'sample'));
+  });
+  it('a field changed on a request object already keyed gives the new key (same model)', () => {
+    const shared: ChatRequest = { ...base };
+    assert.equal(key(shared), reference);
+    for (const change of [{ temperature: 0 }, { maxTokens: 3999 }, { seed: 8 }, { n: 20 }, { prefill: '<OUTPUT>' }] as const) {
+      const before = { ...shared };
+      Object.assign(shared, change);
+      assert.equal(key(shared), key({ ...shared, messages: shared.messages.map((m) => ({ ...m })) }), JSON.stringify(change));
+      assert.notEqual(key(shared), key(before), JSON.stringify(change));
+    }
   });
   it('is pinned: changing how keys are computed would orphan every cached answer', () =>
     assert.equal(reference, 'b3bfd67fecc154b450bc4191ebee76e39ef3823de530cc6ca9fbdb438ae3218a'));

@@ -132,6 +132,31 @@ describe('response cache', () => {
     assert.deepEqual(new ResponseCache(dir).get(kept.key), kept.response);
   });
 
+  it('remembers the latest 4,096 simulated answers: the oldest is forgotten first, a repeated one is kept', () => {
+    const cache = new ResponseCache(tempDir());
+    const answer = (i: number) => ({ text: `a${i}`, usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop' as const, prefillApplied: false });
+    for (let i = 0; i < 4096; i++) cache.remember(`k${i}`, answer(i));
+    cache.remember('k0', answer(0)); // asked again: now the latest
+    cache.remember('k4096', answer(4096));
+    assert.equal(cache.get('k1'), undefined, 'the oldest is forgotten');
+    assert.equal(cache.get('k0')?.text, 'a0');
+    assert.equal(cache.get('k2')?.text, 'a2');
+    assert.equal(cache.get('k4096')?.text, 'a4096');
+  });
+
+  it('a cache that cannot be opened answers nothing and counts each write it could not make, saying why', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, RESPONSES_FILE)); // the store's file name taken by a folder
+    const cache = new ResponseCache(dir);
+    assert.equal(cache.get('ab01'), undefined);
+    const model = countingModel();
+    await cachedChat(model, ask('a'), cache, { sampleIndex: 0 });
+    await cachedChat(model, ask('a'), cache, { sampleIndex: 0 });
+    assert.equal(model.calls, 2);
+    assert.equal(cache.writeErrors, 2);
+    assert.match(cache.lastWriteError!, /^cannot open the response cache in /);
+  });
+
   it('counts hits and misses: a stored answer and a call already under way are hits', async () => {
     const cache = new ResponseCache(tempDir());
     const model = countingModel();

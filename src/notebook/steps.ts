@@ -76,7 +76,7 @@ export function savedMitigationStatements(setup: NotebookSetup): string[] {
 /**
  * Notebook 03: the baseline against the configuration's mitigation variants (built-in names in
  * config.json's `variants`) and the statements saved from notebook 03. The baseline samples are
- * the same prompts as notebook 02's, so they come from the cache.
+ * the same prompts as notebook 02's, so a real model's answers come from the cache (the simulator answers again, for nothing).
  */
 export function mitigationStep(setup: NotebookSetup): NotebookStep {
   const variants = ['baseline', ...setup.experiment.variants.filter((v) => v !== 'baseline'), ...savedMitigationStatements(setup)];
