@@ -2,12 +2,14 @@
 // classifier (when it has a scratchpad) and the partial-compliance classifier, unless this judge and
 // prompt already judged it. Results are appended to <runDir>/judgements.jsonl as they come.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { ChatModel, SampledRecord, Usage } from '../core/types.js';
 import { resolveModel, type ProviderContext } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
+import { holdOpenForAppend } from '../core/files.js';
 import { appendCall, CALLS_FILE } from '../core/runStore.js';
 import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
@@ -16,8 +18,6 @@ import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
 import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
 import { appendJudgement, judgedBefore, judgementLines, judgementsPath, selectInto } from './store.js';
-import { holdOpenForAppend } from '../core/files.js';
-import { join } from 'node:path';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
 
@@ -160,14 +160,14 @@ export class RunJudging {
     const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
     const model = options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
     try {
-      mkdirSync(runDir, { recursive: true });
       const kinds = options.kinds ?? [...JUDGE_KINDS];
       const prompts = {} as Record<JudgeKind, JudgePrompt>;
       const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
       for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
       const ctx: JudgeContext = {
         model,
-        cache: options.cache ?? (options.cacheDir ? new ResponseCache(options.cacheDir) : undefined),
+        // The cache folder is opened with the first record judged (see judge()), like the run folder.
+        cache: options.cache,
         costMeter: options.costMeter,
         maxAttempts: options.maxAttempts ?? DEFAULT_JUDGE_ATTEMPTS,
         maxTokens: options.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
@@ -206,6 +206,9 @@ export class RunJudging {
   async judge(record: SampledRecord): Promise<RecordJudgements> {
     if (!this.readDone) {
       this.readDone = true;
+      // Made here, not on opening: a run that fails on bad input before its first record writes nothing.
+      mkdirSync(this.runDir, { recursive: true });
+      if (!this.ctx.cache && this.options.cacheDir) this.ctx.cache = new ResponseCache(this.options.cacheDir);
       this.readEarlier();
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()).
       this.releaseFiles = holdOpenForAppend([judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]);

@@ -44,8 +44,12 @@ const stampSchema = z.object({
 
 /** A file's identity for the key: size and modification time (absent: null). */
 function fingerprint(path: string): [number, number] | null {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  return stat ? [stat.size, stat.mtimeMs] : null;
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat ? [stat.size, stat.mtimeMs] : null;
+  } catch {
+    return null; // a path through a file: no run here (sampling says why, in its own words)
+  }
 }
 
 /** The key of the folder's current state and of the options that shape its outputs. */
