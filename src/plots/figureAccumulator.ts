@@ -3,7 +3,7 @@
 // grows with the run's conditions, never with its samples. Every number still goes through src/stats
 // and src/judge, so a figure, the summary table and the array functions (figureInputs.ts) agree.
 import { accuracy, cohensKappa, type Confusion } from '../judge/agreement.js';
-import { compliedBy, labelSimulated, type SimulatedLabelKind, type Summary } from '../summary/build.js';
+import { compliedBy, labelSimulated, primarySource, SIMULATED_LABEL_KINDS, type SimulatedLabelKind, type Summary } from '../summary/build.js';
 import type { AfVerdict, Reasoning, SampleRecord, Tier } from '../core/types.js';
 import {
   AGREEMENT_CATEGORIES,
@@ -20,7 +20,6 @@ import { powerInput, type PowerOptions } from './powerInput.js';
 export type Outcome = 'refuses' | 'complies' | 'compliesAf' | 'partial' | 'unlabelled';
 const OUTCOMES: readonly Outcome[] = ['refuses', 'complies', 'compliesAf', 'partial', 'unlabelled'];
 const SOURCES: readonly ComplianceSource[] = ['proxy', 'judge'];
-const LABEL_KINDS: readonly SimulatedLabelKind[] = ['judge', 'af', 'partial'];
 const REASONINGS: readonly Reasoning[] = ['cot', 'no-cot'];
 const TIERS: readonly Tier[] = ['free', 'paid'];
 
@@ -115,7 +114,7 @@ export class FigureAccumulator {
 
   add(record: SampleRecord): void {
     if (record.simulated) this.simulated = true;
-    else for (const kind of LABEL_KINDS) if (!this.simulatedKinds.has(kind) && labelSimulated(record, kind)) this.simulatedKinds.add(kind);
+    else for (const kind of SIMULATED_LABEL_KINDS) if (!this.simulatedKinds.has(kind) && labelSimulated(record, kind)) this.simulatedKinds.add(kind);
     const proxy = compliedBy(record, 'proxy');
     const judge = compliedBy(record, 'judge');
     if (judge !== null) this.judged = true;
@@ -169,9 +168,7 @@ export class FigureAccumulator {
 
   /** The judge decides compliance once any record carries a judge verdict; before judging, the proxy. */
   complianceSource(): ComplianceSource {
-    // A simulated judge's labels on real samples never decide: the proxy does (as in the summary).
-    if (this.simulatedKinds.has('judge')) return 'proxy';
-    return this.judged ? 'judge' : 'proxy';
+    return primarySource([...this.simulatedKinds], this.judged);
   }
 
   /** Bars in run order: models, then variants (first seen), then CoT before no-CoT, free before paid. */
@@ -229,7 +226,7 @@ export class FigureAccumulator {
     const outcomes = this.outcomeCounts(source);
     return {
       simulated: this.simulated,
-      simulatedLabels: LABEL_KINDS.filter((kind) => this.simulatedKinds.has(kind)),
+      simulatedLabels: SIMULATED_LABEL_KINDS.filter((kind) => this.simulatedKinds.has(kind)),
       complianceSource: source,
       outcomes,
       gaps: summaryGapRows(options.summary, source),

@@ -1,7 +1,7 @@
 // What the page itself (title, banners, compliance source) reads of the records: a few counts and
 // lists, gathered one record at a time so a paged report never needs the records at hand.
 import type { SampleRecord } from '../core/types.js';
-import { compliedBy, labelSimulated, type SimulatedLabelKind } from '../summary/build.js';
+import { compliedBy, labelSimulated, primarySource, SIMULATED_LABEL_KINDS, type SimulatedLabelKind } from '../summary/build.js';
 import type { ComplianceSource } from '../plots/inputs.js';
 
 export interface ReportFacts {
@@ -16,8 +16,6 @@ export interface ReportFacts {
   complianceSource: ComplianceSource;
 }
 
-const LABEL_KINDS: SimulatedLabelKind[] = ['judge', 'af', 'partial'];
-
 /** ReportFacts gathered record by record: memory is the number of distinct runs. */
 export class ReportFactsAccumulator {
   private readonly runs = new Set<string>();
@@ -30,19 +28,18 @@ export class ReportFactsAccumulator {
     this.runs.add(record.run);
     this.transcripts++;
     if (record.simulated) this.simulated++;
-    else for (const kind of LABEL_KINDS) if (labelSimulated(record, kind)) this.simulatedLabels.add(kind);
+    else for (const kind of SIMULATED_LABEL_KINDS) if (labelSimulated(record, kind)) this.simulatedLabels.add(kind);
     if (!this.judged && compliedBy(record, 'judge') !== null) this.judged = true;
   }
 
   facts(): ReportFacts {
-    const simulatedLabels = LABEL_KINDS.filter((kind) => this.simulatedLabels.has(kind));
+    const simulatedLabels = SIMULATED_LABEL_KINDS.filter((kind) => this.simulatedLabels.has(kind));
     return {
       runs: [...this.runs],
       transcripts: this.transcripts,
       simulated: this.simulated,
       simulatedLabels,
-      // A simulated judge's labels on real samples never decide: the proxy does (as in the summary).
-      complianceSource: simulatedLabels.includes('judge') ? 'proxy' : this.judged ? 'judge' : 'proxy',
+      complianceSource: primarySource(simulatedLabels, this.judged),
     };
   }
 }

@@ -10,7 +10,7 @@ import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js
 import { compliedBy, LABEL_SOURCES, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 import { conditionKey, factKey, factOf, type SummaryFact } from './fact.js';
 
-export { compliedBy, labelSimulated, simulatedLabelKinds, LABEL_SOURCES } from './labelSource.js';
+export { compliedBy, labelSimulated, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
 export type { LabelSource, SimulatedLabelKind } from './labelSource.js';
 
 export interface TierSummary {

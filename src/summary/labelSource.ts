@@ -13,6 +13,15 @@ export const LABEL_SOURCES: readonly LabelSource[] = ['proxy', 'heuristic', 'jud
 export type SimulatedLabelKind = 'judge' | 'af' | 'partial';
 export const SIMULATED_LABEL_KINDS: readonly SimulatedLabelKind[] = ['judge', 'af', 'partial'];
 
+/**
+ * The label source a run's headline compliance is read from, in the summary, the figures and the
+ * report alike: the LLM judge once any record carries its verdict, unless a simulated judge made those
+ * verdicts on real samples; otherwise the prefix proxy.
+ */
+export function primarySource(simulatedLabels: readonly SimulatedLabelKind[], judged: boolean): 'proxy' | 'judge' {
+  return judged && !simulatedLabels.includes('judge') ? 'judge' : 'proxy';
+}
+
 /** Whether the sample complied by one label source; null when that source gave no label or has not run. */
 export function compliedBy(record: SampleRecord, source: LabelSource): boolean | null {
   return record.labels?.[source]?.complied ?? null;

@@ -6,6 +6,7 @@ import type { DataFrame } from 'danfojs';
 import { writeFileAtomic } from '../core/files.js';
 import { formatInterval, formatP, formatPercent, formatPoints, formatRatio } from '../stats/format.js';
 import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
+import { primarySource } from './labelSource.js';
 import { formatMitigation, mitigationCsv, mitigationMarkdown } from './mitigationTable.js';
 
 export type SummaryRecord = Record<string, string | number | boolean | null>;
@@ -162,9 +163,7 @@ export const SIMULATED_BANNER =
  * judge that ran but could label nothing does not leave the table without a gap while they show one.
  */
 export function primaryLabel(summary: Summary): LabelSource {
-  // A simulated judge's labels on real samples are never the headline: the proxy is.
-  if (summary.simulatedLabels?.includes('judge')) return 'proxy';
-  return summary.rows.some((row) => row.label === 'judge' && row.free.n + row.paid.n > 0) ? 'judge' : 'proxy';
+  return primarySource(summary.simulatedLabels ?? [], summary.rows.some((row) => row.label === 'judge' && row.free.n + row.paid.n > 0));
 }
 
 /** The warning printed wherever a real run shows labels made by the simulated judge. */
