@@ -101,6 +101,17 @@ export class ResponseCache {
    */
   private readonly remembered = new Map<string, ChatResponse>();
 
+  /**
+   * Keep an answer just received: committed to disk for a model that is paid for (resolved once
+   * committed; a failed write is counted, see putOrNote), remembered in memory for the simulator
+   * (storesAnswersOf). Returned and logged calls wait for it, so a killed run never pays twice.
+   */
+  keep(model: Pick<ChatModel, 'spec' | 'simulated'>, key: string, purpose: string, response: ChatResponse): Promise<void> {
+    if (storesAnswersOf(model)) return this.putOrNote(key, model.spec, purpose, response);
+    this.remember(key, response);
+    return Promise.resolve();
+  }
+
   /** Keep a simulated answer in memory (see `remembered`); nothing is written. */
   remember(key: string, response: ChatResponse): void {
     this.remembered.delete(key);
@@ -181,10 +192,9 @@ export async function cachedChat(model: ChatModel, request: ChatRequest, cache: 
     const latencyMs = Math.round(performance.now() - started);
     if (cache) {
       cache.misses++;
-      // Returned (and logged as sent) only once committed: a process killed after logging a call
-      // finds its answer in the cache when resumed, and never pays for it twice.
-      if (storesAnswersOf(model)) await cache.putOrNote(key, model.spec, purpose, response);
-      else cache.remember(key, response);
+      // Returned (and logged as sent) only once kept: a process killed after logging a call finds
+      // its answer in the cache when resumed, and never pays for it twice.
+      await cache.keep(model, key, purpose, response);
     }
     return { response, cached: false, latencyMs, key };
   } finally {

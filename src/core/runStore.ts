@@ -61,7 +61,7 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
  */
 export function readRecords(runDir: string, { repair = false } = {}): SampledRecord[] {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
-  return latestPerKey(readJsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair, check: { schema: sampledRecordSchema, what: 'sample record', fix: repairFix(runDir) } }));
+  return latestPerKey([...recordLines(runDir, { repair })].map((line) => line.value));
 }
 
 /**

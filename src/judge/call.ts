@@ -1,6 +1,6 @@
 // One judge call, through the same cache, retries and spend accounting as the model samples.
 import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../core/types.js';
-import { cachedChat, storesAnswersOf, type ResponseCache } from '../core/cache.js';
+import { cachedChat, type ResponseCache } from '../core/cache.js';
 import { ModelCallError } from '../models/errors.js';
 import { ZERO_USAGE } from '../core/usage.js';
 import type { JudgeCostMeter } from './types.js';
@@ -129,9 +129,7 @@ export async function callJudgeVotes(
         votes.set(index, { text: vote.text, finishReason: vote.finishReason });
         if (store) {
           store.misses++;
-          // The simulator's votes are remembered in memory, not written (storesAnswersOf).
-          if (storesAnswersOf(ctx.model)) commits.push(store.putOrNote(keys.get(index)!, ctx.model.spec, purpose, vote));
-          else store.remember(keys.get(index)!, vote);
+          commits.push(store.keep(ctx.model, keys.get(index)!, purpose, vote));
         }
       }
       // The judgement is written only after its votes are committed to the cache.

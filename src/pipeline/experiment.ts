@@ -7,7 +7,7 @@ import { judgeFor, NO_JUDGE_LINE, type ExperimentConfig } from '../core/config.j
 import { writeFiguresFromInputs, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
 import { FigureAccumulator } from '../plots/figureAccumulator.js';
 import { ReportWriter } from '../report/write.js';
-import { labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
+import { JUDGE_KINDS, labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
 import { runDirFor } from '../core/runStore.js';
 import { SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord, SampledRecord } from '../core/types.js';
@@ -17,7 +17,7 @@ import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
-import { countErrorKinds, PERMANENT_ERROR_KINDS } from '../run/resume.js';
+import { errorKindOf, PERMANENT_ERROR_KINDS } from '../run/resume.js';
 import { preparePlan } from '../run/plan.js';
 import { forgetOutputsStamp, readOutputsStamp, writeOutputsStamp, outputsStampKey, type OutputsStamp } from './outputsStamp.js';
 
@@ -74,8 +74,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // sampleRun): a bad --figures-dir fails first, not after sampling and judging.
   const figuresDir = join(config.figuresDir, config.name);
   if (options.figures !== false) checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
-  // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for.
-  for (const _ of judgementLines(runDirFor(config)));
+  const runDir = runDirFor(config);
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
@@ -85,16 +84,18 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   let judging: RunJudging | undefined;
   try {
     // Opened first: its prompts' hashes are part of what the outputs were made from.
-    if (judge) judging = await RunJudging.open(runDirFor(config), { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
+    if (judge) judging = await RunJudging.open(runDir, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
     const plan = await preparePlan(config, options);
     const line = settingLine(readSetting(config.setting).setting);
-    const runDir = runDirFor(config);
     const stampKey = () =>
       outputsStampKey(runDir, { config, plan: plan.identity, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
     // The folder as the last complete pass left it (same records, judgements, plan and options), with
     // nothing left to sample: every output is current, and no record is read.
     const previous = !keepRecords && !options.retryErrors ? readOutputsStamp(runDir, stampKey()) : undefined;
     if (previous) return fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec);
+    // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for (a run
+    // answered from the stamp has the file its last complete pass read).
+    for (const _ of judgementLines(runDir));
     // The run folder stays locked through judging: judgements.jsonl has one writer too.
     run = await sampleRun(config, { ...options, plan, keepLock: true });
     judging?.expect(run.progress.done);
@@ -144,7 +145,7 @@ async function labelAndWrite(
     figureAcc?.add(record);
     digest.add(record);
     report?.add(record);
-    if (record.status === 'error') for (const [kind, n] of Object.entries(countErrorKinds([record]))) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
+    if (record.status === 'error') errorKinds[errorKindOf(record)] = (errorKinds[errorKindOf(record)] ?? 0) + 1;
     if (options.keepRecords) kept.push(record);
   };
   // Judged records come back in any order; they are consumed in file order, through a bounded window.
@@ -204,7 +205,5 @@ async function labelAndWrite(
 
 /** Judgements that label the run's records, per kind (what a re-run reuses). */
 function labelledCounts(result: JudgeRunResult): Partial<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const kind of Object.keys(result.judged)) out[kind] = result.judged[kind as keyof typeof result.judged] + result.reused[kind as keyof typeof result.reused];
-  return out;
+  return Object.fromEntries(JUDGE_KINDS.map((kind) => [kind, result.judged[kind] + result.reused[kind]]));
 }

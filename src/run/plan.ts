@@ -162,6 +162,6 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
       }
     }
   }
-  const identity = sha256(JSON.stringify([[...systemPrompts.keys()], groups.map((g) => requests.map((r) => userTurn(r, g.context))), requests]));
+  const identity = sha256(JSON.stringify([[...systemPrompts.keys()], contexts.map((context) => requests.map((r) => userTurn(r, context))), requests]));
   return { total: groups.length * requests.length * config.samples, systemPrompts, identity, [Symbol.iterator]: samples };
 }

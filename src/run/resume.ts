@@ -9,17 +9,22 @@ import type { SampledRecord } from '../core/types.js';
 /** Error kinds that a new attempt of the same request cannot fix. */
 export const PERMANENT_ERROR_KINDS: ReadonlySet<string> = new Set(['bad_request', 'content_policy']);
 
+/** The kind of an errored record's error (`other` when it names none). */
+export function errorKindOf(record: Pick<SampledRecord, 'error'>): string {
+  return record.error?.kind ?? 'other';
+}
+
 /** True when a resumed run keeps this record instead of sampling it again. */
 export function keepOnResume(record: SampledRecord, retryErrors = false): boolean {
   if (record.status !== 'error') return true;
   if (retryErrors) return false;
-  return PERMANENT_ERROR_KINDS.has(record.error?.kind ?? 'other');
+  return PERMANENT_ERROR_KINDS.has(errorKindOf(record));
 }
 
 /** Kept errors by kind, e.g. `{ bad_request: 2, content_policy: 1 }`. */
 export function countErrorKinds(records: Iterable<SampledRecord>): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const r of records) if (r.status === 'error') counts[r.error?.kind ?? 'other'] = (counts[r.error?.kind ?? 'other'] ?? 0) + 1;
+  for (const r of records) if (r.status === 'error') counts[errorKindOf(r)] = (counts[errorKindOf(r)] ?? 0) + 1;
   return counts;
 }
 
@@ -42,16 +47,15 @@ export function describeErrors(errorKinds: Record<string, number>): string | und
 const SAMPLING_FIELDS = ['temperature', 'maxTokens', 'seed', 'suffix', 'prefill', 'maxTurns', 'systemPrompts', 'userTemplate'] as const;
 
 /**
- * Refuse to resume a run under changed sampling settings, compared with run.json and with the
- * parameters recorded on each earlier record (both: run.json may be missing).
+ * Refuse to resume a run under changed sampling settings, compared with run.json (this) and with the
+ * parameters recorded on each earlier record (refuseChangedParams, as they are read): both, as
+ * run.json may be missing.
  */
-export function refuseChangedSampling(runName: string, config: ExperimentConfig, previous: ExperimentConfig | undefined, earlier: Iterable<SampledRecord>): void {
-  if (previous) {
-    for (const field of SAMPLING_FIELDS) {
-      if (JSON.stringify(previous[field] ?? null) !== JSON.stringify(config[field] ?? null)) refuseChanged(runName, field, previous[field], config[field]);
-    }
+export function refuseChangedSampling(runName: string, config: ExperimentConfig, previous: ExperimentConfig | undefined): void {
+  if (!previous) return;
+  for (const field of SAMPLING_FIELDS) {
+    if (JSON.stringify(previous[field] ?? null) !== JSON.stringify(config[field] ?? null)) refuseChanged(runName, field, previous[field], config[field]);
   }
-  for (const record of earlier) refuseChangedParams(runName, config, record);
 }
 
 /** The per-record half of refuseChangedSampling, for records read one at a time. */

@@ -11,7 +11,7 @@ import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache } from '../core/cache.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
-import { keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
+import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
 import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
@@ -144,7 +144,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   // What is already in the folder is read (and validated) before run.json is rewritten, one line at a
   // time: only keys are kept. A later line for a sample supersedes its earlier ones.
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir).config : undefined;
-  refuseChangedSampling(config.name, config, previous, []);
+  refuseChangedSampling(config.name, config, previous);
   const finished = new Set<string>();
   const toRetry = new Set<string>();
   const keptErrorKinds = new Map<string, string>();
@@ -158,7 +158,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
     keptErrorKinds.delete(record.key);
     if (keepOnResume(record, options.retryErrors)) {
       finished.add(record.key);
-      if (record.status === 'error') keptErrorKinds.set(record.key, record.error?.kind ?? 'other');
+      if (record.status === 'error') keptErrorKinds.set(record.key, errorKindOf(record));
     } else toRetry.add(record.key);
   }
   // Where the next record's line will start (the file is ours alone while the lock is held).
