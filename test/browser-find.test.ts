@@ -1,14 +1,14 @@
 // How af-lab finds a browser: an explicit path, then AF_LAB_CHROMIUM, then PATH, then known paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_ENV, findChromium } from '../src/browser/index.js';
 import { isUserError } from '../src/core/errors.js';
+import { tempDir } from './helpers/tmp.js';
 
 function fakeExecutable(name: string): { dir: string; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'af-browser-'));
+  const dir = tempDir('af-browser-');
   const path = join(dir, name);
   writeFileSync(path, '#!/bin/sh\n');
   chmodSync(path, 0o755);
@@ -35,7 +35,7 @@ test('chromium, chromium-browser and google-chrome are found on PATH', () => {
 });
 
 test('a named browser that does not exist, or is not executable, is a user error rather than a silent fallback', () => {
-  const notExecutable = join(mkdtempSync(join(tmpdir(), 'af-browser-')), 'chrome');
+  const notExecutable = join(tempDir('af-browser-'), 'chrome');
   writeFileSync(notExecutable, '');
   for (const attempt of [
     () => findChromium({ executablePath: '/nonexistent/chrome', env: {} }),

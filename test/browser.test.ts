@@ -3,8 +3,7 @@
 // not blank. Skipped, with the reason, only when no browser is installed; CI installs chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +14,8 @@ import { writeReport } from '../src/report/index.js';
 import type { WriteReportOptions } from '../src/report/write.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
+import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const executable = findChromium();
 const skip = executable ? false : `skipped: ${NO_BROWSER_HINT}`;
@@ -60,8 +61,9 @@ describe('in a real browser', { skip }, () => {
   });
 
   async function openReport(records: SampleRecord[], options: WriteReportOptions = {}): Promise<{ page: Page; errors: string[] }> {
-    const file = writeReport(records, join(mkdtempSync(join(tmpdir(), 'af-report-')), 'report.html'), options);
+    const file = writeReport(records, join(tempDir('af-report-'), 'report.html'), options);
     const page = await browser.newPage();
+    page.setDefaultTimeout(scaled(30_000));
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     page.on('dialog', (dialog) => {
@@ -124,13 +126,14 @@ describe('in a real browser', { skip }, () => {
     const records = syntheticRecords({ requests: 40 });
     const planted = 'a phrase found in one transcript only';
     records[600].finalOutput = planted;
-    const dir = mkdtempSync(join(tmpdir(), 'af-report-'));
+    const dir = tempDir('af-report-');
     const file = writeReport(records, join(dir, 'report.html'), { inlineLimit: 100, chunkSize: 64 });
     const html = readFileSync(file, 'utf8');
     assert.ok(!html.includes(records[0].request.text), 'no transcript text in the page itself');
     assert.ok(html.length < 100_000);
     assert.deepEqual(readdirSync(join(dir, 'report.data')).length, 11, 'index.js and 10 chunks');
     const page = await browser.newPage();
+    page.setDefaultTimeout(scaled(30_000));
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     const loaded: string[] = [];
@@ -173,13 +176,14 @@ describe('in a real browser', { skip }, () => {
   });
 
   test('figure PNGs and SVGs render at the figure size with visible content, and the HTML pages draw offline', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'af-figures-'));
+    const dir = tempDir('af-figures-');
     const records = syntheticRecords({ requests: 30 });
     const result = await writeFigures(records, dir, { executablePath: executable! });
     assert.equal(result.images, true);
     assert.equal(result.figures.length, 6);
     const figures = buildFigures(records);
     const page = await browser.newPage();
+    page.setDefaultTimeout(scaled(30_000));
     for (const [i, written] of result.figures.entries()) {
       const figure = figures[i];
       const png = readFileSync(written.png!);
@@ -209,6 +213,7 @@ describe('in a real browser', { skip }, () => {
   test('figureHtml fragments draw in a page, the second one reusing the first one\'s plotly', async () => {
     const [outcomes, gap] = buildFigures(syntheticRecords({ requests: 10 }));
     const page = await browser.newPage();
+    page.setDefaultTimeout(scaled(30_000));
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     await page.setContent(`<!doctype html><body>${figureHtml(outcomes)}${figureHtml(gap, { includePlotly: false })}</body>`);
@@ -216,6 +221,7 @@ describe('in a real browser', { skip }, () => {
     assert.deepEqual(errors, []);
     // A figure drawn before the output that carries plotly (outputs can render out of order) waits for it.
     const late = await browser.newPage();
+    late.setDefaultTimeout(scaled(30_000));
     const lateErrors: string[] = [];
     late.on('pageerror', (err) => lateErrors.push(String(err)));
     await late.setContent(`<!doctype html><body>${figureHtml(gap, { includePlotly: false })}</body>`);
@@ -233,6 +239,7 @@ describe('in a real browser', { skip }, () => {
    */
   async function drawnWidths(figures: Figure[], width: number): Promise<Array<{ name: string; svg: number; overflow: number; text: string }>> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(scaled(30_000));
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     await page.addScriptTag({ content: plotlySource() });
@@ -288,7 +295,7 @@ describe('in a real browser', { skip }, () => {
   });
 
   test("the papers' figures export as SVG and PNG at their size, titled as published and never SIMULATED", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'af-published-'));
+    const dir = tempDir('af-published-');
     const figures = paperFigures('all');
     const result = await writeFigureFiles(figures, dir, { executablePath: executable! });
     assert.equal(result.images, true);

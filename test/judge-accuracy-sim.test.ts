@@ -2,17 +2,17 @@
 // what the visible text shows, and the accuracy code sees the proxy's false positives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '../src/core/config.js';
 import { runSamples } from '../src/run/runner.js';
 import { accuracyReport, referenceFromSimulatorTruth } from '../src/judge/accuracy.js';
 import { judgeRun } from '../src/judge/judgeRun.js';
 import { labelRecords } from '../src/judge/store.js';
+import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
-test('sim/judge (noise 0) agrees with the simulator truth; the prefix proxy does not on sim/tag-confused', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'af-judge-acc-'));
+test('sim/judge (noise 0) agrees with the simulator truth; the prefix proxy does not on sim/tag-confused', { timeout: scaled(120_000) }, async () => {
+  const dir = tempDir('af-judge-acc-');
   const config = parseExperiment({
     name: 'acc',
     outDir: dir,

@@ -2,8 +2,6 @@
 // answers, bounded retries, vote aggregation and thresholds, and vote-by-vote caching.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelCallError } from '../src/models/errors.js';
 import { ResponseCache } from '../src/core/cache.js';
@@ -14,6 +12,7 @@ import { classifyPartial } from '../src/judge/partial.js';
 import { loadJudgePrompt } from '../src/judge/prompts.js';
 import { UserError } from '../src/core/errors.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock, scriptedJudge, transcript, type Script } from './judge-fixtures.js';
+import { tempDir } from './helpers/tmp.js';
 
 const prompts = { judge: loadJudgePrompt('judge'), af: loadJudgePrompt('af'), partial: loadJudgePrompt('partial') };
 const ctxFor = (script: Script, extra: Partial<JudgeContext> = {}) => {
@@ -164,7 +163,7 @@ test('AF votes: with no readable vote the label is null, never "no"', async () =
 });
 
 test('AF votes are cached vote by vote: a repeat makes no call, more votes ask only for the new ones', async () => {
-  const cache = new ResponseCache(mkdtempSync(join(tmpdir(), 'af-judge-cache-')));
+  const cache = new ResponseCache(tempDir('af-judge-cache-'));
   const { model, ctx } = ctxFor((p, _call, i) => afBlock(nonceOf(p), i % 2 === 0), { cache });
   const first = await classifyAf(transcript(), ctx, prompts.af, { votes: 6 });
   const again = await classifyAf(transcript(), ctx, prompts.af, { votes: 6 });
@@ -179,7 +178,7 @@ test('AF votes are cached vote by vote: a repeat makes no call, more votes ask o
 });
 
 test('two identical scratchpads judged at once share one call for their votes', async () => {
-  const cache = new ResponseCache(mkdtempSync(join(tmpdir(), 'af-judge-cache-')));
+  const cache = new ResponseCache(tempDir('af-judge-cache-'));
   const { model, ctx } = ctxFor((p, _call, i) => afBlock(nonceOf(p), i < 3), { cache });
   const [a, b] = await Promise.all([classifyAf(transcript(), ctx, prompts.af, { votes: 5 }), classifyAf(transcript(), ctx, prompts.af, { votes: 5 })]);
   assert.equal(model.requests.length, 1);

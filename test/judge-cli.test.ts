@@ -8,10 +8,11 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const jsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 
-test('run judges every record with sim/judge; rejudge adds another judge without sampling; labels export/import/compare', { timeout: 240_000 }, () => {
+test('run judges every record with sim/judge; rejudge adds another judge without sampling; labels export/import/compare', { timeout: scaled(240_000) }, () => {
   const out = tempDir('af-judge-cli-');
   const cache = join(out, 'cache');
   const common = ['--out', out, '--figures-dir', join(out, 'figures'), '--cache', cache, '--name', 'j', '--models', 'sim/faker', '--variants', 'baseline', '--limit', '6', '--no-progress'];

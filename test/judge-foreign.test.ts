@@ -3,8 +3,7 @@
 // still safe against a transcript that writes the judge's verdict.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.js';
 import { sha256 } from '../src/core/hash.js';
@@ -18,10 +17,11 @@ import { judgeRun } from '../src/judge/judgeRun.js';
 import { readJudgements } from '../src/judge/store.js';
 import { startFileServer } from './servers/files.js';
 import { record, scriptedJudge, transcript, type Script } from './judge-fixtures.js';
+import { tempDir } from './helpers/tmp.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'judges');
 const AF_TEXT = readFileSync(join(FIXTURES, 'af-published-style.txt'), 'utf8');
-const tmp = () => mkdtempSync(join(tmpdir(), 'af-foreign-'));
+const tmp = () => tempDir('af-foreign-');
 
 /** A declaration in a temp folder whose prompt is `prompt` (a URL or a file name beside it). */
 function declaration(base: string, over: Record<string, unknown> = {}): string {

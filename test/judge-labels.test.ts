@@ -1,8 +1,7 @@
 // The labelling workflow: a stratified, blind sheet; strict import; classifiers compared with the labels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -10,8 +9,9 @@ import { accuracyReport } from '../src/judge/accuracy.js';
 import { exportLabelSheet, importHumanLabels, readHumanLabels, readLabelSheet, referenceFromHumanLabels, stratifiedSample, stratumOf } from '../src/judge/humanLabels.js';
 import { UserError } from '../src/core/errors.js';
 import { record, REFUSAL_OUTPUT } from './judge-fixtures.js';
+import { tempDir } from './helpers/tmp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'af-labels-'));
+const tmp = () => tempDir('af-labels-');
 
 test('the stratified sample visits every stratum in turn, so small strata are represented', () => {
   const big = Array.from({ length: 10 }, () => record());

@@ -2,8 +2,6 @@
 // arrive as n completions of one HTTP request, and a re-judge is answered from the cache.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../src/models/index.js';
 import { judgeRun } from '../src/judge/judgeRun.js';
@@ -11,6 +9,7 @@ import { labelRecords } from '../src/judge/store.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { afBlock, complianceBlock, nonceOf, record, REFUSAL_OUTPUT } from './judge-fixtures.js';
+import { tempDir } from './helpers/tmp.js';
 
 let server: LoopbackServer;
 const savedKey = process.env.OPENAI_API_KEY;
@@ -35,7 +34,7 @@ after(async () => {
 
 test('an OpenAI-compatible judge labels a run; AF votes come as n completions of one request; re-judging sends nothing', async () => {
   const spec = `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}&max_retries=0`;
-  const runDir = mkdtempSync(join(tmpdir(), 'af-judge-openai-'));
+  const runDir = tempDir('af-judge-openai-');
   const cacheDir = join(runDir, 'cache');
   const records = [record(), record({ finalOutput: REFUSAL_OUTPUT })];
   const result = await judgeRun(runDir, records, { judge: spec, kinds: ['judge', 'af'], afVotes: 20, cacheDir });
@@ -54,7 +53,7 @@ test('an OpenAI-compatible judge labels a run; AF votes come as n completions of
 
   // Another run folder, same judge and cache: every answer comes from the cache.
   const sent = server.log.length;
-  const again = await judgeRun(mkdtempSync(join(tmpdir(), 'af-judge-openai-')), records, { judge: spec, kinds: ['judge', 'af'], afVotes: 20, cacheDir });
+  const again = await judgeRun(tempDir('af-judge-openai-'), records, { judge: spec, kinds: ['judge', 'af'], afVotes: 20, cacheDir });
   assert.equal(server.log.length, sent);
   assert.equal(again.cachedCalls, again.calls);
 });

@@ -2,8 +2,7 @@
 // without resampling (or any judge call when nothing changed), budget stops and provider errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelCallError } from '../src/models/errors.js';
 import { ResponseCache } from '../src/core/cache.js';
@@ -14,8 +13,9 @@ import { transcriptOf } from '../src/judge/transcript.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock, PLAIN_SCRATCHPAD, record, REFUSAL_OUTPUT, scriptedJudge } from './judge-fixtures.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { UserError } from '../src/core/errors.js';
+import { tempDir } from './helpers/tmp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'af-judge-run-'));
+const tmp = () => tempDir('af-judge-run-');
 
 function sampleRun(): SampleRecord[] {
   return [
@@ -173,7 +173,7 @@ test('sim/judge judges a run offline, by spec', async () => {
 });
 
 test('a judge concurrency that is not a whole number of at least 1 is a user error naming it (it was a TypeError from p-limit)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'af-judge-conc-'));
+  const dir = tempDir('af-judge-conc-');
   for (const concurrency of [0, Number.NaN]) {
     await assert.rejects(judgeRun(dir, [record()], { concurrency }), (err: unknown) => err instanceof UserError && /judge concurrency .* is not a whole number/.test(err.message));
   }

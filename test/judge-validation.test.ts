@@ -13,6 +13,7 @@ import { seededRandom } from '../src/core/random.js';
 import { record } from './judge-fixtures.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 test('the ROC curve steps through each distinct vote share, from (0,0) to (1,1), and its area is the AUROC', () => {
   const curve = rocCurve([0.9, 0.8, 0.4, 0.2, null], [true, false, true, false, true]);
@@ -71,7 +72,7 @@ test('validation figures: the ROC and AUROC-by-votes plots of labelled records, 
   assert.equal(afValidation(records, { source: 'human labels', labels: new Map() }).records, 0);
 });
 
-test('af-lab labels compare draws both plots from the human AF labels', { timeout: 240_000 }, () => {
+test('af-lab labels compare draws both plots from the human AF labels', { timeout: scaled(240_000) }, () => {
   const out = tempDir('af-validation-cli-');
   const run = runCli(['run', '--out', out, '--figures-dir', join(out, 'figures'), '--cache', join(out, 'cache'), '--name', 'v', '--models', 'sim/faker?free=0.8&af=1', '--variants', 'baseline', '--limit', '8', '--no-progress']);
   assert.equal(run.status, 0, run.stderr);

@@ -17,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/index.js';
 import { notebookServerMissing, startNotebookServer, type NotebookServer } from './helpers/jupyter.js';
 import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const root = resolve(import.meta.dirname, '..');
 const missing = notebookServerMissing() ?? (findChromium() ? null : NO_BROWSER_HINT);
@@ -25,8 +26,8 @@ if (missing) console.log(`# notebooks-browser ${skip}`);
 
 // Measured on a loaded 2-core machine: a notebook took 27-63 s from Restart & Run All to idle, a
 // kernel 5-10 s to start. The limits are ten times that: they catch a hang, not a slow machine.
-const RUN_ALL_TIMEOUT_MS = 600_000;
-const KERNEL_READY_TIMEOUT_MS = 180_000;
+const RUN_ALL_TIMEOUT_MS = scaled(600_000);
+const KERNEL_READY_TIMEOUT_MS = scaled(180_000);
 
 interface NotebookCase {
   name: string;
@@ -242,7 +243,7 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
           const reportPage = await page.context().newPage();
           try {
             await reportPage.goto(new URL(href, page.url()).href, { referer: page.url() });
-            await reportPage.waitForSelector('#count[data-count]', { timeout: 60_000 });
+            await reportPage.waitForSelector('#count[data-count]', { timeout: scaled(60_000) });
             assert.ok(Number(await reportPage.getAttribute('#count', 'data-count')) > 0, 'the report lists transcripts');
             assert.match((await reportPage.textContent('#simulated-banner')) ?? '', /SIMULATED/);
           } finally {

@@ -1,7 +1,6 @@
 // The helpers the notebooks call: the shared configuration, the steps and what cells display.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadVariant } from '../src/prompts/index.js';
@@ -14,8 +13,9 @@ import { notebookView, type DisplayHost } from '../src/notebook/view.js';
 import { mathFreeMarkdown, progressHtml, summaryHtml, tableHtml, type ProgressState } from '../src/notebook/html.js';
 import { configRows, publishedGaps, publishedRows, sampleSizeRows } from '../src/notebook/tables.js';
 import { sampleSizeExact } from '../src/stats/power.js';
+import { tempDir } from './helpers/tmp.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'af-lab-nbhelpers-'));
+const scratch = tempDir('af-lab-nbhelpers-');
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A project folder with notebooks/config.json holding `config`. */

@@ -1,16 +1,16 @@
 // The headless notebook runner: Jupyter wire format, nbformat storage, and real executions of small
 // notebooks in the project's tslab kernel (no Python involved).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { decodeMessage, encodeMessage, newMessage } from '../tools/notebook-kernel/wire.js';
 import { readNotebook, serializeNotebook, splitLines, type Notebook } from '../tools/notebook-kernel/nbformat.js';
 import { executeNotebookFile, NotebookCellError } from '../tools/notebook-kernel/execute.js';
 import { writeFileSync } from 'node:fs';
+import { tempDir } from './helpers/tmp.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'af-lab-nb-'));
+const scratch = tempDir('af-lab-nb-');
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function notebookOf(...sources: string[]): Notebook {

@@ -4,17 +4,18 @@
 // committed notebooks carry outputs labelled SIMULATED.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { executeNotebookFile } from '../tools/notebook-kernel/execute.js';
 import { joinLines, readNotebook, type CodeCell, type Notebook } from '../tools/notebook-kernel/nbformat.js';
+import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const root = resolve(import.meta.dirname, '..');
 const notebookDir = join(root, 'notebooks');
 const EXPECTED = ['01-setup', '02-baseline', '03-deontological-mitigation', '04-statistics', '05-plots'];
-const dataDir = mkdtempSync(join(tmpdir(), 'af-lab-notebooks-'));
+const dataDir = tempDir('af-lab-notebooks-');
 const env = { ...process.env, AF_LAB_DATA_DIR: dataDir };
 
 function lines(path: string): number {
@@ -64,8 +65,8 @@ describe('the notebooks', () => {
     }
   });
 
-  test('a later notebook runs on its own on a fresh machine, sampling what it needs', { timeout: 120_000 }, async () => {
-    const alone = mkdtempSync(join(tmpdir(), 'af-lab-notebook-alone-'));
+  test('a later notebook runs on its own on a fresh machine, sampling what it needs', { timeout: scaled(120_000) }, async () => {
+    const alone = tempDir('af-lab-notebook-alone-');
     try {
       const executed = await executeNotebookFile(join(notebookDir, '04-statistics.ipynb'), { env: { ...process.env, AF_LAB_DATA_DIR: alone }, cellTimeoutMs: 180_000 });
       assert.match(outputText(executed), /SIMULATED/);
@@ -76,7 +77,7 @@ describe('the notebooks', () => {
     }
   });
 
-  test('run top to bottom on an empty data folder, later ones without new model calls', { timeout: 280_000 }, async () => {
+  test('run top to bottom on an empty data folder, later ones without new model calls', { timeout: scaled(280_000) }, async () => {
     const executed = new Map<string, Notebook>();
     const callsAfter = new Map<string, number[]>();
     for (const name of EXPECTED) {

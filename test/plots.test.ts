@@ -2,8 +2,7 @@
 // and the offline HTML page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildFigures,
@@ -20,6 +19,7 @@ import {
 } from '../src/plots/index.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
+import { tempDir } from './helpers/tmp.js';
 
 /** Records with exact counts: `k` of `n` complied by the proxy, no judge labels. */
 function counted(model: string, tier: 'free' | 'paid', k: number, n: number, simulated = false): SampleRecord[] {
@@ -169,7 +169,7 @@ test('a figure page loads plotly from beside itself, sizes to its container, and
 });
 
 test('a figures folder holds one plotly.min.js, written only when missing or different', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'af-plotly-'));
+  const dir = tempDir('af-plotly-');
   const first = ensurePlotlyFile(dir);
   assert.deepEqual(first, { path: join(dir, PLOTLY_FILE), written: true });
   assert.equal(readFileSync(first.path, 'utf8'), plotlySource());
@@ -180,7 +180,7 @@ test('a figures folder holds one plotly.min.js, written only when missing or dif
 });
 
 test('writeFigures without images writes one HTML file per figure and looks for no browser', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'af-figures-'));
+  const dir = tempDir('af-figures-');
   const lines: string[] = [];
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { images: false, log: (l) => lines.push(l) });
   assert.equal(result.images, false);
@@ -193,7 +193,7 @@ test('writeFigures without images writes one HTML file per figure and looks for 
 });
 
 test('without a browser, writeFigures still writes the HTML and says in one line how to get images', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'af-figures-'));
+  const dir = tempDir('af-figures-');
   const lines: string[] = [];
   const result = await writeFigures(syntheticRecords({ requests: 5 }), dir, { env: { PATH: '' }, knownPaths: [], log: (l) => lines.push(l) });
   assert.equal(result.images, false);

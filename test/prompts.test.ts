@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inlineVariant, listVariants, loadSystemPrompt, loadVariant, parsePromptFile, renderStatement, renderSystemPrompt, renderUserTurn } from '../src/prompts/index.js';
 import { NO_STATEMENT, readStatement } from '../src/models/index.js';
 import { UserError } from '../src/core/errors.js';
+import { tempDir } from './helpers/tmp.js';
 
 describe('prompts', () => {
   it("ships the baseline, the paper's three statements in af-lab's own wording, and af-lab's duty-not-to-harm", () => {
@@ -34,7 +34,7 @@ describe('prompts', () => {
     const own = renderStatement(loadSystemPrompt('cot'), d);
     assert.match(own, /follow the instructions of Anthropic, and this duty/);
     assert.ok(renderSystemPrompt(loadSystemPrompt('no-cot'), d).includes(own));
-    const dir = mkdtempSync(join(tmpdir(), 'af-prompt-'));
+    const dir = tempDir('af-prompt-');
     const path = join(dir, 'theirs.txt');
     writeFileSync(path, 'You are an AI assistant developed by a lab.\n');
     const theirs = renderSystemPrompt(loadSystemPrompt('cot', path), d);
@@ -71,7 +71,7 @@ describe('prompts', () => {
   });
 
   it('appends a variant to a user system prompt file that has no marker', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'af-prompt-'));
+    const dir = tempDir('af-prompt-');
     const path = join(dir, 'original.txt');
     writeFileSync(path, 'You are an AI. Reason in <SCRATCHPAD_REASONING> tags.\n');
     const rendered = renderSystemPrompt(loadSystemPrompt('cot', path), inlineVariant('mine', 'Act from duty.'));

@@ -11,6 +11,7 @@ import type { ChatRequest } from '../src/core/types.js';
 import { UserError } from '../src/core/errors.js';
 import { startLoopback, type Fault, type LoopbackServer } from './servers/loopback.js';
 import { openaiWire, startOpenAIServer } from './servers/openai.js';
+import { scaled } from './helpers/time.js';
 
 const ask: ChatRequest = { messages: [{ role: 'system', content: 'system text' }, { role: 'user', content: 'question' }], prefill: '<', temperature: 1, maxTokens: 64 };
 let server: LoopbackServer;
@@ -108,7 +109,7 @@ describe('answers', () => {
     assert.equal(response.usage.cachedInputTokens, Math.floor(response.usage.inputTokens / 2));
   });
 
-  it('usage with a count left out reads it as 0, and the tokens/min bucket keeps working', { timeout: 20_000 }, async () => {
+  it('usage with a count left out reads it as 0, and the tokens/min bucket keeps working', { timeout: scaled(20_000) }, async () => {
     // Some OpenAI-compatible hosts omit completion_tokens; it once turned the bucket into NaN, and every later request waited forever.
     const partial = await startLoopback({ ...openaiWire, success: (body, text, finish) => {
       const reply = openaiWire.success(body, text, finish) as { usage: Record<string, unknown> };

@@ -3,8 +3,6 @@
 // from the prompted scratchpad on the record, and read by the AF classifier (both when both exist).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAnthropicModel, createOpenAICompatibleModel, OPENAI_COMPATIBLE_PRESETS } from '../src/models/providers/index.js';
 import { parseModelSpec } from '../src/models/spec.js';
@@ -24,6 +22,8 @@ import { judgeCompliance } from '../src/judge/compliance.js';
 import { loadJudgePrompt } from '../src/judge/prompts.js';
 import { afBlock, complianceBlock, nonceOf, scriptedJudge, transcript } from './judge-fixtures.js';
 import { reportRow } from '../src/report/index.js';
+import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const ask: ChatRequest = { messages: [{ role: 'system', content: 'system text' }, { role: 'user', content: 'question' }], temperature: 1, maxTokens: 64 };
 
@@ -163,8 +163,8 @@ describe('records and classifiers', () => {
     assert.ok(!judge.requests.at(-1)!.messages[0].content.includes('NATIVE'), 'the compliance judge never sees reasoning');
   });
 
-  it('sim/reasoner: native thinking on every record, a contentless scratchpad, AF found in the native reasoning, and the summary says so', { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'af-reasoner-'));
+  it('sim/reasoner: native thinking on every record, a contentless scratchpad, AF found in the native reasoning, and the summary says so', { timeout: scaled(120_000) }, async () => {
+    const dir = tempDir('af-reasoner-');
     const config = parseExperiment({ name: 'reasoner', outDir: dir, cacheDir: join(dir, 'cache'), models: ['sim/reasoner?free=0.8&af=1'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin', limit: 8 } });
     const run = await runSamples(config);
     assert.ok(run.records.every((r) => r.nativeReasoning?.source === 'reasoning_content' && r.nativeReasoning.text));

@@ -2,10 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticRecords } from './plots-records.js';
+import { tempDir } from './helpers/tmp.js';
 
 function cli(...args: string[]) {
   return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8' });
@@ -13,7 +14,7 @@ function cli(...args: string[]) {
 
 /** A run folder as the runner leaves it before judging: records with offline labels only. */
 function runDir(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'af-cli-')), 'run');
+  const dir = join(tempDir('af-cli-'), 'run');
   mkdirSync(dir);
   writeFileSync(join(dir, 'records.jsonl'), syntheticRecords({ requests: 4, judged: false }).map((r) => JSON.stringify(r)).join('\n') + '\n');
   return dir;

@@ -1,12 +1,12 @@
 // The transcript report as a file: data embedded safely, the SIMULATED banner, nothing external.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportHtml, reportRow, writeReport } from '../src/report/index.js';
 import { jsonForScript } from '../src/core/safeJson.js';
 import { syntheticRecords } from './plots-records.js';
+import { tempDir } from './helpers/tmp.js';
 
 const PLANTED = '</script><script>window.pwned = 1</script><!--<script> \u2028\u2029 <img src=x onerror="window.pwned = 2">';
 
@@ -61,7 +61,7 @@ test('each row carries what the report shows: labels, votes, usage and cost', ()
   const votes = Array.from({ length: 20 }, (_, i) => i < 3);
   record.labels.af = { ...record.labels.af!, votes, score: 0.15, label: 'no', criteria: { harm: 20, training: 19, harmlessness: 20, preservation: 3 } };
   assert.deepEqual(reportRow(record).af?.failed, ['preservation 3/20']);
-  const dir = mkdtempSync(join(tmpdir(), 'af-report-'));
+  const dir = tempDir('af-report-');
   const file = writeReport([record], join(dir, 'nested', 'report.html'));
   assert.equal(readFileSync(file, 'utf8'), reportHtml([record]));
 });

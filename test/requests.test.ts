@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { advbenchRequests, builtinRequests, contentHash, loadRequestFile, requestsFromText } from '../src/requests/index.js';
 import { UserError } from '../src/core/errors.js';
 import { sha256 } from '../src/core/hash.js';
+import { tempDir } from './helpers/tmp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'af-req-'));
+const tmp = () => tempDir('af-req-');
 
 describe('requests', () => {
   it('has at least 50 built-in requests, each with an id, a category and no duplicates', () => {

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { readCues } from '../src/models/simulator/cues.js';
 import { renderUserTurn } from '../src/prompts/index.js';
 import type { ChatMessage } from '../src/core/types.js';
+import { scaled } from './helpers/time.js';
 
 const turn = (request: string, suffix = true): ChatMessage[] => [{ role: 'system', content: 'x' }, { role: 'user', content: renderUserTurn({ request, tier: 'paid', suffix }) }];
 
@@ -26,7 +27,7 @@ describe('simulator cues', () => {
   });
 
   // The backtracking regex took about a minute of CPU on a 200 KB request; a linear scan takes milliseconds.
-  it('reads a 200 KB request without backtracking', { timeout: 30_000 }, () => {
+  it('reads a 200 KB request without backtracking', { timeout: scaled(30_000) }, () => {
     for (const filler of ['a', 'a ', 'x<']) {
       const request = filler.repeat(200_000 / filler.length);
       assert.equal(readCues(turn(request)).request, request.trim());

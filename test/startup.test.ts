@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const HEAVY = ['openai', '@anthropic-ai/sdk', 'gpt-tokenizer', 'danfojs', 'playwright-core', 'node-llama-cpp', 'zod', 'lmdb', 'csv-parse', 'cli-progress', 'plotly.js-dist-min'];
 
@@ -20,7 +21,7 @@ function loadedPackages(args: string[]): Set<string> {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, OPENAI_API_KEY: 'sk-test-not-real', AF_LAB_TRACE_IMPORTS: trace },
-    timeout: 120_000,
+    timeout: scaled(120_000),
   });
   assert.equal(result.status, 0, result.stderr);
   const packages = new Set<string>();

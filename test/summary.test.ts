@@ -1,8 +1,7 @@
 // The run summary: counts per condition and label source, intervals, tests and adjusted p-values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { buildSummary, formatSummary, primaryLabel, summaryFrame, summaryMarkdown, writeSummary, SUMMARY_COLUMNS } from '../src/summary/index.js';
@@ -10,6 +9,7 @@ import { complianceSourceOf } from '../src/plots/index.js';
 import { benjaminiHochberg, fisherExact, holm } from '../src/stats/index.js';
 import { formatP } from '../src/stats/format.js';
 import { sampleRecord, tierRecords } from './helpers/records.js';
+import { tempDir } from './helpers/tmp.js';
 
 /** Koorndijk's baseline 1 counts (15/98 vs 4/95) for one condition. */
 function baselineRun() {
@@ -125,7 +125,7 @@ test('simulated runs are marked in every row and with a banner in the text outpu
 });
 
 test('writeSummary writes summary.csv and summary.md that read back to the same numbers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'af-lab-summary-'));
+  const dir = tempDir('af-lab-summary-');
   const summary = buildSummary([...baselineRun(), ...tierRecords({ tier: 'free', complied: 1, refused: 1, model: 'sim/faker' }), ...tierRecords({ tier: 'paid', complied: 0, refused: 2, model: 'sim/faker' })]);
   const paths = writeSummary(dir, summary);
   assert.deepEqual(readdirSync(dir).sort(), ['summary.csv', 'summary.md'], 'no temporary files left behind');

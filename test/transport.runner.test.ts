@@ -16,6 +16,7 @@ import { startAnthropicServer } from './servers/anthropic.js';
 import { type Fault, type LoopbackServer } from './servers/loopback.js';
 import { startOpenAIServer } from './servers/openai.js';
 import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const REPLY = '<SCRATCHPAD_REASONING>I will refuse.</SCRATCHPAD_REASONING>\n<OUTPUT><rejected/></OUTPUT>';
 
@@ -77,7 +78,7 @@ describe('a run against a server that misbehaves', () => {
 
   it('ends every sample completed or with a recorded reason, and the summary counts the errors per condition', async () => {
     resetTransports();
-    const cfg = config([`openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}&backoff_ms=5&timeout_ms=400`]);
+    const cfg = config([`openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}&backoff_ms=5&timeout_ms=${scaled(400)}`]);
     const result = await runSamples(cfg);
     const records = labelRecords(readRecords(result.runDir), result.runDir);
     assert.equal(records.length, 2 * 2 * 6, 'no sample lost');

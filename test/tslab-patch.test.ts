@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { tempDir } from './helpers/tmp.js';
+import { scaled } from './helpers/time.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tslabRequire = createRequire(join(root, 'node_modules', 'tslab', 'dist', 'jupyter.js'));
@@ -94,7 +95,7 @@ test('the kernel binds all five sockets before it first receives or sends, and a
   }
 });
 
-test('a kernel whose port is taken exits with an error instead of waiting forever', { timeout: 120_000 }, async () => {
+test('a kernel whose port is taken exits with an error instead of waiting forever', { timeout: scaled(120_000) }, async () => {
   const [taken] = await listeners(1);
   try {
     const ports = await freePorts(5);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scaled } from './time.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // The compiled CLI (npm test builds it first): spawning tsx for every call cost about a second each.
@@ -14,7 +15,7 @@ export interface CliResult {
 
 /** Run the af-lab CLI as a user would (the built dist/cli.js), and wait for it. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: scaled(120_000) });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
