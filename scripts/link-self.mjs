@@ -1,30 +1,35 @@
 // Make `import ... from 'af-lab'` work inside the project's own notebooks.
-// tslab compiles every notebook with rootDir = the notebook's folder, so `../src/...` imports fail;
-// a package named af-lab in node_modules that links to this checkout (main/types point into dist/)
-// resolves with types. npm removes the link when it installs another package (it is not in the
-// lockfile), so `npm install` (postinstall), `npm run notebooks` and the notebook test all call this.
-// Idempotent; never replaces a real directory.
-import { lstatSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+// tslab compiles every notebook with rootDir = the notebook's folder, so `../src/...` imports fail, and a
+// package's self-reference through `exports` does not resolve there. A package named af-lab in
+// notebooks/node_modules that links to this checkout (main/types/exports point into dist/) resolves with
+// types, for the notebooks' folder only. It is not in the project's node_modules, so npm never sees an
+// extraneous package there (which made every `npx af-lab` re-read the whole tree) and never removes it.
+// Run by `npm install` (prepare) and `npm run notebooks`. Idempotent; never replaces a real directory.
+import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const link = join(root, 'node_modules', 'af-lab');
-const target = '..'; // relative, so the checkout can be moved
+const link = join(root, 'notebooks', 'node_modules', 'af-lab');
+const target = join('..', '..'); // relative, so the checkout can be moved
 
-function current() {
+function current(path) {
   try {
-    const stat = lstatSync(link);
-    return stat.isSymbolicLink() ? readlinkSync(link) : 'not-a-link';
+    const stat = lstatSync(path);
+    return stat.isSymbolicLink() ? readlinkSync(path) : 'not-a-link';
   } catch {
     return null;
   }
 }
 
-const found = current();
+// The link of earlier versions, node_modules/af-lab -> .., made npm treat the tree as changed: remove it.
+const oldLink = join(root, 'node_modules', 'af-lab');
+if (current(oldLink) === '..') rmSync(oldLink);
+
+const found = current(link);
 if (found === 'not-a-link') {
   console.warn(`link-self: ${link} is a real directory; leaving it alone (notebooks import whatever it holds)`);
-} else if (found !== target && resolve(dirname(link), found ?? '') !== root) {
+} else if (found === null || resolve(dirname(link), found) !== root) {
   if (found !== null) unlinkSync(link);
   mkdirSync(dirname(link), { recursive: true });
   // 'junction' makes the link without admin rights on Windows; ignored elsewhere.

@@ -89,7 +89,7 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
 
   before(async () => {
     assert.ok(existsSync(join(root, 'dist', 'index.js')), 'the notebooks import af-lab from dist/: run `npm run build` first');
-    // npm removes the node_modules/af-lab link when it installs another package; put it back.
+    // The notebooks import af-lab through notebooks/node_modules/af-lab: make sure the link is there.
     execFileSync(process.execPath, [join(root, 'scripts', 'link-self.mjs')]);
     mkdirSync(copyDir, { recursive: true });
     for (const { name } of NOTEBOOKS) copyFileSync(join(root, 'notebooks', `${name}.ipynb`), join(copyDir, `${name}.ipynb`));

@@ -32,7 +32,7 @@ const outputText = (notebook: Notebook) =>
     .join('\n');
 
 before(() => {
-  // npm removes the node_modules/af-lab link when it installs another package; put it back.
+  // The notebooks import af-lab through notebooks/node_modules/af-lab: make sure the link is there.
   execFileSync(process.execPath, [join(root, 'scripts', 'link-self.mjs')]);
 });
 after(() => rmSync(dataDir, { recursive: true, force: true }));

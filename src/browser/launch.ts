@@ -3,6 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { findChromium, NO_BROWSER_HINT, type FindChromiumOptions } from './find.js';
 import { UserError } from '../core/errors.js';
+import { importOptional } from '../core/optionalPackage.js';
 
 /**
  * Flags that let Chromium start headless as root in a container without a GPU or network
@@ -26,7 +27,7 @@ export interface LaunchOptions extends FindChromiumOptions {
 export async function tryLaunchChromium(options: LaunchOptions = {}): Promise<Browser | null> {
   const executablePath = findChromium(options);
   if (!executablePath) return null;
-  const { chromium } = await import('playwright-core');
+  const { chromium } = await importOptional('playwright-core', 'drawing figure images (SVG, PNG) and the browser tests', () => import('playwright-core'));
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: options.timeoutMs ?? 60_000 });
 }
 

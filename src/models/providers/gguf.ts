@@ -16,6 +16,7 @@ import { sharedTransport } from '../transport/transport.js';
 import { addUsage } from '../../core/usage.js';
 import { recordedSpec } from './common.js';
 import { thinkTagReasoning } from '../../core/reasoning.js';
+import { importOptional } from '../../core/optionalPackage.js';
 
 interface Slot {
   sequence: LlamaContextSequence;
@@ -34,7 +35,7 @@ const engines = new Map<string, Promise<Engine>>();
 const users = new Map<string, number>();
 
 async function loadEngine(path: string, sequences: number, contextSize: number | undefined, threads: number | undefined): Promise<Engine> {
-  const { getLlama, LlamaChat, LlamaLogLevel } = await import('node-llama-cpp');
+  const { getLlama, LlamaChat, LlamaLogLevel } = await importOptional('node-llama-cpp', 'a local GGUF model (gguf/...)', () => import('node-llama-cpp'));
   // CPU only and never compile: the prebuilt binaries shipped in the npm packages are used.
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: path });
