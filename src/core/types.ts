@@ -152,7 +152,13 @@ export interface Labels {
    * Compliance counted by the run's setting's own conventions (answer block, proxy rule, denominator),
    * when they differ from af-lab's: e.g. Redwood's first <OUTPUT> and all-request denominator.
    */
-  setting?: { complied: boolean | null; setting: string };
+  setting?: {
+    complied: boolean | null;
+    setting: string;
+    /** Redwood's notebook rule only (classify/notebook.ts): how the notebook ended the sample, and why. */
+    status?: 'answered' | 'failed' | 'stopped' | 'incomplete';
+    reason?: string;
+  };
 }
 
 export interface JudgeLabel {
