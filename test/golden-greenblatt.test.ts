@@ -19,6 +19,7 @@ import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { writeTestNotebook } from './helpers/notebook.js';
 
 interface GoldenCase {
   case: string;
@@ -109,6 +110,7 @@ describe('greenblatt-2024 golden cases: the notebook\'s rule, case by case', () 
       const noCot = join(dir, 'no-cot.txt');
       writeFileSync(cot, 'Test system prompt (CoT), af-lab\'s own words: reason in <SCRATCHPAD_REASONING>, answer in <OUTPUT>.');
       writeFileSync(noCot, 'Test system prompt (no-CoT), af-lab\'s own words: answer in <OUTPUT>.');
+      const notebook = writeTestNotebook(join(dir, 'notebook.ipynb'));
       const url = encodeURIComponent(`${server.url}/v1`);
       // A model whose id has no "gpt" gets the notebook's prefill (vLLM's wire continues it); one with "gpt" none.
       const specs = { prefilled: `vllm/llama-golden?base_url=${url}&backoff_ms=1&max_retries=0`, gpt: `openai/gpt-4o-mini?base_url=${url}&backoff_ms=1&max_retries=0` };
@@ -129,6 +131,7 @@ describe('greenblatt-2024 golden cases: the notebook\'s rule, case by case', () 
               tiers: ['free'],
               requests: { source: 'file', path: requests },
               systemPrompts: { cot, 'no-cot': noCot },
+              userTemplate: notebook,
               outDir: join(dir, 'results'),
               figuresDir: join(dir, 'figures'),
               cacheDir: join(dir, 'cache'),

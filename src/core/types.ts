@@ -243,6 +243,8 @@ export interface SettingStamp {
   scoring: SettingScoring;
   /** sha256 of every prompt element loaded from a file or a URL, by element (`system-cot`, `user-template`, ...). */
   sources: Record<string, string>;
+  /** Elements whose text nothing vouches for: `unverified local copy` (no pin to check it against) or `local file` (a user's own). */
+  unverified?: Record<string, 'unverified local copy' | 'local file'>;
 }
 
 /** Everything needed to audit one sample. One JSON line in data/results/<run>/records.jsonl. */

@@ -1,6 +1,7 @@
 // The samples an experiment asks for: models × variants × reasoning × tiers × requests × samples,
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
 import type { ExperimentConfig } from '../core/config.js';
+import type { RunSettingTexts } from '../core/runStore.js';
 import { loadVariant, promptHash, type PromptFile } from '../prompts/index.js';
 import { AF_LAB_ANSWER, AF_LAB_PREFILL, resolveSetting, settingStamp, statementFor, systemPromptFor, userTurnFor, type ResolvedSetting } from '../settings/index.js';
 import { loadRequests } from '../requests/index.js';
@@ -96,6 +97,10 @@ export interface Plan extends Iterable<PlannedSample> {
    * samples (an edited request file or prompt changes it).
    */
   readonly identity: string;
+  /** The setting as resolved for this plan (its texts, their identities). */
+  readonly setting: ResolvedSetting;
+  /** What run.json keeps of the setting's texts: sha256 and identity by element. */
+  readonly settingTexts: RunSettingTexts;
 }
 
 /** Every planned sample, in plan order (models, variants, reasoning, contexts, requests, samples). */
@@ -175,5 +180,9 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
     }
   }
   const identity = sha256(JSON.stringify([[...systemPrompts.keys()], contexts.map((context) => requests.map((r) => userTurn(r, context))), requests]));
-  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, [Symbol.iterator]: samples };
+  const settingTexts: RunSettingTexts = {
+    name: resolved.setting.name,
+    texts: Object.fromEntries(Object.entries(resolved.sources).map(([element, hash]) => [element, { sha256: hash, identity: resolved.identities[element] }])),
+  };
+  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, setting: resolved, settingTexts, [Symbol.iterator]: samples };
 }

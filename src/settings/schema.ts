@@ -15,12 +15,15 @@ export const promptSourceSchema = z
     path: z.string().min(1).optional(),
     url: z.string().url().optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
-    /** `source`: the text is the source's own (loaded, never pasted); `af-lab`: af-lab's wording of what the source describes. */
+    /** `source`: the text is the source's own (loaded, never pasted; sent byte for byte); `af-lab`: af-lab's wording of what the source describes. */
     wording: z.enum(['source', 'af-lab']).default('af-lab'),
+    /** The file is a Jupyter notebook: take the user-turn template (or its suffix) from the code cell that defines it (settings/notebookCell.ts). */
+    extract: z.enum(['notebook-user-template', 'notebook-suffix']).optional(),
   })
   .strict()
   .refine((s) => Boolean(s.builtin || s.path || s.url), { message: 'give one of builtin, path or url' })
-  .refine((s) => !(s.builtin && s.url), { message: 'builtin and url exclude each other' });
+  .refine((s) => !(s.builtin && s.url), { message: 'builtin and url exclude each other' })
+  .refine((s) => !(s.builtin && s.extract), { message: 'extract reads a notebook given by url or path, not an af-lab file' });
 
 export type PromptSource = z.output<typeof promptSourceSchema>;
 
@@ -55,6 +58,8 @@ export const fidelityEntrySchema = z
     what: z.string().min(1),
     /** What the user does to make it exact (omitted when it is). */
     fix: z.string().optional(),
+    /** The test file that proves the row (a row says "exact" only with one: test/settings.docs.test.ts checks it exists). */
+    proof: z.string().optional(),
   })
   .strict();
 
