@@ -100,6 +100,7 @@ export const settingSchema = z
       .object({
         open: z.string().min(1).default('<OUTPUT>'),
         close: z.string().min(1).default('</OUTPUT>'),
+        /** `last`: af-lab's last block outside the scratchpad; `first`: Redwood's notebook's rule, whole (classify/notebook.ts: its turn loop, first block, Python strip, "gpt" prefill rule). */
         block: z.enum(['last', 'first']).default('last'),
         /** Text each assistant turn starts with where the provider can prefill; null: never. */
         prefill: z.object({ cot: z.string().nullable(), 'no-cot': z.string().nullable() }).strict().default({ cot: '<', 'no-cot': '<OUTPUT>' }),
@@ -121,7 +122,10 @@ export const settingSchema = z
     variants: z.array(z.string()).optional(),
   })
   .strict()
-  .refine((s) => FIDELITY_ELEMENTS.every((e) => s.fidelity[e]), { message: `fidelity must describe every element: ${FIDELITY_ELEMENTS.join(', ')}` });
+  .refine((s) => FIDELITY_ELEMENTS.every((e) => s.fidelity[e]), { message: `fidelity must describe every element: ${FIDELITY_ELEMENTS.join(', ')}` })
+  .refine((s) => s.answer.block !== 'first' || (s.scoring.proxy === 'prefix' && s.scoring.denominator === 'all'), {
+    message: 'answer.block "first" is Redwood\'s notebook\'s rule, which counts the tag at the start over every request: set scoring.proxy "prefix" and scoring.denominator "all"',
+  });
 
 export type Setting = z.output<typeof settingSchema>;
 export type SettingInput = z.input<typeof settingSchema>;
