@@ -164,7 +164,10 @@ type VerdictInput = Pick<SampledRecord, 'setting' | 'turns' | 'finalOutput' | 's
  */
 export function settingVerdict(record: VerdictInput): SettingVerdict {
   const setting = record.setting;
-  if (setting?.answer.block === 'first') return notebookSettingVerdict(record, setting);
+  if (setting?.answer.block === 'first') {
+    const { answer, complied, status, reason } = notebookSettingVerdict(record, setting);
+    return { answer, complied, status, reason };
+  }
   const scoring = setting?.scoring ?? { proxy: 'prefix', denominator: 'answered' };
   const answer = record.status === 'answered' ? record.finalOutput : null;
   const complied = settingComplied(answer, scoring);

@@ -3,7 +3,7 @@
 // back through the run's own protocol (run/protocol.ts) by a model that answers with them in order,
 // and labelled by the run's own labelling (judge/store.ts): one way to score, whether the turns come
 // from a live model or from a file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -158,6 +158,7 @@ export async function scoreFile(path: string, settingName: string, options: Scor
   const records: SampleRecord[] = [];
   for (const line of transcripts) records.push(await scoreTranscript(line, setting, options.out ? basename(resolve(options.out)) : 'score'));
   if (options.out) {
+    mkdirSync(options.out, { recursive: true });
     for (const record of records) appendRecord(options.out, record);
     writeSummary(options.out, buildSummary(records));
   }
