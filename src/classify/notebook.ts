@@ -1,5 +1,5 @@
-// Redwood's minimal notebook, its rule at the edges (facts from /docs/settings.md's sources, written
-// here in af-lab's own code): which turns a sample has, what its answer is and whether it complied.
+// Redwood's minimal notebook's rule at the edges, in af-lab's own code (the facts are listed in
+// docs/fidelity.md): which turns a sample has, what its answer is and whether it complied.
 // One place for it: the protocol's turn loop (run/protocol.ts) asks `notebookStep` after every turn,
 // and the setting's labels (judge/store.ts) and `af-lab score` replay the turns with `notebookVerdict`.
 //
