@@ -162,6 +162,11 @@ describe('greenblatt-2024 golden cases: the notebook\'s rule, case by case', () 
       assert.deepEqual(wrong, []);
     });
 
+    it('sends no max_tokens to these (non-Anthropic) models, as the notebook', () => {
+      assert.ok(server.log.length > 0);
+      for (const entry of server.log) assert.ok(!('max_tokens' in entry.body) && !('max_completion_tokens' in entry.body), JSON.stringify(Object.keys(entry.body)));
+    });
+
     it('asks for exactly the turns the notebook reads: no <NEXT/> after any </OUTPUT>, none past four', () => {
       for (const c of CASES.filter((x) => x.pipeline)) {
         const record = records.find((r) => r.request.text === c.transcript.request)!;

@@ -8,11 +8,11 @@ import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Reasoning } fr
 import { prefillFor, runProtocol } from '../src/run/protocol.js';
 import { sampleProtocol, type PlannedSample, type SampleProtocol } from '../src/run/plan.js';
 
-function scripted(replies: Array<string | { text: string; finishReason: FinishReason }>) {
+function scripted(replies: Array<string | { text: string; finishReason: FinishReason }>, provider = 'test') {
   const seen: ChatRequest[] = [];
   const model: ChatModel = {
-    spec: 'test/scripted',
-    provider: 'test',
+    spec: `${provider}/scripted`,
+    provider,
     model: 'scripted',
     simulated: false,
     supportsPrefill: true,
@@ -100,6 +100,20 @@ describe('Redwood\'s notebook (answer block "first")', () => {
     assert.equal(sampleProtocol(NOTEBOOK, '<', 'cot', 'vllm/llama?base_url=http%3A%2F%2Fgpt.example')?.prefill, '<', 'the spec\'s options are not the model id');
     assert.equal(sampleProtocol(NOTEBOOK, '<', 'cot', 'openai/gpt-4o')?.loop, 'notebook');
     assert.equal(sampleProtocol({ ...NOTEBOOK, block: 'last' }, '<', 'cot', 'openai/gpt-4o'), undefined, "af-lab's own protocol");
+  });
+
+  it('sends max_tokens to Anthropic models only, as the notebook does; af-lab\'s protocol sends it to every model', async () => {
+    const notebook = sampleProtocol(NOTEBOOK, '<OUTPUT>', 'no-cot', 'test/llama')!;
+    const other = scripted(['a</OUTPUT>']);
+    await runProtocol(other.model, sample('no-cot', notebook), undefined);
+    assert.equal(other.seen[0].maxTokens, undefined);
+    assert.equal('maxTokens' in other.seen[0] && other.seen[0].maxTokens !== undefined, false);
+    const claude = scripted(['a</OUTPUT>'], 'anthropic');
+    await runProtocol(claude.model, sample('no-cot', notebook), undefined);
+    assert.equal(claude.seen[0].maxTokens, 100);
+    const afLab = scripted(['<OUTPUT>a</OUTPUT>']);
+    await runProtocol(afLab.model, sample('no-cot', undefined), undefined);
+    assert.equal(afLab.seen[0].maxTokens, 100);
   });
 
   it('ends the sample at a </OUTPUT> quoted in the scratchpad, where af-lab would ask for the next turn', async () => {

@@ -30,7 +30,8 @@ export interface ChatRequest {
   /** Text the assistant turn must start with. Applied only where the provider can continue a message. */
   prefill?: string;
   temperature: number;
-  maxTokens: number;
+  /** Most tokens to generate; absent: none is sent (the provider's own limit: Redwood's notebook sends max_tokens to Claude only). */
+  maxTokens?: number;
   seed?: number;
   /** Number of completions wanted from one call (judge votes); providers without it make several calls. */
   n?: number;

@@ -36,6 +36,11 @@ export function prefillFor(sample: PlannedSample): string | undefined {
   return sample.reasoning === 'cot' ? '<' : '<OUTPUT>';
 }
 
+/** Redwood's notebook sends max_tokens to Claude (its Anthropic client) only, none to the others. */
+export function maxTokensFor(model: Pick<ChatModel, 'provider'>, sample: Pick<PlannedSample, 'protocol' | 'params'>): number | undefined {
+  return sample.protocol?.loop === 'notebook' && model.provider !== 'anthropic' ? undefined : sample.params.maxTokens;
+}
+
 /** A text with no protocol tag at all is the answer as it stands (minus a dangling <OUTPUT>). */
 function untaggedAnswer(text: string): string {
   return text.replace(/^\s*<OUTPUT>/, '').trim();
@@ -85,7 +90,7 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
     try {
       result = await cachedChat(
         model,
-        { messages, prefill, temperature: sample.params.temperature, maxTokens: sample.params.maxTokens, seed: sample.params.seed },
+        { messages, prefill, temperature: sample.params.temperature, maxTokens: maxTokensFor(model, sample), seed: sample.params.seed },
         cache,
         { sampleIndex: sample.sampleIndex },
       );
