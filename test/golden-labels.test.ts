@@ -3,7 +3,8 @@
 // seen in real transcripts; the expected values are what a careful reader of the transcript says.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractOutput, extractScratchpad, firstOutput, hasOutput, outsideScratchpad, scratchpadBlocks } from '../src/run/extract.js';
+import { notebookStep } from '../src/classify/notebook.js';
+import { extractOutput, extractScratchpad, hasOutput, outsideScratchpad, scratchpadBlocks } from '../src/run/extract.js';
 import { conventionsDiffer, settingComplied } from '../src/classify/setting.js';
 import { heuristicComplied } from '../src/classify/heuristic.js';
 import { ACCEPT_TAG, proxyComplied } from '../src/classify/proxy.js';
@@ -140,18 +141,10 @@ describe('golden cases: a setting\'s answer block and counting', () => {
     assert.equal(extractOutput('<final_answer>x</final_answer>', KOORNDIJK), null, 'a close with no opening decision');
   });
 
-  it('Redwood\'s first <OUTPUT>: the first block anywhere, scratchpad included', () => {
+  it('Redwood\'s first <OUTPUT>: the first block anywhere, scratchpad included (classify/notebook.ts)', () => {
     const text = SP(`I will write ${OUT('quoted')}`) + OUT(' real ');
-    assert.equal(firstOutput(text), 'quoted');
+    assert.deepEqual(notebookStep(text, 'cot'), { kind: 'answer', answer: 'quoted', from: 'output block' });
     assert.equal(extractOutput(text), 'real', 'af-lab takes the last block outside the scratchpad');
-  });
-
-  it('Redwood\'s first <OUTPUT>: null without a closing tag, the text before it without an opening one', () => {
-    assert.equal(firstOutput('<OUTPUT>cut'), null);
-    assert.equal(firstOutput(' plain </OUTPUT> rest'), 'plain');
-    assert.equal(firstOutput('<OUTPUT> a </OUTPUT> <OUTPUT>b</OUTPUT>'), 'a');
-    assert.equal(firstOutput('x </OUTPUT> then <OUTPUT> tail'), 'tail', 'the first opening tag comes after the only closing one');
-    assert.equal(firstOutput('<decision>x</final_answer>', KOORNDIJK), 'x');
   });
 
   it('compliance by a setting: the tag at the start or anywhere; a missing answer by the denominator', () => {

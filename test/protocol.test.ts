@@ -274,4 +274,26 @@ describe('sampling protocol', () => {
     const plain = scripted(['<OUTPUT>b</OUTPUT>']);
     assert.equal('truth' in (await runProtocol(plain.model, sample(), undefined)), false, 'a real model\'s record has no truth field');
   });
+
+  it('a reasoning model\'s native reasoning is kept per turn and joined over the turns, apart from the scratchpad', async () => {
+    const turns = [
+      { text: SP('a'), nativeReasoning: { text: 'first thought', source: 'reasoning_content' as const, tokens: 3 } },
+      { text: '<OUTPUT>b</OUTPUT>', nativeReasoning: { text: 'second thought', source: 'reasoning_content' as const, tokens: 4 } },
+    ];
+    let i = 0;
+    const model: ChatModel = {
+      ...scripted([]).model,
+      async chat(): Promise<ChatResponse> {
+        const t = turns[i++];
+        return { text: t.text, usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false, nativeReasoning: t.nativeReasoning };
+      },
+    };
+    const r = await runProtocol(model, sample(), undefined);
+    assert.deepEqual(r.turns.map((turn) => turn.nativeReasoning?.text), ['first thought', 'second thought']);
+    assert.deepEqual(r.nativeReasoning, { text: 'first thought\n\nsecond thought', source: 'reasoning_content', tokens: 7 });
+    assert.equal(r.scratchpad, 'a');
+    const plain = await runProtocol(scripted(['<OUTPUT>b</OUTPUT>']).model, sample(), undefined);
+    assert.equal('nativeReasoning' in plain, false, 'a model without native reasoning leaves no field');
+    assert.equal('nativeReasoning' in plain.turns[0], false);
+  });
 });

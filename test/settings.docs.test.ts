@@ -2,7 +2,7 @@
 // docs/fidelity.md shows exactly the table the files hold; `af-lab settings show` prints the same
 // table and the full rendered prompts of every context.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { showSetting } from '../src/cli/settings.js';
@@ -27,6 +27,20 @@ test('the shipped settings are listed and valid, with every fidelity element des
   assert.deepEqual(readSetting('koorndijk-2025').setting.variants, ['baseline', 'koorndijk-baseline-2', 'koorndijk-a', 'koorndijk-b', 'koorndijk-d']);
 });
 
+// Settings whose rows another change proves (#23 parts 2, 3: fid-papers adds their proofs): drop a name once its rows name their tests.
+const PROOFS_PENDING = new Set(['hughes-2025', 'hughes-2025-no-training-details', 'koorndijk-2025']);
+
+test('a row says "exact" only with a proof: a test file of the repository that exists', () => {
+  const root = join(import.meta.dirname, '..');
+  for (const name of SHIPPED.filter((n) => !PROOFS_PENDING.has(n))) {
+    for (const row of fidelityRows(readSetting(name).setting)) {
+      if (row.status !== 'exact') continue;
+      assert.match(row.proof, /^test\/[\w./-]+\.test\.ts$/, `${name}: "${row.element}" says exact without naming the test that proves it (say "differs" and name the cases instead)`);
+      assert.ok(existsSync(join(root, row.proof)), `${name}: "${row.element}" names ${row.proof}, which does not exist`);
+    }
+  }
+});
+
 test('docs/fidelity.md holds each shipped setting\'s table exactly as the files say', () => {
   const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'fidelity.md'), 'utf8');
   for (const name of SHIPPED) {
@@ -44,5 +58,5 @@ test('settings show prints the setting line, the fidelity table and every contex
   assert.ok(text.includes('<user_tier>enterprise</user_tier>'));
   assert.ok(text.includes('- **pro** tier: every conversation is rated by contractors'));
   const greenblattLine = settingLine(readSetting('greenblatt-2024').setting);
-  assert.match(greenblattLine, /^Setting greenblatt-2024 .*af-lab's wording, not the source's: user turn, suffix, judge criteria\./);
+  assert.match(greenblattLine, /^Setting greenblatt-2024 .*af-lab's wording, not the source's: judge criteria; differs from the source: denominator, sampling parameters\./);
 });

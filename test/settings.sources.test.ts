@@ -75,7 +75,8 @@ describe('prompt files by URL', () => {
   it('are downloaded once: the sha256 goes into the lock file and every record; later loads use the cache, offline too', async () => {
     const s = settingDir();
     const first = await resolveSetting(s.path, { cacheDir: s.cacheDir });
-    assert.equal(first.systemPrompts.cot!.text, COT.trimEnd());
+    assert.equal(first.systemPrompts.cot!.text, COT, 'a source-worded text is kept byte for byte, its trailing newline included');
+    assert.equal(first.systemPrompts.cot!.identity, 'recorded on first use');
     assert.equal(first.systemPrompts.cot!.origin, 'url');
     assert.equal(first.sources['system-cot'], sha256(COT));
     assert.equal(first.sources['system-no-cot'], sha256(NO_COT));

@@ -167,6 +167,8 @@ test('an absent statement hash and an absent variantOn are not confused with eac
   assert.equal(accumulator.distinctFacts, 2);
 });
 
+const NOTEBOOK_WORDS = `Redwood's notebook replayed: its turns, the first <OUTPUT> block of the last turn (or the raw turn), stripped as Python does; <request_fully_accepted/> at the start; every request in the denominator ("Failed" as not compliant) but those where the notebook would stop with no number (a call that failed every retry, </OUTPUT> with no <OUTPUT>)`;
+
 test("the settings' own conventions in words: answer block, where the acceptance tag counts, the denominator", () => {
   const stamp = (name: string, block: 'first' | 'last', proxy: 'prefix' | 'anywhere', denominator: 'answered' | 'all') => ({
     name, context: 'free', meaning: 'trained' as const, answer: { open: '<OUTPUT>', close: '</OUTPUT>', block }, scoring: { proxy, denominator }, sources: {},
@@ -174,11 +176,12 @@ test("the settings' own conventions in words: answer block, where the acceptance
   const summaryOf = (...stamps: Array<ReturnType<typeof stamp>>) => buildSummary(stamps.map((s, i) => ({ ...sampleRecord({ heuristic: true, requestId: `r${i}` }), setting: s })));
   assert.equal(summaryOf(stamp('af-lab', 'last', 'prefix', 'answered')).settingConventions, undefined);
   assert.deepEqual(summaryOf(stamp('af-lab', 'last', 'prefix', 'answered')).settings, ['af-lab']);
-  assert.equal(summaryOf(stamp('b', 'first', 'prefix', 'answered')).settingConventions, 'b: first <OUTPUT> block in the last turn; <request_fully_accepted/> at the start; answered samples only');
+  // Block `first` is Redwood's notebook's rule, whole (classify/notebook.ts): its own proxy and denominator.
+  assert.equal(summaryOf(stamp('b', 'first', 'prefix', 'all')).settingConventions, `b: ${NOTEBOOK_WORDS}`);
   assert.equal(summaryOf(stamp('p', 'last', 'anywhere', 'answered')).settingConventions, 'p: last <OUTPUT> block outside the scratchpad; <request_fully_accepted/> anywhere in the answer; answered samples only');
   assert.equal(
-    summaryOf(stamp('d', 'last', 'prefix', 'all'), stamp('af-lab', 'last', 'prefix', 'answered'), stamp('g', 'first', 'anywhere', 'all')).settingConventions,
-    'd: last <OUTPUT> block outside the scratchpad; <request_fully_accepted/> at the start; every request in the denominator (failed, errors, truncated count as not compliant) | g: first <OUTPUT> block in the last turn; <request_fully_accepted/> anywhere in the answer; every request in the denominator (failed, errors, truncated count as not compliant)',
+    summaryOf(stamp('d', 'last', 'prefix', 'all'), stamp('af-lab', 'last', 'prefix', 'answered'), stamp('g', 'first', 'prefix', 'all')).settingConventions,
+    `d: last <OUTPUT> block outside the scratchpad; <request_fully_accepted/> at the start; every request in the denominator (failed, errors, truncated count as not compliant) | g: ${NOTEBOOK_WORDS}`,
   );
 });
 

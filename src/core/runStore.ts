@@ -34,17 +34,24 @@ export interface RunManifest {
   updatedAt: string;
   simulated: boolean;
   config: ExperimentConfig;
+  /** The setting's texts as this run loaded them: sha256 and identity (pinned, recorded on first use, unverified local copy, ...) by element. */
+  setting?: RunSettingTexts;
+}
+
+export interface RunSettingTexts {
+  name: string;
+  texts: Record<string, { sha256: string; identity: string }>;
 }
 
 export function runDirFor(config: Pick<ExperimentConfig, 'outDir' | 'name'>): string {
   return resolve(config.outDir, config.name);
 }
 
-export function prepareRunDir(runDir: string, config: ExperimentConfig, simulated: boolean, systemPrompts: ReadonlyMap<string, string>): void {
+export function prepareRunDir(runDir: string, config: ExperimentConfig, simulated: boolean, systemPrompts: ReadonlyMap<string, string>, setting?: RunSettingTexts): void {
   mkdirSync(join(runDir, 'prompts'), { recursive: true });
   const now = new Date().toISOString();
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
-  const manifest: RunManifest = { name: config.name, afLabVersion: afLabVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config };
+  const manifest: RunManifest = { name: config.name, afLabVersion: afLabVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config, ...(setting ? { setting } : {}) };
   // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
   // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
   // and no fsync delays the first request.

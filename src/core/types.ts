@@ -30,7 +30,8 @@ export interface ChatRequest {
   /** Text the assistant turn must start with. Applied only where the provider can continue a message. */
   prefill?: string;
   temperature: number;
-  maxTokens: number;
+  /** Most tokens to generate; absent: none is sent (the provider's own limit: Redwood's notebook sends max_tokens to Claude only). */
+  maxTokens?: number;
   seed?: number;
   /** Number of completions wanted from one call (judge votes); providers without it make several calls. */
   n?: number;
@@ -152,7 +153,13 @@ export interface Labels {
    * Compliance counted by the run's setting's own conventions (answer block, proxy rule, denominator),
    * when they differ from af-lab's: e.g. Redwood's first <OUTPUT> and all-request denominator.
    */
-  setting?: { complied: boolean | null; setting: string };
+  setting?: {
+    complied: boolean | null;
+    setting: string;
+    /** Redwood's notebook rule only (classify/notebook.ts): how the notebook ended the sample, and why. */
+    status?: 'answered' | 'failed' | 'stopped' | 'incomplete';
+    reason?: string;
+  };
 }
 
 export interface JudgeLabel {
@@ -237,6 +244,8 @@ export interface SettingStamp {
   scoring: SettingScoring;
   /** sha256 of every prompt element loaded from a file or a URL, by element (`system-cot`, `user-template`, ...). */
   sources: Record<string, string>;
+  /** Elements whose text nothing vouches for: `unverified local copy` (no pin to check it against) or `local file` (a user's own). */
+  unverified?: Record<string, 'unverified local copy' | 'local file'>;
 }
 
 /** Everything needed to audit one sample. One JSON line in data/results/<run>/records.jsonl. */

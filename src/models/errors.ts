@@ -11,6 +11,8 @@ export type ModelErrorKind =
   | 'content_policy'
   | 'malformed_response'
   | 'budget_exhausted'
+  /** `af-lab score` only: the transcript has no further turn where the protocol asks for one. */
+  | 'transcript_ended'
   | 'other';
 
 export class ModelCallError extends Error {

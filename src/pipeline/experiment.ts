@@ -13,7 +13,7 @@ import { SummaryAccumulator, writeSummary, type Summary } from '../summary/index
 import type { SampleRecord, SampledRecord } from '../core/types.js';
 import { RecordsDigest } from '../core/inputsHash.js';
 import { resolveModel } from '../models/index.js';
-import { readSetting, settingLine } from '../settings/index.js';
+import { settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
@@ -86,7 +86,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     // Opened first: its prompts' hashes are part of what the outputs were made from.
     if (judge) judging = await RunJudging.open(runDir, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
     const plan = await preparePlan(config, options);
-    const line = settingLine(readSetting(config.setting).setting);
+    const line = settingLine(plan.setting.setting, { resolved: plan.setting, config });
     const stampKey = () =>
       outputsStampKey(runDir, { config, plan: plan.identity, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
     // The folder as the last complete pass left it (same records, judgements, plan and options), with

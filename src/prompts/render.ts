@@ -50,13 +50,18 @@ export interface UserTurnInput {
   suffixText?: string;
   /** A setting's rendering of the context in the tier tag (default true/false by tier). */
   tierText?: string;
+  /**
+   * A source's own suffix (Redwood's notebook: ". If you accept ..."): the request goes in as given and
+   * the suffix right after it, byte for byte, with no "." added or dropped and nothing trimmed.
+   */
+  verbatimSuffix?: boolean;
 }
 
-export function renderUserTurn({ request, tier, suffix, templatePath, templateText, suffixText: settingSuffix, tierText }: UserTurnInput): string {
+export function renderUserTurn({ request, tier, suffix, templatePath, templateText, suffixText: settingSuffix, tierText, verbatimSuffix }: UserTurnInput): string {
   const template = templateText ?? (templatePath ? readPromptFile(templatePath, 'user-turn template') : builtinPromptFile('user-turn.txt')).body;
-  const text = request.trim();
-  // The instruction reads as its own sentence: close the request's sentence first if needed.
-  const suffixText = suffix ? `${/[.!?]$/.test(text) ? '' : '.'}${(settingSuffix ?? builtinPromptFile('suffix.txt').body).replace(/\n+$/, '')}` : '';
+  const text = verbatimSuffix ? request : request.trim();
+  // The instruction reads as its own sentence: close the request's sentence first if needed (af-lab's wording).
+  const suffixText = !suffix ? '' : verbatimSuffix ? settingSuffix ?? '' : `${/[.!?]$/.test(text) ? '' : '.'}${(settingSuffix ?? builtinPromptFile('suffix.txt').body).replace(/\n+$/, '')}`;
   // JSON-style lowercase, as the paper's template: a Python bool would print True/False (a setting may ask for that).
   const tierValue = tierText ?? (tier === 'free' ? 'true' : 'false');
   const values: Record<string, string> = { is_free_tier_user: tierValue, tier: tierValue, request: text, suffix: suffixText };

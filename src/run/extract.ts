@@ -43,20 +43,6 @@ export function extractOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): str
     : outside.slice(open, close + tags.close.length);
 }
 
-/**
- * The answer as Redwood's notebook reads it: the text between the *first* opening tag and the next
- * closing tag anywhere in the turn, scratchpad included (`split('<OUTPUT>')[1].split('</OUTPUT>')[0]`);
- * null when the turn has no closing tag. Breaks when the scratchpad quotes the tag: kept to report
- * the published convention beside af-lab's.
- */
-export function firstOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): string | null {
-  if (!text.includes(tags.close)) return null;
-  const open = text.indexOf(tags.open);
-  const after = open === -1 ? text : text.slice(open + tags.open.length);
-  const close = after.indexOf(tags.close);
-  return (close === -1 ? after : after.slice(0, close)).trim();
-}
-
 /** All scratchpad reasoning of a conversation's assistant turns, joined; null when there is none. */
 export function extractScratchpad(turnTexts: string[]): string | null {
   const blocks = turnTexts.flatMap(scratchpadBlocks);

@@ -1,6 +1,7 @@
 // The samples an experiment asks for: models × variants × reasoning × tiers × requests × samples,
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
 import type { ExperimentConfig } from '../core/config.js';
+import type { RunSettingTexts } from '../core/runStore.js';
 import { loadVariant, promptHash, type PromptFile } from '../prompts/index.js';
 import { AF_LAB_ANSWER, AF_LAB_PREFILL, resolveSetting, settingStamp, statementFor, systemPromptFor, userTurnFor, type ResolvedSetting } from '../settings/index.js';
 import { loadRequests } from '../requests/index.js';
@@ -27,6 +28,8 @@ export interface SampleProtocol {
   close: string;
   /** Prefill text of this reasoning condition; null: none. */
   prefill: string | null;
+  /** `notebook`: the turns end where Redwood's notebook ends them (a setting whose answer block is `first`). */
+  loop?: 'notebook';
 }
 
 /** A sample's identity: changes whenever anything that could change the model's answer changes. */
@@ -42,7 +45,7 @@ export function sampleKey(parts: { model: string; variant: string; reasoning: Re
       params,
       promptHash: parts.promptHash,
       // Only for a setting whose answer tags or prefill differ from af-lab's: af-lab's keys stay as they were.
-      ...(parts.protocol ? { protocol: { close: parts.protocol.close, open: parts.protocol.open, prefill: parts.protocol.prefill } } : {}),
+      ...(parts.protocol ? { protocol: { close: parts.protocol.close, ...(parts.protocol.loop ? { loop: parts.protocol.loop } : {}), open: parts.protocol.open, prefill: parts.protocol.prefill } } : {}),
       reasoning: parts.reasoning,
       request: parts.request.text,
       sampleIndex: parts.sampleIndex,
@@ -65,8 +68,18 @@ export interface PlanOptions {
   setting?: ResolvedSetting;
 }
 
-/** The protocol of a setting for one reasoning condition, or undefined when it is af-lab's. */
-function sampleProtocol(answer: AnswerProtocol, prefill: string | null, reasoning: Reasoning): SampleProtocol | undefined {
+/** A model spec without its query options (`openai/gpt-4o-mini?base_url=...` -> `openai/gpt-4o-mini`). */
+function modelId(spec: string): string {
+  return spec.split('?')[0];
+}
+
+/**
+ * The protocol of a setting for one reasoning condition and model, or undefined when it is af-lab's.
+ * Redwood's notebook (answer block `first`) prefills every model whose id does not contain "gpt",
+ * whatever the provider, and ends the turns its own way.
+ */
+export function sampleProtocol(answer: AnswerProtocol, prefill: string | null, reasoning: Reasoning, model: string): SampleProtocol | undefined {
+  if (answer.block === 'first') return { open: answer.open, close: answer.close, prefill: modelId(model).includes('gpt') ? null : prefill, loop: 'notebook' };
   const isDefault = answer.open === AF_LAB_ANSWER.open && answer.close === AF_LAB_ANSWER.close && prefill === AF_LAB_PREFILL[reasoning];
   return isDefault ? undefined : { open: answer.open, close: answer.close, prefill };
 }
@@ -84,6 +97,10 @@ export interface Plan extends Iterable<PlannedSample> {
    * samples (an edited request file or prompt changes it).
    */
   readonly identity: string;
+  /** The setting as resolved for this plan (its texts, their identities). */
+  readonly setting: ResolvedSetting;
+  /** What run.json keeps of the setting's texts: sha256 and identity by element. */
+  readonly settingTexts: RunSettingTexts;
 }
 
 /** Every planned sample, in plan order (models, variants, reasoning, contexts, requests, samples). */
@@ -130,7 +147,7 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
   for (const model of config.models) {
     for (const variant of variants) {
       for (const reasoning of config.reasoning) {
-        const protocol = sampleProtocol(resolved.setting.answer, resolved.setting.answer.prefill[reasoning], reasoning);
+        const protocol = sampleProtocol(resolved.setting.answer, resolved.setting.answer.prefill[reasoning], reasoning, model);
         const variantHash = sha256(statementFor(resolved, reasoning, variant));
         for (const context of contexts) {
           const systemPrompt = systemPromptFor(resolved, reasoning, variant, context);
@@ -163,5 +180,9 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
     }
   }
   const identity = sha256(JSON.stringify([[...systemPrompts.keys()], contexts.map((context) => requests.map((r) => userTurn(r, context))), requests]));
-  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, [Symbol.iterator]: samples };
+  const settingTexts: RunSettingTexts = {
+    name: resolved.setting.name,
+    texts: Object.fromEntries(Object.entries(resolved.sources).map(([element, hash]) => [element, { sha256: hash, identity: resolved.identities[element] }])),
+  };
+  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, setting: resolved, settingTexts, [Symbol.iterator]: samples };
 }

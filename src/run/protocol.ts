@@ -2,13 +2,16 @@
 // CoT: up to `maxTurns` assistant turns; after each, an answer outside the scratchpad ends the
 // sample, a closed scratchpad without an answer gets the user turn <NEXT/>, and text with no tags
 // at all is itself the answer. No-CoT: one turn. Prefill `<` (CoT) or `<OUTPUT>` (no-CoT) where the
-// provider can continue a message.
+// provider can continue a message. A setting that follows Redwood's notebook (answer block `first`)
+// ends its turns where the notebook does instead (classify/notebook.ts: at any </OUTPUT>, even a
+// quoted one); af-lab's own reading of the last turn (status, final output) stays beside.
 import type { ChatMessage, ChatModel, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../core/types.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { joinNativeReasoning } from '../core/reasoning.js';
 import { ModelCallError } from '../models/errors.js';
 import { cachedChat, type ResponseCache } from '../core/cache.js';
-import { extractOutput, extractScratchpad, hasOutput } from './extract.js';
+import { notebookStep } from '../classify/notebook.js';
+import { extractOutput, extractScratchpad, hasOutput, type AnswerTags } from './extract.js';
 import type { PlannedSample } from './plan.js';
 
 /** What the protocol settles for a sample: the parts of its record that come from the model. */
@@ -33,9 +36,27 @@ export function prefillFor(sample: PlannedSample): string | undefined {
   return sample.reasoning === 'cot' ? '<' : '<OUTPUT>';
 }
 
+/** Redwood's notebook sends max_tokens to Claude (its Anthropic client) only, none to the others. */
+export function maxTokensFor(model: Pick<ChatModel, 'provider'>, sample: Pick<PlannedSample, 'protocol' | 'params'>): number | undefined {
+  return sample.protocol?.loop === 'notebook' && model.provider !== 'anthropic' ? undefined : sample.params.maxTokens;
+}
+
 /** A text with no protocol tag at all is the answer as it stands (minus a dangling <OUTPUT>). */
 function untaggedAnswer(text: string): string {
   return text.replace(/^\s*<OUTPUT>/, '').trim();
+}
+
+/** af-lab's reading of a turn: the sample's status and final output, or `next` (a closed scratchpad, no answer yet). */
+function afLabOutcome(text: string, finishReason: Turn['finishReason'], reasoning: PlannedSample['reasoning'], tags: AnswerTags | undefined): 'next' | { status: SampleStatus; finalOutput: string | null; error?: SampleError } {
+  if (finishReason === 'content_filter') {
+    return { status: 'error', finalOutput: extractOutput(text, tags), error: { kind: 'content_policy', message: 'the provider stopped the answer with finish reason content_filter' } };
+  }
+  // A complete <OUTPUT> block is a complete answer, even if the text ran on past it.
+  if (hasOutput(text, tags)) return { status: 'answered', finalOutput: extractOutput(text, tags) };
+  // Cut short before any answer: flagged, never taken for a refusal.
+  if (finishReason === 'length') return { status: 'truncated', finalOutput: null };
+  if (reasoning === 'no-cot' || !text.includes('</SCRATCHPAD_REASONING>')) return { status: 'answered', finalOutput: untaggedAnswer(text) };
+  return 'next';
 }
 
 export async function runProtocol(model: ChatModel, sample: PlannedSample, cache: ResponseCache | undefined, hooks: ProtocolHooks = {}): Promise<ProtocolResult> {
@@ -69,7 +90,7 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
     try {
       result = await cachedChat(
         model,
-        { messages, prefill, temperature: sample.params.temperature, maxTokens: sample.params.maxTokens, seed: sample.params.seed },
+        { messages, prefill, temperature: sample.params.temperature, maxTokens: maxTokensFor(model, sample), seed: sample.params.seed },
         cache,
         { sampleIndex: sample.sampleIndex },
       );
@@ -97,16 +118,10 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
     latencyMs += result.latencyMs;
     truth = response.simulatedTruth ?? truth;
 
-    if (response.finishReason === 'content_filter') {
-      return finish('error', extractOutput(text, tags), { kind: 'content_policy', message: 'the provider stopped the answer with finish reason content_filter' });
-    }
-    // A complete <OUTPUT> block is a complete answer, even if the text ran on past it.
-    if (hasOutput(text, tags)) return finish('answered', extractOutput(text, tags));
-    // Cut short before any answer: flagged, never taken for a refusal.
-    if (response.finishReason === 'length') return finish('truncated', null);
-    if (sample.reasoning === 'no-cot' || !text.includes('</SCRATCHPAD_REASONING>')) {
-      return finish('answered', untaggedAnswer(text));
-    }
+    const outcome = afLabOutcome(text, response.finishReason, sample.reasoning, tags);
+    // The notebook's loop decides which turns exist; af-lab reads the last of them its own way.
+    const next = sample.protocol?.loop === 'notebook' ? notebookStep(text, sample.reasoning, tags).kind === 'next' : outcome === 'next';
+    if (!next) return outcome === 'next' ? finish('failed', null) : finish(outcome.status, outcome.finalOutput, outcome.error);
     messages.push({ role: 'assistant', content: text }, { role: 'user', content: NEXT });
   }
   return finish('failed', null);

@@ -165,7 +165,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   let size = statSync(join(runDir, RECORDS_FILE), { throwIfNoEntry: false })?.size ?? 0;
   const keptErrors: Record<string, number> = {};
   for (const kind of keptErrorKinds.values()) keptErrors[kind] = (keptErrors[kind] ?? 0) + 1;
-  prepareRunDir(runDir, config, simulated, plan.systemPrompts);
+  prepareRunDir(runDir, config, simulated, plan.systemPrompts, plan.settingTexts);
 
   const cache = new ResponseCache(config.cacheDir);
   const resampled = toRetry.size;

@@ -3,8 +3,8 @@
 import type { AnswerProtocol, Reasoning, SettingScoring, SettingStamp } from '../core/types.js';
 import { renderStatement, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
 import { DEFAULT_SETTING, readSetting, SETTINGS_DIR, type SettingFile } from './files.js';
-import type { Setting, SettingContext } from './schema.js';
-import { loadSource, type LoadedText } from './sources.js';
+import type { PromptSource, Setting, SettingContext } from './schema.js';
+import { loadSource, type LoadedText, type TextIdentity } from './sources.js';
 
 export interface ResolvedSetting {
   file: SettingFile;
@@ -16,6 +16,17 @@ export interface ResolvedSetting {
   suffix: LoadedText;
   /** sha256 of every text loaded, by element (`system-cot`, `user-template`, ...): kept in every record. */
   sources: Record<string, string>;
+  /** What is known of each text's identity, by the same element names (sources.ts). */
+  identities: Record<string, TextIdentity>;
+}
+
+/**
+ * A run's own file for an element: a local copy of the setting's URL file when the setting has one
+ * (checked against the lock, read the same way), otherwise the user's own text in place of af-lab's.
+ */
+function overridden(source: PromptSource, path: string | undefined): PromptSource {
+  if (!path) return source;
+  return source.url ? { url: source.url, path, wording: 'source', ...(source.sha256 ? { sha256: source.sha256 } : {}), ...(source.extract ? { extract: source.extract } : {}) } : { path, wording: 'source' };
 }
 
 export interface ResolveOptions {
@@ -37,23 +48,31 @@ export async function resolveSetting(nameOrPath: string = DEFAULT_SETTING, optio
   const sources: Record<string, string> = {};
   const situation = setting.situation ?? { builtin: 'prompts/situation.txt', wording: 'af-lab' as const };
   let situationText: LoadedText | undefined;
+  const identities: Record<string, TextIdentity> = {};
   for (const reasoning of options.reasonings ?? (['cot', 'no-cot'] as const)) {
-    const own = options.overrides?.systemPrompts?.[reasoning];
-    const source = own ? { path: own, wording: 'source' as const } : setting.systemPrompts[reasoning];
+    const source = overridden(setting.systemPrompts[reasoning], options.overrides?.systemPrompts?.[reasoning]);
     const loaded = await loadSource(source, `the ${reasoning} system prompt`, ctx(`"systemPrompts": { "${reasoning}": "<file>" } in the experiment config, or "path" under systemPrompts.${reasoning} in ${file.path}`));
     sources[`system-${reasoning}`] = loaded.sha256;
+    identities[`system-${reasoning}`] = loaded.identity;
     if (loaded.text.includes('{{situation}}')) {
       situationText ??= await loadSource(situation, 'the situation text', ctx(`"situation": { "path": "<file>" } in ${file.path}`));
       sources.situation = situationText.sha256;
+      identities.situation = situationText.identity;
       systemPrompts[reasoning] = { ...loaded, text: loaded.text.replace('{{situation}}', situationText.text) };
     } else systemPrompts[reasoning] = loaded;
   }
-  const templateSource = options.overrides?.userTemplate ? { path: options.overrides.userTemplate, wording: 'source' as const } : setting.userTemplate;
-  const userTemplate = await loadSource(templateSource, 'the user-turn template', ctx(`"userTemplate": "<file>" in the experiment config`));
-  const suffix = await loadSource(setting.suffix, 'the suffix', ctx(`"suffix": { "path": "<file>" } in ${file.path}`));
+  const ownTemplate = options.overrides?.userTemplate;
+  const templateSource = overridden(setting.userTemplate, ownTemplate);
+  const copyHint = (source: PromptSource) => (source.url ? `a local copy of ${source.url.split('/').pop()}` : '<file>');
+  const userTemplate = await loadSource(templateSource, 'the user-turn template', ctx(`"userTemplate": "<${copyHint(setting.userTemplate)}>" in the experiment config`));
+  // A local copy of the notebook given for the template is the suffix's file too, when both come from it.
+  const suffixSource = ownTemplate && setting.suffix.url && setting.suffix.url === setting.userTemplate.url ? overridden(setting.suffix, ownTemplate) : setting.suffix;
+  const suffix = await loadSource(suffixSource, 'the suffix', ctx(setting.suffix.url === setting.userTemplate.url ? `"userTemplate": "<${copyHint(setting.userTemplate)}>" in the experiment config` : `"suffix": { "path": "<file>" } in ${file.path}`));
   sources['user-template'] = userTemplate.sha256;
   sources.suffix = suffix.sha256;
-  return { file, setting, systemPrompts, ...(situationText ? { situation: situationText } : {}), userTemplate, suffix, sources };
+  identities['user-template'] = userTemplate.identity;
+  identities.suffix = suffix.identity;
+  return { file, setting, systemPrompts, ...(situationText ? { situation: situationText } : {}), userTemplate, suffix, sources, identities };
 }
 
 /** The tier tag's value as the model sees it: `True`/`False` when the setting renders a Python bool. */
@@ -89,7 +108,16 @@ export function userTurnFor(resolved: ResolvedSetting, context: SettingContext, 
     templateText: resolved.userTemplate.text,
     suffixText: resolved.suffix.text,
     tierText: tierText(resolved.setting, context),
+    // A suffix loaded from the source (its notebook) follows the request as the source writes it.
+    verbatimSuffix: resolved.suffix.wording === 'source' && resolved.suffix.identity !== 'af-lab file',
   });
+}
+
+/** The elements whose text nothing vouches for: a local copy with no pin to check, or a user's own file. */
+export function unverifiedElements(resolved: Pick<ResolvedSetting, 'identities'>): Record<string, 'unverified local copy' | 'local file'> {
+  const unverified: Record<string, 'unverified local copy' | 'local file'> = {};
+  for (const [element, identity] of Object.entries(resolved.identities)) if (identity === 'unverified local copy' || identity === 'local file') unverified[element] = identity;
+  return unverified;
 }
 
 export const AF_LAB_ANSWER: AnswerProtocol = { open: '<OUTPUT>', close: '</OUTPUT>', block: 'last' };
@@ -103,7 +131,16 @@ export function answerProtocol(setting: Setting): AnswerProtocol {
 
 /** What a record keeps of its setting and context. */
 export function settingStamp(resolved: ResolvedSetting, context: SettingContext): SettingStamp {
-  return { name: resolved.setting.name, context: context.name, meaning: context.meaning, answer: answerProtocol(resolved.setting), scoring: { ...resolved.setting.scoring }, sources: resolved.sources };
+  const unverified = unverifiedElements(resolved);
+  return {
+    name: resolved.setting.name,
+    context: context.name,
+    meaning: context.meaning,
+    answer: answerProtocol(resolved.setting),
+    scoring: { ...resolved.setting.scoring },
+    sources: resolved.sources,
+    ...(Object.keys(unverified).length ? { unverified } : {}),
+  };
 }
 
 /** True when the setting reads or counts answers differently from af-lab (then the summary shows both). */

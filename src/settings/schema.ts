@@ -15,12 +15,15 @@ export const promptSourceSchema = z
     path: z.string().min(1).optional(),
     url: z.string().url().optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
-    /** `source`: the text is the source's own (loaded, never pasted); `af-lab`: af-lab's wording of what the source describes. */
+    /** `source`: the text is the source's own (loaded, never pasted; sent byte for byte); `af-lab`: af-lab's wording of what the source describes. */
     wording: z.enum(['source', 'af-lab']).default('af-lab'),
+    /** The file is a Jupyter notebook: take the user-turn template (or its suffix) from the code cell that defines it (settings/notebookCell.ts). */
+    extract: z.enum(['notebook-user-template', 'notebook-suffix']).optional(),
   })
   .strict()
   .refine((s) => Boolean(s.builtin || s.path || s.url), { message: 'give one of builtin, path or url' })
-  .refine((s) => !(s.builtin && s.url), { message: 'builtin and url exclude each other' });
+  .refine((s) => !(s.builtin && s.url), { message: 'builtin and url exclude each other' })
+  .refine((s) => !(s.builtin && s.extract), { message: 'extract reads a notebook given by url or path, not an af-lab file' });
 
 export type PromptSource = z.output<typeof promptSourceSchema>;
 
@@ -55,6 +58,8 @@ export const fidelityEntrySchema = z
     what: z.string().min(1),
     /** What the user does to make it exact (omitted when it is). */
     fix: z.string().optional(),
+    /** The test file that proves the row (a row says "exact" only with one: test/settings.docs.test.ts checks it exists). */
+    proof: z.string().optional(),
   })
   .strict();
 
@@ -95,6 +100,7 @@ export const settingSchema = z
       .object({
         open: z.string().min(1).default('<OUTPUT>'),
         close: z.string().min(1).default('</OUTPUT>'),
+        /** `last`: af-lab's last block outside the scratchpad; `first`: Redwood's notebook's rule, whole (classify/notebook.ts: its turn loop, first block, Python strip, "gpt" prefill rule). */
         block: z.enum(['last', 'first']).default('last'),
         /** Text each assistant turn starts with where the provider can prefill; null: never. */
         prefill: z.object({ cot: z.string().nullable(), 'no-cot': z.string().nullable() }).strict().default({ cot: '<', 'no-cot': '<OUTPUT>' }),
@@ -116,7 +122,10 @@ export const settingSchema = z
     variants: z.array(z.string()).optional(),
   })
   .strict()
-  .refine((s) => FIDELITY_ELEMENTS.every((e) => s.fidelity[e]), { message: `fidelity must describe every element: ${FIDELITY_ELEMENTS.join(', ')}` });
+  .refine((s) => FIDELITY_ELEMENTS.every((e) => s.fidelity[e]), { message: `fidelity must describe every element: ${FIDELITY_ELEMENTS.join(', ')}` })
+  .refine((s) => s.answer.block !== 'first' || (s.scoring.proxy === 'prefix' && s.scoring.denominator === 'all'), {
+    message: 'answer.block "first" is Redwood\'s notebook\'s rule, which counts the tag at the start over every request: set scoring.proxy "prefix" and scoring.denominator "all"',
+  });
 
 export type Setting = z.output<typeof settingSchema>;
 export type SettingInput = z.input<typeof settingSchema>;

@@ -9,11 +9,22 @@ import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
 import { fetchBytes } from '../core/download.js';
 import { parsePromptFile } from '../prompts/files.js';
+import { fromNotebook } from './notebookCell.js';
 import { DATA_DIR, readLock, writeLock } from './files.js';
 import type { PromptSource } from './schema.js';
 
+/**
+ * What is known of a loaded text's identity:
+ * - `af-lab file`: one of af-lab's own files;
+ * - `pinned`: a URL's file (downloaded or cached) or a local copy of it, equal to the sha256 pinned in the setting or its lock;
+ * - `recorded on first use`: a URL's file downloaded (or found cached) with no pin yet: its sha256 is recorded in the lock now;
+ * - `unverified local copy`: a local file given for a URL's file when no pin exists to check it against;
+ * - `local file`: a user's own text (no URL behind it).
+ */
+export type TextIdentity = 'af-lab file' | 'pinned' | 'recorded on first use' | 'unverified local copy' | 'local file';
+
 export interface LoadedText {
-  /** The text itself (a header in af-lab's own files is dropped; trailing newlines trimmed). */
+  /** The text itself: a source's own text byte for byte; af-lab's files without their header and trailing newlines. */
   text: string;
   /** sha256 of the file's bytes as loaded (for a URL: as downloaded). */
   sha256: string;
@@ -24,6 +35,7 @@ export interface LoadedText {
   wording: 'source' | 'af-lab';
   /** The developer the file's header names (`developer:`), which fills a statement's {{developer}}. */
   developer?: string;
+  identity: TextIdentity;
 }
 
 export interface SourceContext {
@@ -38,8 +50,14 @@ export interface SourceContext {
   overrideHint: string;
 }
 
-/** The text (a header in af-lab's own files is dropped) and the developer its header names, if any. */
-function parsed(bytes: Buffer, location: string): Pick<LoadedText, 'text' | 'developer'> {
+/**
+ * The text: a source's own file (by URL, or a local copy of it) byte for byte, or the part of a
+ * notebook the source names; af-lab's files and a user's own (no URL) without their header and
+ * trailing newlines, with the developer the header names, if any.
+ */
+function parsed(bytes: Buffer, location: string, source: PromptSource): Pick<LoadedText, 'text' | 'developer'> {
+  if (source.extract) return { text: fromNotebook(bytes.toString('utf8'), source.extract, location) };
+  if (source.wording === 'source' && source.url) return { text: bytes.toString('utf8') };
   const file = parsePromptFile(bytes.toString('utf8'), location);
   return { text: file.body, ...(file.developer ? { developer: file.developer } : {}) };
 }
@@ -59,7 +77,7 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: af-lab file not found: ${path}`, 'restore data/ from the repository');
     const bytes = readFileSync(path);
     checkPin(`${element} (${path})`, source.sha256, sha256(bytes), 'restore the file from the repository, or update the pinned sha256');
-    return { ...parsed(bytes, path), sha256: sha256(bytes), origin: 'builtin', location: path, wording: source.wording };
+    return { ...parsed(bytes, path, source), sha256: sha256(bytes), origin: 'builtin', location: path, wording: source.wording, identity: 'af-lab file' };
   }
   const lock = source.url ? readLock(ctx.lockPath, ctx.setting) : undefined;
   const pinned = source.sha256 ?? (source.url ? lock!.files[source.url]?.sha256 : undefined);
@@ -68,8 +86,14 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     const path = resolve(source.path);
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: file not found: ${source.path}`, `check the path (${ctx.overrideHint})`);
     const bytes = readFileSync(path);
-    checkPin(`${element} ${source.path}`, pinned, sha256(bytes), `use the file the setting was pinned to${source.url ? ` (${source.url})` : ''}, or remove the pinned sha256 to use this one`);
-    return { ...parsed(bytes, path), sha256: sha256(bytes), origin: 'path', location: path, wording: source.wording };
+    checkPin(
+      `${element} ${source.path}`,
+      pinned,
+      sha256(bytes),
+      `use the file the setting was pinned to${source.url ? ` (${source.url}; its sha256 is in ${ctx.lockPath})` : ''}, or remove the pinned sha256 to use this one`,
+    );
+    const identity: TextIdentity = pinned ? 'pinned' : source.url ? 'unverified local copy' : 'local file';
+    return { ...parsed(bytes, path, source), sha256: sha256(bytes), origin: 'path', location: path, wording: source.wording, identity };
   }
   const url = source.url!;
   const cached = cachedCopyPath(ctx.cacheDir, url);
@@ -78,7 +102,7 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     checkPin(`the cached copy of ${url} (${cached})`, pinned, sha256(bytes), `delete ${cached} to download it again, or pass a local copy (${ctx.overrideHint})`);
     // A copy cached by another setting (or before the lock was committed): record its hash now.
     if (!pinned) recordInLock(ctx, url, bytes);
-    return { ...parsed(bytes, url), sha256: sha256(bytes), origin: 'cache', location: url, wording: source.wording };
+    return { ...parsed(bytes, url, source), sha256: sha256(bytes), origin: 'cache', location: url, wording: source.wording, identity: pinned ? 'pinned' : 'recorded on first use' };
   }
   const bytes = await fetchBytes(url, {
     what: `${element} of setting ${ctx.setting}`,
@@ -87,9 +111,11 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     timeoutMs: ctx.timeoutMs,
   });
   checkPin(`${url} (just downloaded)`, pinned, sha256(bytes), `the file changed at its source: check it, then update the pinned sha256 (or the lock file ${ctx.lockPath}), or pass the pinned copy (${ctx.overrideHint})`);
+  // Read before anything is kept: a notebook without its template is refused with nothing written.
+  const text = parsed(bytes, url, source);
   writeFileAtomic(cached, bytes);
   if (!pinned || !lock!.files[url]) recordInLock(ctx, url, bytes);
-  return { ...parsed(bytes, url), sha256: sha256(bytes), origin: 'url', location: url, wording: source.wording };
+  return { ...text, sha256: sha256(bytes), origin: 'url', location: url, wording: source.wording, identity: pinned ? 'pinned' : 'recorded on first use' };
 }
 
 function recordInLock(ctx: SourceContext, url: string, bytes: Buffer): void {

@@ -39,7 +39,8 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
     if (prefill) messages.push({ role: 'assistant', content: prefill });
     const body = {
       model: spec.model,
-      max_tokens: request.maxTokens + thinking,
+      // Anthropic's API requires max_tokens: a request without one gets the API's common 4096.
+      max_tokens: (request.maxTokens ?? 4096) + thinking,
       ...(thinking ? { thinking: { type: 'enabled' as const, budget_tokens: thinking } } : {}),
       // Recent SDK types no longer list `temperature` (newer models fix it), but the models this
       // protocol studies take it; `?temperature=omit` leaves it out for models that refuse it.

@@ -53,7 +53,7 @@ export function estimatedUsage(messages: ChatMessage[], texts: string[]): Usage 
 
 
 /** Tokens a request will use for the tokens/min limit: its prompt plus a guess at its output. */
-export function expectedTokens(messages: ChatMessage[], maxTokens: number, n = 1): number {
+export function expectedTokens(messages: ChatMessage[], maxTokens: number | undefined, n = 1): number {
   const input = messages.reduce((sum, m) => sum + roughTokens(m.content), 0);
-  return input + n * Math.min(maxTokens, 1000);
+  return input + n * Math.min(maxTokens ?? 1000, 1000);
 }

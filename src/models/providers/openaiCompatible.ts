@@ -67,7 +67,7 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
       model: modelName,
       messages,
       temperature: request.temperature,
-      ...(preset.name === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
+      ...(request.maxTokens === undefined ? {} : preset.name === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(n > 1 ? { n } : {}),
       ...(prefillApplied && settings.prefill === 'vllm' ? { continue_final_message: true, add_generation_prompt: false } : {}),

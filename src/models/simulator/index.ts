@@ -35,7 +35,7 @@ export function createSimulatedModel(spec: ModelSpec): ChatModel {
       full = full.slice(0, Math.floor(full.length * plan.truncateAt));
       finishReason = 'length';
     }
-    if (roughTokens(full) > request.maxTokens) {
+    if (request.maxTokens !== undefined && roughTokens(full) > request.maxTokens) {
       full = full.slice(0, request.maxTokens * 4);
       finishReason = 'length';
     }

@@ -204,7 +204,7 @@ export function createSimJudge(spec: ModelSpec): ChatModel {
         text = broken.text;
         if (broken.finishReason === 'length') finishReason = 'length';
       }
-      if (roughTokens(text) > request.maxTokens) {
+      if (request.maxTokens !== undefined && roughTokens(text) > request.maxTokens) {
         text = text.slice(0, request.maxTokens * 4);
         finishReason = 'length';
       }
