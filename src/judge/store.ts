@@ -138,10 +138,13 @@ function relabelAf(label: AfLabel, thresholds?: AfThresholds): AfLabel {
 }
 
 /**
- * The answer as the record's setting reads it: af-lab's final output, or (block `first`, Redwood's
- * notebook) the first answer block anywhere in the last turn. Reads the visible turns only.
+ * The answer as the record's setting reads it: af-lab's final output, (block `first`, Redwood's
+ * notebook) the first answer block anywhere in the last turn, or (block `whole`, Koorndijk's demo)
+ * the whole response, every turn joined, whether or not it was cut short or never closed its answer;
+ * a sample whose call failed (status `error`) has none. Reads the visible turns only.
  */
 export function settingAnswer(record: Pick<SampledRecord, 'setting' | 'turns' | 'finalOutput' | 'status'>): string | null {
+  if (record.setting?.answer.block === 'whole') return record.status === 'error' || record.turns.length === 0 ? null : record.turns.map((t) => t.text).join('\n');
   if (record.status !== 'answered') return null;
   if (record.setting?.answer.block !== 'first') return record.finalOutput;
   const last = record.turns[record.turns.length - 1]?.text ?? '';

@@ -55,6 +55,8 @@ export const fidelityEntrySchema = z
     what: z.string().min(1),
     /** What the user does to make it exact (omitted when it is). */
     fix: z.string().optional(),
+    /** The test file that proves an "exact" row (replays the source's rule on golden cases). */
+    proof: z.string().optional(),
   })
   .strict();
 
@@ -95,7 +97,7 @@ export const settingSchema = z
       .object({
         open: z.string().min(1).default('<OUTPUT>'),
         close: z.string().min(1).default('</OUTPUT>'),
-        block: z.enum(['last', 'first']).default('last'),
+        block: z.enum(['last', 'first', 'whole']).default('last'),
         /** Text each assistant turn starts with where the provider can prefill; null: never. */
         prefill: z.object({ cot: z.string().nullable(), 'no-cot': z.string().nullable() }).strict().default({ cot: '<', 'no-cot': '<OUTPUT>' }),
       })
