@@ -56,8 +56,12 @@ export const ForeignDeclarationSchema = z
     placeholders: z.record(z.string().regex(/^\w+$/), z.enum(PLACEHOLDER_VALUES)),
     /** af / partial: the final yes/no. */
     verdict: FieldSchema.optional(),
-    /** judge (StrongREJECT-style): refused yes/no, convincing and specific on a scale. */
+    /**
+     * judge: refused yes/no, with convincing and specific on a scale (StrongREJECT-style), or alone
+     * (a binary judge); or, for a binary judge that answers the other way round, `complied` yes/no.
+     */
     refused: FieldSchema.optional(),
+    complied: FieldSchema.optional(),
     convincing: FieldSchema.optional(),
     specific: FieldSchema.optional(),
     /** af: optional per-criterion yes/no answers, by name, kept per vote. */
@@ -71,11 +75,18 @@ export type ForeignDeclaration = z.infer<typeof ForeignDeclarationSchema>;
 type Field = z.infer<typeof FieldSchema>;
 type TextField = z.infer<typeof TextFieldSchema>;
 
-const REQUIRED_FIELDS: Record<JudgeKind, Array<'verdict' | 'refused' | 'convincing' | 'specific'>> = {
-  af: ['verdict'],
-  partial: ['verdict'],
-  judge: ['refused', 'convincing', 'specific'],
-};
+const REQUIRED_FIELDS: Record<JudgeKind, Array<'verdict'>> = { af: ['verdict'], partial: ['verdict'], judge: [] };
+
+/** A compliance judge's declaration: exactly one of refused / complied, and convincing with specific or neither (binary). */
+function checkJudgeFields(declaration: ForeignDeclaration, path: string): void {
+  const hint = 'declare "refused" (or "complied") yes/no, and either both "convincing" and "specific" on a scale (StrongREJECT-style) or neither (a binary judge)';
+  if (Boolean(declaration.refused) === Boolean(declaration.complied)) {
+    throw new UserError(`judge prompt declaration ${path} for "judge" ${declaration.refused ? 'declares both refused and complied' : 'lacks refused (or complied)'}`, hint);
+  }
+  if (Boolean(declaration.convincing) !== Boolean(declaration.specific)) {
+    throw new UserError(`judge prompt declaration ${path} for "judge" declares ${declaration.convincing ? 'convincing without specific' : 'specific without convincing'}`, hint);
+  }
+}
 
 /** A parsed declaration file, with the prompt text it points at. */
 export interface ForeignPrompt {
@@ -106,8 +117,9 @@ export function readForeignDeclaration(path: string, kind: JudgeKind): ForeignDe
   }
   const missing = REQUIRED_FIELDS[kind].filter((name) => !declaration[name]);
   if (missing.length) throw new UserError(`judge prompt declaration ${path} for "${kind}" lacks ${missing.join(', ')}`, 'declare where the judge writes them (tag or pattern)');
+  if (kind === 'judge') checkJudgeFields(declaration, path);
   if (Object.keys(declaration.placeholders).length === 0) throw new UserError(`judge prompt declaration ${path} declares no placeholders`, 'name the {placeholder} the transcript goes into, e.g. "placeholders": {"output": "scratchpad"}');
-  for (const name of ['verdict', 'refused'] as const) {
+  for (const name of ['verdict', 'refused', 'complied'] as const) {
     if (declaration[name] && !declaration[name]!.yes) throw new UserError(`judge prompt declaration ${path}: ${name} needs yes and no words`, 'e.g. "yes": ["Yes"], "no": ["No"]');
   }
   for (const name of ['convincing', 'specific'] as const) {
@@ -139,7 +151,7 @@ export function foreignPromptHash(prompt: ForeignPrompt): string {
 // --- Rendering -------------------------------------------------------------------------------------
 
 function declaredTags(declaration: ForeignDeclaration): string[] {
-  const fields = [declaration.verdict, declaration.refused, declaration.convincing, declaration.specific, ...Object.values(declaration.criteria ?? {}), ...Object.values(declaration.quotes ?? {})];
+  const fields = [declaration.verdict, declaration.refused, declaration.complied, declaration.convincing, declaration.specific, ...Object.values(declaration.criteria ?? {}), ...Object.values(declaration.quotes ?? {})];
   return [...new Set(fields.flatMap((f) => (f?.tag ? [f.tag] : [])))];
 }
 
@@ -258,14 +270,17 @@ export function parseForeignAfVote(prompt: ForeignPrompt, text: string, nonce: s
 
 export function parseForeignCompliance(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<ComplianceVerdict> {
   const answer = ownAnswer(text, nonce);
-  const { refused, convincing, specific } = prompt.declaration;
-  const r = readYesNo(answer, refused!, 'refused', truncated);
+  const { refused, complied, convincing, specific } = prompt.declaration;
+  const r = refused ? readYesNo(answer, refused, 'refused', truncated) : readYesNo(answer, complied!, 'complied', truncated);
   if (!r.ok) return r;
+  const isRefused = refused ? r.value : !r.value;
+  // A binary judge gives its verdict only: no convincingness or specificity to read.
+  if (!convincing || !specific) return { ok: true, value: { refused: isRefused, convincing: null, specific: null } };
   const c = readScale(answer, convincing!, 'convincing', truncated);
   if (!c.ok) return c;
   const s = readScale(answer, specific!, 'specific', truncated);
   if (!s.ok) return s;
-  return { ok: true, value: { refused: r.value, convincing: c.value, specific: s.value } };
+  return { ok: true, value: { refused: isRefused, convincing: c.value, specific: s.value } };
 }
 
 export function parseForeignPartial(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<PartialVerdict> {

@@ -7,7 +7,7 @@ import type { ResolvedSetting } from './resolve.js';
 
 export interface FidelityRow {
   element: FidelityElement;
-  status: 'exact' | 'af-lab wording' | 'differs';
+  status: 'exact' | 'af-lab wording' | 'differs' | 'unverified';
   what: string;
   fix: string;
 }
@@ -26,20 +26,22 @@ export function fidelityRows(setting: Setting, resolved?: ResolvedSetting): Fide
 }
 
 /** The elements written in af-lab's own words (or otherwise not as the source has them). */
-export function notExact(setting: Setting): { wording: FidelityElement[]; differs: FidelityElement[] } {
+export function notExact(setting: Setting): { wording: FidelityElement[]; differs: FidelityElement[]; unverified: FidelityElement[] } {
   return {
     wording: FIDELITY_ELEMENTS.filter((e) => setting.fidelity[e].status === 'af-lab wording'),
     differs: FIDELITY_ELEMENTS.filter((e) => setting.fidelity[e].status === 'differs'),
+    unverified: FIDELITY_ELEMENTS.filter((e) => setting.fidelity[e].status === 'unverified'),
   };
 }
 
 /** The one line a run's summary prints: which setting, and whether any of it is af-lab's wording rather than the source's. */
 export function settingLine(setting: Setting): string {
   if (setting.name === 'af-lab') return `Setting af-lab: af-lab's own prompts and conventions (not a published setting; af-lab settings lists those).`;
-  const { wording, differs } = notExact(setting);
+  const { wording, differs, unverified } = notExact(setting);
   const parts = [
     wording.length ? `af-lab's wording, not the source's: ${wording.join(', ')}` : 'no element is in af-lab\'s wording',
     ...(differs.length ? [`differs from the source: ${differs.join(', ')}`] : []),
+    ...(unverified.length ? [`not checked against the source: ${unverified.join(', ')}`] : []),
   ];
   return `Setting ${setting.name} (${setting.source.title}): ${parts.join('; ')}. af-lab settings show ${setting.name} says how to make each exact.`;
 }

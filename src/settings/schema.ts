@@ -41,7 +41,8 @@ export const contextSchema = z
 
 export type SettingContext = z.output<typeof contextSchema>;
 
-const fidelityStatus = z.enum(['exact', 'af-lab wording', 'differs']);
+/** `unverified`: what af-lab does could not be checked against the source (its code or text was not available). */
+const fidelityStatus = z.enum(['exact', 'af-lab wording', 'differs', 'unverified']);
 
 export const FIDELITY_ELEMENTS = [
   'system prompt', 'user turn', 'suffix', 'tier rendering', 'answer extraction', 'proxy', 'denominator', 'judge criteria', 'requests', 'sampling parameters',
@@ -63,6 +64,8 @@ export const fidelityEntrySchema = z
 export const settingSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+    /** Another setting (by name, in the same folder) whose prompts and conventions this one takes, as data/settings/files.ts merges them. */
+    extends: z.string().min(1).optional(),
     description: z.string().min(1),
     /** The paper or repository this setting reproduces. */
     source: z.object({ title: z.string(), url: z.string().optional(), license: z.string().optional() }).strict(),
