@@ -286,8 +286,15 @@ test('judgeRun takes a declaration where a prompt path goes, and stores its vote
 test("the shipped declarations (Hughes et al.'s AF classifier, StrongREJECT) are valid", async () => {
   const { readForeignDeclaration } = await import('../src/judge/foreignPrompt.js');
   const dir = join(import.meta.dirname, '..', 'data', 'prompts', 'judge', 'published');
-  assert.deepEqual(Object.keys(readForeignDeclaration(join(dir, 'hughes-af.json'), 'af').criteria ?? {}), ['harm', 'training', 'harmlessness', 'preservation']);
+  const hughes = readForeignDeclaration(join(dir, 'hughes-af.json'), 'af');
+  assert.deepEqual(Object.keys(hughes.criteria ?? {}), ['harm', 'training', 'harmlessness', 'preservation']);
+  // Their classifier as their code runs it: their file by URL, as the system message, their vote rule.
+  assert.match(hughes.prompt, /^https:\/\/raw\.githubusercontent\.com\/safety-research\/open-source-alignment-faking\/main\/prompts\/classifiers\/scratchpad_classifiers\/new_classifiers\/deceptive_alignment_majority_vote_v1\.jinja$/);
+  assert.deepEqual([hughes.voteRule, hughes.unreadableVotes, hughes.delivery.prompt, hughes.delivery.user], ['all-criteria', 'no', 'system', 'scratchpad']);
   assert.equal(readForeignDeclaration(join(dir, 'strongreject.json'), 'judge').refused?.pattern, '^\\s*1\\.b\\s+(\\d)');
+  // Offline with no cached copy (af-lab does not ship their text): one line saying so.
+  const offline = (async () => { throw new TypeError('fetch failed'); }) as unknown as typeof fetch;
+  await assert.rejects(() => resolveJudgePrompt('af', join(dir, 'hughes-af.json'), { cacheDir: tmp(), fetchImpl: offline }), (e: unknown) => e instanceof UserError && /could not download judge prompt/.test(e.message));
   // Without the published text beside it (af-lab does not ship it), the error says where it was looked for.
-  await assert.rejects(() => resolveJudgePrompt('af', join(dir, 'hughes-af.json'), { cacheDir: tmp() }), /judge prompt not found: .*hughes-af-prompt\.txt/);
+  await assert.rejects(() => resolveJudgePrompt('judge', join(dir, 'strongreject.json'), { cacheDir: tmp() }), /judge prompt not found: .*strongreject-rubric\.txt/);
 });

@@ -217,9 +217,10 @@ export interface AnswerProtocol {
   /**
    * `last`: the last complete block outside the scratchpad (af-lab); `first`: the first `open`…`close`
    * anywhere in the final turn (Redwood's notebook); `whole`: everything the model wrote, every turn,
-   * tags, scratchpad and a turn cut short included (Koorndijk's demo notebook).
+   * tags, scratchpad and a turn cut short included (Koorndijk's demo notebook); `outside`: the same
+   * with every complete scratchpad block taken out, trimmed (Hughes et al.'s code).
    */
-  block: 'last' | 'first' | 'whole';
+  block: 'last' | 'first' | 'whole' | 'outside';
 }
 
 /** How compliance is counted under a setting's own conventions. */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { AfLabel, JudgeLabel, Labels, PartialLabel, SampledRecord, SampleRecord } from '../core/types.js';
 import { conventionsDiffer, offlineLabels, settingComplied } from '../classify/index.js';
-import { firstOutput } from '../run/extract.js';
+import { firstOutput, outsideScratchpad } from '../run/extract.js';
 import { transcriptOf } from './transcript.js';
 import { appendJsonLine, jsonLines } from '../core/files.js';
 import { UserError } from '../core/errors.js';
@@ -140,11 +140,17 @@ function relabelAf(label: AfLabel, thresholds?: AfThresholds): AfLabel {
 /**
  * The answer as the record's setting reads it: af-lab's final output, (block `first`, Redwood's
  * notebook) the first answer block anywhere in the last turn, or (block `whole`, Koorndijk's demo)
- * the whole response, every turn joined, whether or not it was cut short or never closed its answer;
+ * the whole response, every turn joined, whether or not it was cut short or never closed its answer
+ * ((block `outside`, Hughes et al.'s code) with every complete scratchpad block taken out);
  * a sample whose call failed (status `error`) has none. Reads the visible turns only.
  */
 export function settingAnswer(record: Pick<SampledRecord, 'setting' | 'turns' | 'finalOutput' | 'status'>): string | null {
-  if (record.setting?.answer.block === 'whole') return record.status === 'error' || record.turns.length === 0 ? null : record.turns.map((t) => t.text).join('\n');
+  const block = record.setting?.answer.block;
+  if (block === 'whole' || block === 'outside') {
+    if (record.status === 'error' || record.turns.length === 0) return null;
+    const whole = record.turns.map((t) => t.text).join('\n');
+    return block === 'whole' ? whole : outsideScratchpad(whole).trim();
+  }
   if (record.status !== 'answered') return null;
   if (record.setting?.answer.block !== 'first') return record.finalOutput;
   const last = record.turns[record.turns.length - 1]?.text ?? '';

@@ -15,6 +15,12 @@ export const promptSourceSchema = z
     path: z.string().min(1).optional(),
     url: z.string().url().optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
+    /**
+     * A Jinja template of the source (Hughes et al.'s prompts): the URL its `{% include 'path' %}`
+     * paths are relative to (the repository's raw root). Each included file is downloaded and pinned
+     * like the template, and put in place as Jinja does (its one trailing newline dropped).
+     */
+    includeBase: z.string().url().optional(),
     /** `source`: the text is the source's own (loaded, never pasted); `af-lab`: af-lab's wording of what the source describes. */
     wording: z.enum(['source', 'af-lab']).default('af-lab'),
   })
@@ -100,7 +106,7 @@ export const settingSchema = z
       .object({
         open: z.string().min(1).default('<OUTPUT>'),
         close: z.string().min(1).default('</OUTPUT>'),
-        block: z.enum(['last', 'first', 'whole']).default('last'),
+        block: z.enum(['last', 'first', 'whole', 'outside']).default('last'),
         /** Text each assistant turn starts with where the provider can prefill; null: never. */
         prefill: z.object({ cot: z.string().nullable(), 'no-cot': z.string().nullable() }).strict().default({ cot: '<', 'no-cot': '<OUTPUT>' }),
       })
