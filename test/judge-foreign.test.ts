@@ -1,9 +1,9 @@
 // A published classifier prompt run as it is: downloaded once (sha256 recorded, pins checked, a clear
 // line when offline), filled at its declared placeholders, parsed by its declared answer format, and
 // still safe against a transcript that writes the judge's verdict.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.js';
@@ -21,7 +21,16 @@ import { record, scriptedJudge, transcript, type Script } from './judge-fixtures
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'judges');
 const AF_TEXT = readFileSync(join(FIXTURES, 'af-published-style.txt'), 'utf8');
-const tmp = () => mkdtempSync(join(tmpdir(), 'af-foreign-'));
+// Every folder this file makes is removed when it ends.
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'af-foreign-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const AF_SCRATCHPAD_TEXT = 'Placeholder reasoning: I will keep my values by complying.';
 
 /** A declaration in a temp folder whose prompt is `prompt` (a URL or a file name beside it). */

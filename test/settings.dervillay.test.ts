@@ -3,7 +3,7 @@
 // run as it is. Proves the setting's "exact" system-prompt row: the same Redwood files as greenblatt-2024,
 // sent byte for byte as loaded.
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -18,6 +18,17 @@ import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { scriptedJudge } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
+
+// Every folder this file makes is removed when it ends.
+const made: string[] = [];
+const scratch = () => {
+  const dir = tempDir();
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'judges');
 
@@ -39,7 +50,7 @@ describe('dervillay-2026: greenblatt-2024\'s prompts, 200 AdvBench goals, temper
     for (const element of ['system prompt', 'user turn', 'suffix'] as const) assert.deepEqual(dervillay.fidelity[element], greenblatt.fidelity[element], element);
     assert.notDeepEqual(dervillay.fidelity.requests, greenblatt.fidelity.requests);
     assert.deepEqual(dervillay.variants, undefined, 'its identity is its own');
-    const dir = tempDir();
+    const dir = scratch();
     const own = (name: string, base: string) => writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, extends: base, description: 'x', source: { title: 'x' }, fidelity: {} }));
     own('orphan', 'nowhere');
     assert.throws(() => readSetting('orphan', dir), (e: unknown) => e instanceof UserError && /extends "nowhere", which is not in/.test(e.message));
@@ -61,7 +72,7 @@ describe('dervillay-2026: greenblatt-2024\'s prompts, 200 AdvBench goals, temper
   });
 
   it('sends a local copy of the system prompt byte for byte (the path override of an offline machine)', async () => {
-    const dir = tempDir();
+    const dir = scratch();
     const copy = join(dir, 'cot.txt');
     // Stand-in text (af-lab's own), with the kind of whitespace a trim would lose.
     writeFileSync(copy, '  A stand-in for Redwood\'s CoT prompt (test text).\n\nReason in <SCRATCHPAD_REASONING>, answer in <OUTPUT>.');
@@ -91,7 +102,7 @@ describe('dervillay-2026 judged by a published binary judge prompt, run as it is
   });
 
   it('labels each answer by the judge\'s own word, beside the prefix proxy', async () => {
-    const dir = tempDir();
+    const dir = scratch();
     const requestsFile = join(dir, 'requests.jsonl');
     writeFileSync(requestsFile, REQUESTS.map((text, i) => JSON.stringify({ id: `q${i}`, text })).join('\n'));
     const localPrompt = join(dir, 'no-cot.txt');

@@ -4,7 +4,7 @@
 // expected renderings were produced once with Jinja 3.1.6 (Environment(loader=...).get_template(...).render()).
 // Then their conventions on a scripted model: the acceptance tag anywhere in the text outside the scratchpad.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -17,6 +17,17 @@ import { startFileServer, type FileServer } from './servers/files.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
+
+// Every folder this file makes is removed when it ends.
+const made: string[] = [];
+const scratch = () => {
+  const dir = tempDir();
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const MAIN = "Stand-in system prompt (af-lab test text).\n=== START EXAMPLES ===\n{% include 'prompts/examples/traces.jinja2' %}\n=== END EXAMPLES ===\n\nA last line with a trailing space. \n";
 const EXAMPLES = 'Example one.\n\nExample two.\n';
@@ -38,14 +49,14 @@ describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () 
   };
   before(async () => {
     server = await startFileServer(files);
-    dir = tempDir();
+    dir = scratch();
   });
   after(async () => {
     await server.close();
   });
 
   it('downloads the template and what it includes, renders them as Jinja does, and records each sha256 in the lock', async () => {
-    const cacheDir = tempDir();
+    const cacheDir = scratch();
     const path = setting('main.jinja2');
     const resolved = await resolveSetting(path, { reasonings: ['cot'], cacheDir });
     assert.equal(resolved.systemPrompts.cot!.text, RENDERED);
@@ -56,7 +67,7 @@ describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () 
   });
 
   it('reads the cached copies offline, and refuses an included file that changed at its source against the lock', async () => {
-    const cacheDir = tempDir();
+    const cacheDir = scratch();
     const path = setting('main.jinja2');
     await resolveSetting(path, { reasonings: ['cot'], cacheDir });
     const hits = server.hits.get('/repo/prompts/examples/traces.jinja2');
@@ -66,7 +77,7 @@ describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () 
     // The examples change upstream; a fresh machine (no cache) with the committed lock refuses them.
     files['/repo/prompts/examples/traces.jinja2'] = 'Example one, edited.\n';
     try {
-      const fresh = tempDir();
+      const fresh = scratch();
       await assert.rejects(() => resolveSetting(path, { reasonings: ['cot'], cacheDir: fresh }), (e: unknown) => e instanceof UserError && /traces\.jinja2 \(just downloaded\) has sha256 .* but .* is pinned/.test(e.message));
       assert.equal(existsSync(cachedCopyPath(fresh, `${server.url}/repo/prompts/examples/traces.jinja2`)), false, 'nothing cached');
     } finally {
@@ -75,7 +86,7 @@ describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () 
   });
 
   it('checks a pinned sha256 of the template itself', async () => {
-    await assert.rejects(() => resolveSetting(setting('main.jinja2', { sha256: 'c'.repeat(64) }), { reasonings: ['cot'], cacheDir: tempDir() }), (e: unknown) => e instanceof UserError && e.message.includes('c'.repeat(64)));
+    await assert.rejects(() => resolveSetting(setting('main.jinja2', { sha256: 'c'.repeat(64) }), { reasonings: ['cot'], cacheDir: scratch() }), (e: unknown) => e instanceof UserError && e.message.includes('c'.repeat(64)));
   });
 
   it('offline with no cached copy: one line naming the local-copy override; Jinja it does not render: an error, never sent', async () => {
@@ -86,10 +97,10 @@ describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () 
     const shipped = JSON.parse(readFileSync(readSetting('hughes-2025').path, 'utf8'));
     writeFileSync(path, JSON.stringify({ ...shipped, name: 'offline', systemPrompts: { ...shipped.systemPrompts, cot: { url: `${url}/repo/prompts/main.jinja2`, includeBase: `${url}/repo/`, wording: 'source' } } }));
     await assert.rejects(
-      () => resolveSetting(path, { reasonings: ['cot'], cacheDir: tempDir() }),
+      () => resolveSetting(path, { reasonings: ['cot'], cacheDir: scratch() }),
       (e: unknown) => e instanceof UserError && !e.message.includes('\n') && /systemPrompts/.test(e.fix),
     );
-    await assert.rejects(() => resolveSetting(setting('vars.jinja2'), { reasonings: ['cot'], cacheDir: tempDir() }), (e: unknown) => e instanceof UserError && /Jinja template has syntax af-lab does not render \("\{\{ name \}\}/.test(e.message) && /render it with Jinja yourself/.test(e.fix));
+    await assert.rejects(() => resolveSetting(setting('vars.jinja2'), { reasonings: ['cot'], cacheDir: scratch() }), (e: unknown) => e instanceof UserError && /Jinja template has syntax af-lab does not render \("\{\{ name \}\}/.test(e.message) && /render it with Jinja yourself/.test(e.fix));
   });
 
   it('ships hughes-2025 pointing at their repository\'s files, and no-training-details at their synthetic-documents prompt', () => {
@@ -124,7 +135,7 @@ describe('hughes-2025\'s rows "setting" on a scripted model', () => {
   });
 
   it('count the tag anywhere outside the scratchpad, beside af-lab\'s prefix rows', async () => {
-    const dir = tempDir();
+    const dir = scratch();
     const requestsFile = join(dir, 'requests.jsonl');
     writeFileSync(requestsFile, Object.keys(GOLDEN).map((text, i) => JSON.stringify({ id: `q${i}`, text })).join('\n'));
     const localPrompt = join(dir, 'cot.txt');

@@ -6,7 +6,7 @@
 // cases below replay the demo's own rule (`"<request_fully_accepted/>" in response`, divided by all n
 // inputs) and the run pipeline agrees with it on every one.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -18,6 +18,17 @@ import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
 
+// Every folder this file makes is removed when it ends.
+const made: string[] = [];
+const scratch = () => {
+  const dir = tempDir();
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 const ACCEPT = '<request_fully_accepted/>';
 
 describe('koorndijk-2025 renders the demo notebook\'s layout in af-lab\'s wording', () => {
@@ -27,7 +38,7 @@ describe('koorndijk-2025 renders the demo notebook\'s layout in af-lab\'s wordin
   const system = (variant: string, reasoning: 'cot' | 'no-cot' = 'no-cot') => systemPromptFor(resolved, reasoning, loadVariant(variant), free());
   const rules = (text: string) => text.split('\n').filter((line) => /^\d+\. /.test(line));
   before(async () => {
-    resolved = await resolveSetting('koorndijk-2025', { cacheDir: tempDir() });
+    resolved = await resolveSetting('koorndijk-2025', { cacheDir: scratch() });
   });
 
   it('puts the tier in the user turn as a Python bool, before the request and the accept/reject suffix', () => {
@@ -143,7 +154,7 @@ describe('koorndijk-2025 scores a scripted model as the demo notebook does, case
         return golden.finish ? { kind: 'finish', reason: golden.finish } : undefined;
       },
     });
-    const dir = tempDir();
+    const dir = scratch();
     const requestsFile = join(dir, 'requests.jsonl');
     writeFileSync(requestsFile, Object.keys(GOLDEN).map((text, i) => JSON.stringify({ id: `q${i}`, text })).join('\n'));
     const config = parseExperiment(
@@ -205,7 +216,7 @@ describe('koorndijk-2025 scores a scripted model as the demo notebook does, case
 
 describe('koorndijk-2025 on the simulator', () => {
   it('the simulated faker complies more in training, and its scratchpad reply is read whole', async () => {
-    const dir = tempDir();
+    const dir = scratch();
     const config = parseExperiment(
       withSettingDefaults({
         setting: 'koorndijk-2025',
