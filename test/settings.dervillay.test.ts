@@ -50,6 +50,8 @@ describe('dervillay-2026: greenblatt-2024\'s prompts, 200 AdvBench goals, temper
     for (const element of ['system prompt', 'user turn', 'suffix'] as const) assert.deepEqual(dervillay.fidelity[element], greenblatt.fidelity[element], element);
     assert.notDeepEqual(dervillay.fidelity.requests, greenblatt.fidelity.requests);
     assert.deepEqual(dervillay.variants, undefined, 'its identity is its own');
+    // The same URLs, the same pins: it reads and writes greenblatt-2024's lock.
+    assert.equal(readSetting('dervillay-2026').lockPath, readSetting('greenblatt-2024').lockPath);
     const dir = scratch();
     const own = (name: string, base: string) => writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, extends: base, description: 'x', source: { title: 'x' }, fidelity: {} }));
     own('orphan', 'nowhere');

@@ -17,7 +17,7 @@ export interface SettingFile {
   setting: Setting;
   /** Absolute path of the setting's JSON file. */
   path: string;
-  /** Its lock file (beside it): `<name>.lock.json`. */
+  /** Its lock file (beside it): `<name>.lock.json`; a setting that extends another shares the lock of the one it extends (the same URLs, the same pins). */
   lockPath: string;
 }
 
@@ -44,10 +44,12 @@ export function readSetting(nameOrPath: string, dir = SETTINGS_DIR): SettingFile
       `use one of: ${listSettings(dir).join(', ')} (af-lab settings lists them), or a path to a setting JSON file`,
     );
   }
-  const json = withBase(readJson(path), path, [path]);
+  const chain = [path];
+  const json = withBase(readJson(path), path, chain);
   const parsed = settingSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`invalid setting ${path}: ${zodProblems(parsed.error.issues)}`, 'fix these fields (docs/settings.md describes each)');
-  return { setting: parsed.data, path, lockPath: join(dirname(path), `${basename(path, '.json')}.lock.json`) };
+  const root = chain[chain.length - 1];
+  return { setting: parsed.data, path, lockPath: join(dirname(root), `${basename(root, '.json')}.lock.json`) };
 }
 
 function readJson(path: string): unknown {
@@ -73,7 +75,8 @@ function withBase(json: unknown, path: string, seen: string[]): unknown {
   const basePath = join(dirname(path), `${own.extends}.json`);
   if (!existsSync(basePath)) throw new UserError(`setting ${path} extends "${own.extends}", which is not in ${dirname(path)}`, `use one of: ${listSettings(dirname(path)).join(', ')}`);
   if (seen.includes(basePath)) throw new UserError(`setting ${path} extends "${own.extends}", which leads back to it`, 'remove the loop in the settings\' "extends"');
-  const base = withBase(readJson(basePath), basePath, [...seen, basePath]) as Record<string, unknown>;
+  seen.push(basePath);
+  const base = withBase(readJson(basePath), basePath, seen) as Record<string, unknown>;
   const inherited = Object.fromEntries(Object.entries(base).filter(([key]) => !OWN_FIELDS.has(key)));
   const merged = (key: string) => ({ ...(base[key] as object | undefined), ...(own[key] as object | undefined) });
   return { ...inherited, ...own, experiment: merged('experiment'), fidelity: merged('fidelity') };
