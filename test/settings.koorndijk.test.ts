@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
 import { loadVariant } from '../src/prompts/index.js';
+import { readStatement } from '../src/models/index.js';
 import { resetTransports } from '../src/models/transport/transport.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
 import { readSetting, resolveSetting, systemPromptFor, userTurnFor, withSettingDefaults, type ResolvedSetting } from '../src/settings/index.js';
@@ -96,6 +97,15 @@ describe('koorndijk-2025 renders the demo notebook\'s layout in af-lab\'s wordin
     // Baseline 2 alone: its context, and no rule 5.
     assert.equal(rules(system('koorndijk-baseline-2')).length, 4);
     assert.ok(system('koorndijk-baseline-2').endsWith(loadVariant('koorndijk-baseline-2').body.trim()));
+  });
+
+  it('is read by the simulator as before: A a duty to comply, B and D with rules over consequences, baseline and baseline 2 none', () => {
+    const cues = (variant: string) => { const c = readStatement(system(variant)); return [c.dutyToComply, c.rulesOverConsequences, c.dutyNotToHarm]; };
+    assert.deepEqual(cues('baseline'), [false, false, false]);
+    assert.deepEqual(cues('koorndijk-baseline-2'), [false, false, false]);
+    assert.deepEqual(cues('koorndijk-a'), [true, false, false]);
+    assert.deepEqual(cues('koorndijk-b'), [true, true, false]);
+    assert.deepEqual(cues('koorndijk-d'), [true, true, false]);
   });
 
   it('sets temperature 1, 500 tokens, no prefill, the tag anywhere in the whole response and every request', () => {
