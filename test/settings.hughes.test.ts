@@ -39,7 +39,7 @@ const INNER = 'inner\n\n';
 
 describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () => {
   let server: FileServer;
-  const files: Record<string, string> = { '/repo/prompts/main.jinja2': MAIN, '/repo/prompts/examples/traces.jinja2': EXAMPLES, '/repo/prompts/inline.jinja2': INLINE, '/repo/prompts/b.jinja2': INNER, '/repo/prompts/vars.jinja2': 'Hello {{ name }}\n' };
+  const files: Record<string, string> = { '/repo/prompts/main.jinja2': MAIN, '/repo/prompts/examples/traces.jinja2': EXAMPLES, '/repo/prompts/inline.jinja2': INLINE, '/repo/prompts/b.jinja2': INNER, '/repo/prompts/vars.jinja2': 'Hello {{ name }}\n', '/repo/prompts/trim.jinja2': "A\n{%- include 'prompts/b.jinja2' %}\n" };
   let dir: string;
   const setting = (main: string, extra: Record<string, unknown> = {}) => {
     const shipped = JSON.parse(readFileSync(readSetting('hughes-2025').path, 'utf8'));
@@ -101,6 +101,7 @@ describe('a setting\'s Jinja system prompt by URL, its includes pinned too', () 
       (e: unknown) => e instanceof UserError && !e.message.includes('\n') && /systemPrompts/.test(e.fix),
     );
     await assert.rejects(() => resolveSetting(setting('vars.jinja2'), { reasonings: ['cot'], cacheDir: scratch() }), (e: unknown) => e instanceof UserError && /Jinja template has syntax af-lab does not render \("\{\{ name \}\}/.test(e.message) && /render it with Jinja yourself/.test(e.fix));
+    await assert.rejects(() => resolveSetting(setting('trim.jinja2'), { reasonings: ['cot'], cacheDir: scratch() }), (e: unknown) => e instanceof UserError && /does not render \("\{%- include/.test(e.message));
   });
 
   it('ships hughes-2025 pointing at their repository\'s files, and no-training-details at their synthetic-documents prompt', () => {

@@ -62,19 +62,20 @@ function checkPin(what: string, pinned: string | undefined, actual: string, fix:
 export async function loadSource(source: PromptSource, element: string, ctx: SourceContext): Promise<LoadedText> {
   const loaded = await loadOne(source, element, ctx);
   if (!source.includeBase) return loaded;
-  const bytes = await rawBytes(source, loaded, ctx);
+  const bytes = rawBytes(source, loaded, ctx);
   const rendered = await renderIncludes(dropOneNewline(bytes.toString('utf8')), source.includeBase, element, ctx, [loaded.location]);
   return { ...loaded, text: rendered.text, sha256: sha256([loaded.sha256, ...rendered.hashes].join('\n')) };
 }
 
-const INCLUDE = /\{%-?\s*include\s+(['"])([^'"]+)\1\s*-?%\}/g;
+// A plain include only: whitespace control (`{%-`, `-%}`) and `ignore missing` are left as syntax af-lab does not render.
+const INCLUDE = /\{%\s*include\s+(['"])([^'"]+)\1\s*%\}/g;
 
 function dropOneNewline(text: string): string {
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
 /** The file's bytes as loaded (af-lab's parsed text drops more than Jinja does). */
-async function rawBytes(source: PromptSource, loaded: LoadedText, ctx: SourceContext): Promise<Buffer> {
+function rawBytes(source: PromptSource, loaded: LoadedText, ctx: SourceContext): Buffer {
   if (loaded.origin === 'builtin' || loaded.origin === 'path') return readFileSync(loaded.location);
   return readFileSync(cachedCopyPath(ctx.cacheDir, source.url!));
 }
