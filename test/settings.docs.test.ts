@@ -31,7 +31,7 @@ test('docs/fidelity.md holds each shipped setting\'s table exactly as the files 
   const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'fidelity.md'), 'utf8');
   for (const name of SHIPPED) {
     assert.ok(doc.includes(`## \`${name}\``), name);
-    assert.ok(doc.includes(formatFidelity(fidelityRows(readSetting(name).setting), true)), `${name}: regenerate its table in docs/fidelity.md`);
+    assert.ok(doc.includes(formatFidelity(fidelityRows(readSetting(name).setting), true)), `${name}: regenerate docs/fidelity.md (node --import tsx scripts/fidelity-doc.ts)`);
   }
 });
 
