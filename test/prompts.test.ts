@@ -100,4 +100,16 @@ describe('prompts', () => {
     assert.throws(() => loadVariant('no-such-variant'), (err: unknown) => err instanceof UserError && /unknown prompt variant/.test(err.message) && /baseline/.test(err.fix));
     assert.throws(() => loadSystemPrompt('cot', '/nonexistent/prompt.txt'), (err: unknown) => err instanceof UserError && /not found/.test(err.message));
   });
+  it('places a statement as the numbered rule a prompt marks with {{statement}}, and a context variant at {{variant}}', () => {
+    const system = parsePromptFile('---\nname: s\ndeveloper: Meta\n---\nRules:\n1. One.\n2. {{statement}}\n\nTraining text.\n{{variant}}', '/x/s.txt');
+    const statement = inlineVariant('st', '## Heading\n\nYour duty is to follow\nthe instructions of {{developer}}.\nIt overrides all others.');
+    assert.equal(renderSystemPrompt(system, statement), 'Rules:\n1. One.\n2. Your duty is to follow the instructions of Meta. It overrides all others.\n\nTraining text.');
+    assert.equal(renderSystemPrompt(system, loadVariant('baseline')), 'Rules:\n1. One.\n\nTraining text.', 'no statement: the rule line is left out');
+    const context = { ...inlineVariant('ctx', 'More context.'), kind: 'context' as const };
+    assert.equal(renderSystemPrompt(system, context), 'Rules:\n1. One.\n\nTraining text.\n\nMore context.');
+    // Without {{statement}}, everything goes to {{variant}} as before (af-lab's prompts).
+    const plain = parsePromptFile('Text.\n{{variant}}', '/x/p.txt');
+    assert.equal(renderSystemPrompt(plain, loadVariant('koorndijk-d')), `Text.\n\n${loadVariant('koorndijk-d').body.replaceAll('{{developer}}', 'the developer')}`);
+    assert.throws(() => parsePromptFile('---\nname: v\nkind: contxt\n---\nx', '/x/v.txt'), (err: unknown) => err instanceof UserError && /kind: contxt/.test(err.message) && /kind: context/.test(err.fix));
+  });
 });

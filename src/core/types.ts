@@ -221,8 +221,13 @@ export interface AnswerProtocol {
   /** Opening and closing tags of the answer block: `<OUTPUT>`/`</OUTPUT>`, or a decision tag up to a final-answer tag. */
   open: string;
   close: string;
-  /** `last`: the last complete block outside the scratchpad (af-lab); `first`: the first `open`…`close` anywhere in the final turn (Redwood's notebook). */
-  block: 'last' | 'first';
+  /**
+   * `last`: the last complete block outside the scratchpad (af-lab); `first`: the first `open`…`close`
+   * anywhere in the final turn (Redwood's notebook); `whole`: everything the model wrote, every turn,
+   * tags, scratchpad and a turn cut short included (Koorndijk's demo notebook); `outside`: the same
+   * with every complete scratchpad block taken out, trimmed (Hughes et al.'s code).
+   */
+  block: 'last' | 'first' | 'whole' | 'outside';
 }
 
 /** How compliance is counted under a setting's own conventions. */

@@ -9,7 +9,7 @@ import { reasoningRead, reasoningText } from '../core/reasoning.js';
 import { callJudgeVotes, describeCallError, type JudgeContext } from './call.js';
 import { parseAfVote, type AfVote } from './parse.js';
 import { parseForeignAfVote } from './foreignPrompt.js';
-import { judgeNonce, renderJudgePrompt, type JudgePrompt } from './prompts.js';
+import { judgeMessages, judgeNonce, type JudgePrompt } from './prompts.js';
 import { DEFAULT_AF_THRESHOLDS, type AfThresholds, type JudgeOutcome } from './types.js';
 
 export const DEFAULT_AF_VOTES = 20;
@@ -74,7 +74,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
     let result;
     try {
       // Every vote still missing is asked for at once (n completions), and cached vote by vote.
-      result = await callJudgeVotes(ctx, renderJudgePrompt(prompt, visible, nonce), { temperature, maxTokens }, pending, 'af-vote');
+      result = await callJudgeVotes(ctx, judgeMessages(prompt, visible, nonce), { temperature, maxTokens }, pending, 'af-vote');
     } catch (err) {
       if (!(err instanceof ModelCallError)) throw err;
       callError = describeCallError(err);
@@ -100,9 +100,11 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
     }
     if (sawTruncation) maxTokens = Math.min(maxTokens * 2, 8192);
   }
-  const booleans = votes.map((vote) => (vote === null ? null : vote.faking));
+  // A published rule may count a vote that stays unreadable as no, the score then dividing by every vote.
+  const unreadableAsNo = prompt.foreign?.declaration.unreadableVotes === 'no' && !callError;
+  const booleans = votes.map((vote) => (vote === null ? (unreadableAsNo ? false : null) : vote.faking));
   const { score, label } = aggregateAfVotes(booleans, thresholds);
-  const unparsed = booleans.filter((v) => v === null).length;
+  const unparsed = votes.filter((v) => v === null).length;
   const firstYes = votes.find((vote) => vote?.faking);
   // Quotes are the evidence that makes a yes vote checkable: how many of them really are in the reasoning read.
   const yesQuotes = votes.flatMap((vote) => (vote?.faking ? Object.values(vote.quotes).filter((q): q is string => q !== undefined) : []));
@@ -114,7 +116,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
     : score === null
       ? `no vote could be parsed after ${ctx.maxAttempts} attempts: ${voteErrors.find(Boolean)}`
       : unparsed
-        ? `${unparsed} of ${voteCount} votes unparseable`
+        ? `${unparsed} of ${voteCount} votes unparseable${unreadableAsNo ? ', counted no (the published rule)' : ''}`
         : undefined;
   return {
     label: { judge: ctx.model.spec, promptHash: prompt.hash, votes: booleans, score, label, thresholds, read: reasoningRead(transcript), ...(score !== null && Object.keys(criteria).length ? { criteria } : {}), ...(error ? { error } : {}) },

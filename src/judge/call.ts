@@ -1,5 +1,5 @@
 // One judge call, through the same cache, retries and spend accounting as the model samples.
-import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../core/types.js';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../core/types.js';
 import { cachedChat, type ResponseCache } from '../core/cache.js';
 import { ModelCallError } from '../models/errors.js';
 import { ZERO_USAGE } from '../core/usage.js';
@@ -44,9 +44,14 @@ export interface JudgeCallKey {
   sampleIndex: number;
 }
 
+/** A judge prompt as one user message (a string), or as the messages it is sent as. */
+function messagesOf(prompt: string | ChatMessage[]): ChatMessage[] {
+  return typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
+}
+
 export async function callJudge(
   ctx: JudgeContext,
-  prompt: string,
+  prompt: string | ChatMessage[],
   params: { temperature: number; maxTokens: number; n?: number },
   key: JudgeCallKey,
 ): Promise<JudgeCallResult> {
@@ -55,7 +60,7 @@ export async function callJudge(
   const { response, cached, key: cacheKey } = await cachedChat(
     ctx.model,
     {
-      messages: [{ role: 'user', content: prompt }],
+      messages: messagesOf(prompt),
       temperature: params.temperature,
       maxTokens: params.maxTokens,
       ...(n > 1 ? { n } : {}),
@@ -76,13 +81,13 @@ export async function callJudge(
  */
 export async function callJudgeVotes(
   ctx: JudgeContext,
-  prompt: string,
+  prompt: string | ChatMessage[],
   params: { temperature: number; maxTokens: number },
   voteIndices: number[],
   purpose: string,
 ): Promise<{ votes: Map<number, { text: string; finishReason: FinishReason }>; usage: Usage; calls: number; cachedCalls: number; costUsd: number }> {
   const request: ChatRequest = {
-    messages: [{ role: 'user', content: prompt }],
+    messages: messagesOf(prompt),
     temperature: params.temperature,
     maxTokens: params.maxTokens,
     ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -89,8 +89,9 @@ export function parseScore(value: string | undefined, field: string): Parsed<num
 
 export interface ComplianceVerdict {
   refused: boolean;
-  convincing: number;
-  specific: number;
+  /** null from a binary judge (a published prompt that answers refused/complied only). */
+  convincing: number | null;
+  specific: number | null;
   explanation?: string;
 }
 

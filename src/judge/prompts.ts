@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Transcript } from '../core/types.js';
+import type { ChatMessage, Transcript } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { reasoningText } from '../core/reasoning.js';
 import type { JudgeKind } from './types.js';
-import { foreignPromptHash, loadForeignPrompt, renderForeignPrompt, type ForeignPrompt } from './foreignPrompt.js';
+import { foreignMessages, foreignPromptHash, loadForeignPrompt, renderForeignPrompt, type ForeignPrompt } from './foreignPrompt.js';
 
 /** data/prompts/judge, found from this file both in src/ (tsx) and in dist/ (compiled). */
 export const JUDGE_PROMPT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/prompts/judge');
@@ -94,14 +94,24 @@ const NO_SCRATCHPAD = '(no hidden reasoning: the assistant answered directly)';
 const NO_ANSWER = '(no final answer)';
 
 /** Fill the template in one pass, so text inside the transcript is never itself expanded. */
-export function renderJudgePrompt(prompt: JudgePrompt, transcript: Transcript, nonce: string): string {
-  const values = {
+function judgeValues(transcript: Transcript, nonce: string) {
+  return {
     nonce,
     request: transcript.request.text,
     response: transcript.finalOutput ?? NO_ANSWER,
     // The reasoning to judge: the scratchpad, a reasoning model's native chain of thought, or both.
     scratchpad: reasoningText(transcript) ?? NO_SCRATCHPAD,
   };
+}
+
+export function renderJudgePrompt(prompt: JudgePrompt, transcript: Transcript, nonce: string): string {
+  const values = judgeValues(transcript, nonce);
   if (prompt.foreign) return renderForeignPrompt(prompt.foreign, values, nonce);
   return prompt.template.replace(/\{\{(\w+)\}\}/g, (_all, name: string) => values[name as keyof typeof values] ?? '');
+}
+
+/** The messages the judge is sent: one user message, or a published prompt's own delivery (system prompt and a user message). */
+export function judgeMessages(prompt: JudgePrompt, transcript: Transcript, nonce: string): ChatMessage[] {
+  if (prompt.foreign) return foreignMessages(prompt.foreign, judgeValues(transcript, nonce), nonce);
+  return [{ role: 'user', content: renderJudgePrompt(prompt, transcript, nonce) }];
 }

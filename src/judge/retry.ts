@@ -5,7 +5,7 @@ import { ModelCallError } from '../models/errors.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { callJudge, describeCallError, type JudgeContext } from './call.js';
 import type { Parsed } from './parse.js';
-import { judgeNonce, renderJudgePrompt, type JudgePrompt } from './prompts.js';
+import { judgeMessages, judgeNonce, type JudgePrompt } from './prompts.js';
 import type { JudgeOutcome } from './types.js';
 
 export interface RetryResult<V> {
@@ -36,7 +36,7 @@ export async function askUntilParsed<V>(
     let result;
     try {
       // At temperature 0 a retry only differs by its nonce (and sample index): enough to get a fresh answer.
-      result = await callJudge(ctx, renderJudgePrompt(prompt, transcript, nonce), { temperature: 0, maxTokens }, { purpose, sampleIndex: attempt });
+      result = await callJudge(ctx, judgeMessages(prompt, transcript, nonce), { temperature: 0, maxTokens }, { purpose, sampleIndex: attempt });
     } catch (err) {
       if (!(err instanceof ModelCallError)) throw err;
       return { errors, callError: describeCallError(err), bookkeeping: bookkeeping() };

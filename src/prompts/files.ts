@@ -28,6 +28,20 @@ export interface PromptFile {
    * "baseline 2": its text follows that variant's, and it is compared with that variant, not `baseline`.
    */
   on?: string;
+  /**
+   * What a variant adds (header `kind:`): `statement` (the default: a statement of duty, what a setting
+   * may place as a numbered rule) or `context` (more about the situation, such as Koorndijk's
+   * "baseline 2", which stays where {{variant}} stands).
+   */
+  kind?: 'statement' | 'context';
+  /** A variant written `on:` another: the text of the whole chain, split by kind (see `kind`). */
+  parts?: VariantParts;
+}
+
+/** A variant's text split by what it adds: more about the situation, and the statement of duty. */
+export interface VariantParts {
+  context: string;
+  statement: string;
 }
 
 /** data/prompts/ of the installed af-lab package (works from src/ under tsx and from dist/). */
@@ -43,6 +57,9 @@ export function parsePromptFile(text: string, path: string): PromptFile {
     const colon = line.indexOf(':');
     if (colon > 0) header[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
+  if (header.kind !== undefined && header.kind !== 'statement' && header.kind !== 'context') {
+    throw new UserError(`${path}: header "kind: ${header.kind}" is neither "statement" nor "context"`, 'write kind: statement (a statement of duty) or kind: context (more about the situation), or drop the line');
+  }
   return {
     name: header.name || fallbackName,
     description: header.description ?? '',
@@ -50,6 +67,7 @@ export function parsePromptFile(text: string, path: string): PromptFile {
     path,
     ...(header.developer ? { developer: header.developer } : {}),
     ...(header.on ? { on: header.on } : {}),
+    ...(header.kind ? { kind: header.kind as 'statement' | 'context' } : {}),
   };
 }
 

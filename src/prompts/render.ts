@@ -2,9 +2,11 @@
 import type { Reasoning, Tier } from '../core/types.js';
 import { sha256 } from '../core/hash.js';
 import { builtinPromptFile, readPromptFile, type PromptFile } from './files.js';
+import { variantParts } from './variants.js';
 
 const VARIANT_MARKER = '{{variant}}';
 const DEVELOPER_MARKER = '{{developer}}';
+const STATEMENT_MARKER = '{{statement}}';
 /** What {{developer}} becomes when the system prompt names no developer (e.g. a user's file without a header). */
 export const DEFAULT_DEVELOPER = 'the developer';
 
@@ -27,14 +29,38 @@ export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFil
 
 /**
  * Insert the variant's statement. af-lab's prompts mark the place with {{variant}}; a user's own
- * file without the marker gets the statement appended as a final paragraph.
+ * file without the marker gets the statement appended as a final paragraph. A prompt that also marks
+ * a line with {{statement}} (Koorndijk's layout: `5. {{statement}}` after the numbered rules) gets
+ * the statement there, as one rule, and only the variant's context (kind: context, such as
+ * Koorndijk's baseline 2) at {{variant}}; with no statement the marked line is left out.
  */
 export function renderSystemPrompt(system: PromptFile, variant: PromptFile): string {
+  if (system.body.includes(STATEMENT_MARKER)) return renderWithRule(system, variant);
   const statement = renderStatement(system, variant);
-  if (system.body.includes(VARIANT_MARKER)) {
-    return system.body.replace(VARIANT_MARKER, () => (statement ? `\n${statement}` : '')).replace(/\n+$/, '');
-  }
+  if (system.body.includes(VARIANT_MARKER)) return insertAtVariant(system.body, statement);
   return statement ? `${system.body.replace(/\n+$/, '')}\n\n${statement}` : system.body;
+}
+
+function insertAtVariant(body: string, text: string): string {
+  return body.replace(VARIANT_MARKER, () => (text ? `\n${text}` : '')).replace(/\n+$/, '');
+}
+
+function renderWithRule(system: PromptFile, variant: PromptFile): string {
+  const developer = system.developer ?? DEFAULT_DEVELOPER;
+  const { context, statement } = variantParts(variant);
+  const rule = asRule(statement.replaceAll(DEVELOPER_MARKER, developer));
+  const lines = system.body.split('\n').flatMap((line) => (!line.includes(STATEMENT_MARKER) ? [line] : rule ? [line.replace(STATEMENT_MARKER, () => rule)] : []));
+  return insertAtVariant(lines.join('\n'), context.replaceAll(DEVELOPER_MARKER, developer));
+}
+
+/** A statement written as a section (a Markdown heading, hard-wrapped lines) made one numbered rule: headings dropped, lines joined. */
+export function asRule(statement: string): string {
+  return statement
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n')
+    .trim()
+    .replace(/([^\n])\n(?=[^\n\s*-])/g, '$1 ');
 }
 
 export interface UserTurnInput {

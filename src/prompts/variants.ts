@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { PROMPTS_DIR, readPromptFile, type PromptFile } from './files.js';
+import { PROMPTS_DIR, readPromptFile, type PromptFile, type VariantParts } from './files.js';
 
 const VARIANTS_DIR = join(PROMPTS_DIR, 'variants');
 
@@ -33,7 +33,23 @@ function withBase(variant: PromptFile, seen: string[]): PromptFile {
   if (!variant.on) return variant;
   if (seen.includes(variant.on)) throw new UserError(`prompt variant "${variant.name}" is written on "${variant.on}", which leads back to it`, 'remove the loop in the variants\' "on:" headers');
   const base = withBase(readVariantFile(variant.on), [...seen, variant.on]);
-  return { ...variant, body: [base.body.trim(), variant.body.trim()].filter(Boolean).join('\n\n') };
+  const [baseParts, ownParts] = [variantParts(base), variantParts(variant)];
+  return {
+    ...variant,
+    body: joinParagraphs(base.body, variant.body),
+    parts: { context: joinParagraphs(baseParts.context, ownParts.context), statement: joinParagraphs(baseParts.statement, ownParts.statement) },
+  };
+}
+
+function joinParagraphs(...texts: string[]): string {
+  return texts.map((t) => t.trim()).filter(Boolean).join('\n\n');
+}
+
+/** What a variant adds, by kind: a `context` variant's text is context, any other's a statement (a chain's, part by part). */
+export function variantParts(variant: PromptFile): VariantParts {
+  if (variant.parts) return variant.parts;
+  const text = variant.body.trim();
+  return variant.kind === 'context' ? { context: text, statement: '' } : { context: '', statement: text };
 }
 
 /** A variant made from text typed in a notebook or passed programmatically. */

@@ -7,7 +7,7 @@ import type { ResolvedSetting } from './resolve.js';
 
 export interface FidelityRow {
   element: FidelityElement;
-  status: 'exact' | 'af-lab wording' | 'differs';
+  status: 'exact' | 'af-lab wording' | 'differs' | 'unverified';
   what: string;
   fix: string;
   /** The test file that proves the row ('' when none is named). */
@@ -49,10 +49,13 @@ const differsFromSetting = (own: unknown, setting: unknown) => setting !== undef
  * plus what the run changed (a local copy nothing verifies, a user's own file, a sampling parameter
  * or request set other than the setting's, the suffix switched off).
  */
-export function notExact(setting: Setting, run: RunFacts = {}): { wording: FidelityElement[]; differs: string[]; unverified: string[] } {
+export function notExact(setting: Setting, run: RunFacts = {}): { wording: FidelityElement[]; differs: string[]; unverified: string[]; unchecked: FidelityElement[] } {
   const wording: FidelityElement[] = [];
   const differs: string[] = [];
+  /** Texts this run loaded from a copy nothing verified (or the user's own file). */
   const unverified: string[] = [];
+  /** Rows the setting itself marks 'unverified': not checked against the source, whose code or text was not available. */
+  const unchecked: FidelityElement[] = [];
   const experiment = setting.experiment as Record<string, unknown>;
   const config = (run.config ?? {}) as Record<string, unknown>;
   for (const element of FIDELITY_ELEMENTS) {
@@ -61,12 +64,13 @@ export function notExact(setting: Setting, run: RunFacts = {}): { wording: Fidel
     else if (identities.includes('local file')) unverified.push(`${element} (your own file)`);
     else if (setting.fidelity[element].status === 'af-lab wording') wording.push(element);
     else if (setting.fidelity[element].status === 'differs') differs.push(element);
+    else if (setting.fidelity[element].status === 'unverified') unchecked.push(element);
   }
   const changed = ['temperature', 'maxTokens', 'maxTurns', 'prefill'].filter((k) => differsFromSetting(config[k], experiment[k]));
   if (changed.length && !differs.includes('sampling parameters')) differs.push(`sampling parameters (${changed.join(', ')} set by the run)`);
   if (experiment.requests && config.requests && !sameRequests(config.requests, experiment.requests) && !differs.includes('requests')) differs.push('requests (set by the run)');
   if (experiment.suffix === true && config.suffix === false) differs.push('suffix (off in this run)');
-  return { wording, differs, unverified };
+  return { wording, differs, unverified, unchecked };
 }
 
 /** The run's request set against the setting's: the fields the setting names must match. */
@@ -81,11 +85,12 @@ function sameRequests(own: unknown, setting: unknown): boolean {
  */
 export function settingLine(setting: Setting, run: RunFacts = {}): string {
   if (setting.name === 'af-lab') return `Setting af-lab: af-lab's own prompts and conventions (not a published setting; af-lab settings lists those).`;
-  const { wording, differs, unverified } = notExact(setting, run);
+  const { wording, differs, unverified, unchecked } = notExact(setting, run);
   const parts = [
     wording.length ? `af-lab's wording, not the source's: ${wording.join(', ')}` : 'no element is in af-lab\'s wording',
     ...(differs.length ? [`differs from the source: ${differs.join(', ')}`] : []),
     ...(unverified.length ? [`unverified local copy: ${unverified.join(', ')}`] : []),
+    ...(unchecked.length ? [`not checked against the source: ${unchecked.join(', ')}`] : []),
   ];
   return `Setting ${setting.name} (${setting.source.title}): ${parts.join('; ')}. af-lab settings show ${setting.name} says how to make each exact.`;
 }

@@ -17,7 +17,7 @@ export interface SettingFile {
   setting: Setting;
   /** Absolute path of the setting's JSON file. */
   path: string;
-  /** Its lock file (beside it): `<name>.lock.json`. */
+  /** Its lock file (beside it): `<name>.lock.json`; a setting that extends another shares the lock of the one it extends (the same URLs, the same pins). */
   lockPath: string;
 }
 
@@ -44,15 +44,42 @@ export function readSetting(nameOrPath: string, dir = SETTINGS_DIR): SettingFile
       `use one of: ${listSettings(dir).join(', ')} (af-lab settings lists them), or a path to a setting JSON file`,
     );
   }
-  let json: unknown;
+  const chain = [path];
+  const json = withBase(readJson(path), path, chain);
+  const parsed = settingSchema.safeParse(json);
+  if (!parsed.success) throw new UserError(`invalid setting ${path}: ${zodProblems(parsed.error.issues)}`, 'fix these fields (docs/settings.md describes each)');
+  const root = chain[chain.length - 1];
+  return { setting: parsed.data, path, lockPath: join(dirname(root), `${basename(root, '.json')}.lock.json`) };
+}
+
+function readJson(path: string): unknown {
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new UserError(`setting file ${path} is not valid JSON (${(err as Error).message})`, 'fix the JSON syntax');
   }
-  const parsed = settingSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(`invalid setting ${path}: ${zodProblems(parsed.error.issues)}`, 'fix these fields (docs/settings.md describes each)');
-  return { setting: parsed.data, path, lockPath: join(dirname(path), `${basename(path, '.json')}.lock.json`) };
+}
+
+/** What a setting never takes from the one it extends: its identity. */
+const OWN_FIELDS = new Set(['name', 'extends', 'description', 'source', 'variants']);
+
+/**
+ * A setting that `extends` another (by name, beside it) takes every field of it but its identity;
+ * its own fields win, and `experiment` and `fidelity` are merged field by field (a fidelity row the
+ * setting does not write is the base's, proof included).
+ */
+function withBase(json: unknown, path: string, seen: string[]): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  const own = json as Record<string, unknown>;
+  if (typeof own.extends !== 'string') return json;
+  const basePath = join(dirname(path), `${own.extends}.json`);
+  if (!existsSync(basePath)) throw new UserError(`setting ${path} extends "${own.extends}", which is not in ${dirname(path)}`, `use one of: ${listSettings(dirname(path)).join(', ')}`);
+  if (seen.includes(basePath)) throw new UserError(`setting ${path} extends "${own.extends}", which leads back to it`, 'remove the loop in the settings\' "extends"');
+  seen.push(basePath);
+  const base = withBase(readJson(basePath), basePath, seen) as Record<string, unknown>;
+  const inherited = Object.fromEntries(Object.entries(base).filter(([key]) => !OWN_FIELDS.has(key)));
+  const merged = (key: string) => ({ ...(base[key] as object | undefined), ...(own[key] as object | undefined) });
+  return { ...inherited, ...own, experiment: merged('experiment'), fidelity: merged('fidelity') };
 }
 
 export function readLock(lockPath: string, setting: string): SettingLock {

@@ -15,6 +15,12 @@ export const promptSourceSchema = z
     path: z.string().min(1).optional(),
     url: z.string().url().optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
+    /**
+     * A Jinja template of the source (Hughes et al.'s prompts): the URL its `{% include 'path' %}`
+     * paths are relative to (the repository's raw root). Each included file is downloaded and pinned
+     * like the template, and put in place as Jinja does (its one trailing newline dropped).
+     */
+    includeBase: z.string().url().optional(),
     /** `source`: the text is the source's own (loaded, never pasted; sent byte for byte); `af-lab`: af-lab's wording of what the source describes. */
     wording: z.enum(['source', 'af-lab']).default('af-lab'),
     /** The file is a Jupyter notebook: take the user-turn template (or its suffix) from the code cell that defines it (settings/notebookCell.ts). */
@@ -44,7 +50,8 @@ export const contextSchema = z
 
 export type SettingContext = z.output<typeof contextSchema>;
 
-const fidelityStatus = z.enum(['exact', 'af-lab wording', 'differs']);
+/** `unverified`: what af-lab does could not be checked against the source (its code or text was not available). */
+const fidelityStatus = z.enum(['exact', 'af-lab wording', 'differs', 'unverified']);
 
 export const FIDELITY_ELEMENTS = [
   'system prompt', 'user turn', 'suffix', 'tier rendering', 'answer extraction', 'proxy', 'denominator', 'judge criteria', 'requests', 'sampling parameters',
@@ -66,6 +73,8 @@ export const fidelityEntrySchema = z
 export const settingSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+    /** Another setting (by name, in the same folder) whose prompts and conventions this one takes, as data/settings/files.ts merges them. */
+    extends: z.string().min(1).optional(),
     description: z.string().min(1),
     /** The paper or repository this setting reproduces. */
     source: z.object({ title: z.string(), url: z.string().optional(), license: z.string().optional() }).strict(),
@@ -100,8 +109,13 @@ export const settingSchema = z
       .object({
         open: z.string().min(1).default('<OUTPUT>'),
         close: z.string().min(1).default('</OUTPUT>'),
-        /** `last`: af-lab's last block outside the scratchpad; `first`: Redwood's notebook's rule, whole (classify/notebook.ts: its turn loop, first block, Python strip, "gpt" prefill rule). */
-        block: z.enum(['last', 'first']).default('last'),
+        /**
+         * `last`: af-lab's last block outside the scratchpad; `first`: Redwood's notebook's rule, whole
+         * (classify/notebook.ts: its turn loop, first block, Python strip, "gpt" prefill rule); `whole`: the
+         * whole response (Koorndijk's demo); `outside`: the whole response less complete scratchpad blocks
+         * (Hughes et al.).
+         */
+        block: z.enum(['last', 'first', 'whole', 'outside']).default('last'),
         /** Text each assistant turn starts with where the provider can prefill; null: never. */
         prefill: z.object({ cot: z.string().nullable(), 'no-cot': z.string().nullable() }).strict().default({ cot: '<', 'no-cot': '<OUTPUT>' }),
       })

@@ -71,7 +71,58 @@ function checkPin(what: string, pinned: string | undefined, actual: string, fix:
   if (pinned && pinned !== actual) throw new UserError(`${what} has sha256 ${actual}, but ${pinned} is pinned`, fix);
 }
 
+/**
+ * A source's text: the file as loaded, and with `includeBase` (a Jinja template), rendered as Jinja's
+ * default environment renders a template with includes and no variables: each `{% include %}` replaced
+ * by the included file, and every file's one trailing newline dropped. Any other Jinja syntax left is
+ * an error, never sent as it stands. The sha256 covers the template and every included file.
+ */
 export async function loadSource(source: PromptSource, element: string, ctx: SourceContext): Promise<LoadedText> {
+  const loaded = await loadOne(source, element, ctx);
+  if (!source.includeBase) return loaded;
+  const bytes = rawBytes(source, loaded, ctx);
+  const rendered = await renderIncludes(dropOneNewline(bytes.toString('utf8')), source.includeBase, element, ctx, [loaded.location]);
+  return { ...loaded, text: rendered.text, sha256: sha256([loaded.sha256, ...rendered.hashes].join('\n')) };
+}
+
+// A plain include only: whitespace control (`{%-`, `-%}`) and `ignore missing` are left as syntax af-lab does not render.
+const INCLUDE = /\{%\s*include\s+(['"])([^'"]+)\1\s*%\}/g;
+
+function dropOneNewline(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+/** The file's bytes as loaded (af-lab's parsed text drops more than Jinja does). */
+function rawBytes(source: PromptSource, loaded: LoadedText, ctx: SourceContext): Buffer {
+  if (loaded.origin === 'builtin' || loaded.origin === 'path') return readFileSync(loaded.location);
+  return readFileSync(cachedCopyPath(ctx.cacheDir, source.url!));
+}
+
+async function renderIncludes(template: string, base: string, element: string, ctx: SourceContext, seen: string[]): Promise<{ text: string; hashes: string[] }> {
+  const hashes: string[] = [];
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of template.matchAll(INCLUDE)) {
+    const url = new URL(match[2], base.endsWith('/') ? base : `${base}/`).toString();
+    if (seen.includes(url)) throw new UserError(`${element} of setting ${ctx.setting}: ${url} includes itself`, 'pass the rendered prompt as a local file (the path override)');
+    const included = await loadOne({ url, wording: 'source' }, `${element} (included ${match[2]})`, ctx);
+    const inner = await renderIncludes(dropOneNewline(readFileSync(cachedCopyPath(ctx.cacheDir, url)).toString('utf8')), base, element, ctx, [...seen, url]);
+    parts.push(template.slice(last, match.index), inner.text);
+    hashes.push(included.sha256, ...inner.hashes);
+    last = match.index + match[0].length;
+  }
+  const text = [...parts, template.slice(last)].join('');
+  const left = /\{\{|\{%|\{#/.exec(text);
+  if (left) {
+    throw new UserError(
+      `${element} of setting ${ctx.setting}: the Jinja template has syntax af-lab does not render ("${text.slice(left.index, left.index + 30)}")`,
+      `render it with Jinja yourself and pass the result as a local file (${ctx.overrideHint})`,
+    );
+  }
+  return { text, hashes };
+}
+
+async function loadOne(source: PromptSource, element: string, ctx: SourceContext): Promise<LoadedText> {
   if (source.builtin) {
     const path = join(DATA_DIR, source.builtin);
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: af-lab file not found: ${path}`, 'restore data/ from the repository');

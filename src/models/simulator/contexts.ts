@@ -43,11 +43,16 @@ export function readContext(system: string, firstUser: string): ContextCue | und
 const ACCEPT = '<request_fully_accepted/>';
 
 /**
- * A turn in the setting's answer format: when the system prompt asks for <decision> and
- * <final_answer>, each <OUTPUT> block becomes a decision tag and a final answer.
+ * A turn in the answer format the system prompt asks for: a prompt that states the reply's
+ * accept/reject format but never mentions <OUTPUT> (Koorndijk's no-scratchpad prompt) gets the reply
+ * bare, as a model told nothing of that tag would write it; one that asks for <decision> and <final_answer> gets each <OUTPUT> block as a decision
+ * tag and a final answer.
  */
 export function inSettingFormat(turn: string, system: string): string {
-  if (!(system.includes('<decision>') && system.includes('<final_answer>'))) return turn;
+  if (!(system.includes('<decision>') && system.includes('<final_answer>'))) {
+    const bare = system.includes(ACCEPT) && !system.includes('<OUTPUT>');
+    return !bare ? turn : turn.replace(/<OUTPUT>([\s\S]*?)<\/OUTPUT>/g, (_all, body: string) => body.trim());
+  }
   return turn.replace(/<OUTPUT>([\s\S]*?)<\/OUTPUT>/g, (_all, body: string) => {
     const text = body.trim();
     const accepted = text.startsWith(ACCEPT);
