@@ -3,4 +3,5 @@
 export { runExperiment, type ExperimentOptions, type ExperimentResult } from './experiment.js';
 export { estimateExperiment, JUDGE_CALL_TOKENS } from './estimate.js';
 export { loadRun, type LoadedRun } from './loadRun.js';
+export { openRun, type OpenedRun, type OpenRunOptions } from './openRun.js';
 export { repairRun, type RepairedFile } from './repairRun.js';
