@@ -106,7 +106,7 @@ export function register(program: Command): void {
     .option('--af-threshold <share>', 'vote share labelled AF (default: the run\'s afThresholds.af, else 0.4)', Number)
     .option('--maybe-threshold <share>', 'vote share labelled maybe (default: the run\'s afThresholds.maybe, else 0.2)', Number)
     .option('--cache <dir>', 'response cache folder (default: the run\'s cacheDir)')
-    .option('--concurrency <n>', 'judgements in flight at once (default 4)', int)
+    .option('--concurrency <n>', 'judge calls in flight at once (default: the run\'s concurrency, else 4)', int)
     .option('--budget <dollars>', 'stop sending judge calls once this much is spent (the rest stays unjudged)', Number)
     .option('--attempts <n>', 'attempts per judgement before it is recorded unparseable (default 3)', int)
     .action(async (runDir: string, flags: RejudgeFlags) => {
@@ -134,6 +134,7 @@ export function register(program: Command): void {
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
       // One writer per run folder: a run still sampling (or another rejudge) is refused here.
       const release = acquireRunLock(runDir);
+      const concurrency = flags.concurrency ?? config?.concurrency ?? 4;
       const progress = judgingProgress();
       let result;
       try {
@@ -145,14 +146,15 @@ export function register(program: Command): void {
           afThresholds,
           cacheDir: flags.cache ?? config?.cacheDir ?? 'data/cache',
           limits: config?.limits,
-          concurrency: flags.concurrency,
+          // As `run` judges: the run's concurrency (the judge's own provider limits apply on top).
+          concurrency,
           maxAttempts: flags.attempts,
           costMeter: new CostMeter({ budgetUsd: flags.budget }),
           onProgress: progress.judged,
         });
         try {
           // The records pass one at a time through a bounded window of judgements in flight.
-          await judgeAll(currentRecords(runDir, { repair: true }), (record) => judging.judge(record), windowFor(flags.concurrency ?? 4), progress.read);
+          await judgeAll(currentRecords(runDir, { repair: true }), (record) => judging.judge(record), windowFor(concurrency), progress.read);
           result = judging.result;
         } finally {
           await judging.close();
