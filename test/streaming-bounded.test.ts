@@ -119,9 +119,12 @@ describe('no command holds the run', () => {
   it('resume: a re-run whose outputs stamp no longer matches', async () => {
     rmSync(join(runDir, OUTPUTS_STAMP));
     probe.reset();
-    const again = await runExperiment(config, { figures: { images: false, log: () => {} }, keepRecords: false });
+    const steps: string[] = [];
+    const again = await runExperiment(config, { figures: { images: false, log: () => {} }, keepRecords: false, onStep: (step) => steps.push(step.phase === 'labelling' ? `labelling ${step.done}/${step.total}` : step.phase) });
     assert.equal(again.recordCount, records);
     check('resume');
+    // No silent step: the records read back are counted as they pass, then each output says it starts.
+    assert.deepEqual(steps, ['labelling 1000/1440', 'labelling 1440/1440', 'summary', 'figures', 'report']);
   });
 
   it('rejudge, with another judge prompt: every record judged again', async () => {
