@@ -122,6 +122,8 @@ export class RunJudging {
   private done = 0;
   private queued = 0;
   private seen = 0;
+  /** Records judged while they were being sampled (judgeEarly): judged again later, they are not counted twice. */
+  private readonly early = new Set<string>();
 
   private constructor(
     private readonly model: ChatModel,
@@ -211,7 +213,8 @@ export class RunJudging {
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()).
       this.releaseFiles = holdOpenForAppend([judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]);
     }
-    this.seen++;
+    const early = this.early.delete(record.key);
+    if (!early) this.seen++;
     const spec = this.model.spec;
     const earlier = this.earlier!.record(record.key, { judge: spec, af: spec, partial: spec });
     const selected: RecordJudgements = earlier.labelling;
@@ -222,7 +225,7 @@ export class RunJudging {
       // record of that sample (an error sampled again), not this one.
       const judgedAt = earlier.settled[kind]?.judgedAt;
       if (judgedAt !== undefined && !judgedBefore(judgedAt, record)) {
-        this.result.reused[kind]++;
+        if (!early) this.result.reused[kind]++;
         continue;
       }
       this.queued++;
@@ -238,6 +241,41 @@ export class RunJudging {
   }
 
   private releaseFiles?: () => void;
+
+  /**
+   * Judge a record as soon as it is written, while the run still samples (judging overlaps sampling),
+   * unless `window` records are already being judged so (the rest wait for the label pass: memory stays
+   * bounded when the judge is slower than the sampler). Its judgements are appended as they come; call
+   * settleEarly() before the label pass, which then finds them in judgements.jsonl and counts them once.
+   */
+  judgeEarly(record: SampledRecord, window: number): void {
+    if (this.earlyWork.size >= window || this.stop || this.ctx.signal?.aborted) return;
+    const work: Promise<void> = this.judge(record).then(
+      () => {
+        this.early.add(record.key);
+        this.earlyWork.delete(work);
+      },
+      (err: unknown) => {
+        this.earlyWork.delete(work);
+        this.earlyError ??= { err };
+      },
+    );
+    this.earlyWork.add(work);
+  }
+
+  /** Judgements judgeEarly started and not yet finished (at most its window). */
+  private readonly earlyWork = new Set<Promise<void>>();
+  private earlyError: { err: unknown } | undefined;
+
+  /** Wait for the judgements judgeEarly started, then read judgements.jsonl again (offsets) so the label pass finds them. */
+  async settleEarly(): Promise<void> {
+    await Promise.all(this.earlyWork);
+    if (this.earlyError) throw this.earlyError.err;
+    if (this.earlier) {
+      this.earlier.close();
+      this.earlier = this.readEarlier();
+    }
+  }
 
   /** How many records will be judged, when known only after opening (the progress total). */
   expect(records: number): void {

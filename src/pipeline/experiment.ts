@@ -104,10 +104,20 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     // answered from the stamp has the file its last complete pass read).
     for (const _ of judgementLines(runDir));
     // The run folder stays locked through judging: judgements.jsonl has one writer too.
-    run = await sampleRun(config, { ...options, plan, keepLock: true });
+    // Judging overlaps sampling: each record is judged as soon as it is written (within the judge's own
+    // concurrency, at most a window of records at once); the label pass finds those judgements in the file.
+    const window = windowFor(config.concurrency);
+    const onProgress = (progress: RunProgress) => {
+      if (judging && progress.latest) judging.judgeEarly(progress.latest, window);
+      options.onProgress?.(progress);
+    };
+    run = await sampleRun(config, { ...options, plan, keepLock: true, onProgress });
+    await judging?.settleEarly();
     judging?.expect(run.progress.done);
     return await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey });
   } finally {
+    // Judgements started while sampling finish (and are written) before the files close.
+    await judging?.settleEarly().catch(() => {});
     run?.releaseLock?.();
     await judging?.close();
     await judge?.close?.();
