@@ -4,7 +4,8 @@
 // samples in under 15 minutes on 2 cores with peak memory under 1 GB, memory flat in the number of samples).
 // One persona (sim/faker), baseline prompt, CoT and no-CoT, both tiers, af-lab's 60 built-in requests:
 // 240 samples per `samples` unit; the judge (sim/judge, 20 AF votes) runs on every record.
-// Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
+// Then every other command on the same run folder, each its own process (--commands run,resume,rejudge,
+// figures,report,estimate picks). Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
 // --heap <MB> (the child's --max-old-space-size: V8 otherwise lets a long run's heap grow far past what it holds),
 // --keep (leave the folders, to look at them). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
@@ -24,39 +25,51 @@ const PER_UNIT = 240;
 interface ScaleResult {
   target: number;
   samples: number;
+  command: string;
   wallS: number;
   cpuS: number;
   peakRssMB: number;
-  recordsMB: number;
-  reportMB: number;
   exit: number | null;
 }
+
+/** One af-lab command under GNU time: wall seconds, CPU seconds, peak resident memory. */
+function timed(target: number, samples: number, command: string, args: string[]): ScaleResult {
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...(heap ? [`--max-old-space-size=${heap}`] : []), 'dist/cli.js', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const timing = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  if (run.status !== 0) console.error(run.stderr.slice(-2000));
+  const result = { target, samples, command, wallS: timing[0], cpuS: +(timing[1] + timing[2]).toFixed(2), peakRssMB: Math.round(timing[3] / 1024), exit: run.status };
+  if (!json) console.log(JSON.stringify(result));
+  return result;
+}
+
+// The commands after the first run: a resumed run (its outputs stamp removed: everything re-read,
+// nothing sampled), rejudge with nothing new to judge, figures (HTML), report, and the estimate of a
+// plan of the same size.
+const commands = (argv.includes('--commands') ? flag('--commands')! : 'run,resume,rejudge,figures,report,estimate').split(',');
 
 const results: ScaleResult[] = [];
 for (const target of sizes) {
   const units = Math.max(1, Math.round(target / PER_UNIT));
+  const samples = units * PER_UNIT;
   const dir = mkdtempSync(join(tmpdir(), 'af-lab-scale-'));
   const config = join(dir, 'scale.json');
   writeFileSync(config, JSON.stringify({ name: 'scale', models: ['sim/faker'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' }, samples: units, concurrency, judge: 'sim/judge' }));
-  const args = ['-f', '%e %U %S %M', process.execPath, ...(heap ? [`--max-old-space-size=${heap}`] : []), 'dist/cli.js', 'run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress'];
-  const run = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const timing = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  const runArgs = ['run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress', '--no-images'];
+  const runDir = join(dir, 'results', 'scale');
+  results.push(timed(target, samples, 'run', runArgs));
+  if (commands.includes('resume')) {
+    rmSync(join(runDir, '.outputs.json'), { force: true });
+    results.push(timed(target, samples, 'run (resumed, stamp gone)', runArgs));
+  }
+  if (commands.includes('rejudge')) results.push(timed(target, samples, 'rejudge (nothing new)', ['rejudge', runDir, '--cache', join(dir, 'cache')]));
+  if (commands.includes('figures')) results.push(timed(target, samples, 'figures --no-images', ['figures', runDir, '--no-images', '--out', join(dir, 'figs')]));
+  if (commands.includes('report')) results.push(timed(target, samples, 'report', ['report', runDir, '--out', join(dir, 'report', 'report.html')]));
+  if (commands.includes('estimate')) results.push(timed(target, samples, 'estimate (openai judge)', ['estimate', '--config', config, '--models', 'openai/gpt-4o-mini', '--judge', 'openai/gpt-4o-mini']));
   const size = (file: string) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) / 1e6;
-  results.push({
-    target,
-    samples: units * PER_UNIT,
-    wallS: timing[0],
-    cpuS: +(timing[1] + timing[2]).toFixed(2),
-    peakRssMB: Math.round(timing[3] / 1024),
-    recordsMB: +size(join(dir, 'results', 'scale', 'records.jsonl')).toFixed(1),
-    reportMB: +size(join(dir, 'results', 'scale', 'report.html')).toFixed(1),
-    exit: run.status,
-  });
-  if (run.status !== 0) console.error(run.stderr.slice(-2000));
-  if (!json) console.log(JSON.stringify(results.at(-1)));
+  if (!json) console.log(JSON.stringify({ target, recordsMB: +size(join(runDir, 'records.jsonl')).toFixed(1), judgementsMB: +size(join(runDir, 'judgements.jsonl')).toFixed(1) }));
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadavg()[0].toFixed(2)} at end`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
 if (json) console.log(JSON.stringify({ machine, concurrency, results }, null, 2));
 else console.log(machine);

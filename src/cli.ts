@@ -13,6 +13,7 @@ import { register as registerEstimate } from './cli/estimate.js';
 import { register as registerRepair } from './cli/repair.js';
 import { register as registerSettings } from './cli/settings.js';
 import { register as registerScore } from './cli/score.js';
+import { register as registerCompact } from './cli/compact.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
@@ -32,6 +33,7 @@ registerEstimate(program);
 registerRepair(program);
 registerSettings(program);
 registerScore(program);
+registerCompact(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.

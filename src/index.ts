@@ -7,7 +7,7 @@ export type { ExperimentConfig, ExperimentInput, SampleRecord, SampledRecord, La
 export { parseExperiment, loadExperimentFile, UserError, isUserError } from './core/index.js';
 
 // Run an experiment, or open one that ran.
-export { runExperiment, estimateExperiment, loadRun, type ExperimentResult, type LoadedRun } from './pipeline/index.js';
+export { runExperiment, estimateExperiment, loadRun, openRun, type ExperimentResult, type LoadedRun, type OpenedRun } from './pipeline/index.js';
 
 // Stimuli and models.
 export { loadSystemPrompt, loadVariant, renderSystemPrompt, renderUserTurn } from './prompts/index.js';

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { cachedChat, ResponseCache } from '../src/core/cache.js';
+import { rmSync } from 'node:fs';
+import { cacheIdentity, cachedChat, ResponseCache } from '../src/core/cache.js';
 import type { ChatModel, ChatRequest, Reasoning, SampleParams, Tier } from '../src/core/types.js';
 import { sampleKey } from '../src/run/plan.js';
 import { tempDir } from './helpers/tmp.js';
@@ -32,6 +33,9 @@ const base: ChatRequest = {
   n: 1,
 };
 
+/** The key of `base` for `openai/gpt-4o?thinking=1` (any server address). */
+const GOLDEN_THINKING = '030b231c4d63706d3d5ae0e6707cb373a8094dde02177a6a3191a4ed1712820c';
+
 describe('response cache key: one field at a time', () => {
   const cache = new ResponseCache(tempDir());
   const key = (request: ChatRequest, spec = 'openai/gpt-4o', parts = { sampleIndex: 0, purpose: 'sample' }) => cache.keyFor(model(spec), request, parts);
@@ -39,7 +43,21 @@ describe('response cache key: one field at a time', () => {
 
   it('is the same for the same call', () => assert.equal(key({ ...base, messages: base.messages.map((m) => ({ ...m })) }), reference));
   it('model spec', () => assert.notEqual(key(base, 'openai/gpt-4o-mini'), reference));
-  it('model options in the spec', () => assert.notEqual(key(base, 'openai/gpt-4o?base_url=http://127.0.0.1:1/v1'), reference));
+  it('model options in the spec that shape the answer', () => assert.notEqual(key(base, 'openai/gpt-4o?thinking=1'), reference));
+  it('not where or how the call is sent: the server address, the key variable, the HTTP client, limits, retries, timeouts', () => {
+    for (const option of ['base_url=http://127.0.0.1:1/v1', 'api_key_env=OTHER_KEY', 'http=fetch', 'rpm=60', 'tpm=1000', 'concurrency=2', 'timeout_ms=5', 'max_retries=0', 'backoff_ms=1', 'max_backoff_ms=2', 'max_retry_after_ms=3'])
+      assert.equal(key(base, `openai/gpt-4o?${option}`), reference, option);
+    assert.equal(key(base, 'openai/gpt-4o?base_url=http://127.0.0.1:1/v1&thinking=1'), key(base, 'openai/gpt-4o?thinking=1&base_url=http://127.0.0.1:2/v1'));
+    assert.notEqual(key(base, 'openai/gpt-4o?base_url=http://127.0.0.1:1/v1&thinking=1'), key(base, 'openai/gpt-4o?base_url=http://127.0.0.1:1/v1&thinking=2'));
+  });
+  it('names the model by cacheIdentity: the spec without its transport options, the others in the order written', () => {
+    assert.equal(cacheIdentity('openai/gpt-4o'), 'openai/gpt-4o');
+    assert.equal(cacheIdentity('openai/gpt-4o?base_url=http%3A%2F%2F127.0.0.1%3A8000%2Fv1'), 'openai/gpt-4o');
+    assert.equal(cacheIdentity('openai/gpt-4o?a=1&base_url=x&b=2&rpm=9'), 'openai/gpt-4o?a=1&b=2');
+    assert.equal(cacheIdentity('local/models/x.gguf?threads=2&timeout_ms=9'), 'local/models/x.gguf?threads=2');
+    assert.equal(cacheIdentity('openai/gpt-4o?b=2&a=1'), 'openai/gpt-4o?b=2&a=1', 'a spec with no transport option is itself: its key never changed');
+    assert.equal(cacheIdentity('sim/faker?seed=3&latency=5'), 'sim/faker?seed=3&latency=5');
+  });
   it('system prompt', () => assert.notEqual(key({ ...base, messages: [{ role: 'system', content: 'system prompt.' }, base.messages[1]] }), reference));
   it('user turn', () => assert.notEqual(key({ ...base, messages: [base.messages[0], { role: 'user', content: 'user turn.' }] }), reference));
   it('a message role', () => assert.notEqual(key({ ...base, messages: [{ role: 'user', content: 'system prompt' }, base.messages[1]] }), reference));
@@ -94,8 +112,36 @@ describe('response cache key: one field at a time', () => {
       assert.notEqual(key(shared), key(before), JSON.stringify(change));
     }
   });
-  it('is pinned: changing how keys are computed would orphan every cached answer', () =>
-    assert.equal(reference, 'b3bfd67fecc154b450bc4191ebee76e39ef3823de530cc6ca9fbdb438ae3218a'));
+  it('is pinned: changing how keys are computed would orphan every cached answer', () => {
+    assert.equal(reference, 'b3bfd67fecc154b450bc4191ebee76e39ef3823de530cc6ca9fbdb438ae3218a');
+    assert.equal(key(base, 'openai/gpt-4o?base_url=http://127.0.0.1:8000/v1'), 'b3bfd67fecc154b450bc4191ebee76e39ef3823de530cc6ca9fbdb438ae3218a');
+    assert.equal(key(base, 'openai/gpt-4o?thinking=1&base_url=http://127.0.0.1:8000/v1'), GOLDEN_THINKING);
+  });
+
+  it('an answer cached under the key of the whole spec (before the address left the key) is found, and kept under the new key', async () => {
+    const dir = tempDir();
+    try {
+      const spec = 'openai/gpt-4o?base_url=http://127.0.0.1:8000/v1';
+      const legacy = createHash('sha256').update(JSON.stringify([spec, base.messages.map((m) => [m.role, m.content]), base.prefill, base.temperature, base.maxTokens, base.seed, 1, 0, 'sample'])).digest('hex');
+      const answer = { text: 'cached before', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop' as const, prefillApplied: false };
+      const old = new ResponseCache(dir);
+      await old.put(legacy, spec, 'sample', answer);
+      await old.flushed();
+      let calls = 0;
+      const moved: ChatModel = { ...model('openai/gpt-4o?base_url=http://127.0.0.1:9999/v1'), async chat() { calls++; throw new Error('not asked'); } };
+      const original: ChatModel = { ...model(spec), async chat() { calls++; throw new Error('not asked'); } };
+      const cache = new ResponseCache(dir);
+      // The same server: found under the old key, and kept under the new one.
+      assert.equal((await cachedChat(original, base, cache, { sampleIndex: 0 })).response.text, 'cached before');
+      await cache.flushed();
+      assert.equal(cache.get(reference)?.text, 'cached before');
+      // The server moved to another port: the same answer, under the new key.
+      assert.equal((await cachedChat(moved, base, cache, { sampleIndex: 0 })).response.text, 'cached before');
+      assert.equal(calls, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a different spec is a different call through cachedChat too (both models counted)', async () => {
     const dir = tempDir();

@@ -66,31 +66,36 @@ export function register(program: Command): void {
       if (flags.beside !== undefined && !runDir) throw new UserError('--beside needs a run folder', 'write af-lab figures <runDir> --beside koorndijk-2025');
       if (flags.map.length && flags.beside === undefined) throw new UserError('--map is used only with --beside', 'add --beside <paper>, or drop --map');
       // Loaded on use: registering the command must not load plotly, the stats or the run readers.
-      const [{ writeFigureFiles, writeFigures }, { besidePaperFigures, parseConditionMap }, { paperFigures }, { loadRun }, { PUBLISHED_DIR }] = await Promise.all([
+      const [{ writeFigureFiles }, { besidePaperFigures, parseConditionMap }, { paperFigures }, { openRun }, { figurePass, writeRunFigures }, { PUBLISHED_DIR }, { readingProgress }] = await Promise.all([
         import('../plots/export.js'),
         import('../plots/besidePaper.js'),
         import('../plots/publishedFigures.js'),
-        import('../pipeline/loadRun.js'),
+        import('../pipeline/openRun.js'),
+        import('../pipeline/runOutputs.js'),
         import('../stats/published.js'),
+        import('./progressLine.js'),
       ]);
       const dir = flags.publishedDir ?? PUBLISHED_DIR;
       const images: WriteFigureFilesOptions = { executablePath: flags.chromium, images: flags.images, scale: flags.scale };
       // Everything is read and checked before anything is written.
       const published = flags.published ? paperFigures(flags.published, dir) : [];
-      const run = runDir ? loadRun(runDir, { judge: flags.judge }) : undefined;
+      // The run's records pass once, one at a time, into the figures' accumulators: no run is held.
+      const run = runDir ? openRun(runDir, { judge: flags.judge, onRecord: readingProgress(`reading ${runDir}`) }) : undefined;
+      const pass = run ? figurePass(run.records()) : undefined;
       let beside: ReturnType<typeof besidePaperFigures> = [];
-      if (run && flags.beside !== undefined) {
+      if (run && pass && flags.beside !== undefined) {
         const paper = flags.beside === true ? paperOfManifest(run.manifest) : flags.beside;
         if (!paper) throw new UserError(`the setting of ${runDir} names no paper`, 'name it: --beside koorndijk-2025');
-        beside = besidePaperFigures(run.records, paper, { dir, conditionMap: flags.map.length ? parseConditionMap(flags.map) : undefined });
+        beside = besidePaperFigures(pass.figures, paper, { dir, conditionMap: flags.map.length ? parseConditionMap(flags.map) : undefined });
       }
       if (published.length) {
         const outDir = flags.out && !runDir ? flags.out : join('figures', 'published');
         report('published figures', await writeFigureFiles(published, outDir, images));
       }
-      if (run && runDir) {
+      if (pass && runDir) {
         const outDir = flags.out ?? join('figures', basename(resolve(runDir)));
-        const result = await writeFigures(run.records, outDir, { ...images, force: flags.force });
+        console.error(`drawing the figures of ${pass.records} records${images.images === false ? '' : ' (HTML, then SVG and PNG through a browser)'}...`);
+        const result = await writeRunFigures(pass, outDir, { ...images, force: flags.force });
         const besideResult = beside.length ? await writeFigureFiles(beside, outDir, images) : undefined;
         report('figures', { ...result, figures: [...result.figures, ...(besideResult?.figures ?? [])] });
       }

@@ -1,7 +1,9 @@
 // `af-lab rejudge <runDir>`: classify an existing run again, with another judge or prompt, without
 // sampling the model again. Judgements already made by this judge and prompt are reused.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SampleRecord, SampledRecord } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type JudgeKind } from '../judge/types.js';
 import { int, list } from './parse.js';
@@ -21,6 +23,66 @@ interface RejudgeFlags {
   budget?: number;
 }
 
+
+/** Records being judged at once, at most: enough to keep every judge slot busy, few enough to hold. */
+const windowFor = (concurrency: number) => Math.max(256, 4 * concurrency);
+
+/** Judge every record, at most `window` records in flight; judgements under way finish before an error goes up. */
+export async function judgeAll(records: Iterable<SampledRecord>, judge: (record: SampledRecord) => Promise<unknown>, window: number, onRead?: (read: number, done: boolean) => void): Promise<number> {
+  const inFlight = new Set<Promise<unknown>>();
+  let read = 0;
+  let failure: { error: unknown } | undefined;
+  for (const record of records) {
+    const next: Promise<unknown> = judge(record).then(
+      (): void => void inFlight.delete(next),
+      (error: unknown): void => {
+        inFlight.delete(next);
+        failure ??= { error };
+      },
+    );
+    inFlight.add(next);
+    if (++read % 10_000 === 0) onRead?.(read, false);
+    if (inFlight.size >= window) await Promise.race(inFlight);
+    if (failure) break;
+  }
+  await Promise.allSettled(inFlight);
+  if (failure) throw failure.error;
+  onRead?.(read, true);
+  return read;
+}
+
+/**
+ * What the agreement tables read of a labelled record: its key, its labels without the AF votes'
+ * texts, its simulator truth. Kept for every record (a few small fields each), never the transcripts.
+ */
+function agreementView(record: SampleRecord): Pick<SampleRecord, 'key' | 'labels' | 'truth'> {
+  const { af, ...labels } = record.labels;
+  return { key: record.key, labels: af ? { ...labels, af: { ...af, votes: [] } } : labels, ...(record.truth ? { truth: record.truth } : {}) };
+}
+
+/** The judging's progress on stderr: one line per 1,000 judgements (rewritten on a terminal). */
+function judgingProgress(stream: NodeJS.WriteStream = process.stderr) {
+  let last = 0;
+  let shown = false;
+  const write = (line: string) => {
+    shown = true;
+    if (stream.isTTY) stream.write(`\r${line}`);
+    else stream.write(`${line}\n`);
+  };
+  return {
+    judged: (p: { done: number; total: number }) => {
+      if (p.done - last < 1_000 && p.done !== p.total) return;
+      last = p.done;
+      write(`judging: ${p.done.toLocaleString('en-US')} / ~${p.total.toLocaleString('en-US')} judgements`);
+    },
+    read: (read: number, done: boolean) => {
+      if (!done) write(`judging: ${read.toLocaleString('en-US')} records read`);
+    },
+    end: () => {
+      if (shown && stream.isTTY) stream.write('\n');
+    },
+  };
+}
 
 export function parseKinds(values: string[] | undefined): JudgeKind[] {
   if (!values) return [...JUDGE_KINDS];
@@ -44,26 +106,27 @@ export function register(program: Command): void {
     .option('--af-threshold <share>', 'vote share labelled AF (default: the run\'s afThresholds.af, else 0.4)', Number)
     .option('--maybe-threshold <share>', 'vote share labelled maybe (default: the run\'s afThresholds.maybe, else 0.2)', Number)
     .option('--cache <dir>', 'response cache folder (default: the run\'s cacheDir)')
-    .option('--concurrency <n>', 'judgements in flight at once (default 4)', int)
+    .option('--concurrency <n>', 'judge calls in flight at once (default: the run\'s concurrency, else 4)', int)
     .option('--budget <dollars>', 'stop sending judge calls once this much is spent (the rest stays unjudged)', Number)
     .option('--attempts <n>', 'attempts per judgement before it is recorded unparseable (default 3)', int)
     .action(async (runDir: string, flags: RejudgeFlags) => {
       if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'pass a folder under data/results/ (af-lab run writes them)');
       // Loaded here, not at start-up: only this command needs the judges, summary and cost meter.
-      const [{ readManifest, readRecords }, { acquireRunLock }, { judgeFor }, { DEFAULT_JUDGE, judgeRun }, { attachSelected, readJudgements, selectJudgements }, { formatAgreement, formatJudgeRun }, { readHumanLabels }, { CostMeter }, { buildSummary, formatSummary, writeSummary }] = await Promise.all([
+      const [{ readManifest, currentRecords }, { acquireRunLock }, { judgeFor }, { DEFAULT_JUDGE, RunJudging }, { labelRecord }, { JudgementIndex }, { formatAgreement, formatJudgeRun }, { readHumanLabels }, { CostMeter }, { SummaryAccumulator, formatSummary, writeSummary }, { readingProgress }] = await Promise.all([
         import('../core/runStore.js'),
         import('../core/runLock.js'),
         import('../core/config.js'),
         import('../judge/judgeRun.js'),
         import('../judge/store.js'),
+        import('../judge/judgementIndex.js'),
         import('../judge/report.js'),
         import('../judge/humanLabels.js'),
         import('../cost/meter.js'),
         import('../summary/index.js'),
+        import('./progressLine.js'),
       ]);
       const config = existsSync(`${runDir}/run.json`) ? readManifest(runDir).config : undefined;
-      const records = readRecords(runDir);
-      if (records.length === 0) throw new UserError(`${runDir} has no records`, 'run the experiment first (af-lab run)');
+      if (!(statSync(join(runDir, 'records.jsonl'), { throwIfNoEntry: false })?.size ?? 0)) throw new UserError(`${runDir} has no records`, 'run the experiment first (af-lab run)');
       const judge = flags.judge ?? (config ? judgeFor(config) : DEFAULT_JUDGE);
       if (!judge) throw new UserError(`${runDir} sampled real models and names no judge`, 'give one: af-lab rejudge <run> --judge openai/gpt-4o (sim/judge only labels simulated runs unless asked for by name)');
       const kinds = parseKinds(flags.kinds);
@@ -71,26 +134,61 @@ export function register(program: Command): void {
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
       // One writer per run folder: a run still sampling (or another rejudge) is refused here.
       const release = acquireRunLock(runDir);
-      const result = await judgeRun(runDir, records, {
-        judge,
-        kinds,
-        prompts: { judge: flags.prompt, af: flags.afPrompt, partial: flags.partialPrompt },
-        afVotes: flags.votes ?? config?.afVotes,
-        afThresholds,
-        cacheDir: flags.cache ?? config?.cacheDir ?? 'data/cache',
-        limits: config?.limits,
-        concurrency: flags.concurrency,
-        maxAttempts: flags.attempts,
-        costMeter: new CostMeter({ budgetUsd: flags.budget }),
-      }).finally(release);
+      const concurrency = flags.concurrency ?? config?.concurrency ?? 4;
+      const progress = judgingProgress();
+      let result;
+      try {
+        const judging = await RunJudging.open(runDir, {
+          judge,
+          kinds,
+          prompts: { judge: flags.prompt, af: flags.afPrompt, partial: flags.partialPrompt },
+          afVotes: flags.votes ?? config?.afVotes,
+          afThresholds,
+          cacheDir: flags.cache ?? config?.cacheDir ?? 'data/cache',
+          limits: config?.limits,
+          // As `run` judges: the run's concurrency (the judge's own provider limits apply on top).
+          concurrency,
+          maxAttempts: flags.attempts,
+          costMeter: new CostMeter({ budgetUsd: flags.budget }),
+          onProgress: progress.judged,
+        });
+        try {
+          // The records pass one at a time through a bounded window of judgements in flight.
+          await judgeAll(currentRecords(runDir, { repair: true }), (record) => judging.judge(record), windowFor(concurrency), progress.read);
+          result = judging.result;
+        } finally {
+          await judging.close();
+        }
+      } finally {
+        progress.end();
+        release();
+      }
       console.log(formatJudgeRun(result));
-      // Read once for both views. Not labelRecords: it refuses a judge with no judgements, which a
-      // pass that judged nothing (budget spent at once, no record it applies to) is not an error for.
-      const judgements = readJudgements(runDir);
-      const labelled = attachSelected(records, selectJudgements(judgements, { judge: result.judge, promptHash: result.promptHashes }), afThresholds);
-      console.log(`\n${formatAgreement(labelled, readHumanLabels(runDir))}`);
-      // The run's summary now uses this judge for the kinds it just judged, and each other kind's latest judge.
-      const summary = buildSummary(attachSelected(records, selectJudgements(judgements, { judge: Object.fromEntries(kinds.map((k) => [k, result.judge])) }), afThresholds));
+      // One more pass, judgements.jsonl indexed twice (offsets only): the agreement view (this judge
+      // and prompts for every kind; not labelRecords' rule, which refuses a judge with no judgements,
+      // and a pass that judged nothing is not an error) and the run's summary (this judge for the kinds
+      // it just judged, and each other kind's latest judge).
+      const hashes = result.promptHashes;
+      const agreeIndex = JudgementIndex.read(runDir, { accept: (line) => !hashes[line.kind] || line.promptHash === hashes[line.kind] });
+      const summaryIndex = JudgementIndex.read(runDir);
+      const summaryJudges = { ...summaryIndex.latestJudge, ...Object.fromEntries(kinds.map((k) => [k, result.judge])) };
+      const agreeJudges = { judge: result.judge, af: result.judge, partial: result.judge };
+      const agreement: Array<Pick<SampleRecord, 'key' | 'labels' | 'truth'>> = [];
+      const summaryAcc = new SummaryAccumulator();
+      const reading = readingProgress(`labelling ${runDir}`);
+      try {
+        for (const record of currentRecords(runDir)) {
+          agreement.push(agreementView(labelRecord(record, agreeIndex.labelling(record.key, agreeJudges), afThresholds)));
+          summaryAcc.add(labelRecord(record, summaryIndex.labelling(record.key, summaryJudges), afThresholds));
+          if (summaryAcc.count % 10_000 === 0) reading(summaryAcc.count, false);
+        }
+        reading(summaryAcc.count, true);
+      } finally {
+        agreeIndex.close();
+        summaryIndex.close();
+      }
+      console.log(`\n${formatAgreement(agreement as SampleRecord[], readHumanLabels(runDir))}`);
+      const summary = summaryAcc.summary();
       writeSummary(runDir, summary);
       console.log(`\n${formatSummary(summary)}`);
       console.log(`\nJudgements: ${runDir}/judgements.jsonl (records.jsonl unchanged); summary rewritten in ${runDir}/`);

@@ -12,10 +12,11 @@ export function register(program: Command): void {
     .option('--force', 'rewrite the file even when its inputs are unchanged since the last write')
     .action(async (runDir: string, flags: { out?: string; judge?: string; force?: boolean }) => {
       const out = flags.out ?? join(runDir, 'report.html');
-      const [{ writeReport }, { loadRun }, { checkWritableDir }] = await Promise.all([import('../report/write.js'), import('../pipeline/loadRun.js'), import('../core/files.js')]);
+      const [{ writeRunReport }, { openRun }, { checkWritableDir }, { readingProgress }] = await Promise.all([import('../pipeline/runOutputs.js'), import('../pipeline/openRun.js'), import('../core/files.js'), import('./progressLine.js')]);
       checkWritableDir(dirname(out), 'the report folder (--out)');
-      const records = loadRun(runDir, { judge: flags.judge }).records;
-      const file = writeReport(records, out, { force: flags.force });
-      console.log(`report: ${records.length} transcripts in ${file}`);
+      // Streamed: one pass hashes the labelled records, a second (only when the report is stale) writes it.
+      const run = openRun(runDir, { judge: flags.judge, onRecord: readingProgress(`reading ${runDir}`) });
+      const { file, records, unchanged } = writeRunReport(run, out, { force: flags.force });
+      console.log(`report: ${records} transcripts in ${file}${unchanged ? ' (inputs unchanged: not rewritten; --force rewrites)' : ''}`);
     });
 }

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import type { SingleBar } from 'cli-progress';
 import type { ExperimentConfig, ExperimentInput } from '../core/config.js';
 import type { RunProgress } from '../run/runner.js';
+import type { ExperimentStep } from '../pipeline/experiment.js';
 import { int, list } from './parse.js';
 // The pipeline, zod and cli-progress are imported in the action, not here: registering the command
 // (for `--help` and every other command) must not load them.
@@ -70,6 +71,7 @@ async function progressReporter(enabled: boolean) {
   const bar = (format: string) => new SingleBar({ format, hideCursor: true, stream: process.stderr });
   const sampling = bar('sampling [{bar}] {value}/{total} samples | {calls} calls | {errors} errors | eta {eta_formatted}');
   const judging = bar('judging  [{bar}] {value}/{total} judgements | eta {eta_formatted}');
+  const labelling = bar('reading  [{bar}] {value}/{total} records judged, labelled and counted | eta {eta_formatted}');
   let active: SingleBar | undefined;
   const show = (next: SingleBar, total: number, done: number, payload: Record<string, number> = {}) => {
     if (!enabled) return;
@@ -83,6 +85,16 @@ async function progressReporter(enabled: boolean) {
   return {
     sample: (p: RunProgress) => show(sampling, p.total, p.done, { calls: p.calls, errors: p.errors }),
     judge: (p: { done: number; total: number }) => show(judging, p.total, p.done),
+    /** The steps after sampling: reading the records back (a bar), then one line per output. */
+    step: (step: ExperimentStep) => {
+      // While the judge works its bar shows the progress; the reading bar is for a pass with nothing to judge.
+      if (step.phase === 'labelling') return active === judging ? undefined : show(labelling, step.total, step.done);
+      if (!enabled) return;
+      active?.stop();
+      active = undefined;
+      const words = { summary: 'the summary (statistics per condition)', figures: 'the figures (HTML, then SVG and PNG through a browser when one is installed)', report: 'the transcript report' };
+      process.stderr.write(`writing ${words[step.phase]}...\n`);
+    },
     stop: () => active?.stop(),
   };
 }
@@ -137,7 +149,7 @@ export function register(program: Command): void {
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
-      const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
+      const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -1,6 +1,10 @@
-// A content-addressed cache of model responses: the same call (model spec, messages, prefill,
-// sampling parameters, n, sample index, purpose) is answered from disk, so a re-run makes no calls.
-// Errors are never cached: a failed call is tried again next time.
+// A content-addressed cache of model responses: the same call (the model as cacheIdentity names it,
+// messages, prefill, sampling parameters, n, sample index, purpose) is answered from disk, so a re-run
+// makes no calls. Errors are never cached: a failed call is tried again next time. The key names what
+// determines the answer, not where it was asked: a local server moved to another port (base_url), a
+// key read from another variable, other rate limits or timeouts, the same answers (the full spec is
+// kept in the entry, as metadata). Answers cached before (under a key of the whole spec) are found
+// on a miss and kept under the new key (ResponseCache.find).
 import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
 import { createHash, type Hash } from 'node:crypto';
 import { hashJson } from './hash.js';
@@ -45,7 +49,28 @@ export class ResponseCache {
     this.store = store;
   }
 
-  keyFor(model: ChatModel, request: ChatRequest, parts: CacheKeyParts): string {
+  keyFor(model: Pick<ChatModel, 'spec'>, request: ChatRequest, parts: CacheKeyParts): string {
+    return this.keyWith(cacheIdentity(model.spec), request, parts);
+  }
+
+  /**
+   * The key of a call and its cached answer: under keyFor's key, else (a spec with a server address or
+   * transport options, cached before they left the key) under the key of the whole spec, then kept
+   * under the new key so the next lookup finds it there.
+   */
+  find(model: Pick<ChatModel, 'spec' | 'simulated'>, request: ChatRequest, parts: CacheKeyParts): { key: string; response?: ChatResponse } {
+    const identity = cacheIdentity(model.spec);
+    const key = this.keyWith(identity, request, parts);
+    const response = this.get(key);
+    if (response || identity === model.spec) return { key, response };
+    const earlier = this.get(this.keyWith(model.spec, request, parts));
+    if (!earlier) return { key };
+    void this.keep(model, key, parts.purpose ?? 'sample', earlier);
+    return { key, response: earlier };
+  }
+
+  private keyWith(spec: string, request: ChatRequest, parts: CacheKeyParts): string {
+    const model = { spec };
     const { messages, prefill, temperature, maxTokens, seed, n } = request;
     // Every field in a fixed order (messages as [role, content] pairs): plain JSON.stringify is
     // canonical here, and cheaper than sorting keys on every call. The key is the sha256 of
@@ -149,6 +174,32 @@ export class ResponseCache {
   }
 }
 
+/**
+ * Spec options that say where and how a call is sent, not what answers it: the server's address, the
+ * variable the key is read from, the HTTP client, rate limits, retries and timeouts.
+ */
+export const TRANSPORT_OPTIONS: ReadonlySet<string> = new Set(['base_url', 'api_key_env', 'http', 'rpm', 'tpm', 'concurrency', 'timeout_ms', 'max_retries', 'backoff_ms', 'max_backoff_ms', 'max_retry_after_ms']);
+
+const identities = new Map<string, string>();
+
+/**
+ * The model as the cache key names it: the spec without its TRANSPORT_OPTIONS, the other options in
+ * the order written (`openai/m?base_url=http://127.0.0.1:8000/v1&thinking=1` is `openai/m?thinking=1`).
+ * A spec without such options is itself, so its key is the one it always had.
+ */
+export function cacheIdentity(spec: string): string {
+  let identity = identities.get(spec);
+  if (identity === undefined) {
+    const q = spec.indexOf('?', spec.indexOf('/') + 1);
+    const options = q === -1 ? [] : [...new URLSearchParams(spec.slice(q + 1))];
+    const kept = options.filter(([name]) => !TRANSPORT_OPTIONS.has(name));
+    identity = kept.length === options.length ? spec : kept.length ? `${spec.slice(0, q)}?${new URLSearchParams(kept).toString()}` : spec.slice(0, q);
+    if (identities.size >= 256) identities.clear();
+    identities.set(spec, identity);
+  }
+  return identity;
+}
+
 /** Whether a memoised key prefix still fits the request (its scalar fields unchanged; messages are compared by identity of the request). */
 function sameHead(stored: unknown[], head: unknown[]): boolean {
   for (let i = 0; i < head.length; i++) if (stored[i] !== head[i]) return false;
@@ -171,8 +222,7 @@ export interface CachedChatResult {
 /** Ask the model, or answer from the cache when this exact call was made before. */
 export async function cachedChat(model: ChatModel, request: ChatRequest, cache: ResponseCache | undefined, parts: CacheKeyParts): Promise<CachedChatResult> {
   const purpose = parts.purpose ?? 'sample';
-  const key = cache ? cache.keyFor(model, request, parts) : hashJson({ spec: model.spec, parts });
-  const hit = cache?.get(key);
+  const { key, response: hit } = cache ? cache.find(model, request, parts) : { key: hashJson({ spec: model.spec, parts }), response: undefined };
   if (hit) {
     cache!.hits++;
     return { response: hit, cached: true, latencyMs: 0, key };

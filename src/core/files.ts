@@ -120,6 +120,15 @@ const READ_CHUNK = 1 << 20;
  * read), a bad line is one UserError naming the file and line.
  */
 export function* jsonLines<T>(path: string, { repair = false, check }: { repair?: boolean; check?: LineCheck } = {}): Generator<{ value: T; line: number; offset: number }> {
+  for (const { text, line, offset } of textLines(path, { repair })) yield { value: parseLine(path, line, text, check) as T, line, offset };
+}
+
+/**
+ * The non-blank whole lines of a file as text, with their line numbers and byte offsets, read in 1 MB
+ * pieces (what jsonLines parses). A torn last line is not given; `repair` cuts it off the file once
+ * the whole file is read. For passes that need only part of each line (a record's key).
+ */
+export function* textLines(path: string, { repair = false } = {}): Generator<{ text: string; line: number; offset: number }> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -149,12 +158,31 @@ export function* jsonLines<T>(path: string, { repair = false, check }: { repair?
       complete = base + start;
       // Copied: `buffer` is read into again.
       carry = Buffer.from(data.subarray(start));
-      for (const { text, line, offset } of lines) yield { value: parseLine(path, line, text, check) as T, line, offset };
+      yield* lines;
     }
   } finally {
     closeSync(fd);
   }
   if (repair && statSync(path).size > complete) truncateSync(path, complete);
+}
+
+/** The line of an open file that starts at `offset` (without its newline): a line found earlier by textLines or jsonLines. */
+export function lineAt(fd: number, offset: number): string {
+  const parts: Buffer[] = [];
+  let position = offset;
+  let size = 4096;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(size);
+    const got = readSync(fd, buffer, 0, size, position);
+    const nl = buffer.subarray(0, got).indexOf(10);
+    if (nl !== -1 || got === 0) {
+      parts.push(buffer.subarray(0, nl === -1 ? got : nl));
+      return Buffer.concat(parts).toString('utf8');
+    }
+    parts.push(buffer.subarray(0, got));
+    position += got;
+    size = Math.min(size * 4, READ_CHUNK);
+  }
 }
 
 /**

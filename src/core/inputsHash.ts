@@ -9,10 +9,14 @@ import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './files.js';
 import { sha256 } from './hash.js';
 import { afLabVersion } from './version.js';
+import { codeHash } from './codeHash.js';
 
-/** The hash of everything an output is made from (plus af-lab's version: another version may draw it differently). */
+/**
+ * The hash of everything an output is made from, plus af-lab's version and the hash of the code that
+ * labels, summarises and draws (core/codeHash.ts): changed code may draw the same records differently.
+ */
 export function inputsHash(...inputs: unknown[]): string {
-  return sha256(JSON.stringify([afLabVersion(), ...inputs]));
+  return sha256(JSON.stringify([afLabVersion(), codeHash(), ...inputs]));
 }
 
 /**

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from './config.js';
 import type { SampledRecord, Usage } from './types.js';
 import { UserError } from './errors.js';
-import { appendJsonLine, jsonLines, readJsonLines, writeFileAtomic } from './files.js';
+import { appendJsonLine, jsonLines, readJsonLines, textLines, writeFileAtomic } from './files.js';
 import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
 import { firstIssue } from './validate.js';
 import { afLabVersion } from './version.js';
@@ -77,6 +77,56 @@ export function readRecords(runDir: string, { repair = false } = {}): SampledRec
  */
 export function recordLines(runDir: string, { repair = false } = {}): Generator<{ value: SampledRecord; line: number; offset: number }> {
   return jsonLines<SampledRecord>(join(runDir, RECORDS_FILE), { repair, check: { schema: sampledRecordSchema, what: 'sample record', fix: repairFix(runDir) } });
+}
+
+/** A record line's key, read without parsing the whole line (af-lab writes `key` second); a line written otherwise is parsed. */
+function keyOfLine(text: string): string | undefined {
+  const match = /^\{"schema":1,"key":"([^"\\]*)"/.exec(text);
+  if (match) return match[1];
+  try {
+    const key = (JSON.parse(text) as { key?: unknown }).key;
+    return typeof key === 'string' ? key : undefined;
+  } catch {
+    return undefined; // the full read names the bad line
+  }
+}
+
+/**
+ * For samples with more than one line in records.jsonl (an error sampled again), the byte offset of
+ * the current (last) line: one pass over the file's keys, no record parsed. What currentRecords needs.
+ */
+export function supersededLines(runDir: string): Map<string, number> {
+  const last = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const { text, offset } of textLines(join(runDir, RECORDS_FILE))) {
+    const key = keyOfLine(text);
+    if (key === undefined) continue;
+    if (seen.has(key)) last.set(key, offset);
+    else seen.add(key);
+  }
+  return last;
+}
+
+/**
+ * The run's current records one at a time, as records.jsonl holds them: in the order they were
+ * written, the latest line of a sample written twice, at the place of that line. Nothing is held but
+ * the line read and the keys (supersededLines). `currentLine`: that map, when the caller has it.
+ */
+/**
+ * Records yielded by the run readers (currentRecords, run/runner's runRecords) in this process. Tests
+ * compare it with what the consumers took, to check that no path holds more than a window of records.
+ */
+export const recordReads = { yielded: 0 };
+
+export function* currentRecords(runDir: string, { repair = false, currentLine }: { repair?: boolean; currentLine?: ReadonlyMap<string, number> } = {}): Generator<SampledRecord> {
+  const current = currentLine ?? supersededLines(runDir);
+  for (const { value, offset } of recordLines(runDir, { repair })) {
+    const at = current.get(value.key);
+    if (at === undefined || at === offset) {
+      recordReads.yielded++;
+      yield value;
+    }
+  }
 }
 
 /** records.jsonl is append-only: a later line for the same sample key supersedes the earlier ones. */

@@ -59,68 +59,18 @@ export interface CostEstimate {
   assumptions: EstimateAssumptions;
 }
 
-export function estimateSamples(samples: SampleToEstimate[], options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): CostEstimate {
+export function estimateSamples(samples: Iterable<SampleToEstimate>, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): CostEstimate {
   const prices = options.prices ?? loadPrices();
   const assumptions = options.assumptions ?? DEFAULT_ASSUMPTIONS;
-  const byModel = new Map<string, SampleToEstimate[]>();
+  // One pass over the samples (a plan made as it is iterated: a 2M-sample plan is never an array),
+  // a running total per model; each distinct prompt is tokenized once.
+  const byModel = new Map<string, ModelTally>();
   for (const s of samples) {
-    const group = byModel.get(s.model);
-    if (group) group.push(s);
-    else byModel.set(s.model, [s]);
+    let tally = byModel.get(s.model);
+    if (!tally) byModel.set(s.model, (tally = new ModelTally(s.model, prices)));
+    tally.add(s, assumptions);
   }
-
-  const models: ModelEstimate[] = [];
-  for (const [model, group] of byModel) {
-    const counter = tokenCounterFor(model);
-    const price = priceFor(model, prices);
-    const caching = cachingFor(model, prices);
-    const seenSystemPrompts = new Set<string>();
-    let calls = 0;
-    let input = 0;
-    let cachedInput = 0;
-    let cacheWrites = 0;
-    let output = 0;
-    let worstInput = 0;
-    let worstOutput = 0;
-    for (const s of group) {
-      const systemTokens = counter.count(s.systemPrompt);
-      const promptTokens = countPromptTokens(counter, [{ content: s.systemPrompt }, { content: s.userTurn }]);
-      const turns = Math.min(assumptions.turnsPerSample[s.reasoning], s.params.maxTurns);
-      const perTurnOutput = Math.min(assumptions.outputTokensPerTurn[s.reasoning], s.params.maxTokens);
-      // Later turns carry the earlier turns (and a short <NEXT/>) in their prompt.
-      input += turns * promptTokens + perTurnOutput * ((turns * (turns - 1)) / 2);
-      output += turns * perTurnOutput;
-      calls += turns;
-      // The first call with a system prompt writes the cache; later ones read it when it is long enough.
-      const cacheable = systemTokens >= (caching.minPromptTokens ?? 1024);
-      const cachingApplies = caching.automatic || model.startsWith('anthropic/');
-      if (cachingApplies && cacheable) {
-        const first = !seenSystemPrompts.has(s.systemPrompt);
-        cachedInput += (first ? Math.max(0, turns - 1) : turns) * systemTokens;
-        if (first) cacheWrites += systemTokens;
-      }
-      seenSystemPrompts.add(s.systemPrompt);
-      const maxTurns = s.reasoning === 'cot' ? s.params.maxTurns : 1;
-      worstInput += maxTurns * promptTokens + s.params.maxTokens * ((maxTurns * (maxTurns - 1)) / 2);
-      worstOutput += maxTurns * s.params.maxTokens;
-    }
-    // Billed as a run's meter bills it: cache writes at their premium where the provider charges one.
-    const usd = price ? costOf({ inputTokens: input, cachedInputTokens: cachedInput, cacheWriteInputTokens: cacheWrites, outputTokens: output }, price) : undefined;
-    const worstCaseUsd = price ? (worstInput * price.input + worstOutput * price.output) / 1e6 : undefined;
-    models.push({
-      model,
-      samples: group.length,
-      calls: Math.round(calls),
-      inputTokens: Math.round(input),
-      cachedInputTokens: Math.round(cachedInput),
-      outputTokens: Math.round(output),
-      usd,
-      worstCaseUsd,
-      tokenCount: counter.method,
-      tokenizer: counter.basis,
-      priced: Boolean(price),
-    });
-  }
+  const models = [...byModel.values()].map((tally) => tally.estimate());
   return {
     models,
     totalUsd: models.reduce((sum, m) => sum + (m.usd ?? 0), 0),
@@ -128,4 +78,81 @@ export function estimateSamples(samples: SampleToEstimate[], options: { prices?:
     pricesDate: prices.date,
     assumptions,
   };
+}
+
+/** One model's running estimate: sums over its samples, in plan order. */
+class ModelTally {
+  private readonly counter: ReturnType<typeof tokenCounterFor>;
+  private readonly price: ReturnType<typeof priceFor>;
+  private readonly caching: ReturnType<typeof cachingFor>;
+  private readonly seenSystemPrompts = new Set<string>();
+  /** Tokens per system prompt, and per system prompt and user turn (a plan repeats both). */
+  private readonly systemTokens = new Map<string, number>();
+  private readonly promptTokens = new Map<string, Map<string, number>>();
+  private samples = 0;
+  private calls = 0;
+  private input = 0;
+  private cachedInput = 0;
+  private cacheWrites = 0;
+  private output = 0;
+  private worstInput = 0;
+  private worstOutput = 0;
+
+  constructor(
+    private readonly model: string,
+    prices: PriceTable,
+  ) {
+    this.counter = tokenCounterFor(model);
+    this.price = priceFor(model, prices);
+    this.caching = cachingFor(model, prices);
+  }
+
+  add(s: SampleToEstimate, assumptions: EstimateAssumptions): void {
+    const { counter, caching, model } = this;
+    this.samples++;
+    let systemTokens = this.systemTokens.get(s.systemPrompt);
+    if (systemTokens === undefined) this.systemTokens.set(s.systemPrompt, (systemTokens = counter.count(s.systemPrompt)));
+    let perSystem = this.promptTokens.get(s.systemPrompt);
+    if (!perSystem) this.promptTokens.set(s.systemPrompt, (perSystem = new Map()));
+    let promptTokens = perSystem.get(s.userTurn);
+    if (promptTokens === undefined) perSystem.set(s.userTurn, (promptTokens = countPromptTokens(counter, [{ content: s.systemPrompt }, { content: s.userTurn }])));
+    const turns = Math.min(assumptions.turnsPerSample[s.reasoning], s.params.maxTurns);
+    const perTurnOutput = Math.min(assumptions.outputTokensPerTurn[s.reasoning], s.params.maxTokens);
+    // Later turns carry the earlier turns (and a short <NEXT/>) in their prompt.
+    this.input += turns * promptTokens + perTurnOutput * ((turns * (turns - 1)) / 2);
+    this.output += turns * perTurnOutput;
+    this.calls += turns;
+    // The first call with a system prompt writes the cache; later ones read it when it is long enough.
+    const cacheable = systemTokens >= (caching.minPromptTokens ?? 1024);
+    const cachingApplies = caching.automatic || model.startsWith('anthropic/');
+    if (cachingApplies && cacheable) {
+      const first = !this.seenSystemPrompts.has(s.systemPrompt);
+      this.cachedInput += (first ? Math.max(0, turns - 1) : turns) * systemTokens;
+      if (first) this.cacheWrites += systemTokens;
+    }
+    this.seenSystemPrompts.add(s.systemPrompt);
+    const maxTurns = s.reasoning === 'cot' ? s.params.maxTurns : 1;
+    this.worstInput += maxTurns * promptTokens + s.params.maxTokens * ((maxTurns * (maxTurns - 1)) / 2);
+    this.worstOutput += maxTurns * s.params.maxTokens;
+  }
+
+  estimate(): ModelEstimate {
+    const { price } = this;
+    // Billed as a run's meter bills it: cache writes at their premium where the provider charges one.
+    const usd = price ? costOf({ inputTokens: this.input, cachedInputTokens: this.cachedInput, cacheWriteInputTokens: this.cacheWrites, outputTokens: this.output }, price) : undefined;
+    const worstCaseUsd = price ? (this.worstInput * price.input + this.worstOutput * price.output) / 1e6 : undefined;
+    return {
+      model: this.model,
+      samples: this.samples,
+      calls: Math.round(this.calls),
+      inputTokens: Math.round(this.input),
+      cachedInputTokens: Math.round(this.cachedInput),
+      outputTokens: Math.round(this.output),
+      usd,
+      worstCaseUsd,
+      tokenCount: this.counter.method,
+      tokenizer: this.counter.basis,
+      priced: Boolean(price),
+    };
+  }
 }

@@ -98,9 +98,8 @@ export async function callJudgeVotes(
   const store = ctx.cache;
   for (const index of voteIndices) {
     if (!store) break;
-    const key = store.keyFor(ctx.model, request, { sampleIndex: index, purpose });
+    const { key, response: hit } = store.find(ctx.model, request, { sampleIndex: index, purpose });
     keys.set(index, key);
-    const hit = store.get(key);
     const pending = hit ? undefined : store.inflight.get(key);
     if (hit) votes.set(index, { text: hit.text, finishReason: hit.finishReason });
     // The same vote is being asked for right now (an identical transcript judged at once): wait for it.

@@ -17,7 +17,8 @@ import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted,
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
 import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
-import { appendJudgement, judgedBefore, judgementLines, judgementsPath, selectInto } from './store.js';
+import { appendJudgement, judgedBefore, judgementsPath, selectInto } from './store.js';
+import { JudgementIndex } from './judgementIndex.js';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
 
@@ -109,16 +110,20 @@ export type RecordJudgements = Partial<Record<JudgeKind, Judgement>>;
 export class RunJudging {
   readonly result: JudgeRunResult;
   private readonly limit: ReturnType<typeof pLimit>;
-  /** Per record key: when this judge and prompt last settled each kind (a later record is judged again). */
-  private readonly settled = new Map<string, Partial<Record<JudgeKind, string>>>();
-  /** Per record key: the judgements of this judge and prompts already in the file that would label it. */
-  private readonly earlier = new Map<string, RecordJudgements>();
+  /**
+   * judgements.jsonl indexed by record key (offsets only): per key, the judgements of this judge and
+   * prompts already in the file that would label it, and when they last settled each kind (a later
+   * record is judged again).
+   */
+  private earlier: JudgementIndex | undefined;
   private stop = false;
   /** judgements.jsonl is read on the first record judged (a run with nothing to do never reads it). */
   private readDone = false;
   private done = 0;
   private queued = 0;
   private seen = 0;
+  /** Records judged while they were being sampled (judgeEarly): judged again later, they are not counted twice. */
+  private readonly early = new Set<string>();
 
   private constructor(
     private readonly model: ChatModel,
@@ -184,19 +189,14 @@ export class RunJudging {
   }
 
   /** Only this judge's lines with the current prompts matter: what is settled, and what labels a record. */
-  private readEarlier(): void {
+  private readEarlier(): JudgementIndex {
     const spec = this.model.spec;
-    for (const line of judgementLines(this.runDir, { repair: true })) {
-      if (line.judge !== spec || !this.kinds.includes(line.kind) || line.promptHash !== this.prompts[line.kind].hash) continue;
-      const byKind = this.earlier.get(line.key) ?? {};
-      selectInto(byKind, line);
-      this.earlier.set(line.key, byKind);
+    return JudgementIndex.read(this.runDir, {
+      repair: true,
+      accept: (line) => line.judge === spec && this.kinds.includes(line.kind) && line.promptHash === this.prompts[line.kind].hash,
       // A provider error is not settled; a changed vote count is not either.
-      if (line.callError || (line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== this.afVotes)) continue;
-      const at = this.settled.get(line.key) ?? {};
-      at[line.kind] = line.judgedAt;
-      this.settled.set(line.key, at);
-    }
+      settles: (line) => !line.callError && !(line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== this.afVotes),
+    });
   }
 
   /**
@@ -209,23 +209,23 @@ export class RunJudging {
       // Made here, not on opening: a run that fails on bad input before its first record writes nothing.
       mkdirSync(this.runDir, { recursive: true });
       if (!this.ctx.cache && this.options.cacheDir) this.ctx.cache = new ResponseCache(this.options.cacheDir);
-      this.readEarlier();
+      this.earlier = this.readEarlier();
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()).
       this.releaseFiles = holdOpenForAppend([judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]);
     }
-    this.seen++;
-    const settled = this.settled.get(record.key);
-    const selected = { ...this.earlier.get(record.key) };
-    this.settled.delete(record.key);
-    this.earlier.delete(record.key);
+    const early = this.early.delete(record.key);
+    if (!early) this.seen++;
+    const spec = this.model.spec;
+    const earlier = this.earlier!.record(record.key, { judge: spec, af: spec, partial: spec });
+    const selected: RecordJudgements = earlier.labelling;
     const tasks: Array<Promise<void>> = [];
     for (const kind of this.kinds) {
       if (!applies(kind, record)) continue;
       // Each settled judgement keeps its time: one made before its record finished judged an earlier
       // record of that sample (an error sampled again), not this one.
-      const judgedAt = settled?.[kind];
+      const judgedAt = earlier.settled[kind]?.judgedAt;
       if (judgedAt !== undefined && !judgedBefore(judgedAt, record)) {
-        this.result.reused[kind]++;
+        if (!early) this.result.reused[kind]++;
         continue;
       }
       this.queued++;
@@ -242,6 +242,41 @@ export class RunJudging {
 
   private releaseFiles?: () => void;
 
+  /**
+   * Judge a record as soon as it is written, while the run still samples (judging overlaps sampling),
+   * unless `window` records are already being judged so (the rest wait for the label pass: memory stays
+   * bounded when the judge is slower than the sampler). Its judgements are appended as they come; call
+   * settleEarly() before the label pass, which then finds them in judgements.jsonl and counts them once.
+   */
+  judgeEarly(record: SampledRecord, window: number): void {
+    if (this.earlyWork.size >= window || this.stop || this.ctx.signal?.aborted) return;
+    const work: Promise<void> = this.judge(record).then(
+      () => {
+        this.early.add(record.key);
+        this.earlyWork.delete(work);
+      },
+      (err: unknown) => {
+        this.earlyWork.delete(work);
+        this.earlyError ??= { err };
+      },
+    );
+    this.earlyWork.add(work);
+  }
+
+  /** Judgements judgeEarly started and not yet finished (at most its window). */
+  private readonly earlyWork = new Set<Promise<void>>();
+  private earlyError: { err: unknown } | undefined;
+
+  /** Wait for the judgements judgeEarly started, then read judgements.jsonl again (offsets) so the label pass finds them. */
+  async settleEarly(): Promise<void> {
+    await Promise.all(this.earlyWork);
+    if (this.earlyError) throw this.earlyError.err;
+    if (this.earlier) {
+      this.earlier.close();
+      this.earlier = this.readEarlier();
+    }
+  }
+
   /** How many records will be judged, when known only after opening (the progress total). */
   expect(records: number): void {
     this.options.expectedRecords = records;
@@ -250,6 +285,7 @@ export class RunJudging {
   /** Closes the files it appends to, and frees the judge if this object resolved it. */
   async close(): Promise<void> {
     this.releaseFiles?.();
+    this.earlier?.close();
     if (this.ownModel) await this.model.close?.();
   }
 

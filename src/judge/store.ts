@@ -25,7 +25,12 @@ export function readJudgements(runDir: string, { repair = false } = {}): Judgeme
 
 /** The lines of judgements.jsonl one at a time (checked as readJudgements checks them), for runs too big to hold. */
 export function* judgementLines(runDir: string, { repair = false } = {}): Generator<Judgement> {
-  for (const { value } of jsonLines<Judgement>(judgementsPath(runDir), { repair, check: { schema: judgementLineSchema, what: 'judgement', fix: repairFix(runDir) } })) yield value;
+  for (const { value } of judgementEntries(runDir, { repair })) yield value;
+}
+
+/** judgementLines with the byte offset where each line starts (what JudgementIndex keeps). */
+export function judgementEntries(runDir: string, { repair = false } = {}): Generator<{ value: Judgement; line: number; offset: number }> {
+  return jsonLines<Judgement>(judgementsPath(runDir), { repair, check: { schema: judgementLineSchema, what: 'judgement', fix: repairFix(runDir) } });
 }
 
 export function appendJudgement(runDir: string, judgement: Judgement): void {

@@ -2,7 +2,7 @@
 // Koorndijk's published A/B/D effects recomputed from the counts in data/published/.
 import { escapeHtml } from '../core/safeJson.js';
 import { UserError } from '../core/errors.js';
-import { loadRun } from '../pipeline/loadRun.js';
+import { openRun } from '../pipeline/openRun.js';
 import { describeGapChange, loadPublishedCounts, mitigationEffect, type MitigationEffect, type PublishedCounts, type TierCounts } from '../stats/index.js';
 import { comparisonCells, primaryLabel, type LabelSource, type MitigationRow, type Summary } from '../summary/index.js';
 import { simulatedBannerHtml, tableHtml } from './html.js';
@@ -33,7 +33,7 @@ export function mitigationView(summary: Summary, label: LabelSource = primaryLab
 
 /** The mitigation table of a run folder (labels attached as in every summary). */
 export function mitigationTable(runDir: string, options: { label?: LabelSource; confLevel?: number } = {}): MitigationView {
-  const summary = loadRun(runDir).summary({ confLevel: options.confLevel });
+  const summary = openRun(runDir).summary({ confLevel: options.confLevel });
   return mitigationView(summary, options.label);
 }
 

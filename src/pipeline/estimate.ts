@@ -2,7 +2,7 @@
 // the judge is a priced model (compliance and partial-compliance once per sample, AF votes per CoT
 // sample). Judge prompts are short and fixed; their sizes below are assumptions, printed with the estimate.
 import { isSimulatorSpec, judgeFor, type ExperimentConfig } from '../core/config.js';
-import { planSamples } from '../run/plan.js';
+import { preparePlan } from '../run/plan.js';
 import { parseModelSpec } from '../models/spec.js';
 import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
 import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
@@ -14,12 +14,19 @@ export const JUDGE_CALL_TOKENS = { input: 1_200, output: 150, afVoteInput: 1_500
 export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): Promise<CostEstimate> {
   // Specs are checked as `run` checks them: a key or a password written into one is refused, never printed.
   for (const spec of [...config.models, ...(config.judge ? [config.judge] : [])]) parseModelSpec(spec);
-  const planned = await planSamples(config);
-  const samples: SampleToEstimate[] = planned.map((s) => ({ model: s.model, reasoning: s.reasoning, systemPrompt: s.systemPrompt, userTurn: s.userTurn, params: s.params }));
-  const estimate = estimateSamples(samples, options);
+  // The plan is made as it is iterated, and estimated in the same pass: never held as an array.
+  const plan = await preparePlan(config);
+  let cot = 0;
+  const samples = function* (): Generator<SampleToEstimate> {
+    for (const s of plan) {
+      if (s.reasoning === 'cot') cot++;
+      yield s;
+    }
+  };
+  const estimate = estimateSamples(samples(), options);
+  const planned = { length: plan.total };
   const judge = judgeFor(config);
   if (judge && !isSimulatorSpec(judge)) {
-    const cot = planned.filter((s) => s.reasoning === 'cot').length;
     const calls = 2 * planned.length + cot * config.afVotes;
     const input = 2 * planned.length * JUDGE_CALL_TOKENS.input + cot * config.afVotes * JUDGE_CALL_TOKENS.afVoteInput;
     const output = 2 * planned.length * JUDGE_CALL_TOKENS.output + cot * config.afVotes * JUDGE_CALL_TOKENS.afVoteOutput;

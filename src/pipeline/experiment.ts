@@ -61,7 +61,14 @@ export interface ExperimentOptions extends RunOptions {
   onJudgeProgress?: JudgeRunOptions['onProgress'];
   /** Return the labelled records (default true). false holds none: what the CLI does, for runs of any size. */
   keepRecords?: boolean;
+  /**
+   * The steps after sampling, so none is silent: `labelling` (records read, judged and labelled, of
+   * `total`; told every 1,000 records and at the end), then `summary`, `figures` and `report` as each starts.
+   */
+  onStep?: (step: ExperimentStep) => void;
 }
+
+export type ExperimentStep = { phase: 'labelling'; done: number; total: number } | { phase: 'summary' | 'figures' | 'report' };
 
 /** Records being judged at once, at most: enough to keep every judge slot busy, few enough to hold. */
 const windowFor = (concurrency: number) => Math.max(256, 4 * concurrency);
@@ -97,10 +104,20 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     // answered from the stamp has the file its last complete pass read).
     for (const _ of judgementLines(runDir));
     // The run folder stays locked through judging: judgements.jsonl has one writer too.
-    run = await sampleRun(config, { ...options, plan, keepLock: true });
+    // Judging overlaps sampling: each record is judged as soon as it is written (within the judge's own
+    // concurrency, at most a window of records at once); the label pass finds those judgements in the file.
+    const window = windowFor(config.concurrency);
+    const onProgress = (progress: RunProgress) => {
+      if (judging && progress.latest) judging.judgeEarly(progress.latest, window);
+      options.onProgress?.(progress);
+    };
+    run = await sampleRun(config, { ...options, plan, keepLock: true, onProgress });
+    await judging?.settleEarly();
     judging?.expect(run.progress.done);
     return await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey });
   } finally {
+    // Judgements started while sampling finish (and are written) before the files close.
+    await judging?.settleEarly().catch(() => {});
     run?.releaseLock?.();
     await judging?.close();
     await judge?.close?.();
@@ -147,6 +164,7 @@ async function labelAndWrite(
     report?.add(record);
     if (record.status === 'error') errorKinds[errorKindOf(record)] = (errorKinds[errorKindOf(record)] ?? 0) + 1;
     if (options.keepRecords) kept.push(record);
+    if (summaryAcc.count % 1_000 === 0) options.onStep?.({ phase: 'labelling', done: summaryAcc.count, total: run.progress.done });
   };
   // Judged records come back in any order; they are consumed in file order, through a bounded window.
   const label = async (record: SampledRecord): Promise<SampleRecord> => {
@@ -163,19 +181,23 @@ async function labelAndWrite(
       if (window.length >= size) consume(await window.shift()!);
     }
     while (window.length) consume(await window.shift()!);
+    options.onStep?.({ phase: 'labelling', done: summaryAcc.count, total: summaryAcc.count });
   } catch (err) {
     // Judgements under way finish (and are written) before the error goes up.
     await Promise.allSettled(window);
     throw err;
   }
 
+  options.onStep?.({ phase: 'summary' });
   const summary = summaryAcc.summary();
   // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
   summary.settingLine = options.settingLine;
   writeSummary(run.runDir, summary);
   const recordsDigest = digest.digest();
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
+  if (figureAcc) options.onStep?.({ phase: 'figures' });
   const figures = figureAcc && options.figures !== false ? await writeFiguresFromInputs(figureAcc.inputs({ summary, ...(options.figures && options.figures.power ? { power: options.figures.power } : {}) }), recordsDigest, options.figuresDir, { ...options.figures }) : undefined;
+  if (report) options.onStep?.({ phase: 'report' });
   const reportFile = report?.finish(recordsDigest);
   const result: ExperimentOutcome | ExperimentResult = {
     runDir: run.runDir,

@@ -1,7 +1,7 @@
 // What lets a re-run with nothing to do skip reading the run: after a complete pass (every sample
 // sent without an error a re-run would retry, every judgement made), <runDir>/.outputs.json keeps a
-// key made of the records and judgements files' sizes and modification times, the plan's identity
-// and every option that shapes the outputs, with the summary and the list of outputs written. A later
+// key made of the records and judgements files' sizes and modification times, the plan's identity,
+// every option that shapes the outputs and the hash of the code that labels, summarises and draws them, with the summary and the list of outputs written. A later
 // run whose key matches, with those outputs still in place, returns them as they are, before sampling
 // (nothing is left to sample). Any change to either file (a sample, a judgement, a repair, an edit), to
 // the plan or to an option changes the key, and the next run reads and writes everything again.
@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
 import { RECORDS_FILE } from '../core/runStore.js';
 import { afLabVersion } from '../core/version.js';
+import { codeHash } from '../core/codeHash.js';
 import { folderInputsMarker, fileInputsMarker } from '../core/inputsHash.js';
 import { JUDGEMENTS_FILE } from '../judge/store.js';
 import type { JudgeRunResult } from '../judge/judgeRun.js';
@@ -57,6 +58,8 @@ export function outputsStampKey(runDir: string, parts: { config: ExperimentConfi
   return sha256(
     JSON.stringify([
       afLabVersion(),
+      // The labelling, summary and drawing code: a changed rule re-applies to this run's records.
+      codeHash(),
       fingerprint(join(runDir, RECORDS_FILE)),
       fingerprint(join(runDir, JUDGEMENTS_FILE)),
       parts.config,

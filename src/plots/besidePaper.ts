@@ -5,7 +5,7 @@ import type { SampleRecord, Tier } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { fisherExact, proportion, PUBLISHED_DIR, publishedTablesOf, tierTable, type FisherResult, type Proportion, type PublishedCountsTable } from '../stats/index.js';
 import { baseLayout, COLORS, fitTitle, markSimulated, plotlyText, rightColumnHeading, TIER_LABEL, wrapText, type Figure, type PlotlyObject } from './figure.js';
-import { complianceSourceOf, outcomeCounts } from './figureInputs.js';
+import { FigureAccumulator } from './figureAccumulator.js';
 import type { ComplianceSource } from './inputs.js';
 import { paperName, pText } from './publishedFigures.js';
 
@@ -61,10 +61,12 @@ export function parseConditionMap(entries: readonly string[]): ConditionMap {
 }
 
 /** The run's counts set against the paper's, per mapped condition, model and tier. */
-export function besidePaperInputs(records: SampleRecord[], table: PublishedCountsTable, options: BesideOptions = {}): BesideInputs {
+export function besidePaperInputs(records: SampleRecord[] | FigureAccumulator, table: PublishedCountsTable, options: BesideOptions = {}): BesideInputs {
   const alpha = options.alpha ?? 0.05;
-  const source = complianceSourceOf(records);
-  const counts = outcomeCounts(records, source);
+  // A run read one record at a time gives its FigureAccumulator; an array is fed through one.
+  const run = records instanceof FigureAccumulator ? records : FigureAccumulator.of(records);
+  const source = run.complianceSource();
+  const counts = run.outcomeCounts(source);
   const conditions = new Map(table.rows.map((r) => [r.condition, r]));
   const map = options.conditionMap;
   if (map) {
@@ -112,7 +114,7 @@ export function besidePaperInputs(records: SampleRecord[], table: PublishedCount
     tableId: table.id,
     paperModel: table.rows[0].model,
     source: table.rows[0].source,
-    simulated: records.some((r) => r.simulated),
+    simulated: run.simulatedRecords,
     complianceSource: source,
     alpha,
     rows,
@@ -201,7 +203,7 @@ export function besidePaperFigure(inputs: BesideInputs): Figure {
  * The run's records beside every counts table of a paper (`koorndijk-2025`): one figure per table.
  * For a notebook cell: `await view.figures(besidePaperFigures(records, 'koorndijk-2025', { conditionMap }))`.
  */
-export function besidePaperFigures(records: SampleRecord[], paper: string, options: BesideOptions & { dir?: string } = {}): Figure[] {
+export function besidePaperFigures(records: SampleRecord[] | FigureAccumulator, paper: string, options: BesideOptions & { dir?: string } = {}): Figure[] {
   const tables = publishedTablesOf(paper, options.dir ?? PUBLISHED_DIR);
   const counted = tables.filter((t): t is PublishedCountsTable => t.kind === 'counts');
   if (counted.length === 0) {

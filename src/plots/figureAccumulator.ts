@@ -112,6 +112,18 @@ export class FigureAccumulator {
   private afThresholds: { af: number; maybe: number } | undefined;
   private afSeen = false;
 
+  /** An accumulator fed these records (the array form). */
+  static of(records: Iterable<SampleRecord>): FigureAccumulator {
+    const accumulator = new FigureAccumulator();
+    for (const record of records) accumulator.add(record);
+    return accumulator;
+  }
+
+  /** True once any record added came from the simulator. */
+  get simulatedRecords(): boolean {
+    return this.simulated;
+  }
+
   add(record: SampleRecord): void {
     if (record.simulated) this.simulated = true;
     else for (const kind of SIMULATED_LABEL_KINDS) if (!this.simulatedKinds.has(kind) && labelSimulated(record, kind)) this.simulatedKinds.add(kind);

@@ -10,9 +10,7 @@ export { FigureAccumulator, outcomeOf, type FigureInputOptions } from './figureA
 export { powerInput, typicalSamplesPerTier, type PowerOptions } from './powerInput.js';
 
 function accumulated(records: readonly SampleRecord[]): FigureAccumulator {
-  const accumulator = new FigureAccumulator();
-  for (const record of records) accumulator.add(record);
-  return accumulator;
+  return FigureAccumulator.of(records);
 }
 
 /** The judge decides compliance once any record carries a judge verdict; before judging, the proxy. */

@@ -251,6 +251,17 @@ export class ReportWriter {
 }
 
 /**
+ * True when the report at `outFile` was written from `records` records whose RecordsDigest is
+ * `digest`, with these options and this code, and its files are all in place: nothing to rewrite.
+ */
+export function isReportCurrent(outFile: string, opts: WriteReportOptions, digest: string, records: number): boolean {
+  const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
+  const hash = reportInputsHash(opts, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, digest);
+  const outputs = records > inlineLimit ? [outFile, join(reportDataDir(outFile), 'index.js')] : [outFile];
+  return isUpToDate(fileInputsMarker(outFile), hash, outputs);
+}
+
+/**
  * Write the report for a run's records to `outFile` (atomically). Returns the path. Up to
  * INLINE_LIMIT transcripts it is one self-contained file; above, the page stays small and its data
  * goes to `<name>.data/` beside it (index.js for the filters, chunk-<n>.js with CHUNK_SIZE full
@@ -260,11 +271,8 @@ export class ReportWriter {
  * through a ReportWriter.
  */
 export function writeReport(records: SampleRecord[], outFile: string, opts: WriteReportOptions = {}): string {
-  const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
   const digest = recordsDigest(records);
-  const hash = reportInputsHash(opts, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, digest);
-  const outputs = records.length > inlineLimit ? [outFile, join(reportDataDir(outFile), 'index.js')] : [outFile];
-  if (!opts.force && isUpToDate(fileInputsMarker(outFile), hash, outputs)) return outFile;
+  if (!opts.force && isReportCurrent(outFile, opts, digest, records.length)) return outFile;
   const writer = new ReportWriter(outFile, opts);
   for (const record of records) writer.add(record);
   return writer.finish(digest);

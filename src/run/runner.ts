@@ -12,7 +12,7 @@ import { ResponseCache } from '../core/cache.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
-import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
+import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
 
@@ -81,7 +81,10 @@ export function* runRecords(run: Pick<SampledRun, 'runDir' | 'plannedKeys' | 'cu
   for (const { value, offset } of recordLines(run.runDir)) {
     if (!run.plannedKeys.has(value.key)) continue;
     const current = run.currentLine.get(value.key);
-    if (current === undefined || current === offset) yield value;
+    if (current === undefined || current === offset) {
+      recordReads.yielded++;
+      yield value;
+    }
   }
 }
 

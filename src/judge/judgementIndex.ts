@@ -1,0 +1,148 @@
+// judgements.jsonl read once, indexed by record key: for each key, kind and judge, the byte offset of
+// the line that labels the record (selectInto's rule: the latest line, except that a failed call
+// never hides a completed judgement) and, for a judging pass, of the line that settles it. Only
+// offsets are held (a few numbers per record, not the judgements with their votes), and a record's
+// judgements are read back from the file when the record passes: reading a run with its labels costs
+// the same memory at a thousand records as at a million, but for the keys.
+import { closeSync, openSync } from 'node:fs';
+import { UserError } from '../core/errors.js';
+import { lineAt } from '../core/files.js';
+import { judgementEntries, judgementsPath } from './store.js';
+import { JUDGE_KINDS, type Judgement, type JudgeKind } from './types.js';
+
+const KINDS = JUDGE_KINDS.length;
+const kindIndex = (kind: JudgeKind) => JUDGE_KINDS.indexOf(kind);
+
+/** Offsets per slot and kind (-1: none), with a flag: the chosen line completed (no call error). */
+class Column {
+  offsets = new Float64Array(0);
+  completed = new Uint8Array(0);
+  grow(slots: number): void {
+    if (slots * KINDS <= this.offsets.length) return;
+    const size = Math.max(slots * KINDS, this.offsets.length * 2, 64 * KINDS);
+    const offsets = new Float64Array(size).fill(-1);
+    offsets.set(this.offsets);
+    const completed = new Uint8Array(size);
+    completed.set(this.completed);
+    this.offsets = offsets;
+    this.completed = completed;
+  }
+}
+
+export interface JudgementIndexOptions {
+  /** Only lines for which this is true are indexed (a judging pass: its judge, kinds and prompts). */
+  accept?: (line: Judgement) => boolean;
+  /** Also index, per kind, the latest line for which this is true (a judging pass: what needs no new call). */
+  settles?: (line: Judgement) => boolean;
+  /** Cut a torn last line off the file (a writer is about to append). */
+  repair?: boolean;
+}
+
+/** What the index holds for one record: the judgements that label it, per judge and kind, and those that settle it. */
+export class JudgementIndex {
+  private readonly slots = new Map<string, number>();
+  /** Per judge spec: the chosen line of each slot and kind. */
+  private readonly byJudge = new Map<string, Column>();
+  private readonly settledColumn = new Column();
+  /** Per kind, the judge of the most recent line of that kind (the default choice). */
+  readonly latestJudge: Partial<Record<JudgeKind, string>> = {};
+  private fd: number | undefined;
+
+  private constructor(private readonly runDir: string) {}
+
+  /** Read judgements.jsonl once (checked line by line, as judgementLines checks it). */
+  static read(runDir: string, options: JudgementIndexOptions = {}): JudgementIndex {
+    const index = new JudgementIndex(runDir);
+    for (const { value: line, offset } of judgementEntries(runDir, { repair: options.repair })) {
+      if (options.accept && !options.accept(line)) continue;
+      index.add(line, offset, options.settles?.(line) ?? false);
+    }
+    return index;
+  }
+
+  /** Records with at least one indexed line. */
+  get keys(): number {
+    return this.slots.size;
+  }
+
+  /** The judges with at least one indexed line. */
+  judges(): string[] {
+    return [...this.byJudge.keys()];
+  }
+
+  private add(line: Judgement, offset: number, settles: boolean): void {
+    let slot = this.slots.get(line.key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(line.key, slot);
+    }
+    this.latestJudge[line.kind] = line.judge;
+    let column = this.byJudge.get(line.judge);
+    if (!column) {
+      column = new Column();
+      this.byJudge.set(line.judge, column);
+    }
+    const at = slot * KINDS + kindIndex(line.kind);
+    column.grow(slot + 1);
+    // selectInto's rule: a failed call never hides a completed judgement.
+    if (!(column.offsets[at] >= 0 && column.completed[at] && line.callError)) {
+      column.offsets[at] = offset;
+      column.completed[at] = line.callError ? 0 : 1;
+    }
+    if (settles) {
+      this.settledColumn.grow(slot + 1);
+      this.settledColumn.offsets[at] = offset;
+    }
+  }
+
+  /**
+   * The judgements that label record `key`: per kind, the chosen line of `judgeFor[kind]` (default:
+   * the judge of the latest line of that kind). Read from the file now.
+   */
+  labelling(key: string, judgeFor: Partial<Record<JudgeKind, string>> = this.latestJudge): Partial<Record<JudgeKind, Judgement>> {
+    return this.record(key, judgeFor).labelling;
+  }
+
+  /**
+   * For record `key`, read once from the file: the judgements that label it (see labelling) and, per
+   * kind, the latest line that settles it (JudgementIndexOptions.settles).
+   */
+  record(key: string, judgeFor: Partial<Record<JudgeKind, string>> = this.latestJudge): { labelling: Partial<Record<JudgeKind, Judgement>>; settled: Partial<Record<JudgeKind, Judgement>> } {
+    const labelling: Partial<Record<JudgeKind, Judgement>> = {};
+    const settled: Partial<Record<JudgeKind, Judgement>> = {};
+    const slot = this.slots.get(key);
+    if (slot === undefined) return { labelling, settled };
+    const read = new Map<number, Judgement>();
+    const at = (offset: number) => {
+      let line = read.get(offset);
+      if (!line) read.set(offset, (line = this.lineAt(offset)));
+      return line;
+    };
+    for (const kind of JUDGE_KINDS) {
+      const i = slot * KINDS + kindIndex(kind);
+      const judge = judgeFor[kind];
+      const column = judge === undefined ? undefined : this.byJudge.get(judge);
+      const chosen = column && i < column.offsets.length ? column.offsets[i] : -1;
+      if (chosen >= 0) labelling[kind] = at(chosen);
+      const settles = i < this.settledColumn.offsets.length ? this.settledColumn.offsets[i] : -1;
+      if (settles >= 0) settled[kind] = at(settles);
+    }
+    return { labelling, settled };
+  }
+
+  private lineAt(offset: number): Judgement {
+    this.fd ??= openSync(judgementsPath(this.runDir), 'r');
+    const text = lineAt(this.fd, offset);
+    try {
+      return JSON.parse(text) as Judgement;
+    } catch {
+      throw new UserError(`${judgementsPath(this.runDir)} changed while it was read (the line at byte ${offset} is no longer a judgement)`, 'run the command again; do not edit judgements.jsonl while af-lab reads it');
+    }
+  }
+
+  /** Closes the file the judgements are read from (opened on the first one read). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
