@@ -44,8 +44,13 @@ export { holm, benjaminiHochberg } from './adjust.js';
 export { fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, detectableGap } from './power.js';
 export type { Alternative, PowerInput, SampleSizeInput, SampleSize, DetectableGapInput } from './power.js';
 export { normalCdf, normalSf, normalQuantile, chiSquareSf } from './special.js';
-export { mitigationEffect, describeGapChange } from './mitigation.js';
-export type { MitigationCounts, MitigationOptions, MitigationEffect, ConditionGap, TierChange, GapChange, PairedMitigation } from './mitigation.js';
+export { mitigationEffect, describeGapChange, familyWiseSignificant, secondaryTests, SMALL_GROUP } from './mitigation.js';
+export type { MitigationCounts, MitigationOptions, MitigationEffect, ConditionGap, TierChange, GapChange, PairedMitigation, VerdictFamily } from './mitigation.js';
+// - moverGapChangeTest(counts) -> { change, pValue, zAtZero }: the test inverted from the MOVER interval of the
+//   gap change (rejects at alpha exactly when the 1 - alpha interval excludes 0); moverGapChangeAt(counts, z);
+//   oddsRatioNotEstimable(counts); missingAnswerBounds(counts, missing, alpha); missingGapBounds(...).
+export { moverGapChangeTest, moverGapChangeAt, oddsRatioNotEstimable, missingAnswerBounds, missingGapBounds, zOf } from './gapVerdict.js';
+export type { ConditionCounts, MoverTest, MissingBounds, MissingBound, MissingCounts } from './gapVerdict.js';
 export { breslowDay } from './breslowDay.js';
 export type { BreslowDayTest } from './breslowDay.js';
 export { tierStatementInteraction, fitBinomialLogistic, interactionGroups } from './logistic.js';
