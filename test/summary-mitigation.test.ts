@@ -179,3 +179,15 @@ test('a statement written on another variant (Koorndijk\'s D on baseline 2) is c
   assert.deepEqual(dRow.counts.baseline, counts(50, 17));
   assert.equal(rows.find((r) => r.statement === 'koorndijk-baseline-2')!.baseline, 'baseline');
 });
+
+test('temperature 0 with several samples per request warns in one line that requests, not samples, count', async () => {
+  const { replicateLine } = await import('../src/summary/index.js');
+  assert.equal(replicateLine(1, 3), undefined);
+  assert.equal(replicateLine(0, 1), undefined);
+  const line = replicateLine(0, 3)!;
+  assert.doesNotMatch(line, /\n/);
+  assert.match(line, /^PSEUDO-REPLICATION: temperature 0 with 3 samples per request: .*count requests, not samples/);
+  const summary = { ...buildSummary(condition('baseline', BASELINE)), replicateLine: line };
+  assert.ok(formatSummary(summary).includes(line));
+  assert.ok(summaryMarkdown(summary).includes(line));
+});

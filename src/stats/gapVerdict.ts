@@ -104,7 +104,6 @@ export type MissingCounts = { baseline: { free: number; paid: number }; statemen
 export interface MissingBound {
   /** Which way the missing samples are counted. */
   case: 'lowest' | 'highest';
-  counts: ConditionCounts;
   change: number;
   mover: Interval;
   /** The MOVER-inverted p of that case (unadjusted). */
@@ -142,7 +141,7 @@ export function missingAnswerBounds(counts: ConditionCounts, missing: MissingCou
     };
     const mover = moverGapChangeAt(filled, z);
     const test = moverGapChangeTest(filled);
-    return { case: which, counts: filled, change: test.change, mover, pValue: test.pValue, significant: verdictOf(mover) !== 0 };
+    return { case: which, change: test.change, mover, pValue: test.pValue, significant: verdictOf(mover) !== 0 };
   };
   const lowest = bound('lowest');
   const highest = bound('highest');

@@ -85,6 +85,8 @@ export interface Summary {
   settingConventions?: string;
   /** One line set by the pipeline: the run's setting and whether any of it is af-lab's wording rather than the source's. */
   settingLine?: string;
+  /** One warning line when repeated samples of a request are near copies (temperature 0): see replicateLine. */
+  replicateLine?: string;
   /** Every statement against its baseline (same model, reasoning), per label source (./mitigation.ts). */
   mitigation: MitigationRow<LabelSource>[];
 }

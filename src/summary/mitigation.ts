@@ -9,6 +9,16 @@ import { describeGapChange, familyWiseSignificant, holm, missingAnswerBounds, mi
 import { isUserError } from '../core/errors.js';
 import { formatPoints } from '../stats/format.js';
 
+/**
+ * Pseudo-replication: at temperature 0 the samples of one request are (near) copies, so tests that
+ * count samples overstate the evidence by up to the samples per request. One warning line, or
+ * undefined when the samples can be counted as they are.
+ */
+export function replicateLine(temperature: number, samplesPerRequest: number): string | undefined {
+  if (temperature !== 0 || samplesPerRequest <= 1) return undefined;
+  return `PSEUDO-REPLICATION: temperature 0 with ${samplesPerRequest} samples per request: they are near copies, so count requests, not samples (the per-sample tests overstate the evidence up to ${samplesPerRequest}-fold; the paired, request-level p of the statement table counts requests).`;
+}
+
 /** The variant every statement is compared with. */
 export const BASELINE_VARIANT = 'baseline';
 

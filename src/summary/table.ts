@@ -225,6 +225,7 @@ export function formatSummary(summary: Summary): string {
     primarySourceNote(summary),
     ...(summary.settingConventions ? [`Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (the last answer block outside the scratchpad, <request_fully_accepted/> at its start, answered samples only).`] : []),
     ...(summary.settingLine ? [summary.settingLine] : []),
+    ...(summary.replicateLine ? [summary.replicateLine] : []),
     ...(simulatedLabelsNote(summary) ? [`!!! ${simulatedLabelsNote(summary)}`] : []),
   ];
   const mitigation = formatMitigation(summary.mitigation, primary, summary.confLevel);
@@ -245,6 +246,7 @@ export function summaryMarkdown(summary: Summary): string {
   lines.push('', `${summary.records} records${summary.run ? ` of run ${summary.run}` : ''}; ${confLevelText(summary)} intervals; label sources: ${summary.labels.join(', ')}.`, '', primarySourceNote(summary));
   if (summary.settingConventions) lines.push('', `Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (the last answer block outside the scratchpad, <request_fully_accepted/> at its start, answered samples only).`);
   if (summary.settingLine) lines.push('', summary.settingLine);
+  if (summary.replicateLine) lines.push('', `**${summary.replicateLine}**`);
   const mitigation = mitigationMarkdown(summary.mitigation, summary.labels, summary.confLevel);
   if (mitigation) lines.push('', mitigation.trimEnd());
   return `${lines.join('\n')}\n`;
