@@ -41,8 +41,10 @@ export type { Table2x2, FisherOptions, FisherPValues, FisherResult, ConditionalO
 export { twoProportionZ } from './ztest.js';
 export type { TwoProportionZ } from './ztest.js';
 export { holm, benjaminiHochberg } from './adjust.js';
-export { fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, detectableGap } from './power.js';
-export type { Alternative, PowerInput, SampleSizeInput, SampleSize, DetectableGapInput } from './power.js';
+export { fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, detectableGap, gapChangePower, sampleSizeGapChange } from './power.js';
+export type { Alternative, PowerInput, SampleSizeInput, SampleSize, DetectableGapInput, GapChangeRates, GapChangePowerInput, GapChangeSampleSize } from './power.js';
+// - gapChangePower({ n, rates, alpha }) exact power of the gap-change verdict (MOVER interval excludes 0), four groups of n;
+//   sampleSizeGapChange({ rates, power, alpha }) -> smallest n per group from which that power stays above the target.
 export { normalCdf, normalSf, normalQuantile, chiSquareSf } from './special.js';
 export { mitigationEffect, describeGapChange, familyWiseSignificant, secondaryTests, SMALL_GROUP } from './mitigation.js';
 export type { MitigationCounts, MitigationOptions, MitigationEffect, ConditionGap, TierChange, GapChange, PairedMitigation, VerdictFamily } from './mitigation.js';
