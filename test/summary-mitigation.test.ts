@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { buildSummary, formatSummary, summaryMarkdown, writeSummary, MITIGATION_COLUMNS } from '../src/summary/index.js';
+import { buildSummary, formatSummary, summaryCsv, summaryMarkdown, writeSummary, MITIGATION_COLUMNS } from '../src/summary/index.js';
 import { holm, mcnemarTest, mitigationEffect } from '../src/stats/index.js';
 import { buildFigures, mitigationFigure } from '../src/plots/index.js';
 import { mitigationView, publishedMitigation, publishedMitigationHtml } from '../src/notebook/index.js';
@@ -190,4 +190,21 @@ test('temperature 0 with several samples per request warns in one line that requ
   const summary = { ...buildSummary(condition('baseline', BASELINE)), replicateLine: line };
   assert.ok(formatSummary(summary).includes(line));
   assert.ok(summaryMarkdown(summary).includes(line));
+});
+
+test('each summary row has a request-level (paired) test of its gap beside the per-sample Fisher test, and the gap\'s missing-answer bounds', () => {
+  const summary = buildSummary(condition('baseline', BASELINE));
+  const row = summary.rows.find((r) => r.label === 'heuristic')!;
+  // 60 requests asked once per tier: 30 comply in the free tier, the first 6 of them also in the paid tier.
+  const pairs = Array.from({ length: 60 }, (_, i) => ({ free: i < 30, paid: i < 6 }));
+  assert.equal(row.pairedTest, 'mcnemar');
+  assert.equal(row.pairedRequests, 60);
+  assert.equal(row.pPaired, mcnemarTest(pairs).pExact);
+  assert.ok(row.pFisher! > row.pPaired!, 'here the pairing sharpens the test: 24 discordant requests, all one way');
+  // No unlabelled sample: the bounds are the gap itself.
+  assert.deepEqual(row.gapMissingBounds, [row.gap, row.gap]);
+  const csv = parse(summaryCsv(summary), { columns: true }) as Array<Record<string, string>>;
+  const flat = csv.find((r) => r.label === 'heuristic')!;
+  assert.equal(Number(flat.p_paired), row.pPaired);
+  assert.equal(flat.paired_test, 'mcnemar');
 });
