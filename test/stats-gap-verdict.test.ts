@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describeGapChange, fisherPower, holm, missingAnswerBounds, mitigationEffect, moverGapChangeTest, sampleSizeExact, type ConditionCounts } from '../src/stats/index.js';
 import { gapChangePower, sampleSizeGapChange } from '../src/stats/power.js';
+import { moverGapChangeAt, zOf } from '../src/stats/gapVerdict.js';
 import * as formatCheck from '../src/stats/format.js';
 import { aurocByVotes } from '../src/judge/validation.js';
 import { statementRates } from '../src/models/simulator/mitigation.js';
@@ -118,10 +119,11 @@ test('missing answers: bounds with every unlabelled sample counted one way or th
 test('power of the gap-change verdict matches a full enumeration with statsmodels Wilson limits at 1e-9', () => {
   for (const d of fixture.power) close(gapChangePower({ n: d.n, rates: d.rates, alpha: d.alpha }), d.power, `power n=${d.n}`, 1e-9, 1e-15);
   const design = fixture.power[0];
-  const size = sampleSizeGapChange({ rates: design.rates, power: 0.8 });
+  const size = sampleSizeGapChange({ rates: design.rates, power: 0.5 });
   // The smallest n from which power stays above the target: checked over the next 20 sizes.
-  for (let n = size.perGroup; n <= size.perGroup + 20; n++) assert.ok(gapChangePower({ n, rates: design.rates }) >= 0.8, `n = ${n}`);
-  assert.ok(gapChangePower({ n: size.perGroup - 1, rates: design.rates }) < 0.8);
+  for (let n = size.perGroup; n <= size.perGroup + 20; n++) assert.ok(gapChangePower({ n, rates: design.rates }) >= 0.5, `n = ${n}`);
+  assert.ok(gapChangePower({ n: size.perGroup - 1, rates: design.rates }) < 0.5);
+  assert.equal(size.power, gapChangePower({ n: size.perGroup, rates: design.rates }));
 });
 
 test('sample size is the smallest n from which exact power stays above the target (the saw-tooth of gap 0.3, base 0, target 0.88)', () => {
@@ -170,6 +172,8 @@ test('size and coverage over a fixed seed list: family-wise error <= 5% with no 
   ];
   const n = 60;
   const seeds = 400;
+  const z = zOf(0.05);
+  const excludesZero = (interval: [number, number]) => interval[0] > 0 || interval[1] < 0;
   let familyErrors = 0;
   let covered = 0;
   let intervals = 0;
@@ -178,14 +182,15 @@ test('size and coverage over a fixed seed list: family-wise error <= 5% with no 
     const group = (p: number) => ({ k: draw(n, p, random), n });
     const baseline = { free: group(base.free), paid: group(base.paid) };
     // No true change: three statements with the baseline's rates; Holm across the three.
-    const nulls = [0, 1, 2].map(() => mitigationEffect({ baseline, statement: { free: group(base.free), paid: group(base.paid) } }));
-    const adjusted = holm(nulls.map((r) => r.gapChange.pValue));
-    if (nulls.some((r, i) => r.gapChange.significant && adjusted[i]! <= 0.05)) familyErrors++;
+    // The verdict's own pieces (mitigationEffect's interval and p are these: first test), without the secondary tests' cost.
+    const nulls = [0, 1, 2].map(() => ({ baseline, statement: { free: group(base.free), paid: group(base.paid) } }));
+    const adjusted = holm(nulls.map((c) => moverGapChangeTest(c).pValue));
+    if (nulls.some((c, i) => excludesZero(moverGapChangeAt(c, z)) && adjusted[i]! <= 0.05)) familyErrors++;
     for (const rates of statements) {
       const truth = rates.free - rates.paid - (base.free - base.paid);
-      const report = mitigationEffect({ baseline, statement: { free: group(rates.free), paid: group(rates.paid) } });
+      const mover = moverGapChangeAt({ baseline, statement: { free: group(rates.free), paid: group(rates.paid) } }, z);
       intervals++;
-      if (report.gapChange.mover[0] <= truth && truth <= report.gapChange.mover[1]) covered++;
+      if (mover[0] <= truth && truth <= mover[1]) covered++;
     }
   }
   // Monte Carlo error: 2 standard errors of a proportion at 5% over 400 runs is 2.2 points.
@@ -194,4 +199,32 @@ test('size and coverage over a fixed seed list: family-wise error <= 5% with no 
   // Measured: family-wise error 0.0425, coverage 0.9525 (400 seeds, 60 per group).
   assert.ok(fwer <= 0.05 + 2 * Math.sqrt((0.05 * 0.95) / seeds), `family-wise error ${fwer}`);
   assert.ok(Math.abs(coverage - 0.95) <= 2 * Math.sqrt((0.05 * 0.95) / intervals), `coverage ${coverage}`);
+});
+
+test('the odds-ratio scale is "not estimable" exactly when a tier sits at the same boundary in both conditions or a condition has no compliance or no refusal', async () => {
+  const { oddsRatioNotEstimable, missingGapBounds } = await import('../src/stats/gapVerdict.js');
+  const c = (fb: Pair, pb: Pair, fs: Pair, ps: Pair) => countsOf([fb, pb, fs, ps]);
+  assert.equal(oddsRatioNotEstimable(c([20, 20], [2, 20], [20, 20], [14, 20])), 'the free tier is at 100% in both conditions, so both odds ratios are infinite');
+  assert.equal(oddsRatioNotEstimable(c([5, 20], [0, 20], [7, 20], [0, 20])), 'the paid tier is at 0% in both conditions, so both odds ratios are zero');
+  // At 100% in one condition and 0% in the other the odds ratios differ (infinite against zero): the tests can see it.
+  assert.equal(oddsRatioNotEstimable(c([20, 20], [2, 20], [0, 20], [14, 20])), null);
+  assert.equal(oddsRatioNotEstimable(c([20, 20], [5, 20], [19, 20], [5, 20])), null, 'one condition at 100% is not enough');
+  assert.equal(oddsRatioNotEstimable(c([3, 20], [5, 20], [20, 20], [20, 20])), 'the statement condition has no refusal in either tier');
+  assert.equal(oddsRatioNotEstimable(c([3, 20], [5, 20], [4, 20], [6, 20])), null);
+  // One condition's gap with its unlabelled samples counted against it, then for it.
+  assert.deepEqual(missingGapBounds({ k: 5, n: 10 }, { k: 2, n: 10 }, 2, 5), [5 / 12 - 7 / 15, 7 / 12 - 2 / 15]);
+  assert.deepEqual(missingGapBounds({ k: 5, n: 10 }, { k: 2, n: 10 }, 0, 0), [0.3, 0.3]);
+});
+
+test('the inverted test: no change gives p = 1, a rise and a fall of the same size give the same p, and the verdict flips at the interval\'s edge', () => {
+  assert.deepEqual(moverGapChangeTest(countsOf([[10, 50], [5, 50], [10, 50], [5, 50]])), { change: 0, pValue: 1, zAtZero: 0 });
+  const fall = moverGapChangeTest(countsOf([[30, 60], [5, 60], [15, 60], [5, 60]]));
+  const rise = moverGapChangeTest(countsOf([[15, 60], [5, 60], [30, 60], [5, 60]]));
+  assert.ok(fall.change < 0 && rise.change > 0);
+  // Mirror images: swapping the conditions swaps the limits, so the p is the same.
+  close(fall.pValue, rise.pValue, 'mirror');
+  for (const alpha of [fall.pValue * 0.999, fall.pValue * 1.001]) {
+    const report = mitigationEffect(countsOf([[30, 60], [5, 60], [15, 60], [5, 60]]), { alpha });
+    assert.equal(report.gapChange.significant, alpha > fall.pValue, `alpha ${alpha}`);
+  }
 });
