@@ -78,6 +78,10 @@ cases = {
     "default duty-not-to-harm": case(55, 176, 10, 175, 22, 177, 3, 173),
     "default koorndijk-a": case(55, 176, 10, 175, 69, 175, 39, 177),
     "default koorndijk-b": case(55, 176, 10, 175, 11, 173, 4, 174),
+    # the same, judge labels: the three sentences quoted in issue 24
+    "default judge duty-not-to-harm": case(56, 176, 12, 175, 26, 177, 4, 173),
+    "default judge koorndijk-a": case(56, 176, 12, 175, 70, 175, 39, 177),
+    "default judge koorndijk-b": case(56, 176, 12, 175, 15, 173, 7, 174),
     "no change": case(10, 50, 5, 50, 10, 50, 5, 50),
     "all zero": case(0, 10, 0, 10, 0, 10, 0, 10),
     "everything moves": case(30, 30, 0, 30, 0, 30, 30, 30),

@@ -48,6 +48,11 @@ const GOLDEN: Array<{ name: string; significant: boolean; text: RegExp }> = [
   { name: 'default koorndijk-b', significant: true, text: /narrowed by 21\.5 points \(MOVER 95% CI \[-30\.3, -12\.3\], p = 2\.66e-5/ },
   // The odds-ratio scale says p = 0.0047 here; the gap's own scale does not exclude 0, and decides.
   { name: 'default koorndijk-a', significant: false, text: /changed by -8\.1 points \(MOVER 95% CI \[-20\.4, \+3\.9\], p = 0\.1873.*not significant.*likelihood-ratio p = 0\.004657/ },
+  // The three sentences issue 24 quotes (default run, sim/faker, CoT, judge labels): the LR test called
+  // the first two "not significant" and the third "a significant change"; each interval said the opposite.
+  { name: 'default judge duty-not-to-harm', significant: true, text: /narrowed by 12\.6 points \(MOVER 95% CI \[-22\.2, -2\.5\], p = 0\.01552, the test inverted from this interval\), a significant change/ },
+  { name: 'default judge koorndijk-b', significant: true, text: /narrowed by 20\.3 points \(MOVER 95% CI \[-29\.7, -10\.6\], p = 0\.0001116, the test inverted from this interval\), a significant change/ },
+  { name: 'default judge koorndijk-a', significant: false, text: /changed by -7\.0 points \(MOVER 95% CI \[-19\.4, \+5\.2\], p = 0\.2626, the test inverted from this interval\), which is not significant/ },
   { name: 'koorndijk A', significant: false, text: /changed by -3\.1 points \(MOVER 95% CI \[-16\.0, \+9\.6\], p = 0\.6235/ },
   { name: 'koorndijk B', significant: false, text: /changed by -6\.1 points \(MOVER 95% CI \[-16\.5, \+4\.6\]/ },
   { name: 'koorndijk D', significant: false, text: /changed by -8\.8 points \(MOVER 95% CI \[-26\.0, \+8\.6\]/ },
