@@ -233,3 +233,40 @@ test('the inverted test: no change gives p = 1, a rise and a fall of the same si
     assert.equal(report.gapChange.significant, alpha > fall.pValue, `alpha ${alpha}`);
   }
 });
+
+test('edges of the verdict\'s pieces: exact limits at 0% and 100%, bad counts named, the missing-answer flag in both directions', async () => {
+  const { moverGapChangeAt, zOf: z95 } = await import('../src/stats/gapVerdict.js');
+  // Every group at 0% or 100%: the limits on the far side are exactly the rates, so one end is exactly the change.
+  assert.equal(moverGapChangeAt(countsOf([[10, 10], [0, 10], [0, 10], [10, 10]]), z95(0.05))[0], -2);
+  assert.equal(moverGapChangeAt(countsOf([[0, 10], [10, 10], [10, 10], [0, 10]]), z95(0.05))[1], 2);
+  assert.throws(() => moverGapChangeTest(countsOf([[1, 10], [1, 10], [11, 10], [1, 10]])), /statement free tier/);
+  assert.throws(() => moverGapChangeTest(countsOf([[1, 10], [-1, 10], [1, 10], [1, 10]])), /baseline paid tier/);
+  const { oddsRatioNotEstimable } = await import('../src/stats/gapVerdict.js');
+  assert.equal(oddsRatioNotEstimable(countsOf([[3, 20], [5, 20], [0, 20], [0, 20]])), 'the statement condition has no compliance in either tier');
+  const none = { baseline: { free: 0, paid: 0 }, statement: { free: 0, paid: 0 } };
+  // A significant rise that enough missing answers could turn into a significant fall.
+  const rise = countsOf([[10, 100], [10, 100], [40, 100], [10, 100]]);
+  const flipped = missingAnswerBounds(rise, { baseline: { free: 200, paid: 1 }, statement: { free: 3, paid: 200 } }, 0.05);
+  assert.equal(flipped.missing, 404);
+  assert.equal(flipped.lowest.case, 'lowest');
+  assert.equal(flipped.highest.case, 'highest');
+  assert.ok(flipped.lowest.mover[1] < 0 && flipped.highest.mover[0] > 0, 'a significant fall at one end, a significant rise at the other');
+  assert.equal(flipped.changesVerdict, true);
+  // Observed a significant rise; only the highest end keeps it.
+  assert.equal(missingAnswerBounds(rise, none, 0.05).changesVerdict, false, 'nothing missing, nothing changes');
+  const onlyLow = missingAnswerBounds(rise, { baseline: { free: 30, paid: 0 }, statement: { free: 0, paid: 0 } }, 0.05);
+  assert.equal(onlyLow.highest.significant, true);
+  assert.equal(onlyLow.lowest.significant, false);
+  assert.equal(onlyLow.changesVerdict, true, 'the lowest end loses the verdict');
+  // Observed not significant; the highest end would find a rise.
+  const flat = countsOf([[10, 100], [10, 100], [20, 100], [10, 100]]);
+  const onlyHigh = missingAnswerBounds(flat, { baseline: { free: 0, paid: 0 }, statement: { free: 40, paid: 0 } }, 0.05);
+  assert.equal(onlyHigh.lowest.significant, false);
+  assert.equal(onlyHigh.highest.significant, true);
+  assert.equal(onlyHigh.changesVerdict, true, 'the highest end gains a verdict');
+  // Observed a significant fall; a few missing answers leave it a fall at both ends.
+  const fall = countsOf([[40, 100], [10, 100], [10, 100], [10, 100]]);
+  const kept = missingAnswerBounds(fall, { baseline: { free: 1, paid: 1 }, statement: { free: 1, paid: 1 } }, 0.05);
+  assert.ok(kept.lowest.mover[1] < 0 && kept.highest.mover[1] < 0);
+  assert.equal(kept.changesVerdict, false);
+});
