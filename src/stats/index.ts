@@ -24,8 +24,12 @@
 // The effect of a statement against its baseline (docs/statistics.md, "The effect of a statement"):
 // - mitigationEffect({ baseline: {free, paid}, statement: {free, paid} }, { alpha = 0.05, requests?, signFlip? })
 //     -> MitigationEffect { baseline, statement (each ConditionGap), free, paid (each TierChange: delta, newcombe,
-//        fisher, direction), gapChange { change, mover, breslowDay, interaction, significant }, paired | null }
-//   describeGapChange(report) -> one sentence: which tier moved, and whether the gap change is significant.
+//        fisher, direction), gapChange { change, mover, moverTest, decidedBy, pValue, significant, smallCounts,
+//        breslowDay, interaction, oddsRatioNotEstimable }, paired | null }
+//     The verdict is on the gap's scale: significant exactly when the MOVER interval excludes 0 (pValue inverted
+//     from it), or the exact paired sign-flip test below SMALL_GROUP per group; Breslow-Day and LR are secondary.
+//   describeGapChange(report, family?) -> one sentence: which tier moved, and whether the gap change is significant
+//     (family: the Holm-adjusted p and the family it was adjusted in).
 // - breslowDay(tables) -> BreslowDayTest (statsmodels' test_equal_odds, adjust=False and tarone = adjust=True)
 // - tierStatementInteraction(baseline, statement, confLevel) -> InteractionTest (LR test of tier x statement in a
 //   binomial logistic regression, Wald estimate of the interaction); fitBinomialLogistic(groups) -> LogisticFit (IRLS).
