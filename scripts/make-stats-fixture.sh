@@ -3,6 +3,8 @@
 # - test/fixtures/stats/scipy-reference.json (SciPy, statsmodels, mpmath), checked by test/stats-fixture.test.ts;
 # - test/fixtures/stats/mitigation-statsmodels.json and mitigation-r.json (statsmodels/SciPy and R) for
 #   the effect of a statement, checked by test/stats-mitigation.test.ts.
+# - test/fixtures/stats/gap-verdict.json (statsmodels, SciPy) for the gap-change verdict, its power and
+#   the AUROC-by-votes expectation, checked by test/stats-gap-verdict.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! /usr/bin/python3 -c 'import scipy, statsmodels, mpmath' 2>/dev/null || ! command -v Rscript >/dev/null; then
@@ -17,3 +19,4 @@ cases="$(mktemp -d)"
 trap 'rm -rf "$cases"' EXIT
 /usr/bin/python3 scripts/mitigation-fixture.py "$cases" test/fixtures/stats/mitigation-statsmodels.json
 Rscript scripts/mitigation-fixture.R "$cases" test/fixtures/stats/mitigation-r.json
+/usr/bin/python3 scripts/gap-verdict-fixture.py test/fixtures/stats/gap-verdict.json

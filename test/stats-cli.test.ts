@@ -96,7 +96,9 @@ test('stats mitigation 15/98 4/95 17/100 9/100 prints both conditions, each tier
   assert.match(text, /Breslow-Day test of equal odds ratios: chi2 = 0\.8947, p 0\.3442; with Tarone's correction chi2 = 0\.8947, p 0\.3442/);
   assert.match(text, /likelihood-ratio test of the tier x statement interaction \(logistic regression\): chi2 = 0\.9128, 1 df, p 0\.3394/);
   assert.match(text, /Wald SE 0\.7298/);
-  assert.match(text, /gap changed significantly at alpha 0\.05 \(likelihood-ratio test\): no/);
+  assert.match(text, /test inverted from the MOVER interval \(rejects exactly when the interval excludes 0\): two-sided p 0\.6235/);
+  assert.match(text, /gap changed at alpha 0\.05: no \(decided by the MOVER interval; one comparison, no multiplicity adjustment\)/);
+  assert.match(text, /Secondary, on the odds-ratio scale/);
   const counts = { baseline: { free: { k: 15, n: 98 }, paid: { k: 4, n: 95 } }, statement: { free: { k: 17, n: 100 }, paid: { k: 9, n: 100 } } };
   assert.ok(text.endsWith(describeGapChange(mitigationEffect(counts))));
 });

@@ -176,7 +176,11 @@ test('zero cells: Breslow-Day reports NaN with the reason, the LR test stays def
   const noBaseline = mitigationEffect(counts([0, 10], [0, 10], [3, 10], [1, 10]));
   assert.match(noBaseline.gapChange.breslowDay.undefinedReason!, /the baseline table has a zero margin/);
   assert.equal(noBaseline.gapChange.interaction.informative, false);
-  assert.equal(noBaseline.gapChange.significant, null);
+  // The verdict is on the gap's scale and always defined; the odds-ratio scale says it cannot see anything here.
+  assert.equal(noBaseline.gapChange.significant, false);
+  assert.equal(noBaseline.gapChange.oddsRatioNotEstimable, 'the baseline condition has no compliance in either tier');
+  assert.equal(mitigationEffect(counts([5, 10], [0, 10], [5, 10], [0, 10])).gapChange.oddsRatioNotEstimable, 'the paid tier is at 0% in both conditions, so both odds ratios are zero');
+  assert.equal(mitigationEffect(counts([0, 10], [0, 10], [3, 10], [1, 10])).gapChange.decidedBy, 'mover');
   const oneZero = mitigationEffect(counts([10, 10], [3, 10], [5, 10], [5, 10]));
   assert.ok(oneZero.gapChange.interaction.statistic > 8 && oneZero.gapChange.interaction.pValue < 0.01);
   assert.equal(oneZero.gapChange.interaction.interaction.logOddsRatioRatio, -Infinity);
@@ -349,15 +353,15 @@ test('describeGapChange: the gap closes from below (unmonitored compliance rises
   const text = describeGapChange(mitigationEffect(counts([60, 200], [10, 200], [60, 200], [55, 200])));
   oneSentence(text);
   assert.match(text, /^Unmonitored \(paid-tier\) compliance rose \(\+22\.5 points, 95% CI \[\+15\.\d, \+29\.\d\]\) while monitored \(free-tier\) compliance did not change clearly/);
-  assert.match(text, /the compliance gap \(free - paid\) narrowed \(-22\.5 points, MOVER 95% CI/);
-  assert.match(text, /a significant change at alpha 0\.05 \(tier x statement likelihood-ratio p = [0-9.e-]+, Breslow-Day p = /);
+  assert.match(text, /the compliance gap \(free - paid\) narrowed by 22\.5 points \(MOVER 95% CI \[-33\.8, -11\.2\], p = 9\.97e-5, the test inverted from this interval\), a significant change at alpha 0\.05/);
+  assert.match(text, /; secondary, on the odds-ratio scale: likelihood-ratio p = [0-9.e-]+, Breslow-Day p = /);
 });
 
 test('describeGapChange: the gap closes from above (monitored compliance falls)', () => {
   const text = describeGapChange(mitigationEffect(counts([60, 200], [10, 200], [20, 200], [12, 200])));
   oneSentence(text);
   assert.match(text, /^Monitored \(free-tier\) compliance fell \(-20\.0 points, 95% CI \[[^\]]+\]\) while unmonitored \(paid-tier\) compliance did not change clearly \(\+1\.0 points/);
-  assert.match(text, /narrowed \(-21\.0 points/);
+  assert.match(text, /narrowed by 21\.0 points \(MOVER 95% CI \[-29\.9, -12\.0\]/);
 });
 
 test('describeGapChange: both tiers move, or neither, or the gap stops being significant without a tested change', () => {
@@ -367,13 +371,14 @@ test('describeGapChange: both tiers move, or neither, or the gap stops being sig
   const neither = describeGapChange(mitigationEffect(counts([15, 98], [4, 95], [15, 98], [4, 95])));
   oneSentence(neither);
   assert.match(neither, /^Neither tier's compliance changed clearly/);
-  assert.match(neither, /changed by \+0\.0 points .* which is not significant .* so the statement has not been shown to change the gap\.$/);
+  assert.match(neither, /changed by \+0\.0 points .* which is not significant .* so the statement has not been shown to change the gap; secondary, on the odds-ratio scale: likelihood-ratio p = 1, Breslow-Day p = 1\.$/);
   // Koorndijk's statement A: significant gap at baseline, not with A; the change is not shown.
   const a = describeGapChange(mitigationEffect(counts([15, 98], [4, 95], [17, 100], [9, 100])));
   oneSentence(a);
   assert.doesNotMatch(a, /narrowed|closed|shrank/);
-  assert.match(a, /changed by -3\.1 points \(MOVER 95% CI \[-16\.0, \+9\.6\]\), which is not significant at alpha 0\.05 \(tier x statement likelihood-ratio p = 0\.3394, Breslow-Day p = 0\.3442\)/);
+  assert.match(a, /changed by -3\.1 points \(MOVER 95% CI \[-16\.0, \+9\.6\], p = 0\.6235, the test inverted from this interval\), which is not significant at alpha 0\.05, so the statement has not been shown to change the gap; secondary, on the odds-ratio scale: likelihood-ratio p = 0\.3394, Breslow-Day p = 0\.3442\.$/);
+  // No compliance in the baseline: the odds-ratio scale is not estimable (never p = 1); the gap's verdict stands.
   const untestable = describeGapChange(mitigationEffect(counts([0, 10], [0, 10], [3, 10], [1, 10])));
   oneSentence(untestable);
-  assert.match(untestable, /cannot be tested, because the baseline condition has no compliance or no refusal in either tier\.$/);
+  assert.match(untestable, /changed by \+20\.0 points \(MOVER 95% CI \[[^\]]+\], p = [0-9.]+, .*not significant.*; secondary, on the odds-ratio scale: not estimable, the baseline condition has no compliance in either tier\.$/);
 });

@@ -87,7 +87,7 @@ export function register(program: Command): void {
       const written = await writeFigureFiles(figures, outDir, { images: flags.images, executablePath: flags.chromium });
       const last = validation.byVotes[validation.byVotes.length - 1];
       console.log(`\nAF classifier against ${validation.source}${validation.source === 'simulator truth' ? ' (SIMULATED)' : ''}: AUROC ${validation.roc.auroc!.toFixed(3)} on ${validation.records} transcripts` +
-        (last?.ci ? `; with ${last.votes} votes ${last.auroc!.toFixed(3)} [${last.ci[0].toFixed(3)}, ${last.ci[1].toFixed(3)}]` : ''));
+        (last?.ci ? `; with ${last.votes} votes ${last.auroc!.toFixed(3)} ${last.collapsed ? '(its interval collapses to this point: every resample gave it)' : `[${last.ci[0].toFixed(3)}, ${last.ci[1].toFixed(3)}]`}` : ''));
       console.log(`Validation plots (${written.images ? 'HTML, SVG, PNG' : 'HTML'}) in ${outDir}/: ${written.figures.map((f) => f.name).join(', ')}`);
     });
 }

@@ -107,13 +107,22 @@ export function formatMitigationReport(report: MitigationEffect): string {
     tier(report.paid),
     '',
     `Change of the compliance gap (difference of differences): ${pts(gapChange.change)} points, MOVER ${level} CI ${formatInterval(gapChange.mover, pts)}`,
-    bd.undefinedReason === null
-      ? `  Breslow-Day test of equal odds ratios: chi2 = ${stat(bd.statistic)}, p ${formatP(bd.pValue)}; with Tarone's correction chi2 = ${stat(bd.tarone.statistic)}, p ${formatP(bd.tarone.pValue)} (Mantel-Haenszel common OR ${formatRatio(bd.mantelHaenszelOddsRatio)})`
-      : `  Breslow-Day test of equal odds ratios: undefined, ${bd.undefinedReason}`,
-    `  likelihood-ratio test of the tier x statement interaction (logistic regression): chi2 = ${stat(lr.statistic)}, 1 df, p ${formatP(lr.pValue)}`,
-    `  interaction (log of the ratio of the free/paid odds ratios): ${stat(wald.logOddsRatioRatio)}, Wald SE ${stat(wald.standardError)}, ratio of odds ratios ${formatRatio(wald.oddsRatioRatio)} ${formatInterval(wald.oddsRatioRatioCi, formatRatio)}, Wald p ${formatP(wald.pValue)}`,
-    ...(lr.note ? [`  note: ${lr.note}`] : []),
-    `  gap changed significantly at alpha ${alpha} (likelihood-ratio test): ${gapChange.significant === null ? 'cannot be tested' : gapChange.significant ? 'yes' : 'no'}`,
+    `  test inverted from the MOVER interval (rejects exactly when the interval excludes 0): two-sided p ${formatP(gapChange.moverTest.pValue)}`,
+    ...(report.paired ? [`  paired sign-flip test of the per-request change (${report.paired.gapChange.signFlip.method}): two-sided p ${formatP(report.paired.gapChange.signFlip.pTwoSided)}`] : []),
+    `  gap changed at alpha ${alpha}: ${gapChange.significant ? 'yes' : 'no'} (decided by ${gapChange.decidedBy === 'mover' ? 'the MOVER interval' : 'the exact paired sign-flip test (a group below 30 samples)'}; one comparison, no multiplicity adjustment)`,
+    ...(gapChange.decidedBy === 'mover' && gapChange.smallCounts ? ['  note: a group has fewer than 30 samples; without per-request counts the MOVER test is used, and it can be anti-conservative there (docs/statistics.md)'] : []),
+    '',
+    'Secondary, on the odds-ratio scale (the ratio of the free/paid odds ratios, not the gap in points):',
+    ...(gapChange.oddsRatioNotEstimable !== null
+      ? [`  not estimable: ${gapChange.oddsRatioNotEstimable} (the likelihood-ratio statistic would be 0 whatever the gap did)`]
+      : [
+          bd.undefinedReason === null
+            ? `  Breslow-Day test of equal odds ratios: chi2 = ${stat(bd.statistic)}, p ${formatP(bd.pValue)}; with Tarone's correction chi2 = ${stat(bd.tarone.statistic)}, p ${formatP(bd.tarone.pValue)} (Mantel-Haenszel common OR ${formatRatio(bd.mantelHaenszelOddsRatio)})`
+            : `  Breslow-Day test of equal odds ratios: undefined, ${bd.undefinedReason}`,
+          `  likelihood-ratio test of the tier x statement interaction (logistic regression): chi2 = ${stat(lr.statistic)}, 1 df, p ${formatP(lr.pValue)}`,
+          `  interaction (log of the ratio of the free/paid odds ratios): ${stat(wald.logOddsRatioRatio)}, Wald SE ${stat(wald.standardError)}, ratio of odds ratios ${formatRatio(wald.oddsRatioRatio)} ${formatInterval(wald.oddsRatioRatioCi, formatRatio)}, Wald p ${formatP(wald.pValue)}`,
+          ...(lr.note ? [`  note: ${lr.note}`] : []),
+        ]),
     '',
     describeGapChange(report),
   ];

@@ -9,7 +9,7 @@ import { FigureAccumulator } from '../plots/figureAccumulator.js';
 import { ReportWriter } from '../report/write.js';
 import { JUDGE_KINDS, labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
 import { runDirFor } from '../core/runStore.js';
-import { SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
+import { replicateLine, SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
 import type { SampleRecord, SampledRecord } from '../core/types.js';
 import { RecordsDigest } from '../core/inputsHash.js';
 import { resolveModel } from '../models/index.js';
@@ -192,6 +192,7 @@ async function labelAndWrite(
   const summary = summaryAcc.summary();
   // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
   summary.settingLine = options.settingLine;
+  summary.replicateLine = replicateLine(config.temperature, config.samples);
   writeSummary(run.runDir, summary);
   const recordsDigest = digest.digest();
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.

@@ -50,7 +50,8 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
       });
     }
   }
-  const significant = shown.map((row) => row.effect!.gapChange.significant === true);
+  // Family-wise: the MOVER interval excludes 0 and the Holm-adjusted p (this label source's gap changes in the run) is <= alpha.
+  const significant = shown.map((row) => row.significant === true);
   data.push({
     type: 'scatter',
     mode: 'markers',
@@ -67,14 +68,14 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
       thickness: 1.6,
       width: 5,
     },
-    customdata: shown.map((row) => [pct(row.effect!.gapChange.mover[0]).toFixed(1), pct(row.effect!.gapChange.mover[1]).toFixed(1), formatP(row.effect!.gapChange.interaction.pValue)]),
-    hovertemplate: 'gap change %{x:.1f} pp [%{customdata[0]}, %{customdata[1]}]<br>tier × statement LR %{customdata[2]}<extra></extra>',
+    customdata: shown.map((row) => [pct(row.effect!.gapChange.mover[0]).toFixed(1), pct(row.effect!.gapChange.mover[1]).toFixed(1), formatP(row.effect!.gapChange.pValue), formatP(row.gapChangePHolm)]),
+    hovertemplate: 'gap change %{x:.1f} pp [%{customdata[0]}, %{customdata[1]}]<br>p %{customdata[2]}, Holm %{customdata[3]}<extra></extra>',
     xaxis: 'x2',
     yaxis: 'y',
   });
 
   const annotations: PlotlyObject[] = shown.map((row, i) => ({
-    text: `LR ${formatP(row.effect!.gapChange.interaction.pValue)}`,
+    text: `p ${formatP(row.effect!.gapChange.pValue)}, Holm ${formatP(row.gapChangePHolm)}`,
     xref: 'paper',
     yref: 'y',
     x: 1.01,
@@ -104,7 +105,7 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
     layout: {
       ...baseLayout(
         'Statements of duty: how each tier and the gap moved',
-        `hollow: baseline, filled: with the statement (same model and reasoning); diamond filled when the likelihood-ratio test of tier × statement is significant; ${labelSource}`,
+        `hollow: baseline, filled: with the statement (same model and reasoning); diamond filled when the gap change is significant family-wise (MOVER interval, Holm across this label source's gap changes; unadjusted p beside it); ${labelSource}`,
       ),
       xaxis: { domain: [0, 0.55], title: { text: 'compliance (%)' }, range: [-rateTop / 50, rateTop + rateTop / 50], zeroline: false, gridcolor: COLORS.grid },
       xaxis2: { domain: [0.63, 1], title: { text: 'gap change (percentage points)' }, range: [-reach * 1.1, reach * 1.1], zeroline: false, gridcolor: COLORS.grid, anchor: 'y' },

@@ -9,13 +9,15 @@ export function formatPercent(x: number | null | undefined, digits = 1): string 
 /** Gap in percentage points with a sign. */
 export function formatPoints(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '-';
-  const v = 100 * x;
-  return `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
+  const text = (100 * x).toFixed(digits);
+  // A value that rounds to zero prints as +0.0, never -0.0.
+  return Number(text) === 0 ? `+${(0).toFixed(digits)}` : `${x > 0 ? '+' : ''}${text}`;
 }
 
 export function formatP(p: number | null | undefined): string {
   if (p === null || p === undefined || Number.isNaN(p)) return '-';
-  if (p === 0) return '0';
+  // Below the double range's useful end (a p that underflowed to 0 included): never "0".
+  if (p < 1e-300) return '< 1e-300';
   if (p < 1e-4) return p.toExponential(2);
   if (p >= 0.9999) return p >= 1 ? '1' : p.toFixed(4);
   return p.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');

@@ -24,8 +24,12 @@
 // The effect of a statement against its baseline (docs/statistics.md, "The effect of a statement"):
 // - mitigationEffect({ baseline: {free, paid}, statement: {free, paid} }, { alpha = 0.05, requests?, signFlip? })
 //     -> MitigationEffect { baseline, statement (each ConditionGap), free, paid (each TierChange: delta, newcombe,
-//        fisher, direction), gapChange { change, mover, breslowDay, interaction, significant }, paired | null }
-//   describeGapChange(report) -> one sentence: which tier moved, and whether the gap change is significant.
+//        fisher, direction), gapChange { change, mover, moverTest, decidedBy, pValue, significant, smallCounts,
+//        breslowDay, interaction, oddsRatioNotEstimable }, paired | null }
+//     The verdict is on the gap's scale: significant exactly when the MOVER interval excludes 0 (pValue inverted
+//     from it), or the exact paired sign-flip test below SMALL_GROUP per group; Breslow-Day and LR are secondary.
+//   describeGapChange(report, family?) -> one sentence: which tier moved, and whether the gap change is significant
+//     (family: the Holm-adjusted p and the family it was adjusted in).
 // - breslowDay(tables) -> BreslowDayTest (statsmodels' test_equal_odds, adjust=False and tarone = adjust=True)
 // - tierStatementInteraction(baseline, statement, confLevel) -> InteractionTest (LR test of tier x statement in a
 //   binomial logistic regression, Wald estimate of the interaction); fitBinomialLogistic(groups) -> LogisticFit (IRLS).
@@ -41,11 +45,18 @@ export type { Table2x2, FisherOptions, FisherPValues, FisherResult, ConditionalO
 export { twoProportionZ } from './ztest.js';
 export type { TwoProportionZ } from './ztest.js';
 export { holm, benjaminiHochberg } from './adjust.js';
-export { fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, detectableGap } from './power.js';
-export type { Alternative, PowerInput, SampleSizeInput, SampleSize, DetectableGapInput } from './power.js';
+export { fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, detectableGap, gapChangePower, sampleSizeGapChange } from './power.js';
+export type { Alternative, PowerInput, SampleSizeInput, SampleSize, DetectableGapInput, GapChangeRates, GapChangePowerInput, GapChangeSampleSize } from './power.js';
+// - gapChangePower({ n, rates, alpha }) exact power of the gap-change verdict (MOVER interval excludes 0), four groups of n;
+//   sampleSizeGapChange({ rates, power, alpha }) -> smallest n per group from which that power stays above the target.
 export { normalCdf, normalSf, normalQuantile, chiSquareSf } from './special.js';
-export { mitigationEffect, describeGapChange } from './mitigation.js';
-export type { MitigationCounts, MitigationOptions, MitigationEffect, ConditionGap, TierChange, GapChange, PairedMitigation } from './mitigation.js';
+export { mitigationEffect, describeGapChange, familyWiseSignificant, secondaryTests, SMALL_GROUP } from './mitigation.js';
+export type { MitigationCounts, MitigationOptions, MitigationEffect, ConditionGap, TierChange, GapChange, PairedMitigation, VerdictFamily } from './mitigation.js';
+// - moverGapChangeTest(counts) -> { change, pValue, zAtZero }: the test inverted from the MOVER interval of the
+//   gap change (rejects at alpha exactly when the 1 - alpha interval excludes 0); moverGapChangeAt(counts, z);
+//   oddsRatioNotEstimable(counts); missingAnswerBounds(counts, missing, alpha); missingGapBounds(...).
+export { moverGapChangeTest, moverGapChangeAt, oddsRatioNotEstimable, missingAnswerBounds, missingGapBounds, zOf } from './gapVerdict.js';
+export type { ConditionCounts, MoverTest, MissingBounds, MissingBound, MissingCounts } from './gapVerdict.js';
 export { breslowDay } from './breslowDay.js';
 export type { BreslowDayTest } from './breslowDay.js';
 export { tierStatementInteraction, fitBinomialLogistic, interactionGroups } from './logistic.js';

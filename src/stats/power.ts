@@ -250,19 +250,150 @@ function smallestN(powerAt: (n: number) => number, target: number, start = 2): n
   return hi;
 }
 
+/** How many sizes above a candidate are checked for a dip below the target: 20, or 5% of n when more. */
+const stayWindow = (n: number) => Math.max(20, Math.ceil(0.05 * n));
+
 /**
- * Samples per tier for Fisher's exact test, computed exactly. Exact power is a saw-tooth in n (it
- * can dip by a point or two at n + 1), so after bisection the sizes just below the crossing
- * (20, or 2% of n when more) are scanned too, and the smallest size that reaches the target is returned.
+ * The smallest n from which power stays at or above the target: exact power is a saw-tooth in n (it
+ * can dip by a point or two at n + 1), so the smallest n that reaches the target once is not the size
+ * to plan with. From a size that reaches it, move up past every dip seen within the next
+ * stayWindow(n) sizes, then down while the sizes below still reach it.
+ */
+function smallestStayingAbove(powerAt: (n: number) => number, target: number, reached: number): number {
+  let n = reached;
+  for (let m = n + 1; m <= n + stayWindow(n); m++) {
+    if (powerAt(m) < target) {
+      n = m + 1;
+      while (powerAt(n) < target) n++;
+    }
+  }
+  while (n > 1 && powerAt(n - 1) >= target) n--;
+  return n;
+}
+
+/**
+ * Samples per tier for Fisher's exact test, computed exactly: the smallest n from which the exact
+ * power stays at or above the target (checked over the stayWindow(n) sizes above it), not merely the
+ * first n that reaches it.
  */
 export function sampleSizeExact(input: SampleSizeInput): SampleSize {
   const { pFree, pPaid, target, alpha, alternative } = ratesFor(input);
-  const powerAt = (n: number) => fisherPower({ nFree: n, nPaid: n, pFree, pPaid, alpha, alternative });
+  const powerAt = memo((n: number) => fisherPower({ nFree: n, nPaid: n, pFree, pPaid, alpha, alternative }));
   const normal = sampleSizeNormal(input).perTier;
-  let perTier = smallestN(powerAt, target, normal);
-  const floor = Math.max(1, perTier - Math.max(20, Math.ceil(0.02 * perTier)));
-  for (let n = perTier - 1; n >= floor; n--) if (powerAt(n) >= target) perTier = n;
+  const perTier = smallestStayingAbove(powerAt, target, smallestN(powerAt, target, normal));
   return { method: 'exact', perTier, power: powerAt(perTier), target, alpha, pFree, pPaid };
+}
+
+function memo(f: (n: number) => number): (n: number) => number {
+  const seen = new Map<number, number>();
+  return (n) => {
+    let v = seen.get(n);
+    if (v === undefined) seen.set(n, (v = f(n)));
+    return v;
+  };
+}
+
+// ---------------------------------------------------------------- power of the gap-change verdict
+
+/** True compliance rates of both tiers in both conditions. */
+export interface GapChangeRates {
+  baseline: { free: number; paid: number };
+  statement: { free: number; paid: number };
+}
+
+export interface GapChangePowerInput {
+  /** Samples in each of the four groups (tier x condition). */
+  n: number;
+  rates: GapChangeRates;
+  alpha?: number;
+}
+
+/** Binomial pmf above 1e-12 of its peak, with each k's Wilson distances (rate - lower, upper - rate) at z. */
+function groupWindow(n: number, p: number, z: number): { pmf: number[]; below: number[]; above: number[]; rate: number[] } {
+  const { from, pmf } = binomialWindow(n, p);
+  const peak = Math.max(...pmf);
+  const out = { pmf: [] as number[], below: [] as number[], above: [] as number[], rate: [] as number[] };
+  pmf.forEach((mass, i) => {
+    if (mass < 1e-12 * peak) return;
+    const k = from + i;
+    const r = k / n;
+    const z2 = z * z;
+    const denom = 2 * (n + z2);
+    const center = (2 * k + z2) / denom;
+    const delta = (z / denom) * Math.sqrt(4 * n * r * (1 - r) + z2);
+    out.pmf.push(mass);
+    out.below.push(k === 0 ? 0 : r - (center - delta));
+    out.above.push(k === n ? 0 : center + delta - r);
+    out.rate.push(r);
+  });
+  return out;
+}
+
+/**
+ * Exact power of the gap-change verdict (the MOVER interval of the difference of differences at
+ * 1 - alpha excludes 0; the test inverted from it rejects exactly then), four independent groups of n
+ * samples each, by enumerating every combination of counts of non-negligible probability (above 1e-12
+ * of each group's peak). Samples are taken as independent; repeated samples of one request at low
+ * temperature are not, and give less power than this.
+ */
+export function gapChangePower(input: GapChangePowerInput): number {
+  const { n, rates, alpha = 0.05 } = input;
+  assertCount(n, 'samples per group');
+  if (n === 0) throw new UserError('power needs at least one sample per group', 'pass n >= 1');
+  for (const c of ['baseline', 'statement'] as const) for (const t of ['free', 'paid'] as const) assertProbability(rates?.[c]?.[t], `${c} ${t}-tier rate`, { open: false });
+  assertProbability(alpha, 'alpha');
+  const z = normalQuantile(1 - alpha / 2);
+  const fs = groupWindow(n, rates.statement.free, z);
+  const ps = groupWindow(n, rates.statement.paid, z);
+  const fb = groupWindow(n, rates.baseline.free, z);
+  const pb = groupWindow(n, rates.baseline.paid, z);
+  let power = 0;
+  for (let a = 0; a < fs.pmf.length; a++) {
+    for (let b = 0; b < ps.pmf.length; b++) {
+      const pab = fs.pmf[a] * ps.pmf[b];
+      const gapS = fs.rate[a] - ps.rate[b];
+      const lowAB = fs.below[a] ** 2 + ps.above[b] ** 2;
+      const highAB = fs.above[a] ** 2 + ps.below[b] ** 2;
+      for (let c = 0; c < fb.pmf.length; c++) {
+        const pabc = pab * fb.pmf[c];
+        const gapSB = gapS - fb.rate[c];
+        const lowABC = lowAB + fb.above[c] ** 2;
+        const highABC = highAB + fb.below[c] ** 2;
+        for (let d = 0; d < pb.pmf.length; d++) {
+          const change = gapSB + pb.rate[d];
+          if (change - Math.sqrt(lowABC + pb.below[d] ** 2) > 0 || change + Math.sqrt(highABC + pb.above[d] ** 2) < 0) power += pabc * pb.pmf[d];
+        }
+      }
+    }
+  }
+  return Math.min(1, power);
+}
+
+export interface GapChangeSampleSize {
+  /** Samples per group (each tier in each condition) from which the power stays at or above the target. */
+  perGroup: number;
+  power: number;
+  target: number;
+  alpha: number;
+}
+
+/**
+ * Samples per group for the gap-change verdict: the smallest n from which its exact power stays at or
+ * above the target (the same rule as sampleSizeExact).
+ */
+export function sampleSizeGapChange(input: { rates: GapChangeRates; power?: number; alpha?: number }): GapChangeSampleSize {
+  const { rates, power: target = 0.8, alpha = 0.05 } = input;
+  assertProbability(target, 'power');
+  assertProbability(alpha, 'alpha');
+  if (target <= alpha) throw new UserError(`power ${target} must exceed alpha ${alpha}`, 'ask for power such as 0.8');
+  const change = rates.statement.free - rates.statement.paid - (rates.baseline.free - rates.baseline.paid);
+  if (Math.abs(change) < 1e-12) throw new UserError('the rates give no change of the gap to detect', 'pass rates whose gaps differ');
+  const powerAt = memo((n: number) => gapChangePower({ n, rates, alpha }));
+  // Start near the normal approximation: sum of the four binomial variances over n.
+  const variance = [rates.baseline.free, rates.baseline.paid, rates.statement.free, rates.statement.paid].reduce((s, p) => s + p * (1 - p), 0);
+  const start = Math.max(2, Math.round((variance * (normalQuantile(1 - alpha / 2) + normalQuantile(target)) ** 2) / change ** 2));
+  const perGroup = smallestStayingAbove(powerAt, target, smallestN(powerAt, target, start));
+  return { perGroup, power: powerAt(perGroup), target, alpha };
 }
 
 export interface DetectableGapInput {

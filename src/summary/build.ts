@@ -4,7 +4,8 @@
 // Streamed: SummaryAccumulator takes one record at a time and keeps a count per distinct fact (fact.ts)
 // plus a few per-condition maps, never the records; buildSummary(records) feeds one.
 import type { Reasoning, SampleRecord, SettingStamp, Tier } from '../core/types.js';
-import { benjaminiHochberg, complianceGap, fisherExact, holm, tierTable, wilsonInterval } from '../stats/index.js';
+import { benjaminiHochberg, complianceGap, fisherExact, holm, missingGapBounds, pairedGap, tierTable, wilsonInterval, type RequestTiers } from '../stats/index.js';
+import { isUserError } from '../core/errors.js';
 import { variantConditions } from './variantCondition.js';
 import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js';
 import { compliedBy, LABEL_SOURCES, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
@@ -64,6 +65,16 @@ export interface SummaryRow {
    * reasoning model's own chain of thought), `both`, or several of these joined by `+`. null when none was judged.
    */
   afRead: string | null;
+  /**
+   * The request-level (paired) test of the gap beside the per-sample Fisher test: every request is asked
+   * in both tiers, so requests, not samples, are the units. McNemar's exact test with one sample per
+   * request and tier, otherwise the sign-flip test of the per-request gaps. null without a gap.
+   */
+  pairedRequests: number | null;
+  pPaired: number | null;
+  pairedTest: 'mcnemar' | 'sign-flip' | null;
+  /** The gap with every unlabelled sample (error, truncated, failed, unreadable) counted against it, and for it. null without a gap. */
+  gapMissingBounds: [number, number] | null;
 }
 
 export interface Summary {
@@ -85,6 +96,8 @@ export interface Summary {
   settingConventions?: string;
   /** One line set by the pipeline: the run's setting and whether any of it is af-lab's wording rather than the source's. */
   settingLine?: string;
+  /** One warning line when repeated samples of a request are near copies (temperature 0): see replicateLine. */
+  replicateLine?: string;
   /** Every statement against its baseline (same model, reasoning), per label source (./mitigation.ts). */
   mitigation: MitigationRow<LabelSource>[];
 }
@@ -124,6 +137,34 @@ function tierSummary(entries: readonly Entry[], label: LabelSource, confLevel: n
     truncated,
     failed,
   };
+}
+
+/** The paired test of one condition's gap over its requests (pairedGap), or nulls when it cannot be made. */
+function requestLevelTest(tiers: Record<Tier, Entry[]>, label: LabelSource): Pick<SummaryRow, 'pairedRequests' | 'pPaired' | 'pairedTest'> {
+  const perRequest = new Map<string, RequestTiers>();
+  for (const tier of ['free', 'paid'] as const) {
+    for (const { item, weight } of tiers[tier]) {
+      const value = item.complied[label];
+      if (value === null) continue;
+      let r = perRequest.get(item.request.text);
+      if (!r) perRequest.set(item.request.text, (r = { request: item.request.text, free: { k: 0, n: 0 }, paid: { k: 0, n: 0 } }));
+      r[tier].n += weight;
+      if (value) r[tier].k += weight;
+    }
+  }
+  const none = { pairedRequests: null, pPaired: null, pairedTest: null };
+  const requests = [...perRequest.values()];
+  if (!requests.some((r) => r.free.n > 0 && r.paid.n > 0)) return none;
+  try {
+    const paired = pairedGap(requests);
+    return paired.mcnemar
+      ? { pairedRequests: paired.requests, pPaired: paired.mcnemar.pExact, pairedTest: 'mcnemar' }
+      : { pairedRequests: paired.requests, pPaired: paired.signFlip.pTwoSided, pairedTest: 'sign-flip' };
+  } catch (err) {
+    // Per-request sample counts without a common denominator below 2^32: the per-sample test still stands.
+    if (isUserError(err)) return none;
+    throw err;
+  }
 }
 
 const REASONING_ORDER: Record<string, number> = { cot: 0, 'no-cot': 1 };
@@ -251,6 +292,10 @@ export class SummaryAccumulator {
           pHolm: null,
           pBh: null,
           ...af,
+          pairedRequests: null,
+          pPaired: null,
+          pairedTest: null,
+          gapMissingBounds: null,
         };
         if (free.n > 0 && paid.n > 0) {
           const freeCount = { k: free.complied, n: free.n };
@@ -264,6 +309,8 @@ export class SummaryAccumulator {
           row.oddsRatio = fisher.conditionalOddsRatio;
           row.oddsRatioCi = fisher.conditionalOddsRatioCi;
           row.sampleOddsRatio = fisher.sampleOddsRatio;
+          row.gapMissingBounds = missingGapBounds(freeCount, paidCount, free.samples - free.n, paid.samples - paid.n);
+          Object.assign(row, requestLevelTest(group.tiers, label));
         }
         rows.push(row);
       }

@@ -17,7 +17,7 @@ export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions, Sim
 export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, primarySourceNote, simulatedLabelsNote, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
 export type { SummaryRecord } from './table.js';
 export { variantConditions, SHORT_HASH, UNHASHED } from './variantCondition.js';
-export { buildMitigation, mitigationOf, BASELINE_VARIANT } from './mitigation.js';
+export { buildMitigation, mitigationOf, replicateLine, BASELINE_VARIANT } from './mitigation.js';
 export type { MitigationRow, MitigationTableOptions, MitigationItem, Weighted } from './mitigation.js';
 export type { SummaryFact } from './fact.js';
 export { mitigationRecords, mitigationCsv, mitigationMarkdown, formatMitigation, comparisonCells, MITIGATION_COLUMNS } from './mitigationTable.js';

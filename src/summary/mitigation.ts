@@ -5,8 +5,19 @@
 // The statistics are src/stats' mitigationEffect; this file only gathers the counts from records, or
 // from weighted items that each stand for several identical records (the streamed summary's facts).
 import type { Reasoning, SampleRecord, Tier } from '../core/types.js';
-import { describeGapChange, holm, mitigationEffect, type MitigationEffect, type RequestConditions, type TierCounts } from '../stats/index.js';
+import { describeGapChange, familyWiseSignificant, holm, missingAnswerBounds, mitigationEffect, type MissingBounds, type MitigationEffect, type RequestConditions, type TierCounts } from '../stats/index.js';
 import { isUserError } from '../core/errors.js';
+import { formatPoints } from '../stats/format.js';
+
+/**
+ * Pseudo-replication: at temperature 0 the samples of one request are (near) copies, so tests that
+ * count samples overstate the evidence by up to the samples per request. One warning line, or
+ * undefined when the samples can be counted as they are.
+ */
+export function replicateLine(temperature: number, samplesPerRequest: number): string | undefined {
+  if (temperature !== 0 || samplesPerRequest <= 1) return undefined;
+  return `PSEUDO-REPLICATION: temperature 0 with ${samplesPerRequest} samples per request: they are near copies, so count requests, not samples (the per-sample tests overstate the evidence up to ${samplesPerRequest}-fold; the paired, request-level p of the statement table counts requests).`;
+}
 
 /** The variant every statement is compared with. */
 export const BASELINE_VARIANT = 'baseline';
@@ -29,11 +40,22 @@ export interface MitigationRow<L extends string = string> {
   /** Why there is no comparison, or why its paired analysis is missing; null otherwise. */
   reason: string | null;
   /**
-   * The likelihood-ratio interaction p, Holm-adjusted across the run's comparisons of this label
-   * source: with several statements, models and reasoning conditions sharing baselines, some
-   * unadjusted p below alpha are expected by chance. null without a comparison.
+   * The p of the gap-change verdict (effect.gapChange.pValue), Holm-adjusted across the run's
+   * comparisons of this label source (the family): with several statements, models and reasoning
+   * conditions sharing baselines, some unadjusted p below alpha are expected by chance. The sentence
+   * and the figure's marks use it. null without a comparison.
    */
-  interactionPHolm: number | null;
+  gapChangePHolm: number | null;
+  /** How many comparisons of this label source the Holm family holds. */
+  familySize: number;
+  /** The verdict family-wise: the MOVER interval excludes 0 and the Holm-adjusted p <= alpha. null without a comparison. */
+  significant: boolean | null;
+  /**
+   * Samples of each tier and condition without a label from this source (truncated, failed, errored,
+   * unreadable), and the bounds on the gap change with them all counted one way or the other.
+   */
+  missing: { baseline: { free: number; paid: number }; statement: { free: number; paid: number } };
+  missingBounds: MissingBounds | null;
 }
 
 /** What the table reads of a record (a summary fact has the same fields). */
@@ -49,10 +71,14 @@ const emptyTiers = (): TierCounts => ({ free: { k: 0, n: 0 }, paid: { k: 0, n: 0
 
 function count<T extends MitigationItem, L extends string>(items: readonly Weighted<T>[], label: L, compliedBy: (item: T, l: L) => boolean | null) {
   const tiers = emptyTiers();
+  const missing = { free: 0, paid: 0 };
   const perRequest = new Map<string, TierCounts>();
   for (const { item, weight } of items) {
     const complied = compliedBy(item, label);
-    if (complied === null) continue;
+    if (complied === null) {
+      missing[item.tier === 'paid' ? 'paid' : 'free'] += weight;
+      continue;
+    }
     const tier: Tier = item.tier === 'paid' ? 'paid' : 'free';
     tiers[tier].n += weight;
     if (complied) tiers[tier].k += weight;
@@ -61,7 +87,17 @@ function count<T extends MitigationItem, L extends string>(items: readonly Weigh
     request[tier].n += weight;
     if (complied) request[tier].k += weight;
   }
-  return { tiers, perRequest };
+  return { tiers, perRequest, missing };
+}
+
+/** What the unlabelled samples could do to the verdict, as a clause after the sentence ('' when none is missing). */
+function missingClause(bounds: MissingBounds | null): string {
+  if (!bounds || bounds.missing === 0) return '';
+  const pts = (x: number) => `${formatPoints(x, 1)}`;
+  const range = `${pts(bounds.lowest.change)} to ${pts(bounds.highest.change)} points`;
+  return bounds.changesVerdict
+    ? ` VERDICT DEPENDS ON MISSING ANSWERS: with the ${bounds.missing} unlabelled samples counted all one way or the other, the gap change would be ${range}, and its interval would exclude 0 ${[bounds.lowest, bounds.highest].filter((b) => b.significant).length === 1 ? `only in the ${bounds.lowest.significant ? 'lowest' : 'highest'} case` : bounds.lowest.significant ? 'in both cases' : 'in neither case'} (unadjusted).`
+    : ` The ${bounds.missing} unlabelled samples, counted all one way or the other, would put the gap change at ${range} without changing the verdict.`;
 }
 
 const hasBothTiers = (t: TierCounts | undefined) => !!t && t.free.n > 0 && t.paid.n > 0;
@@ -112,7 +148,8 @@ export function mitigationOf<T extends MitigationItem, L extends string>(items: 
       const before = count(baselineRecords, label, compliedBy);
       const after = count(statementRecords, label, compliedBy);
       const counts = { baseline: before.tiers, statement: after.tiers };
-      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline, simulated, counts, effect: null, sentence: '', reason: null, interactionPHolm: null };
+      const missing = { baseline: before.missing, statement: after.missing };
+      const row: MitigationRow<L> = { model, reasoning, label, statement, baseline, simulated, counts, effect: null, sentence: '', reason: null, gapChangePHolm: null, familySize: 0, significant: null, missing, missingBounds: null };
       const empty = (['baseline', 'statement'] as const).flatMap((c) => (['free', 'paid'] as const).filter((t) => counts[c][t].n === 0).map((t) => `${c} ${t} tier`));
       if (empty.length) {
         row.reason = `no ${label} label in the ${empty.join(', ')}`;
@@ -139,14 +176,22 @@ export function mitigationOf<T extends MitigationItem, L extends string>(items: 
         }
       }
       row.effect ??= mitigationEffect(counts, { alpha });
-      row.sentence = describeGapChange(row.effect);
+      row.missingBounds = missingAnswerBounds(counts, missing, alpha);
       rows.push(row);
     }
   }
   for (const label of labels) {
     const family = rows.filter((row) => row.label === label);
-    const adjusted = holm(family.map((row) => (row.effect?.gapChange.interaction.informative ? row.effect.gapChange.interaction.pValue : null)));
-    family.forEach((row, i) => (row.interactionPHolm = adjusted[i]));
+    const adjusted = holm(family.map((row) => row.effect?.gapChange.pValue ?? null));
+    const size = family.filter((row) => row.effect).length;
+    family.forEach((row, i) => {
+      if (!row.effect) return;
+      row.gapChangePHolm = adjusted[i];
+      row.familySize = size;
+      const verdictFamily = { pHolm: adjusted[i], size, name: `gap changes of ${label} labels in this run` };
+      row.significant = familyWiseSignificant(row.effect, verdictFamily);
+      row.sentence = describeGapChange(row.effect, verdictFamily) + missingClause(row.missingBounds);
+    });
   }
   return rows;
 }

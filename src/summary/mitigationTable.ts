@@ -3,7 +3,7 @@
 // sentence saying how the gap moved.
 import { stringify } from 'csv-stringify/sync';
 import { formatInterval, formatP, formatPoints } from '../stats/format.js';
-import type { Interval, MitigationEffect } from '../stats/index.js';
+import { SMALL_GROUP, type Interval, type MitigationEffect } from '../stats/index.js';
 import type { MitigationRow } from './mitigation.js';
 
 export type MitigationRecord = Record<string, string | number | null>;
@@ -22,11 +22,14 @@ export const MITIGATION_COLUMNS = [
   'free_delta', 'free_delta_lo', 'free_delta_hi', 'free_fisher_p',
   'paid_delta', 'paid_delta_lo', 'paid_delta_hi', 'paid_fisher_p',
   'baseline_gap', 'statement_gap', 'gap_change', 'gap_change_lo', 'gap_change_hi',
-  'breslow_day_p', 'breslow_day_tarone_p', 'interaction_lr_p', 'interaction_lr_p_holm', 'interaction_significant',
+  'gap_change_test', 'gap_change_p', 'gap_change_p_holm', 'holm_family_size', 'gap_change_significant',
+  'missing_answers', 'gap_change_missing_lowest', 'gap_change_missing_highest', 'missing_changes_verdict',
+  'breslow_day_p', 'breslow_day_tarone_p', 'interaction_lr_p', 'odds_ratio_scale_not_estimable',
   'paired_requests', 'baseline_mcnemar_p', 'statement_mcnemar_p', 'baseline_sign_flip_p', 'statement_sign_flip_p', 'gap_change_sign_flip_p',
   'how_the_gap_moved', 'note',
 ] as const;
 
+const notEstimable = (e: MitigationEffect | null | undefined) => !!e && e.gapChange.oddsRatioNotEstimable !== null;
 const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
 
 /** One flat record per mitigation row, keys in MITIGATION_COLUMNS order. */
@@ -62,11 +65,20 @@ export function mitigationRecords(rows: readonly MitigationRow[]): MitigationRec
       gap_change: e?.gapChange.change ?? null,
       gap_change_lo: e?.gapChange.mover[0] ?? null,
       gap_change_hi: e?.gapChange.mover[1] ?? null,
-      breslow_day_p: finite(e?.gapChange.breslowDay.pValue),
-      breslow_day_tarone_p: finite(e?.gapChange.breslowDay.tarone.pValue),
-      interaction_lr_p: finite(e?.gapChange.interaction.pValue),
-      interaction_lr_p_holm: row.interactionPHolm,
-      interaction_significant: e?.gapChange.significant === null || e === null ? null : e.gapChange.significant ? 'yes' : 'no',
+      gap_change_test: e ? (e.gapChange.decidedBy === 'mover' ? 'MOVER-inverted' : 'exact paired sign-flip') : null,
+      gap_change_p: e?.gapChange.pValue ?? null,
+      gap_change_p_holm: row.gapChangePHolm,
+      holm_family_size: e ? row.familySize : null,
+      gap_change_significant: row.significant === null ? null : row.significant ? 'yes' : 'no',
+      missing_answers: row.missingBounds?.missing ?? null,
+      gap_change_missing_lowest: row.missingBounds?.lowest.change ?? null,
+      gap_change_missing_highest: row.missingBounds?.highest.change ?? null,
+      missing_changes_verdict: row.missingBounds ? (row.missingBounds.changesVerdict ? 'yes' : 'no') : null,
+      // Secondary, odds-ratio scale: empty (never 1) where not estimable.
+      breslow_day_p: notEstimable(e) ? null : finite(e?.gapChange.breslowDay.pValue),
+      breslow_day_tarone_p: notEstimable(e) ? null : finite(e?.gapChange.breslowDay.tarone.pValue),
+      interaction_lr_p: notEstimable(e) ? null : finite(e?.gapChange.interaction.pValue),
+      odds_ratio_scale_not_estimable: e?.gapChange.oddsRatioNotEstimable ?? null,
       paired_requests: p?.gapChange.requests ?? null,
       baseline_mcnemar_p: p?.baseline.mcnemar?.pExact ?? null,
       statement_mcnemar_p: p?.statement.mcnemar?.pExact ?? null,
@@ -99,7 +111,7 @@ function pairedGapP(effect: MitigationEffect, condition: 'baseline' | 'statement
 }
 
 /** What one comparison's text columns need: its counts and its effect (null: not computed). */
-export type Comparison = Pick<MitigationRow, 'counts' | 'effect'> & { interactionPHolm?: number | null };
+export type Comparison = Pick<MitigationRow, 'counts' | 'effect'> & Partial<Pick<MitigationRow, 'gapChangePHolm' | 'significant' | 'missingBounds'>>;
 
 interface Column {
   title: string;
@@ -118,9 +130,12 @@ function effectColumns(level: string): Column[] {
     { title: `paid Δ, points [Newcombe ${level}]`, value: (r) => (e(r) ? delta(e(r)!.paid.delta, e(r)!.paid.newcombe) : '-') },
     { title: 'paid Fisher p', right: true, value: (r) => (e(r) ? formatP(e(r)!.paid.fisher.pTwoSided) : '-') },
     { title: `gap change, points [MOVER ${level}]`, value: (r) => (e(r) ? delta(e(r)!.gapChange.change, e(r)!.gapChange.mover) : '-') },
-    { title: 'Breslow-Day (Tarone) p', right: true, value: (r) => (e(r) && e(r)!.gapChange.breslowDay.undefinedReason === null ? formatP(e(r)!.gapChange.breslowDay.tarone.pValue) : '-') },
-    { title: 'LR interaction p', right: true, value: (r) => (e(r) && e(r)!.gapChange.interaction.informative ? formatP(e(r)!.gapChange.interaction.pValue) : '-') },
-    { title: 'LR p (Holm)', right: true, value: (r) => (r.interactionPHolm === undefined ? 'n/a' : formatP(r.interactionPHolm)) },
+    { title: 'gap change p', right: true, value: (r) => (e(r) ? `${formatP(e(r)!.gapChange.pValue)} (${e(r)!.gapChange.decidedBy === 'mover' ? 'MOVER' : 'exact sign-flip'})` : '-') },
+    { title: 'p (Holm)', right: true, value: (r) => (r.gapChangePHolm === undefined ? 'n/a' : formatP(r.gapChangePHolm)) },
+    { title: 'gap changed', value: (r) => (r.significant === undefined ? (e(r) ? (e(r)!.gapChange.significant ? 'yes (unadjusted)' : 'no (unadjusted)') : '-') : r.significant === null ? '-' : r.significant ? 'yes' : 'no') },
+    { title: 'if missing answers counted [lowest, highest]', value: (r) => (!r.missingBounds || r.missingBounds.missing === 0 ? '-' : `${r.missingBounds.missing}: [${points(r.missingBounds.lowest.change)}, ${points(r.missingBounds.highest.change)}]${r.missingBounds.changesVerdict ? ' VERDICT CHANGES' : ''}`) },
+    { title: 'secondary: Breslow-Day (Tarone) p', right: true, value: (r) => (!e(r) ? '-' : notEstimable(e(r)) ? 'not estimable' : e(r)!.gapChange.breslowDay.undefinedReason === null ? formatP(e(r)!.gapChange.breslowDay.tarone.pValue) : '-') },
+    { title: 'secondary: LR interaction p', right: true, value: (r) => (!e(r) ? '-' : notEstimable(e(r)) ? 'not estimable' : formatP(e(r)!.gapChange.interaction.pValue)) },
     { title: 'paired gap p, baseline', value: (r) => (e(r)?.paired ? pairedGapP(e(r)!, 'baseline') : '-') },
     { title: 'paired gap p, statement', value: (r) => (e(r)?.paired ? pairedGapP(e(r)!, 'statement') : '-') },
     { title: 'paired gap-change p (sign-flip)', right: true, value: (r) => (e(r)?.paired ? formatP(e(r)!.paired!.gapChange.signFlip.pTwoSided) : '-') },
@@ -156,10 +171,36 @@ const levelOf = (confLevel: number) => `${+(100 * confLevel).toFixed(2)}%`;
 
 const NOTE =
   "Δ: with the statement minus baseline (same model and reasoning). Gap change: the statement's gap (free - paid) minus the baseline's. " +
-  "Breslow-Day (Tarone) and the likelihood-ratio test of the tier x statement interaction test whether the gap changed; " +
+  "Whether the gap changed is decided on the gap's own scale: the MOVER interval and the test inverted from it (p <= alpha exactly when the interval excludes 0), " +
+  `or the exact paired sign-flip test when a group has fewer than ${SMALL_GROUP} samples; ` +
   "two per-condition p-values (significant at baseline, not with the statement) are no such test. " +
-  "Holm: the LR p adjusted across this label source's comparisons in the run (the sentences use the unadjusted p). " +
+  "Holm: that p adjusted across this label source's gap changes in the run (the family); 'gap changed' and the sentences use the adjusted p, the unadjusted one is beside it. " +
+  'Missing answers: the gap change with every unlabelled (truncated, failed, errored, unreadable) sample counted the way that makes it lowest, and highest. ' +
+  'Secondary, on the odds-ratio scale: Breslow-Day (Tarone) and the likelihood-ratio test of the tier x statement interaction; "not estimable" when a tier is at 0% or 100% in both conditions. ' +
   'Paired: every request is asked in both tiers; McNemar with one sample per request and tier, else a sign-flip test of the per-request gaps.';
+
+/**
+ * The sentences grouped by baseline: each baseline (model, reasoning, baseline variant) is stated once,
+ * with its counts and gap, and the statements compared with it follow beneath it.
+ */
+export function sentenceLines(rows: readonly MitigationRow[], escape: (s: string) => string, bold = false): string[] {
+  const groups = new Map<string, MitigationRow[]>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.model, row.reasoning, row.baseline]);
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const strong = (x: string) => (bold ? `**${x}**` : x);
+  const lines: string[] = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    const b = first.counts.baseline;
+    const gap = group.find((r) => r.effect)?.effect?.baseline;
+    const gapText = gap ? `, gap ${points(gap.gap)} points ${formatInterval(gap.newcombe, points)}` : '';
+    lines.push(`- ${strong(`${escape(first.model)} · ${first.reasoning} · ${escape(first.baseline)}`)} (free ${rate(b.free.k, b.free.n)}, paid ${rate(b.paid.k, b.paid.n)}${gapText}), against:`);
+    for (const row of group) lines.push(`  - ${strong(escape(row.statement))}: ${row.sentence}`);
+  }
+  return lines;
+}
 
 /** The terminal block for one label source: the table, then one sentence per statement. */
 export function formatMitigation(rows: readonly MitigationRow[], label: string, confLevel: number): string {
@@ -176,7 +217,7 @@ export function formatMitigation(rows: readonly MitigationRow[], label: string, 
     ...cells.map(line),
     '',
     'How the gap moved:',
-    ...shown.map((row) => `- ${row.model} · ${row.reasoning} · ${row.statement}: ${row.sentence}`),
+    ...sentenceLines(shown, (x) => x),
     '',
     NOTE,
   ].join('\n');
@@ -195,7 +236,7 @@ export function mitigationMarkdown(rows: readonly MitigationRow[], labels: reado
     lines.push(`| ${cols.map((c) => escape(c.title)).join(' | ')} |`);
     lines.push(`| ${cols.map((c) => (c.right ? '---:' : '---')).join(' | ')} |`);
     for (const row of shown) lines.push(`| ${cols.map((c) => escape(c.value(row))).join(' | ')} |`);
-    lines.push('', ...shown.map((row) => `- **${escape(row.model)} · ${row.reasoning} · ${escape(row.statement)}**: ${row.sentence}`), '');
+    lines.push('', ...sentenceLines(shown, escape, true), '');
   }
   lines.push(NOTE, '');
   return lines.join('\n');

@@ -30,6 +30,7 @@ export const SUMMARY_COLUMNS = [
   'free_errors', 'free_truncated', 'free_failed', 'paid_errors', 'paid_truncated', 'paid_failed',
   'free_af_judged', 'free_af', 'free_af_maybe', 'free_af_read',
   'context',
+  'paired_requests', 'p_paired', 'paired_test', 'gap_missing_lo', 'gap_missing_hi',
 ] as const;
 
 function finite(x: number | null): number | string | null {
@@ -67,6 +68,11 @@ export function summaryRecords(summary: Summary): SummaryRecord[] {
       fisher_p_greater: row.pFisherGreater,
       p_holm: row.pHolm,
       p_bh: row.pBh,
+      paired_requests: row.pairedRequests,
+      p_paired: row.pPaired,
+      paired_test: row.pairedTest,
+      gap_missing_lo: row.gapMissingBounds?.[0] ?? null,
+      gap_missing_hi: row.gapMissingBounds?.[1] ?? null,
       odds_ratio: finite(row.oddsRatio),
       odds_ratio_lo: finite(row.oddsRatioCi?.[0] ?? null),
       odds_ratio_hi: finite(row.oddsRatioCi?.[1] ?? null),
@@ -148,6 +154,7 @@ function textColumns(summary: Summary): TextColumn[] {
     { title: 'odds ratio (exact CI)', value: (r) => oddsRatioText(r) },
     { title: 'Fisher p', value: (r) => formatP(r.pFisher), right: true },
     { title: 'Holm', value: (r) => formatP(r.pHolm), right: true },
+    { title: 'paired p (requests)', value: (r) => (r.pPaired === null ? '-' : `${formatP(r.pPaired)} (${r.pairedRequests})`), right: true },
     { title: 'BH', value: (r) => formatP(r.pBh), right: true },
     { title: 'AF free (af+maybe)', value: (r) => (r.afJudged === null ? '-' : `${r.af}+${r.afMaybe}/${r.afJudged}${afReadNote(r.afRead)}`) },
     { title: 'err/trunc/fail free|paid', value: (r) => `${issues(r.free)} | ${issues(r.paid)}` },
@@ -225,6 +232,7 @@ export function formatSummary(summary: Summary): string {
     primarySourceNote(summary),
     ...(summary.settingConventions ? [`Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (the last answer block outside the scratchpad, <request_fully_accepted/> at its start, answered samples only).`] : []),
     ...(summary.settingLine ? [summary.settingLine] : []),
+    ...(summary.replicateLine ? [summary.replicateLine] : []),
     ...(simulatedLabelsNote(summary) ? [`!!! ${simulatedLabelsNote(summary)}`] : []),
   ];
   const mitigation = formatMitigation(summary.mitigation, primary, summary.confLevel);
@@ -245,6 +253,7 @@ export function summaryMarkdown(summary: Summary): string {
   lines.push('', `${summary.records} records${summary.run ? ` of run ${summary.run}` : ''}; ${confLevelText(summary)} intervals; label sources: ${summary.labels.join(', ')}.`, '', primarySourceNote(summary));
   if (summary.settingConventions) lines.push('', `Rows "setting" count compliance by the setting's own conventions (${summary.settingConventions}); the other rows by af-lab's (the last answer block outside the scratchpad, <request_fully_accepted/> at its start, answered samples only).`);
   if (summary.settingLine) lines.push('', summary.settingLine);
+  if (summary.replicateLine) lines.push('', `**${summary.replicateLine}**`);
   const mitigation = mitigationMarkdown(summary.mitigation, summary.labels, summary.confLevel);
   if (mitigation) lines.push('', mitigation.trimEnd());
   return `${lines.join('\n')}\n`;
