@@ -1,7 +1,8 @@
 // Rendering the exact text a model sees: system prompt (with the variant inserted) and user turn.
 import type { Reasoning, Tier } from '../core/types.js';
 import { sha256 } from '../core/hash.js';
-import { builtinPromptFile, readPromptFile, type PromptFile } from './files.js';
+import { builtinPromptFile, readPromptFile, withElements, type PromptFile } from './files.js';
+import { renderElements } from './elements.js';
 
 const VARIANT_MARKER = '{{variant}}';
 const DEVELOPER_MARKER = '{{developer}}';
@@ -13,16 +14,23 @@ export const DEFAULT_DEVELOPER = 'the developer';
  * the system prompt's developer. Records keep its sha256 (`variantHash`).
  */
 export function renderStatement(system: PromptFile, variant: PromptFile): string {
-  return variant.body.trim().replaceAll(DEVELOPER_MARKER, system.developer ?? DEFAULT_DEVELOPER);
+  const body = variant.elements && variant.marked ? renderElements(variant.marked, variant.elements, `statement ${variant.name}`) : variant.body;
+  return body.trim().replaceAll(DEVELOPER_MARKER, system.developer ?? DEFAULT_DEVELOPER);
+}
+
+/** The system prompt's own text under a condition: its elements as the variant's choices say (all on without any). */
+function systemBody(system: PromptFile, variant: PromptFile): string {
+  return variant.elements && system.marked ? renderElements(system.marked, variant.elements, `system prompt ${system.name}`) : system.body;
 }
 
 /** af-lab's own system prompt for a reasoning condition, or a user's file (e.g. the paper's) by path. */
 export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFile {
   if (path) return readPromptFile(path, `${reasoning} system prompt`);
   const file = builtinPromptFile(reasoning === 'cot' ? 'system-cot.txt' : 'system-no-cot.txt');
-  const situation = builtinPromptFile('situation.txt').body;
+  const situation = builtinPromptFile('situation.txt');
   // A function replacement inserts text verbatim: a string one would expand `$&`, `$'`, `$$` in it.
-  return { ...file, body: file.body.replace('{{situation}}', () => situation) };
+  const marked = (file.marked ?? file.body).replace('{{situation}}', () => situation.marked ?? situation.body);
+  return { ...file, ...withElements(marked, file.path) };
 }
 
 /**
@@ -31,10 +39,11 @@ export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFil
  */
 export function renderSystemPrompt(system: PromptFile, variant: PromptFile): string {
   const statement = renderStatement(system, variant);
-  if (system.body.includes(VARIANT_MARKER)) {
-    return system.body.replace(VARIANT_MARKER, () => (statement ? `\n${statement}` : '')).replace(/\n+$/, '');
+  const body = systemBody(system, variant);
+  if (body.includes(VARIANT_MARKER)) {
+    return body.replace(VARIANT_MARKER, () => (statement ? `\n${statement}` : '')).replace(/\n+$/, '');
   }
-  return statement ? `${system.body.replace(/\n+$/, '')}\n\n${statement}` : system.body;
+  return statement ? `${body.replace(/\n+$/, '')}\n\n${statement}` : body;
 }
 
 export interface UserTurnInput {

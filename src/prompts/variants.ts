@@ -33,7 +33,9 @@ function withBase(variant: PromptFile, seen: string[]): PromptFile {
   if (!variant.on) return variant;
   if (seen.includes(variant.on)) throw new UserError(`prompt variant "${variant.name}" is written on "${variant.on}", which leads back to it`, 'remove the loop in the variants\' "on:" headers');
   const base = withBase(readVariantFile(variant.on), [...seen, variant.on]);
-  return { ...variant, body: [base.body.trim(), variant.body.trim()].filter(Boolean).join('\n\n') };
+  const join = (parts: string[]) => parts.map((part) => part.trim()).filter(Boolean).join('\n\n');
+  const marked = base.marked || variant.marked ? { marked: join([base.marked ?? base.body, variant.marked ?? variant.body]) } : {};
+  return { ...variant, body: join([base.body, variant.body]), ...marked };
 }
 
 /** A variant made from text typed in a notebook or passed programmatically. */

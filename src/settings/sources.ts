@@ -9,14 +9,17 @@ import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
 import { fetchBytes } from '../core/download.js';
 import { parsePromptFile } from '../prompts/files.js';
+import { hasElementMarkers, stripElements } from '../prompts/elements.js';
 import { DATA_DIR, readLock, writeLock } from './files.js';
 import type { PromptSource } from './schema.js';
 
 export interface LoadedText {
   /** The text itself (a header in af-lab's own files is dropped; trailing newlines trimmed). */
   text: string;
-  /** sha256 of the file's bytes as loaded (for a URL: as downloaded). */
+  /** sha256 of the file's bytes as loaded (for a URL: as downloaded); of a file naming prompt elements, without their markers (they are not text: marking an element changes no hash). */
   sha256: string;
+  /** The text with its element markers, when it names elements (`text` is it with every element on). */
+  marked?: string;
   /** Where it came from: af-lab's file, a local path, a fresh download, or the cached download. */
   origin: 'builtin' | 'path' | 'url' | 'cache';
   /** The path or URL. */
@@ -39,9 +42,15 @@ export interface SourceContext {
 }
 
 /** The text (a header in af-lab's own files is dropped) and the developer its header names, if any. */
-function parsed(bytes: Buffer, location: string): Pick<LoadedText, 'text' | 'developer'> {
+function parsed(bytes: Buffer, location: string): Pick<LoadedText, 'text' | 'developer' | 'marked'> {
   const file = parsePromptFile(bytes.toString('utf8'), location);
-  return { text: file.body, ...(file.developer ? { developer: file.developer } : {}) };
+  return { text: file.body, ...(file.marked ? { marked: file.marked } : {}), ...(file.developer ? { developer: file.developer } : {}) };
+}
+
+/** The sha256 a loaded text is known by: of its bytes, with element markers (if any) taken out. */
+function textHash(bytes: Buffer, location: string): string {
+  const text = bytes.toString('utf8');
+  return hasElementMarkers(text) ? sha256(stripElements(text, location)) : sha256(bytes);
 }
 
 /** The cached copy of a URL's download. */
@@ -58,8 +67,8 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     const path = join(DATA_DIR, source.builtin);
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: af-lab file not found: ${path}`, 'restore data/ from the repository');
     const bytes = readFileSync(path);
-    checkPin(`${element} (${path})`, source.sha256, sha256(bytes), 'restore the file from the repository, or update the pinned sha256');
-    return { ...parsed(bytes, path), sha256: sha256(bytes), origin: 'builtin', location: path, wording: source.wording };
+    checkPin(`${element} (${path})`, source.sha256, textHash(bytes, path), 'restore the file from the repository, or update the pinned sha256');
+    return { ...parsed(bytes, path), sha256: textHash(bytes, path), origin: 'builtin', location: path, wording: source.wording };
   }
   const lock = source.url ? readLock(ctx.lockPath, ctx.setting) : undefined;
   const pinned = source.sha256 ?? (source.url ? lock!.files[source.url]?.sha256 : undefined);
@@ -68,8 +77,8 @@ export async function loadSource(source: PromptSource, element: string, ctx: Sou
     const path = resolve(source.path);
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: file not found: ${source.path}`, `check the path (${ctx.overrideHint})`);
     const bytes = readFileSync(path);
-    checkPin(`${element} ${source.path}`, pinned, sha256(bytes), `use the file the setting was pinned to${source.url ? ` (${source.url})` : ''}, or remove the pinned sha256 to use this one`);
-    return { ...parsed(bytes, path), sha256: sha256(bytes), origin: 'path', location: path, wording: source.wording };
+    checkPin(`${element} ${source.path}`, pinned, textHash(bytes, path), `use the file the setting was pinned to${source.url ? ` (${source.url})` : ''}, or remove the pinned sha256 to use this one`);
+    return { ...parsed(bytes, path), sha256: textHash(bytes, path), origin: 'path', location: path, wording: source.wording };
   }
   const url = source.url!;
   const cached = cachedCopyPath(ctx.cacheDir, url);
