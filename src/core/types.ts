@@ -239,6 +239,18 @@ export interface SettingStamp {
   sources: Record<string, string>;
 }
 
+/**
+ * A condition of an ablation design: the statement (variant) it varies, the design, and what it
+ * changes: each element turned off (`off`) or reworded (the wording's name), or the statement's wording
+ * (`original` or a paraphrase's name). The condition with every element on names no element.
+ */
+export interface AblationTag {
+  of: string;
+  design: 'one-at-a-time' | 'full-factorial' | 'paraphrases';
+  elements?: Record<string, string>;
+  wording?: string;
+}
+
 /** Everything needed to audit one sample. One JSON line in data/results/<run>/records.jsonl. */
 export interface SampleRecord {
   schema: 1;
@@ -256,6 +268,8 @@ export interface SampleRecord {
   variantHash?: string;
   /** The variant this statement is written on and compared with (a variant's `on:` header), when not `baseline`. */
   variantOn?: string;
+  /** The condition of an ablation design this sample belongs to (docs/ablations.md). */
+  ablation?: AblationTag;
   reasoning: Reasoning;
   tier: Tier;
   request: HarmfulRequest;

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
+import type { AblationTag } from '../core/types.js';
 import { hasElementMarkers, stripElements, type ElementChoices } from './elements.js';
 
 export interface PromptFile {
@@ -33,6 +34,8 @@ export interface PromptFile {
   marked?: string;
   /** A condition of an ablation design: the elements it turns off or rewords (./elements.ts). */
   elements?: ElementChoices;
+  /** The ablation condition it is (records keep it). */
+  ablation?: AblationTag;
 }
 
 /** A body as written: `body` with every element on, and `marked` when it names elements. */
