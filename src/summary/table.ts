@@ -8,6 +8,7 @@ import { formatInterval, formatP, formatPercent, formatPoints, formatRatio } fro
 import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
 import { primarySource } from './labelSource.js';
 import { formatMitigation, mitigationCsv, mitigationMarkdown } from './mitigationTable.js';
+import { ablationCsv, ablationMarkdown } from './ablation.js';
 
 export type SummaryRecord = Record<string, string | number | boolean | null>;
 
@@ -247,6 +248,8 @@ export function summaryMarkdown(summary: Summary): string {
   if (summary.settingLine) lines.push('', summary.settingLine);
   const mitigation = mitigationMarkdown(summary.mitigation, summary.labels, summary.confLevel);
   if (mitigation) lines.push('', mitigation.trimEnd());
+  const ablation = summary.ablation ? ablationMarkdown(summary.ablation) : '';
+  if (ablation) lines.push('', ablation.trimEnd());
   return `${lines.join('\n')}\n`;
 }
 
@@ -256,6 +259,8 @@ export function writeSummary(runDir: string, summary: Summary): { csv: string; m
   const markdown = join(runDir, 'summary.md');
   writeFileAtomic(csv, summaryCsv(summary));
   writeFileAtomic(markdown, summaryMarkdown(summary));
+  // An ablation design's model (its table and sentences are in summary.md).
+  if (summary.ablation?.effects.length) writeFileAtomic(join(runDir, 'ablation.csv'), ablationCsv(summary.ablation));
   if (summary.mitigation.length === 0) return { csv, markdown };
   const mitigation = join(runDir, 'mitigation.csv');
   writeFileAtomic(mitigation, mitigationCsv(summary.mitigation));
