@@ -13,6 +13,8 @@ import { readCues } from '../src/models/simulator/cues.js';
 import { personaParams } from '../src/models/simulator/personas.js';
 import { parseModelSpec } from '../src/models/spec.js';
 import { planSamples } from '../src/run/plan.js';
+import { buildFigures } from '../src/plots/figures.js';
+import type { SampleRecord } from '../src/core/types.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();
@@ -22,11 +24,34 @@ const base = { models: ['sim/faker'], reasoning: ['cot' as const], requests: { s
 describe('an ablation run on the simulator', () => {
   let ablation: AblationResult;
   let runDir: string;
+  let records: SampleRecord[];
   before(async () => {
     const config = parseExperiment({ ...base, name: 'oat', variants: ['koorndijk-a'], ablation: { design: 'one-at-a-time', elements: ['rlhf-modifies-values', 'deontology-label'] } });
-    const result = await runExperiment(config, { figures: false, report: false, keepRecords: false });
+    const result = await runExperiment(config, { figures: false, report: false });
     ablation = result.summary.ablation!;
     runDir = result.runDir;
+    records = result.records;
+  });
+
+  it('keeps each condition\'s tag in its records', () => {
+    assert.deepEqual([...new Set(records.map((r) => JSON.stringify(r.ablation)))].sort(), [
+      '{"of":"koorndijk-a","design":"one-at-a-time","elements":{"deontology-label":"off"}}',
+      '{"of":"koorndijk-a","design":"one-at-a-time","elements":{"rlhf-modifies-values":"off"}}',
+      '{"of":"koorndijk-a","design":"one-at-a-time"}',
+    ]);
+  });
+
+  it('draws the forest: one row per change, a panel per tier and one for the gap, filled where the joint test rejects', () => {
+    const figure = buildFigures(records, { only: ['ablation'] })[0];
+    assert.equal(figure.name, 'ablation');
+    assert.equal(figure.data.length, 3);
+    for (const [i, trace] of figure.data.entries()) {
+      const what = (['free', 'paid', 'gap'] as const)[i];
+      assert.deepEqual(trace.x, ablation.effects.map((e) => 100 * e[what].estimate));
+      const colors = (trace.marker as { color: string[] }).color;
+      assert.deepEqual(colors.map((c) => c !== '#ffffff'), ablation.effects.map((e) => e.joint.pValue < 0.05));
+    }
+    assert.ok(String(JSON.stringify(figure.layout)).includes('SIMULATED'));
   });
 
   it('models each element against the condition with every element on, on the primary labels', () => {
