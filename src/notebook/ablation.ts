@@ -13,12 +13,15 @@ import type { NotebookStep } from './steps.js';
 export const ABLATION_RUNS = { elements: 'notebook-ablation', paraphrases: 'notebook-paraphrases' } as const;
 
 /** A design as a notebook step: the configuration's models and settings, these statements and this design. */
-export function ablationStep(setup: NotebookSetup, options: { name?: string; title?: string; variants: string[]; ablation: ExperimentInput['ablation'] & object; reasoning?: ExperimentInput['reasoning'] }): NotebookStep {
+export function ablationStep(
+  setup: NotebookSetup,
+  options: { name?: string; title?: string; variants: string[]; ablation: ExperimentInput['ablation'] & object; overrides?: Omit<Partial<ExperimentInput>, 'name' | 'variants' | 'ablation'> },
+): NotebookStep {
   const design = (options.ablation as AblationDesign).design;
   const name = options.name ?? (design === 'paraphrases' ? ABLATION_RUNS.paraphrases : ABLATION_RUNS.elements);
   return {
     title: options.title ?? `Ablation (${design})`,
-    config: stepExperiment(setup, { name, variants: options.variants, ablation: options.ablation, ...(options.reasoning ? { reasoning: options.reasoning } : {}) }),
+    config: stepExperiment(setup, { ...options.overrides, name, variants: options.variants, ablation: options.ablation }),
   };
 }
 
