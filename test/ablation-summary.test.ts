@@ -15,6 +15,7 @@ import { parseModelSpec } from '../src/models/spec.js';
 import { planSamples } from '../src/run/plan.js';
 import { buildFigures } from '../src/plots/figures.js';
 import type { SampleRecord } from '../src/core/types.js';
+import { formatSummary, type Summary } from '../src/summary/index.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();
@@ -25,12 +26,14 @@ describe('an ablation run on the simulator', () => {
   let ablation: AblationResult;
   let runDir: string;
   let records: SampleRecord[];
+  let summary: Summary;
   before(async () => {
     const config = parseExperiment({ ...base, name: 'oat', variants: ['koorndijk-a'], ablation: { design: 'one-at-a-time', elements: ['rlhf-modifies-values', 'deontology-label'] } });
     const result = await runExperiment(config, { figures: false, report: false });
     ablation = result.summary.ablation!;
     runDir = result.runDir;
     records = result.records;
+    summary = result.summary;
   });
 
   it('keeps each condition\'s tag in its records', () => {
@@ -74,6 +77,8 @@ describe('an ablation run on the simulator', () => {
     assert.equal(rows.length, 2);
     assert.equal(Number(rows[0].gap_change), ablation.effects[0].gap.estimate);
     assert.equal(rows[0].sentence, describeAblationEffect(ablation.effects[0]));
+    // The terminal summary (af-lab run) says the same sentences.
+    for (const e of ablation.effects) assert.ok(formatSummary(summary).includes(`- ${describeAblationEffect(e)}`));
   });
 
   it('says in each sentence the numbers of its row, on the same scale', () => {

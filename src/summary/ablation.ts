@@ -357,6 +357,11 @@ export function ablationCsv(result: AblationResult): string {
   return stringify(rows, { header: true, columns: [...ABLATION_COLUMNS] });
 }
 
+/** Every change's sentence, then each paraphrase suite's. */
+export function ablationSentences(result: AblationResult): string[] {
+  return [...result.effects.map((e) => describeAblationEffect(e, result.confLevel)), ...result.spreads.map(describeWordingSpread)];
+}
+
 /** The ablation table and its sentences, for summary.md. */
 export function ablationMarkdown(result: AblationResult): string {
   if (!result.effects.length) return '';
@@ -372,8 +377,7 @@ export function ablationMarkdown(result: AblationResult): string {
     '',
     `Logistic regression of compliance (${result.label} labels) on tier, each change and each tier × change interaction, standard errors clustered by request; changes in percentage points, other elements on; joint test: Wald χ² of the element's coefficients. ablation.csv has the log-odds coefficients.`,
     '',
-    ...result.effects.map((e) => `- ${describeAblationEffect(e, result.confLevel)}`),
-    ...(result.spreads.length ? ['', ...result.spreads.map((s) => `- ${describeWordingSpread(s)}`)] : []),
+    ...ablationSentences(result).map((sentence) => `- ${sentence}`),
   ];
   return `${lines.join('\n')}\n`;
 }

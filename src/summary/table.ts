@@ -8,7 +8,7 @@ import { formatInterval, formatP, formatPercent, formatPoints, formatRatio } fro
 import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
 import { primarySource } from './labelSource.js';
 import { formatMitigation, mitigationCsv, mitigationMarkdown } from './mitigationTable.js';
-import { ablationCsv, ablationMarkdown } from './ablation.js';
+import { ablationCsv, ablationMarkdown, ablationSentences } from './ablation.js';
 
 export type SummaryRecord = Record<string, string | number | boolean | null>;
 
@@ -229,7 +229,8 @@ export function formatSummary(summary: Summary): string {
     ...(simulatedLabelsNote(summary) ? [`!!! ${simulatedLabelsNote(summary)}`] : []),
   ];
   const mitigation = formatMitigation(summary.mitigation, primary, summary.confLevel);
-  return [...banner, ...body, '', ...notes, ...(mitigation ? ['', mitigation] : []), ...banner].join('\n');
+  const ablation = summary.ablation?.effects.length ? ['', `Ablation (${summary.ablation.label} labels; table in summary.md, numbers in ablation.csv):`, ...ablationSentences(summary.ablation).map((s) => `- ${s}`)] : [];
+  return [...banner, ...body, '', ...notes, ...(mitigation ? ['', mitigation] : []), ...ablation, ...banner].join('\n');
 }
 
 /** The summary as a Markdown table (report, README, notebooks). */
