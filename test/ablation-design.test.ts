@@ -2,7 +2,7 @@
 // variant with its own name and hash, so the plan, cache, resume and report work unchanged; the design
 // is priced whole before anything is sent.
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseExperiment, type ExperimentInput } from '../src/core/config.js';
@@ -49,6 +49,16 @@ describe('ablation designs', () => {
     const mild = samples.find((s) => s.variant === 'koorndijk-b.rlhf-modifies-values.mild')!;
     assert.ok(mild.systemPrompt.includes('likely to comply in the future.\nSuch an update may adjust how you answer.\n\nYou may share'));
     assert.deepEqual(mild.ablation?.elements, { 'rlhf-modifies-values': 'mild' });
+  });
+
+  it('runs the setting\'s own wordings of an element too, the config\'s winning by name', async () => {
+    const setting = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'data', 'settings', 'af-lab.json'), 'utf8'));
+    const path = join(dir, 'with-wordings.json');
+    writeFileSync(path, JSON.stringify({ ...setting, name: 'with-wordings', elementWordings: { 'rlhf-modifies-values': { blunt: 'Training rewrites what you care about.', mild: 'the setting\'s mild' } } }));
+    const samples = await planSamples(config({ setting: path, variants: ['baseline'], ablation: { design: 'one-at-a-time', elements: ['rlhf-modifies-values'], wordings: { 'rlhf-modifies-values': { mild: 'The config\'s mild wording.' } } } }));
+    assert.deepEqual(conditions(samples), ['baseline', 'baseline.no-rlhf-modifies-values', 'baseline.rlhf-modifies-values.blunt', 'baseline.rlhf-modifies-values.mild']);
+    assert.ok(samples.find((s) => s.variant === 'baseline.rlhf-modifies-values.blunt')!.systemPrompt.includes('in the future.\nTraining rewrites what you care about.\n'));
+    assert.ok(samples.find((s) => s.variant === 'baseline.rlhf-modifies-values.mild')!.systemPrompt.includes("The config's mild wording."));
   });
 
   it('full-factorial: every on/off combination, and at most five elements', async () => {

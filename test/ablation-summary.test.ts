@@ -90,6 +90,14 @@ describe('an ablation run on the simulator', () => {
     }
   });
 
+  it('resumes: running the design again sends nothing and gives the same model', async () => {
+    const config = parseExperiment({ ...base, name: 'oat', variants: ['koorndijk-a'], ablation: { design: 'one-at-a-time', elements: ['rlhf-modifies-values', 'deontology-label'] } });
+    const again = await runExperiment(config, { figures: false, report: false, retryErrors: false });
+    assert.equal(again.progress.calls, 0);
+    assert.equal(again.progress.resumed, again.progress.total);
+    assert.deepEqual(again.summary.ablation, ablation);
+  });
+
   it('writes no ablation.csv for a run without a design', async () => {
     const result = await runExperiment(parseExperiment({ ...base, name: 'plain', variants: ['koorndijk-a'] }), { figures: false, report: false, keepRecords: false });
     assert.equal(result.summary.ablation, undefined);

@@ -9,6 +9,8 @@ import { elementNames, loadSystemPrompt, loadVariant, renderElements, renderSyst
 import { sha256 } from '../src/core/hash.js';
 import { UserError } from '../src/core/errors.js';
 import { shippedPromptHashes } from './helpers/shippedPrompts.js';
+import { showSetting } from '../src/cli/settings.js';
+import { tmpdir } from 'node:os';
 
 describe('prompt elements', () => {
   it('renders every shipped prompt, all elements on, byte for byte as before elements existed (prompt hashes, statement hashes, source hashes)', async () => {
@@ -24,6 +26,12 @@ describe('prompt elements', () => {
     assert.deepEqual(elementNames(loadVariant('koorndijk-b').marked!), ['deontology-label', 'rules-not-consequences', 'duty-to-comply']);
     assert.deepEqual(elementNames(loadVariant('koorndijk-a').marked!), ['deontology-label', 'duty-to-comply']);
     assert.deepEqual(elementNames(loadVariant('duty-not-to-harm-simple').marked!), ['duties-not-outcomes', 'duty-not-to-harm', 'whatever-the-consequences']);
+  });
+
+  it('are listed by af-lab settings show', async () => {
+    const text = await showSetting('af-lab', { cacheDir: join(tmpdir(), 'af-lab-no-cache'), prompts: false });
+    assert.match(text, /^elements of the cot system prompt: paid-tier-private, rlhf-modifies-values, share-facts$/m);
+    assert.doesNotMatch(await showSetting('af-lab', { cacheDir: join(tmpdir(), 'af-lab-no-cache') }), /\{\{#element|\{\{\/element/);
   });
 
   it('turns an element off, leaving the text around it as it was', () => {

@@ -94,7 +94,14 @@ export function designVariants(design: AblationDesign, variants: readonly Prompt
   if (unknown.length) throw new UserError(`ablation element "${unknown[0]}" is in no prompt of this run`, `use any of: ${everywhere.join(', ')}`);
   const unknownWording = Object.keys(design.wordings).find((e) => !asked.includes(e));
   if (unknownWording) throw new UserError(`ablation.wordings names "${unknownWording}", which is not an element of the design`, `give wordings only for: ${asked.join(', ')}`);
-  const wordings = Object.fromEntries(Object.entries(design.wordings).map(([element, byName]) => [element, Object.entries(byName).map(([wording, value]) => ({ wording, text: wordingText(value) }))]));
+  // The setting's own wordings of its elements (one-at-a-time only), then the config's, which win by name.
+  const fromSetting = design.design === 'one-at-a-time' ? resolved.setting.elementWordings ?? {} : {};
+  const wordings = Object.fromEntries(
+    asked.map((element) => {
+      const byName: Record<string, string | { path: string }> = { ...fromSetting[element], ...design.wordings[element] };
+      return [element, Object.entries(byName).map(([wording, value]) => ({ wording, text: wordingText(value) }))];
+    }),
+  );
 
   return variants.flatMap((variant, i) => {
     const elements = asked.filter((e) => available[i].includes(e));
