@@ -263,6 +263,8 @@ export interface SampleRecord {
   /**
    * sha256 of the exact statement the variant put into the system prompt ({{developer}} filled; the
    * empty string's hash for `baseline`). A statement edited under the same name is another condition.
+   * A condition of an ablation design that changes elements hashes the statement and the changes
+   * together (prompts/elements.ts variantHashOf), so a change to the system prompt alone is its own condition.
    * Absent in records written before af-lab kept it.
    */
   variantHash?: string;
