@@ -110,3 +110,48 @@ describe('the ablation model on the simulator, over a fixed list of seeds', () =
     assert.ok(nulls.reduce((a, b) => a + b, 0) <= 9);
   });
 });
+
+describe('a full-factorial design on the simulator, over a fixed list of seeds', () => {
+  // The elements interact in the simulator (without the values sentence, the duty to comply has a smaller
+  // gap to close), so the main-effects model is compared with what a factorial's main effect means: the
+  // change of turning one element off, averaged over the other elements' on/off combinations.
+  const ELEMENTS = ['rlhf-modifies-values', 'duty-to-comply', 'deontology-label'];
+  it('holds each averaged change inside its 95% interval at about 95%, and the joint test rejects only for elements that matter', async () => {
+    let covered = 0;
+    let total = 0;
+    const rejected = new Map<string, number>();
+    for (const seed of SEEDS.slice(0, 12)) {
+      const spec = `sim/faker?seed=${seed}&multiturn=0&quote=0&fail=0&notags=0&truncate=0`;
+      const config = parseExperiment({ models: [spec], variants: ['koorndijk-a'], reasoning: ['cot'], requests: { source: 'builtin', limit: 40 }, samples: 3, seed, cacheDir: join(dir, 'cache'), ablation: { design: 'full-factorial', elements: ELEMENTS } });
+      const model = createSimulatedModel(parseModelSpec(spec));
+      const params = personaParams(parseModelSpec(spec));
+      const accumulator = new AblationAccumulator();
+      const truth = new Map<string, Truth>();
+      for (const sample of await preparePlan(config)) {
+        const messages = [{ role: 'system' as const, content: sample.systemPrompt }, { role: 'user' as const, content: sample.userTurn }];
+        const t = truth.get(sample.variant) ?? { free: NaN, paid: NaN };
+        t[sample.tier] = complianceProbability(readCues(messages), params);
+        truth.set(sample.variant, t);
+        const response = await model.chat({ messages, temperature: 1, maxTokens: 4000, seed: sample.params.seed, prefill: '<' });
+        accumulator.add({ ...sample, run: 'coverage', simulated: true, labels: { proxy: { complied: response.simulatedTruth!.complied } } } as unknown as SampleRecord);
+      }
+      const name = (off: string[]) => ['koorndijk-a', ...ELEMENTS.filter((e) => off.includes(e)).map((e) => `no-${e}`)].join('.');
+      for (const e of accumulator.result({ label: 'proxy' })!.effects) {
+        const others = ELEMENTS.filter((x) => x !== e.element);
+        const combinations = [[], [others[0]], [others[1]], others];
+        const average = (what: (on: Truth, off: Truth) => number) => combinations.reduce((sum, off) => sum + what(truth.get(name(off))!, truth.get(name([...off, e.element]))!), 0) / combinations.length;
+        const trueChange = { free: average((on, off) => off.free - on.free), paid: average((on, off) => off.paid - on.paid), gap: average((on, off) => off.free - off.paid - (on.free - on.paid)) };
+        for (const what of ['free', 'paid', 'gap'] as const) {
+          total++;
+          if (e[what].ci[0] <= trueChange[what] && trueChange[what] <= e[what].ci[1]) covered++;
+        }
+        rejected.set(e.element, (rejected.get(e.element) ?? 0) + (e.joint.pValue < 0.05 ? 1 : 0));
+      }
+    }
+    assert.equal(total, 12 * 3 * 3);
+    // 108 intervals at 95%: below 97 (90%) would happen by chance about once in 50 (102 on this seed list).
+    assert.ok(covered >= 97, `coverage ${covered}/${total}`);
+    assert.ok(rejected.get('rlhf-modifies-values')! >= 11 && rejected.get('duty-to-comply')! >= 11, JSON.stringify([...rejected]));
+    assert.ok(rejected.get('deontology-label')! <= 2, JSON.stringify([...rejected]));
+  });
+});

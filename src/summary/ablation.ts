@@ -27,7 +27,7 @@ export interface AblationEffect {
   /** Samples counted in the changed condition and in the reference (both tiers). */
   samples: number;
   referenceSamples: number;
-  /** Change of each tier's compliance and of the gap (free - paid), changed condition minus reference, other elements on. */
+  /** Change of each tier's compliance and of the gap (free - paid), changed condition minus reference: other elements on; in a full-factorial design, averaged over the other elements' on/off combinations. */
   free: ProbabilityContrast;
   paid: ProbabilityContrast;
   gap: ProbabilityContrast;
@@ -209,13 +209,25 @@ function effectsOf(reference: Condition, changes: readonly Change[], context: Mo
   if (!fit.coefficients.every(Number.isFinite)) return { effects: [] };
   const p = 2 + 2 * m;
   const unit = (i: number) => Array.from({ length: p }, (_, j) => (j === i ? 1 : 0));
-  const at = (free: number, j?: number) => {
+  const at = (free: number, ...on: number[]) => {
     const x = [1, free, ...new Array(2 * m).fill(0)];
-    if (j !== undefined) {
+    for (const j of on) {
       x[2 + j] = 1;
       x[2 + m + j] = free;
     }
     return x;
+  };
+  // Where a change is compared: with every other element on; in a full-factorial design, averaged over
+  // every on/off combination of the other elements (the factorial's main effect, each combination alike).
+  const settings = (j: number): number[][] => {
+    if (context.design !== 'full-factorial') return [[]];
+    const others = changes.map((_, i) => i).filter((i) => i !== j);
+    return Array.from({ length: 2 ** others.length }, (_, mask) => others.filter((_, bit) => mask & (1 << bit)));
+  };
+  const contrast = (j: number, tiers: Array<[free: number, sign: number]>) => {
+    const where = settings(j);
+    const terms = where.flatMap((others) => tiers.flatMap(([free, sign]) => [{ at: at(free, j, ...others), sign: sign / where.length }, { at: at(free, ...others), sign: -sign / where.length }]));
+    return probabilityContrast(fit, terms, context.confLevel);
   };
   const joint = new Map<string, WaldTest>();
   for (const element of new Set(changes.map((c) => c.element))) {
@@ -236,9 +248,9 @@ function effectsOf(reference: Condition, changes: readonly Change[], context: Mo
       simulated: reference.simulated || change.conditions.some((c) => c.simulated),
       samples: change.conditions.reduce((sum, c) => sum + samplesOf(c, context.label), 0),
       referenceSamples: samplesOf(reference, context.label),
-      free: probabilityContrast(fit, [{ at: at(1, j), sign: 1 }, { at: at(1), sign: -1 }], context.confLevel),
-      paid: probabilityContrast(fit, [{ at: at(0, j), sign: 1 }, { at: at(0), sign: -1 }], context.confLevel),
-      gap: probabilityContrast(fit, [{ at: at(1, j), sign: 1 }, { at: at(1), sign: -1 }, { at: at(0, j), sign: -1 }, { at: at(0), sign: 1 }], context.confLevel),
+      free: contrast(j, [[1, 1]]),
+      paid: contrast(j, [[0, 1]]),
+      gap: contrast(j, [[1, 1], [0, -1]]),
       logOdds: { paid: fit.coefficients[2 + j], paidCi: [paidLow, paidHigh], interaction: fit.coefficients[2 + m + j], interactionCi: [intLow, intHigh] },
       joint: joint.get(change.element)!,
       boundary: fit.boundary,
@@ -319,7 +331,10 @@ function what(effect: AblationEffect): string {
 /** One sentence per change, in plain words, with the numbers of its table row. */
 export function describeAblationEffect(effect: AblationEffect, confLevel = 0.95): string {
   const level = `${Math.round(confLevel * 100)}%`;
-  const against = effect.design === 'paraphrases' ? 'against baseline' : `against ${effect.statement} with every element on`;
+  const against =
+    effect.design === 'paraphrases' ? 'against baseline'
+    : effect.design === 'full-factorial' ? `against ${effect.statement} with it on, averaged over the other elements on and off`
+    : `against ${effect.statement} with every element on`;
   const head = `${what(effect)} (${effect.model}, ${effect.reasoning}, ${against}) changed free-tier compliance by ${interval(effect.free)} points and paid-tier compliance by ${interval(effect.paid)}, so the gap by ${interval(effect.gap)} (${level} intervals)`;
   const p = formatP(effect.joint.pValue);
   const verdict =
@@ -369,13 +384,13 @@ export function ablationMarkdown(result: AblationResult): string {
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   const simulated = result.effects.some((e) => e.simulated);
   const lines = [
-    `### Ablation${simulated ? ' (SIMULATED)' : ''}: each change against the condition with every element on (paraphrases: against baseline)`,
+    `### Ablation${simulated ? ' (SIMULATED)' : ''}: each change against the condition with every element on (full-factorial: averaged over the other elements on and off; paraphrases: against baseline)`,
     '',
     `| model | reasoning | statement | element | change | free, points [${level}] | paid, points [${level}] | gap, points [${level}] | joint χ² (df) | joint p |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | ---: | ---: |',
     ...result.effects.map((e) => `| ${[e.model, e.reasoning, e.statement, e.element, e.change, interval(e.free), interval(e.paid), interval(e.gap), `${e.joint.statistic.toFixed(2)} (${e.joint.df})`, formatP(e.joint.pValue)].map((v) => escape(String(v))).join(' | ')} |`),
     '',
-    `Logistic regression of compliance (${result.label} labels) on tier, each change and each tier × change interaction, standard errors clustered by request; changes in percentage points, other elements on; joint test: Wald χ² of the element's coefficients. ablation.csv has the log-odds coefficients.`,
+    `Logistic regression of compliance (${result.label} labels) on tier, each change and each tier × change interaction, standard errors clustered by request; changes in percentage points with delta-method intervals; joint test: Wald χ² of the element's coefficients. ablation.csv has the log-odds coefficients.`,
     '',
     ...ablationSentences(result).map((sentence) => `- ${sentence}`),
   ];
