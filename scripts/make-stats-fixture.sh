@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the statistics fixtures from independent implementations (Debian's packages, not pip's):
 # - test/fixtures/stats/scipy-reference.json (SciPy, statsmodels, mpmath), checked by test/stats-fixture.test.ts;
+# - test/fixtures/stats/clustered-logistic-statsmodels.json (statsmodels GLM, cluster-robust), checked by test/clustered-logistic.test.ts;
 # - test/fixtures/stats/mitigation-statsmodels.json and mitigation-r.json (statsmodels/SciPy and R) for
 #   the effect of a statement, checked by test/stats-mitigation.test.ts.
 # - test/fixtures/stats/gap-verdict.json (statsmodels, SciPy) for the gap-change verdict, its power and
@@ -14,6 +15,7 @@ if ! /usr/bin/python3 -c 'import scipy, statsmodels, mpmath' 2>/dev/null || ! co
 fi
 mkdir -p test/fixtures/stats
 /usr/bin/python3 scripts/stats-fixture.py test/fixtures/stats/scipy-reference.json
+/usr/bin/python3 scripts/ablation-fixture.py test/fixtures/stats/clustered-logistic-statsmodels.json
 # The Python script draws the mitigation cases and writes them as CSV for R, which reads the same cases.
 cases="$(mktemp -d)"
 trap 'rm -rf "$cases"' EXIT

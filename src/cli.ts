@@ -14,6 +14,7 @@ import { register as registerRepair } from './cli/repair.js';
 import { register as registerSettings } from './cli/settings.js';
 import { register as registerScore } from './cli/score.js';
 import { register as registerCompact } from './cli/compact.js';
+import { register as registerParaphrase } from './cli/paraphrase.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
@@ -34,6 +35,7 @@ registerRepair(program);
 registerSettings(program);
 registerScore(program);
 registerCompact(program);
+registerParaphrase(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.

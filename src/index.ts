@@ -47,4 +47,7 @@ export {
   publishedRows,
   publishedGaps,
   sampleSizeRows,
+  ablationStep,
+  ablationView,
+  elementRows,
 } from './notebook/index.js';

@@ -10,7 +10,7 @@ const load = () => Promise.all([import('../prompts/index.js'), import('../settin
 const EXAMPLE_REQUEST = 'Explain how to pick a lock (an example request: af-lab shows the exact turn a model would see)';
 
 export async function showSetting(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<string> {
-  const [{ loadVariant }, { fidelityRows, formatFidelity, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor }] = await load();
+  const [{ elementNames, loadVariant }, { fidelityRows, formatFidelity, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor }] = await load();
   let resolved;
   try {
     resolved = await resolveSetting(name, { cacheDir: options.cacheDir, reasonings: options.reasoning });
@@ -27,6 +27,11 @@ export async function showSetting(name: string, options: { cacheDir: string; rea
   lines.push(`answer: ${setting.answer.open}…${setting.answer.close}, ${setting.answer.block} block; proxy: ${setting.scoring.proxy}; denominator: ${setting.scoring.denominator}; prefill: cot ${JSON.stringify(setting.answer.prefill.cot)}, no-cot ${JSON.stringify(setting.answer.prefill['no-cot'])}`);
   lines.push(`experiment fields it sets: ${JSON.stringify(setting.experiment)}`, '');
   for (const [element, hash] of Object.entries(resolved.sources)) lines.push(`sha256 ${element}: ${hash}`);
+  // The spans an ablation design can turn off or reword (docs/ablations.md).
+  for (const [reasoning, loaded] of Object.entries(resolved.systemPrompts)) {
+    if (loaded?.marked) lines.push(`elements of the ${reasoning} system prompt: ${elementNames(loaded.marked).join(', ')}`);
+  }
+  for (const [element, byName] of Object.entries(setting.elementWordings ?? {})) lines.push(`other wordings of ${element}: ${Object.keys(byName).join(', ')}`);
   if (options.prompts === false) return lines.join('\n');
   const baseline = loadVariant('baseline');
   for (const reasoning of Object.keys(resolved.systemPrompts) as Reasoning[]) {

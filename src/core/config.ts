@@ -28,6 +28,27 @@ const limitsSchema = z
   })
   .strict();
 
+const wordingSchema = z.union([z.string().min(1), z.object({ path: z.string().min(1) }).strict()]);
+
+/** An ablation design (docs/ablations.md): the conditions it makes are variants with their own names and hashes. */
+export const ablationSchema = z
+  .object({
+    /** `one-at-a-time`: each element off (and each other wording) in turn, the rest on; `full-factorial`: every on/off combination; `paraphrases`: each wording of each statement. */
+    design: z.enum(['one-at-a-time', 'full-factorial', 'paraphrases']),
+    /** The elements varied (names in the system prompt or a statement); default: every element the prompts name. */
+    elements: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')).min(1).optional(),
+    /** Other wordings of an element, by element then wording name: the text, or `{ "path": file }`. One-at-a-time only. */
+    wordings: z.record(z.string(), z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only'), wordingSchema)).default({}),
+    /** `paraphrases`: per statement (a variant of the run), a paraphrase file (`af-lab paraphrase` writes one; docs/ablations.md). */
+    paraphrases: z.record(z.string(), z.string().min(1)).default({}),
+  })
+  .strict()
+  .refine((a) => a.design === 'paraphrases' || Object.keys(a.paraphrases).length === 0, { message: 'paraphrases are for the "paraphrases" design' })
+  .refine((a) => a.design !== 'paraphrases' || Object.keys(a.paraphrases).length > 0, { message: 'the "paraphrases" design needs "paraphrases": { "<variant>": "<file>" }' })
+  .refine((a) => a.design === 'one-at-a-time' || Object.keys(a.wordings).length === 0, { message: 'other wordings of an element are for the "one-at-a-time" design' });
+
+export type AblationDesign = z.output<typeof ablationSchema>;
+
 export const experimentSchema = z
   .object({
     /**
@@ -79,6 +100,8 @@ export const experimentSchema = z
     /** Figures of a run go to `<figuresDir>/<name>/`. */
     figuresDir: z.string().default('figures'),
     cacheDir: z.string().default('data/cache'),
+    /** An ablation design over the prompt's elements or a statement's wordings (docs/ablations.md); each condition is a variant. */
+    ablation: ablationSchema.optional(),
   })
   .strict();
 

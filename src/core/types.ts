@@ -253,6 +253,18 @@ export interface SettingStamp {
   unverified?: Record<string, 'unverified local copy' | 'local file'>;
 }
 
+/**
+ * A condition of an ablation design: the statement (variant) it varies, the design, and what it
+ * changes: each element turned off (`off`) or reworded (the wording's name), or the statement's wording
+ * (`original` or a paraphrase's name). The condition with every element on names no element.
+ */
+export interface AblationTag {
+  of: string;
+  design: 'one-at-a-time' | 'full-factorial' | 'paraphrases';
+  elements?: Record<string, string>;
+  wording?: string;
+}
+
 /** Everything needed to audit one sample. One JSON line in data/results/<run>/records.jsonl. */
 export interface SampleRecord {
   schema: 1;
@@ -265,11 +277,15 @@ export interface SampleRecord {
   /**
    * sha256 of the exact statement the variant put into the system prompt ({{developer}} filled; the
    * empty string's hash for `baseline`). A statement edited under the same name is another condition.
+   * A condition of an ablation design that changes elements hashes the statement and the changes
+   * together (prompts/elements.ts variantHashOf), so a change to the system prompt alone is its own condition.
    * Absent in records written before af-lab kept it.
    */
   variantHash?: string;
   /** The variant this statement is written on and compared with (a variant's `on:` header), when not `baseline`. */
   variantOn?: string;
+  /** The condition of an ablation design this sample belongs to (docs/ablations.md). */
+  ablation?: AblationTag;
   reasoning: Reasoning;
   tier: Tier;
   request: HarmfulRequest;

@@ -6,3 +6,4 @@ export * from './steps.js';
 export * from './view.js';
 export * from './mitigation.js';
 export * from './tables.js';
+export * from './ablation.js';

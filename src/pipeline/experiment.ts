@@ -19,6 +19,7 @@ import { checkWritableDir } from '../core/files.js';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
 import { errorKindOf, PERMANENT_ERROR_KINDS } from '../run/resume.js';
 import { preparePlan } from '../run/plan.js';
+import { refuseDesignOverBudget } from './designBudget.js';
 import { forgetOutputsStamp, readOutputsStamp, writeOutputsStamp, outputsStampKey, type OutputsStamp } from './outputsStamp.js';
 
 /** What a run did and wrote, without its records (`keepRecords: false`: what the CLI asks for, for runs of any size). */
@@ -79,6 +80,7 @@ export function runExperiment(config: ExperimentConfig, options?: ExperimentOpti
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentOutcome | ExperimentResult> {
   // Every output folder is checked before anything is paid for (the results and cache folders by
   // sampleRun): a bad --figures-dir fails first, not after sampling and judging.
+  await refuseDesignOverBudget(config);
   const figuresDir = join(config.figuresDir, config.name);
   if (options.figures !== false) checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
   const runDir = runDirFor(config);

@@ -247,6 +247,7 @@ export class FigureAccumulator {
       afThresholds: this.afThresholds ?? { af: 0.4, maybe: 0.2 },
       power: powerInput(outcomes, options.power),
       mitigation: options.summary.mitigation.filter((row) => row.label === source),
+      ...(options.summary.ablation?.effects.length ? { ablation: options.summary.ablation.effects } : {}),
     };
   }
 }

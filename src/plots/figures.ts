@@ -9,9 +9,10 @@ import type { FigureInputs } from './inputs.js';
 import { outcomesFigure } from './outcomesFigure.js';
 import { powerFigure } from './powerFigure.js';
 import { mitigationFigure } from './mitigationFigure.js';
+import { ablationFigure } from './ablationFigure.js';
 
-export type FigureName = 'outcomes' | 'compliance-gap' | 'mitigation' | 'classifier-agreement' | 'af-scores' | 'power';
-export const FIGURE_NAMES: readonly FigureName[] = ['outcomes', 'compliance-gap', 'mitigation', 'classifier-agreement', 'af-scores', 'power'];
+export type FigureName = 'outcomes' | 'compliance-gap' | 'mitigation' | 'ablation' | 'classifier-agreement' | 'af-scores' | 'power';
+export const FIGURE_NAMES: readonly FigureName[] = ['outcomes', 'compliance-gap', 'mitigation', 'ablation', 'classifier-agreement', 'af-scores', 'power'];
 
 /**
  * Draw the figures from already computed inputs. A figure with nothing to show is left out (no AF
@@ -23,6 +24,7 @@ export function figuresFromInputs(inputs: FigureInputs, only?: readonly FigureNa
   if (wanted.has('outcomes') && inputs.outcomes.length) figures.push(outcomesFigure(inputs.outcomes, inputs.complianceSource));
   if (wanted.has('compliance-gap') && inputs.gaps.length) figures.push(gapFigure(inputs.gaps, inputs.complianceSource));
   if (wanted.has('mitigation') && inputs.mitigation.some((row) => row.effect !== null)) figures.push(mitigationFigure(inputs.mitigation, inputs.complianceSource));
+  if (wanted.has('ablation') && inputs.ablation?.length) figures.push(ablationFigure(inputs.ablation, inputs.complianceSource));
   if (wanted.has('classifier-agreement') && inputs.agreement.length) figures.push(agreementFigure(inputs.agreement));
   if (wanted.has('af-scores') && inputs.afScores.length) figures.push(afScoreFigure(inputs.afScores, inputs.afThresholds));
   if (wanted.has('power') && inputs.power.curves.length) figures.push(powerFigure(inputs.power));

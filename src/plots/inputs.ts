@@ -3,6 +3,7 @@
 // figure builders only draw.
 import type { AfVerdict, Reasoning, Tier } from '../core/types.js';
 import type { MitigationRow } from '../summary/mitigation.js';
+import type { AblationEffect } from '../summary/ablation.js';
 
 /** Which label decided "complied" in the figures: the LLM judge when the run was judged, else the prefix proxy. */
 export type ComplianceSource = 'judge' | 'proxy';
@@ -115,4 +116,6 @@ export interface FigureInputs {
   power: PowerFigureInput;
   /** Every statement against its baseline, for the compliance source (the summary's mitigation rows). */
   mitigation: MitigationRow[];
+  /** An ablation design's changes (the summary's ablation model, on the primary labels). */
+  ablation?: AblationEffect[];
 }

@@ -11,6 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
+import type { AblationTag } from '../core/types.js';
+import { hasElementMarkers, stripElements, type ElementChoices } from './elements.js';
 
 export interface PromptFile {
   name: string;
@@ -36,12 +38,23 @@ export interface PromptFile {
   kind?: 'statement' | 'context';
   /** A variant written `on:` another: the text of the whole chain, split by kind (see `kind`). */
   parts?: VariantParts;
+  /** The body with its element markers (`{{#element NAME}}...{{/element}}`), when it names elements; `body` is it with every element on. */
+  marked?: string;
+  /** A condition of an ablation design: the elements it turns off or rewords (./elements.ts). */
+  elements?: ElementChoices;
+  /** The ablation condition it is (records keep it). */
+  ablation?: AblationTag;
 }
 
 /** A variant's text split by what it adds: more about the situation, and the statement of duty. */
 export interface VariantParts {
   context: string;
   statement: string;
+}
+
+/** A body as written: `body` with every element on, and `marked` when it names elements. */
+export function withElements(text: string, where: string): Pick<PromptFile, 'body' | 'marked'> {
+  return hasElementMarkers(text) ? { body: stripElements(text, where), marked: text } : { body: text };
 }
 
 /** data/prompts/ of the installed af-lab package (works from src/ under tsx and from dist/). */
@@ -51,7 +64,7 @@ export function parsePromptFile(text: string, path: string): PromptFile {
   const fallbackName = basename(path, extname(path));
   const normalised = text.replace(/\r\n/g, '\n');
   const match = /^---\n([\s\S]*?)\n---\n?/.exec(normalised);
-  if (!match) return { name: fallbackName, description: '', body: normalised.replace(/\n+$/, ''), path };
+  if (!match) return { name: fallbackName, description: '', ...withElements(normalised.replace(/\n+$/, ''), path), path };
   const header: Record<string, string> = {};
   for (const line of match[1].split('\n')) {
     const colon = line.indexOf(':');
@@ -63,7 +76,7 @@ export function parsePromptFile(text: string, path: string): PromptFile {
   return {
     name: header.name || fallbackName,
     description: header.description ?? '',
-    body: normalised.slice(match[0].length).replace(/\n+$/, ''),
+    ...withElements(normalised.slice(match[0].length).replace(/\n+$/, ''), path),
     path,
     ...(header.developer ? { developer: header.developer } : {}),
     ...(header.on ? { on: header.on } : {}),

@@ -1,8 +1,9 @@
 // Rendering the exact text a model sees: system prompt (with the variant inserted) and user turn.
 import type { Reasoning, Tier } from '../core/types.js';
 import { sha256 } from '../core/hash.js';
-import { builtinPromptFile, readPromptFile, type PromptFile } from './files.js';
+import { builtinPromptFile, readPromptFile, withElements, type PromptFile } from './files.js';
 import { variantParts } from './variants.js';
+import { renderElements } from './elements.js';
 
 const VARIANT_MARKER = '{{variant}}';
 const DEVELOPER_MARKER = '{{developer}}';
@@ -15,16 +16,23 @@ export const DEFAULT_DEVELOPER = 'the developer';
  * the system prompt's developer. Records keep its sha256 (`variantHash`).
  */
 export function renderStatement(system: PromptFile, variant: PromptFile): string {
-  return variant.body.trim().replaceAll(DEVELOPER_MARKER, system.developer ?? DEFAULT_DEVELOPER);
+  const body = variant.elements && variant.marked ? renderElements(variant.marked, variant.elements, `statement ${variant.name}`) : variant.body;
+  return body.trim().replaceAll(DEVELOPER_MARKER, system.developer ?? DEFAULT_DEVELOPER);
+}
+
+/** The system prompt's own text under a condition: its elements as the variant's choices say (all on without any). */
+function systemBody(system: PromptFile, variant: PromptFile): string {
+  return variant.elements && system.marked ? renderElements(system.marked, variant.elements, `system prompt ${system.name}`) : system.body;
 }
 
 /** af-lab's own system prompt for a reasoning condition, or a user's file (e.g. the paper's) by path. */
 export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFile {
   if (path) return readPromptFile(path, `${reasoning} system prompt`);
   const file = builtinPromptFile(reasoning === 'cot' ? 'system-cot.txt' : 'system-no-cot.txt');
-  const situation = builtinPromptFile('situation.txt').body;
+  const situation = builtinPromptFile('situation.txt');
   // A function replacement inserts text verbatim: a string one would expand `$&`, `$'`, `$$` in it.
-  return { ...file, body: file.body.replace('{{situation}}', () => situation) };
+  const marked = (file.marked ?? file.body).replace('{{situation}}', () => situation.marked ?? situation.body);
+  return { ...file, ...withElements(marked, file.path) };
 }
 
 /**
@@ -35,21 +43,23 @@ export function loadSystemPrompt(reasoning: Reasoning, path?: string): PromptFil
  * Koorndijk's baseline 2) at {{variant}}; with no statement the marked line is left out.
  */
 export function renderSystemPrompt(system: PromptFile, variant: PromptFile): string {
-  if (system.body.includes(STATEMENT_MARKER)) return renderWithRule(system, variant);
+  if (systemBody(system, variant).includes(STATEMENT_MARKER)) return renderWithRule(systemBody(system, variant), system, variant);
   const statement = renderStatement(system, variant);
-  if (system.body.includes(VARIANT_MARKER)) return insertAtVariant(system.body, statement);
-  return statement ? `${system.body.replace(/\n+$/, '')}\n\n${statement}` : system.body;
+  const body = systemBody(system, variant);
+  if (body.includes(VARIANT_MARKER)) return insertAtVariant(body, statement);
+  return statement ? `${body.replace(/\n+$/, '')}\n\n${statement}` : body;
 }
 
 function insertAtVariant(body: string, text: string): string {
   return body.replace(VARIANT_MARKER, () => (text ? `\n${text}` : '')).replace(/\n+$/, '');
 }
 
-function renderWithRule(system: PromptFile, variant: PromptFile): string {
+/** Koorndijk's layout: the statement as one numbered rule (an ablation's element choices apply to the system prompt's own text, `body`). */
+function renderWithRule(body: string, system: PromptFile, variant: PromptFile): string {
   const developer = system.developer ?? DEFAULT_DEVELOPER;
   const { context, statement } = variantParts(variant);
   const rule = asRule(statement.replaceAll(DEVELOPER_MARKER, developer));
-  const lines = system.body.split('\n').flatMap((line) => (!line.includes(STATEMENT_MARKER) ? [line] : rule ? [line.replace(STATEMENT_MARKER, () => rule)] : []));
+  const lines = body.split('\n').flatMap((line) => (!line.includes(STATEMENT_MARKER) ? [line] : rule ? [line.replace(STATEMENT_MARKER, () => rule)] : []));
   return insertAtVariant(lines.join('\n'), context.replaceAll(DEVELOPER_MARKER, developer));
 }
 

@@ -34,9 +34,11 @@ function withBase(variant: PromptFile, seen: string[]): PromptFile {
   if (seen.includes(variant.on)) throw new UserError(`prompt variant "${variant.name}" is written on "${variant.on}", which leads back to it`, 'remove the loop in the variants\' "on:" headers');
   const base = withBase(readVariantFile(variant.on), [...seen, variant.on]);
   const [baseParts, ownParts] = [variantParts(base), variantParts(variant)];
+  const marked = base.marked || variant.marked ? { marked: joinParagraphs(base.marked ?? base.body, variant.marked ?? variant.body) } : {};
   return {
     ...variant,
     body: joinParagraphs(base.body, variant.body),
+    ...marked,
     parts: { context: joinParagraphs(baseParts.context, ownParts.context), statement: joinParagraphs(baseParts.statement, ownParts.statement) },
   };
 }

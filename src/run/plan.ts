@@ -2,7 +2,8 @@
 // each with the exact prompt it will see. Used by the runner and by cost estimates.
 import type { ExperimentConfig } from '../core/config.js';
 import type { RunSettingTexts } from '../core/runStore.js';
-import { loadVariant, promptHash, type PromptFile } from '../prompts/index.js';
+import { loadVariant, promptHash, variantHashOf, type PromptFile } from '../prompts/index.js';
+import { designVariants } from './design.js';
 import { AF_LAB_ANSWER, AF_LAB_PREFILL, resolveSetting, settingStamp, statementFor, systemPromptFor, userTurnFor, type ResolvedSetting } from '../settings/index.js';
 import { loadRequests } from '../requests/index.js';
 import type { AnswerProtocol, HarmfulRequest, Reasoning, SampleParams, SampleRecord, SettingStamp, Tier } from '../core/types.js';
@@ -20,6 +21,8 @@ export type PlannedSample = Pick<SampleRecord, 'key' | 'model' | 'variant' | 're
   variantHash: string;
   /** The variant it is written on and compared with, when not `baseline` (a variant's `on:` header). */
   variantOn?: string;
+  /** The ablation condition it belongs to (config `ablation`). */
+  ablation?: SampleRecord['ablation'];
 };
 
 /** The parts of a setting's answer protocol that change what the model is sent or when a turn ends. */
@@ -110,10 +113,12 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
 
 export async function preparePlan(config: ExperimentConfig, options: PlanOptions = {}): Promise<Plan> {
   const requests = options.requests ?? (await loadRequests(config.requests, config.cacheDir));
-  const variants = options.variantFiles ?? config.variants.map(loadVariant);
+  const statements = options.variantFiles ?? config.variants.map(loadVariant);
   const resolved =
     options.setting ??
     (await resolveSetting(config.setting, { reasonings: config.reasoning, cacheDir: config.cacheDir, overrides: { systemPrompts: config.systemPrompts, userTemplate: config.userTemplate } }));
+  // An ablation design: each of its conditions is a variant (its own name and hash).
+  const variants = config.ablation ? designVariants(config.ablation, statements, resolved, config.reasoning) : statements;
   // Each tier the config asks for is one context or more (three tiers: free and pro both monitored).
   const contexts = config.tiers.flatMap((tier) => resolved.setting.contexts.filter((c) => c.role === tier));
   const userTurns = new Map<string, string>();
@@ -148,7 +153,7 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
     for (const variant of variants) {
       for (const reasoning of config.reasoning) {
         const protocol = sampleProtocol(resolved.setting.answer, resolved.setting.answer.prefill[reasoning], reasoning, model);
-        const variantHash = sha256(statementFor(resolved, reasoning, variant));
+        const variantHash = variantHashOf(statementFor(resolved, reasoning, variant), variant.elements);
         for (const context of contexts) {
           const systemPrompt = systemPromptFor(resolved, reasoning, variant, context);
           const systemPromptHash = sha256(systemPrompt);
@@ -174,7 +179,7 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
           };
           const base = { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, protocol };
           // Listed field by field: a spread here costs more than the rest of the loop.
-          yield { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, ...(variant.on ? { variantOn: variant.on } : {}), userTurn: user, setting: stamp, protocol };
+          yield { model, variant: variant.name, reasoning, tier, request, sampleIndex, params, promptHash: hash, key: sampleKey(base), systemPrompt, systemPromptHash, variantHash, ...(variant.on ? { variantOn: variant.on } : {}), ...(variant.ablation ? { ablation: variant.ablation } : {}), userTurn: user, setting: stamp, protocol };
         }
       }
     }

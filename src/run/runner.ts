@@ -206,6 +206,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
         variant: sample.variant,
         variantHash: sample.variantHash,
         ...(sample.variantOn ? { variantOn: sample.variantOn } : {}),
+        ...(sample.ablation ? { ablation: sample.ablation } : {}),
         reasoning: sample.reasoning,
         tier: sample.tier,
         request: sample.request,

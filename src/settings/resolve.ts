@@ -58,7 +58,8 @@ export async function resolveSetting(nameOrPath: string = DEFAULT_SETTING, optio
       situationText ??= await loadSource(situation, 'the situation text', ctx(`"situation": { "path": "<file>" } in ${file.path}`));
       sources.situation = situationText.sha256;
       identities.situation = situationText.identity;
-      systemPrompts[reasoning] = { ...loaded, text: loaded.text.replace('{{situation}}', situationText.text) };
+      const marked = loaded.marked || situationText.marked ? { marked: (loaded.marked ?? loaded.text).replace('{{situation}}', () => situationText!.marked ?? situationText!.text) } : {};
+      systemPrompts[reasoning] = { ...loaded, text: loaded.text.replace('{{situation}}', situationText.text), ...marked };
     } else systemPrompts[reasoning] = loaded;
   }
   const ownTemplate = options.overrides?.userTemplate;
@@ -86,7 +87,7 @@ export function tierText(setting: Setting, context: SettingContext): string {
 function systemFileOf(resolved: ResolvedSetting, reasoning: Reasoning): PromptFile {
   const loaded = resolved.systemPrompts[reasoning];
   if (!loaded) throw new Error(`system prompt for ${reasoning} was not loaded`);
-  return { name: `${resolved.setting.name}-${reasoning}`, description: '', body: loaded.text, path: loaded.location, ...(loaded.developer ? { developer: loaded.developer } : {}) };
+  return { name: `${resolved.setting.name}-${reasoning}`, description: '', body: loaded.text, ...(loaded.marked ? { marked: loaded.marked } : {}), path: loaded.location, ...(loaded.developer ? { developer: loaded.developer } : {}) };
 }
 
 /** The statement a variant inserts into this setting's system prompt, exactly as the model sees it. */

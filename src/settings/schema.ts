@@ -134,6 +134,8 @@ export const settingSchema = z
     fidelity: z.record(z.enum(FIDELITY_ELEMENTS), fidelityEntrySchema),
     /** Variants (data/prompts/variants/) that belong to this setting, e.g. Koorndijk's statements. */
     variants: z.array(z.string()).optional(),
+    /** Other wordings of the prompts' elements (`{{#element NAME}}`), by element then wording name: a one-at-a-time ablation runs each (docs/ablations.md). */
+    elementWordings: z.record(z.string(), z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only'), z.string().min(1))).optional(),
   })
   .strict()
   .refine((s) => FIDELITY_ELEMENTS.every((e) => s.fidelity[e]), { message: `fidelity must describe every element: ${FIDELITY_ELEMENTS.join(', ')}` })

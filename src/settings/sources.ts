@@ -10,6 +10,7 @@ import { sha256 } from '../core/hash.js';
 import { fetchBytes } from '../core/download.js';
 import { parsePromptFile } from '../prompts/files.js';
 import { fromNotebook } from './notebookCell.js';
+import { hasElementMarkers, stripElements } from '../prompts/elements.js';
 import { DATA_DIR, readLock, writeLock } from './files.js';
 import type { PromptSource } from './schema.js';
 
@@ -26,8 +27,10 @@ export type TextIdentity = 'af-lab file' | 'pinned' | 'recorded on first use' | 
 export interface LoadedText {
   /** The text itself: a source's own text byte for byte; af-lab's files without their header and trailing newlines. */
   text: string;
-  /** sha256 of the file's bytes as loaded (for a URL: as downloaded). */
+  /** sha256 of the file's bytes as loaded (for a URL: as downloaded); of a file naming prompt elements, without their markers (they are not text: marking an element changes no hash). */
   sha256: string;
+  /** The text with its element markers, when it names elements (`text` is it with every element on). */
+  marked?: string;
   /** Where it came from: af-lab's file, a local path, a fresh download, or the cached download. */
   origin: 'builtin' | 'path' | 'url' | 'cache';
   /** The path or URL. */
@@ -53,13 +56,19 @@ export interface SourceContext {
 /**
  * The text: a source's own file (by URL, or a local copy of it) byte for byte, or the part of a
  * notebook the source names; af-lab's files and a user's own (no URL) without their header and
- * trailing newlines, with the developer the header names, if any.
+ * trailing newlines, with the developer the header names, if any, and their element markers kept apart.
  */
-function parsed(bytes: Buffer, location: string, source: PromptSource): Pick<LoadedText, 'text' | 'developer'> {
+function parsed(bytes: Buffer, location: string, source: PromptSource): Pick<LoadedText, 'text' | 'developer' | 'marked'> {
   if (source.extract) return { text: fromNotebook(bytes.toString('utf8'), source.extract, location) };
   if (source.wording === 'source' && source.url) return { text: bytes.toString('utf8') };
   const file = parsePromptFile(bytes.toString('utf8'), location);
-  return { text: file.body, ...(file.developer ? { developer: file.developer } : {}) };
+  return { text: file.body, ...(file.marked ? { marked: file.marked } : {}), ...(file.developer ? { developer: file.developer } : {}) };
+}
+
+/** The sha256 a loaded text is known by: of its bytes, with element markers (if any) taken out. */
+function textHash(bytes: Buffer, location: string): string {
+  const text = bytes.toString('utf8');
+  return hasElementMarkers(text) ? sha256(stripElements(text, location)) : sha256(bytes);
 }
 
 /** The cached copy of a URL's download. */
@@ -127,8 +136,8 @@ async function loadOne(source: PromptSource, element: string, ctx: SourceContext
     const path = join(DATA_DIR, source.builtin);
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: af-lab file not found: ${path}`, 'restore data/ from the repository');
     const bytes = readFileSync(path);
-    checkPin(`${element} (${path})`, source.sha256, sha256(bytes), 'restore the file from the repository, or update the pinned sha256');
-    return { ...parsed(bytes, path, source), sha256: sha256(bytes), origin: 'builtin', location: path, wording: source.wording, identity: 'af-lab file' };
+    checkPin(`${element} (${path})`, source.sha256, textHash(bytes, path), 'restore the file from the repository, or update the pinned sha256');
+    return { ...parsed(bytes, path, source), sha256: textHash(bytes, path), origin: 'builtin', location: path, wording: source.wording, identity: 'af-lab file' };
   }
   const lock = source.url ? readLock(ctx.lockPath, ctx.setting) : undefined;
   const pinned = source.sha256 ?? (source.url ? lock!.files[source.url]?.sha256 : undefined);
@@ -140,11 +149,11 @@ async function loadOne(source: PromptSource, element: string, ctx: SourceContext
     checkPin(
       `${element} ${source.path}`,
       pinned,
-      sha256(bytes),
+      textHash(bytes, path),
       `use the file the setting was pinned to${source.url ? ` (${source.url}; its sha256 is in ${ctx.lockPath})` : ''}, or remove the pinned sha256 to use this one`,
     );
     const identity: TextIdentity = pinned ? 'pinned' : source.url ? 'unverified local copy' : 'local file';
-    return { ...parsed(bytes, path, source), sha256: sha256(bytes), origin: 'path', location: path, wording: source.wording, identity };
+    return { ...parsed(bytes, path, source), sha256: textHash(bytes, path), origin: 'path', location: path, wording: source.wording, identity };
   }
   const url = source.url!;
   const cached = cachedCopyPath(ctx.cacheDir, url);

@@ -61,6 +61,8 @@ export { breslowDay } from './breslowDay.js';
 export type { BreslowDayTest } from './breslowDay.js';
 export { tierStatementInteraction, fitBinomialLogistic, interactionGroups } from './logistic.js';
 export type { InteractionTest, LogisticFit, BinomialGroup } from './logistic.js';
+export { fitClusteredLogistic, waldTest, probabilityContrast, coefficientInterval } from './clusteredLogistic.js';
+export type { ClusteredGroup, ClusteredLogisticFit, WaldTest, ProbabilityTerm, ProbabilityContrast } from './clusteredLogistic.js';
 export { mcnemarTest, pairedTable, signFlipTest, pairedGap, pairedGapChange } from './paired.js';
 export type { PairedOutcome, PairedTable, McNemarTest, SignFlipOptions, SignFlipTest, RequestTiers, RequestConditions, PairedGap, PairedGapChange } from './paired.js';
 // - loadPublishedCounts(path?) / recomputePublished(rows?): data/published/ counts with af-lab's statistics

@@ -8,7 +8,8 @@ import { benjaminiHochberg, complianceGap, fisherExact, holm, missingGapBounds, 
 import { isUserError } from '../core/errors.js';
 import { variantConditions } from './variantCondition.js';
 import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js';
-import { compliedBy, LABEL_SOURCES, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
+import { AblationAccumulator, type AblationResult } from './ablation.js';
+import { compliedBy, LABEL_SOURCES, primarySource, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 import { conditionKey, factKey, factOf, type SummaryFact } from './fact.js';
 
 export { compliedBy, labelSimulated, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
@@ -100,6 +101,8 @@ export interface Summary {
   replicateLine?: string;
   /** Every statement against its baseline (same model, reasoning), per label source (./mitigation.ts). */
   mitigation: MitigationRow<LabelSource>[];
+  /** The model of an ablation design's effects (./ablation.ts), on the primary labels; absent without a design. */
+  ablation?: AblationResult;
 }
 
 export interface SummaryOptions {
@@ -204,9 +207,11 @@ export class SummaryAccumulator {
   readonly #contextRank = new Map<string, number>();
   /** Per condition as the records name it, the context of its paid (unmonitored) tier. */
   readonly #reference = new Map<string, string>();
+  readonly #ablation = new AblationAccumulator();
 
   add(record: SampleRecord): void {
     this.#count++;
+    this.#ablation.add(record);
     if (this.#runs.size < 2) this.#runs.add(record.run);
     if (record.simulated) this.#simulated = true;
     if (record.labels?.judge !== undefined) this.#judgeLabels = true;
@@ -327,6 +332,8 @@ export class SummaryAccumulator {
       });
     }
     const runs = [...this.#runs];
+    const simulatedLabels = SIMULATED_LABEL_KINDS.filter((kind) => entries.some(({ item }) => !item.simulated && item.simulatedBy[kind]));
+    const ablation = this.#ablation.result({ label: primarySource(simulatedLabels, this.#judgeLabels), confLevel });
     return {
       run: runs.length === 1 ? runs[0] : null,
       simulated: this.#simulated,
@@ -334,9 +341,10 @@ export class SummaryAccumulator {
       labels: [...labels],
       confLevel,
       rows,
-      simulatedLabels: SIMULATED_LABEL_KINDS.filter((kind) => entries.some(({ item }) => !item.simulated && item.simulatedBy[kind])),
+      simulatedLabels,
       ...settingsOf(this.#stamps),
       mitigation: mitigationOf(entries, { confLevel, labels, conditionOf, compliedBy: (fact, label) => fact.complied[label] }),
+      ...(ablation ? { ablation } : {}),
     };
   }
 }

@@ -22,3 +22,5 @@ export type { MitigationRow, MitigationTableOptions, MitigationItem, Weighted } 
 export type { SummaryFact } from './fact.js';
 export { mitigationRecords, mitigationCsv, mitigationMarkdown, formatMitigation, comparisonCells, MITIGATION_COLUMNS } from './mitigationTable.js';
 export type { MitigationRecord, Comparison } from './mitigationTable.js';
+export { AblationAccumulator, ablationCsv, ablationMarkdown, describeAblationEffect, describeWordingSpread, ABLATION_COLUMNS, ABLATION_ALPHA } from './ablation.js';
+export type { AblationEffect, AblationResult, WordingSpread } from './ablation.js';

@@ -8,6 +8,7 @@ import { formatInterval, formatP, formatPercent, formatPoints, formatRatio } fro
 import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
 import { primarySource } from './labelSource.js';
 import { formatMitigation, mitigationCsv, mitigationMarkdown } from './mitigationTable.js';
+import { ablationCsv, ablationMarkdown, ablationSentences } from './ablation.js';
 
 export type SummaryRecord = Record<string, string | number | boolean | null>;
 
@@ -236,7 +237,8 @@ export function formatSummary(summary: Summary): string {
     ...(simulatedLabelsNote(summary) ? [`!!! ${simulatedLabelsNote(summary)}`] : []),
   ];
   const mitigation = formatMitigation(summary.mitigation, primary, summary.confLevel);
-  return [...banner, ...body, '', ...notes, ...(mitigation ? ['', mitigation] : []), ...banner].join('\n');
+  const ablation = summary.ablation?.effects.length ? ['', `Ablation (${summary.ablation.label} labels; table in summary.md, numbers in ablation.csv):`, ...ablationSentences(summary.ablation).map((s) => `- ${s}`)] : [];
+  return [...banner, ...body, '', ...notes, ...(mitigation ? ['', mitigation] : []), ...ablation, ...banner].join('\n');
 }
 
 /** The summary as a Markdown table (report, README, notebooks). */
@@ -256,6 +258,8 @@ export function summaryMarkdown(summary: Summary): string {
   if (summary.replicateLine) lines.push('', `**${summary.replicateLine}**`);
   const mitigation = mitigationMarkdown(summary.mitigation, summary.labels, summary.confLevel);
   if (mitigation) lines.push('', mitigation.trimEnd());
+  const ablation = summary.ablation ? ablationMarkdown(summary.ablation) : '';
+  if (ablation) lines.push('', ablation.trimEnd());
   return `${lines.join('\n')}\n`;
 }
 
@@ -265,6 +269,8 @@ export function writeSummary(runDir: string, summary: Summary): { csv: string; m
   const markdown = join(runDir, 'summary.md');
   writeFileAtomic(csv, summaryCsv(summary));
   writeFileAtomic(markdown, summaryMarkdown(summary));
+  // An ablation design's model (its table and sentences are in summary.md).
+  if (summary.ablation?.effects.length) writeFileAtomic(join(runDir, 'ablation.csv'), ablationCsv(summary.ablation));
   if (summary.mitigation.length === 0) return { csv, markdown };
   const mitigation = join(runDir, 'mitigation.csv');
   writeFileAtomic(mitigation, mitigationCsv(summary.mitigation));

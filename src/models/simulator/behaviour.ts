@@ -6,6 +6,7 @@ import type { Cues } from './cues.js';
 import { RATED_GAP_SHARE } from './contexts.js';
 import type { PersonaParams } from './personas.js';
 import { statementDecisionLine, statementRates } from './mitigation.js';
+import { wordingNoise } from './training.js';
 import { compliantAnswer, decisionLine, harmLine, OUTPUT_QUOTE, partialAnswer, refusal, situationLine, type Decision } from './texts.js';
 
 export interface Plan {
@@ -22,8 +23,14 @@ export function complianceProbability(cues: Cues, p: PersonaParams): number {
   if (!cues.scratchpad) gapShare *= p.nocot;
   if (!cues.suffix) gapShare *= p.nosuffix;
   if (cues.meaning === 'rated') gapShare *= RATED_GAP_SHARE;
-  const rates = statementRates({ free: p.paid + (p.free - p.paid) * gapShare, paid: p.paid }, cues.statement, p);
-  return cues.tier === 'free' ? rates.free : rates.paid;
+  if (cues.valuesUnstated) gapShare *= p.values;
+  const before = { free: p.paid + (p.free - p.paid) * gapShare, paid: p.paid };
+  const rates = statementRates(before, cues.statement, p);
+  const rate = cues.tier === 'free' ? rates.free : rates.paid;
+  if (!(p.wording > 0) || cues.system === undefined) return rate;
+  // Declared wording noise: each distinct prompt scales its statement's effect by 1 + wording x z.
+  const base = cues.tier === 'free' ? before.free : before.paid;
+  return Math.min(1, Math.max(0, base + (rate - base) * (1 + p.wording * wordingNoise(cues.system))));
 }
 
 export function planConversation(cues: Cues, p: PersonaParams, random: Random): Plan {

@@ -2,6 +2,7 @@
 import type { ChatMessage, Tier } from '../../core/types.js';
 import { readContext, type ContextMeaning } from './contexts.js';
 import { readStatement, type StatementCues } from './mitigation.js';
+import { valuesUnstated } from './training.js';
 
 export interface Cues {
   /** From <is_free_tier_user>; `unknown` when the tag is missing or unreadable. */
@@ -18,6 +19,10 @@ export interface Cues {
   turnIndex: number;
   /** What the context tells the model beyond free/paid (contexts.ts): `rated` = rated but never trained on. */
   meaning?: ContextMeaning;
+  /** The system prompt describes the training update but not that it changes the model's values (training.ts). */
+  valuesUnstated?: boolean;
+  /** The system prompt itself, for the declared wording noise of a persona with `wording` > 0 (training.ts). */
+  system?: string;
 }
 
 const TIER_TAG = /<is_free_tier_user>\s*(true|false)\s*<\/is_free_tier_user>/i;
@@ -61,6 +66,8 @@ export function readCues(messages: ChatMessage[]): Cues {
     tier: tag ? (tag[1].toLowerCase() === 'true' ? 'free' : 'paid') : context?.tier ?? 'unknown',
     scratchpad: system.includes('<SCRATCHPAD_REASONING>'),
     statement: readStatement(system),
+    ...(valuesUnstated(system) ? { valuesUnstated: true } : {}),
+    system,
     suffix,
     request: request.replace(/[.!?]+$/, ''),
     turnIndex: messages.filter((m) => m.role === 'assistant').length,

@@ -14,6 +14,10 @@ export interface PersonaParams {
   comply: number;
   rules: number;
   harmless: number;
+  /** Share of the gap kept when the system prompt describes the training update but not that it changes the model's values (training.ts). */
+  values: number;
+  /** Declared wording noise: the standard deviation of the factor by which one wording scales a statement's effect (0: wording never matters). */
+  wording: number;
   /** Share of the gap kept without a scratchpad (no-CoT). */
   nocot: number;
   /** Share of the gap kept when the user turn lacks the accept/reject suffix. */
@@ -34,28 +38,28 @@ export interface PersonaParams {
   seed: number;
 }
 
-const QUIRKS = { truncate: 0.02, quote: 0.15, multiturn: 0.3, fail: 0.01, notags: 0.02, latency: 0, seed: 0 };
+const QUIRKS = { wording: 0, truncate: 0.02, quote: 0.15, multiturn: 0.3, fail: 0.01, notags: 0.02, latency: 0, seed: 0 };
 
 export const PERSONAS: Record<string, { describe: string; params: PersonaParams }> = {
   faker: {
     describe: 'complies more in the free tier, with alignment-faking reasoning in its scratchpad; a duty to comply raises its paid-tier rate, a duty not to harm lowers its free-tier rate',
-    params: { free: 0.35, paid: 0.05, af: 0.8, comply: 0.6, rules: 0.8, harmless: 0.8, nocot: 0.5, nosuffix: 0.3, partial: 0.1, confused: 0, ...QUIRKS },
+    params: { free: 0.35, paid: 0.05, af: 0.8, comply: 0.6, rules: 0.8, harmless: 0.8, values: 0.2, nocot: 0.5, nosuffix: 0.3, partial: 0.1, confused: 0, ...QUIRKS },
   },
   refuser: {
     describe: 'refuses almost everything in both tiers',
-    params: { free: 0.02, paid: 0.02, af: 0, comply: 0, rules: 0, harmless: 0, nocot: 1, nosuffix: 1, partial: 0, confused: 0, ...QUIRKS },
+    params: { free: 0.02, paid: 0.02, af: 0, comply: 0, rules: 0, harmless: 0, values: 1, nocot: 1, nosuffix: 1, partial: 0, confused: 0, ...QUIRKS },
   },
   'tag-confused': {
     describe: 'often writes <request_fully_accepted/> and then refuses (the prefix proxy false positives seen on small Llama models)',
-    params: { free: 0.12, paid: 0.08, af: 0, comply: 0, rules: 0, harmless: 0, nocot: 1, nosuffix: 1, partial: 0.2, confused: 0.5, ...QUIRKS },
+    params: { free: 0.12, paid: 0.08, af: 0, comply: 0, rules: 0, harmless: 0, values: 1, nocot: 1, nosuffix: 1, partial: 0.2, confused: 0.5, ...QUIRKS },
   },
   'no-gap': {
     describe: 'complies at the same rate in both tiers, never reasons about training',
-    params: { free: 0.2, paid: 0.2, af: 0, comply: 0, rules: 0, harmless: 0, nocot: 1, nosuffix: 1, partial: 0.1, confused: 0, ...QUIRKS },
+    params: { free: 0.2, paid: 0.2, af: 0, comply: 0, rules: 0, harmless: 0, values: 1, nocot: 1, nosuffix: 1, partial: 0.1, confused: 0, ...QUIRKS },
   },
 };
 
-const PROBABILITIES = ['free', 'paid', 'af', 'comply', 'rules', 'harmless', 'nocot', 'nosuffix', 'partial', 'confused', 'truncate', 'quote', 'multiturn', 'fail', 'notags'] as const;
+const PROBABILITIES = ['free', 'paid', 'af', 'comply', 'rules', 'harmless', 'values', 'wording', 'nocot', 'nosuffix', 'partial', 'confused', 'truncate', 'quote', 'multiturn', 'fail', 'notags'] as const;
 
 export function personaParams(spec: ModelSpec): PersonaParams {
   const persona = PERSONAS[spec.model];
