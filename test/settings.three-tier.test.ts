@@ -79,8 +79,8 @@ describe('the three-tier setting', () => {
       // Both comparisons share the same unmonitored records.
       assert.deepEqual(proxyRows[0].paid, proxyRows[1].paid);
       const csv = readFileSync(join(result.runDir, 'summary.csv'), 'utf8');
-      assert.match(csv, /,free vs enterprise\n/);
-      assert.match(csv, /,pro vs enterprise\n/);
+      assert.match(csv, /,free vs enterprise,/);
+      assert.match(csv, /,pro vs enterprise,/);
       assert.match(formatSummary(result.summary), /baseline \[pro vs enterprise\]/);
       assert.match(readFileSync(join(result.runDir, 'summary.md'), 'utf8'), /baseline \[free vs enterprise\]/);
     });
