@@ -28,11 +28,10 @@ test('the shipped settings are listed and valid, with every fidelity element des
 });
 
 // Settings whose rows another change proves (#23 parts 2, 3: fid-papers adds their proofs): drop a name once its rows name their tests.
-const PROOFS_PENDING = new Set(['hughes-2025', 'hughes-2025-no-training-details', 'koorndijk-2025']);
 
 test('a row says "exact" only with a proof: a test file of the repository that exists', () => {
   const root = join(import.meta.dirname, '..');
-  for (const name of SHIPPED.filter((n) => !PROOFS_PENDING.has(n))) {
+  for (const name of SHIPPED) {
     for (const row of fidelityRows(readSetting(name).setting)) {
       if (row.status !== 'exact') continue;
       assert.match(row.proof, /^test\/[\w./-]+\.test\.ts$/, `${name}: "${row.element}" says exact without naming the test that proves it (say "differs" and name the cases instead)`);
