@@ -13,7 +13,9 @@ export function register(program: Command): void {
     .action(async (runDir: string, flags: { out?: string; judge?: string; force?: boolean }) => {
       const out = flags.out ?? join(runDir, 'report.html');
       const [{ writeReport }, { loadRun }, { checkWritableDir }] = await Promise.all([import('../report/write.js'), import('../pipeline/loadRun.js'), import('../core/files.js')]);
+      const { checkFileTarget } = await import('../core/safeIo.js');
       checkWritableDir(dirname(out), 'the report folder (--out)');
+      checkFileTarget(out, 'the report (--out)');
       const records = loadRun(runDir, { judge: flags.judge }).records;
       const file = writeReport(records, out, { force: flags.force });
       console.log(`report: ${records.length} transcripts in ${file}`);

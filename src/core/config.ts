@@ -1,6 +1,6 @@
 // The experiment configuration: one small, diffable object (or JSON file) that the CLI, the library
 // and the notebooks all take. Validated here, at the edge; plain typed data everywhere else.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './safeIo.js';
 import { z } from 'zod';
 import { UserError } from './errors.js';
 
@@ -106,13 +106,9 @@ export function loadExperimentFile(path: string): ExperimentConfig {
 
 /** A JSON config file as written (no defaults yet): for merging a setting's fields under it before validating. */
 export function readExperimentInput(path: string): ExperimentInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`config file ${path} is a folder`, 'give --config a JSON file');
-    throw new UserError(`config file not found: ${path}`, 'check the path given to --config');
-  }
+  // A regular file under the size limit (never /dev/zero or /proc/self/environ); a byte-order mark
+  // (some editors write one) is not part of the JSON.
+  const text = readInputFile(path, 'config file', { fix: 'give --config a JSON file' }).replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);

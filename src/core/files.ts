@@ -3,6 +3,7 @@
 import { accessSync, appendFileSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
+import { checkFileTarget } from './safeIo.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
 
 let tmpCounter = 0;
@@ -13,16 +14,27 @@ let tmpCounter = 0;
  * `ensureDir: false` skips creating the folder, for callers that know it exists.
  */
 export function writeFileAtomic(path: string, data: string | Buffer, { durable = true, ensureDir = true } = {}): void {
+  // The rename would replace whatever is there: a device (/dev/null as root), a pipe, a /proc file.
+  checkFileTarget(path, 'the file');
   if (ensureDir) mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    writeFileSync(fd, data);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, data);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    // Nothing is left behind (a full disk leaves no `<name>.<pid>.<n>.tmp`), and the error names the
+    // file being written, not its temporary copy.
+    rmSync(tmp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.path === 'string' && e.path === tmp) e.path = path;
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /**

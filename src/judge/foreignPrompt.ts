@@ -8,11 +8,11 @@
 // are defanged (`<final_answer>` becomes `‹final_answer>`), so a scratchpad that writes a verdict, or
 // a judge that quotes or echoes one, cannot produce a tag the parser reads. The parser also drops any
 // fenced span the judge echoes, and reads only the judge's own answer.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Transcript } from '../core/types.js';
 import { UserError } from '../core/errors.js';
+import { readInputFile } from '../core/safeIo.js';
 import { canonicalJson, sha256 } from '../core/hash.js';
 import { isUrl, loadTextSource } from '../core/download.js';
 import type { AfVote, ComplianceVerdict, Parsed, ParseFailureKind, PartialVerdict } from './parse.js';
@@ -91,8 +91,9 @@ export interface ForeignPrompt {
 export function readForeignDeclaration(path: string, kind: JudgeKind): ForeignDeclaration {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readInputFile(path, 'judge prompt declaration'));
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`judge prompt declaration ${path} is not readable JSON (${(err as Error).message})`, 'see docs/judges.md, "A published classifier prompt as it is"');
   }
   const parsed = ForeignDeclarationSchema.safeParse(raw);

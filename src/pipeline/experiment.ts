@@ -16,6 +16,7 @@ import { resolveModel } from '../models/index.js';
 import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
+import { checkFolderTarget } from '../core/safeIo.js';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
 import { errorKindOf, PERMANENT_ERROR_KINDS } from '../run/resume.js';
 import { preparePlan } from '../run/plan.js';
@@ -73,7 +74,10 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // Every output folder is checked before anything is paid for (the results and cache folders by
   // sampleRun): a bad --figures-dir fails first, not after sampling and judging.
   const figuresDir = join(config.figuresDir, config.name);
-  if (options.figures !== false) checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
+  if (options.figures !== false) {
+    checkFolderTarget(figuresDir, 'the figures folder (--figures-dir)');
+    checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
+  }
   const runDir = runDirFor(config);
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);

@@ -15,6 +15,8 @@ import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling }
 import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
+import { checkFileTarget, checkFolderTarget } from '../core/safeIo.js';
+import { RESPONSES_FILE } from '../core/lmdbCache.js';
 
 
 export interface RunProgress {
@@ -116,6 +118,10 @@ export async function sampleRun(config: ExperimentConfig, options: RunOptions = 
   try {
     checkWritableDir(runDir, 'the results folder (--out)');
     checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
+    checkFolderTarget(runDir, 'the results folder (--out)');
+    checkFolderTarget(config.cacheDir, 'the cache folder (--cache)');
+    // LMDB maps these files: a device or a folder in their place is never opened or replaced.
+    for (const file of [RESPONSES_FILE, `${RESPONSES_FILE}-lock`]) checkFileTarget(join(config.cacheDir, file), 'the response cache (--cache)');
     mkdirSync(runDir, { recursive: true });
     // One writer per run folder: a second process on the same run name is refused here.
     release = acquireRunLock(runDir);
