@@ -154,6 +154,14 @@ export function register(program: Command): void {
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
       const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0);
       if (paid) console.log(sent > 0 ? `\n${formatCostReport(await estimateExperiment(config), costMeter)}` : '\nNo model call was sent: nothing was spent.');
-      if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
+      if (result.stopReason) console.log(`Stopped before every sample was sent: ${result.stopReason}; free some space, then re-run the same command to continue (nothing paid for is lost).`);
+      else if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
+      // A run with no answer at all is not a success (a wrong key, a dead server, every request refused).
+      const errored = Object.values(result.errorKinds).reduce((sum, n) => sum + n, 0);
+      if (result.recordCount > 0 && errored === result.recordCount) {
+        console.error(`error: every one of the ${result.recordCount} samples ended in an error: nothing was answered. Fix: see the errors above, then re-run the same command.`);
+        process.exitCode = 1;
+      }
+      if (result.stopReason) process.exitCode = 1;
     });
 }

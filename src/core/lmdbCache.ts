@@ -21,6 +21,7 @@ export interface StoredEntry {
   purpose: string;
   createdAt: string;
   response: unknown;
+  paidBy?: string;
 }
 
 interface OpenStore {

@@ -25,6 +25,8 @@ export interface CallLine {
   cacheKey: string;
   usage: Usage;
   costUsd?: number;
+  /** Logged on a resume: the answer was paid for by this run and cached, and a kill kept its line out. */
+  reconciled?: boolean;
 }
 
 export interface RunManifest {
@@ -105,6 +107,20 @@ export function appendRecord(runDir: string, record: SampledRecord): number {
 
 export function appendCall(runDir: string, call: CallLine): void {
   void appendJsonLine(join(runDir, CALLS_FILE), call);
+}
+
+/** The cache keys of every call in the run's ledger (calls.jsonl). */
+export function ledgerKeys(runDir: string): Set<string> {
+  const keys = new Set<string>();
+  for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) keys.add(value.cacheKey);
+  return keys;
+}
+
+/** Dollars the run's ledger (calls.jsonl) records as spent: what the run's budget is counted against. */
+export function ledgerSpentUsd(runDir: string): number {
+  let spent = 0;
+  for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) spent += value.costUsd ?? 0;
+  return spent;
 }
 
 export function readCalls(runDir: string): CallLine[] {

@@ -32,6 +32,8 @@ export interface ExperimentOutcome {
   summary: Summary;
   progress: RunProgress;
   stopped: boolean;
+  /** Why sampling stopped early, when not the budget or a signal (a disk too full for the next paid answer). */
+  stopReason?: string;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
   keptErrors: Record<string, number>;
   /** Sampled responses that could not be written to the cache (they are in the records). */
@@ -189,6 +191,7 @@ async function labelAndWrite(
     summary,
     progress: run.progress,
     stopped: run.stopped,
+    ...(run.stopReason ? { stopReason: run.stopReason } : {}),
     keptErrors: run.keptErrors,
     ...(run.cacheWriteErrors ? { cacheWriteErrors: run.cacheWriteErrors } : {}),
     judging: judging?.result,
