@@ -139,6 +139,9 @@ export function register(program: Command): void {
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
       const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
+      const { mergedRequestsLine } = await import('../run/plan.js');
+      const mergedLine = mergedRequestsLine(result.mergedRequests ?? 0);
+      if (mergedLine) console.log(mergedLine);
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const resumed = result.progress.resumed ? `, ${result.progress.resumed} resumed from earlier` : '';

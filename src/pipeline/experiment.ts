@@ -46,6 +46,8 @@ export interface ExperimentOutcome {
   figures?: WriteFiguresResult;
   /** The transcript browser, <runDir>/report.html (absent with `report: false`). */
   reportFile?: string;
+  /** Request texts given more than once, merged into their first copy (mergedRequestsLine words it). */
+  mergedRequests?: number;
   /** True when nothing changed since the last run of this folder: no record was read, every output was already current. */
   upToDate?: boolean;
 }
@@ -98,14 +100,15 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     // The folder as the last complete pass left it (same records, judgements, plan and options), with
     // nothing left to sample: every output is current, and no record is read.
     const previous = !keepRecords && !options.retryErrors ? readOutputsStamp(runDir, stampKey()) : undefined;
-    if (previous) return fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec);
+    const merged = plan.mergedRequests ? { mergedRequests: plan.mergedRequests } : {};
+    if (previous) return { ...fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec), ...merged };
     // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for (a run
     // answered from the stamp has the file its last complete pass read).
     for (const _ of judgementLines(runDir));
     // The run folder stays locked through judging: judgements.jsonl has one writer too.
     run = await sampleRun(config, { ...options, plan, keepLock: true });
     judging?.expect(run.progress.done);
-    return await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey });
+    return { ...(await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey })), ...merged };
   } finally {
     run?.releaseLock?.();
     await judging?.close();

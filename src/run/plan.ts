@@ -84,6 +84,25 @@ export interface Plan extends Iterable<PlannedSample> {
    * samples (an edited request file or prompt changes it).
    */
   readonly identity: string;
+  /** Request texts given more than once and merged into their first copy (mergeDuplicateRequests). */
+  readonly mergedRequests: number;
+}
+
+/**
+ * Requests whose text was given before are dropped, the first copy kept in its place: a sample's key
+ * (and its model call's cache key) is made from the request's text, so a second copy would be the same
+ * call and the same answer, counted twice. Merging keeps every earlier run's keys as they were (a run
+ * with duplicates already held one record per text); --samples sets how many answers a text gets.
+ */
+export function mergeDuplicateRequests(requests: readonly HarmfulRequest[]): { requests: HarmfulRequest[]; merged: number } {
+  const seen = new Set<string>();
+  const kept = requests.filter((r) => !seen.has(r.text) && seen.add(r.text));
+  return { requests: kept, merged: requests.length - kept.length };
+}
+
+/** The one line saying that duplicate request texts were merged (undefined when none were). */
+export function mergedRequestsLine(merged: number): string | undefined {
+  return merged ? `requests: ${merged} duplicate request text${merged === 1 ? '' : 's'} merged into ${merged === 1 ? 'its' : 'their'} first copy (one condition cell per text; --samples sets how many answers each gets)` : undefined;
 }
 
 /** Every planned sample, in plan order (models, variants, reasoning, contexts, requests, samples). */
@@ -92,7 +111,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
 }
 
 export async function preparePlan(config: ExperimentConfig, options: PlanOptions = {}): Promise<Plan> {
-  const requests = options.requests ?? (await loadRequests(config.requests, config.cacheDir));
+  const { requests, merged } = mergeDuplicateRequests(options.requests ?? (await loadRequests(config.requests, config.cacheDir)));
   const variants = options.variantFiles ?? config.variants.map(loadVariant);
   const resolved =
     options.setting ??
@@ -163,5 +182,5 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
     }
   }
   const identity = sha256(JSON.stringify([[...systemPrompts.keys()], contexts.map((context) => requests.map((r) => userTurn(r, context))), requests]));
-  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, [Symbol.iterator]: samples };
+  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, mergedRequests: merged, [Symbol.iterator]: samples };
 }
