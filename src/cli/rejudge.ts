@@ -62,6 +62,8 @@ export function register(program: Command): void {
         import('../summary/index.js'),
       ]);
       const config = existsSync(`${runDir}/run.json`) ? readManifest(runDir).config : undefined;
+      // The run's budget (run.json's unless --budget sets a new total), counted against all its ledger has spent.
+      const { runBudget } = await import('../cost/runBudget.js');
       const records = readRecords(runDir);
       if (records.length === 0) throw new UserError(`${runDir} has no records`, 'run the experiment first (af-lab run)');
       const judge = flags.judge ?? (config ? judgeFor(config) : DEFAULT_JUDGE);
@@ -81,7 +83,7 @@ export function register(program: Command): void {
         limits: config?.limits,
         concurrency: flags.concurrency,
         maxAttempts: flags.attempts,
-        costMeter: new CostMeter({ budgetUsd: flags.budget }),
+        costMeter: new CostMeter(runBudget({ ...(config ?? {}), budgetUsd: flags.budget }, runDir)),
       }).finally(release);
       console.log(formatJudgeRun(result));
       // Read once for both views. Not labelRecords: it refuses a judge with no judgements, which a

@@ -131,7 +131,12 @@ export function register(program: Command): void {
       ]);
       const started = performance.now();
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
-      const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
+      // The budget is the run's: a resume without --budget keeps run.json's, with it sets the run's new
+      // total (stored in run.json); either way it counts what the run's ledger already spent.
+      const { runBudget } = await import('../cost/runBudget.js');
+      const budget = runBudget(config);
+      config.budgetUsd = budget.budgetUsd;
+      const costMeter = new CostMeter(budget);
       const judge = judgeFor(config);
       const paid = [...config.models, ...(judge ? [judge] : [])].some((spec) => !spec.startsWith('sim/'));
       // What each real model will actually send under (its provider's limits can be below --concurrency).
