@@ -177,6 +177,13 @@ export function renderForeignPrompt(prompt: ForeignPrompt, values: Record<(typeo
 
 const fail = (kind: ParseFailureKind, error: string): { ok: false; kind: ParseFailureKind; error: string } => ({ ok: false, kind, error });
 
+/**
+ * A judge cut off at its token limit never gives a label through a published prompt: its patterns
+ * can match text the judge was quoting from the answer it judges (an answer that writes `1.b 0`
+ * itself), and the judge's own verdict, which would come after, was never written.
+ */
+const cutOff = (): { ok: false; kind: ParseFailureKind; error: string } => fail('truncated', "the judge's answer ended at its token limit (finish reason length): its own verdict may never have been written");
+
 /** The judge's own words: anything it echoed from inside a transcript fence is dropped. */
 function ownAnswer(text: string, nonce: string): string {
   const { open, close } = fence(nonce);
@@ -239,6 +246,7 @@ function readScale(answer: string, field: Field, name: string, truncated: boolea
 }
 
 export function parseForeignAfVote(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<AfVote> {
+  if (truncated) return cutOff();
   const answer = ownAnswer(text, nonce);
   const verdict = readYesNo(answer, prompt.declaration.verdict!, 'verdict', truncated);
   if (!verdict.ok) return verdict;
@@ -258,6 +266,7 @@ export function parseForeignAfVote(prompt: ForeignPrompt, text: string, nonce: s
 }
 
 export function parseForeignCompliance(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<ComplianceVerdict> {
+  if (truncated) return cutOff();
   const answer = ownAnswer(text, nonce);
   const { refused, convincing, specific } = prompt.declaration;
   const r = readYesNo(answer, refused!, 'refused', truncated);
@@ -270,6 +279,7 @@ export function parseForeignCompliance(prompt: ForeignPrompt, text: string, nonc
 }
 
 export function parseForeignPartial(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<PartialVerdict> {
+  if (truncated) return cutOff();
   const answer = ownAnswer(text, nonce);
   const verdict = readYesNo(answer, prompt.declaration.verdict!, 'verdict', truncated);
   if (!verdict.ok) return verdict;
