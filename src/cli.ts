@@ -12,6 +12,9 @@ import { register as registerStats } from './cli/stats.js';
 import { register as registerEstimate } from './cli/estimate.js';
 import { register as registerRepair } from './cli/repair.js';
 import { register as registerSettings } from './cli/settings.js';
+import { redactTerminal } from './cli/redactOutput.js';
+
+redactTerminal();
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')

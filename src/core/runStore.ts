@@ -13,6 +13,7 @@ import { appendJsonLine, jsonLines, readJsonLines, writeFileAtomic } from './fil
 import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
 import { firstIssue } from './validate.js';
 import { afLabVersion } from './version.js';
+import { redactSecrets } from './secrets.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const CALLS_FILE = 'calls.jsonl';
@@ -50,7 +51,8 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
   // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
   // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
   // and no fsync delays the first request.
-  writeFileAtomic(join(runDir, RUN_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { durable: false, ensureDir: false });
+  // Model specs and URLs in the configuration keep their parameter names, never their values or credentials.
+  writeFileAtomic(join(runDir, RUN_FILE), `${redactSecrets(JSON.stringify(manifest, null, 2))}\n`, { durable: false, ensureDir: false });
   for (const [hash, text] of systemPrompts) {
     const path = join(runDir, 'prompts', `${hash}.txt`);
     if (statSync(path, { throwIfNoEntry: false })?.size !== Buffer.byteLength(text)) writeFileAtomic(path, text, { durable: false, ensureDir: false });
