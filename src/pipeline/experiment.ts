@@ -17,6 +17,8 @@ import { readSetting, settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
 import { checkFolderTarget } from '../core/safeIo.js';
+import { refuseIfLocked } from '../core/runLock.js';
+import { existsSync } from 'node:fs';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
 import { errorKindOf, PERMANENT_ERROR_KINDS } from '../run/resume.js';
 import { preparePlan } from '../run/plan.js';
@@ -99,6 +101,8 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
       outputsStampKey(runDir, { config, plan: plan.identity, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
     // The folder as the last complete pass left it (same records, judgements, plan and options), with
     // nothing left to sample: every output is current, and no record is read.
+    // A folder another process is writing is refused here too, not read as it stands.
+    if (existsSync(runDir)) refuseIfLocked(runDir);
     const previous = !keepRecords && !options.retryErrors ? readOutputsStamp(runDir, stampKey()) : undefined;
     const merged = plan.mergedRequests ? { mergedRequests: plan.mergedRequests } : {};
     if (previous) return { ...fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec), ...merged };
