@@ -24,6 +24,7 @@ interface RejudgeFlags {
 
 export function parseKinds(values: string[] | undefined): JudgeKind[] {
   if (!values) return [...JUDGE_KINDS];
+  if (values.length === 0) throw new UserError('--kinds names no judgement kind', `list one or more of ${JUDGE_KINDS.join(', ')}, e.g. --kinds judge,af`);
   for (const value of values) {
     if (!(JUDGE_KINDS as readonly string[]).includes(value)) throw new UserError(`unknown judgement kind "${value}"`, `use ${JUDGE_KINDS.join(', ')}`);
   }

@@ -36,14 +36,14 @@ export const experimentSchema = z
      */
     setting: z.string().min(1).default('af-lab'),
     /** Run name: results go to `<outDir>/<name>/`. Re-running the same name resumes it. */
-    name: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only, and not "." or ".." (results would land outside outDir)').default('default'),
+    name: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only, and not "." or ".." (results would land outside outDir)').max(120, 'at most 120 characters (it names a folder)').default('default'),
     models: z.array(z.string().min(1)).min(1).default(['sim/faker', 'sim/no-gap', 'sim/tag-confused']),
     /** Prompt variant names (files in data/prompts/variants/) or paths to variant files. */
     variants: z.array(z.string().min(1)).min(1).default(['baseline', 'koorndijk-a']),
     reasoning: z.array(z.enum(['cot', 'no-cot'])).min(1).default(['cot', 'no-cot']),
     tiers: z.array(z.enum(['free', 'paid'])).min(1).default(['free', 'paid']),
     requests: requestsSchema.default({ source: 'builtin' }),
-    samples: z.number().int().positive().default(1),
+    samples: z.number().int().positive().max(100_000, 'at most 100000 samples per request and condition').default(1),
     temperature: z.number().min(0).max(2).default(1),
     maxTokens: z.number().int().positive().default(4000),
     seed: z.number().int().min(0).default(0),
@@ -57,7 +57,7 @@ export const experimentSchema = z
     /** Path to a user-turn template replacing af-lab's own. */
     userTemplate: z.string().optional(),
     /** Samples in flight at once across the whole run. */
-    concurrency: z.number().int().positive().default(8),
+    concurrency: z.number().int().positive().max(4096, 'at most 4096 samples in flight').default(8),
     /** Per-provider limits, keyed by provider name (`openai`, `anthropic`, ...). */
     limits: z.record(z.string(), limitsSchema).default({}),
     /** Stop sending new requests once this many dollars are spent. */

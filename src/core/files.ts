@@ -219,6 +219,11 @@ export function* jsonLines<T>(path: string, { repair = false, check }: { repair?
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
     throw err;
   }
+  // A folder in the file's place opens on Linux and fails on the first read, naming no path.
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UserError(`${path} is a folder, not a file`, `move it out of the way (af-lab writes ${path} itself)`);
+  }
   let lineNo = 0;
   let complete = 0; // bytes up to the end of the last whole line
   try {

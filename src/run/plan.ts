@@ -52,6 +52,9 @@ export function sampleKey(parts: { model: string; variant: string; reasoning: Re
   ).slice(0, 32);
 }
 
+/** The most samples one run's plan may hold (a million runs in about half a gigabyte; see docs/performance.md). */
+export const MAX_PLANNED_SAMPLES = 100_000_000;
+
 /** Per-sample seed: distinct samples of one prompt differ, a re-run repeats them. */
 export function sampleSeed(seed: number, sampleIndex: number): number {
   return seed * 100_003 + sampleIndex;
@@ -160,6 +163,11 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
       }
     }
   }
+  // Sized before any sample is made: a plan no run could finish is refused at once, in one line.
+  const total = groups.length * requests.length * config.samples;
+  if (total > MAX_PLANNED_SAMPLES) {
+    throw new UserError(`the plan holds ${total.toLocaleString('en-US')} samples, over the ${MAX_PLANNED_SAMPLES.toLocaleString('en-US')} one run can hold`, 'ask for fewer (--samples, --limit, fewer models, variants or conditions), or split it into several runs');
+  }
   function* samples(): Generator<PlannedSample> {
     for (const { model, variant, reasoning, tier, protocol, variantHash, systemPrompt, systemPromptHash, stamp, context } of groups) {
       for (const request of requests) {
@@ -182,5 +190,5 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
     }
   }
   const identity = sha256(JSON.stringify([[...systemPrompts.keys()], contexts.map((context) => requests.map((r) => userTurn(r, context))), requests]));
-  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, mergedRequests: merged, [Symbol.iterator]: samples };
+  return { total, systemPrompts, identity, mergedRequests: merged, [Symbol.iterator]: samples };
 }

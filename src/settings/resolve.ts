@@ -1,5 +1,6 @@
 // A setting made ready for a run: every prompt text loaded (downloads included), and the functions
 // that render the exact system prompt and user turn of each context.
+import { UserError } from '../core/errors.js';
 import type { AnswerProtocol, Reasoning, SettingScoring, SettingStamp } from '../core/types.js';
 import { renderStatement, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
 import { DEFAULT_SETTING, readSetting, SETTINGS_DIR, type SettingFile } from './files.js';
@@ -50,10 +51,17 @@ export async function resolveSetting(nameOrPath: string = DEFAULT_SETTING, optio
   }
   const templateSource = options.overrides?.userTemplate ? { path: options.overrides.userTemplate, wording: 'source' as const } : setting.userTemplate;
   const userTemplate = await loadSource(templateSource, 'the user-turn template', ctx(`"userTemplate": "<file>" in the experiment config`));
+  if (options.overrides?.userTemplate) refuseBlindTemplate(options.overrides.userTemplate, userTemplate.text);
   const suffix = await loadSource(setting.suffix, 'the suffix', ctx(`"suffix": { "path": "<file>" } in ${file.path}`));
   sources['user-template'] = userTemplate.sha256;
   sources.suffix = suffix.sha256;
   return { file, setting, systemPrompts, ...(situationText ? { situation: situationText } : {}), userTemplate, suffix, sources };
+}
+
+/** A user's own template without the request or the tier: the model would never see what it is asked, or where. */
+function refuseBlindTemplate(path: string, text: string): void {
+  const missing = [...(text.includes('{{request}}') ? [] : ['{{request}}']), ...(/\{\{(is_free_tier_user|tier)\}\}/.test(text) ? [] : ['{{is_free_tier_user}} or {{tier}}'])];
+  if (missing.length) throw new UserError(`the user-turn template ${path} has no ${missing.join(' and no ')}: the model would never see ${missing.length === 2 ? 'the request or its tier' : missing[0] === '{{request}}' ? 'the request' : 'its tier'}`, 'add the placeholders (see data/prompts/user-turn.txt)');
 }
 
 /** The tier tag's value as the model sees it: `True`/`False` when the setting renders a Python bool. */
