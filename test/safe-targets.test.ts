@@ -114,3 +114,24 @@ describe('input files are regular files read with a limit (issue 26 item 6)', ()
     assert.equal(readInputFile(join(dir, 'big'), 'the prompt file', { limit: 100 }), 'x'.repeat(100));
   });
 });
+
+describe('inputs through the command line (issue 26 items 6, 11, 12)', () => {
+  const outputs = (dir: string) => ['--out', join(dir, 'results'), '--cache', join(dir, 'cache'), '--figures-dir', join(dir, 'figures'), '--no-images', '--no-progress'];
+  it('a request file that is a device, a variant that is a folder, /proc/self/environ as a prompt: one line each, nothing written', { skip: ROOT_ONLY }, () => {
+    const dir = temp();
+    execFileSync('mknod', [join(dir, 'zero'), 'c', '1', '5']);
+    const requests = runCli(['run', '--name', 'z', '--models', 'sim/faker', '--requests-path', join(dir, 'zero'), ...outputs(dir)]);
+    assert.equal(requests.status, 2, requests.stderr);
+    assert.ok(oneLine(requests.stderr), requests.stderr);
+    assert.match(requests.stderr, /^error: request file .*zero is a character device, not a regular file/);
+    mkdirSync(join(dir, 'variant'));
+    const variant = runCli(['run', '--name', 'v', '--models', 'sim/faker', '--variants', join(dir, 'variant'), '--limit', '1', ...outputs(dir)]);
+    assert.equal(variant.status, 2, variant.stderr);
+    assert.ok(oneLine(variant.stderr), variant.stderr);
+    assert.match(variant.stderr, /is a folder, not a regular file/);
+    const environ = runCli(['run', '--name', 'e', '--models', 'sim/faker', '--variants', '/proc/self/environ', '--limit', '1', ...outputs(dir)]);
+    assert.equal(environ.status, 2, environ.stderr);
+    assert.match(environ.stderr, /kernel file system/);
+    assert.equal(existsSync(join(dir, 'results')), false, 'nothing written');
+  });
+});
