@@ -68,3 +68,13 @@ describe('one line, exit 2 (issue 26 items 11, 12, 13, 15)', () => {
     assert.match(result.stderr, /^error: every one of the 2 samples ended in an error: nothing was answered/m);
   });
 });
+
+describe('no silent success (issue 26 items 13, 15)', () => {
+  it('`estimate` of an unknown provider, `figures --published-dir <missing>`, `rejudge --cache` on a read-only disk', () => {
+    const dir = temp();
+    oneLineError(runCli(['estimate', '--models', 'foo/bar', '--limit', '1']), /^error: unknown provider "foo" in model spec "foo\/bar"/);
+    oneLineError(runCli(['figures', '--published', 'koorndijk-2025', '--published-dir', join(dir, 'missing'), '--out', join(dir, 'figs'), '--no-images']), /^error: --published-dir .*missing does not exist\. Fix: give the folder of published tables/);
+    assert.equal(runCli(['run', '--name', 'r', ...small, ...outputs(dir)]).status, 0);
+    oneLineError(runCli(['rejudge', join(dir, 'results', 'r'), '--cache', '/proc/af-lab-cache']), /^error: the cache folder \(--cache\) \/proc\/af-lab-cache is on a kernel file system/);
+  });
+});

@@ -72,6 +72,11 @@ export function register(program: Command): void {
       const kinds = parseKinds(flags.kinds);
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
+      // The cache is checked before any judge call is paid for: a read-only one would keep nothing.
+      const cacheDir = flags.cache ?? config?.cacheDir ?? 'data/cache';
+      const [{ checkWritableDir }, { checkFolderTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
+      checkFolderTarget(cacheDir, 'the cache folder (--cache)');
+      checkWritableDir(cacheDir, 'the cache folder (--cache)');
       // One writer per run folder: a run still sampling (or another rejudge) is refused here.
       const release = acquireRunLock(runDir);
       const result = await judgeRun(runDir, records, {
@@ -80,7 +85,7 @@ export function register(program: Command): void {
         prompts: { judge: flags.prompt, af: flags.afPrompt, partial: flags.partialPrompt },
         afVotes: flags.votes ?? config?.afVotes,
         afThresholds,
-        cacheDir: flags.cache ?? config?.cacheDir ?? 'data/cache',
+        cacheDir,
         limits: config?.limits,
         concurrency: flags.concurrency,
         maxAttempts: flags.attempts,
