@@ -78,3 +78,11 @@ describe('no silent success (issue 26 items 13, 15)', () => {
     oneLineError(runCli(['rejudge', join(dir, 'results', 'r'), '--cache', '/proc/af-lab-cache']), /^error: the cache folder \(--cache\) \/proc\/af-lab-cache is on a kernel file system/);
   });
 });
+
+describe('a non-GGUF file given to gguf/ (issue 26 item 12)', () => {
+  it('is refused once, before any sample, in one line', () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'model.gguf'), 'not a model at all');
+    oneLineError(runCli(['run', '--name', 'g', '--models', `gguf/${join(dir, 'model.gguf')}`, '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '2', ...outputs(dir)]), /model\.gguf is not a GGUF file \(it does not start with "GGUF"\)/);
+  });
+});
