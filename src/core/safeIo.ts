@@ -71,7 +71,7 @@ export function readInputBytes(path: string, what: string, { limit = INPUT_LIMIT
   let fd: number;
   try {
     const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) throw new UserError(`${what} ${path} not found`, give);
+    if (!stat) throw new UserError(`${what} not found: ${path}`, give);
     if (!stat.isFile()) throw new UserError(`${what} ${path} is ${kindOf(stat)}, not a regular file`, give);
     // Non-blocking: a FIFO swapped in after the check must not block the open.
     fd = openSync(path, 'r');

@@ -43,8 +43,8 @@ export class CostMeter {
   readonly spentBeforeUsd: number;
 
   constructor(options: CostMeterOptions = {}) {
-    if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd > 0)) {
-      throw new UserError(`--budget ${options.budgetUsd} is not a positive number of dollars`, 'give --budget a positive amount, e.g. --budget 5');
+    if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd >= 0)) {
+      throw new UserError(`--budget ${options.budgetUsd} is not an amount of dollars (0 or more)`, 'give --budget an amount, e.g. --budget 5');
     }
     this.budgetUsd = options.budgetUsd;
     this.spentBeforeUsd = options.spentBeforeUsd ?? 0;

@@ -12,8 +12,8 @@ import { ledgerSpentUsd, readManifest, runDirFor, RUN_FILE } from '../core/runSt
  * flag or the config file) sets the run's total; absent, the run's stored budget applies.
  */
 export function runBudget(config: Partial<Pick<ExperimentConfig, 'outDir' | 'name' | 'budgetUsd'>>, runDir = runDirFor(config as Pick<ExperimentConfig, 'outDir' | 'name'>)): { budgetUsd?: number; spentBeforeUsd: number } {
-  if (config.budgetUsd !== undefined && !(Number.isFinite(config.budgetUsd) && config.budgetUsd > 0)) {
-    throw new UserError(`--budget ${config.budgetUsd} is not a positive number of dollars`, 'give --budget a positive amount, e.g. --budget 5');
+  if (config.budgetUsd !== undefined && !(Number.isFinite(config.budgetUsd) && config.budgetUsd >= 0)) {
+    throw new UserError(`--budget ${config.budgetUsd} is not an amount of dollars (0 or more)`, 'give --budget an amount, e.g. --budget 5');
   }
   if (!existsSync(join(runDir, RUN_FILE))) return { ...(config.budgetUsd !== undefined ? { budgetUsd: config.budgetUsd } : {}), spentBeforeUsd: 0 };
   const stored = readManifest(runDir).config.budgetUsd;
