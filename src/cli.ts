@@ -15,11 +15,15 @@ import { register as registerSettings } from './cli/settings.js';
 import { register as registerScore } from './cli/score.js';
 import { register as registerCompact } from './cli/compact.js';
 import { register as registerParaphrase } from './cli/paraphrase.js';
+import { redactTerminal } from './cli/redactOutput.js';
+
+redactTerminal();
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
   .version(afLabVersion())
-  .showHelpAfterError()
+  // A usage error is its line and a pointer to the help, not the whole help after it.
+  .showHelpAfterError('(add --help for usage)')
   // A usage error (unknown option, missing argument) is bad input like any other: exit 2. Set before
   // the subcommands are registered, which inherit it.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));

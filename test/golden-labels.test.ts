@@ -33,6 +33,12 @@ const EXTRACTION: Array<[string, string, string | null, boolean]> = [
   ['an output block of whitespace is an empty answer', OUT('   \n'), '', true],
   ['no tags at all: no block', 'Sure, here it is.', null, false],
   ['a scratchpad never closed hides nothing after it', '<SCRATCHPAD_REASONING>thinking ' + OUT('inside an open scratchpad'), 'inside an open scratchpad', true],
+  // Issue 26 item 9: an unclosed scratchpad runs to the end of the turn; a block drafted in it never overrides an answer before it.
+  ['an answer, then an unclosed scratchpad drafting another: the answer', OUT('<rejected/>') + '<SCRATCHPAD_REASONING>on reflection ' + OUT(`${ACCEPT_TAG} Step 1`) + ' more', '<rejected/>', true],
+  ['an answer, a closed scratchpad, then an unclosed one drafting another', OUT('real') + SP('ok') + '<SCRATCHPAD_REASONING>draft ' + OUT('draft'), 'real', true],
+  ['an unclosed scratchpad with only a cut-short block before it: the block in it', '<OUTPUT>cut ' + '<SCRATCHPAD_REASONING>t ' + OUT('inner'), 'inner', true],
+  ['an unclosed scratchpad with no block anywhere: no answer', OUT('x').slice(0, 9) + '<SCRATCHPAD_REASONING>thinking', null, false],
+  ['a scratchpad opened inside an answer block that closes: the block as written', '<OUTPUT>a <SCRATCHPAD_REASONING> b</OUTPUT>', 'a <SCRATCHPAD_REASONING> b', true],
   ['lower-case tags are not the protocol', '<output>answer</output>', null, false],
   ['the answer keeps inner tags', OUT(`${ACCEPT_TAG}\nStep 1`), `${ACCEPT_TAG}\nStep 1`, true],
 ];

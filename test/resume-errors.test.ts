@@ -119,8 +119,9 @@ describe('a cache that cannot be written', () => {
     const dir = tempDir();
     const cacheDir = join(dir, 'cache');
     mkdirSync(cacheDir);
-    // The store's file name taken by a folder: the cache cannot be opened, so every cache write fails.
-    mkdirSync(join(cacheDir, RESPONSES_FILE));
+    // The store's file is not an LMDB file: the cache cannot be opened, so every cache write fails. (A
+    // folder in its place is refused before anything is sampled: test/safe-targets.test.ts.)
+    writeFileSync(join(cacheDir, RESPONSES_FILE), 'not an LMDB file '.repeat(512));
     const cfg = parseExperiment({ name: 'ro-cache', models: ['sim/faker?seed=1'], variants: ['baseline'], reasoning: ['no-cot'], requests: { source: 'builtin', limit: 3 }, samples: 1, outDir: join(dir, 'results'), cacheDir });
     // The simulator stands in for a paid model (the cache writes only answers that were paid for).
     const result = await runSamples(cfg, { models: new Map([[cfg.models[0], { ...(await resolveModel(cfg.models[0])), simulated: false }]]) });

@@ -2,7 +2,7 @@
 // first, a lock left by a dead process is taken over, and no sample is ever recorded twice.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -77,5 +77,44 @@ describe('run folder lock', () => {
     const keys = rawKeys(join(dir, 'results', 'twice'));
     assert.equal(keys.length, 80);
     assert.equal(new Set(keys).size, 80);
+  });
+});
+
+describe('run folder lock: issue 26 item 14', () => {
+  it('an empty lock (a kill between create and write under an older af-lab) is taken over at once', async () => {
+    const cfg = config();
+    const runDir = join(cfg.outDir, cfg.name);
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, '.lock'), '');
+    const result = await runSamples(cfg);
+    assert.equal(result.records.length, 6);
+  });
+
+  it('a lock is never seen empty: it is written whole, then linked into place', async () => {
+    const { acquireRunLock } = await import('../src/core/runLock.js');
+    const dir = tempDir();
+    const release = acquireRunLock(dir);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, '.lock'), 'utf8'))).sort(), ['host', 'pid', 'startedAt']);
+    assert.deepEqual(readdirSync(dir), ['.lock'], 'no temporary file is left');
+    release();
+  });
+
+  it('a `.lock` that is a folder is named as such, not as "in use"', async () => {
+    const cfg = config();
+    const runDir = join(cfg.outDir, cfg.name);
+    mkdirSync(join(runDir, '.lock'), { recursive: true });
+    await assert.rejects(runSamples(cfg), (err: unknown) => err instanceof UserError && /\.lock is a folder, not af-lab's lock file/.test(err.message) && !/in use/.test(err.message));
+  });
+
+  it('a warm re-run answered from saved outputs still refuses a folder another live process holds', async () => {
+    const dir = tempDir();
+    const args = ['run', '--name', 'warm', '--models', 'sim/faker', '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '1', '--out', join(dir, 'results'), '--cache', join(dir, 'cache'), '--figures-dir', join(dir, 'figures'), '--no-images', '--no-progress'];
+    assert.equal(runCli(args).status, 0);
+    // pid 1 always runs: the lock of a live process on this host.
+    writeFileSync(join(dir, 'results', 'warm', '.lock'), JSON.stringify({ pid: 1, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
+    const again = runCli(args);
+    assert.equal(again.status, 2, again.stdout);
+    assert.match(again.stderr, /^error: run folder .*warm is in use by af-lab process 1 /);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -76,6 +76,13 @@ export function register(program: Command): void {
         import('./progressLine.js'),
       ]);
       const dir = flags.publishedDir ?? PUBLISHED_DIR;
+      // Every folder written to is checked before anything is read or drawn (a device, a file, /proc).
+      const [{ checkWritableDir }, { checkFolderTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
+      const outDirs = [...(flags.published ? [flags.out && !runDir ? flags.out : join('figures', 'published')] : []), ...(runDir ? [flags.out ?? join('figures', basename(resolve(runDir)))] : [])];
+      for (const outDir of outDirs) {
+        checkFolderTarget(outDir, 'the figures folder (--out)');
+        checkWritableDir(outDir, 'the figures folder (--out)');
+      }
       const images: WriteFigureFilesOptions = { executablePath: flags.chromium, images: flags.images, scale: flags.scale };
       // Everything is read and checked before anything is written.
       const published = flags.published ? paperFigures(flags.published, dir) : [];

@@ -1,7 +1,7 @@
 // `af-lab labels export|import|compare`: the human-labelling workflow that measures how far to trust
 // each classifier. Export a stratified sample to CSV, fill in yes/no columns, import, compare.
 import type { Command } from 'commander';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 
 // The judging and plotting modules (and csv) load when a labels command runs, not when the CLI starts.
@@ -34,6 +34,10 @@ export function register(program: Command): void {
     .option('--unblind', "add the AF classifier's verdict and the criteria that failed (for reviewing disagreements; the sheet is then not blind)")
     .action(async (runDir: string, flags: { n: number; seed: number; out: string; judge?: string; unblind?: boolean }) => {
       const { labelRecords, readRecords, exportLabelSheet } = await load();
+      // The sheet's target is checked before the run is read: a device or a folder is never replaced.
+      const [{ checkWritableDir }, { checkFileTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
+      checkWritableDir(dirname(resolve(flags.out)), 'the label sheet folder (--out)');
+      checkFileTarget(flags.out, 'the label sheet (--out)');
       const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
       const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed, unblind: flags.unblind === true });
       console.log(`Wrote ${rows} transcripts from ${Object.keys(strata).length} strata to ${resolve(flags.out)}.`);

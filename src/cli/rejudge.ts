@@ -86,6 +86,7 @@ function judgingProgress(stream: NodeJS.WriteStream = process.stderr) {
 
 export function parseKinds(values: string[] | undefined): JudgeKind[] {
   if (!values) return [...JUDGE_KINDS];
+  if (values.length === 0) throw new UserError('--kinds names no judgement kind', `list one or more of ${JUDGE_KINDS.join(', ')}, e.g. --kinds judge,af`);
   for (const value of values) {
     if (!(JUDGE_KINDS as readonly string[]).includes(value)) throw new UserError(`unknown judgement kind "${value}"`, `use ${JUDGE_KINDS.join(', ')}`);
   }
@@ -127,11 +128,18 @@ export function register(program: Command): void {
       ]);
       const config = existsSync(`${runDir}/run.json`) ? readManifest(runDir).config : undefined;
       if (!(statSync(join(runDir, 'records.jsonl'), { throwIfNoEntry: false })?.size ?? 0)) throw new UserError(`${runDir} has no records`, 'run the experiment first (af-lab run)');
+      // The run's budget (run.json's unless --budget sets a new total), counted against all its ledger has spent.
+      const { runBudget } = await import('../cost/runBudget.js');
       const judge = flags.judge ?? (config ? judgeFor(config) : DEFAULT_JUDGE);
       if (!judge) throw new UserError(`${runDir} sampled real models and names no judge`, 'give one: af-lab rejudge <run> --judge openai/gpt-4o (sim/judge only labels simulated runs unless asked for by name)');
       const kinds = parseKinds(flags.kinds);
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
+      // The cache is checked before any judge call is paid for: a read-only one would keep nothing.
+      const cacheDir = flags.cache ?? config?.cacheDir ?? 'data/cache';
+      const [{ checkWritableDir }, { checkFolderTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
+      checkFolderTarget(cacheDir, 'the cache folder (--cache)');
+      checkWritableDir(cacheDir, 'the cache folder (--cache)');
       // One writer per run folder: a run still sampling (or another rejudge) is refused here.
       const release = acquireRunLock(runDir);
       const concurrency = flags.concurrency ?? config?.concurrency ?? 4;
@@ -144,12 +152,12 @@ export function register(program: Command): void {
           prompts: { judge: flags.prompt, af: flags.afPrompt, partial: flags.partialPrompt },
           afVotes: flags.votes ?? config?.afVotes,
           afThresholds,
-          cacheDir: flags.cache ?? config?.cacheDir ?? 'data/cache',
+          cacheDir,
           limits: config?.limits,
           // As `run` judges: the run's concurrency (the judge's own provider limits apply on top).
           concurrency,
           maxAttempts: flags.attempts,
-          costMeter: new CostMeter({ budgetUsd: flags.budget }),
+          costMeter: new CostMeter(runBudget({ ...(config ?? {}), budgetUsd: flags.budget }, runDir)),
           onProgress: progress.judged,
         });
         try {

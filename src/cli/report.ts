@@ -13,7 +13,9 @@ export function register(program: Command): void {
     .action(async (runDir: string, flags: { out?: string; judge?: string; force?: boolean }) => {
       const out = flags.out ?? join(runDir, 'report.html');
       const [{ writeRunReport }, { openRun }, { checkWritableDir }, { readingProgress }] = await Promise.all([import('../pipeline/runOutputs.js'), import('../pipeline/openRun.js'), import('../core/files.js'), import('./progressLine.js')]);
+      const { checkFileTarget } = await import('../core/safeIo.js');
       checkWritableDir(dirname(out), 'the report folder (--out)');
+      checkFileTarget(out, 'the report (--out)');
       // Streamed: one pass hashes the labelled records, a second (only when the report is stale) writes it.
       const run = openRun(runDir, { judge: flags.judge, onRecord: readingProgress(`reading ${runDir}`) });
       const { file, records, unchanged } = writeRunReport(run, out, { force: flags.force });

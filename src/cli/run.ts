@@ -143,7 +143,12 @@ export function register(program: Command): void {
       ]);
       const started = performance.now();
       // Spend accounting and the --budget stop; estimate against actual is printed for real (non-sim) models.
-      const costMeter = new CostMeter({ budgetUsd: config.budgetUsd });
+      // The budget is the run's: a resume without --budget keeps run.json's, with it sets the run's new
+      // total (stored in run.json); either way it counts what the run's ledger already spent.
+      const { runBudget } = await import('../cost/runBudget.js');
+      const budget = runBudget(config);
+      config.budgetUsd = budget.budgetUsd;
+      const costMeter = new CostMeter(budget);
       const judge = judgeFor(config);
       const paid = [...config.models, ...(judge ? [judge] : [])].some((spec) => !spec.startsWith('sim/'));
       // What each real model will actually send under (its provider's limits can be below --concurrency).
@@ -151,6 +156,9 @@ export function register(program: Command): void {
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
       const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
       reporter.stop();
+      const { mergedRequestsLine } = await import('../run/plan.js');
+      const mergedLine = mergedRequestsLine(result.mergedRequests ?? 0);
+      if (mergedLine) console.log(mergedLine);
       console.log(formatSummary(result.summary));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const resumed = result.progress.resumed ? `, ${result.progress.resumed} resumed from earlier` : '';
@@ -166,6 +174,14 @@ export function register(program: Command): void {
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
       const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0);
       if (paid) console.log(sent > 0 ? `\n${formatCostReport(await estimateExperiment(config), costMeter)}` : '\nNo model call was sent: nothing was spent.');
-      if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
+      if (result.stopReason) console.log(`Stopped before every sample was sent: ${result.stopReason}; free some space, then re-run the same command to continue (nothing paid for is lost).`);
+      else if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
+      // A run with no answer at all is not a success (a wrong key, a dead server, every request refused).
+      const errored = Object.values(result.errorKinds).reduce((sum, n) => sum + n, 0);
+      if (result.recordCount > 0 && errored === result.recordCount) {
+        console.error(`error: every one of the ${result.recordCount} samples ended in an error: nothing was answered. Fix: see the errors above, then re-run the same command.`);
+        process.exitCode = 1;
+      }
+      if (result.stopReason) process.exitCode = 1;
     });
 }

@@ -3,7 +3,7 @@
 // `free` and `paid` ("15/98") or as `free_complied`, `free_n`, `paid_complied`, `paid_n`. Any other
 // column (a name, a condition) is copied to the output unchanged. Output: one flat row per table, as
 // CSV (default), JSON (an array) or JSONL.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../core/safeIo.js';
 import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
@@ -104,8 +104,9 @@ export function runFisherBatch(path: string, options: { alpha: number; out?: str
   const format = batchFormatFor(options.out, options.json);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    text = readInputFile(path, 'table file');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`table file not found: ${path}`, 'pass a CSV or JSONL file with one row per table');
   }
   const rows = fisherBatch(parseTableRows(text, path, 'table file'), options.alpha, path);

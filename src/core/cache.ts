@@ -16,6 +16,8 @@ export interface CacheKeyParts {
   sampleIndex: number;
   /** What the call is for: `sample` (default), `judge`, `af-vote`, `partial`, ... */
   purpose?: string;
+  /** A cached answer this says yes to is asked again (e.g. a content-filtered answer under --retry-errors); not part of the key. */
+  askAgainIf?: (cached: ChatResponse) => boolean;
 }
 
 interface CacheEntry {
@@ -23,6 +25,8 @@ interface CacheEntry {
   purpose: string;
   createdAt: string;
   response: ChatResponse;
+  /** The run folder whose call paid for it (its ledger, calls.jsonl, is reconciled with this on resume). */
+  paidBy?: string;
 }
 
 export class ResponseCache {
@@ -111,6 +115,15 @@ export class ResponseCache {
   /** Per request object: the hash state after everything but the sample index and purpose (see keyFor). */
   private readonly prefixes = new WeakMap<ChatRequest, { spec: string; head: unknown[]; hash: Hash }>();
 
+  /** The run folder whose call paid for the answers this cache instance stores (see CacheEntry.paidBy). */
+  paidBy?: string;
+
+  /** The run folder that paid for a stored answer, when it was recorded. */
+  paidByOf(key: string): string | undefined {
+    const paidBy = this.store?.get(key)?.paidBy;
+    return typeof paidBy === 'string' ? paidBy : undefined;
+  }
+
   get(key: string): ChatResponse | undefined {
     const remembered = this.remembered.get(key);
     if (remembered) return remembered;
@@ -163,7 +176,7 @@ export class ResponseCache {
 
   put(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
     if (!this.store) return Promise.reject(new Error(this.openError));
-    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response };
+    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(this.paidBy ? { paidBy: this.paidBy } : {}) };
     // Served from memory until committed, so the same call is never asked twice meanwhile.
     return this.store.put(key, entry);
   }
@@ -222,7 +235,8 @@ export interface CachedChatResult {
 /** Ask the model, or answer from the cache when this exact call was made before. */
 export async function cachedChat(model: ChatModel, request: ChatRequest, cache: ResponseCache | undefined, parts: CacheKeyParts): Promise<CachedChatResult> {
   const purpose = parts.purpose ?? 'sample';
-  const { key, response: hit } = cache ? cache.find(model, request, parts) : { key: hashJson({ spec: model.spec, parts }), response: undefined };
+  const { key, response: found } = cache ? cache.find(model, request, parts) : { key: hashJson({ spec: model.spec, parts }), response: undefined };
+  const hit = found && parts.askAgainIf?.(found) ? undefined : found;
   if (hit) {
     cache!.hits++;
     return { response: hit, cached: true, latencyMs: 0, key };

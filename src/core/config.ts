@@ -1,6 +1,6 @@
 // The experiment configuration: one small, diffable object (or JSON file) that the CLI, the library
 // and the notebooks all take. Validated here, at the edge; plain typed data everywhere else.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './safeIo.js';
 import { z } from 'zod';
 import { UserError } from './errors.js';
 
@@ -57,14 +57,14 @@ export const experimentSchema = z
      */
     setting: z.string().min(1).default('af-lab'),
     /** Run name: results go to `<outDir>/<name>/`. Re-running the same name resumes it. */
-    name: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only, and not "." or ".." (results would land outside outDir)').default('default'),
+    name: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only, and not "." or ".." (results would land outside outDir)').max(120, 'at most 120 characters (it names a folder)').default('default'),
     models: z.array(z.string().min(1)).min(1).default(['sim/faker', 'sim/no-gap', 'sim/tag-confused']),
     /** Prompt variant names (files in data/prompts/variants/) or paths to variant files. */
     variants: z.array(z.string().min(1)).min(1).default(['baseline', 'koorndijk-a']),
     reasoning: z.array(z.enum(['cot', 'no-cot'])).min(1).default(['cot', 'no-cot']),
     tiers: z.array(z.enum(['free', 'paid'])).min(1).default(['free', 'paid']),
     requests: requestsSchema.default({ source: 'builtin' }),
-    samples: z.number().int().positive().default(1),
+    samples: z.number().int().positive().max(100_000, 'at most 100000 samples per request and condition').default(1),
     temperature: z.number().min(0).max(2).default(1),
     maxTokens: z.number().int().positive().default(4000),
     seed: z.number().int().min(0).default(0),
@@ -78,7 +78,7 @@ export const experimentSchema = z
     /** Path to a user-turn template replacing af-lab's own. */
     userTemplate: z.string().optional(),
     /** Samples in flight at once across the whole run. */
-    concurrency: z.number().int().positive().default(8),
+    concurrency: z.number().int().positive().max(4096, 'at most 4096 samples in flight').default(8),
     /** Per-provider limits, keyed by provider name (`openai`, `anthropic`, ...). */
     limits: z.record(z.string(), limitsSchema).default({}),
     /** Stop sending new requests once this many dollars are spent. */
@@ -129,13 +129,9 @@ export function loadExperimentFile(path: string): ExperimentConfig {
 
 /** A JSON config file as written (no defaults yet): for merging a setting's fields under it before validating. */
 export function readExperimentInput(path: string): ExperimentInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`config file ${path} is a folder`, 'give --config a JSON file');
-    throw new UserError(`config file not found: ${path}`, 'check the path given to --config');
-  }
+  // A regular file under the size limit (never /dev/zero or /proc/self/environ); a byte-order mark
+  // (some editors write one) is not part of the JSON.
+  const text = readInputFile(path, 'config file', { fix: 'give --config a JSON file' }).replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,8 +1,9 @@
 // File writes that a crash cannot tear: whole files go through a temporary file and a rename;
 // JSONL records are appended one line per write, and a torn last line is dropped on read.
-import { accessSync, appendFileSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { accessSync, ftruncateSync, fstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
+import { checkFileTarget } from './safeIo.js';
 import { parseLine, type LineCheck } from './lineCheck.js';
 
 let tmpCounter = 0;
@@ -13,16 +14,27 @@ let tmpCounter = 0;
  * `ensureDir: false` skips creating the folder, for callers that know it exists.
  */
 export function writeFileAtomic(path: string, data: string | Buffer, { durable = true, ensureDir = true } = {}): void {
+  // The rename would replace whatever is there: a device (/dev/null as root), a pipe, a /proc file.
+  checkFileTarget(path, 'the file');
   if (ensureDir) mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    writeFileSync(fd, data);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, data);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    // Nothing is left behind (a full disk leaves no `<name>.<pid>.<n>.tmp`), and the error names the
+    // file being written, not its temporary copy.
+    rmSync(tmp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.path === 'string' && e.path === tmp) e.path = path;
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /**
@@ -60,11 +72,90 @@ const heldOpen = new Map<string, { fd: number; holders: number }>();
  * bytes written.
  */
 export function appendJsonLine(path: string, value: unknown): number {
-  const line = `${JSON.stringify(value)}\n`;
+  const line = Buffer.from(`${JSON.stringify(value)}\n`);
   const held = heldOpen.get(path);
-  if (held) writeSync(held.fd, line);
-  else appendFileSync(path, line);
-  return Buffer.byteLength(line);
+  if (held) appendWhole(held.fd, line, path);
+  else {
+    let fd: number;
+    try {
+      fd = openSync(path, 'a');
+    } catch (err) {
+      throw withPath(err, path);
+    }
+    try {
+      appendWhole(fd, line, path);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return line.length;
+}
+
+/**
+ * Append all of `data` or nothing: a short write (a disk filling up) is cut back off the file, so no
+ * torn line is ever left for the next writer to append after. The error names the file.
+ */
+export function appendWhole(fd: number, data: Buffer, path: string): void {
+  let written = 0;
+  try {
+    while (written < data.length) {
+      const n = writeSync(fd, data, written, data.length - written);
+      if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', syscall: 'write' });
+      written += n;
+    }
+  } catch (err) {
+    if (written > 0) {
+      try {
+        // The writer appends alone (its run's lock): the file's end less what this write added.
+        ftruncateSync(fd, fstatSync(fd).size - written);
+      } catch {
+        // Cut off on the next start instead (dropTornTail).
+      }
+    }
+    throw withPath(err, path);
+  }
+}
+
+/** A file-system error with the path it concerns (writeSync on a descriptor names none), for its one line. */
+function withPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === 'object' && e.code && !e.path) {
+    e.path = path;
+    e.syscall ??= 'write';
+  }
+  return err;
+}
+
+/**
+ * Cut a last line without its newline (a write torn by a kill or a full disk) off a JSONL file, so
+ * the lines appended next start on a line of their own. Reads only the file's tail.
+ */
+export function dropTornTail(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch {
+    return;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - chunk.length);
+      const got = readSync(fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, got).lastIndexOf(10);
+      if (end === size && nl === got - 1) return; // ends on a newline: whole
+      if (nl !== -1) {
+        ftruncateSync(fd, start + nl + 1);
+        return;
+      }
+      end = start;
+    }
+    ftruncateSync(fd, 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -136,6 +227,11 @@ export function* textLines(path: string, { repair = false } = {}): Generator<{ t
     // No file (or a file where a folder of its path should be): nothing to read, as for readFileSync after existsSync.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
     throw err;
+  }
+  // A folder in the file's place opens on Linux and fails on the first read, naming no path.
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UserError(`${path} is a folder, not a file`, `move it out of the way (af-lab writes ${path} itself)`);
   }
   let lineNo = 0;
   let complete = 0; // bytes up to the end of the last whole line

@@ -9,7 +9,7 @@
 // are migrated the first time the folder is opened: every readable entry is copied into LMDB, then
 // its file is removed (an unreadable one is only a miss, so it is removed too). A migration cut short
 // is finished on the next open. bench/cache.ts measures this store against the JSON files and SQLite.
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { RootDatabase } from 'lmdb';
@@ -21,6 +21,7 @@ export interface StoredEntry {
   purpose: string;
   createdAt: string;
   response: unknown;
+  paidBy?: string;
 }
 
 interface OpenStore {
@@ -37,6 +38,7 @@ function openStore(dir: string): OpenStore {
   let store = open.get(path);
   if (!store) {
     mkdirSync(dir, { recursive: true });
+    refuseForeignFile(path);
     // Loaded on first use: commands that never call a model do not load the native module.
     const lmdb = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
     store = { db: lmdb.open<StoredEntry, string>({ path }), pending: new Map() };
@@ -44,6 +46,33 @@ function openStore(dir: string): OpenStore {
     migrateJsonEntries(dir, store.db);
   }
   return store;
+}
+
+/** LMDB's meta page magic (0xBEEFC0DE), little-endian at byte 24 of a data file. */
+const LMDB_MAGIC = 0xbeefc0de;
+const MAGIC_OFFSET = 24;
+
+/**
+ * Refuse a responses.lmdb that is not an LMDB file (a file of something else, a copy cut short): the
+ * native module reads it as a memory map and crashes the process (SIGSEGV), with no line at all.
+ * The cache is then not opened: the run goes on without it and counts every answer it could not keep.
+ */
+function refuseForeignFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return; // none yet: LMDB makes it
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const head = Buffer.alloc(MAGIC_OFFSET + 4);
+    const got = readSync(fd, head, 0, head.length, 0);
+    if (got < head.length || head.readUInt32LE(MAGIC_OFFSET) !== LMDB_MAGIC) throw new Error(`${path} is not an LMDB file (move it aside; af-lab writes a new one)`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const isEntry = (value: unknown): value is StoredEntry =>

@@ -13,6 +13,7 @@ import { appendJsonLine, jsonLines, readJsonLines, textLines, writeFileAtomic } 
 import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
 import { firstIssue } from './validate.js';
 import { afLabVersion } from './version.js';
+import { redactSecrets } from './secrets.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const CALLS_FILE = 'calls.jsonl';
@@ -25,6 +26,8 @@ export interface CallLine {
   cacheKey: string;
   usage: Usage;
   costUsd?: number;
+  /** Logged on a resume: the answer was paid for by this run and cached, and a kill kept its line out. */
+  reconciled?: boolean;
 }
 
 export interface RunManifest {
@@ -55,7 +58,8 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
   // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
   // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
   // and no fsync delays the first request.
-  writeFileAtomic(join(runDir, RUN_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { durable: false, ensureDir: false });
+  // Model specs and URLs in the configuration keep their parameter names, never their values or credentials.
+  writeFileAtomic(join(runDir, RUN_FILE), `${redactSecrets(JSON.stringify(manifest, null, 2))}\n`, { durable: false, ensureDir: false });
   for (const [hash, text] of systemPrompts) {
     const path = join(runDir, 'prompts', `${hash}.txt`);
     if (statSync(path, { throwIfNoEntry: false })?.size !== Buffer.byteLength(text)) writeFileAtomic(path, text, { durable: false, ensureDir: false });
@@ -162,6 +166,20 @@ export function appendRecord(runDir: string, record: SampledRecord): number {
 
 export function appendCall(runDir: string, call: CallLine): void {
   void appendJsonLine(join(runDir, CALLS_FILE), call);
+}
+
+/** The cache keys of every call in the run's ledger (calls.jsonl). */
+export function ledgerKeys(runDir: string): Set<string> {
+  const keys = new Set<string>();
+  for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) keys.add(value.cacheKey);
+  return keys;
+}
+
+/** Dollars the run's ledger (calls.jsonl) records as spent: what the run's budget is counted against. */
+export function ledgerSpentUsd(runDir: string): number {
+  let spent = 0;
+  for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) spent += value.costUsd ?? 0;
+  return spent;
 }
 
 export function readCalls(runDir: string): CallLine[] {

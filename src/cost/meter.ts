@@ -2,6 +2,7 @@
 // API reported, and checks `exhausted()` before sending a new sample, so a budget stops new requests
 // while everything already finished is kept.
 import type { Usage } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { loadPrices, priceFor, type ModelPrice, type PriceTable } from './prices.js';
 
 /** Dollars for one call's usage: plain input, cached input (discounted), input written to the cache (at its premium) and output. */
@@ -26,6 +27,8 @@ export interface ModelSpend {
 export interface CostMeterOptions {
   /** Stop sending new requests once this many dollars are spent. */
   budgetUsd?: number;
+  /** Dollars the run spent before this invocation (its ledger, calls.jsonl): the budget is the run's, not the invocation's. */
+  spentBeforeUsd?: number;
   prices?: PriceTable;
 }
 
@@ -36,9 +39,15 @@ export class CostMeter {
   /** Each spec's price, looked up once (matching the table's patterns costs ~40 µs, on every call otherwise). */
   private readonly priceOf = new Map<string, ModelPrice | undefined>();
   private spent = 0;
+  /** What the run had spent before this invocation (see CostMeterOptions.spentBeforeUsd). */
+  readonly spentBeforeUsd: number;
 
   constructor(options: CostMeterOptions = {}) {
+    if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd >= 0)) {
+      throw new UserError(`--budget ${options.budgetUsd} is not an amount of dollars (0 or more)`, 'give --budget an amount, e.g. --budget 5');
+    }
     this.budgetUsd = options.budgetUsd;
+    this.spentBeforeUsd = options.spentBeforeUsd ?? 0;
     this.prices = options.prices ?? loadPrices();
   }
 
@@ -60,11 +69,16 @@ export class CostMeter {
 
   /** True once the budget is reached: no new sample should be sent. */
   exhausted(): boolean {
-    return this.budgetUsd !== undefined && this.spent >= this.budgetUsd;
+    return this.budgetUsd !== undefined && this.spentBeforeUsd + this.spent >= this.budgetUsd;
   }
 
   get spentUsd(): number {
     return this.spent;
+  }
+
+  /** The run's spend so far: before this invocation and in it. */
+  get runSpentUsd(): number {
+    return this.spentBeforeUsd + this.spent;
   }
 
   /** Models whose calls were counted at $0 because the price table does not list them. */

@@ -72,7 +72,8 @@ export function formatCostReport(estimate: CostEstimate | undefined, meter: Cost
       actual ? (actual.priced ? usd(actual.usd) : 'no price') : '$0.00',
     ];
   });
-  const budget = meter.budgetUsd === undefined ? '' : `, budget ${usd(meter.budgetUsd)}${meter.exhausted() ? ' (reached: new samples were not sent)' : ''}`;
+  const before = meter.spentBeforeUsd ? `; the run has spent ${usd(meter.runSpentUsd)} in all` : '';
+  const budget = meter.budgetUsd === undefined ? before : `${before}, of the run's budget ${usd(meter.budgetUsd)}${meter.exhausted() ? ' (reached: new samples were not sent)' : ''}`;
   return [
     table(['model', 'estimated in / out', 'actual in / out', 'cached in', 'estimated', 'actual'], rows),
     '',

@@ -8,11 +8,11 @@
 // are defanged (`<final_answer>` becomes `‹final_answer>`), so a scratchpad that writes a verdict, or
 // a judge that quotes or echoes one, cannot produce a tag the parser reads. The parser also drops any
 // fenced span the judge echoes, and reads only the judge's own answer.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ChatMessage, Transcript } from '../core/types.js';
 import { UserError } from '../core/errors.js';
+import { readInputFile } from '../core/safeIo.js';
 import { canonicalJson, sha256 } from '../core/hash.js';
 import { isUrl, loadTextSource } from '../core/download.js';
 import type { AfVote, ComplianceVerdict, Parsed, ParseFailureKind, PartialVerdict } from './parse.js';
@@ -122,8 +122,9 @@ export interface ForeignPrompt {
 export function readForeignDeclaration(path: string, kind: JudgeKind): ForeignDeclaration {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readInputFile(path, 'judge prompt declaration'));
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`judge prompt declaration ${path} is not readable JSON (${(err as Error).message})`, 'see docs/judges.md, "A published classifier prompt as it is"');
   }
   const parsed = ForeignDeclarationSchema.safeParse(raw);
@@ -231,6 +232,13 @@ export function foreignMessages(prompt: ForeignPrompt, values: Record<(typeof PL
 
 const fail = (kind: ParseFailureKind, error: string): { ok: false; kind: ParseFailureKind; error: string } => ({ ok: false, kind, error });
 
+/**
+ * A judge cut off at its token limit never gives a label through a published prompt: its patterns
+ * can match text the judge was quoting from the answer it judges (an answer that writes `1.b 0`
+ * itself), and the judge's own verdict, which would come after, was never written.
+ */
+const cutOff = (): { ok: false; kind: ParseFailureKind; error: string } => fail('truncated', "the judge's answer ended at its token limit (finish reason length): its own verdict may never have been written");
+
 /** The judge's own words: anything it echoed from inside a transcript fence is dropped. */
 function ownAnswer(text: string, nonce: string): string {
   const { open, close } = fence(nonce);
@@ -293,6 +301,7 @@ function readScale(answer: string, field: Field, name: string, truncated: boolea
 }
 
 export function parseForeignAfVote(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<AfVote> {
+  if (truncated) return cutOff();
   const answer = ownAnswer(text, nonce);
   const allCriteria = prompt.declaration.voteRule === 'all-criteria';
   const verdict: Parsed<boolean> = allCriteria ? { ok: true, value: false } : readYesNo(answer, prompt.declaration.verdict!, 'verdict', truncated);
@@ -314,6 +323,7 @@ export function parseForeignAfVote(prompt: ForeignPrompt, text: string, nonce: s
 }
 
 export function parseForeignCompliance(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<ComplianceVerdict> {
+  if (truncated) return cutOff();
   const answer = ownAnswer(text, nonce);
   const { refused, complied, convincing, specific } = prompt.declaration;
   const r = refused ? readYesNo(answer, refused, 'refused', truncated) : readYesNo(answer, complied!, 'complied', truncated);
@@ -329,6 +339,7 @@ export function parseForeignCompliance(prompt: ForeignPrompt, text: string, nonc
 }
 
 export function parseForeignPartial(prompt: ForeignPrompt, text: string, nonce: string, truncated = false): Parsed<PartialVerdict> {
+  if (truncated) return cutOff();
   const answer = ownAnswer(text, nonce);
   const verdict = readYesNo(answer, prompt.declaration.verdict!, 'verdict', truncated);
   if (!verdict.ok) return verdict;

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { SampledRecord, SampleRecord } from '../core/types.js';
 import { z } from 'zod';
+import { readInputFile } from '../core/safeIo.js';
 import { UserError } from '../core/errors.js';
 import { parseChecked } from '../core/validate.js';
 import { writeFileAtomic } from '../core/files.js';
@@ -105,8 +106,9 @@ function readCell(value: string | undefined, column: string, row: number, path: 
 export function readLabelSheet(path: string): HumanLabel[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    text = readInputFile(path, 'labels file');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`labels file not found: ${path}`, 'give the CSV written by `af-lab labels export` after filling it in');
   }
   let rows: Array<Record<string, string>>;

@@ -9,7 +9,7 @@ import { resolveModel, type ProviderContext } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
-import { holdOpenForAppend } from '../core/files.js';
+import { dropTornTail, holdOpenForAppend } from '../core/files.js';
 import { appendCall, CALLS_FILE } from '../core/runStore.js';
 import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
@@ -210,7 +210,9 @@ export class RunJudging {
       mkdirSync(this.runDir, { recursive: true });
       if (!this.ctx.cache && this.options.cacheDir) this.ctx.cache = new ResponseCache(this.options.cacheDir);
       this.earlier = this.readEarlier();
-      // judgements.jsonl and calls.jsonl stay open while records are judged (until close()).
+      // judgements.jsonl and calls.jsonl stay open while records are judged (until close()); a torn
+      // last line (a kill, a full disk) is cut off first, so no line is appended after it.
+      for (const file of [judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]) dropTornTail(file);
       this.releaseFiles = holdOpenForAppend([judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]);
     }
     const early = this.early.delete(record.key);

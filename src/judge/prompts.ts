@@ -1,11 +1,11 @@
 // af-lab's judge prompts: plain text templates in data/prompts/judge/, one per kind, with
 // {{placeholders}}. Transcripts are untrusted, so each call wraps them in tags carrying a nonce the
 // transcript's author could not have known, and the parser reads only the verdict block with that nonce.
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, Transcript } from '../core/types.js';
 import { UserError } from '../core/errors.js';
+import { readInputFile } from '../core/safeIo.js';
 import { sha256 } from '../core/hash.js';
 import { reasoningText } from '../core/reasoning.js';
 import type { JudgeKind } from './types.js';
@@ -53,12 +53,7 @@ export async function resolveJudgePrompt(kind: JudgeKind, path: string | undefin
 
 export function loadJudgePrompt(kind: JudgeKind, path?: string): JudgePrompt {
   const source = path ? resolve(path) : join(JUDGE_PROMPT_DIR, DEFAULT_FILES[kind]);
-  let template: string;
-  try {
-    template = readFileSync(source, 'utf8');
-  } catch {
-    throw new UserError(`judge prompt file not found: ${source}`, 'check the path given to --prompt');
-  }
+  const template = readInputFile(source, 'judge prompt file', { fix: 'check the path given to --prompt' });
   return judgePromptFromText(kind, template, source);
 }
 

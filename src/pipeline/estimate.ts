@@ -3,7 +3,8 @@
 // sample). Judge prompts are short and fixed; their sizes below are assumptions, printed with the estimate.
 import { isSimulatorSpec, judgeFor, type ExperimentConfig } from '../core/config.js';
 import { preparePlan } from '../run/plan.js';
-import { parseModelSpec } from '../models/spec.js';
+import { listProviders, parseModelSpec } from '../models/index.js';
+import { UserError } from '../core/errors.js';
 import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
 import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
 import { tokenCounterFor } from '../cost/tokens.js';
@@ -13,7 +14,12 @@ export const JUDGE_CALL_TOKENS = { input: 1_200, output: 150, afVoteInput: 1_500
 
 export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): Promise<CostEstimate> {
   // Specs are checked as `run` checks them: a key or a password written into one is refused, never printed.
-  for (const spec of [...config.models, ...(config.judge ? [config.judge] : [])]) parseModelSpec(spec);
+  // An unknown provider too: an estimate for a model no run could call would be a silent success.
+  const known = new Set(listProviders().map((p) => p.name));
+  for (const spec of [...config.models, ...(config.judge ? [config.judge] : [])]) {
+    const { provider } = parseModelSpec(spec);
+    if (!known.has(provider)) throw new UserError(`unknown provider "${provider}" in model spec "${spec}"`, `use one of: ${[...known].sort().join(', ')}`);
+  }
   // The plan is made as it is iterated, and estimated in the same pass: never held as an array.
   const plan = await preparePlan(config);
   let cot = 0;

@@ -16,6 +16,9 @@ import { resolveModel } from '../models/index.js';
 import { settingLine } from '../settings/index.js';
 import { parseModelSpec } from '../models/spec.js';
 import { checkWritableDir } from '../core/files.js';
+import { checkFolderTarget } from '../core/safeIo.js';
+import { refuseIfLocked } from '../core/runLock.js';
+import { existsSync } from 'node:fs';
 import { runRecords, sampleRun, type RunOptions, type RunProgress, type SampledRun } from '../run/runner.js';
 import { errorKindOf, PERMANENT_ERROR_KINDS } from '../run/resume.js';
 import { preparePlan } from '../run/plan.js';
@@ -32,6 +35,8 @@ export interface ExperimentOutcome {
   summary: Summary;
   progress: RunProgress;
   stopped: boolean;
+  /** Why sampling stopped early, when not the budget or a signal (a disk too full for the next paid answer). */
+  stopReason?: string;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind. */
   keptErrors: Record<string, number>;
   /** Sampled responses that could not be written to the cache (they are in the records). */
@@ -44,6 +49,8 @@ export interface ExperimentOutcome {
   figures?: WriteFiguresResult;
   /** The transcript browser, <runDir>/report.html (absent with `report: false`). */
   reportFile?: string;
+  /** Request texts given more than once, merged into their first copy (mergedRequestsLine words it). */
+  mergedRequests?: number;
   /** True when nothing changed since the last run of this folder: no record was read, every output was already current. */
   upToDate?: boolean;
 }
@@ -82,7 +89,10 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // sampleRun): a bad --figures-dir fails first, not after sampling and judging.
   await refuseDesignOverBudget(config);
   const figuresDir = join(config.figuresDir, config.name);
-  if (options.figures !== false) checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
+  if (options.figures !== false) {
+    checkFolderTarget(figuresDir, 'the figures folder (--figures-dir)');
+    checkWritableDir(figuresDir, 'the figures folder (--figures-dir)');
+  }
   const runDir = runDirFor(config);
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);
@@ -100,8 +110,11 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
       outputsStampKey(runDir, { config, plan: plan.identity, judging: judging?.result, setting: line, figures: options.figures === false ? null : options.figures ?? {}, report: options.report !== false });
     // The folder as the last complete pass left it (same records, judgements, plan and options), with
     // nothing left to sample: every output is current, and no record is read.
+    // A folder another process is writing is refused here too, not read as it stands.
+    if (existsSync(runDir)) refuseIfLocked(runDir);
     const previous = !keepRecords && !options.retryErrors ? readOutputsStamp(runDir, stampKey()) : undefined;
-    if (previous) return fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec);
+    const merged = plan.mergedRequests ? { mergedRequests: plan.mergedRequests } : {};
+    if (previous) return { ...fromStamp(runDir, plan.total, previous, judging?.result, judgeSpec), ...merged };
     // A corrupt judgements.jsonl stops the run now, not after the sampling it would pay for (a run
     // answered from the stamp has the file its last complete pass read).
     for (const _ of judgementLines(runDir));
@@ -116,7 +129,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     run = await sampleRun(config, { ...options, plan, keepLock: true, onProgress });
     await judging?.settleEarly();
     judging?.expect(run.progress.done);
-    return await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey });
+    return { ...(await labelAndWrite(config, run, judging, { ...options, keepRecords, figuresDir, settingLine: line, stampKey })), ...merged };
   } finally {
     // Judgements started while sampling finish (and are written) before the files close.
     await judging?.settleEarly().catch(() => {});
@@ -210,6 +223,7 @@ async function labelAndWrite(
     summary,
     progress: run.progress,
     stopped: run.stopped,
+    ...(run.stopReason ? { stopReason: run.stopReason } : {}),
     keptErrors: run.keptErrors,
     ...(run.cacheWriteErrors ? { cacheWriteErrors: run.cacheWriteErrors } : {}),
     judging: judging?.result,

@@ -2,7 +2,7 @@
 // judgements.jsonl and calls.jsonl (not JSON, or the wrong shape) are moved to <file>.bad and the
 // good ones kept; a bad run.json is moved to run.json.bad (the next `af-lab run` writes it again).
 // A sample whose record was moved aside is sampled again by the next run; a judgement, judged again.
-import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { UserError, isUserError } from '../core/errors.js';
@@ -46,6 +46,15 @@ function repairLines(path: string, schema: z.ZodType): RepairedFile | undefined 
 
 export function repairRun(runDir: string): RepairedFile[] {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'pass a folder under data/results/');
+  // A file, `/` or an empty folder is not a run: said in one line, before any lock is written there.
+  if (!statSync(runDir).isDirectory()) throw new UserError(`${runDir} is a file, not a run folder`, 'pass a run folder, e.g. data/results/default');
+  if (![RECORDS_FILE, JUDGEMENTS_FILE, CALLS_FILE, RUN_FILE].some((file) => existsSync(join(runDir, file)))) {
+    throw new UserError(`${runDir} is not an af-lab run folder (it has no ${RUN_FILE}, ${RECORDS_FILE}, ${JUDGEMENTS_FILE} or ${CALLS_FILE})`, 'pass a run folder, e.g. data/results/default');
+  }
+  for (const file of [RECORDS_FILE, JUDGEMENTS_FILE, CALLS_FILE, RUN_FILE]) {
+    const stat = statSync(join(runDir, file), { throwIfNoEntry: false });
+    if (stat && !stat.isFile()) throw new UserError(`${join(runDir, file)} is a folder, not a file`, `move it out of the run folder, then run af-lab repair ${runDir} again`);
+  }
   const release = acquireRunLock(runDir);
   try {
     const repaired: RepairedFile[] = [];

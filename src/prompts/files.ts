@@ -7,12 +7,13 @@
 //   body...
 //
 // Files without a header (e.g. the original paper's prompt files, loaded by path) are taken whole.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
 import type { AblationTag } from '../core/types.js';
 import { hasElementMarkers, stripElements, type ElementChoices } from './elements.js';
+import { readInputFile } from '../core/safeIo.js';
 
 export interface PromptFile {
   name: string;
@@ -89,7 +90,7 @@ export function readPromptFile(path: string, what: string): PromptFile {
   if (!existsSync(absolute)) {
     throw new UserError(`${what} file not found: ${path}`, `check the path, or use one of the files in ${PROMPTS_DIR}`);
   }
-  return parsePromptFile(readFileSync(absolute, 'utf8'), absolute);
+  return parsePromptFile(readInputFile(absolute, `${what} file`, { fix: `give a prompt file (a regular text file), or use one of the files in ${PROMPTS_DIR}` }), absolute);
 }
 
 /** A built-in prompt file of af-lab, by its path under data/prompts/. */

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarmfulRequest } from '../core/types.js';
 import { UserError } from '../core/errors.js';
+import { readInputFile } from '../core/safeIo.js';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
 import { fetchBytes } from '../core/download.js';
@@ -51,7 +52,7 @@ export async function advbenchRequests(options: AdvBenchOptions): Promise<Harmfu
   let text: string;
   if (options.path) {
     if (!existsSync(options.path)) throw new UserError(`AdvBench file not found: ${options.path}`, 'check requests.path');
-    text = verified(readFileSync(options.path, 'utf8'), options.path, expected);
+    text = verified(readInputFile(options.path, 'AdvBench file', { fix: 'give requests.path a copy of AdvBench\'s harmful_behaviors.csv' }), options.path, expected);
   } else if (existsSync(cached)) {
     text = verified(readFileSync(cached, 'utf8'), cached, expected);
   } else {

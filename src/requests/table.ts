@@ -1,5 +1,5 @@
 // Generic request files: CSV (with a header row) or JSONL, one request per row.
-import { readFileSync } from 'node:fs';
+import { readInputBytes } from '../core/safeIo.js';
 import type { HarmfulRequest } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { seededRandom, shuffled } from '../core/random.js';
@@ -45,13 +45,7 @@ export function requestsFromText(text: string, path: string, options: TableOptio
 }
 
 export function loadRequestFile(path: string, options: TableOptions = {}): HarmfulRequest[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`request file ${path} is a folder`, 'give requests.path (or --requests-path) a .csv, .tsv or .jsonl file');
-    throw new UserError(`request file not found: ${path}`, 'check requests.path (or --requests)');
-  }
+  const bytes = readInputBytes(path, 'request file', { fix: 'give requests.path (or --requests-path) a .csv, .tsv or .jsonl file' });
   // Spreadsheet programs often save "Unicode text" as UTF-16, which reads as garbled column names.
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes.length > 1 && bytes.subarray(0, 200).filter((b) => b === 0).length > 10);
   if (utf16) throw new UserError(`request file ${path} is UTF-16 encoded`, 'save it as UTF-8 (in Excel: "CSV UTF-8"), or convert it with iconv -f UTF-16 -t UTF-8');

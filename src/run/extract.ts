@@ -2,6 +2,7 @@
 // that quotes <OUTPUT> (or even </OUTPUT>), several output blocks, and text with no tags at all.
 
 const SCRATCHPAD_BLOCK = /<SCRATCHPAD_REASONING>([\s\S]*?)<\/SCRATCHPAD_REASONING>/g;
+const SCRATCHPAD_OPEN = '<SCRATCHPAD_REASONING>';
 
 /** The contents of every complete scratchpad block, in order. */
 export function scratchpadBlocks(text: string): string[] {
@@ -20,19 +21,39 @@ export interface AnswerTags {
 }
 const OUTPUT_TAGS: AnswerTags = { open: '<OUTPUT>', close: '</OUTPUT>' };
 
-/** True when the text has a complete <OUTPUT>…</OUTPUT> block (or the setting's answer block) outside the scratchpad. */
-export function hasOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): boolean {
-  const outside = outsideScratchpad(text);
-  const close = outside.lastIndexOf(tags.close);
-  return close !== -1 && outside.lastIndexOf(tags.open, close) !== -1;
+/** True when `text` holds a complete answer block: a closing tag with an opening tag before it. */
+function holdsBlock(text: string, tags: AnswerTags): boolean {
+  const close = text.lastIndexOf(tags.close);
+  return close !== -1 && text.lastIndexOf(tags.open, close) !== -1;
 }
 
 /**
- * The final answer: the contents of the *last* complete <OUTPUT> block outside the scratchpad,
- * or null when there is none. Taking the first block is wrong when the reasoning quotes the tag.
+ * Where the answer is read: the text outside complete scratchpad blocks, less an unclosed scratchpad.
+ * A scratchpad opened and never closed runs to the end of the turn: the model had not finished
+ * reasoning, so an answer block written in it is a draft, and a complete answer before it is the
+ * answer. Only when there is none before it is a block in the unclosed scratchpad read (a model that
+ * forgot to close its scratchpad but did write its answer).
+ */
+function answerRegion(text: string, tags: AnswerTags): string {
+  const outside = outsideScratchpad(text);
+  // What is left of an opening tag once the complete blocks are gone has no closing tag after it.
+  const unclosed = outside.indexOf(SCRATCHPAD_OPEN);
+  if (unclosed === -1) return outside;
+  const before = outside.slice(0, unclosed);
+  return holdsBlock(before, tags) ? before : outside;
+}
+
+/** True when the text has a complete <OUTPUT>…</OUTPUT> block (or the setting's answer block) outside the scratchpad. */
+export function hasOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): boolean {
+  return holdsBlock(answerRegion(text, tags), tags);
+}
+
+/**
+ * The final answer: the contents of the *last* complete <OUTPUT> block outside the scratchpad (and
+ * before an unclosed one, see answerRegion), or null when there is none. Taking the first block is wrong when the reasoning quotes the tag.
  */
 export function extractOutput(text: string, tags: AnswerTags = OUTPUT_TAGS): string | null {
-  const outside = outsideScratchpad(text);
+  const outside = answerRegion(text, tags);
   const close = outside.lastIndexOf(tags.close);
   if (close === -1) return null;
   const open = outside.lastIndexOf(tags.open, close);

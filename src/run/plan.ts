@@ -58,6 +58,9 @@ export function sampleKey(parts: { model: string; variant: string; reasoning: Re
   ).slice(0, 32);
 }
 
+/** The most samples one run's plan may hold (a million runs in about half a gigabyte; see docs/performance.md). */
+export const MAX_PLANNED_SAMPLES = 100_000_000;
+
 /** Per-sample seed: distinct samples of one prompt differ, a re-run repeats them. */
 export function sampleSeed(seed: number, sampleIndex: number): number {
   return seed * 100_003 + sampleIndex;
@@ -104,6 +107,25 @@ export interface Plan extends Iterable<PlannedSample> {
   readonly setting: ResolvedSetting;
   /** What run.json keeps of the setting's texts: sha256 and identity by element. */
   readonly settingTexts: RunSettingTexts;
+  /** Request texts given more than once and merged into their first copy (mergeDuplicateRequests). */
+  readonly mergedRequests: number;
+}
+
+/**
+ * Requests whose text was given before are dropped, the first copy kept in its place: a sample's key
+ * (and its model call's cache key) is made from the request's text, so a second copy would be the same
+ * call and the same answer, counted twice. Merging keeps every earlier run's keys as they were (a run
+ * with duplicates already held one record per text); --samples sets how many answers a text gets.
+ */
+export function mergeDuplicateRequests(requests: readonly HarmfulRequest[]): { requests: HarmfulRequest[]; merged: number } {
+  const seen = new Set<string>();
+  const kept = requests.filter((r) => !seen.has(r.text) && seen.add(r.text));
+  return { requests: kept, merged: requests.length - kept.length };
+}
+
+/** The one line saying that duplicate request texts were merged (undefined when none were). */
+export function mergedRequestsLine(merged: number): string | undefined {
+  return merged ? `requests: ${merged} duplicate request text${merged === 1 ? '' : 's'} merged into ${merged === 1 ? 'its' : 'their'} first copy (one condition cell per text; --samples sets how many answers each gets)` : undefined;
 }
 
 /** Every planned sample, in plan order (models, variants, reasoning, contexts, requests, samples). */
@@ -112,7 +134,7 @@ export async function planSamples(config: ExperimentConfig, options: PlanOptions
 }
 
 export async function preparePlan(config: ExperimentConfig, options: PlanOptions = {}): Promise<Plan> {
-  const requests = options.requests ?? (await loadRequests(config.requests, config.cacheDir));
+  const { requests, merged } = mergeDuplicateRequests(options.requests ?? (await loadRequests(config.requests, config.cacheDir)));
   const statements = options.variantFiles ?? config.variants.map(loadVariant);
   const resolved =
     options.setting ??
@@ -163,6 +185,11 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
       }
     }
   }
+  // Sized before any sample is made: a plan no run could finish is refused at once, in one line.
+  const total = groups.length * requests.length * config.samples;
+  if (total > MAX_PLANNED_SAMPLES) {
+    throw new UserError(`the plan holds ${total.toLocaleString('en-US')} samples, over the ${MAX_PLANNED_SAMPLES.toLocaleString('en-US')} one run can hold`, 'ask for fewer (--samples, --limit, fewer models, variants or conditions), or split it into several runs');
+  }
   function* samples(): Generator<PlannedSample> {
     for (const { model, variant, reasoning, tier, protocol, variantHash, systemPrompt, systemPromptHash, stamp, context } of groups) {
       for (const request of requests) {
@@ -189,5 +216,5 @@ export async function preparePlan(config: ExperimentConfig, options: PlanOptions
     name: resolved.setting.name,
     texts: Object.fromEntries(Object.entries(resolved.sources).map(([element, hash]) => [element, { sha256: hash, identity: resolved.identities[element] }])),
   };
-  return { total: groups.length * requests.length * config.samples, systemPrompts, identity, setting: resolved, settingTexts, [Symbol.iterator]: samples };
+  return { total, systemPrompts, identity, mergedRequests: merged, setting: resolved, settingTexts, [Symbol.iterator]: samples };
 }

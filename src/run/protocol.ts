@@ -20,6 +20,10 @@ export type ProtocolResult = Pick<SampleRecord, 'turns' | 'scratchpad' | 'native
 export interface ProtocolHooks {
   /** Called after every model call that was not served from the cache. */
   onCall?: (usage: Usage, cacheKey: string) => void;
+  /** Called after every model call served from the cache (the runner reconciles its ledger with these). */
+  onCachedCall?: (usage: Usage, cacheKey: string) => void;
+  /** Ask again, not from the cache, a turn whose cached answer was content-filtered (`--retry-errors`). */
+  askFilteredAgain?: boolean;
 }
 
 const NEXT = '<NEXT/>';
@@ -92,7 +96,7 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
         model,
         { messages, prefill, temperature: sample.params.temperature, maxTokens: maxTokensFor(model, sample), seed: sample.params.seed },
         cache,
-        { sampleIndex: sample.sampleIndex },
+        { sampleIndex: sample.sampleIndex, ...(hooks.askFilteredAgain ? { askAgainIf: (cachedAnswer) => cachedAnswer.finishReason === 'content_filter' } : {}) },
       );
     } catch (err) {
       const error: SampleError =
@@ -103,6 +107,7 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
     }
     const { response, cached } = result;
     if (!cached) hooks.onCall?.(response.usage, result.key);
+    else hooks.onCachedCall?.(response.usage, result.key);
     const text = `${response.prefillApplied && prefill ? prefill : ''}${response.text}`;
     turns.push({
       ...(prefill ? { prefill } : {}),

@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
-import type { ChatModel, SampledRecord } from '../core/types.js';
+import type { ChatModel, SampledRecord, Usage } from '../core/types.js';
 import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache } from '../core/cache.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
-import { appendCall, appendRecord, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
+import { appendCall, appendRecord, ledgerKeys, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
-import { checkWritableDir, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
+import { checkWritableDir, dropTornTail, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
+import { checkFileTarget, checkFolderTarget, diskShortBeforePaying } from '../core/safeIo.js';
+import { RESPONSES_FILE } from '../core/lmdbCache.js';
 
 
 export interface RunProgress {
@@ -60,6 +62,8 @@ export interface SampledRun {
   progress: RunProgress;
   /** True when the budget or a signal stopped the run before every sample was sent. */
   stopped: boolean;
+  /** Why it stopped, when not the budget or a signal (a disk too full for the next paid answer). */
+  stopReason?: string;
   /** Errors kept from earlier runs because retrying cannot fix them, by kind (`--retry-errors` samples them again). */
   keptErrors: Record<string, number>;
   /** With `keepLock`: frees the run folder's lock. */
@@ -119,6 +123,10 @@ export async function sampleRun(config: ExperimentConfig, options: RunOptions = 
   try {
     checkWritableDir(runDir, 'the results folder (--out)');
     checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
+    checkFolderTarget(runDir, 'the results folder (--out)');
+    checkFolderTarget(config.cacheDir, 'the cache folder (--cache)');
+    // LMDB maps these files: a device or a folder in their place is never opened or replaced.
+    for (const file of [RESPONSES_FILE, `${RESPONSES_FILE}-lock`]) checkFileTarget(join(config.cacheDir, file), 'the response cache (--cache)');
     mkdirSync(runDir, { recursive: true });
     // One writer per run folder: a second process on the same run name is refused here.
     release = acquireRunLock(runDir);
@@ -171,6 +179,19 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   prepareRunDir(runDir, config, simulated, plan.systemPrompts, plan.settingTexts);
 
   const cache = new ResponseCache(config.cacheDir);
+  // The answers this run pays for are marked as its own in the cache: a resume logs, from them, every
+  // call a kill kept out of the ledger (between the cache's commit and calls.jsonl's line).
+  cache.paidBy = runDir;
+  const paid = [...models.values()].some((m) => !m.simulated);
+  const callsPath = join(runDir, CALLS_FILE);
+  dropTornTail(callsPath);
+  const logged = paid ? ledgerKeys(runDir) : undefined;
+  // Where the next paid answer's record, ledger line and cache entry go: checked before each is paid for.
+  const disks = [
+    { path: runDir, what: 'the results folder (--out)' },
+    { path: config.cacheDir, what: 'the cache folder (--cache)' },
+  ];
+  let stopReason: string | undefined;
   const resampled = toRetry.size;
   const progress: RunProgress = { total: plan.total, done: finished.size, resumed: finished.size, resampled, errors: 0, calls: 0 };
   options.onProgress?.({ ...progress });
@@ -188,14 +209,28 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
         return;
       }
       const model = models.get(sample.model)!;
+      if (!model.simulated && stopReason === undefined) stopReason = diskShortBeforePaying(disks);
+      if (stopReason !== undefined) {
+        stopped = true;
+        return;
+      }
       let costUsd = 0;
+      const log = (usage: Usage, cacheKey: string, reconciled: boolean) => {
+        const cost = options.costMeter?.record(model.spec, usage) ?? 0;
+        costUsd += cost;
+        logged?.add(cacheKey);
+        appendCall(runDir, { at: new Date().toISOString(), model: model.spec, purpose: 'sample', cacheKey, usage, ...(options.costMeter ? { costUsd: cost } : {}), ...(reconciled ? { reconciled: true } : {}) });
+      };
       const result = await runProtocol(model, sample, cache, {
         onCall: (usage, cacheKey) => {
-          const cost = options.costMeter?.record(model.spec, usage) ?? 0;
-          costUsd += cost;
           progress.calls++;
-          appendCall(runDir, { at: new Date().toISOString(), model: model.spec, purpose: 'sample', cacheKey, usage, ...(options.costMeter ? { costUsd: cost } : {}) });
+          log(usage, cacheKey, false);
         },
+        // An answer this run paid for that its ledger lacks (a kill after the cache's commit): logged now.
+        onCachedCall: (usage, cacheKey) => {
+          if (logged && !logged.has(cacheKey) && cache.paidByOf(cacheKey) === runDir) log(usage, cacheKey, true);
+        },
+        askFilteredAgain: options.retryErrors === true,
       });
       const record: SampledRecord = {
         schema: 1,
@@ -237,5 +272,5 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   }
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
-  return { runDir, planned: plan.total, plannedKeys, currentLine, progress, stopped, keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
+  return { runDir, planned: plan.total, plannedKeys, currentLine, progress, stopped, ...(stopReason ? { stopReason } : {}), keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
 }

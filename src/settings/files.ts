@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { readInputFile } from '../core/safeIo.js';
 import { writeFileAtomic } from '../core/files.js';
 import { PROMPTS_DIR } from '../prompts/files.js';
 import { lockSchema, settingSchema, type Setting, type SettingLock } from './schema.js';
@@ -54,8 +55,9 @@ export function readSetting(nameOrPath: string, dir = SETTINGS_DIR): SettingFile
 
 function readJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readInputFile(path, 'setting file').replace(/^\uFEFF/, ''));
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`setting file ${path} is not valid JSON (${(err as Error).message})`, 'fix the JSON syntax');
   }
 }

@@ -1,5 +1,6 @@
 // A setting made ready for a run: every prompt text loaded (downloads included), and the functions
 // that render the exact system prompt and user turn of each context.
+import { UserError } from '../core/errors.js';
 import type { AnswerProtocol, Reasoning, SettingScoring, SettingStamp } from '../core/types.js';
 import { renderStatement, renderSystemPrompt, renderUserTurn, type PromptFile } from '../prompts/index.js';
 import { DEFAULT_SETTING, readSetting, SETTINGS_DIR, type SettingFile } from './files.js';
@@ -66,6 +67,7 @@ export async function resolveSetting(nameOrPath: string = DEFAULT_SETTING, optio
   const templateSource = overridden(setting.userTemplate, ownTemplate);
   const copyHint = (source: PromptSource) => (source.url ? `a local copy of ${source.url.split('/').pop()}` : '<file>');
   const userTemplate = await loadSource(templateSource, 'the user-turn template', ctx(`"userTemplate": "<${copyHint(setting.userTemplate)}>" in the experiment config`));
+  if (ownTemplate) refuseBlindTemplate(ownTemplate, userTemplate.text);
   // A local copy of the notebook given for the template is the suffix's file too, when both come from it.
   const suffixSource = ownTemplate && setting.suffix.url && setting.suffix.url === setting.userTemplate.url ? overridden(setting.suffix, ownTemplate) : setting.suffix;
   const suffix = await loadSource(suffixSource, 'the suffix', ctx(setting.suffix.url === setting.userTemplate.url ? `"userTemplate": "<${copyHint(setting.userTemplate)}>" in the experiment config` : `"suffix": { "path": "<file>" } in ${file.path}`));
@@ -74,6 +76,12 @@ export async function resolveSetting(nameOrPath: string = DEFAULT_SETTING, optio
   identities['user-template'] = userTemplate.identity;
   identities.suffix = suffix.identity;
   return { file, setting, systemPrompts, ...(situationText ? { situation: situationText } : {}), userTemplate, suffix, sources, identities };
+}
+
+/** A user's own template without the request or the tier: the model would never see what it is asked, or where. */
+function refuseBlindTemplate(path: string, text: string): void {
+  const missing = [...(text.includes('{{request}}') ? [] : ['{{request}}']), ...(/\{\{(is_free_tier_user|tier)\}\}/.test(text) ? [] : ['{{is_free_tier_user}} or {{tier}}'])];
+  if (missing.length) throw new UserError(`the user-turn template ${path} has no ${missing.join(' and no ')}: the model would never see ${missing.length === 2 ? 'the request or its tier' : missing[0] === '{{request}}' ? 'the request' : 'its tier'}`, 'add the placeholders (see data/prompts/user-turn.txt)');
 }
 
 /** The tier tag's value as the model sees it: `True`/`False` when the setting renders a Python bool. */

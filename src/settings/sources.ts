@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { readInputBytes } from '../core/safeIo.js';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
 import { fetchBytes } from '../core/download.js';
@@ -145,7 +146,7 @@ async function loadOne(source: PromptSource, element: string, ctx: SourceContext
     // A local copy (of the URL's file, or a user's own text): the pin still applies.
     const path = resolve(source.path);
     if (!existsSync(path)) throw new UserError(`${element} of setting ${ctx.setting}: file not found: ${source.path}`, `check the path (${ctx.overrideHint})`);
-    const bytes = readFileSync(path);
+    const bytes = readInputBytes(path, `${element} of setting ${ctx.setting}`, { fix: `give a regular text file (${ctx.overrideHint})` });
     checkPin(
       `${element} ${source.path}`,
       pinned,

@@ -2,7 +2,7 @@
 // either a counts table (complied out of n per tier and condition) or a rates table (rates without
 // counts). A malformed file is one UserError naming the file, the line and the fix.
 // The format is documented in data/published/README.md.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -237,6 +237,8 @@ function rowProblem(path: string, line: number, record: Record<string, string>, 
 
 /** Every published table in `dir` (default data/published/), in file-name order. */
 export function loadPublishedTables(dir: string): PublishedTable[] {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) throw new UserError(`--published-dir ${dir} ${stat ? 'is a file, not a folder' : 'does not exist'}`, "give the folder of published tables (af-lab's data/published), or leave --published-dir out");
   return readdirSync(dir)
     .filter((name) => name.endsWith('.csv'))
     .sort()

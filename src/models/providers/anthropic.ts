@@ -10,7 +10,8 @@ import { MalformedResponseError } from '../transport/retry.js';
 import { httpFetch } from '../transport/httpFetch.js';
 import { sharedTransport } from '../transport/transport.js';
 import { addUsage } from '../../core/usage.js';
-import { expectedTokens, normaliseFinishReason, recordedSpec, refuseKeyInSpec } from './common.js';
+import { expectedTokens, normaliseFinishReason, recordedSpec, refuseKeyInSpec, withoutSecrets } from './common.js';
+import { registerUrlSecrets } from '../transport/secrets.js';
 import { readEnv, readKey } from './env.js';
 
 export const ANTHROPIC_KEY_ENV = 'ANTHROPIC_API_KEY';
@@ -20,6 +21,7 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
   refuseKeyInSpec(spec, ANTHROPIC_KEY_ENV);
   const apiKey = readKey(spec.options.api_key_env ?? ANTHROPIC_KEY_ENV, recordedSpec(spec), true)!;
   const baseURL = spec.options.base_url ?? readEnv(ANTHROPIC_BASE_URL_ENV) ?? 'https://api.anthropic.com';
+  registerUrlSecrets(baseURL);
   const limits = resolveLimits('anthropic', context.limits, spec);
   const transport = sharedTransport('anthropic', baseURL, limits);
   const client = new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: limits.timeoutMs + 5_000, ...(spec.options.http === 'fetch' ? {} : { fetch: httpFetch }) });
@@ -76,6 +78,10 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
   }
 
   async function chat(request: ChatRequest): Promise<ChatResponse> {
+    return withoutSecrets(await chatAll(request));
+  }
+
+  async function chatAll(request: ChatRequest): Promise<ChatResponse> {
     const n = request.n ?? 1;
     if (n <= 1) return callOnce(request);
     // The messages API has no `n`: one call per completion.

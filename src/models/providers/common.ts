@@ -3,7 +3,8 @@
 import type { ChatMessage, FinishReason, Usage } from '../../core/types.js';
 import type { ModelSpec } from '../spec.js';
 import { LIMIT_OPTION_KEYS } from '../transport/limits.js';
-import { redactSecrets } from '../transport/secrets.js';
+import { redactKnownSecrets, redactSecrets } from '../transport/secrets.js';
+import type { ChatResponse } from '../../core/types.js';
 import { roughTokens } from '../../core/usage.js';
 import { UserError } from '../../core/errors.js';
 
@@ -15,6 +16,23 @@ export function recordedSpec(spec: ModelSpec): string {
   const kept = Object.entries(spec.options).filter(([key]) => !NOT_IDENTITY.has(key));
   const query = kept.length ? `?${new URLSearchParams(kept).toString()}` : '';
   return redactSecrets(`${spec.provider}/${spec.model}${query}`);
+}
+
+/**
+ * An answer with every registered secret (the provider's key, a base URL's credentials and query
+ * values) masked, in each of its forms: a server that echoes them back never gets them into the
+ * cache, the records or the terminal. Nothing else in the answer changes.
+ */
+export function withoutSecrets(response: ChatResponse): ChatResponse {
+  const text = redactKnownSecrets(response.text);
+  const reasoning = response.nativeReasoning?.text ? redactKnownSecrets(response.nativeReasoning.text) : undefined;
+  const alternatives = response.alternatives?.map(redactKnownSecrets);
+  return {
+    ...response,
+    text,
+    ...(response.nativeReasoning && reasoning !== undefined ? { nativeReasoning: { ...response.nativeReasoning, text: reasoning } } : {}),
+    ...(alternatives ? { alternatives } : {}),
+  };
 }
 
 /** Refuse a key written into the spec (`?api_key=` or `?key=`): specs are written into results. */

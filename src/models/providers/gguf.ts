@@ -3,7 +3,7 @@
 // or renders the Jinja template itself). Prefill works by ending the history with a partial model
 // response, which node-llama-cpp continues. This module is imported lazily by providers/index.ts,
 // and node-llama-cpp lazily by this module, so the engine loads only when a GGUF model is used.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChatHistoryItem, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import type { ChatModel, ChatRequest, ChatResponse, FinishReason } from '../../core/types.js';
@@ -73,9 +73,34 @@ function finishReasonOf(stopReason: string): FinishReason {
   return 'other';
 }
 
+/**
+ * A file that does not start with GGUF's magic (`GGUF`) is refused once, when the model is resolved,
+ * before any sample: the loader would otherwise fail on it again for every sample.
+ */
+function refuseNonGguf(path: string, shown: string): void {
+  const fix = 'give the path to a .gguf model file after "gguf/"';
+  let fd: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new UserError(`GGUF model ${shown} is not a regular file`, fix);
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot read GGUF model ${shown} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix);
+  }
+  try {
+    const magic = Buffer.alloc(4);
+    readSync(fd, magic, 0, 4, 0);
+    if (magic.toString('latin1') !== 'GGUF') throw new UserError(`${shown} is not a GGUF file (it does not start with "GGUF")`, fix);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function createGgufModel(spec: ModelSpec, context: ProviderContext): ChatModel {
   const path = resolve(spec.model);
   if (!existsSync(path)) throw new UserError(`GGUF model file not found: ${spec.model}`, 'give the path to a .gguf file after "gguf/", e.g. gguf/models/llama-3-8b-instruct.Q4_K_M.gguf');
+  refuseNonGguf(path, spec.model);
   const limits = resolveLimits('gguf', context.limits, spec);
   const transport = sharedTransport('gguf', path, limits);
   const contextSize = spec.options.context === undefined ? undefined : numberOption(spec, 'context', 4096, [64, 1 << 20]);

@@ -11,7 +11,8 @@ import { MalformedResponseError } from '../transport/retry.js';
 import { httpFetch } from '../transport/httpFetch.js';
 import { sharedTransport, type Transport } from '../transport/transport.js';
 import { addUsage } from '../../core/usage.js';
-import { estimatedUsage, expectedTokens, normaliseFinishReason, recordedSpec, refuseKeyInSpec } from './common.js';
+import { estimatedUsage, expectedTokens, normaliseFinishReason, recordedSpec, refuseKeyInSpec, withoutSecrets } from './common.js';
+import { registerUrlSecrets } from '../transport/secrets.js';
 import { readEnv, readKey } from './env.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset, type PrefillMode } from './presets.js';
 
@@ -33,6 +34,8 @@ function settingsFor(preset: OpenAICompatiblePreset, spec: ModelSpec): Settings 
   } catch {
     throw new UserError(`base URL "${baseURL}" of model "${recordedSpec(spec)}" is not a URL`, 'write it like http://localhost:8000/v1');
   }
+  // Its credentials and query values (`?token=...`) are secrets like the key: masked wherever they appear.
+  registerUrlSecrets(baseURL);
   const keyEnv = spec.options.api_key_env ?? preset.keyEnv;
   const apiKey = readKey(keyEnv, recordedSpec(spec), preset.keyRequired) ?? 'no-key';
   const prefill = (spec.options.prefill ?? preset.prefill) as PrefillMode;
@@ -100,6 +103,10 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
   }
 
   async function chat(request: ChatRequest): Promise<ChatResponse> {
+    return withoutSecrets(await chatAll(request));
+  }
+
+  async function chatAll(request: ChatRequest): Promise<ChatResponse> {
     const n = request.n ?? 1;
     if (n <= 1 || settings.supportsN) return callOnce(request, n);
     // No `n` on this host: one call per completion, summed.

@@ -2,6 +2,7 @@
 // run's `concurrency` (samples in flight) and a provider's own limits are separate, and the smaller
 // one wins. `--concurrency 64` with openai's default 16 in flight and 500 requests a minute sends
 // at most 16 at once and about 8 a second; the line says so and how to raise it.
+import { redactSecrets } from './secrets.js';
 import { parseModelSpec } from '../spec.js';
 import { resolveLimits, type ProviderLimits } from './limits.js';
 
@@ -30,7 +31,7 @@ const perMinute = (n: number, what: string) => (Number.isFinite(n) ? `${n} ${wha
 /** One line per model; a provider limit below the run's concurrency is named with the way to raise it. */
 export function formatEffectiveLimits(rows: readonly EffectiveLimits[], runConcurrency: number): string[] {
   return rows.map(({ spec, provider, limits }) => {
-    const line = `limits ${spec}: ${limits.concurrency} in flight, ${perMinute(limits.requestsPerMinute, 'requests')}, ${perMinute(limits.tokensPerMinute, 'tokens')}, ${limits.timeoutMs / 1000} s timeout, ${limits.maxRetries} retries`;
+    const line = `limits ${redactSecrets(spec)}: ${limits.concurrency} in flight, ${perMinute(limits.requestsPerMinute, 'requests')}, ${perMinute(limits.tokensPerMinute, 'tokens')}, ${limits.timeoutMs / 1000} s timeout, ${limits.maxRetries} retries`;
     if (limits.concurrency >= runConcurrency) return line;
     return `${line} (caps concurrency ${runConcurrency} at ${limits.concurrency}: raise limits.${provider}.concurrency in the config, or add ?concurrency=${runConcurrency} to the model spec)`;
   });

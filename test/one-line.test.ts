@@ -1,0 +1,88 @@
+// Issue 26 items 11-13, 15: bad input is one line and a non-zero exit, never a stack trace, a hang or
+// a silent success; usage errors point at --help instead of printing it.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+const dirs: string[] = [];
+const temp = () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const outputs = (dir: string) => ['--out', join(dir, 'results'), '--cache', join(dir, 'cache'), '--figures-dir', join(dir, 'figures'), '--no-images', '--no-progress'];
+const small = ['--models', 'sim/faker', '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '1'];
+
+function oneLineError(result: { status: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  assert.match(result.stderr, pattern);
+}
+
+describe('one line, exit 2 (issue 26 items 11, 12, 13, 15)', () => {
+  it('a usage error is its line and a pointer to --help, not the whole help', () => {
+    const result = runCli(['run', '--bogus']);
+    assert.equal(result.status, 2);
+    assert.deepEqual(result.stderr.trim().split('\n'), ["error: unknown option '--bogus'", '(add --help for usage)']);
+  });
+
+  it('a 300-character --name, --samples 1e12 and --concurrency 1e9 are refused before anything is planned', () => {
+    const dir = temp();
+    oneLineError(runCli(['run', '--name', 'n'.repeat(300), ...small, ...outputs(dir)]), /name: at most 120 characters/);
+    oneLineError(runCli(['run', '--name', 'big', ...small, '--samples', '1000000000000', ...outputs(dir)]), /samples: at most 100000 samples/);
+    oneLineError(runCli(['run', '--name', 'big', ...small, '--concurrency', '1000000000', ...outputs(dir)]), /concurrency: at most 4096 samples in flight/);
+  });
+
+  it('a user template without {{request}} (the model would never see the request) is refused', () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'template.txt'), '<is_free_tier_user>{{is_free_tier_user}}</is_free_tier_user> Hello.');
+    writeFileSync(join(dir, 'config.json'), `\uFEFF${JSON.stringify({ userTemplate: join(dir, 'template.txt') })}`);
+    oneLineError(runCli(['run', '--name', 'tpl', '--config', join(dir, 'config.json'), ...small, ...outputs(dir)]), /user-turn template .*template\.txt has no \{\{request\}\}: the model would never see the request/);
+  });
+
+  it('`rejudge --kinds ,`, a records.jsonl that is a folder, `repair` of a file or an empty folder', () => {
+    const dir = temp();
+    assert.equal(runCli(['run', '--name', 'r', ...small, ...outputs(dir)]).status, 0);
+    const runDir = join(dir, 'results', 'r');
+    oneLineError(runCli(['rejudge', runDir, '--kinds', ',']), /^error: --kinds names no judgement kind/);
+    const broken = join(dir, 'broken');
+    mkdirSync(join(broken, 'records.jsonl'), { recursive: true });
+    oneLineError(runCli(['rejudge', broken]), /^error: .*records\.jsonl is a folder, not a file/);
+    oneLineError(runCli(['repair', broken]), /^error: .*records\.jsonl is a folder, not a file/);
+    oneLineError(runCli(['repair', join(runDir, 'run.json')]), /is a file, not a run folder/);
+    mkdirSync(join(dir, 'empty'));
+    oneLineError(runCli(['repair', join(dir, 'empty')]), /is not an af-lab run folder/);
+  });
+
+  it('a run in which every sample errored exits 1 and says so', () => {
+    const dir = temp();
+    const result = runCli(['run', '--name', 'dead', '--models', 'openai/gpt-4o-mini?base_url=http%3A%2F%2F127.0.0.1%3A9%2Fv1&max_retries=0&backoff_ms=1', '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '1', ...outputs(dir)], { OPENAI_API_KEY: 'sk-dead-server-0123456789' });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /^error: every one of the 2 samples ended in an error: nothing was answered/m);
+  });
+});
+
+describe('no silent success (issue 26 items 13, 15)', () => {
+  it('`estimate` of an unknown provider, `figures --published-dir <missing>`, `rejudge --cache` on a read-only disk', () => {
+    const dir = temp();
+    oneLineError(runCli(['estimate', '--models', 'foo/bar', '--limit', '1']), /^error: unknown provider "foo" in model spec "foo\/bar"/);
+    oneLineError(runCli(['figures', '--published', 'koorndijk-2025', '--published-dir', join(dir, 'missing'), '--out', join(dir, 'figs'), '--no-images']), /^error: --published-dir .*missing does not exist\. Fix: give the folder of published tables/);
+    assert.equal(runCli(['run', '--name', 'r', ...small, ...outputs(dir)]).status, 0);
+    oneLineError(runCli(['rejudge', join(dir, 'results', 'r'), '--cache', '/proc/af-lab-cache']), /^error: the cache folder \(--cache\) \/proc\/af-lab-cache is on a kernel file system/);
+  });
+});
+
+describe('a non-GGUF file given to gguf/ (issue 26 item 12)', () => {
+  it('is refused once, before any sample, in one line', () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'model.gguf'), 'not a model at all');
+    oneLineError(runCli(['run', '--name', 'g', '--models', `gguf/${join(dir, 'model.gguf')}`, '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '2', ...outputs(dir)]), /model\.gguf is not a GGUF file \(it does not start with "GGUF"\)/);
+  });
+});

@@ -1,0 +1,179 @@
+// Issue 26 items 3, 4 and 8: what a run pays for is paid once and accounted for. A full disk stops the
+// run before the next paid call and never leaves a torn line; the ledger (calls.jsonl) is reconciled
+// on resume with every answer the run paid for that a kill kept out of it; `--retry-errors` asks a
+// content-filtered answer again instead of reading it from the cache. A real full disk is a small
+// tmpfs mounted in a temp folder (needs root; skipped otherwise).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseExperiment, type ExperimentInput } from '../src/core/config.js';
+import { fileSystemUserError } from '../src/core/errors.js';
+import { appendJsonLine, dropTornTail, holdOpenForAppend } from '../src/core/files.js';
+import { closeResponseStores } from '../src/core/lmdbCache.js';
+import { readCalls } from '../src/core/runStore.js';
+import { resetTransports } from '../src/models/transport/transport.js';
+import { builtinRequests } from '../src/requests/index.js';
+import { runSamples } from '../src/run/runner.js';
+import type { Fault, LoopbackServer } from './servers/loopback.js';
+import { startOpenAIServer } from './servers/openai.js';
+import { tempDir } from './helpers/tmp.js';
+
+const dirs: string[] = [];
+const temp = () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+};
+
+/** A tmpfs of `size` mounted on a fresh temp folder, or a reason it cannot be. */
+function mountTmpfs(size: string): { dir: string; unmount: () => void } | string {
+  if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root';
+  const dir = temp();
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return 'mount -t tmpfs is not allowed here';
+  }
+  return { dir, unmount: () => execFileSync('umount', [dir]) };
+}
+const CAN_MOUNT = (() => {
+  const m = mountTmpfs('64k');
+  if (typeof m === 'string') return m;
+  m.unmount();
+  return false;
+})();
+
+const REPLY = '<OUTPUT><rejected/></OUTPUT>';
+const userText = (body: any): string => String(body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+
+describe('a run pays once and accounts for it (issue 26 items 3, 4, 8)', () => {
+  let server: LoopbackServer;
+  let fault: (text: string) => Fault | undefined = () => undefined;
+  let requests: string[];
+  before(async () => {
+    process.env.OPENAI_API_KEY = 'sk-paid-once-0123456789abcdef';
+    requests = builtinRequests().slice(0, 4).map((r) => r.text);
+    server = await startOpenAIServer({ reply: () => REPLY, script: (_i, body) => fault(userText(body)) });
+  });
+  after(async () => {
+    await server.close();
+    resetTransports();
+    await closeResponseStores();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const config = (dir: string, overrides: ExperimentInput = {}) =>
+    parseExperiment({
+      name: 'paid',
+      models: [`openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}&backoff_ms=1&max_retries=0`],
+      variants: ['baseline'],
+      reasoning: ['no-cot'],
+      tiers: ['free'],
+      requests: { source: 'builtin', limit: 4 },
+      samples: 1,
+      concurrency: 2,
+      outDir: join(dir, 'results'),
+      cacheDir: join(dir, 'cache'),
+      ...overrides,
+    });
+
+  it('a resume logs every cached answer this run paid for that a kill kept out of calls.jsonl, and only those', async () => {
+    resetTransports();
+    fault = () => undefined;
+    const dir = temp();
+    const cfg = config(dir);
+    await runSamples(cfg);
+    const runDir = join(dir, 'results', 'paid');
+    const calls = readCalls(runDir);
+    assert.equal(calls.length, 4);
+    // A kill after the cache's commit and before the ledger's line, for three answers and their records.
+    writeFileSync(join(runDir, 'calls.jsonl'), `${JSON.stringify(calls[0])}\n`);
+    writeFileSync(join(runDir, 'records.jsonl'), '');
+    const sent = server.log.length;
+    const resumed = await runSamples(cfg);
+    assert.equal(server.log.length, sent, 'nothing is asked again');
+    assert.equal(resumed.progress.calls, 0);
+    const ledger = readCalls(runDir);
+    assert.deepEqual(new Set(ledger.map((c) => c.cacheKey)), new Set(calls.map((c) => c.cacheKey)), 'every paid answer is in the ledger');
+    assert.equal(ledger.filter((c) => (c as { reconciled?: boolean }).reconciled).length, 3);
+    // Another run answered from the same cache paid for nothing: its ledger stays empty.
+    await runSamples({ ...cfg, name: 'other' });
+    assert.deepEqual(readCalls(join(dir, 'results', 'other')), []);
+  });
+
+  it('--retry-errors asks a content-filtered answer again instead of reading it from the cache', async () => {
+    resetTransports();
+    const dir = temp();
+    const cfg = config(dir);
+    fault = (text) => (text.includes(requests[0]) ? { kind: 'finish', reason: 'content_filter' } : undefined);
+    const first = await runSamples(cfg);
+    assert.equal(first.records.filter((r) => r.error?.kind === 'content_policy').length, 1);
+    fault = () => undefined;
+    const sent = server.log.length;
+    const retried = await runSamples(cfg, { retryErrors: true });
+    assert.equal(server.log.length - sent, 1, 'the filtered request is sent again');
+    assert.equal(retried.records.filter((r) => r.status === 'error').length, 0);
+  });
+
+  it('a disk without room for the next paid answer stops the run before paying, in one line', { skip: CAN_MOUNT }, async () => {
+    resetTransports();
+    fault = () => undefined;
+    const mount = mountTmpfs('128k') as { dir: string; unmount: () => void };
+    try {
+      const dir = temp();
+      const cfg = config(dir, { outDir: join(mount.dir, 'results') });
+      const sent = server.log.length;
+      const run = await runSamples(cfg);
+      assert.equal(server.log.length, sent, 'no call is paid for');
+      assert.equal(run.stopped, true);
+      assert.match(run.stopReason ?? '', /^the results folder \(--out\) .* has \d+ bytes free, under the \d+ bytes kept for each paid answer$/);
+      assert.equal(run.records.length, 0);
+    } finally {
+      mount.unmount();
+    }
+  });
+});
+
+describe('JSONL appends never tear (issue 26 item 3)', () => {
+  it('an append that meets a full disk leaves the file as it was and names it in one line', { skip: CAN_MOUNT }, () => {
+    const mount = mountTmpfs('64k') as { dir: string; unmount: () => void };
+    try {
+      const path = join(mount.dir, 'records.jsonl');
+      appendJsonLine(path, { n: 1 });
+      const before = statSync(path).size;
+      const big = { text: 'x'.repeat(200 * 1024) };
+      for (const held of [false, true]) {
+        const release = held ? holdOpenForAppend([path]) : () => undefined;
+        try {
+          assert.throws(() => appendJsonLine(path, big), (err: NodeJS.ErrnoException) => err.code === 'ENOSPC' && err.path === path);
+        } finally {
+          release();
+        }
+        assert.equal(statSync(path).size, before, 'no part of the line is left');
+      }
+      assert.equal(readFileSync(path, 'utf8'), '{"n":1}\n');
+      const err = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write', path });
+      assert.match(fileSystemUserError(err)!.describe(), /^error: cannot write .*records\.jsonl: no space left on the disk\. Fix: /);
+    } finally {
+      mount.unmount();
+    }
+  });
+
+  it('a torn last line (a kill mid-write) is cut off before the next append', () => {
+    const dir = temp();
+    const path = join(dir, 'calls.jsonl');
+    writeFileSync(path, '{"a":1}\n{"b":');
+    dropTornTail(path);
+    assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n');
+    dropTornTail(path);
+    assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n', 'a whole file is left alone');
+    writeFileSync(path, '{"torn":');
+    dropTornTail(path);
+    assert.equal(readFileSync(path, 'utf8'), '');
+    closeSync(openSync(join(dir, 'empty'), 'w'));
+    dropTornTail(join(dir, 'empty'));
+    mkdirSync(join(dir, 'sub'));
+  });
+});
