@@ -143,6 +143,23 @@ describe('response cache key: one field at a time', () => {
     }
   });
 
+  it('a call found under neither key is asked once, and kept under the new key only', async () => {
+    const dir = tempDir();
+    try {
+      let calls = 0;
+      const asked: ChatModel = { ...model('openai/gpt-4o?base_url=http://127.0.0.1:7000/v1'), async chat() { calls++; return { text: 'fresh', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false }; } };
+      const cache = new ResponseCache(dir);
+      const first = await cachedChat(asked, base, cache, { sampleIndex: 0 });
+      assert.equal(first.key, reference);
+      assert.equal(first.cached, false);
+      await cache.flushed();
+      assert.equal((await cachedChat(asked, base, new ResponseCache(dir), { sampleIndex: 0 })).response.text, 'fresh');
+      assert.equal(calls, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a different spec is a different call through cachedChat too (both models counted)', async () => {
     const dir = tempDir();
     let calls = 0;

@@ -52,12 +52,20 @@ export async function judgeAll(records: Iterable<SampledRecord>, judge: (record:
 }
 
 /**
- * What the agreement tables read of a labelled record: its key, its labels without the AF votes'
- * texts, its simulator truth. Kept for every record (a few small fields each), never the transcripts.
+ * What the agreement tables read of a labelled record (judge/accuracy.ts's CLASSIFIERS and the
+ * references): its key, each classifier's verdict (no votes, reasons or criteria), its simulator
+ * truth. Kept for every record: a few small fields each, never the transcripts or the judgements.
  */
 function agreementView(record: SampleRecord): Pick<SampleRecord, 'key' | 'labels' | 'truth'> {
-  const { af, ...labels } = record.labels;
-  return { key: record.key, labels: af ? { ...labels, af: { ...af, votes: [] } } : labels, ...(record.truth ? { truth: record.truth } : {}) };
+  const { proxy, heuristic, judge, af, partial } = record.labels;
+  const labels = {
+    ...(proxy ? { proxy: { complied: proxy.complied } } : {}),
+    ...(heuristic ? { heuristic: { complied: heuristic.complied } } : {}),
+    ...(judge ? { judge: { complied: judge.complied } } : {}),
+    ...(af ? { af: { label: af.label, score: af.score } } : {}),
+    ...(partial ? { partial: { partial: partial.partial } } : {}),
+  } as SampleRecord['labels'];
+  return { key: record.key, labels, ...(record.truth ? { truth: record.truth } : {}) };
 }
 
 /** The judging's progress on stderr: one line per 1,000 judgements (rewritten on a terminal). */
