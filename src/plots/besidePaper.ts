@@ -119,6 +119,11 @@ export function besidePaperInputs(records: SampleRecord[], table: PublishedCount
   };
 }
 
+/** Pixels per row: room for the tallest label (lines of about 15 px) and a gap, at least 52. */
+function rowHeight(labels: string[]): number {
+  return Math.max(52, 15 * Math.max(...labels.map((label) => label.split('<br>').length)) + 14);
+}
+
 /**
  * Per paper condition and tier: the paper's rate (open diamond) and the run's (filled circle), each
  * with its Wilson interval, and on the right the run-vs-paper Fisher p with "consistent"/"differs".
@@ -178,7 +183,8 @@ export function besidePaperFigure(inputs: BesideInputs): Figure {
     name: `beside-${inputs.tableId}`,
     title: `This run beside ${inputs.paper}`,
     width: 900,
-    height: 200 + 52 * inputs.rows.length,
+    // Each row as tall as its label's lines (about 15 px each at 11 px), so labels never run into the next row.
+    height: 200 + rowHeight(labels) * inputs.rows.length,
     data: [point('paper'), point('run')],
     layout: {
       ...baseLayout(
