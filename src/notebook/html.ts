@@ -171,7 +171,9 @@ export function promptHtml(title: string, text: string, maxHeightPx = 320): stri
 export interface ProgressState {
   title: string;
   simulated: boolean;
-  phase: 'sampling' | 'judging' | 'done' | 'stopped';
+  phase: 'sampling' | 'judging' | 'done' | 'stopped' | 'failed';
+  /** Why the step failed (phase 'failed'): the error's one line. */
+  failure?: string;
   samples: { done: number; total: number; resumed: number; calls: number; errors: number };
   /** Judgements (one per answer and classifier) finished this run, in all and per classifier. */
   judging?: { done: number; total: number; byKind: Partial<Record<JudgeKind, number>> };
@@ -203,6 +205,7 @@ export function progressHtml(state: ProgressState): string {
   const errors = s.errors ? ` · <span style="color:#c0392b">errors ${s.errors}</span>` : '';
   const lines = [
     `<div><b>${escapeHtml(state.title)}</b> · ${state.phase}${simulated} · ${(state.elapsedMs / 1000).toFixed(1)} s</div>`,
+    ...(state.failure ? [`<div style="color:#c0392b"><b>failed:</b> ${escapeHtml(state.failure)}</div>`] : []),
     `<div>${bar(s.done, s.total, '#4c78a8')} samples ${s.done}/${s.total} · new model calls ${s.calls} · already done ${s.resumed}${errors}</div>`,
   ];
   if (state.judging) {

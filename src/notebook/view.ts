@@ -37,6 +37,8 @@ export interface LiveProgress {
   onJudgeProgress(progress: { done: number; total: number; kind: JudgeKind }): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
+  /** Draw the step as failed, with the error's one line, so the box never stays frozen mid-way. */
+  fail(reason: string): void;
   readonly state: ProgressState;
 }
 
@@ -183,6 +185,11 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';
+          draw(true);
+        },
+        fail(reason) {
+          state.phase = 'failed';
+          state.failure = reason;
           draw(true);
         },
       };
