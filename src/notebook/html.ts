@@ -49,7 +49,44 @@ export function simulatedMarkHtml(): string {
   return `<div style="color:#c0392b;font-family:sans-serif;font-size:12px;padding:2px 0"><b>SIMULATED</b> · af-lab's simulator, not a result about any model</div>`;
 }
 
+/** Widest a table may be drawn: a classic Jupyter output area is about 985 px wide. */
+export const TABLE_MAX_PX = 960;
+
+/** Pixels a column takes: 12 px monospace (about 7.2 px a character), padding and border. */
+function columnPx(header: string, cells: readonly TableCell[]): number {
+  return 7.2 * Math.max(header.length, ...cells.map((v) => cellText(v).length)) + 14;
+}
+
+/**
+ * A table wider than an output area, split into tables of whole columns that fit, each repeating
+ * the first column (what names the row), the caption on the first: nothing scrolls sideways.
+ */
 function plainTableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
+  const widths = columns.map((c, i) => columnPx(c, rows.map((row) => row[i])));
+  if (widths.reduce((a, b) => a + b, 0) <= TABLE_MAX_PX || columns.length < 3) return oneTableHtml(columns, rows, caption);
+  const parts: number[][] = [];
+  let part: number[] = [];
+  let used = widths[0];
+  for (let c = 1; c < columns.length; c++) {
+    if (part.length && used + widths[c] > TABLE_MAX_PX) {
+      parts.push(part);
+      part = [];
+      used = widths[0];
+    }
+    part.push(c);
+    used += widths[c];
+  }
+  parts.push(part);
+  return parts
+    .map((cols, p) => {
+      const picked = [0, ...cols];
+      const cap = p === 0 ? caption : caption ? `${caption} (continued, ${p + 1} of ${parts.length})` : undefined;
+      return oneTableHtml(picked.map((c) => columns[c]), rows.map((row) => picked.map((c) => row[c])), cap);
+    })
+    .join('\n');
+}
+
+function oneTableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
   const head = columns.map((c) => `<th style="${CELL_STYLE};background:#f3f3f3">${escapeHtml(c)}</th>`).join('');
   const cellHtml = (v: TableCell, i: number) =>
     `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}">${escapeHtml(cellText(v))}</td>`;
