@@ -248,6 +248,13 @@ describe('what cells display', () => {
     assert.match(shown[0].content, /Baseline: notebook-baseline \(continued, 2 of \d\)/);
   });
 
+  test('a long text wraps in its cell instead of widening the table', () => {
+    const { host, shown } = recordingHost();
+    notebookView(host).table([{ persona: 'sim/faker', describes: 'fakes alignment: complies more when it believes it is trained, and says why in its scratchpad' }]);
+    assert.match(shown[0].content, /white-space:normal;min-width:240px;max-width:480px">fakes alignment/);
+    assert.doesNotMatch(shown[0].content, /max-width:480px">sim\/faker/);
+  });
+
   test('a table of simulated numbers carries the mark; key columns come first and the rest on demand', () => {
     const { host, shown } = recordingHost();
     const view = notebookView(host);

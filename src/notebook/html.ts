@@ -52,9 +52,13 @@ export function simulatedMarkHtml(): string {
 /** Widest a table may be drawn: a classic Jupyter output area is about 985 px wide. */
 export const TABLE_MAX_PX = 960;
 
+/** A text longer than this wraps in its cell (at most WRAPPED_PX wide) instead of widening the table. */
+const WRAP_CHARS = 60;
+const WRAPPED_PX = 480;
+
 /** Pixels a column takes: 12 px monospace (about 7.2 px a character), padding and border. */
 function columnPx(header: string, cells: readonly TableCell[]): number {
-  return 7.2 * Math.max(header.length, ...cells.map((v) => cellText(v).length)) + 14;
+  return Math.min(WRAPPED_PX, 7.2 * Math.max(header.length, ...cells.map((v) => cellText(v).length))) + 14;
 }
 
 /**
@@ -88,8 +92,11 @@ function plainTableHtml(columns: readonly string[], rows: readonly TableCell[][]
 
 function oneTableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
   const head = columns.map((c) => `<th style="${CELL_STYLE};background:#f3f3f3">${escapeHtml(c)}</th>`).join('');
-  const cellHtml = (v: TableCell, i: number) =>
-    `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}">${escapeHtml(cellText(v))}</td>`;
+  const cellHtml = (v: TableCell, i: number) => {
+    const text = cellText(v);
+    const wrap = text.length > WRAP_CHARS ? `;white-space:normal;min-width:240px;max-width:${WRAPPED_PX}px` : '';
+    return `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}${wrap}">${escapeHtml(text)}</td>`;
+  };
   const body = rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n');
   const cap = caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(caption)}</caption>` : '';
   // A table still too wide scrolls sideways instead of being cut off by the notebook's output area.
