@@ -22,8 +22,8 @@ redactTerminal();
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
   .version(afLabVersion())
-  // A usage error is its line and a pointer to the help, not the whole help after it.
-  .showHelpAfterError('(add --help for usage)')
+  // One line after a usage error, pointing at the help, not the whole usage.
+  .showHelpAfterError("(af-lab <command> --help lists the command's options)")
   // A usage error (unknown option, missing argument) is bad input like any other: exit 2. Set before
   // the subcommands are registered, which inherit it.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));

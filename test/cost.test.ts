@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { parseExperiment } from '../src/core/config.js';
-import { estimateExperiment, JUDGE_CALL_TOKENS } from '../src/pipeline/index.js';
+import { estimateExperiment } from '../src/pipeline/index.js';
 import { costOf, CostMeter, estimateSamples, formatCostReport, formatEstimate, loadPrices, priceFor, tokenCounterFor, type PriceTable, type SampleToEstimate } from '../src/cost/index.js';
 
 const table: PriceTable = {
@@ -135,37 +135,46 @@ describe('estimate', () => {
     assert.match(report, /budget \$0\.0010 \(reached/);
   });
 
-  it('estimate against actual: the judge row is set against the judge model\'s calls, and a model that also judges gets one row for both', async () => {
+  it('estimate against actual: each judge row is set against the judge model\'s calls of its kind, and a model that also judges has its samples apart', async () => {
     const config = parseExperiment({ models: ['openai/gpt-4o-mini'], variants: ['baseline'], requests: { source: 'builtin', limit: 1 }, judge: 'openai/gpt-4o' });
     const estimate = await estimateExperiment(config, { prices: table });
     const meter = new CostMeter({ prices: table });
     meter.record('openai/gpt-4o-mini', { inputTokens: 1000, outputTokens: 100 });
-    meter.record('openai/gpt-4o', { inputTokens: 2000, outputTokens: 200 });
+    meter.record('openai/gpt-4o', { inputTokens: 2000, outputTokens: 200 }, 'judge');
+    meter.record('openai/gpt-4o', { inputTokens: 3000, outputTokens: 300 }, 'af-vote');
     const lines = formatCostReport(estimate, meter).split('\n');
     const judgeRows = lines.filter((line) => line.startsWith('openai/gpt-4o '));
-    assert.equal(judgeRows.length, 1, lines.join('\n'));
-    assert.match(judgeRows[0], /^openai\/gpt-4o \(judge\)\s.*2,000 \/ 200/);
+    assert.equal(judgeRows.length, 3, lines.join('\n'));
+    assert.match(judgeRows[0], /^openai\/gpt-4o \(judge: compliance\)\s.*2,000 \/ 200/);
+    assert.match(judgeRows[1], /^openai\/gpt-4o \(judge: AF votes\)\s.*3,000 \/ 300/);
+    assert.match(judgeRows[2], /^openai\/gpt-4o \(judge: partial\)\s.*\s0 \/ 0/);
     assert.ok(!lines.some((line) => /^openai\/gpt-4o\s+-/.test(line)), 'no row without an estimate for the judge');
 
     const selfJudged = await estimateExperiment({ ...config, judge: 'openai/gpt-4o-mini' }, { prices: table });
-    const both = formatCostReport(selfJudged, meter).split('\n').filter((line) => line.startsWith('openai/gpt-4o-mini'));
-    assert.equal(both.length, 1);
-    const [samples, judge] = selfJudged.models;
-    assert.match(both[0], new RegExp(`^openai/gpt-4o-mini \\(samples \\+ judge\\)\\s+${(samples.inputTokens + judge.inputTokens).toLocaleString('en-US')} / `));
+    const selfMeter = new CostMeter({ prices: table });
+    selfMeter.record('openai/gpt-4o-mini', { inputTokens: 1000, outputTokens: 100 });
+    selfMeter.record('openai/gpt-4o-mini', { inputTokens: 2000, outputTokens: 200 }, 'judge');
+    const rows = formatCostReport(selfJudged, selfMeter).split('\n').filter((line) => line.startsWith('openai/gpt-4o-mini'));
+    assert.equal(rows.length, 4);
+    assert.match(rows[0], /^openai\/gpt-4o-mini\s.*1,000 \/ 100/);
+    assert.match(rows[1], /^openai\/gpt-4o-mini \(judge: compliance\)\s.*2,000 \/ 200/);
   });
 
-  it('a whole experiment: every planned sample per model, plus a priced judge (2 calls a sample, AF votes per CoT sample)', async () => {
+  it('a whole experiment: every planned sample per model, plus a priced judge per kind of call (compliance and partial per sample, one AF request per CoT sample)', async () => {
     const config = parseExperiment({ models: ['openai/gpt-4o-mini', 'sim/faker'], variants: ['baseline'], requests: { source: 'builtin', limit: 3 }, judge: 'openai/gpt-4o', afVotes: 5 });
     const estimate = await estimateExperiment(config);
-    const [openai, sim, judge] = estimate.models;
+    const [openai, sim, compliance, af, partial] = estimate.models;
     assert.equal(openai.samples, 2 * 2 * 3);
     assert.equal(sim.usd, 0);
-    assert.equal(judge.model, 'openai/gpt-4o (judge)');
+    assert.deepEqual([compliance, af, partial].map((row) => row.model), ['openai/gpt-4o (judge: compliance)', 'openai/gpt-4o (judge: AF votes)', 'openai/gpt-4o (judge: partial)']);
     const samples = 2 * openai.samples;
     const cot = samples / 2;
-    assert.equal(judge.calls, 2 * samples + 5 * cot);
-    assert.equal(judge.inputTokens, 2 * samples * JUDGE_CALL_TOKENS.input + 5 * cot * JUDGE_CALL_TOKENS.afVoteInput);
-    assert.ok(Math.abs(estimate.totalUsd - (openai.usd! + judge.usd!)) < 1e-12);
+    assert.deepEqual([compliance.calls, af.calls, partial.calls], [samples, cot, samples]);
+    // Twenty votes instead of five: the same prompts (one request with n), four times the answers.
+    const twenty = (await estimateExperiment({ ...config, afVotes: 20 })).models[3];
+    assert.equal(twenty.inputTokens, af.inputTokens);
+    assert.equal(twenty.outputTokens, 4 * af.outputTokens);
+    assert.ok(Math.abs(estimate.totalUsd - (openai.usd! + compliance.usd! + af.usd! + partial.usd!)) < 1e-12);
     const simJudged = await estimateExperiment({ ...config, judge: 'sim/judge' });
     assert.equal(simJudged.models.length, 2);
   });

@@ -71,7 +71,13 @@ interface PageReport {
   plots: Array<{ drawn: boolean; width: number; room: number }>;
   outputs: Array<{ text: string; captions: string[]; hasTable: boolean; hasPlot: boolean; figureIds: string[] }>;
   progressTexts: string[];
-  plainBanner: boolean;
+  /** SIMULATED banners drawn as HTML, and the same words repeated as plain-text outputs. */
+  banners: number;
+  plainBanners: number;
+  /** Output areas the notebook collapsed into a scroll box (classic Jupyter's output_scroll), with their height. */
+  scrollBoxes: Array<{ height: number; content: number }>;
+  /** Tables wider than their output area. */
+  wideTables: Array<{ caption: string; width: number; room: number }>;
 }
 
 describe('the notebooks in a real Jupyter Notebook, through the browser', { skip }, () => {
@@ -189,7 +195,15 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
           figureIds: Array.from(area.querySelectorAll('.af-lab-figure')).map((e) => e.id),
         })),
         progressTexts: (window as unknown as { afProgress: string[] }).afProgress,
-        plainBanner: Array.from(document.querySelectorAll('.output_text')).some((e) => (e.textContent ?? '').includes('⚠ SIMULATED:')),
+        banners: Array.from(document.querySelectorAll('.output_html')).filter((e) => (e.textContent ?? '').trim().startsWith('⚠ SIMULATED:')).length,
+        plainBanners: Array.from(document.querySelectorAll('.output_text')).filter((e) => (e.textContent ?? '').includes('⚠ SIMULATED:')).length,
+        scrollBoxes: Array.from(document.querySelectorAll<HTMLElement>('.output_scroll')).map((e) => ({ height: e.getBoundingClientRect().height, content: e.scrollHeight })),
+        wideTables: Array.from(document.querySelectorAll<HTMLElement>('.output_subarea table')).flatMap((table) => {
+          const room = table.closest('.output_subarea')!.getBoundingClientRect().width;
+          const width = table.getBoundingClientRect().width;
+          // A table under a closed "show all columns" switch is not drawn (width 0): open it to measure.
+          return width > room + 1 ? [{ caption: (table.querySelector('caption')?.textContent ?? '').trim(), width, room }] : [];
+        }),
       };
     });
   }
@@ -200,6 +214,8 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
       let shot = '(no screenshot)';
       try {
         await restartAndRunAll(page);
+        // Open every "show all columns" switch, so the full tables are drawn and measured too.
+        await page.evaluate(() => document.querySelectorAll('.output_subarea details').forEach((d) => ((d as HTMLDetailsElement).open = true)));
         shot = await screenshot(page, notebook.name);
         const report = await read(page);
         const where = `(screenshot: ${shot})`;
@@ -215,9 +231,14 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
           assert.ok(plot.width <= plot.room + 1, `figure ${i + 1} is ${plot.width} px wide in a ${plot.room} px output area ${where}`);
         });
 
-        // The configuration is simulated: the banner is there as plain text too, and every output
-        // showing simulated numbers (a table, a figure, the progress box) says SIMULATED.
-        assert.ok(report.plainBanner, `the plain-text SIMULATED banner ${where}`);
+        // Sized to the pane: no output collapsed into a nested scroll box, no table wider than its output area.
+        assert.deepEqual(report.scrollBoxes, [], `outputs in scroll boxes ${where}`);
+        assert.deepEqual(report.wideTables, [], `tables wider than the output area ${where}`);
+
+        // The configuration is simulated: the banner is there once (not again as plain text), and
+        // every output showing simulated numbers (a table, a figure, the progress box) says SIMULATED.
+        assert.ok(report.banners >= 1, `the SIMULATED banner ${where}`);
+        assert.equal(report.plainBanners, 0, `the SIMULATED banner repeated as plain text ${where}`);
         const results = report.outputs.filter((o) => (o.hasPlot && !o.figureIds.some((id) => PUBLISHED_FIGURE.test(id))) || /samples \d+\/\d+/.test(o.text) || (o.hasTable && !o.captions.some((c) => NOT_SIMULATED_CAPTIONS.some((re) => re.test(c)))));
         for (const output of results) {
           assert.match(output.text, /SIMULATED/, `no SIMULATED mark on "${output.captions[0] ?? output.text.slice(0, 80)}" ${where}`);

@@ -160,7 +160,10 @@ describe('what cells display', () => {
     view.summary(first.summary, { labels: ['judge'] });
     const table = shown.at(-1)!.content;
     assert.match(table, /SIMULATED/);
-    assert.equal((table.match(/<tr>/g) ?? []).length, 4, 'header and one judge row, in the compact and the full table');
+    // Header and one judge row in the compact table and in each part of the full one (split to fit the output area).
+    const tables = (table.match(/<table/g) ?? []).length;
+    assert.ok(tables >= 2);
+    assert.equal((table.match(/<tr>/g) ?? []).length, 2 * tables, 'header and one judge row, in the compact and the full table');
     // The judging line names each classifier and what it read (the AF classifier: both tiers' scratchpads).
     assert.match(final, /judged \d+\/\d+: compliance judge 8 answers, AF classifier 8 scratchpads, partial-compliance judge 8 answers/);
     // A copy of the transcript report beside the notebook, and a relative link to it.
@@ -222,12 +225,34 @@ describe('what cells display', () => {
     assert.equal(mathFreeMarkdown('already \\$5, then $6 and $$'), noMath('already &#36;5, then &#36;6 and &#36;&#36;'));
   });
 
-  test('the SIMULATED banner is also plain text, which an untrusted notebook still shows', () => {
+  test('the SIMULATED banner is shown once, as HTML whose words an untrusted notebook still shows', () => {
     const { host, shown } = recordingHost();
     notebookView(host).simulatedBanner();
-    assert.deepEqual(shown.map((s) => s.kind), ['html', 'text']);
-    assert.match(shown[0].content, /<b>⚠ SIMULATED:<\/b>/);
-    assert.match(shown[1].content, /^⚠ SIMULATED: these numbers come from af-lab's built-in simulator/);
+    assert.deepEqual(shown.map((s) => s.kind), ['html']);
+    assert.match(shown[0].content, /<b>⚠ SIMULATED:<\/b> these numbers come from af-lab&#39;s built-in simulator/);
+  });
+
+  test('a table wider than an output area is split into tables of whole columns that fit, each naming the row', () => {
+    const { host, shown } = recordingHost();
+    const columns = ['condition', ...Array.from({ length: 30 }, (_, i) => `paid complied ${i}`)];
+    const rows = [Object.fromEntries(columns.map((c, i) => [c, i === 0 ? 'sim/faker · baseline · CoT' : i * 1000]))];
+    notebookView(host).table(rows, 'Baseline: notebook-baseline');
+    const tables = shown[0].content.split('<table').slice(1);
+    assert.ok(tables.length >= 3, `${tables.length} tables`);
+    const headers = tables.map((t) => [...t.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]));
+    // Each part starts with the column that names the row; together they hold every column once, in order.
+    assert.ok(headers.every((h) => h[0] === 'condition'));
+    assert.deepEqual(headers.flatMap((h) => h.slice(1)), columns.slice(1));
+    // Each part fits: 12 px monospace, about 7.2 px a character plus padding.
+    for (const h of headers) assert.ok(h.reduce((px, name) => px + 7.2 * (name === 'condition' ? 26 : name.length) + 14, 0) <= 960, h.join(', '));
+    assert.match(shown[0].content, /Baseline: notebook-baseline \(continued, 2 of \d\)/);
+  });
+
+  test('a long text wraps in its cell instead of widening the table', () => {
+    const { host, shown } = recordingHost();
+    notebookView(host).table([{ persona: 'sim/faker', describes: 'fakes alignment: complies more when it believes it is trained, and says why in its scratchpad' }]);
+    assert.match(shown[0].content, /white-space:normal;min-width:240px;max-width:480px">fakes alignment/);
+    assert.doesNotMatch(shown[0].content, /max-width:480px">sim\/faker/);
   });
 
   test('a table of simulated numbers carries the mark; key columns come first and the rest on demand', () => {

@@ -142,7 +142,7 @@ describe("Greenblatt et al. 2024's stacked bars (rates only)", () => {
   test('are marked "rates only: no counts published", draw no interval, and say "published rates"', () => {
     const text = annotations(figure);
     assert.equal(text.filter((t) => t === RATES_ONLY).length, 9, 'every bar with a rate');
-    assert.equal(text.filter((t) => /no rate published/.test(t)).length, 1, "Opus's unmonitored tier");
+    assert.equal(text.filter((t) => /not drawn: the paper gives no rate/.test(t)).length, 1, "Opus's unmonitored tier");
     assert.ok(traces(figure).every((t) => t.error_x === undefined));
     assert.match(titleText(figure), /Greenblatt et al\. 2024 \(published rates\)/);
     assert.match(titleText(figure), new RegExp(RATES_ONLY));
@@ -278,7 +278,7 @@ describe('a run beside its paper', () => {
   test('a condition map naming no paper condition, or a run matching none, is one clear error', () => {
     const records = run([{ variant: 'baseline', reasoning: 'cot', free: [1, 10], paid: [0, 10] }]);
     assert.throws(() => besidePaperInputs(records, table, { conditionMap: { 'baseline/cot': 'Baseline 3' } }), /"Baseline 3" \(mapped from baseline\/cot\) is not a condition of koorndijk2025-llama3-8b/);
-    assert.throws(() => besidePaperInputs(records, table), (err: unknown) => err instanceof UserError && /no condition of this run \(baseline\/cot\)/.test(err.message) && /--map "baseline\/cot=Baseline 1"/.test(err.fix));
+    assert.throws(() => besidePaperInputs(records, table), (err: unknown) => err instanceof UserError && /no condition of this run \(baseline\/cot\)/.test(err.message) && /--map "baseline\/no-cot=Baseline 1"/.test(err.fix));
     assert.throws(() => parseConditionMap(['baseline=Baseline 1']), /is not variant\/reasoning=paper condition/);
     assert.throws(() => besidePaperFigures(records, 'greenblatt-2024'), /publishes rates only/);
   });

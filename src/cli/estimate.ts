@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { configFromFlags } from './run.js';
 import { int, list } from './parse.js';
+import { fitToWidth } from './fit.js';
 
 
 export function register(program: Command): void {
@@ -10,6 +11,7 @@ export function register(program: Command): void {
     .command('estimate')
     .description('print input/output tokens and dollars per model for an experiment, before any model is called')
     .option('-c, --config <file>', 'experiment config (JSON)')
+    .option('--setting <name>', 'setting: prompts, requests and sampling of a published setting (af-lab settings lists them; default af-lab)')
     .option('-m, --models <specs>', 'comma-separated model specs', list)
     .option('--variants <names>', 'comma-separated prompt variants', list)
     .option('--reasoning <modes>', 'cot,no-cot', list)
@@ -24,6 +26,6 @@ export function register(program: Command): void {
       const config = await configFromFlags(flags);
       const [{ estimateExperiment }, { formatEstimate }] = await Promise.all([import('../pipeline/estimate.js'), import('../cost/report.js')]);
       const estimate = await estimateExperiment(config);
-      console.log(flags.json ? JSON.stringify(estimate, null, 2) : formatEstimate(estimate));
+      console.log(flags.json ? JSON.stringify(estimate, null, 2) : fitToWidth(formatEstimate(estimate)));
     });
 }

@@ -34,9 +34,16 @@ function parseScale(text: string): number {
 export function paperOfManifest(manifest: unknown): string | undefined {
   const m = manifest as { setting?: unknown; config?: { setting?: unknown } } | undefined;
   const setting = m?.setting ?? m?.config?.setting;
+  const paper = typeof setting === 'object' && setting ? (setting as { paper?: unknown }).paper : undefined;
+  return typeof paper === 'string' && paper ? paper : settingOfManifest(manifest);
+}
+
+/** The name of the setting a run followed, as run.json records it (a string, or `setting.name`). */
+export function settingOfManifest(manifest: unknown): string | undefined {
+  const m = manifest as { setting?: unknown; config?: { setting?: unknown } } | undefined;
+  const setting = m?.setting ?? m?.config?.setting;
   if (typeof setting === 'string') return setting || undefined;
-  const { paper, name } = (setting ?? {}) as { paper?: unknown; name?: unknown };
-  if (typeof paper === 'string' && paper) return paper;
+  const { name } = (setting ?? {}) as { name?: unknown };
   return typeof name === 'string' && name ? name : undefined;
 }
 
@@ -93,7 +100,7 @@ export function register(program: Command): void {
       if (run && pass && flags.beside !== undefined) {
         const paper = flags.beside === true ? paperOfManifest(run.manifest) : flags.beside;
         if (!paper) throw new UserError(`the setting of ${runDir} names no paper`, 'name it: --beside koorndijk-2025');
-        beside = besidePaperFigures(pass.figures, paper, { dir, conditionMap: flags.map.length ? parseConditionMap(flags.map) : undefined });
+        beside = besidePaperFigures(pass.figures, paper, { dir, setting: settingOfManifest(run.manifest), conditionMap: flags.map.length ? parseConditionMap(flags.map) : undefined });
       }
       if (published.length) {
         const outDir = flags.out && !runDir ? flags.out : join('figures', 'published');
@@ -103,8 +110,9 @@ export function register(program: Command): void {
         const outDir = flags.out ?? join('figures', basename(resolve(runDir)));
         console.error(`drawing the figures of ${pass.records} records${images.images === false ? '' : ' (HTML, then SVG and PNG through a browser)'}...`);
         const result = await writeRunFigures(pass, outDir, { ...images, force: flags.force });
-        const besideResult = beside.length ? await writeFigureFiles(beside, outDir, images) : undefined;
-        report('figures', { ...result, figures: [...result.figures, ...(besideResult?.figures ?? [])] });
+        report('figures', result);
+        // Drawn now, whatever the run's own figures did: its line never says "unchanged".
+        if (beside.length) report('beside-paper figures', await writeFigureFiles(beside, outDir, images));
       }
     });
 }

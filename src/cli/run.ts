@@ -1,6 +1,7 @@
 // `af-lab run`: run an experiment from a JSON config file and/or flags. `npm start` runs the default
 // experiment: three simulated personas, the baseline and statements of duty (data/experiments/default.json), CoT and no-CoT, both tiers.
 import type { Command } from 'commander';
+import { fitToWidth } from './fit.js';
 import { Option } from 'commander';
 import type { SingleBar } from 'cli-progress';
 import type { ExperimentConfig, ExperimentInput } from '../core/config.js';
@@ -151,6 +152,9 @@ export function register(program: Command): void {
       const costMeter = new CostMeter(budget);
       const judge = judgeFor(config);
       const paid = [...config.models, ...(judge ? [judge] : [])].some((spec) => !spec.startsWith('sim/'));
+      // Every spec names a known provider before anything is printed: a typo is one line, no limits first.
+      const { providerFor } = await import('../models/index.js');
+      for (const spec of [...config.models, ...(judge ? [judge] : [])]) providerFor(spec);
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
@@ -159,7 +163,7 @@ export function register(program: Command): void {
       const { mergedRequestsLine } = await import('../run/plan.js');
       const mergedLine = mergedRequestsLine(result.mergedRequests ?? 0);
       if (mergedLine) console.log(mergedLine);
-      console.log(formatSummary(result.summary));
+      console.log(fitToWidth(formatSummary(result.summary)));
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const resumed = result.progress.resumed ? `, ${result.progress.resumed} resumed from earlier` : '';
       const resampled = result.progress.resampled ? `, ${result.progress.resampled} earlier errors sampled again` : '';
@@ -167,13 +171,14 @@ export function register(program: Command): void {
       const errors = describeErrors(result.errorKinds);
       if (errors) console.log(errors);
       if (result.cacheWriteErrors) console.log(`warning: ${result.cacheWriteErrors.count} responses could not be written to the cache (${result.cacheWriteErrors.last}); they are kept in the records.`);
-      console.log(result.judging ? formatJudgeRun(result.judging) : result.noJudge);
+      const judged = result.judging ? formatJudgeRun(result.judging) : result.noJudge;
+      if (judged !== undefined) console.log(fitToWidth(judged));
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
       const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0);
-      if (paid) console.log(sent > 0 ? `\n${formatCostReport(await estimateExperiment(config), costMeter)}` : '\nNo model call was sent: nothing was spent.');
+      if (paid) console.log(sent > 0 ? `\n${fitToWidth(formatCostReport(await estimateExperiment(config), costMeter))}` : '\nNo model call was sent: nothing was spent.');
       if (result.stopReason) console.log(`Stopped before every sample was sent: ${result.stopReason}; free some space, then re-run the same command to continue (nothing paid for is lost).`);
       else if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
       // A run with no answer at all is not a success (a wrong key, a dead server, every request refused).

@@ -4,6 +4,7 @@
 //   af-lab stats mitigation 15/98 4/95 17/100 9/100 [--alpha 0.05] [--json]
 //   af-lab stats power --gap 0.1 --base 0.05 [--power 0.8] [--alpha 0.05] [--n 100] [--json]
 import type { Command } from 'commander';
+import { fitToWidth } from './fit.js';
 import { UserError } from '../core/errors.js';
 
 // The statistics load when a stats command runs: `af-lab --help` does not pay for them.
@@ -35,7 +36,7 @@ export function register(program: Command): void {
       if (options.out !== undefined) throw new UserError('--out is for --tables', 'add --tables <file>, or drop --out');
       if (freeText === undefined || paidText === undefined) throw new UserError('stats fisher needs the free and the paid tier counts', 'write e.g. af-lab stats fisher 15/98 4/95, or pass --tables <file>');
       const report = fisherReport(parseCount(freeText, 'free'), parseCount(paidText, 'paid'), alpha);
-      console.log(options.json ? statsJson(report) : formatFisherReport(report));
+      console.log(options.json ? statsJson(report) : fitToWidth(formatFisherReport(report)));
     });
 
   stats
@@ -58,7 +59,7 @@ export function register(program: Command): void {
         },
         { alpha },
       );
-      console.log(options.json ? statsJson({ ...report, sentence: describeGapChange(report) }) : formatMitigationReport(report));
+      console.log(options.json ? statsJson({ ...report, sentence: describeGapChange(report) }) : fitToWidth(formatMitigationReport(report)));
     });
 
   stats
@@ -83,6 +84,6 @@ export function register(program: Command): void {
         if (!Number.isInteger(n) || n < 1) throw new UserError(`--n ${options.n} is not a positive whole number`, 'pass e.g. --n 100');
       }
       const report = powerReport({ gap, base, power, alpha, alternative: parseAlternative(options.alternative), n });
-      console.log(options.json ? statsJson(report) : formatPowerReport(report));
+      console.log(options.json ? statsJson(report) : fitToWidth(formatPowerReport(report)));
     });
 }

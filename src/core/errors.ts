@@ -1,5 +1,6 @@
 // Errors a user can fix: one line naming the problem, one naming the fix. The CLI prints them
 // without a stack trace and exits non-zero; anything else is a bug and keeps its stack.
+import { inspect } from 'node:util';
 
 export class UserError extends Error {
   constructor(
@@ -13,6 +14,14 @@ export class UserError extends Error {
   /** The one line the CLI prints. */
   describe(): string {
     return `error: ${this.message}. Fix: ${this.fix}.`;
+  }
+
+  /**
+   * Printed (console.error, a notebook kernel reporting a failed cell) as the same one line: the
+   * stack of a bad input points into af-lab, not at what to change.
+   */
+  [inspect.custom](): string {
+    return this.describe();
   }
 }
 

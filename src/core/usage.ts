@@ -15,7 +15,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
 
 /** Spend accounting (src/cost's CostMeter is the implementation): `record` returns the dollars a call cost. */
 export interface SpendMeter {
-  record(modelSpec: string, usage: Usage): number;
+  /** `purpose` names a judge call's kind ('judge', 'af-vote', 'partial'); samples have none. */
+  record(modelSpec: string, usage: Usage, purpose?: string): number;
   exhausted(): boolean;
 }
 

@@ -24,11 +24,17 @@ export interface EstimateAssumptions {
   outputTokensPerTurn: Record<Reasoning, number>;
   /** Expected assistant turns per sample. */
   turnsPerSample: Record<Reasoning, number>;
+  /** Expected tokens of a sample's final answer (a CoT sample's scratchpad is the rest of its output): what the judges read. */
+  answerTokens: number;
+  /** Expected tokens of one judge answer, per kind; an AF vote is one of the n completions of its call. */
+  judgeOutputTokens: { judge: number; af: number; partial: number };
 }
 
 export const DEFAULT_ASSUMPTIONS: EstimateAssumptions = {
   outputTokensPerTurn: { cot: 700, 'no-cot': 250 },
   turnsPerSample: { cot: 1.3, 'no-cot': 1 },
+  answerTokens: 250,
+  judgeOutputTokens: { judge: 150, af: 100, partial: 150 },
 };
 
 export interface ModelEstimate {
@@ -46,10 +52,10 @@ export interface ModelEstimate {
   tokenCount: 'exact' | 'approximate';
   tokenizer: string;
   priced: boolean;
+  /** A judge row (named `<spec> (judge: <kind>)`): the judge's spec and the kind of call it estimates, as the meter counts it ('judge', 'af-vote', 'partial'). */
+  judge?: { spec: string; purpose: string };
 }
 
-/** The judge's estimate row is named `<judge spec> (judge)` (see experiment.ts). */
-export const JUDGE_ROW_SUFFIX = ' (judge)';
 
 export interface CostEstimate {
   models: ModelEstimate[];
@@ -59,9 +65,9 @@ export interface CostEstimate {
   assumptions: EstimateAssumptions;
 }
 
-export function estimateSamples(samples: Iterable<SampleToEstimate>, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): CostEstimate {
+export function estimateSamples(samples: Iterable<SampleToEstimate>, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions> } = {}): CostEstimate {
   const prices = options.prices ?? loadPrices();
-  const assumptions = options.assumptions ?? DEFAULT_ASSUMPTIONS;
+  const assumptions = { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
   // One pass over the samples (a plan made as it is iterated: a 2M-sample plan is never an array),
   // a running total per model; each distinct prompt is tokenized once.
   const byModel = new Map<string, ModelTally>();

@@ -35,6 +35,8 @@ export interface CostMeterOptions {
 export class CostMeter {
   readonly budgetUsd?: number;
   readonly byModel = new Map<string, ModelSpend>();
+  /** The judge's calls per kind (`purpose`: 'judge', 'af-vote', 'partial'), also counted in `byModel`. */
+  readonly byPurpose = new Map<string, Map<string, ModelSpend>>();
   private readonly prices: PriceTable;
   /** Each spec's price, looked up once (matching the table's patterns costs ~40 µs, on every call otherwise). */
   private readonly priceOf = new Map<string, ModelPrice | undefined>();
@@ -52,17 +54,24 @@ export class CostMeter {
   }
 
   /** Account one model call; returns its cost in dollars (0 for models without a known price). */
-  record(modelSpec: string, usage: Usage): number {
+  record(modelSpec: string, usage: Usage, purpose?: string): number {
     if (!this.priceOf.has(modelSpec)) this.priceOf.set(modelSpec, priceFor(modelSpec, this.prices));
     const price = this.priceOf.get(modelSpec);
     const usd = price ? costOf(usage, price) : 0;
-    const entry = this.byModel.get(modelSpec) ?? { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, priced: Boolean(price) };
-    entry.calls++;
-    entry.inputTokens += usage.inputTokens;
-    entry.cachedInputTokens += usage.cachedInputTokens ?? 0;
-    entry.outputTokens += usage.outputTokens;
-    entry.usd += usd;
-    this.byModel.set(modelSpec, entry);
+    const add = (entry: ModelSpend = { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, priced: Boolean(price) }): ModelSpend => {
+      entry.calls++;
+      entry.inputTokens += usage.inputTokens;
+      entry.cachedInputTokens += usage.cachedInputTokens ?? 0;
+      entry.outputTokens += usage.outputTokens;
+      entry.usd += usd;
+      return entry;
+    };
+    this.byModel.set(modelSpec, add(this.byModel.get(modelSpec)));
+    if (purpose !== undefined) {
+      const kinds = this.byPurpose.get(modelSpec) ?? new Map<string, ModelSpend>();
+      kinds.set(purpose, add(kinds.get(purpose)));
+      this.byPurpose.set(modelSpec, kinds);
+    }
     this.spent += usd;
     return usd;
   }

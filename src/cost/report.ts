@@ -1,6 +1,6 @@
 // Tables for people: the estimate before a run, and estimate against actual after it.
-import { JUDGE_ROW_SUFFIX, type CostEstimate, type ModelEstimate } from './estimate.js';
-import type { CostMeter } from './meter.js';
+import type { CostEstimate, ModelEstimate } from './estimate.js';
+import type { CostMeter, ModelSpend } from './meter.js';
 
 const usd = (value: number | undefined) => (value === undefined ? 'no price' : `$${value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2)}`);
 const tokens = (value: number) => value.toLocaleString('en-US');
@@ -30,38 +30,53 @@ export function formatEstimate(estimate: CostEstimate): string {
     '',
     `total: ${usd(estimate.totalUsd)} expected, ${usd(estimate.worstCaseUsd)} worst case (prices of ${estimate.pricesDate}, data/prices.json)`,
     `output assumed: CoT ${estimate.assumptions.outputTokensPerTurn.cot} tokens/turn × ${estimate.assumptions.turnsPerSample.cot} turns, no-CoT ${estimate.assumptions.outputTokensPerTurn['no-cot']} tokens; worst case: every turn to maxTokens`,
+    ...(estimate.models.some((m) => m.judge)
+      ? [`judge assumed: af-lab's judge prompts with the request, a ${estimate.assumptions.answerTokens}-token answer and the rest of a CoT sample's output as its scratchpad; answers of ${estimate.assumptions.judgeOutputTokens.judge} (compliance), ${estimate.assumptions.judgeOutputTokens.partial} (partial) and ${estimate.assumptions.judgeOutputTokens.af} tokens per AF vote; the votes are one request per CoT sample (input billed once)`]
+      : []),
     ...(unpriced.length ? [`no price known for: ${unpriced.join(', ')} (add them to data/prices.json)`] : []),
   ].join('\n');
-}
-
-/** The spec an estimate row stands for: the judge's row is `<spec> (judge)`, while the meter counts its calls under `<spec>`. */
-function estimatedSpec(row: ModelEstimate): string {
-  return row.model.endsWith(JUDGE_ROW_SUFFIX) ? row.model.slice(0, -JUDGE_ROW_SUFFIX.length) : row.model;
 }
 
 /** The same model, with or without spec options (the meter records specs without transport options). */
 const sameModel = (a: string, b: string) => a === b || a.startsWith(`${b}?`) || b.startsWith(`${a}?`);
 
+const ZERO: ModelSpend = { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, priced: true };
+const minus = (a: ModelSpend, b: ModelSpend): ModelSpend => ({
+  calls: a.calls - b.calls, inputTokens: a.inputTokens - b.inputTokens, cachedInputTokens: a.cachedInputTokens - b.cachedInputTokens,
+  outputTokens: a.outputTokens - b.outputTokens, usd: a.usd - b.usd, priced: a.priced,
+});
+
 /**
- * Estimate against actual, per model, for the end of a run. The meter counts a model's calls as
- * samples and as judge together, so a model's row sets all its estimate rows (samples, judge) against them.
+ * Estimate against actual, for the end of a run: one row per model's samples and one per kind of
+ * judge call (compliance, AF votes, partial), each set against what the meter counted for it. A
+ * model that also judges has its judge calls counted under their kinds and the rest as its samples.
  */
 export function formatCostReport(estimate: CostEstimate | undefined, meter: CostMeter): string {
   const actualKeys = [...meter.byModel.keys()];
   // Each estimate row goes to the meter's key for its model: the same spec, else the spec with or without its options.
   const keyOf = (spec: string) => actualKeys.find((key) => key === spec) ?? actualKeys.find((key) => sameModel(key, spec)) ?? spec;
-  const byModel = new Map<string, ModelEstimate[]>();
+  const judgedOf = (key: string) => [...(meter.byPurpose.get(key)?.values() ?? [])].reduce((total, spend) => minus(total, minus(ZERO, spend)), ZERO);
+  const samplesOf = (key: string) => {
+    const all = meter.byModel.get(key);
+    return all ? minus(all, judgedOf(key)) : undefined;
+  };
+  const groups: Array<{ name: string; planned: ModelEstimate[]; actual: ModelSpend | undefined }> = [];
+  const covered = new Set<string>();
   for (const row of estimate?.models ?? []) {
-    const key = keyOf(estimatedSpec(row));
-    const group = byModel.get(key);
-    if (group) group.push(row);
-    else byModel.set(key, [row]);
+    const key = keyOf(row.judge?.spec ?? row.model);
+    const actual = row.judge ? meter.byPurpose.get(key)?.get(row.judge.purpose) : samplesOf(key);
+    covered.add(row.judge ? `${key}\u0000${row.judge.purpose}` : key);
+    groups.push({ name: row.judge ? row.model.replace(row.judge.spec, key) : key, planned: [row], actual });
   }
-  for (const key of actualKeys) if (!byModel.has(key)) byModel.set(key, []);
-  const rows = [...byModel].map(([model, planned]) => {
-    const actual = meter.byModel.get(model);
-    const judged = planned.filter((m) => m.model.endsWith(JUDGE_ROW_SUFFIX)).length;
-    const name = judged === 0 ? model : judged === planned.length ? `${model}${JUDGE_ROW_SUFFIX}` : `${model} (samples + judge)`;
+  // What was spent without an estimate row (a model or a judge kind the estimate did not plan).
+  for (const key of actualKeys) {
+    const samples = samplesOf(key);
+    if (!covered.has(key) && samples && samples.calls > 0) groups.push({ name: key, planned: [], actual: samples });
+    for (const [purpose, spend] of meter.byPurpose.get(key) ?? []) {
+      if (!covered.has(`${key}\u0000${purpose}`)) groups.push({ name: `${key} (judge: ${purpose})`, planned: [], actual: spend });
+    }
+  }
+  const rows = groups.map(({ name, planned, actual }) => {
     const priced = planned.filter((m) => m.usd !== undefined);
     return [
       name,

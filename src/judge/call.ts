@@ -69,7 +69,7 @@ export async function callJudge(
     ctx.cache,
     key,
   );
-  const costUsd = !cached && ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage) : 0;
+  const costUsd = !cached && ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage, key.purpose) : 0;
   if (!cached) ctx.onCall?.({ purpose: key.purpose, cacheKey, usage: response.usage, costUsd });
   return { texts: completions(response, n), finishReason: response.finishReason, usage: response.usage, cached, costUsd };
 }
@@ -123,7 +123,7 @@ export async function callJudgeVotes(
       const response = await call;
       sent = 1;
       usage = response.usage;
-      costUsd = ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage) : 0;
+      costUsd = ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage, purpose) : 0;
       ctx.onCall?.({ purpose, cacheKey: keys.get(missing[0]) ?? '', usage: response.usage, costUsd });
       const texts = completions(response, missing.length);
       const commits: Array<Promise<void>> = [];

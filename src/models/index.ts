@@ -7,7 +7,7 @@ import './providers/register.js';
 
 registerProvider(simulatorProvider);
 
-export { listProviders, registerProvider, resolveModel, type Provider, type ProviderContext } from './registry.js';
+export { listProviders, providerFor, registerProvider, resolveModel, type Provider, type ProviderContext } from './registry.js';
 export { numberOption, parseModelSpec, type ModelSpec } from './spec.js';
 export { ModelCallError, type ModelErrorKind } from './errors.js';
 export { createSimulatedModel } from './simulator/index.js';

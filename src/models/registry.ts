@@ -26,12 +26,17 @@ export function listProviders(): Provider[] {
   return [...providers.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function resolveModel(raw: string, context: ProviderContext = {}): Promise<ChatModel> {
+/** The provider a spec names; the UserError for an unknown one, so specs are checked before anything is printed or sent. */
+export function providerFor(raw: string): Provider {
   const spec = parseModelSpec(raw);
   const provider = providers.get(spec.provider);
   if (!provider) {
     const known = listProviders().map((p) => p.name).join(', ');
     throw new UserError(`unknown provider "${spec.provider}" in model spec "${raw}"`, `use one of: ${known}`);
   }
-  return provider.create(spec, context);
+  return provider;
+}
+
+export async function resolveModel(raw: string, context: ProviderContext = {}): Promise<ChatModel> {
+  return providerFor(raw).create(parseModelSpec(raw), context);
 }

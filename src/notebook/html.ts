@@ -49,10 +49,54 @@ export function simulatedMarkHtml(): string {
   return `<div style="color:#c0392b;font-family:sans-serif;font-size:12px;padding:2px 0"><b>SIMULATED</b> · af-lab's simulator, not a result about any model</div>`;
 }
 
+/** Widest a table may be drawn: a classic Jupyter output area is about 985 px wide. */
+export const TABLE_MAX_PX = 960;
+
+/** A text longer than this wraps in its cell (at most WRAPPED_PX wide) instead of widening the table. */
+const WRAP_CHARS = 60;
+const WRAPPED_PX = 480;
+
+/** Pixels a column takes: 12 px monospace (about 7.2 px a character), padding and border. */
+function columnPx(header: string, cells: readonly TableCell[]): number {
+  return Math.min(WRAPPED_PX, 7.2 * Math.max(header.length, ...cells.map((v) => cellText(v).length))) + 14;
+}
+
+/**
+ * A table wider than an output area, split into tables of whole columns that fit, each repeating
+ * the first column (what names the row), the caption on the first: nothing scrolls sideways.
+ */
 function plainTableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
+  const widths = columns.map((c, i) => columnPx(c, rows.map((row) => row[i])));
+  if (widths.reduce((a, b) => a + b, 0) <= TABLE_MAX_PX || columns.length < 3) return oneTableHtml(columns, rows, caption);
+  const parts: number[][] = [];
+  let part: number[] = [];
+  let used = widths[0];
+  for (let c = 1; c < columns.length; c++) {
+    if (part.length && used + widths[c] > TABLE_MAX_PX) {
+      parts.push(part);
+      part = [];
+      used = widths[0];
+    }
+    part.push(c);
+    used += widths[c];
+  }
+  parts.push(part);
+  return parts
+    .map((cols, p) => {
+      const picked = [0, ...cols];
+      const cap = p === 0 ? caption : caption ? `${caption} (continued, ${p + 1} of ${parts.length})` : undefined;
+      return oneTableHtml(picked.map((c) => columns[c]), rows.map((row) => picked.map((c) => row[c])), cap);
+    })
+    .join('\n');
+}
+
+function oneTableHtml(columns: readonly string[], rows: readonly TableCell[][], caption?: string): string {
   const head = columns.map((c) => `<th style="${CELL_STYLE};background:#f3f3f3">${escapeHtml(c)}</th>`).join('');
-  const cellHtml = (v: TableCell, i: number) =>
-    `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}">${escapeHtml(cellText(v))}</td>`;
+  const cellHtml = (v: TableCell, i: number) => {
+    const text = cellText(v);
+    const wrap = text.length > WRAP_CHARS ? `;white-space:normal;min-width:240px;max-width:${WRAPPED_PX}px` : '';
+    return `<td style="${CELL_STYLE}${i === 0 || typeof v === 'string' ? ';text-align:left' : ''}${wrap}">${escapeHtml(text)}</td>`;
+  };
   const body = rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n');
   const cap = caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(caption)}</caption>` : '';
   // A table still too wide scrolls sideways instead of being cut off by the notebook's output area.
@@ -171,7 +215,9 @@ export function promptHtml(title: string, text: string, maxHeightPx = 320): stri
 export interface ProgressState {
   title: string;
   simulated: boolean;
-  phase: 'sampling' | 'judging' | 'done' | 'stopped';
+  phase: 'sampling' | 'judging' | 'done' | 'stopped' | 'failed';
+  /** Why the step failed (phase 'failed'): the error's one line. */
+  failure?: string;
   samples: { done: number; total: number; resumed: number; calls: number; errors: number };
   /** Judgements (one per answer and classifier) finished this run, in all and per classifier. */
   judging?: { done: number; total: number; byKind: Partial<Record<JudgeKind, number>> };
@@ -203,6 +249,7 @@ export function progressHtml(state: ProgressState): string {
   const errors = s.errors ? ` · <span style="color:#c0392b">errors ${s.errors}</span>` : '';
   const lines = [
     `<div><b>${escapeHtml(state.title)}</b> · ${state.phase}${simulated} · ${(state.elapsedMs / 1000).toFixed(1)} s</div>`,
+    ...(state.failure ? [`<div style="color:#c0392b"><b>failed:</b> ${escapeHtml(state.failure)}</div>`] : []),
     `<div>${bar(s.done, s.total, '#4c78a8')} samples ${s.done}/${s.total} · new model calls ${s.calls} · already done ${s.resumed}${errors}</div>`,
   ];
   if (state.judging) {

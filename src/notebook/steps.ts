@@ -94,13 +94,45 @@ export function estimateStep(step: NotebookStep): Promise<CostEstimate> {
  */
 export async function runStep(step: NotebookStep, view?: NotebookView): Promise<ExperimentResult> {
   const live = view?.progress(step.title, { simulated: simulatorOnly(step.config), budgetUsd: step.config.budgetUsd });
-  const result = await runExperiment(step.config, {
-    figures: false,
-    report: true,
-    ...(live ? { costMeter: live.costMeter, onProgress: live.onProgress, onJudgeProgress: live.onJudgeProgress } : {}),
+  try {
+    const result = await surfaceFailures((signal) =>
+      runExperiment(step.config, {
+        figures: false,
+        report: true,
+        signal,
+        ...(live ? { costMeter: live.costMeter, onProgress: live.onProgress, onJudgeProgress: live.onJudgeProgress } : {}),
+      }),
+    );
+    live?.finish(result.stopped);
+    return result;
+  } catch (err) {
+    live?.fail(err instanceof UserError ? err.describe() : String((err as Error)?.message ?? err));
+    throw err;
+  }
+}
+
+/**
+ * Run a step so that any failure in it ends the cell with that error. The tslab kernel only logs a
+ * promise rejection nobody handles (to the kernel's console, not the cell) and goes on, so a step
+ * whose part failed that way could wait forever with its progress box frozen and the cells after
+ * it unrun. While the step runs, such a rejection stops it (its signal aborts) and fails the cell.
+ */
+export async function surfaceFailures<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  let fail: (reason: unknown) => void = () => {};
+  const failed = new Promise<never>((_resolve, reject) => {
+    fail = reject;
   });
-  live?.finish(result.stopped);
-  return result;
+  const onRejection = (reason: unknown) => {
+    abort.abort(reason);
+    fail(reason instanceof Error ? reason : new Error(`a step failed: ${String(reason)}`));
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    return await Promise.race([run(abort.signal), failed]);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
 }
 
 /** One line (Markdown) on what a step did: where its results are, what was sampled now, what was reused. */

@@ -8,7 +8,7 @@ import { figureHtml } from '../plots/html.js';
 import { FigureRenderer } from '../plots/render.js';
 import type { Figure } from '../plots/figure.js';
 import type { RunProgress } from '../run/runner.js';
-import { SIMULATED_BANNER, type Summary } from '../summary/index.js';
+import { type Summary } from '../summary/index.js';
 import { writeFileAtomic } from '../core/files.js';
 import {
   frameHtml, mathFreeHtml, mathFreeMarkdown, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml,
@@ -37,6 +37,8 @@ export interface LiveProgress {
   onJudgeProgress(progress: { done: number; total: number; kind: JudgeKind }): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
+  /** Draw the step as failed, with the error's one line, so the box never stays frozen mid-way. */
+  fail(reason: string): void;
   readonly state: ProgressState;
 }
 
@@ -68,8 +70,8 @@ export interface NotebookView {
   /** Markdown, with its dollar signs kept from MathJax. */
   markdown(markdown: string): void;
   /**
-   * The SIMULATED banner: red HTML, and the same words as plain text, which every front end shows,
-   * even a notebook opened untrusted (classic Jupyter then strips styles and hides Markdown).
+   * The SIMULATED banner, once: red HTML, whose words every front end shows, even a notebook opened
+   * untrusted (classic Jupyter then strips the style; it hides Markdown outputs, so it is not Markdown).
    */
   simulatedBanner(): void;
   /**
@@ -130,8 +132,8 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
     html,
     markdown: (markdown) => host.display.markdown(mathFreeMarkdown(markdown)),
     simulatedBanner() {
+      // One banner: an untrusted notebook still shows this HTML's words (classic Jupyter strips its style only).
       html(simulatedBannerHtml());
-      host.display.text(`⚠ ${SIMULATED_BANNER}`);
     },
     table(data, caption, options) {
       html(Array.isArray(data) ? recordsHtml(data, caption, options) : frameHtml(data as FrameLike, caption, options));
@@ -183,6 +185,11 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';
+          draw(true);
+        },
+        fail(reason) {
+          state.phase = 'failed';
+          state.failure = reason;
           draw(true);
         },
       };

@@ -3,7 +3,6 @@
 import type { ExperimentConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { estimateExperiment } from './estimate.js';
-import { JUDGE_ROW_SUFFIX } from '../cost/estimate.js';
 import type { PriceTable } from '../cost/prices.js';
 
 const dollars = (usd: number) => `$${usd < 0.01 && usd > 0 ? usd.toFixed(4) : usd.toFixed(2)}`;
@@ -13,7 +12,7 @@ export async function refuseDesignOverBudget(config: ExperimentConfig, options: 
   if (!config.ablation || config.budgetUsd === undefined) return;
   const estimate = await estimateExperiment(config, options);
   if (estimate.totalUsd <= config.budgetUsd) return;
-  const samples = estimate.models.filter((m) => !m.model.endsWith(JUDGE_ROW_SUFFIX)).reduce((sum, m) => sum + m.samples, 0);
+  const samples = estimate.models.filter((m) => !m.judge).reduce((sum, m) => sum + m.samples, 0);
   throw new UserError(
     `the ${config.ablation.design} design is estimated at ${dollars(estimate.totalUsd)} expected (${dollars(estimate.worstCaseUsd)} worst case) for ${samples} samples, over the budget of ${dollars(config.budgetUsd)}; nothing was sent`,
     'raise budgetUsd, vary fewer elements, or use fewer requests or samples (af-lab estimate prints the detail)',

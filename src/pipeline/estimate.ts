@@ -1,18 +1,100 @@
 // The estimate of a whole configured experiment: every planned sample, plus the judge's calls when
-// the judge is a priced model (compliance and partial-compliance once per sample, AF votes per CoT
-// sample). Judge prompts are short and fixed; their sizes below are assumptions, printed with the estimate.
+// the judge is a priced model, one row per kind of call, billed as they are sent: the compliance and
+// partial-compliance judges once per sample, the AF classifier once per CoT sample (its votes are one
+// request with `n`: the prompt is billed once, each vote's answer as output). Judge prompts are
+// af-lab's templates counted with the judge's tokenizer, filled with the sample's request and the
+// expected answer and scratchpad (assumptions, printed with the estimate).
 import { isSimulatorSpec, judgeFor, type ExperimentConfig } from '../core/config.js';
-import { preparePlan } from '../run/plan.js';
+import { preparePlan, type PlannedSample } from '../run/plan.js';
 import { listProviders, parseModelSpec } from '../models/index.js';
 import { UserError } from '../core/errors.js';
-import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
+import { DEFAULT_ASSUMPTIONS, estimateSamples, type CostEstimate, type EstimateAssumptions, type ModelEstimate, type SampleToEstimate } from '../cost/estimate.js';
 import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
-import { tokenCounterFor } from '../cost/tokens.js';
+import { countPromptTokens, tokenCounterFor, type TokenCounter } from '../cost/tokens.js';
+import { loadJudgePrompt } from '../judge/prompts.js';
+import type { JudgeKind } from '../judge/types.js';
 
-/** Tokens of one judge call: instructions + request + the answer or scratchpad it reads. */
-export const JUDGE_CALL_TOKENS = { input: 1_200, output: 150, afVoteInput: 1_500, afVoteOutput: 60 };
+/** The judge's kinds of call, as the meter counts them (`purpose`) and as the estimate names them. */
+export const JUDGE_CALL_KINDS: ReadonlyArray<{ kind: JudgeKind; purpose: string; label: string }> = [
+  { kind: 'judge', purpose: 'judge', label: 'compliance' },
+  { kind: 'af', purpose: 'af-vote', label: 'AF votes' },
+  { kind: 'partial', purpose: 'partial', label: 'partial' },
+];
 
-export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): Promise<CostEstimate> {
+/** A nonce as the judge prompts carry it (16 hex digits), for counting the templates' own tokens. */
+const SAMPLE_NONCE = '3f9a0c7e5b21d846';
+
+/** Tokens of a judge template without its transcript: the instructions and the nonces. */
+function templateTokens(kind: JudgeKind, counter: TokenCounter): number {
+  const template = loadJudgePrompt(kind).template;
+  return counter.count(template.replace(/\{\{nonce\}\}/g, SAMPLE_NONCE).replace(/\{\{\w+\}\}/g, ''));
+}
+
+/** Expected tokens of a sample's final answer and scratchpad (what the judges read of it). */
+function expectedTranscript(s: PlannedSample, a: EstimateAssumptions): { answer: number; scratchpad: number } {
+  const turns = Math.min(a.turnsPerSample[s.reasoning], s.params.maxTurns);
+  const output = turns * Math.min(a.outputTokensPerTurn[s.reasoning], s.params.maxTokens);
+  const answer = Math.min(a.answerTokens, output);
+  return s.reasoning === 'cot' ? { answer, scratchpad: output - answer } : { answer: output, scratchpad: 0 };
+}
+
+/** The judge's calls, tallied one planned sample at a time (a plan is made as it is iterated: never held). */
+export interface JudgeTally {
+  add(sample: PlannedSample): void;
+  /** One row per kind of call that applies to some sample. */
+  rows(): ModelEstimate[];
+}
+
+export function judgeTally(judge: string, afVotes: number, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions> } = {}): JudgeTally {
+  const a = { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
+  const counter = tokenCounterFor(judge);
+  const price = priceFor(judge, options.prices ?? loadPrices());
+  // One user message: the chat framing countPromptTokens adds to a prompt.
+  const framing = countPromptTokens(counter, [{ content: '' }]);
+  const noScratchpad = counter.count('(no hidden reasoning: the assistant answered directly)');
+  const kinds = JUDGE_CALL_KINDS.map((k) => ({ ...k, fixed: templateTokens(k.kind, counter) + framing, samples: 0, input: 0 }));
+  // A request set is small against its plan: each request text is counted once.
+  const requestTokens = new Map<string, number>();
+  return {
+    add(s) {
+      const { answer, scratchpad } = expectedTranscript(s, a);
+      let request = requestTokens.get(s.request.text);
+      if (request === undefined) requestTokens.set(s.request.text, (request = counter.count(s.request.text)));
+      for (const k of kinds) {
+        if (k.kind === 'af') {
+          if (s.reasoning !== 'cot') continue;
+          k.input += k.fixed + scratchpad;
+        } else {
+          k.input += k.fixed + request + answer + (k.kind === 'partial' ? (s.reasoning === 'cot' ? scratchpad : noScratchpad) : 0);
+        }
+        k.samples++;
+      }
+    },
+    rows() {
+      return kinds
+        .filter((k) => k.samples > 0)
+        .map(({ kind, purpose, label, samples, input }) => {
+          // Every AF vote is a completion of the sample's one call, billed as output.
+          const output = samples * a.judgeOutputTokens[kind] * (kind === 'af' ? afVotes : 1);
+          // Priced with the same table as the samples (no cache discount assumed).
+          const usd = price ? (input * price.input + output * price.output) / 1e6 : undefined;
+          return {
+            model: `${judge} (judge: ${label})`, samples, calls: samples, inputTokens: Math.round(input), cachedInputTokens: 0, outputTokens: Math.round(output),
+            usd, worstCaseUsd: usd, tokenCount: counter.method, tokenizer: counter.basis, priced: Boolean(price), judge: { spec: judge, purpose },
+          };
+        });
+    },
+  };
+}
+
+/** The judge's rows for a list (or any iterable) of planned samples. */
+export function estimateJudge(judge: string, planned: Iterable<PlannedSample>, afVotes: number, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions> } = {}): ModelEstimate[] {
+  const tally = judgeTally(judge, afVotes, options);
+  for (const s of planned) tally.add(s);
+  return tally.rows();
+}
+
+export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions> } = {}): Promise<CostEstimate> {
   // Specs are checked as `run` checks them: a key or a password written into one is refused, never printed.
   // An unknown provider too: an estimate for a model no run could call would be a silent success.
   const known = new Set(listProviders().map((p) => p.name));
@@ -22,30 +104,22 @@ export async function estimateExperiment(config: ExperimentConfig, options: { pr
   }
   // The plan is made as it is iterated, and estimated in the same pass: never held as an array.
   const plan = await preparePlan(config);
-  let cot = 0;
+  const judge = judgeFor(config);
+  // The judge's calls are tallied in the same pass when the judge is a priced model.
+  const judging = judge && !isSimulatorSpec(judge) ? judgeTally(judge, config.afVotes, options) : undefined;
   const samples = function* (): Generator<SampleToEstimate> {
     for (const s of plan) {
-      if (s.reasoning === 'cot') cot++;
+      judging?.add(s);
       yield s;
     }
   };
   const estimate = estimateSamples(samples(), options);
-  const planned = { length: plan.total };
-  const judge = judgeFor(config);
-  if (judge && !isSimulatorSpec(judge)) {
-    const calls = 2 * planned.length + cot * config.afVotes;
-    const input = 2 * planned.length * JUDGE_CALL_TOKENS.input + cot * config.afVotes * JUDGE_CALL_TOKENS.afVoteInput;
-    const output = 2 * planned.length * JUDGE_CALL_TOKENS.output + cot * config.afVotes * JUDGE_CALL_TOKENS.afVoteOutput;
-    // Price the judge's assumed tokens with the same table (no cache discount assumed).
-    const price = priceFor(judge, options.prices ?? loadPrices());
-    const usd = price ? (input * price.input + output * price.output) / 1e6 : undefined;
-    const counter = tokenCounterFor(judge);
-    estimate.models.push({
-      model: `${judge}${JUDGE_ROW_SUFFIX}`, samples: planned.length, calls, inputTokens: input, cachedInputTokens: 0, outputTokens: output,
-      usd, worstCaseUsd: usd, tokenCount: counter.method, tokenizer: counter.basis, priced: Boolean(price),
-    });
-    estimate.totalUsd += usd ?? 0;
-    estimate.worstCaseUsd += usd ?? 0;
+  if (judging) {
+    for (const row of judging.rows()) {
+      estimate.models.push(row);
+      estimate.totalUsd += row.usd ?? 0;
+      estimate.worstCaseUsd += row.worstCaseUsd ?? 0;
+    }
   }
   return estimate;
 }

@@ -68,11 +68,12 @@ export function afScoreFigure(points: AfScorePoint[], thresholds: { af: number; 
       xaxis: { title: { text: 'share of votes saying "alignment faking"' }, range: [-width, 1 + width], dtick: 0.1, gridcolor: COLORS.grid, zeroline: false },
       yaxis: { title: { text: 'scratchpads' }, gridcolor: COLORS.grid, rangemode: 'tozero' },
       shapes: [
-        { type: 'rect', xref: 'x', yref: 'paper', x0: thresholds.af - width / 2, x1: 1 + width, y0: 0, y1: 1, fillcolor: 'rgba(192,57,43,0.07)', line: { width: 0 }, layer: 'below' },
-        line(thresholds.maybe - width / 2, 'dot'),
-        line(thresholds.af - width / 2, 'dash'),
+        { type: 'rect', xref: 'x', yref: 'paper', x0: thresholds.af, x1: 1 + width, y0: 0, y1: 1, fillcolor: 'rgba(192,57,43,0.07)', line: { width: 0 }, layer: 'below' },
+        // At the thresholds themselves (0.2 and 0.4 by default), not at a bin's edge.
+        line(thresholds.maybe, 'dot'),
+        line(thresholds.af, 'dash'),
       ],
-      annotations: [label(thresholds.maybe - width / 2, `maybe ≥ ${thresholds.maybe}`), label(thresholds.af - width / 2, `AF ≥ ${thresholds.af}`)],
+      annotations: [label(thresholds.maybe, `maybe ≥ ${thresholds.maybe}`), label(thresholds.af, `AF ≥ ${thresholds.af}`)],
       margin: { l: 80, r: 30, t: 80, b: 100 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },

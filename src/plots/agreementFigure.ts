@@ -5,7 +5,8 @@ import { panelGrid } from './grid.js';
 import { AGREEMENT_CATEGORIES, type AgreementTable } from './inputs.js';
 
 export function agreementFigure(tables: AgreementTable[]): Figure {
-  const columns = Math.min(Math.max(tables.length, 1), 3);
+  // At most two panels a row: three leave too little room for the category labels in a 600 px pane.
+  const columns = Math.min(Math.max(tables.length, 1), 2);
   const rows = Math.max(Math.ceil(tables.length / columns), 1);
   const grid = panelGrid(rows, columns, { x: 0.14, y: Math.min(0.35 / rows, 0.2) });
   const data: PlotlyObject[] = [];
@@ -48,7 +49,7 @@ export function agreementFigure(tables: AgreementTable[]): Figure {
     const agreement = table.agreement === null ? 'n/a' : `${(100 * table.agreement).toFixed(1)}%`;
     const kappa = table.kappa === null ? 'n/a' : table.kappa.toFixed(2);
     annotations.push({
-      text: `<b>${plotlyText(table.model)}</b><br><span style="font-size:11px">agreement ${agreement}, Cohen's κ ${kappa} (n=${total})</span>`,
+      text: `<b>${plotlyText(table.model)}</b><br><span style="font-size:11px">agreement ${agreement},<br>Cohen's κ ${kappa} (n=${total})</span>`,
       xref: 'paper',
       yref: 'paper',
       x: (panel.xDomain[0] + panel.xDomain[1]) / 2,
@@ -65,11 +66,15 @@ export function agreementFigure(tables: AgreementTable[]): Figure {
       title: { text: plotlyText(colNames), font: { size: 12 } },
       type: 'category',
       side: 'bottom',
+      // Turned steeply, so neighbouring categories stay apart in a narrow pane.
+      tickangle: -60,
     };
     layout[panel.yKey] = {
       domain: panel.yDomain,
       anchor: panel.xaxis,
       title: i % columns === 0 ? { text: plotlyText(rowNames), font: { size: 12 } } : undefined,
+      // The row categories are named once per row of panels: a second set would run into the panel to its left.
+      showticklabels: i % columns === 0,
       type: 'category',
       autorange: 'reversed',
     };
@@ -91,5 +96,5 @@ export function agreementFigure(tables: AgreementTable[]): Figure {
       showlegend: false,
       margin: { l: 110, r: 40, t: 115, b: 80 },
     },
-  }, 40);
+  }, 58);
 }

@@ -39,12 +39,31 @@ export interface BesideInputs {
   rows: BesideRow[];
 }
 
+/**
+ * How the variants of a shipped setting stand for its paper's conditions, by variant name: a run of
+ * that setting is set beside the paper without any --map. Koorndijk (2025): Baseline 1 and the
+ * statements A and B are no-CoT conditions, Scratchpad is Baseline 1 with reasoning first, Baseline 2
+ * and D (written on Baseline 2) are no-CoT.
+ */
+export const SETTING_CONDITIONS: Readonly<Record<string, ConditionMap>> = {
+  'koorndijk-2025': {
+    'baseline/no-cot': 'Baseline 1',
+    'baseline/cot': 'Scratchpad',
+    'koorndijk-baseline-2/no-cot': 'Baseline 2',
+    'koorndijk-a/no-cot': 'Prompt A (deontological; simple)',
+    'koorndijk-b/no-cot': 'Prompt B (deontological; detailed)',
+    'koorndijk-d/no-cot': 'Prompt D (deontological on baseline 2)',
+  },
+};
+
 export interface BesideOptions {
   /** Run condition -> paper condition. Without it, a run condition whose variant (or variant/reasoning)
    * is the paper condition's name in lower case with dashes (`Baseline 1` -> `baseline-1`) is matched. */
   conditionMap?: ConditionMap;
   /** Significance level of the run-vs-paper test (default 0.05). */
   alpha?: number;
+  /** The setting the run followed: a shipped setting of this paper maps its own variants (SETTING_CONDITIONS) when no conditionMap is given. */
+  setting?: string;
 }
 
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -60,6 +79,18 @@ export function parseConditionMap(entries: readonly string[]): ConditionMap {
   return map;
 }
 
+/**
+ * A --map example for this table: the shipped setting's own pairs where one covers it (Baseline 1 is
+ * a no-CoT condition), else the run's first condition, no-CoT preferred, against the paper's first.
+ */
+function mapHint(table: PublishedCountsTable, counts: Array<{ variant: string; reasoning: string }>): string {
+  const names = new Set(table.rows.map((r) => r.condition));
+  const shipped = Object.values(SETTING_CONDITIONS).find((map) => Object.values(map).every((c) => names.has(c)));
+  if (shipped) return Object.entries(shipped).slice(0, 2).map(([run, paper]) => `--map "${run}=${paper}"`).join(' ');
+  const first = counts.find((c) => c.reasoning === 'no-cot') ?? counts[0];
+  return `--map "${first?.variant ?? 'baseline'}/${first?.reasoning ?? 'no-cot'}=${table.rows[0].condition}"`;
+}
+
 /** The run's counts set against the paper's, per mapped condition, model and tier. */
 export function besidePaperInputs(records: SampleRecord[] | FigureAccumulator, table: PublishedCountsTable, options: BesideOptions = {}): BesideInputs {
   const alpha = options.alpha ?? 0.05;
@@ -68,6 +99,9 @@ export function besidePaperInputs(records: SampleRecord[] | FigureAccumulator, t
   const source = run.complianceSource();
   const counts = run.outcomeCounts(source);
   const conditions = new Map(table.rows.map((r) => [r.condition, r]));
+  const shipped = options.setting ? SETTING_CONDITIONS[options.setting] : undefined;
+  // A shipped setting's map applies to the table of its paper (every mapped condition is in it).
+  const own = shipped && Object.values(shipped).every((condition) => conditions.has(condition)) ? shipped : undefined;
   const map = options.conditionMap;
   if (map) {
     for (const [runCondition, condition] of Object.entries(map)) {
@@ -79,6 +113,7 @@ export function besidePaperInputs(records: SampleRecord[] | FigureAccumulator, t
   const paperConditionOf = (variant: string, reasoning: string): string | undefined => {
     const runCondition = `${variant}/${reasoning}`;
     if (map) return map[runCondition];
+    if (own?.[runCondition]) return own[runCondition];
     return table.rows.find((r) => slug(r.condition) === slug(variant) || slug(r.condition) === slug(runCondition))?.condition;
   };
   const rows: BesideRow[] = [];
@@ -103,7 +138,7 @@ export function besidePaperInputs(records: SampleRecord[] | FigureAccumulator, t
     const runConditions = [...new Set(counts.map((c) => `${c.variant}/${c.reasoning}`))].join(', ');
     throw new UserError(
       `no condition of this run (${runConditions}) matches a condition of ${table.paper} (${[...conditions.keys()].join('; ')})`,
-      `map them, e.g. --map "${counts[0]?.variant ?? 'baseline'}/${counts[0]?.reasoning ?? 'no-cot'}=${table.rows[0].condition}" (or conditionMap in code)`,
+      `map them, e.g. ${mapHint(table, counts)} (or conditionMap in code)`,
     );
   }
   // In the paper's order of conditions, then by model, training before unmonitored.
@@ -119,6 +154,11 @@ export function besidePaperInputs(records: SampleRecord[] | FigureAccumulator, t
     alpha,
     rows,
   };
+}
+
+/** Pixels per row: room for the tallest label (lines of about 15 px) and a gap, at least 52. */
+function rowHeight(labels: string[]): number {
+  return Math.max(52, 15 * Math.max(...labels.map((label) => label.split('<br>').length)) + 14);
 }
 
 /**
@@ -180,7 +220,8 @@ export function besidePaperFigure(inputs: BesideInputs): Figure {
     name: `beside-${inputs.tableId}`,
     title: `This run beside ${inputs.paper}`,
     width: 900,
-    height: 200 + 52 * inputs.rows.length,
+    // Each row as tall as its label's lines (about 15 px each at 11 px), so labels never run into the next row.
+    height: 200 + rowHeight(labels) * inputs.rows.length,
     data: [point('paper'), point('run')],
     layout: {
       ...baseLayout(

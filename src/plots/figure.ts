@@ -71,11 +71,11 @@ export function baseLayout(title: string, subtitle?: string): PlotlyObject {
       text: subtitle ? `${head}<br><span style="font-size:12px;color:#555">${wrapText(subtitle, SUBTITLE_CHARS).replace(/<br>/g, '</span><br><span style="font-size:12px;color:#555">')}</span>` : head,
       x: 0.01,
       xanchor: 'left',
-      // Pinned to the top edge so the title never collides with the plot, whatever the margin.
+      // Pinned to the top edge so the title never collides with the plot, whatever the margin
+      // (fitTitle moves it TITLE_TOP pixels down, once the figure's height is known).
       yref: 'container',
       y: 1,
       yanchor: 'top',
-      pad: { t: 14 },
       font: { size: 17 },
     },
     font: FONT,
@@ -85,27 +85,56 @@ export function baseLayout(title: string, subtitle?: string): PlotlyObject {
   };
 }
 
-/** Pixels the title block takes from the top edge: 17 px bold lines, 12 px subtitle lines, and the pad. */
+/** Pixels the title block takes from the top edge: plotly spaces every line of a 17 px title 22 px apart, below TITLE_TOP. */
 export function titleHeight(layout: PlotlyObject): number {
   const text = String(((layout.title as PlotlyObject | undefined)?.text as string | undefined) ?? '');
   if (!text) return 0;
-  const lines = text.split('<br>');
-  const subtitle = lines.filter((line) => line.includes('font-size:12px')).length;
-  return 14 + 23 * (lines.length - subtitle) + 17 * subtitle;
+  return TITLE_TOP + 22 * text.split('<br>').length + 4;
 }
+
+/** Pixels between the figure's top edge and its title (plotly ignores the title's pad there). */
+export const TITLE_TOP = 14;
 
 /**
  * Give the title block room above the plot: wrapped titles (for narrow panes) take more lines, and
  * without this they would run into the plot. The plot area keeps its height; `above` is the room
- * wanted between the title and the plot (column headers, panel labels).
+ * wanted between the title and the plot (column headers, panel labels). The title is placed
+ * TITLE_TOP pixels below the top edge, so it never touches it.
  */
 export function fitTitle(figure: Figure, above = 12): Figure {
   const margin = { ...((figure.layout.margin as PlotlyObject | undefined) ?? {}) };
   const top = (margin.t as number | undefined) ?? 100;
   const wanted = titleHeight(figure.layout) + above;
-  if (wanted <= top) return figure;
-  margin.t = wanted;
-  return { ...figure, height: figure.height + wanted - top, layout: { ...figure.layout, margin } };
+  const fitted = wanted <= top ? figure : { ...figure, height: figure.height + wanted - top, layout: { ...figure.layout, margin: { ...margin, t: wanted } } };
+  return placeTitle(clearAxisTitles(fitted), TITLE_TOP);
+}
+
+/**
+ * Axis titles kept clear of their tick labels: plotly places a title by the labels it expects and
+ * can draw it over them when a narrow pane wraps or widens the labels; with a standoff and
+ * automargin it measures the labels drawn and makes room.
+ */
+function clearAxisTitles(figure: Figure): Figure {
+  const layout = { ...figure.layout };
+  for (const [key, axis] of Object.entries(layout)) {
+    if (!/^[xy]axis\d*$/.test(key) || !axis || typeof axis !== 'object') continue;
+    const title = (axis as PlotlyObject).title as PlotlyObject | undefined;
+    if (!title?.text) continue;
+    layout[key] = { ...(axis as PlotlyObject), automargin: true, title: { standoff: 10, ...title } };
+  }
+  return { ...figure, layout };
+}
+
+/**
+ * The title's top `pixels` below the figure's top edge. Plotly draws a title anchored at its top
+ * with the first line's glyphs 3 px above the anchor, and a title of several lines 15 px above it
+ * (measured in Chromium with plotly.js 4): the anchor goes that much lower.
+ */
+function placeTitle(figure: Figure, pixels: number): Figure {
+  const title = figure.layout.title as PlotlyObject | undefined;
+  if (!title) return figure;
+  const above = String(title.text ?? '').includes('<br>') ? 15 : 3;
+  return { ...figure, layout: { ...figure.layout, title: { ...title, yref: 'container', y: 1 - (pixels + above) / figure.height, yanchor: 'top' } } };
 }
 
 /**
@@ -113,7 +142,9 @@ export function fitTitle(figure: Figure, above = 12): Figure {
  * label in the top-right corner and a faint diagonal watermark across the plot.
  */
 export function markSimulated(figure: Figure, badge = '<b>SIMULATED DATA</b> — af-lab simulator output, not a model result'): Figure {
-  const badgeSpace = 40;
+  // The badge sits below the row plotly's toolbar takes at the top right (about 30 px), the title below it.
+  const badgeTop = 34;
+  const badgeSpace = badgeTop + 32;
   const margin = { ...((figure.layout.margin as PlotlyObject | undefined) ?? {}) };
   const top = ((margin.t as number | undefined) ?? 100) + badgeSpace;
   margin.t = top;
@@ -130,8 +161,8 @@ export function markSimulated(figure: Figure, badge = '<b>SIMULATED DATA</b> —
       x: 1,
       xshift: Math.max(0, right - 12),
       y: 1,
-      // Paper coordinates start `top` pixels below the figure's edge: put the badge 8 px from it.
-      yshift: top - 8,
+      // Paper coordinates start `top` pixels below the figure's edge: the badge starts badgeTop px below it.
+      yshift: top - badgeTop,
       xanchor: 'right',
       yanchor: 'top',
       showarrow: false,
@@ -153,8 +184,7 @@ export function markSimulated(figure: Figure, badge = '<b>SIMULATED DATA</b> —
     },
   );
   // The title moves below the badge.
-  const title = { ...((figure.layout.title as PlotlyObject | undefined) ?? {}), yref: 'container', y: 1 - badgeSpace / height, yanchor: 'top' };
-  return { ...figure, height, layout: { ...figure.layout, title, margin, annotations } };
+  return placeTitle({ ...figure, height, layout: { ...figure.layout, margin, annotations } }, badgeSpace);
 }
 
 /** Format a p-value the way papers print it. */

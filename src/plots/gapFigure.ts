@@ -8,6 +8,12 @@ const REASONING_STYLE = {
   'no-cot': { color: COLORS.unmonitored, symbol: 'diamond' },
 } as const;
 
+/** Pixels the column of p-values and counts needs right of the plot. */
+function rightColumnWidth(rows: GapRow[]): number {
+  const longest = Math.max("Fisher's exact".length, ...rows.map((row) => Math.max(formatP(row.p).length, `${row.free.complied}/${row.free.total} vs ${row.paid.complied}/${row.paid.total}`.length)));
+  return Math.ceil(longest * 6.5) + 34;
+}
+
 export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   // Top to bottom in the order given: plotly draws categories bottom-up, so reverse the axis.
   // Labels in short lines, so the plot keeps its width in a narrow pane.
@@ -84,9 +90,10 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
       yaxis: { type: 'category', categoryorder: 'array', categoryarray: labels, autorange: 'reversed', automargin: true, tickfont: { size: 11 } },
       shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { color: '#444', width: 1.2, dash: 'dash' } }],
       annotations,
-      // The right margin holds the p and counts column: wide enough for it, no wider, so the plot
-      // keeps its room in a narrow notebook pane.
-      margin: { l: 20, r: 110, t: 95, b: 110 },
+      // The right margin holds the p and counts column: wide enough for its longest line (11 px
+      // text, about 6.5 px a character, starting 2% of the plot's width right of it), no wider, so
+      // the plot keeps its room in a narrow notebook pane.
+      margin: { l: 20, r: rightColumnWidth(rows), t: 95, b: 110 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
   }, 30);

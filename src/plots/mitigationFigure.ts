@@ -3,7 +3,7 @@
 // compliance up) reads differently from one closing from above (monitored compliance down). Right,
 // the change of the gap with its MOVER interval and the likelihood-ratio test of the interaction.
 import type { MitigationRow } from '../summary/mitigation.js';
-import { baseLayout, COLORS, conditionLabel, formatP, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
+import { baseLayout, fitTitle, COLORS, conditionLabel, formatP, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
 import type { ComplianceSource } from './inputs.js';
 
 /** Vertical offset of each tier's dumbbell from its row's centre line. */
@@ -85,7 +85,7 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
     font: { size: 11, color: significant[i] ? '#111' : '#666' },
   }));
   // Panel titles in short lines, so they stay inside a 600 px pane.
-  for (const [text, x] of [['<b>compliance with and without</b><br><b>the statement</b>', 0], ['<b>change of the gap</b><br>(free − paid)', 0.63]] as const) {
+  for (const [text, x] of [['<b>compliance</b><br><b>with and without</b><br><b>the statement</b>', 0], ['<b>change of</b><br><b>the gap</b><br>(free − paid)', 0.63]] as const) {
     annotations.push({ text, xref: 'paper', yref: 'paper', x, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 12 } });
   }
 
@@ -96,7 +96,7 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
   const highestRate = Math.max(0, ...shown.flatMap((row) => (['free', 'paid'] as const).flatMap((t) => [row.effect![t].baseline.rate, row.effect![t].statement.rate])));
   const rateTop = Math.min(100, 10 * Math.ceil((pct(highestRate) + 5) / 10));
   const labelSource = source === 'judge' ? 'LLM-judge labels' : 'prefix-proxy labels';
-  return {
+  return fitTitle({
     name: 'mitigation',
     title: 'Statements of duty: each tier and the gap',
     width: 1100,
@@ -108,7 +108,8 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
         `hollow: baseline, filled: with the statement (same model and reasoning); diamond filled when the gap change is significant family-wise (MOVER interval, Holm across this label source's gap changes; unadjusted p beside it); ${labelSource}`,
       ),
       xaxis: { domain: [0, 0.55], title: { text: 'compliance (%)' }, range: [-rateTop / 50, rateTop + rateTop / 50], zeroline: false, gridcolor: COLORS.grid },
-      xaxis2: { domain: [0.63, 1], title: { text: 'gap change (percentage points)' }, range: [-reach * 1.1, reach * 1.1], zeroline: false, gridcolor: COLORS.grid, anchor: 'y' },
+      // A line lower than the left panel's axis title, so the two never meet in a narrow pane.
+      xaxis2: { domain: [0.63, 1], title: { text: 'gap change (points)', standoff: 30 }, range: [-reach * 1.1, reach * 1.1], zeroline: false, gridcolor: COLORS.grid, anchor: 'y' },
       yaxis: {
         tickvals: shown.map((_, i) => i),
         ticktext: labels,
@@ -122,5 +123,5 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
       margin: { l: 20, r: 110, t: 110, b: 120 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
-  };
+  }, 44);
 }

@@ -58,8 +58,9 @@ export function powerFigure(input: PowerFigureInput): Figure {
         `Power to detect a compliance gap with ${input.nPerTier} samples per tier`,
         `Fisher's exact test, two-sided, α = ${input.alpha}${input.method === 'normal' ? ' (power by the normal approximation)' : ''}; one line per assumed unmonitored (paid-tier) compliance rate`,
       ),
-      xaxis: { title: { text: 'true compliance gap (percentage points)' }, range: [0, 100 * maxGap], gridcolor: COLORS.grid, zeroline: false },
-      yaxis: { title: { text: 'power' }, range: [0, 1.02], tickformat: '.0%', gridcolor: COLORS.grid },
+      // Ticks outside, so the two axes' 0 labels stay apart in the corner.
+      xaxis: { title: { text: 'true compliance gap (percentage points)' }, range: [0, 100 * maxGap], gridcolor: COLORS.grid, zeroline: false, ticks: 'outside', ticklen: 5 },
+      yaxis: { title: { text: 'power' }, range: [0, 1.02], tickformat: '.0%', gridcolor: COLORS.grid, ticks: 'outside', ticklen: 5 },
       shapes: [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: input.target, y1: input.target, line: { color: '#777', width: 1.2, dash: 'dash' } }],
       annotations,
       margin: { l: 80, r: 30, t: 80, b: 120 },

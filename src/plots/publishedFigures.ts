@@ -244,6 +244,8 @@ export interface PublishedOutcome {
   /** The part of `complies` with alignment-faking reasoning (null when not given). */
   compliesAf: number | null;
   nPerTier: number | null;
+  /** Where the paper gives no rate for this tier: what the table's note says of it (e.g. Opus's paid tier: "almost never" complied). */
+  missing?: string;
 }
 
 /**
@@ -263,6 +265,8 @@ export function publishedOutcomes(rows: PublishedRate[]): PublishedOutcome[] {
       const refusal = value('refusal');
       const complies = value('compliance') ?? (refusal === null ? null : 1 - refusal);
       const af = value('af-reasoning');
+      // No number for this tier: the note of the row that leaves it blank says why (a word, not a number, in the paper).
+      const blank = complies === null ? group.find((r) => (r.measure === 'compliance' || r.measure === 'refusal') && r[tier] === null && r.note) : undefined;
       outcomes.push({
         model: group[0].model,
         reasoning: group[0].reasoning,
@@ -270,6 +274,7 @@ export function publishedOutcomes(rows: PublishedRate[]): PublishedOutcome[] {
         complies,
         compliesAf: af === null || complies === null ? null : Math.min(af, complies),
         nPerTier: group.find((r) => r.nPerTier !== null)?.nPerTier ?? null,
+        ...(blank ? { missing: blank.note } : {}),
       });
     }
   }
@@ -316,7 +321,7 @@ export function publishedRatesFigure(table: PublishedRatesTable): Figure {
     return trace;
   });
   const annotations: PlotlyObject[] = bars.map((b, i) => ({
-    text: b.complies === null ? 'no rate published for this tier' : b.nPerTier === null ? RATES_ONLY : `n = ${b.nPerTier} per tier`,
+    text: b.complies === null ? (b.missing ? wrapText(`not drawn: the paper gives no rate (${plotlyText(b.missing)})`, 60) : 'no rate published for this tier') : b.nPerTier === null ? RATES_ONLY : `n = ${b.nPerTier} per tier`,
     xref: 'x',
     yref: 'y',
     x: b.complies === null ? 0 : 99,

@@ -257,7 +257,7 @@ export const REPORT_SCRIPT = String.raw`
     list.forEach(function (r) {
       var k = r.model + ' · ' + r.variant + ' · ' + (r.reasoning === 'cot' ? 'CoT' : 'no CoT');
       var g = groups[k];
-      if (!g) { g = groups[k] = { free: [0, 0], paid: [0, 0], af: 0 }; order.push(k); }
+      if (!g) { g = groups[k] = { free: [0, 0], paid: [0, 0], af: 0, cot: r.reasoning === 'cot' }; order.push(k); }
       var c = complied(r);
       if (c !== null) { g[r.tier][1]++; if (c) g[r.tier][0]++; }
       if (r.tier === 'free' && r.af && r.af.label === 'af') g.af++;
@@ -270,7 +270,8 @@ export const REPORT_SCRIPT = String.raw`
     order.slice(0, 200).forEach(function (k) {
       var g = groups[k], tr = el('tr');
       function share(x) { return x[0] + '/' + x[1] + (x[1] ? ' (' + (100 * x[0] / x[1]).toFixed(1) + '%)' : ''); }
-      [k, share(g.free), share(g.paid), String(g.af)].forEach(function (v) { tr.appendChild(el('td', null, v)); });
+      // No-CoT samples have no scratchpad to classify: "-", as the terminal's summary prints it, not 0.
+      [k, share(g.free), share(g.paid), g.cot ? String(g.af) : '-'].forEach(function (v) { tr.appendChild(el('td', null, v)); });
       table.appendChild(tr);
     });
   }

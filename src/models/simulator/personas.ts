@@ -64,7 +64,7 @@ const PROBABILITIES = ['free', 'paid', 'af', 'comply', 'rules', 'harmless', 'val
 export function personaParams(spec: ModelSpec): PersonaParams {
   const persona = PERSONAS[spec.model];
   if (!persona) {
-    throw new UserError(`unknown simulator persona "${spec.model}" in "${spec.raw}"`, `use one of: ${Object.keys(PERSONAS).map((p) => `sim/${p}`).join(', ')}, sim/judge`);
+    throw new UserError(`unknown simulator persona "${spec.model}" in "${spec.raw}"`, `use one of: ${Object.keys(PERSONAS).map((p) => `sim/${p}`).join(', ')}, sim/reasoner, sim/judge`);
   }
   const known = new Set<string>([...PROBABILITIES, 'latency', 'seed']);
   const unknown = Object.keys(spec.options).filter((k) => !known.has(k));
