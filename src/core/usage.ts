@@ -15,7 +15,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
 
 /** Spend accounting (src/cost's CostMeter is the implementation): `record` returns the dollars a call cost. */
 export interface SpendMeter {
-  record(modelSpec: string, usage: Usage): number;
+  /** `batched`: the call was answered through the provider's batch API (billed at its batch price). */
+  record(modelSpec: string, usage: Usage, options?: { batched?: boolean }): number;
   exhausted(): boolean;
 }
 

@@ -10,7 +10,7 @@ import { ReportWriter } from '../report/write.js';
 import { JUDGE_KINDS, labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
 import { runDirFor } from '../core/runStore.js';
 import { SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
-import type { SampleRecord, SampledRecord } from '../core/types.js';
+import type { ChatModel, SampleRecord, SampledRecord } from '../core/types.js';
 import { RecordsDigest } from '../core/inputsHash.js';
 import { resolveModel } from '../models/index.js';
 import { readSetting, settingLine } from '../settings/index.js';
@@ -61,6 +61,8 @@ export interface ExperimentOptions extends RunOptions {
   onJudgeProgress?: JudgeRunOptions['onProgress'];
   /** Return the labelled records (default true). false holds none: what the CLI does, for runs of any size. */
   keepRecords?: boolean;
+  /** An already resolved judge (a batched run's answers it from the batches' results); the caller closes it. */
+  judgeModel?: ChatModel;
 }
 
 /** Records being judged at once, at most: enough to keep every judge slot busy, few enough to hold. */
@@ -78,7 +80,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
-  const judge = judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined;
+  const judge = options.judgeModel ?? (judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined);
   const keepRecords = options.keepRecords !== false;
   let run: SampledRun | undefined;
   let judging: RunJudging | undefined;
@@ -103,7 +105,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   } finally {
     run?.releaseLock?.();
     await judging?.close();
-    await judge?.close?.();
+    if (!options.judgeModel) await judge?.close?.();
   }
 }
 
