@@ -12,6 +12,7 @@ import { register as registerStats } from './cli/stats.js';
 import { register as registerEstimate } from './cli/estimate.js';
 import { register as registerRepair } from './cli/repair.js';
 import { register as registerSettings } from './cli/settings.js';
+import { register as registerBatches } from './cli/batches.js';
 
 const program = new Command('af-lab')
   .description('Alignment-faking experiments on any chat model: sample, judge, test, plot.')
@@ -30,6 +31,7 @@ registerStats(program);
 registerEstimate(program);
 registerRepair(program);
 registerSettings(program);
+registerBatches(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.

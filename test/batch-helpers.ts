@@ -41,6 +41,7 @@ export function batchConfig(dir: string, spec: string, overrides: ExperimentInpu
     samples: 1,
     afVotes: 3,
     concurrency: 4,
+    limits: { anthropic: { requestsPerMinute: 1e6, tokensPerMinute: 1e9 }, openai: { requestsPerMinute: 1e6 } },
     outDir: join(dir, 'results'),
     figuresDir: join(dir, 'figures'),
     cacheDir: join(dir, 'cache'),
@@ -48,13 +49,25 @@ export function batchConfig(dir: string, spec: string, overrides: ExperimentInpu
   });
 }
 
-/** Records and judgements as a run's outcome, without what depends on timing or the cache. */
-export function outcomeOf(runDir: string) {
-  const records = readRecords(runDir)
-    .map((r) => ({ key: r.key, status: r.status, finalOutput: r.finalOutput, scratchpad: r.scratchpad, turns: r.turns.map((t) => ({ text: t.text, finishReason: t.finishReason, prefillApplied: t.prefillApplied, usage: t.usage })) }))
-    .sort((a, b) => a.key.localeCompare(b.key));
+/**
+ * Records and judgements as a run's outcome, without what depends on timing, the cache or the server's
+ * port (a record's key hashes its model spec, which holds the base URL): samples are named by tier and
+ * request, and the server's address is written SERVER.
+ */
+export function outcomeOf(runDir: string, serverUrl?: string) {
+  const read = readRecords(runDir);
+  const name = new Map(read.map((r) => [r.key, `${r.tier}|${r.sampleIndex}|${r.request.text}`]));
+  const records = read
+    .map((r) => ({ sample: name.get(r.key)!, status: r.status, finalOutput: r.finalOutput, scratchpad: r.scratchpad, turns: r.turns.map((t) => ({ text: t.text, finishReason: t.finishReason, prefillApplied: t.prefillApplied, usage: t.usage })) }))
+    .sort((a, b) => a.sample.localeCompare(b.sample));
   const judgements = readJudgements(runDir)
-    .map((j) => ({ key: j.key, kind: j.kind, label: j.label }))
-    .sort((a, b) => `${a.key}${a.kind}`.localeCompare(`${b.key}${b.kind}`));
-  return { records, judgements };
+    .map((j) => ({ sample: name.get(j.key)!, kind: j.kind, label: j.label }))
+    .sort((a, b) => `${a.sample}${a.kind}`.localeCompare(`${b.sample}${b.kind}`));
+  return JSON.parse(withoutServer(JSON.stringify({ records, judgements }), serverUrl));
+}
+
+/** Text with a server's address (as written, or URL-encoded in a spec) replaced by SERVER. */
+export function withoutServer(text: string, serverUrl?: string): string {
+  if (!serverUrl) return text;
+  return text.split(encodeURIComponent(serverUrl)).join('SERVER').split(serverUrl).join('SERVER');
 }

@@ -79,6 +79,11 @@ export const experimentSchema = z
     /** Figures of a run go to `<figuresDir>/<name>/`. */
     figuresDir: z.string().default('figures'),
     cacheDir: z.string().default('data/cache'),
+    /**
+     * Send calls through the providers' batch APIs (docs/batch.md): `true` or `both` for the sampled
+     * models and the judge, `models` or `judge` for one of them. How calls are sent, not what is asked.
+     */
+    batch: z.union([z.boolean(), z.enum(['models', 'judge', 'both'])]).optional(),
   })
   .strict();
 

@@ -101,3 +101,8 @@ export function batchPriceFor(modelSpec: string, table: PriceTable = loadPrices(
     ...(price.cacheWrite !== undefined ? { cacheWrite: scale(price.cacheWrite) } : {}),
   };
 }
+
+/** The share of the direct price a provider's batch API charges (0.5: half), or undefined when it has none in the table. */
+export function batchDiscountFor(modelSpec: string, table: PriceTable = loadPrices()): number | undefined {
+  return table.batch?.[modelSpec.slice(0, modelSpec.indexOf('/'))]?.discount;
+}

@@ -4,14 +4,14 @@
 import { isSimulatorSpec, judgeFor, type ExperimentConfig } from '../core/config.js';
 import { planSamples } from '../run/plan.js';
 import { parseModelSpec } from '../models/spec.js';
-import { estimateSamples, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
+import { estimateSamples, priceBatched, JUDGE_ROW_SUFFIX, type CostEstimate, type EstimateAssumptions, type SampleToEstimate } from '../cost/estimate.js';
 import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
 import { tokenCounterFor } from '../cost/tokens.js';
 
 /** Tokens of one judge call: instructions + request + the answer or scratchpad it reads. */
 export const JUDGE_CALL_TOKENS = { input: 1_200, output: 150, afVoteInput: 1_500, afVoteOutput: 60 };
 
-export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: EstimateAssumptions } = {}): Promise<CostEstimate> {
+export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: EstimateAssumptions; batch?: 'models' | 'judge' | 'both' } = {}): Promise<CostEstimate> {
   // Specs are checked as `run` checks them: a key or a password written into one is refused, never printed.
   for (const spec of [...config.models, ...(config.judge ? [config.judge] : [])]) parseModelSpec(spec);
   const planned = await planSamples(config);
@@ -34,5 +34,7 @@ export async function estimateExperiment(config: ExperimentConfig, options: { pr
     estimate.totalUsd += usd ?? 0;
     estimate.worstCaseUsd += usd ?? 0;
   }
+  const batch = options.batch;
+  if (batch) priceBatched(estimate, (row) => (row.model.endsWith(JUDGE_ROW_SUFFIX) ? batch !== 'models' : batch !== 'judge'), options.prices ?? loadPrices());
   return estimate;
 }

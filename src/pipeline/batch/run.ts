@@ -2,7 +2,8 @@
 // fill the cache, then the ordinary pipeline writes the records, judgements, summary, figures and
 // report from it, exactly as a direct run would (it sends nothing a batch answered).
 import type { ExperimentConfig } from '../../core/config.js';
-import { judgeFor } from '../../core/config.js';
+import { isSimulatorSpec, judgeFor } from '../../core/config.js';
+import type { BatchTarget } from './target.js';
 import type { ChatModel } from '../../core/types.js';
 import { resolveModel } from '../../models/index.js';
 import { parseModelSpec } from '../../models/spec.js';
@@ -11,8 +12,6 @@ import { runExperiment, type ExperimentOptions, type ExperimentOutcome } from '.
 import { batchedModel } from './collect.js';
 import { refuseUnbatchableRun, runBatchRounds, type BatchRunOptions, type BatchRunResult } from './rounds.js';
 
-/** What `--batch` names: the sampled models, the judge, or both. */
-export type BatchTarget = 'models' | 'judge' | 'both';
 
 export interface BatchedExperimentOptions extends ExperimentOptions {
   batch: Omit<BatchRunOptions, 'sample' | 'judge' | 'costMeter' | 'models' | 'judgeModel' | 'signal'> & {
@@ -31,12 +30,13 @@ export interface BatchedExperimentResult {
 export async function runExperimentBatched(config: ExperimentConfig, options: BatchedExperimentOptions): Promise<BatchedExperimentResult> {
   const { target, fallback = 'none', ...batchOptions } = options.batch;
   const sample = target !== 'judge';
-  const judge = target !== 'models';
+  // `both` batches the judge where there is one to pay for (a simulated judge costs nothing and is asked directly).
+  const judgeSpec = judgeFor(config);
+  const judge = target === 'judge' || (target === 'both' && judgeSpec !== undefined && !isSimulatorSpec(judgeSpec));
   // Refused in one line before anything is sent.
   refuseUnbatchableRun(config, { sample, judge });
   const models = new Map<string, ChatModel>(options.models ?? []);
   for (const spec of config.models) if (!models.has(spec)) models.set(spec, await resolveModel(spec, { limits: config.limits[parseModelSpec(spec).provider] }));
-  const judgeSpec = judgeFor(config);
   const judgeModel = options.judgeModel ?? (judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined);
   try {
     // Only the judge batched: the samples are sampled one by one first, as a direct run samples them.
