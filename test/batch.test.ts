@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExperiment } from '../src/pipeline/experiment.js';
-import { runExperimentBatched, readBatchRecords, splitAtLimits } from '../src/pipeline/batch/index.js';
+import { cancelBatches, formatBatches, runExperimentBatched, readBatchRecords, splitAtLimits } from '../src/pipeline/batch/index.js';
+import { estimateExperiment } from '../src/pipeline/estimate.js';
+import { formatEstimate } from '../src/cost/index.js';
 import { resetTransports } from '../src/models/transport/index.js';
 import { CostMeter, batchPriceFor, priceFor, loadPrices } from '../src/cost/index.js';
 import { startBatchServer, type BatchServer } from './servers/batchApis.js';
@@ -143,5 +145,83 @@ describe('batch prices', () => {
     const meter = new CostMeter();
     const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
     assert.equal(meter.record('openai/gpt-4o-mini', usage, { batched: true }) * 2, new CostMeter().record('openai/gpt-4o-mini', usage));
+  });
+});
+
+describe('waiting, listing and cancelling', () => {
+  let server: BatchServer;
+  let spec: string;
+  const dirs: string[] = [];
+  before(async () => {
+    // Six polls before a batch ends: a run that does not wait sees them in flight.
+    server = await startBatchServer({ reply: scriptedReply, steps: ['validating', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'finalizing'] });
+    spec = `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}`;
+  });
+  after(async () => {
+    await server.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a run that does not wait returns with its batches in flight, and calling it again picks the results up', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = batchConfig(dir, spec, { judge: 'sim/judge', name: 'notebook' });
+    const first = await runExperimentBatched(config, { figures: false, report: false, batch: { target: 'models', wait: false } });
+    assert.equal(first.outcome, undefined);
+    assert.equal(first.batches.done, false);
+    const inFlight = first.batches.batches.filter((b) => !b.downloadedAt);
+    // Submitted, and looked at once: in progress.
+    assert.deepEqual(inFlight.map((b) => [b.state, b.lines.length]), [['in_progress', 4]]);
+    assert.match(formatBatches(first.batches.batches), /batch_\d+\s+sample\s+\S+\s+in_progress\s+4/);
+    let calls = 1;
+    let result = first;
+    while (!result.outcome && calls < 40) {
+      result = await runExperimentBatched(config, { figures: false, report: false, batch: { target: 'models', wait: false } });
+      calls++;
+    }
+    assert.ok(result.outcome, 'the run finished once every batch was read');
+    assert.equal(result.outcome.recordCount, 4);
+    assert.ok(calls > 3, 'it took several calls, as a notebook cell re-run later would');
+    assert.ok([...server.paid.values()].every((n) => n === 1));
+  });
+
+  it('af-lab batches --cancel cancels the batches in flight: the run reading them records their samples as errors, the next re-run sends them again', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = batchConfig(dir, spec, { judge: 'sim/judge', name: 'cancelled' });
+    server.paid.clear(); // the same lines as the test above, in another cache: paid again, once
+    const first = await runExperimentBatched(config, { figures: false, report: false, batch: { target: 'models', wait: false } });
+    const lines = await cancelBatches(first.batches.runDir);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^batch batch_\d+: cancel/);
+    const stopped = await runExperimentBatched(config, { figures: false, report: false, batch: { target: 'models', ...noSleep } });
+    const records = readBatchRecords(stopped.outcome!.runDir);
+    assert.equal(records[0].state, 'cancelled');
+    assert.ok(records[0].cancelRequestedAt);
+    assert.equal(records.length, 1, 'the cancelled lines were not sent again by the run that read them');
+    assert.deepEqual(stopped.outcome!.errorKinds, { other: 4 });
+    const result = await runExperimentBatched(config, { figures: false, report: false, batch: { target: 'models', ...noSleep } });
+    assert.equal(result.outcome!.recordCount, 4);
+    assert.deepEqual(result.outcome!.errorKinds, {});
+    assert.ok([...server.paid.values()].every((n) => n === 1));
+  });
+
+  it('af-lab estimate --batch prints both prices; batched rows at half where the table says so', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = batchConfig(dir, 'openai/gpt-4o-mini', { judge: 'openai/gpt-4o-mini' });
+    const direct = await estimateExperiment(config);
+    const both = await estimateExperiment(config, { batch: 'both' });
+    assert.equal(both.totalUsd, direct.totalUsd, 'the direct total is unchanged');
+    assert.ok(Math.abs(both.batchTotalUsd! - direct.totalUsd / 2) < 1e-12);
+    const judgeOnly = await estimateExperiment(config, { batch: 'judge' });
+    const [modelRow, judgeRow] = judgeOnly.models;
+    assert.equal(modelRow.batchUsd, undefined);
+    assert.equal(judgeRow.batchUsd, judgeRow.usd! / 2);
+    const printed = formatEstimate(both);
+    assert.match(printed, /batched/);
+    assert.match(printed, /total with --batch: \$/);
+    const withSim = await estimateExperiment(batchConfig(dir, 'openai/gpt-4o-mini', { models: ['openai/gpt-4o-mini', 'together/meta-llama/Llama-3-8b'] }), { batch: 'models' });
+    assert.equal(withSim.models.find((m) => m.model.startsWith('together'))?.batchUsd, undefined, 'a provider without a batch price keeps its direct price');
   });
 });

@@ -145,8 +145,11 @@ export async function runBatchRounds(config: ExperimentConfig, options: BatchRun
         done = true;
         break;
       }
-      if (options.wait === false || options.signal?.aborted) break;
-      costUsd += await waitForOne(runDir, live, clients, options, progress);
+      if (options.signal?.aborted) break;
+      // Without waiting (a notebook cell): one look at the batches; go on only if one of them ended.
+      const read = await waitForOne(runDir, live, clients, options, progress, options.wait === false);
+      costUsd += read.cost;
+      if (read.ended === 0) break;
     }
   } finally {
     release();
@@ -316,7 +319,7 @@ async function submitOrAttach(dir: string, record: BatchRecord, client: BatchCli
 }
 
 /** Poll the batches in flight, backing off, until at least one ends; read the results of those that did. */
-async function waitForOne(dir: string, live: BatchRecord[], clients: Map<string, BatchClient>, options: BatchRunOptions, progress: (note?: string) => void): Promise<number> {
+async function waitForOne(dir: string, live: BatchRecord[], clients: Map<string, BatchClient>, options: BatchRunOptions, progress: (note?: string) => void, once: boolean): Promise<{ cost: number; ended: number }> {
   const delay = options.pollDelayMs ?? DEFAULT_POLL_DELAY_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let cost = 0;
@@ -333,9 +336,9 @@ async function waitForOne(dir: string, live: BatchRecord[], clients: Map<string,
       ended++;
       progress(`batch ${record.id} ${record.state}: ${record.counts?.succeeded ?? 0} answered, ${record.counts?.failed ?? 0} failed`);
     }
-    if (ended > 0) return cost;
+    if (ended > 0 || once) return { cost, ended };
     progress();
-    if (options.signal?.aborted) return cost;
+    if (options.signal?.aborted) return { cost, ended };
     await sleep(delay(poll));
   }
 }
