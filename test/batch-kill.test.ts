@@ -38,7 +38,8 @@ type Kill = { by: 'server'; event: ServerEvent } | { by: 'run'; stage: 'intent-w
 const summaryOf = (runDir: string, url: string) => withoutServer(readFileSync(join(runDir, 'summary.csv'), 'utf8'), url);
 
 for (const provider of ['openai', 'anthropic'] as const) {
-  describe(`${provider}: a batched run killed at every stage`, () => {
+  // The scenarios are independent (a server and a folder each): they run side by side.
+  describe(`${provider}: a batched run killed at every stage`, { concurrency: 4 }, () => {
     let baseline: { outcome: ReturnType<typeof outcomeOf>; summary: string; batches: number; lines: number };
     const dirs: string[] = [];
     const specFor = (server: BatchServer) => (provider === 'openai' ? `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}` : `anthropic/claude-3-5-haiku-latest?base_url=${encodeURIComponent(server.url)}`);
