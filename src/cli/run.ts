@@ -144,7 +144,11 @@ export function register(program: Command): void {
       const runOptions = { keepRecords: false as const, onProgress: reporter.sample, onJudgeProgress: reporter.judge, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) };
       const target = (await import('../pipeline/batch/target.js')).batchTargetOf(config, flags.batch);
       const batching = target ? await import('../pipeline/batch/index.js') : undefined;
-      if (batching) console.log(`Batched (${target}): ${batching.BATCH_WINDOW_LINE}.`);
+      // A model without a batch API is refused before anything is printed or sent.
+      if (batching && target) {
+        batching.refuseUnbatchableRun(config, { sample: target !== 'judge', judge: target === 'judge' });
+        console.log(`Batched (${target}): ${batching.BATCH_WINDOW_LINE}.`);
+      }
       const batched = batching && target ? await batching.runExperimentBatched(config, { ...runOptions, batch: { target, fallback: flags.batchFallback ?? 'none', onProgress: (p) => console.error(batching.formatBatchProgress(p)) } }) : undefined;
       if (batched && !batched.outcome) {
         console.log(`Batches still in flight or not submitted (budget reached or interrupted): re-run the same command to pick them up (af-lab batches ${config.name} lists them).`);
