@@ -170,7 +170,8 @@ export function register(program: Command): void {
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
-      const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0);
+      // A batched run's answers come from its batches (the pass writing the records answers from the cache).
+      const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0) + (batched?.batches.batches.length ?? 0);
       if (paid) console.log(sent > 0 ? `\n${formatCostReport(await estimateExperiment(config), costMeter)}` : '\nNo model call was sent: nothing was spent.');
       if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
     });
