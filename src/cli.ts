@@ -15,6 +15,7 @@ import { register as registerSettings } from './cli/settings.js';
 import { register as registerScore } from './cli/score.js';
 import { register as registerCompact } from './cli/compact.js';
 import { register as registerParaphrase } from './cli/paraphrase.js';
+import { register as registerBatches } from './cli/batches.js';
 import { redactTerminal } from './cli/redactOutput.js';
 
 redactTerminal();
@@ -40,6 +41,7 @@ registerSettings(program);
 registerScore(program);
 registerCompact(program);
 registerParaphrase(program);
+registerBatches(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.

@@ -22,10 +22,12 @@ export function register(program: Command): void {
     .option('--max-tokens <n>', 'max tokens per turn', int)
     .option('--judge <spec>', 'judge model spec')
     .option('--json', 'print the estimate as JSON')
-    .action(async (flags: { json?: boolean } & Parameters<typeof configFromFlags>[0]) => {
+    .option('--batch [which]', "also price the calls sent through the providers' batch APIs (models, judge or both; default both)")
+    .action(async (flags: { json?: boolean; batch?: boolean | string } & Parameters<typeof configFromFlags>[0]) => {
       const config = await configFromFlags(flags);
-      const [{ estimateExperiment }, { formatEstimate }] = await Promise.all([import('../pipeline/estimate.js'), import('../cost/report.js')]);
-      const estimate = await estimateExperiment(config);
+      const [{ estimateExperiment }, { formatEstimate }, { batchTargetOf }] = await Promise.all([import('../pipeline/estimate.js'), import('../cost/report.js'), import('../pipeline/batch/target.js')]);
+      const batch = batchTargetOf(config, flags.batch);
+      const estimate = await estimateExperiment(config, batch ? { batch } : {});
       console.log(flags.json ? JSON.stringify(estimate, null, 2) : fitToWidth(formatEstimate(estimate)));
     });
 }

@@ -39,6 +39,8 @@ interface RunFlags {
   progress?: boolean;
   retryErrors?: boolean;
   images?: boolean;
+  batch?: boolean | string;
+  batchFallback?: 'none' | 'direct';
 }
 
 /** Flags override the config file; the result is validated as a whole. */
@@ -130,6 +132,8 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
     .option('--no-images', 'write the figures as HTML only, without launching a browser for SVG/PNG')
+    .option('--batch [which]', "send the calls through the providers' batch APIs (OpenAI, Anthropic: half price, answers within 24 h): models, judge or both (default both); docs/batch.md")
+    .addOption(new Option('--batch-fallback <mode>', 'a batch line given up on (refused, or failed again and again): none (recorded as an error) or direct (sent one by one)').choices(['none', 'direct']))
     .action(async (flags: RunFlags) => {
       const config = await configFromFlags(flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
@@ -158,7 +162,21 @@ export function register(program: Command): void {
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
-      const result = await runExperiment(config, { keepRecords: false, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) });
+      const runOptions = { keepRecords: false as const, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) };
+      const target = (await import('../pipeline/batch/target.js')).batchTargetOf(config, flags.batch);
+      const batching = target ? await import('../pipeline/batch/index.js') : undefined;
+      // A model without a batch API is refused before anything is printed or sent.
+      if (batching && target) {
+        batching.refuseUnbatchableRun(config, { sample: target !== 'judge', judge: target === 'judge' });
+        console.log(`Batched (${target}): ${batching.BATCH_WINDOW_LINE}.`);
+      }
+      const batched = batching && target ? await batching.runExperimentBatched(config, { ...runOptions, batch: { target, fallback: flags.batchFallback ?? 'none', onProgress: (p) => console.error(batching.formatBatchProgress(p)) } }) : undefined;
+      if (batched && !batched.outcome) {
+        console.log(`Batches still in flight or not submitted (budget reached or interrupted): re-run the same command to pick them up (af-lab batches ${config.name} lists them).`);
+        return;
+      }
+      const result = batched?.outcome ?? (await runExperiment(config, runOptions));
+      if (batched) console.log(`${batched.batches.batches.length} batches; $${batched.batches.costUsd.toFixed(4)} spent on them by this run at the batch price (af-lab batches ${config.name}).`);
       reporter.stop();
       const { mergedRequestsLine } = await import('../run/plan.js');
       const mergedLine = mergedRequestsLine(result.mergedRequests ?? 0);
@@ -177,7 +195,8 @@ export function register(program: Command): void {
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);
       if (result.reportFile) console.log(`Transcripts: ${result.reportFile} (open in a browser)`);
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
-      const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0);
+      // A batched run's answers come from its batches (the pass writing the records answers from the cache).
+      const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0) + (batched?.batches.batches.length ?? 0);
       if (paid) console.log(sent > 0 ? `\n${fitToWidth(formatCostReport(await estimateExperiment(config), costMeter))}` : '\nNo model call was sent: nothing was spent.');
       if (result.stopReason) console.log(`Stopped before every sample was sent: ${result.stopReason}; free some space, then re-run the same command to continue (nothing paid for is lost).`);
       else if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');

@@ -102,6 +102,11 @@ export const experimentSchema = z
     cacheDir: z.string().default('data/cache'),
     /** An ablation design over the prompt's elements or a statement's wordings (docs/ablations.md); each condition is a variant. */
     ablation: ablationSchema.optional(),
+    /**
+     * Send calls through the providers' batch APIs (docs/batch.md): `true` or `both` for the sampled
+     * models and the judge, `models` or `judge` for one of them. How calls are sent, not what is asked.
+     */
+    batch: z.union([z.boolean(), z.enum(['models', 'judge', 'both'])]).optional(),
   })
   .strict();
 

@@ -15,8 +15,11 @@ export function addUsage(a: Usage, b: Usage): Usage {
 
 /** Spend accounting (src/cost's CostMeter is the implementation): `record` returns the dollars a call cost. */
 export interface SpendMeter {
-  /** `purpose` names a judge call's kind ('judge', 'af-vote', 'partial'); samples have none. */
-  record(modelSpec: string, usage: Usage, purpose?: string): number;
+  /**
+   * `purpose` names a judge call's kind ('judge', 'af-vote', 'partial'); samples have none. `batched`:
+   * the call was answered through the provider's batch API (billed at its batch price).
+   */
+  record(modelSpec: string, usage: Usage, purpose?: string, options?: { batched?: boolean }): number;
   exhausted(): boolean;
 }
 

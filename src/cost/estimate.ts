@@ -6,7 +6,7 @@
 // runs to maxTokens, every CoT sample uses all its turns). Prompt-caching discounts apply where the
 // provider gives them: the system prompt is the same on every call of a condition.
 import type { Reasoning } from '../core/types.js';
-import { cachingFor, loadPrices, priceFor, type PriceTable } from './prices.js';
+import { batchDiscountFor, cachingFor, loadPrices, priceFor, type PriceTable } from './prices.js';
 import { costOf } from './meter.js';
 import { countPromptTokens, tokenCounterFor } from './tokens.js';
 
@@ -54,6 +54,9 @@ export interface ModelEstimate {
   priced: boolean;
   /** A judge row (named `<spec> (judge: <kind>)`): the judge's spec and the kind of call it estimates, as the meter counts it ('judge', 'af-vote', 'partial'). */
   judge?: { spec: string; purpose: string };
+  /** Dollars when these calls go through the provider's batch API (`--batch`); set by priceBatched. */
+  batchUsd?: number;
+  batchWorstCaseUsd?: number;
 }
 
 
@@ -63,6 +66,30 @@ export interface CostEstimate {
   worstCaseUsd: number;
   pricesDate: string;
   assumptions: EstimateAssumptions;
+  /** With `--batch`: the total with the batched rows at their batch price (the others as they are). */
+  batchTotalUsd?: number;
+  batchWorstCaseUsd?: number;
+}
+
+/**
+ * Price the rows `batched` says are sent through a batch API at the provider's batch price (the same
+ * tokens, the table's batch discount); rows of providers without one keep their direct price.
+ */
+export function priceBatched(estimate: CostEstimate, batched: (row: ModelEstimate) => boolean, table: PriceTable = loadPrices()): CostEstimate {
+  let total = 0;
+  let worst = 0;
+  for (const row of estimate.models) {
+    const discount = batched(row) ? batchDiscountFor(row.model, table) : undefined;
+    if (discount !== undefined && row.usd !== undefined) {
+      row.batchUsd = row.usd * discount;
+      row.batchWorstCaseUsd = (row.worstCaseUsd ?? row.usd) * discount;
+    }
+    total += row.batchUsd ?? row.usd ?? 0;
+    worst += row.batchWorstCaseUsd ?? row.worstCaseUsd ?? 0;
+  }
+  estimate.batchTotalUsd = total;
+  estimate.batchWorstCaseUsd = worst;
+  return estimate;
 }
 
 export function estimateSamples(samples: Iterable<SampleToEstimate>, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions> } = {}): CostEstimate {

@@ -3,7 +3,7 @@
 // while everything already finished is kept.
 import type { Usage } from '../core/types.js';
 import { UserError } from '../core/errors.js';
-import { loadPrices, priceFor, type ModelPrice, type PriceTable } from './prices.js';
+import { batchPriceFor, loadPrices, priceFor, type ModelPrice, type PriceTable } from './prices.js';
 
 /** Dollars for one call's usage: plain input, cached input (discounted), input written to the cache (at its premium) and output. */
 export function costOf(usage: Usage, price: ModelPrice): number {
@@ -53,10 +53,14 @@ export class CostMeter {
     this.prices = options.prices ?? loadPrices();
   }
 
-  /** Account one model call; returns its cost in dollars (0 for models without a known price). */
-  record(modelSpec: string, usage: Usage, purpose?: string): number {
-    if (!this.priceOf.has(modelSpec)) this.priceOf.set(modelSpec, priceFor(modelSpec, this.prices));
-    const price = this.priceOf.get(modelSpec);
+  /**
+   * Account one model call; returns its cost in dollars (0 for models without a known price). A call
+   * answered through the provider's batch API (`batched`) is billed at the batch price.
+   */
+  record(modelSpec: string, usage: Usage, purpose?: string, { batched = false }: { batched?: boolean } = {}): number {
+    const priceKey = batched ? `batch:${modelSpec}` : modelSpec;
+    if (!this.priceOf.has(priceKey)) this.priceOf.set(priceKey, batched ? batchPriceFor(modelSpec, this.prices) : priceFor(modelSpec, this.prices));
+    const price = this.priceOf.get(priceKey);
     const usd = price ? costOf(usage, price) : 0;
     const add = (entry: ModelSpend = { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, priced: Boolean(price) }): ModelSpend => {
       entry.calls++;

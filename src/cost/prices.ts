@@ -26,11 +26,19 @@ const cachingPolicySchema = z.object({
   note: z.string().optional(),
 });
 
+const batchPolicySchema = z.object({
+  /** The batch price as a share of the direct one, on every token class (0.5: half price). */
+  discount: z.number().positive().max(1),
+  note: z.string().optional(),
+});
+
 const priceTableSchema = z.object({
   date: z.string(),
   currency: z.string(),
   source: z.string().optional(),
   caching: z.record(z.string(), cachingPolicySchema).default({}),
+  /** Providers with a batch API, and what their batch price is (see docs/batch.md). */
+  batch: z.record(z.string(), batchPolicySchema).optional(),
   models: z.record(z.string(), modelPriceSchema),
 });
 
@@ -75,4 +83,26 @@ export function priceFor(modelSpec: string, table: PriceTable = loadPrices()): M
 export function cachingFor(modelSpec: string, table: PriceTable = loadPrices()): CachingPolicy {
   const provider = modelSpec.slice(0, modelSpec.indexOf('/'));
   return table.caching[provider] ?? { automatic: false };
+}
+
+/**
+ * The price of a model spec's calls sent through its provider's batch API: the direct price times the
+ * provider's batch discount; undefined when the model has no price or the provider no batch price.
+ */
+export function batchPriceFor(modelSpec: string, table: PriceTable = loadPrices()): ModelPrice | undefined {
+  const price = priceFor(modelSpec, table);
+  const policy = table.batch?.[modelSpec.slice(0, modelSpec.indexOf('/'))];
+  if (!price || !policy) return undefined;
+  const scale = (v: number | undefined) => (v === undefined ? undefined : v * policy.discount);
+  return {
+    input: price.input * policy.discount,
+    output: price.output * policy.discount,
+    ...(price.cachedInput !== undefined ? { cachedInput: scale(price.cachedInput) } : {}),
+    ...(price.cacheWrite !== undefined ? { cacheWrite: scale(price.cacheWrite) } : {}),
+  };
+}
+
+/** The share of the direct price a provider's batch API charges (0.5: half), or undefined when it has none in the table. */
+export function batchDiscountFor(modelSpec: string, table: PriceTable = loadPrices()): number | undefined {
+  return table.batch?.[modelSpec.slice(0, modelSpec.indexOf('/'))]?.discount;
 }

@@ -14,6 +14,8 @@ function table(header: string[], rows: string[][]): string {
 
 /** The `af-lab estimate` printout. */
 export function formatEstimate(estimate: CostEstimate): string {
+  // With --batch (priceBatched), both prices: each row's direct and batched expectation.
+  const batch = estimate.batchTotalUsd !== undefined;
   const rows = estimate.models.map((m) => [
     m.model,
     String(m.samples),
@@ -22,13 +24,15 @@ export function formatEstimate(estimate: CostEstimate): string {
     tokens(m.outputTokens),
     usd(m.usd),
     usd(m.worstCaseUsd),
+    ...(batch ? [m.batchUsd === undefined ? 'not batched' : usd(m.batchUsd)] : []),
     m.tokenizer,
   ]);
   const unpriced = estimate.models.filter((m) => !m.priced).map((m) => m.model);
   return [
-    table(['model', 'samples', 'input tokens', 'cached', 'output tokens', 'expected', 'worst case', 'tokens counted with'], rows),
+    table(['model', 'samples', 'input tokens', 'cached', 'output tokens', 'expected', 'worst case', ...(batch ? ['batched'] : []), 'tokens counted with'], rows),
     '',
     `total: ${usd(estimate.totalUsd)} expected, ${usd(estimate.worstCaseUsd)} worst case (prices of ${estimate.pricesDate}, data/prices.json)`,
+    ...(batch ? [`total with --batch: ${usd(estimate.batchTotalUsd)} expected, ${usd(estimate.batchWorstCaseUsd)} worst case (batched rows at the batch price of data/prices.json; answers within 24 hours)`] : []),
     `output assumed: CoT ${estimate.assumptions.outputTokensPerTurn.cot} tokens/turn × ${estimate.assumptions.turnsPerSample.cot} turns, no-CoT ${estimate.assumptions.outputTokensPerTurn['no-cot']} tokens; worst case: every turn to maxTokens`,
     ...(estimate.models.some((m) => m.judge)
       ? [`judge assumed: af-lab's judge prompts with the request, a ${estimate.assumptions.answerTokens}-token answer and the rest of a CoT sample's output as its scratchpad; answers of ${estimate.assumptions.judgeOutputTokens.judge} (compliance), ${estimate.assumptions.judgeOutputTokens.partial} (partial) and ${estimate.assumptions.judgeOutputTokens.af} tokens per AF vote; the votes are one request per CoT sample (input billed once)`]

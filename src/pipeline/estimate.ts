@@ -8,7 +8,7 @@ import { isSimulatorSpec, judgeFor, type ExperimentConfig } from '../core/config
 import { preparePlan, type PlannedSample } from '../run/plan.js';
 import { listProviders, parseModelSpec } from '../models/index.js';
 import { UserError } from '../core/errors.js';
-import { DEFAULT_ASSUMPTIONS, estimateSamples, type CostEstimate, type EstimateAssumptions, type ModelEstimate, type SampleToEstimate } from '../cost/estimate.js';
+import { DEFAULT_ASSUMPTIONS, estimateSamples, priceBatched, type CostEstimate, type EstimateAssumptions, type ModelEstimate, type SampleToEstimate } from '../cost/estimate.js';
 import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
 import { countPromptTokens, tokenCounterFor, type TokenCounter } from '../cost/tokens.js';
 import { loadJudgePrompt } from '../judge/prompts.js';
@@ -94,7 +94,7 @@ export function estimateJudge(judge: string, planned: Iterable<PlannedSample>, a
   return tally.rows();
 }
 
-export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions> } = {}): Promise<CostEstimate> {
+export async function estimateExperiment(config: ExperimentConfig, options: { prices?: PriceTable; assumptions?: Partial<EstimateAssumptions>; batch?: 'models' | 'judge' | 'both' } = {}): Promise<CostEstimate> {
   // Specs are checked as `run` checks them: a key or a password written into one is refused, never printed.
   // An unknown provider too: an estimate for a model no run could call would be a silent success.
   const known = new Set(listProviders().map((p) => p.name));
@@ -121,5 +121,7 @@ export async function estimateExperiment(config: ExperimentConfig, options: { pr
       estimate.worstCaseUsd += row.worstCaseUsd ?? 0;
     }
   }
+  const batch = options.batch;
+  if (batch) priceBatched(estimate, (row) => (row.judge ? batch !== 'models' : batch !== 'judge'), options.prices ?? loadPrices());
   return estimate;
 }

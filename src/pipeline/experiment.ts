@@ -10,7 +10,7 @@ import { ReportWriter } from '../report/write.js';
 import { JUDGE_KINDS, labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
 import { runDirFor } from '../core/runStore.js';
 import { replicateLine, SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
-import type { SampleRecord, SampledRecord } from '../core/types.js';
+import type { ChatModel, SampleRecord, SampledRecord } from '../core/types.js';
 import { RecordsDigest } from '../core/inputsHash.js';
 import { resolveModel } from '../models/index.js';
 import { settingLine } from '../settings/index.js';
@@ -74,6 +74,8 @@ export interface ExperimentOptions extends RunOptions {
    * `total`; told every 1,000 records and at the end), then `summary`, `figures` and `report` as each starts.
    */
   onStep?: (step: ExperimentStep) => void;
+  /** An already resolved judge (a batched run's answers it from the batches' results); the caller closes it. */
+  judgeModel?: ChatModel;
 }
 
 export type ExperimentStep = { phase: 'labelling'; done: number; total: number } | { phase: 'summary' | 'figures' | 'report' };
@@ -97,7 +99,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   // A real model with no judge given gets no judge at all (never the simulated one): offline labels only.
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
-  const judge = judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined;
+  const judge = options.judgeModel ?? (judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined);
   const keepRecords = options.keepRecords !== false;
   let run: SampledRun | undefined;
   let judging: RunJudging | undefined;
@@ -135,7 +137,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
     await judging?.settleEarly().catch(() => {});
     run?.releaseLock?.();
     await judging?.close();
-    await judge?.close?.();
+    if (!options.judgeModel) await judge?.close?.();
   }
 }
 

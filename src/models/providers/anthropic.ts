@@ -18,63 +18,23 @@ export const ANTHROPIC_KEY_ENV = 'ANTHROPIC_API_KEY';
 export const ANTHROPIC_BASE_URL_ENV = 'ANTHROPIC_BASE_URL';
 
 export function createAnthropicModel(spec: ModelSpec, context: ProviderContext): ChatModel {
-  refuseKeyInSpec(spec, ANTHROPIC_KEY_ENV);
-  const apiKey = readKey(spec.options.api_key_env ?? ANTHROPIC_KEY_ENV, recordedSpec(spec), true)!;
-  const baseURL = spec.options.base_url ?? readEnv(ANTHROPIC_BASE_URL_ENV) ?? 'https://api.anthropic.com';
-  registerUrlSecrets(baseURL);
+  // Extended thinking (`?thinking=<budget tokens>`): the API then fixes the temperature and takes no
+  // prefilled assistant turn, so neither is sent, and the answer keeps its own token allowance.
+  const { baseURL, apiKey, ...wire } = anthropicWire(spec);
+  const thinking = wire.thinking;
   const limits = resolveLimits('anthropic', context.limits, spec);
   const transport = sharedTransport('anthropic', baseURL, limits);
   const client = new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: limits.timeoutMs + 5_000, ...(spec.options.http === 'fetch' ? {} : { fetch: httpFetch }) });
-  const cacheSystem = spec.options.cache !== '0';
-  // Extended thinking (`?thinking=<budget tokens>`): the API then fixes the temperature and takes no
-  // prefilled assistant turn, so neither is sent, and the answer keeps its own token allowance.
-  const thinking = spec.options.thinking === undefined ? 0 : numberOption(spec, 'thinking', 0, [1024, 1_000_000]);
-  const sendTemperature = spec.options.temperature !== 'omit' && !thinking;
 
   async function callOnce(request: ChatRequest): Promise<ChatResponse> {
-    const systemText = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-    const messages: Anthropic.MessageParam[] = request.messages
-      .filter((m) => m.role !== 'system')
-      .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
-    // The API refuses a final assistant message that ends in whitespace.
-    const prefill = thinking ? undefined : request.prefill?.trimEnd();
-    if (prefill) messages.push({ role: 'assistant', content: prefill });
-    const body = {
-      model: spec.model,
-      // Anthropic's API requires max_tokens: a request without one gets the API's common 4096.
-      max_tokens: (request.maxTokens ?? 4096) + thinking,
-      ...(thinking ? { thinking: { type: 'enabled' as const, budget_tokens: thinking } } : {}),
-      // Recent SDK types no longer list `temperature` (newer models fix it), but the models this
-      // protocol studies take it; `?temperature=omit` leaves it out for models that refuse it.
-      ...(sendTemperature ? { temperature: request.temperature } : {}),
-      messages,
-      ...(systemText
-        ? { system: [{ type: 'text' as const, text: systemText, ...(cacheSystem ? { cache_control: { type: 'ephemeral' as const } } : {}) }] }
-        : {}),
-    } as Anthropic.MessageCreateParamsNonStreaming;
+    const { body, prefillApplied } = messageBody(wire, request);
     const message = await transport.call((signal, timeout) => client.messages.create(body, { ...(signal ? { signal } : {}), timeout, maxRetries: 0 }).then(check), {
       signal: request.signal,
       nativeTimeout: true,
       estimatedTokens: expectedTokens(request.messages, request.maxTokens),
       usedTokens: (m) => (m.usage?.input_tokens ?? 0) + (m.usage?.output_tokens ?? 0),
     });
-    const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-    const nativeReasoning = thinkingOf(message.content);
-    const cacheRead = message.usage?.cache_read_input_tokens ?? 0;
-    const cacheWrite = message.usage?.cache_creation_input_tokens ?? 0;
-    return {
-      text,
-      ...(nativeReasoning ? { nativeReasoning } : {}),
-      // Anthropic counts cache reads and writes apart from input_tokens; af-lab's inputTokens is the whole prompt.
-      usage: {
-        inputTokens: (message.usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
-        outputTokens: message.usage?.output_tokens ?? 0,
-        ...(message.usage?.cache_read_input_tokens != null ? { cachedInputTokens: cacheRead } : {}),
-        ...(message.usage?.cache_creation_input_tokens != null ? { cacheWriteInputTokens: cacheWrite } : {}),
-      },
-      finishReason: normaliseFinishReason(message.stop_reason),
-      prefillApplied: Boolean(prefill),
-    };
+    return messageResponse(message, prefillApplied);
   }
 
   async function chat(request: ChatRequest): Promise<ChatResponse> {
@@ -91,6 +51,75 @@ export function createAnthropicModel(spec: ModelSpec, context: ProviderContext):
   }
 
   return { spec: recordedSpec(spec), provider: 'anthropic', model: spec.model, simulated: false, supportsPrefill: !thinking, chat };
+}
+
+/** How a spec asks the messages API (see anthropicWire). */
+export interface AnthropicWire {
+  model: string;
+  /** Extended thinking budget in tokens; 0 for none. */
+  thinking: number;
+  sendTemperature: boolean;
+  cacheSystem: boolean;
+}
+
+/** The spec's wire settings, base URL and key: what the batch client (src/models/batch/) needs. */
+export function anthropicWire(spec: ModelSpec): AnthropicWire & { baseURL: string; apiKey: string } {
+  refuseKeyInSpec(spec, ANTHROPIC_KEY_ENV);
+  const apiKey = readKey(spec.options.api_key_env ?? ANTHROPIC_KEY_ENV, recordedSpec(spec), true)!;
+  const baseURL = spec.options.base_url ?? readEnv(ANTHROPIC_BASE_URL_ENV) ?? 'https://api.anthropic.com';
+  registerUrlSecrets(baseURL);
+  const thinking = spec.options.thinking === undefined ? 0 : numberOption(spec, 'thinking', 0, [1024, 1_000_000]);
+  return { model: spec.model, thinking, sendTemperature: spec.options.temperature !== 'omit' && !thinking, cacheSystem: spec.options.cache !== '0', baseURL, apiKey };
+}
+
+/**
+ * The messages body af-lab sends for one request (one completion): the one-by-one path and the batch
+ * requests both build it here, so a batched request is the direct one.
+ */
+export function messageBody(wire: AnthropicWire, request: ChatRequest): { body: Anthropic.MessageCreateParamsNonStreaming; prefillApplied: boolean } {
+  const systemText = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+  const messages: Anthropic.MessageParam[] = request.messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+  // The API refuses a final assistant message that ends in whitespace.
+  const prefill = wire.thinking ? undefined : request.prefill?.trimEnd();
+  if (prefill) messages.push({ role: 'assistant', content: prefill });
+  const body = {
+    model: wire.model,
+    // Anthropic's API requires max_tokens: a request without one gets the API's common 4096.
+    max_tokens: (request.maxTokens ?? 4096) + wire.thinking,
+    ...(wire.thinking ? { thinking: { type: 'enabled' as const, budget_tokens: wire.thinking } } : {}),
+    // Recent SDK types no longer list `temperature` (newer models fix it), but the models this
+    // protocol studies take it; `?temperature=omit` leaves it out for models that refuse it.
+    ...(wire.sendTemperature ? { temperature: request.temperature } : {}),
+    messages,
+    ...(systemText
+      ? { system: [{ type: 'text' as const, text: systemText, ...(wire.cacheSystem ? { cache_control: { type: 'ephemeral' as const } } : {}) }] }
+      : {}),
+  } as Anthropic.MessageCreateParamsNonStreaming;
+  return { body, prefillApplied: Boolean(prefill) };
+}
+
+/** A message (a direct response or a batch result's) as af-lab's response; throws MalformedResponseError on one it cannot use. */
+export function messageResponse(raw: Anthropic.Message, prefillApplied: boolean): ChatResponse {
+  const message = check(raw);
+  const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  const nativeReasoning = thinkingOf(message.content);
+  const cacheRead = message.usage?.cache_read_input_tokens ?? 0;
+  const cacheWrite = message.usage?.cache_creation_input_tokens ?? 0;
+  return {
+    text,
+    ...(nativeReasoning ? { nativeReasoning } : {}),
+    // Anthropic counts cache reads and writes apart from input_tokens; af-lab's inputTokens is the whole prompt.
+    usage: {
+      inputTokens: (message.usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
+      outputTokens: message.usage?.output_tokens ?? 0,
+      ...(message.usage?.cache_read_input_tokens != null ? { cachedInputTokens: cacheRead } : {}),
+      ...(message.usage?.cache_creation_input_tokens != null ? { cacheWriteInputTokens: cacheWrite } : {}),
+    },
+    finishReason: normaliseFinishReason(message.stop_reason),
+    prefillApplied,
+  };
 }
 
 /** Thinking blocks as native reasoning; redacted thinking (encrypted by Anthropic) counts as hidden. */

@@ -9,7 +9,8 @@ import { roughTokens } from '../../core/usage.js';
 import { UserError } from '../../core/errors.js';
 
 /** Spec options that never identify a model: keys (refused anyway) and transport tuning. */
-const NOT_IDENTITY = new Set([...LIMIT_OPTION_KEYS, 'api_key', 'key', 'http']);
+// `batch`: how the calls are sent, not what is asked: a batched answer and a direct one share a cache entry.
+const NOT_IDENTITY = new Set([...LIMIT_OPTION_KEYS, 'api_key', 'key', 'http', 'batch']);
 
 /** The spec string as results record it: transport options dropped, credentials masked. */
 export function recordedSpec(spec: ModelSpec): string {

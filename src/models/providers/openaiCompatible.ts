@@ -63,18 +63,7 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
   const modelName = spec.model;
 
   async function callOnce(request: ChatRequest, n: number): Promise<ChatResponse> {
-    const messages: ChatMessage[] = [...request.messages];
-    const prefillApplied = Boolean(request.prefill) && settings.prefill !== 'none';
-    if (prefillApplied) messages.push({ role: 'assistant', content: request.prefill! });
-    const body: Record<string, unknown> = {
-      model: modelName,
-      messages,
-      temperature: request.temperature,
-      ...(request.maxTokens === undefined ? {} : preset.name === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
-      ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      ...(n > 1 ? { n } : {}),
-      ...(prefillApplied && settings.prefill === 'vllm' ? { continue_final_message: true, add_generation_prompt: false } : {}),
-    };
+    const { body, messages, prefillApplied } = chatCompletionBody(preset, settings.prefill, modelName, request, n);
     const completion = await transport.call(
       (signal, timeout) =>
         client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { ...(signal ? { signal } : {}), timeout, maxRetries: 0 }).then(check),
@@ -88,18 +77,7 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
         },
       },
     );
-    const answers = completion.choices.map((choice) => withReasoning(choice.message, completion.usage));
-    const texts = answers.map((a) => a.text);
-    const first = completion.choices[0];
-    const usage = reportedUsage(completion) ?? estimatedUsage(messages, texts);
-    return {
-      text: texts[0],
-      ...(answers[0].nativeReasoning ? { nativeReasoning: answers[0].nativeReasoning } : {}),
-      ...(texts.length > 1 ? { alternatives: texts.slice(1) } : {}),
-      usage,
-      finishReason: normaliseFinishReason(first.finish_reason),
-      prefillApplied,
-    };
+    return completionResponse(completion, messages, prefillApplied);
   }
 
   async function chat(request: ChatRequest): Promise<ChatResponse> {
@@ -127,6 +105,49 @@ export function createOpenAICompatibleModel(preset: OpenAICompatiblePreset, spec
     supportsPrefill: settings.prefill !== 'none',
     chat,
   };
+}
+
+/**
+ * The chat-completions body af-lab sends for one request: the one-by-one path and the batch files
+ * (src/models/batch/) both build it here, so a batched line is byte for byte the direct request.
+ */
+export function chatCompletionBody(preset: OpenAICompatiblePreset, prefill: PrefillMode, modelName: string, request: ChatRequest, n: number): { body: Record<string, unknown>; messages: ChatMessage[]; prefillApplied: boolean } {
+  const messages: ChatMessage[] = [...request.messages];
+  const prefillApplied = Boolean(request.prefill) && prefill !== 'none';
+  if (prefillApplied) messages.push({ role: 'assistant', content: request.prefill! });
+  const body: Record<string, unknown> = {
+    model: modelName,
+    messages,
+    temperature: request.temperature,
+    ...(request.maxTokens === undefined ? {} : preset.name === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(n > 1 ? { n } : {}),
+    ...(prefillApplied && prefill === 'vllm' ? { continue_final_message: true, add_generation_prompt: false } : {}),
+  };
+  return { body, messages, prefillApplied };
+}
+
+/** A chat completion (a direct response or a batch output line's body) as af-lab's response; throws MalformedResponseError on one it cannot use. */
+export function completionResponse(raw: OpenAI.Chat.ChatCompletion, messages: ChatMessage[], prefillApplied: boolean): ChatResponse {
+  const completion = check(raw);
+  const answers = completion.choices.map((choice) => withReasoning(choice.message, completion.usage));
+  const texts = answers.map((a) => a.text);
+  const first = completion.choices[0];
+  const usage = reportedUsage(completion) ?? estimatedUsage(messages, texts);
+  return {
+    text: texts[0],
+    ...(answers[0].nativeReasoning ? { nativeReasoning: answers[0].nativeReasoning } : {}),
+    ...(texts.length > 1 ? { alternatives: texts.slice(1) } : {}),
+    usage,
+    finishReason: normaliseFinishReason(first.finish_reason),
+    prefillApplied,
+  };
+}
+
+/** What the batch client needs of an OpenAI-compatible spec: where it lives, its key, and how it is asked. */
+export function openAICompatibleWire(preset: OpenAICompatiblePreset, spec: ModelSpec): { baseURL: string; apiKey: string; prefill: PrefillMode; supportsN: boolean } {
+  const { baseURL, apiKey, prefill, supportsN } = settingsFor(preset, spec);
+  return { baseURL, apiKey, prefill, supportsN };
 }
 
 /**

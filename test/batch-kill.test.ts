@@ -1,0 +1,109 @@
+// A batched run killed (SIGKILL) at every stage, then run again: the servers' logs show every request
+// line paid once and no batch submitted twice, and the run ends with the records, labels and summary
+// of a run that was never interrupted. Kills come from the server (while it holds a request: the
+// upload before a batch exists, a batch it accepted before the client stored its id, a poll, a
+// download) and from the run itself (after its intent is written, after the provider accepted, with
+// the results written but not committed, after committing).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBatchServer, type BatchServer } from './servers/batchApis.js';
+import { batchConfig, outcomeOf, scriptedReply, withoutServer } from './batch-helpers.js';
+import { runExperimentBatched } from '../src/pipeline/batch/index.js';
+import { resetTransports } from '../src/models/transport/index.js';
+import { tempDir } from './helpers/tmp.js';
+
+const ENV = { ...process.env, OPENAI_API_KEY: 'sk-batch-kill-0123456789abcdef', ANTHROPIC_API_KEY: 'sk-ant-batch-kill-0123456789' };
+// The uninterrupted baselines run in this process, with the same keys.
+process.env.OPENAI_API_KEY = ENV.OPENAI_API_KEY;
+process.env.ANTHROPIC_API_KEY = ENV.ANTHROPIC_API_KEY;
+
+function runChild(args: object, onSpawn: (child: ChildProcess) => void = () => {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'batchChild.ts'), JSON.stringify(args)], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onSpawn(child);
+  });
+}
+
+type ServerEvent = 'upload' | 'create' | 'poll' | 'download';
+type Kill = { by: 'server'; event: ServerEvent } | { by: 'run'; stage: 'intent-written' | 'accepted' | 'results-written' | 'committed' };
+
+const summaryOf = (runDir: string, url: string) => withoutServer(readFileSync(join(runDir, 'summary.csv'), 'utf8'), url);
+
+for (const provider of ['openai', 'anthropic'] as const) {
+  // The scenarios are independent (a server and a folder each): they run side by side.
+  describe(`${provider}: a batched run killed at every stage`, { concurrency: 4 }, () => {
+    let baseline: { outcome: ReturnType<typeof outcomeOf>; summary: string; batches: number; lines: number };
+    const dirs: string[] = [];
+    const specFor = (server: BatchServer) => (provider === 'openai' ? `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}` : `anthropic/claude-3-5-haiku-latest?base_url=${encodeURIComponent(server.url)}`);
+
+    before(async () => {
+      const server = await startBatchServer({ reply: scriptedReply });
+      const dir = tempDir();
+      dirs.push(dir);
+      // The uninterrupted run, in this process (the killed ones run in their own).
+      const result = await runExperimentBatched(batchConfig(dir, specFor(server)), { figures: false, report: false, batch: { target: 'both', pollDelayMs: () => 0, sleep: async () => {} } });
+      assert.ok(result.outcome);
+      const runDir = join(dir, 'results', 'batched');
+      baseline = { outcome: outcomeOf(runDir, server.url), summary: summaryOf(runDir, server.url), batches: server.batches.length, lines: server.paid.size };
+      await server.close();
+    });
+    after(() => {
+      resetTransports();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
+
+    const kills: Kill[] = [
+      { by: 'server', event: 'upload' },
+      { by: 'server', event: 'create' },
+      { by: 'server', event: 'poll' },
+      { by: 'server', event: 'download' },
+      { by: 'run', stage: 'intent-written' },
+      { by: 'run', stage: 'accepted' },
+      { by: 'run', stage: 'results-written' },
+      { by: 'run', stage: 'committed' },
+    ];
+    for (const kill of kills) {
+      // Anthropic: the stages its client does differently (no upload; a batch found again by its contents).
+      if (provider === 'anthropic' && !(kill.by === 'server' && (kill.event === 'create' || kill.event === 'poll'))) continue;
+      const where = kill.by === 'server' ? `while the server holds the ${kill.event} request` : `at ${kill.stage}`;
+      it(`killed ${where}, then re-run: each line paid once, the same records, labels and summary`, async () => {
+        let child: ChildProcess | undefined;
+        let killed = false;
+        const server = await startBatchServer({
+          reply: scriptedReply,
+          events: async (event, info) => {
+            // The second batch's event (a CoT round after the first), so the kill lands mid-run.
+            if (killed || kill.by !== 'server' || event !== kill.event || (info.index !== undefined && info.index < 1 && event !== 'upload') || !child) return;
+            killed = true;
+            const exited = new Promise((resolve) => child!.once('exit', resolve));
+            child.kill('SIGKILL');
+            await exited;
+          },
+        });
+        const dir = tempDir();
+        dirs.push(dir);
+        const args = { dir, spec: specFor(server), ...(kill.by === 'run' ? { killAt: kill.stage } : {}) };
+        const first = await runChild(args, (c) => (child = c));
+        assert.equal(first.signal, 'SIGKILL', `the run was killed ${where}: ${first.stderr}`);
+        const second = await runChild({ dir, spec: specFor(server) });
+        assert.equal(second.code, 0, second.stderr);
+        assert.deepEqual(JSON.parse(second.stdout), { done: true, records: 4 });
+        assert.ok([...server.paid.values()].every((n) => n === 1), 'no line paid twice');
+        assert.equal(server.paid.size, baseline.lines, 'every line paid once');
+        assert.equal(server.batches.length, baseline.batches, 'no batch submitted twice');
+        const runDir = join(dir, 'results', 'batched');
+        assert.deepEqual(outcomeOf(runDir, server.url), baseline.outcome);
+        assert.equal(summaryOf(runDir, server.url), baseline.summary);
+        await server.close();
+      });
+    }
+  });
+}

@@ -1,0 +1,20 @@
+// A batched run in its own process, for the kill tests: argv[2] is JSON { dir, spec, killAt? }; with
+// killAt, the process SIGKILLs itself the first time the run reaches that stage.
+import { runExperimentBatched, type BatchStage } from '../../src/pipeline/batch/index.js';
+import { batchConfig } from '../batch-helpers.js';
+
+const { dir, spec, killAt } = JSON.parse(process.argv[2]) as { dir: string; spec: string; killAt?: BatchStage };
+const config = batchConfig(dir, spec);
+const result = await runExperimentBatched(config, {
+  figures: false,
+  report: false,
+  batch: {
+    target: 'both',
+    pollDelayMs: () => 0,
+    sleep: async () => {},
+    onStage: (stage) => {
+      if (stage === killAt) process.kill(process.pid, 'SIGKILL');
+    },
+  },
+});
+process.stdout.write(JSON.stringify({ done: result.batches.done, records: result.outcome?.recordCount }));
