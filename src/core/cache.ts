@@ -64,7 +64,8 @@ export class ResponseCache {
    */
   find(model: Pick<ChatModel, 'spec' | 'simulated'>, request: ChatRequest, parts: CacheKeyParts): { key: string; response?: ChatResponse } {
     const identity = cacheIdentity(model.spec);
-    const key = this.keyWith(identity, request, parts);
+    // Through keyFor, so a cache that notes the keys it is asked for (the batch rounds' KeyedCache) sees this one.
+    const key = this.keyFor(model, request, parts);
     const response = this.get(key);
     if (response || identity === model.spec) return { key, response };
     const earlier = this.get(this.keyWith(model.spec, request, parts));
