@@ -4,23 +4,13 @@
 // odds-ratio-scale tests (Breslow-Day, likelihood ratio) can say anything, and bounds on the change
 // with every unlabelled sample counted as compliant or not (what missing answers could do).
 import { normalQuantile, normalSf, brentRoot } from './special.js';
-import type { Count, Interval, TierCounts } from './proportion.js';
+import { wilsonAt, type Count, type Interval, type TierCounts } from './proportion.js';
 import { assertProportion } from './validate.js';
 
 /** Both tiers in both conditions. */
 export interface ConditionCounts {
   baseline: TierCounts;
   statement: TierCounts;
-}
-
-/** Wilson limits at a normal quantile z (not a confidence level, so z can go where 1 - 2 sf(z) rounds to 1). */
-function wilsonAt(k: number, n: number, z: number): Interval {
-  const p = k / n;
-  const z2 = z * z;
-  const denom = 2 * (n + z2);
-  const center = (2 * n * p + z2) / denom;
-  const delta = (z / denom) * Math.sqrt(4 * n * p * (1 - p) + z2);
-  return [k === 0 ? 0 : center - delta, k === n ? 1 : center + delta];
 }
 
 /**

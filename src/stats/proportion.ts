@@ -40,7 +40,11 @@ export interface TierCounts {
 export function wilsonInterval(k: number, n: number, confLevel = 0.95): Interval {
   assertProportion(k, n);
   assertConfLevel(confLevel);
-  const z = normalQuantile(0.5 + 0.5 * confLevel);
+  return wilsonAt(k, n, normalQuantile(0.5 + 0.5 * confLevel));
+}
+
+/** Wilson limits at a normal quantile z (not a confidence level, so z can go where 1 - 2 sf(z) rounds to 1). */
+export function wilsonAt(k: number, n: number, z: number): Interval {
   const p = k / n;
   const z2 = z * z;
   const denom = 2 * (n + z2);
