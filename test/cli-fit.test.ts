@@ -37,10 +37,12 @@ describe('printed output fits the terminal', () => {
     assert.equal(fitToWidth(table, 400), table);
   });
 
-  test('the width is the terminal\'s, or 100 columns when output is not a terminal', () => {
-    assert.equal(outputWidth({ isTTY: true, columns: 132 }), 132);
-    assert.equal(outputWidth({ isTTY: false, columns: 132 }), 100);
-    assert.equal(outputWidth({}), 100);
+  test('the width is the terminal\'s, else COLUMNS, else 100 columns when output is not a terminal', () => {
+    assert.equal(outputWidth({ isTTY: true, columns: 132 }, { COLUMNS: '80' }), 132);
+    assert.equal(outputWidth({ isTTY: false, columns: 132 }, {}), 100);
+    assert.equal(outputWidth({}, {}), 100);
+    assert.equal(outputWidth({}, { COLUMNS: '160' }), 160);
+    for (const bad of ['', 'wide', '12', '80.5']) assert.equal(outputWidth({}, { COLUMNS: bad }), 100, bad);
   });
 });
 

@@ -6,6 +6,9 @@ import { Command } from 'commander';
 import { register } from '../src/cli/stats.js';
 import { fisherExact, fisherPower, proportion, sampleSizeExact, complianceGap, mitigationEffect, describeGapChange } from '../src/stats/index.js';
 
+// The reports below are read line by line, whole: printed output wraps at COLUMNS when not a terminal (cli/fit.ts).
+process.env.COLUMNS = '100000';
+
 async function run(...args: string[]): Promise<string> {
   const program = new Command('af-lab').exitOverride();
   register(program);

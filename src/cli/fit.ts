@@ -3,9 +3,11 @@
 // column. The width is the terminal's, or 100 columns when the output is not a terminal (a pipe, a
 // log). Files the commands write keep their full width: only what is printed goes through here.
 
-/** Columns to fit printed output to: the terminal's width, 100 when stdout is not a terminal. */
-export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
-  return stream.isTTY && stream.columns ? Math.max(40, stream.columns) : 100;
+/** Columns to fit printed output to: the terminal's width, else COLUMNS (as shells export it), else 100. */
+export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  if (stream.isTTY && stream.columns) return Math.max(40, stream.columns);
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 40 ? columns : 100;
 }
 
 /** A table's rule: dashes under each column, two or more spaces apart (as the tables of af-lab print them). */
