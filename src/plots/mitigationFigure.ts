@@ -69,13 +69,14 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
       width: 5,
     },
     customdata: shown.map((row) => [pct(row.effect!.gapChange.mover[0]).toFixed(1), pct(row.effect!.gapChange.mover[1]).toFixed(1), formatP(row.effect!.gapChange.pValue), formatP(row.gapChangePHolm)]),
-    hovertemplate: 'gap change %{x:.1f} pp [%{customdata[0]}, %{customdata[1]}]<br>p %{customdata[2]}, Holm %{customdata[3]}<extra></extra>',
+    hovertemplate: 'gap change %{x:.1f} pp [%{customdata[0]}, %{customdata[1]}]<br>%{customdata[2]}, Holm %{customdata[3]}<extra></extra>',
     xaxis: 'x2',
     yaxis: 'y',
   });
 
   const annotations: PlotlyObject[] = shown.map((row, i) => ({
-    text: `p ${formatP(row.effect!.gapChange.pValue)}, Holm ${formatP(row.gapChangePHolm)}`,
+    // Two short lines (the plot's formatP says "p = ..."), so they fit the right margin of a 600 px pane.
+    text: `${formatP(row.effect!.gapChange.pValue)}<br>Holm ${formatP(row.gapChangePHolm)}`,
     xref: 'paper',
     yref: 'y',
     x: 1.01,
@@ -120,7 +121,7 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
       },
       shapes: [{ type: 'line', xref: 'x2', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { color: '#444', width: 1.2, dash: 'dash' } }],
       annotations,
-      margin: { l: 20, r: 110, t: 110, b: 120 },
+      margin: { l: 20, r: 130, t: 110, b: 120 },
       legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
     },
   }, 44);
