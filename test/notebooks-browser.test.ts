@@ -249,7 +249,8 @@ describe('the notebooks in a real Jupyter Notebook, through the browser', { skip
         if (notebook.samples) {
           const whileSampling = progress.filter((text) => {
             const [, done, total] = /samples (\d+)\/(\d+)/.exec(text) ?? [];
-            return /· sampling ·/.test(text) && Number(done) < Number(total);
+            // Judging overlaps sampling: the box may already say "judging" while samples still come in.
+            return Number(done) < Number(total);
           });
           const states = progress.map((text) => text.slice(0, 160)).join("\n");
           assert.ok(whileSampling.length >= 2, `the progress box was drawn ${whileSampling.length} times while sampling:\n${states}\n${where}`);

@@ -30,7 +30,7 @@ describe('one line, exit 2 (issue 26 items 11, 12, 13, 15)', () => {
   it('a usage error is its line and a pointer to --help, not the whole help', () => {
     const result = runCli(['run', '--bogus']);
     assert.equal(result.status, 2);
-    assert.deepEqual(result.stderr.trim().split('\n'), ["error: unknown option '--bogus'", '(add --help for usage)']);
+    assert.deepEqual(result.stderr.trim().split('\n'), ["error: unknown option '--bogus'", "(af-lab <command> --help lists the command's options)"]);
   });
 
   it('a 300-character --name, --samples 1e12 and --concurrency 1e9 are refused before anything is planned', () => {
