@@ -19,7 +19,7 @@ import { ROOT } from './helpers/cli.js';
 /** The CLI from source, asynchronously: the loopback server in this process must keep answering. */
 function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env } });
+    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, COLUMNS: '100000' } /* lines read whole: printed output wraps at COLUMNS */ });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

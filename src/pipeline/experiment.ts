@@ -209,7 +209,8 @@ async function labelAndWrite(
   const summary = summaryAcc.summary();
   // One line on the run's setting: which, and whether any of it is af-lab's wording rather than the source's.
   summary.settingLine = options.settingLine;
-  summary.replicateLine = replicateLine(config.temperature, config.samples);
+  const replicates = replicateLine(config.temperature, config.samples);
+  if (replicates) summary.replicateLine = replicates;
   writeSummary(run.runDir, summary);
   const recordsDigest = digest.digest();
   // Figures (HTML; SVG and PNG when a Chrome/Chromium is installed) and the transcript report.
