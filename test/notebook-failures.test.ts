@@ -10,9 +10,8 @@ import { ROOT } from './helpers/cli.js';
 import { UserError } from '../src/core/errors.js';
 import { surfaceFailures } from '../src/notebook/steps.js';
 import { notebookView } from '../src/notebook/view.js';
+import { scaled } from './helpers/time.js';
 
-// Machines under load are slow: limits scale by one factor from the environment.
-const scale = Number(process.env.AF_LAB_TEST_TIME_SCALE ?? 1);
 
 describe('failures in notebook cells', () => {
   test('a UserError prints as one line, its message and fix, with no stack', () => {
@@ -38,7 +37,7 @@ describe('failures in notebook cells', () => {
         console.log(JSON.stringify({ message: err.message, aborted: seen.aborted, listeners: process.listenerCount('unhandledRejection') }));
         process.exit(0);
       });`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 * scale });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: scaled(120_000) });
     assert.equal(child.status, 0, child.stderr);
     assert.deepEqual(JSON.parse(child.stdout.trim()), { message: 'the judge queue lost a task', aborted: true, listeners: 0 });
   });
