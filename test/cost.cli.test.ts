@@ -2,25 +2,14 @@
 // model before any call; `af-lab run --budget` stops sending once the budget is spent and prints
 // estimate against actual.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from './helpers/cli.js';
+import { runCliAsync } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { startOpenAIServer } from './servers/openai.js';
 
-/** Run the CLI without blocking this process, which serves the loopback API meanwhile. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliAsync(args, env);
 
 let server: LoopbackServer;
 before(async () => {

@@ -3,27 +3,16 @@
 // new total (stored in run.json); rejudge counts against the same ledger; a budget that is not a
 // positive amount is refused in one line.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CostMeter } from '../src/cost/meter.js';
-import { ROOT } from './helpers/cli.js';
+import { runCliAsync } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { startOpenAIServer } from './servers/openai.js';
 
-/** Run the CLI without blocking this process, which serves the loopback API meanwhile. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliAsync(args, env);
 
 let server: LoopbackServer;
 const dirs: string[] = [];

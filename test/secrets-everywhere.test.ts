@@ -5,12 +5,11 @@
 // (records, calls, run.json, summary, figures, report, outputs stamp, the LMDB cache) and the
 // terminal output are searched for every form of every secret.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { maskUrls, redactSecrets } from '../src/core/secrets.js';
-import { ROOT } from './helpers/cli.js';
+import { runCliAsync } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { startOpenAIServer } from './servers/openai.js';
@@ -20,16 +19,7 @@ const TOKEN = 'TOKENplant/0123456789';
 const QUERY_KEY = 'QKEYplant+0123456789';
 const forms = (secret: string) => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'), encodeURIComponent(encodeURIComponent(secret))];
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runCliAsync(args, env);
 
 function* filesUnder(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

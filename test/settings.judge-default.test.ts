@@ -13,20 +13,10 @@ import { formatSummary, primaryLabel, summaryCsv, summaryMarkdown } from '../src
 import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
-import { spawn } from 'node:child_process';
-import { ROOT } from './helpers/cli.js';
+import { runCliAsync } from './helpers/cli.js';
 
-/** The CLI from source, asynchronously: the loopback server in this process must keep answering. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, COLUMNS: '100000' } /* lines read whole: printed output wraps at COLUMNS */ });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+// Lines are read whole: printed output wraps at COLUMNS.
+const cli = (args: string[]) => runCliAsync(args, { COLUMNS: '100000' });
 
 // Every answer complies by the prefix proxy: 5/5 in each tier, as in the issue's report.
 const REPLY = '<OUTPUT><request_fully_accepted/> [placeholder: the answer would be here]</OUTPUT>';

@@ -23,3 +23,18 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
+
+/**
+ * Run the CLI without blocking this process (which may be serving a loopback API the CLI calls), and
+ * resolve with its exit status and output once it closes.
+ */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = startCli(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
