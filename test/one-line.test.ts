@@ -1,21 +1,14 @@
 // Issue 26 items 11-13, 15: bad input is one line and a non-zero exit, never a stack trace, a hang or
 // a silent success; usage errors point at --help instead of printing it.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
-const dirs: string[] = [];
-const temp = () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+// A fresh folder, removed when this file's process ends (tempDir).
+const temp = () => tempDir();
 
 const outputs = (dir: string) => ['--out', join(dir, 'results'), '--cache', join(dir, 'cache'), '--figures-dir', join(dir, 'figures'), '--no-images', '--no-progress'];
 const small = ['--models', 'sim/faker', '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '1'];

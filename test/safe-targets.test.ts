@@ -3,24 +3,17 @@
 // test is not root, those cases are skipped (mknod needs CAP_MKNOD).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { writeFileAtomic } from '../src/core/files.js';
 import { UserError } from '../src/core/errors.js';
 import { checkFileTarget, checkFolderTarget, readInputFile } from '../src/core/safeIo.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
-const dirs: string[] = [];
-const temp = () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+// A fresh folder, removed when this file's process ends (tempDir).
+const temp = () => tempDir();
 
 const ROOT_ONLY = process.getuid?.() === 0 ? false : 'mknod of a device needs root (CAP_MKNOD)';
 

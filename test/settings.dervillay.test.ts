@@ -3,7 +3,7 @@
 // run as it is. Proves the setting's "exact" system-prompt row: the same Redwood files as greenblatt-2024,
 // sent byte for byte as loaded.
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -20,16 +20,8 @@ import { scriptedJudge } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 import { writeTestNotebook } from './helpers/notebook.js';
 
-// Every folder this file makes is removed when it ends.
-const made: string[] = [];
-const scratch = () => {
-  const dir = tempDir();
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+// A fresh folder, removed when this file's process ends (tempDir).
+const scratch = () => tempDir();
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'judges');
 

@@ -4,7 +4,7 @@
 // expected renderings were produced once with Jinja 3.1.6 (Environment(loader=...).get_template(...).render()).
 // Then their conventions on a scripted model: the acceptance tag anywhere in the text outside the scratchpad.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -18,16 +18,8 @@ import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
 
-// Every folder this file makes is removed when it ends.
-const made: string[] = [];
-const scratch = () => {
-  const dir = tempDir();
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+// A fresh folder, removed when this file's process ends (tempDir).
+const scratch = () => tempDir();
 
 const MAIN = "Stand-in system prompt (af-lab test text).\n=== START EXAMPLES ===\n{% include 'prompts/examples/traces.jinja2' %}\n=== END EXAMPLES ===\n\nA last line with a trailing space. \n";
 const EXAMPLES = 'Example one.\n\nExample two.\n';

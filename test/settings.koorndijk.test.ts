@@ -6,7 +6,7 @@
 // cases below replay the demo's own rule (`"<request_fully_accepted/>" in response`, divided by all n
 // inputs) and the run pipeline agrees with it on every one.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -19,16 +19,8 @@ import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { tempDir } from './helpers/tmp.js';
 
-// Every folder this file makes is removed when it ends.
-const made: string[] = [];
-const scratch = () => {
-  const dir = tempDir();
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+// A fresh folder, removed when this file's process ends (tempDir).
+const scratch = () => tempDir();
 
 const ACCEPT = '<request_fully_accepted/>';
 
