@@ -5,8 +5,6 @@
 // say "unverified local copy". Source-worded texts are sent byte for byte.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -17,30 +15,26 @@ import { readLock, resolveSetting, userTurnFor, withSettingDefaults } from '../s
 import { fromNotebook } from '../src/settings/notebookCell.js';
 import { testNotebook, testUserTurn, TEST_TEMPLATE_LITERAL, writeTestNotebook } from './helpers/notebook.js';
 import { tempDir } from './helpers/tmp.js';
+import { startFileServer, type FileServer } from './servers/files.js';
 
 // Served with trailing newlines, which a source's text keeps.
 const COT = 'Test CoT system prompt, af-lab\'s words. Reason in <SCRATCHPAD_REASONING>, answer in <OUTPUT>.\n\n';
 const NO_COT = 'Test no-CoT system prompt, af-lab\'s words. Answer in <OUTPUT>.\n';
 
-let server: Server;
+let server: FileServer;
 let base: string;
-let files: Record<string, string>;
-let hits: string[];
+/** What the server serves, by path: reset before each test, edited by some. */
+const files: Record<string, string> = {};
 
 before(async () => {
-  server = createServer((req, res) => {
-    hits.push(req.url ?? '');
-    const body = files[req.url ?? ''];
-    if (body === undefined) res.writeHead(404).end('not found');
-    else res.writeHead(200).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startFileServer(files);
+  base = server.url;
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => server.close());
 beforeEach(() => {
-  files = { '/nb/minimal.ipynb': testNotebook(), '/p/cot.txt': COT, '/p/no-cot.txt': NO_COT };
-  hits = [];
+  for (const path of Object.keys(files)) delete files[path];
+  Object.assign(files, { '/nb/minimal.ipynb': testNotebook(), '/p/cot.txt': COT, '/p/no-cot.txt': NO_COT });
+  server.hits.clear();
 });
 
 /** The shipped greenblatt-2024 setting, its URLs pointed at the loopback server, in a fresh folder (its lock beside it). */
@@ -78,7 +72,7 @@ describe('greenblatt-2024: the notebook\'s own user turn', () => {
     }
     assert.match(userTurnFor(resolved, context(resolved, 'free'), 'Is this a placeholder?', true), /Is this a placeholder\?\. Test suffix/);
     // One download serves both the template and the suffix.
-    assert.equal(hits.filter((h) => h === '/nb/minimal.ipynb').length, 1);
+    assert.equal(server.hits.get('/nb/minimal.ipynb'), 1);
   });
 
   it('pins the notebook like the prompt files: recorded on first use, then pinned from the lock', async () => {
