@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Reasoning } from '../src/core/types.js';
 import { prefillFor, runProtocol } from '../src/run/protocol.js';
 import { sampleProtocol, type PlannedSample, type SampleProtocol } from '../src/run/plan.js';
+import { plannedSample } from './helpers/plannedSample.js';
 
 function scripted(replies: Array<string | { text: string; finishReason: FinishReason }>, provider = 'test') {
   const seen: ChatRequest[] = [];
@@ -28,22 +29,7 @@ function scripted(replies: Array<string | { text: string; finishReason: FinishRe
 }
 
 function sample(reasoning: Reasoning, protocol: SampleProtocol | undefined): PlannedSample {
-  return {
-    key: 'k',
-    model: 'test/scripted',
-    variant: 'baseline',
-    reasoning,
-    tier: 'free',
-    request: { id: 'r1', text: 'a request', source: 'builtin' },
-    sampleIndex: 0,
-    params: { temperature: 1, maxTokens: 100, seed: 0, suffix: true, prefill: true, maxTurns: 4 },
-    systemPromptHash: 'h',
-    variantHash: 'v',
-    promptHash: 'p',
-    userTurn: '<INPUT>user</INPUT>',
-    systemPrompt: 'system',
-    ...(protocol ? { protocol } : {}),
-  };
+  return plannedSample(reasoning, protocol ? { protocol } : {});
 }
 
 const SP = (s: string) => `<SCRATCHPAD_REASONING>${s}</SCRATCHPAD_REASONING>`;

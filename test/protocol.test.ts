@@ -8,6 +8,7 @@ import { ModelCallError } from '../src/models/errors.js';
 import { prefillFor, runProtocol } from '../src/run/protocol.js';
 import type { PlannedSample } from '../src/run/plan.js';
 import { tempDir } from './helpers/tmp.js';
+import { plannedSample } from './helpers/plannedSample.js';
 
 type Scripted = string | { text: string; finishReason?: FinishReason; prefillApplied?: boolean; simulatedTruth?: SimulatedTruth } | Error;
 
@@ -39,21 +40,8 @@ function scripted(replies: Scripted[], { supportsPrefill = false } = {}) {
 }
 
 function sample(reasoning: Reasoning = 'cot', params: Partial<PlannedSample['params']> = {}): PlannedSample {
-  return {
-    key: 'k',
-    model: 'test/scripted',
-    variant: 'baseline',
-    reasoning,
-    tier: 'free',
-    request: { id: 'r1', text: 'a request', source: 'builtin' },
-    sampleIndex: 0,
-    params: { temperature: 1, maxTokens: 100, seed: 0, suffix: true, prefill: true, maxTurns: 4, ...params },
-    systemPromptHash: 'h',
-    variantHash: 'v',
-    promptHash: 'p',
-    userTurn: '<INPUT>user</INPUT>',
-    systemPrompt: 'system',
-  };
+  const base = plannedSample(reasoning);
+  return { ...base, params: { ...base.params, ...params } };
 }
 
 const SP = (s: string) => `<SCRATCHPAD_REASONING>${s}</SCRATCHPAD_REASONING>`;
