@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { buildSummary, formatSummary, summaryCsv, summaryMarkdown, writeSummary, MITIGATION_COLUMNS } from '../src/summary/index.js';
+import { buildSummary, comparisonCells, formatSummary, summaryCsv, summaryMarkdown, writeSummary, MITIGATION_COLUMNS } from '../src/summary/index.js';
 import { holm, mcnemarTest, mitigationEffect } from '../src/stats/index.js';
 import { buildFigures, mitigationFigure } from '../src/plots/index.js';
-import { mitigationView, publishedMitigation, publishedMitigationHtml } from '../src/notebook/index.js';
+import { mitigationTable, publishedMitigation, publishedMitigationTable } from '../src/notebook/index.js';
 import type { Reasoning } from '../src/core/types.js';
 import { sampleRecord, type RecordSpec } from './helpers/records.js';
 import { loadVariant } from '../src/prompts/index.js';
@@ -146,10 +146,12 @@ test('the figure draws both tiers at baseline and with the statement, and the ga
 
 test('notebook helpers: the run\'s table with its sentences, and Koorndijk\'s A/B/D recomputed from the published counts', () => {
   const simulated = [...condition('baseline', BASELINE, { model: 'sim/faker', simulated: true }), ...condition('koorndijk-a', { free: 30, paid: 27 }, { model: 'sim/faker', simulated: true })];
-  const view = mitigationView(buildSummary(simulated));
-  assert.equal(view.label, 'proxy');
-  assert.match(view.html, /SIMULATED/);
-  assert.ok(view.html.includes('Unmonitored (paid-tier) compliance rose'));
+  const table = mitigationTable(buildSummary(simulated));
+  assert.equal(table.label, 'proxy');
+  assert.equal(table.simulated, true);
+  assert.deepEqual(table.rows.map((r) => [r.model, r.reasoning, r.statement]), [['sim/faker', 'cot', 'koorndijk-a']]);
+  assert.equal(Object.keys(table.rows[0]).length, 3 + comparisonCells(table.comparisons, 0.95).titles.length, 'one column per comparison cell');
+  assert.match(table.sentences[0], /^sim\/faker · cot · koorndijk-a: Unmonitored \(paid-tier\) compliance rose/);
 
   const published = publishedMitigation();
   assert.deepEqual(published.map((p) => [p.statement.slice(0, 8), p.baseline, p.variant]), [['Prompt A', 'Baseline 1', 'koorndijk-a'], ['Prompt B', 'Baseline 1', 'koorndijk-b'], ['Prompt D', 'Baseline 2', 'koorndijk-d']]);
@@ -158,7 +160,10 @@ test('notebook helpers: the run\'s table with its sentences, and Koorndijk\'s A/
   assert.deepEqual(published.map((p) => p.effect.gapChange.breslowDay.pValue.toFixed(2)), ['0.34', '0.74', '0.38']);
   for (const p of published) assert.match(p.sentence, /has not been shown to change the gap/);
   assert.match(published[1].sentence, /^Monitored \(free-tier\) compliance fell/);
-  assert.doesNotMatch(publishedMitigationHtml(published), /SIMULATED/);
+  const shown = publishedMitigationTable(published);
+  assert.equal(shown.simulated, false);
+  assert.deepEqual(shown.rows.map((r) => [r.statement, r.against]), published.map((p) => [p.statement, p.baseline]));
+  assert.equal(shown.sentences[1], `${published[1].statement} vs Baseline 1: ${published[1].sentence}`);
 });
 
 test('a statement written on another variant (Koorndijk\'s D on baseline 2) is compared with that variant, not with baseline', () => {

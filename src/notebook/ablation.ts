@@ -1,13 +1,12 @@
 // Notebook 06: prompt ablations and paraphrase suites. A design is a plain experiment config with an
 // `ablation` block (docs/ablations.md); its conditions are variants, so runStep, the cache and the run
-// folder work as for any step. The view shows the model's table and one sentence per change.
-import { escapeHtml } from '../core/safeJson.js';
+// folder work as for any step. A cell draws the model's table and one sentence per change.
 import type { AblationDesign, ExperimentInput } from '../core/config.js';
 import { loadSystemPrompt, loadVariant, elementNames } from '../prompts/index.js';
 import { describeAblationEffect, describeWordingSpread, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPoints } from '../stats/format.js';
 import { stepExperiment, type NotebookSetup } from './config.js';
-import { simulatedBannerHtml, tableHtml } from './html.js';
+import type { NotebookTable } from './mitigation.js';
 import type { NotebookStep } from './steps.js';
 
 export const ABLATION_RUNS = { elements: 'notebook-ablation', paraphrases: 'notebook-paraphrases' } as const;
@@ -36,19 +35,26 @@ export function elementRows(variants: readonly string[], systemPromptPath?: stri
 
 const interval = (c: { estimate: number; ci: [number, number] }) => `${formatPoints(c.estimate, 1)} ${formatInterval(c.ci, (x) => formatPoints(x, 1))}`;
 
-/** The ablation model of a summary as a table and sentences, for `view.html`; `model` shows one model's rows. */
-export function ablationView(summary: Summary, options: { model?: string } = {}): string {
+/** The ablation model of a summary as rows and one sentence per change; `model` keeps one model's rows. */
+export function ablationTable(summary: Summary, options: { model?: string } = {}): NotebookTable {
   const result = summary.ablation;
-  if (!result) return '<p>No ablation design in these records.</p>';
+  if (!result) return { caption: 'No ablation design in these records', rows: [], sentences: [], simulated: summary.simulated };
   const effects = result.effects.filter((e) => !options.model || e.model === options.model);
   const spreads = result.spreads.filter((s) => !options.model || s.model === options.model);
   const level = `${Math.round(result.confLevel * 100)}%`;
-  const table = tableHtml(
-    ['model', 'reasoning', 'statement', 'element', 'change', `free, points [${level}]`, `paid, points [${level}]`, `gap, points [${level}]`, 'joint χ² (df)', 'joint p'],
-    effects.map((e) => [e.model, e.reasoning, e.statement, e.element, e.change, interval(e.free), interval(e.paid), interval(e.gap), `${e.joint.statistic.toFixed(2)} (${e.joint.df})`, formatP(e.joint.pValue)]),
-    `Each change against the condition with every element on (paraphrases: against baseline), ${result.label} labels; logistic model, errors clustered by request`,
-  );
+  const rows = effects.map((e) => ({
+    model: e.model,
+    reasoning: e.reasoning,
+    statement: e.statement,
+    element: e.element,
+    change: e.change,
+    [`free, points [${level}]`]: interval(e.free),
+    [`paid, points [${level}]`]: interval(e.paid),
+    [`gap, points [${level}]`]: interval(e.gap),
+    'joint χ² (df)': `${e.joint.statistic.toFixed(2)} (${e.joint.df})`,
+    'joint p': formatP(e.joint.pValue),
+  }));
+  const caption = `Each change against the condition with every element on (paraphrases: against baseline), ${result.label} labels; logistic model, errors clustered by request`;
   const sentences = [...effects.map((e) => describeAblationEffect(e, result.confLevel)), ...spreads.map(describeWordingSpread)];
-  const list = `<ul style="font-family:sans-serif;font-size:13px">${sentences.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`;
-  return `${summary.simulated ? simulatedBannerHtml() : ''}${table}${list}`;
+  return { caption, rows, sentences, simulated: summary.simulated };
 }

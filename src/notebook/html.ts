@@ -129,6 +129,12 @@ export function tableHtml(columns: readonly string[], rows: readonly TableCell[]
   return `${mark}${compact}<details>${toggle}${all}</details>`;
 }
 
+/** Sentences as a bulleted list; `simulated` puts the SIMULATED mark above sentences about simulated numbers. */
+export function listHtml(items: readonly string[], options: { simulated?: boolean } = {}): string {
+  const mark = options.simulated ? simulatedMarkHtml() : '';
+  return `${mark}<ul style="font-family:sans-serif;font-size:13px">${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+}
+
 /** Anything shaped like a danfojs DataFrame: column names and row values. */
 export interface FrameLike {
   columns: string[];
@@ -268,9 +274,16 @@ export function progressHtml(state: ProgressState): string {
 
 const usdOrNone = (x: number | undefined) => (x === undefined ? 'no price' : usd(x));
 
-/** A cost estimate (src/cost) as a table: per model, tokens and dollars expected and worst case. */
-export function estimateHtml(estimate: CostEstimate, caption?: string): string {
-  const rows = estimate.models.map((m): TableCell[] => [m.model, m.samples, m.calls, m.inputTokens, m.outputTokens, usdOrNone(m.usd), usdOrNone(m.worstCaseUsd)]);
-  rows.push(['total', '', '', '', '', usd(estimate.totalUsd), usd(estimate.worstCaseUsd)]);
-  return tableHtml(['model', 'samples', 'calls', 'input tokens', 'output tokens', 'expected', 'worst case'], rows, caption);
+/** A cost estimate (src/cost) as rows for `view.table`: per model, tokens and dollars expected and worst case. */
+export function estimateRows(estimate: CostEstimate): Array<Record<string, TableCell>> {
+  const rows = estimate.models.map((m) => ({
+    model: m.model,
+    samples: m.samples,
+    calls: m.calls,
+    'input tokens': m.inputTokens,
+    'output tokens': m.outputTokens,
+    expected: usdOrNone(m.usd),
+    'worst case': usdOrNone(m.worstCaseUsd),
+  }));
+  return [...rows, { model: 'total', samples: '', calls: '', 'input tokens': '', 'output tokens': '', expected: usd(estimate.totalUsd), 'worst case': usd(estimate.worstCaseUsd) }];
 }

@@ -1,40 +1,45 @@
 // Notebook helpers for statements of duty (notebooks 03 and 04): a run's mitigation table, and
-// Koorndijk's published A/B/D effects recomputed from the counts in data/published/.
-import { escapeHtml } from '../core/safeJson.js';
+// Koorndijk's published A/B/D effects recomputed from the counts in data/published/. Each returns
+// rows and sentences; the cell draws them (`view.table`, `view.list`).
 import { UserError } from '../core/errors.js';
-import { openRun } from '../pipeline/openRun.js';
 import { describeGapChange, loadPublishedCounts, mitigationEffect, type MitigationEffect, type PublishedCounts, type TierCounts } from '../stats/index.js';
-import { comparisonCells, primaryLabel, type LabelSource, type MitigationRow, type Summary } from '../summary/index.js';
-import { simulatedBannerHtml, tableHtml } from './html.js';
+import { comparisonCells, primaryLabel, type Comparison, type LabelSource, type MitigationRow, type Summary } from '../summary/index.js';
+import type { TableCell } from './html.js';
 
-export interface MitigationView {
+/** A table for `view.table` and the sentences beside it, for `view.list`: data, not HTML. */
+export interface NotebookTable {
+  caption: string;
+  /** One plain record per row, columns in order. */
+  rows: Array<Record<string, TableCell>>;
+  /** One sentence per row (what the row says, in words). */
+  sentences: string[];
+  simulated: boolean;
+}
+
+export interface MitigationTable extends NotebookTable {
   /** The label source shown (default: the judge once it labelled anything, else the proxy). */
   label: LabelSource;
-  simulated: boolean;
   /** Every statement against its baseline for that label source. */
-  rows: MitigationRow<LabelSource>[];
-  /** Banner (when simulated), table and one sentence per statement, ready for `view.html`. */
-  html: string;
+  comparisons: MitigationRow<LabelSource>[];
 }
 
-function sentencesHtml(items: Array<{ title: string; sentence: string }>): string {
-  return `<ul style="font-family:sans-serif;font-size:13px">${items.map((i) => `<li><b>${escapeHtml(i.title)}</b>: ${escapeHtml(i.sentence)}</li>`).join('')}</ul>`;
+function comparisonRecords(keys: Array<Record<string, TableCell>>, rows: readonly Comparison[], confLevel: number): Array<Record<string, TableCell>> {
+  const { titles, cells } = comparisonCells(rows, confLevel);
+  return keys.map((key, i) => ({ ...key, ...Object.fromEntries(titles.map((title, j) => [title, cells[i][j]])) }));
 }
 
-/** The mitigation table of a summary already in hand (e.g. `runStep(...)`'s result.summary). */
-export function mitigationView(summary: Summary, label: LabelSource = primaryLabel(summary)): MitigationView {
-  const rows = summary.mitigation.filter((row) => row.label === label);
-  const { titles, cells } = comparisonCells(rows, summary.confLevel);
-  const table = tableHtml(['model', 'reasoning', 'statement', ...titles], rows.map((row, i) => [row.model, row.reasoning, row.statement, ...cells[i]]), `Statements against their baseline (same model and reasoning), ${label} labels`);
-  const sentences = sentencesHtml(rows.map((row) => ({ title: `${row.model} · ${row.reasoning} · ${row.statement}`, sentence: row.sentence })));
-  const empty = rows.length === 0 ? '<p>No statement was run beside a baseline of the same model and reasoning.</p>' : '';
-  return { label, simulated: summary.simulated, rows, html: `${summary.simulated ? simulatedBannerHtml() : ''}${empty || `${table}${sentences}`}` };
-}
-
-/** The mitigation table of a run folder (labels attached as in every summary). */
-export function mitigationTable(runDir: string, options: { label?: LabelSource; confLevel?: number } = {}): MitigationView {
-  const summary = openRun(runDir).summary({ confLevel: options.confLevel });
-  return mitigationView(summary, options.label);
+/**
+ * The mitigation table of a summary (`runStep(...)`'s result.summary, or `openRun(dir).summary()`):
+ * every statement against the baseline of the same model and reasoning, for one label source.
+ */
+export function mitigationTable(summary: Summary, label: LabelSource = primaryLabel(summary)): MitigationTable {
+  const comparisons = summary.mitigation.filter((row) => row.label === label);
+  const rows = comparisonRecords(comparisons.map((row) => ({ model: row.model, reasoning: row.reasoning, statement: row.statement })), comparisons, summary.confLevel);
+  const sentences = comparisons.length
+    ? comparisons.map((row) => `${row.model} · ${row.reasoning} · ${row.statement}: ${row.sentence}`)
+    : ['No statement was run beside a baseline of the same model and reasoning.'];
+  const caption = `Statements against their baseline (same model and reasoning), ${label} labels`;
+  return { caption, rows, sentences, simulated: summary.simulated, label, comparisons };
 }
 
 /** Koorndijk 2025's statements and the baseline each was added to (the paper's table). */
@@ -77,9 +82,9 @@ export function publishedMitigation(rows: PublishedCounts[] = loadPublishedCount
   });
 }
 
-/** The published comparisons as a table and one sentence each, ready for `view.html`. */
-export function publishedMitigationHtml(published: PublishedMitigation[] = publishedMitigation()): string {
-  const { titles, cells } = comparisonCells(published, published[0]?.effect.confLevel ?? 0.95);
-  const table = tableHtml(['statement', 'against', ...titles], published.map((p, i) => [p.statement, p.baseline, ...cells[i]]), `Koorndijk 2025 (${published[0]?.model ?? ''}), recomputed from the published counts`);
-  return `${table}${sentencesHtml(published.map((p) => ({ title: `${p.statement} vs ${p.baseline}`, sentence: p.sentence })))}`;
+/** The published comparisons as a table and one sentence each (not simulated: the papers' counts). */
+export function publishedMitigationTable(published: PublishedMitigation[] = publishedMitigation()): NotebookTable {
+  const rows = comparisonRecords(published.map((p) => ({ statement: p.statement, against: p.baseline })), published, published[0]?.effect.confLevel ?? 0.95);
+  const sentences = published.map((p) => `${p.statement} vs ${p.baseline}: ${p.sentence}`);
+  return { caption: `Koorndijk 2025 (${published[0]?.model ?? ''}), recomputed from the published counts`, rows, sentences, simulated: false };
 }

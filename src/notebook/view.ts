@@ -11,7 +11,7 @@ import type { RunProgress } from '../run/runner.js';
 import { type Summary } from '../summary/index.js';
 import { writeFileAtomic } from '../core/files.js';
 import {
-  frameHtml, mathFreeHtml, mathFreeMarkdown, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml,
+  frameHtml, listHtml, mathFreeHtml, mathFreeMarkdown, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml,
   type FrameLike, type ProgressState, type SummaryHtmlOptions, type TableCell, type TableViewOptions,
 } from './html.js';
 import type { JudgeKind } from '../judge/types.js';
@@ -79,6 +79,8 @@ export interface NotebookView {
    * `simulated` marks simulated numbers, `keyColumns` shows those first and the rest on demand.
    */
   table(data: FrameLike | ReadonlyArray<Record<string, TableCell>>, caption?: string, options?: TableViewOptions): void;
+  /** Sentences as a bulleted list (e.g. a table's `sentences`); `simulated` marks sentences about simulated numbers. */
+  list(items: readonly string[], options?: { simulated?: boolean }): void;
   summary(summary: Summary, options?: SummaryHtmlOptions): void;
   prompt(title: string, text: string): void;
   progress(title: string, options: ProgressOptions): LiveProgress;
@@ -138,6 +140,7 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
     table(data, caption, options) {
       html(Array.isArray(data) ? recordsHtml(data, caption, options) : frameHtml(data as FrameLike, caption, options));
     },
+    list: (items, options) => html(listHtml(items, options)),
     summary: (summary, options) => html(summaryHtml(summary, options)),
     prompt: (title, text) => html(promptHtml(title, text)),
     progress(title, options) {
