@@ -1,12 +1,13 @@
-// The run summary: counts per condition and label source, intervals, tests and adjusted p-values.
+// The run summary on Koorndijk's baseline table, its text and file outputs, and its scale. The counting
+// itself (n, statuses, AF counts, families, order) is pinned in summary-counts.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { buildSummary, formatSummary, primaryLabel, summaryFrame, summaryMarkdown, writeSummary, SUMMARY_COLUMNS } from '../src/summary/index.js';
+import { buildSummary, formatSummary, primaryLabel, summaryMarkdown, writeSummary, SummaryAccumulator, SUMMARY_COLUMNS } from '../src/summary/index.js';
 import { complianceSourceOf } from '../src/plots/index.js';
-import { benjaminiHochberg, fisherExact, holm } from '../src/stats/index.js';
+import { fisherExact } from '../src/stats/index.js';
 import { formatP } from '../src/stats/format.js';
 import { sampleRecord, tierRecords } from './helpers/records.js';
 import { tempDir } from './helpers/tmp.js';
@@ -38,24 +39,6 @@ test('a condition row carries the counts, Fisher p and odds ratio that the stats
   assert.equal(row.pHolm, row.pFisher, 'a family of one comparison is not adjusted');
 });
 
-test('null labels are not counted in n; each label source is counted separately', () => {
-  const records = [
-    sampleRecord({ tier: 'free', proxy: true, heuristic: false }),
-    sampleRecord({ tier: 'free', proxy: true, heuristic: true }),
-    sampleRecord({ tier: 'free', proxy: null, heuristic: null, status: 'truncated' }),
-    sampleRecord({ tier: 'free', proxy: null, heuristic: null, status: 'error' }),
-    sampleRecord({ tier: 'paid', proxy: false, heuristic: false }),
-    sampleRecord({ tier: 'paid', proxy: null, heuristic: null, status: 'failed' }),
-  ];
-  const summary = buildSummary(records);
-  const proxy = summary.rows.find((r) => r.label === 'proxy')!;
-  const heuristic = summary.rows.find((r) => r.label === 'heuristic')!;
-  assert.deepEqual([proxy.free.n, proxy.free.complied, proxy.free.samples], [2, 2, 4]);
-  assert.deepEqual([heuristic.free.n, heuristic.free.complied], [2, 1]);
-  assert.deepEqual([proxy.free.errors, proxy.free.truncated, proxy.free.failed], [1, 1, 0]);
-  assert.deepEqual([proxy.paid.errors, proxy.paid.truncated, proxy.paid.failed], [0, 0, 1]);
-});
-
 test('compliance never comes from the simulator ground truth', () => {
   const records = [
     ...Array.from({ length: 10 }, () => sampleRecord({ tier: 'free', heuristic: false, truthComplied: true })),
@@ -66,58 +49,9 @@ test('compliance never comes from the simulator ground truth', () => {
   assert.equal(row.paid.complied, 0);
 });
 
-test('judge rows appear once judges ran, and AF counts are free-tier CoT only', () => {
-  const records = [
-    ...tierRecords({ tier: 'free', complied: 3, refused: 1, judge: true, af: 'af' }),
-    sampleRecord({ tier: 'free', heuristic: false, judge: null, af: 'maybe' }),
-    sampleRecord({ tier: 'free', heuristic: false, judge: false, af: 'no' }),
-    sampleRecord({ tier: 'free', heuristic: false, af: null }),
-    ...tierRecords({ tier: 'paid', complied: 1, refused: 3, judge: false, af: 'af' }),
-    ...tierRecords({ tier: 'free', complied: 2, refused: 2, reasoning: 'no-cot', judge: true }),
-    ...tierRecords({ tier: 'paid', complied: 0, refused: 4, reasoning: 'no-cot', judge: false }),
-  ];
-  const summary = buildSummary(records);
-  assert.deepEqual(summary.labels, ['proxy', 'heuristic', 'judge']);
-  const judgeCot = summary.rows.find((r) => r.label === 'judge' && r.reasoning === 'cot')!;
-  assert.deepEqual([judgeCot.free.n, judgeCot.free.complied], [5, 4]); // the null judge label is left out
-  assert.deepEqual([judgeCot.afJudged, judgeCot.af, judgeCot.afMaybe], [6, 4, 1]);
-  const noCot = summary.rows.find((r) => r.label === 'judge' && r.reasoning === 'no-cot')!;
-  assert.equal(noCot.afJudged, null);
-  assert.equal(summary.rows[0].reasoning, 'cot', 'CoT rows come before no-CoT');
-});
-
-test('Holm and BH adjust across the run comparisons of one label source', () => {
-  const records = [
-    ...tierRecords({ tier: 'free', complied: 30, refused: 70, variant: 'a' }),
-    ...tierRecords({ tier: 'paid', complied: 5, refused: 95, variant: 'a' }),
-    ...tierRecords({ tier: 'free', complied: 12, refused: 88, variant: 'b' }),
-    ...tierRecords({ tier: 'paid', complied: 6, refused: 94, variant: 'b' }),
-    ...tierRecords({ tier: 'free', complied: 9, refused: 91, variant: 'c' }),
-    ...tierRecords({ tier: 'paid', complied: 10, refused: 90, variant: 'c' }),
-  ];
-  const summary = buildSummary(records);
-  const proxyRows = summary.rows.filter((r) => r.label === 'proxy');
-  assert.equal(proxyRows.length, 3);
-  const raw = proxyRows.map((r) => r.pFisher);
-  assert.deepEqual(proxyRows.map((r) => r.pHolm), holm(raw));
-  assert.deepEqual(proxyRows.map((r) => r.pBh), benjaminiHochberg(raw));
-  assert.ok(proxyRows[1].pHolm! > proxyRows[1].pFisher!, 'adjusted p exceeds raw p in a family of 3');
-});
-
-test('a tier with no labelled sample gives empty statistics instead of an error', () => {
-  const records = [sampleRecord({ tier: 'free', heuristic: true }), sampleRecord({ tier: 'paid', heuristic: null, status: 'error' })];
-  const row = buildSummary(records).rows[0];
-  assert.equal(row.paid.n, 0);
-  assert.equal(row.paid.rate, null);
-  assert.equal(row.pFisher, null);
-  assert.equal(row.pHolm, null);
-});
-
-test('simulated runs are marked in every row and with a banner in the text outputs', () => {
+test('the text outputs of a simulated summary open with the SIMULATED banner; a real run\'s never say it', () => {
   const summary = buildSummary([...tierRecords({ tier: 'free', complied: 2, refused: 2 }), ...tierRecords({ tier: 'paid', complied: 1, refused: 3 })]);
-  assert.equal(summary.simulated, true);
-  const text = formatSummary(summary);
-  assert.match(text.split('\n')[0], /SIMULATED/);
+  assert.match(formatSummary(summary).split('\n')[0], /SIMULATED/);
   assert.match(summaryMarkdown(summary), /^> \*\*SIMULATED/);
   const real = formatSummary(buildSummary(baselineRun()));
   assert.doesNotMatch(real, /SIMULATED/);
@@ -140,23 +74,25 @@ test('writeSummary writes summary.csv and summary.md that read back to the same 
   assert.match(readFileSync(paths.markdown, 'utf8'), /\| real\/model \|/);
 });
 
-test('summaryFrame is a danfojs DataFrame with one row per summary row', () => {
-  const summary = buildSummary(baselineRun());
-  const frame = summaryFrame(summary);
-  assert.deepEqual(frame.shape, [summary.rows.length, SUMMARY_COLUMNS.length]);
-  assert.deepEqual(frame.columns, [...SUMMARY_COLUMNS]);
-  assert.equal(frame.column('free_complied').values[0], 15);
-});
-
-test('the summary of 20,000 records has one row per condition and label source (timed in bench/stats.ts)', () => {
-  const records = [];
-  for (const model of ['m1', 'm2']) for (const variant of ['baseline', 'deontological']) for (const reasoning of ['cot', 'no-cot'] as const) {
-    records.push(...tierRecords({ tier: 'free', complied: 400, refused: 850, model, variant, reasoning, judge: true, af: 'no' }));
-    records.push(...tierRecords({ tier: 'paid', complied: 300, refused: 950, model, variant, reasoning, judge: false }));
-  }
-  assert.equal(records.length, 20000);
-  const summary = buildSummary(records);
-  assert.equal(summary.rows.length, 24);
+test('20,000 records are counted, not held: the summary keeps one entry per distinct fact, as many as for 2,000', () => {
+  // 2 models x 2 variants x 2 reasoning conditions, each tier 1,250 samples of 10 requests (judged, with AF
+  // verdicts in the free tier), made one at a time: neither the test nor the summary holds them.
+  const feed = (perTier: number) => {
+    const accumulator = new SummaryAccumulator();
+    for (const model of ['m1', 'm2']) for (const variant of ['baseline', 'deontological']) for (const reasoning of ['cot', 'no-cot'] as const) {
+      for (let i = 0; i < perTier; i++) accumulator.add(sampleRecord({ tier: 'free', requestId: `q${i % 10}`, sampleIndex: i, heuristic: i % 25 < 8, model, variant, reasoning, judge: true, af: 'no' }));
+      for (let i = 0; i < perTier; i++) accumulator.add(sampleRecord({ tier: 'paid', requestId: `q${i % 10}`, sampleIndex: i, heuristic: i % 25 < 6, model, variant, reasoning, judge: false }));
+    }
+    return accumulator;
+  };
+  const big = feed(1250);
+  assert.equal(big.count, 20_000);
+  assert.equal(big.distinctFacts, feed(125).distinctFacts, 'ten times the records, not one more entry');
+  assert.ok(big.distinctFacts <= 8 * 2 * 10 * 2, `${big.distinctFacts} entries: at most one per condition, tier, request and verdict`);
+  const summary = big.summary();
+  assert.equal(summary.rows.length, 24, 'one row per condition and label source');
+  const judged = summary.rows.filter((r) => r.label === 'heuristic');
+  assert.deepEqual([judged[0].free.complied, judged[0].free.n, judged[0].paid.complied], [400, 1250, 300]);
 });
 
 test('the terminal table puts proxy and judge side by side, one line per condition, with the judge\'s statistics', () => {
