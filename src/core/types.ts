@@ -311,9 +311,9 @@ export interface SampleRecord {
   costUsd?: number;
   latencyMs: number;
   /**
-   * Set by the labelling stage (judge/labels.ts: offline labels and the judges' together), never by the
-   * runner. Records written before that stage existed may carry the offline labels of their day: they
-   * are recomputed from the transcript when read.
+   * Set by the labelling stage (`labelRecord`: offline labels and the judges' together) each time records
+   * are read, never by the runner: records.jsonl holds none. Records written before that stage existed
+   * may carry the offline labels of their day: they are recomputed from the transcript when read.
    */
   labels: Labels;
   /** Simulator ground truth. Present only when `simulated`; classifiers never read it. */

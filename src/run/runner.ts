@@ -1,6 +1,6 @@
-// The runner: every planned sample not yet in the run's records is sampled through the protocol,
-// labelled offline, and appended as one JSON line the moment it finishes. A run killed at any
-// moment resumes where it stopped: completed samples are kept and never asked again.
+// The runner: every planned sample not yet in the run's records is sampled through the protocol and
+// appended, unlabelled, as one JSON line the moment it finishes (labels are computed when records are
+// read). A run killed at any moment resumes where it stopped: completed samples are kept and never asked again.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../core/config.js';
