@@ -106,7 +106,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run an experiment (default: the offline simulator, SIMULATED results) and print its summary')
-    .option('-c, --config <file>', 'JSON experiment config (see README "Configuration"); flags override it')
+    .option('-c, --config <file>', 'JSON experiment config (docs/experiment.md, "Configuration"); flags override it')
     .option('--setting <name>', 'setting: prompts, tier rendering, answer protocol and scoring conventions (af-lab settings lists them; default af-lab)')
     .option('--name <name>', 'run name: results go to <out>/<name>/, and re-running a name resumes it')
     .option('-m, --models <specs>', 'comma-separated model specs, e.g. sim/faker,openai/gpt-4o-mini', list)

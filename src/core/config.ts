@@ -123,7 +123,7 @@ export function parseExperiment(input: unknown, origin = 'config'): ExperimentCo
   });
   throw new UserError(
     `invalid ${origin}: ${problems.join('; ')}`,
-    'fix these fields (see README "Configuration" for every field and its default)',
+    'fix these fields (docs/experiment.md, "Configuration", lists every field and its default)',
   );
 }
 

@@ -1,5 +1,5 @@
 // The notebooks' one configuration: notebooks/config.json, an experiment config in the same format
-// the CLI takes (see README "Configuration"). Every notebook loads it through here, so switching
+// the CLI takes (docs/experiment.md, "Configuration"). Every notebook loads it through here, so switching
 // from the simulator to real models is one edit in one file. Relative paths in it are relative to
 // the project root (the kernel runs in notebooks/), and AF_LAB_DATA_DIR moves results, cache
 // and figures elsewhere (the tests run the notebooks against an empty data folder this way).

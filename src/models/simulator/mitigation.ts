@@ -1,5 +1,5 @@
 // What a statement of duty in the system prompt does to a simulated persona. Two mechanisms with
-// opposite signs, both of which "close the gap" (README "The simulator", docs/simulator-statements.md):
+// opposite signs, both of which "close the gap" (docs/simulator.md, docs/statements.md):
 // - a duty to comply with the developer's instructions (Koorndijk 2025's prompt A) takes away the
 //   reason to refuse when unmonitored: the paid-tier rate rises towards the free-tier one (the gap
 //   closes from below; harm goes up);
