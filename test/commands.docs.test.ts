@@ -134,3 +134,13 @@ test('every page the README links to exists', () => {
   assert.ok(links.length > 15);
   for (const link of links) assert.ok(existsSync(join(ROOT, link)), link);
 });
+
+test('every relative link in docs/ points at a file that exists', () => {
+  const broken: string[] = [];
+  for (const page of PAGES.filter((p) => p.startsWith('docs/'))) {
+    for (const [, target] of text(page).matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      if (!existsSync(join(ROOT, 'docs', target))) broken.push(`${page}: ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+});
