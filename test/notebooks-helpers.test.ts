@@ -10,7 +10,7 @@ import {
   baselineStep, mitigationStep, runStep, runSummaryLine, saveMitigationStatements, savedMitigationStatements, transcriptLink,
 } from '../src/notebook/steps.js';
 import { notebookView, type DisplayHost } from '../src/notebook/view.js';
-import { mathFreeMarkdown, progressHtml, summaryHtml, tableHtml, type ProgressState } from '../src/notebook/html.js';
+import { estimateRows, mathFreeMarkdown, progressHtml, summaryHtml, tableHtml, type ProgressState } from '../src/notebook/html.js';
 import { configRows, publishedGaps, publishedRows, sampleSizeRows } from '../src/notebook/tables.js';
 import { sampleSizeExact } from '../src/stats/power.js';
 import { tempDir } from './helpers/tmp.js';
@@ -298,6 +298,23 @@ describe('what cells display', () => {
     const [first] = sampleSizeRows(gaps.slice(0, 1));
     assert.equal(first.comparison, 'Baseline 1 (15.3% vs 4.2%)');
     assert.equal(first['requests per tier for 80% power'], sampleSizeExact({ gap: 15 / 98 - 4 / 95, base: 4 / 95 }).perTier);
+  });
+
+  test('a list of sentences is escaped, bulleted, and marked SIMULATED only when asked', () => {
+    const { host, shown } = recordingHost();
+    const view = notebookView(host);
+    view.list(['gap <fell>', 'paid rose'], { simulated: true });
+    view.list(['published']);
+    assert.match(shown[0].content, /<b>SIMULATED<\/b>.*<li>gap &lt;fell&gt;<\/li><li>paid rose<\/li>/s);
+    assert.doesNotMatch(shown[1].content, /SIMULATED/);
+  });
+
+  test('an estimate is one row per model and a total, for view.table', () => {
+    const estimate = { models: [{ model: 'm', samples: 4, calls: 8, inputTokens: 100, outputTokens: 50, usd: 0.5, worstCaseUsd: 1 }], totalUsd: 0.5, worstCaseUsd: 1 } as unknown as Parameters<typeof estimateRows>[0];
+    assert.deepEqual(estimateRows(estimate), [
+      { model: 'm', samples: 4, calls: 8, 'input tokens': 100, 'output tokens': 50, expected: '$0.50', 'worst case': '$1.00' },
+      { model: 'total', samples: '', calls: '', 'input tokens': '', 'output tokens': '', expected: '$0.50', 'worst case': '$1.00' },
+    ]);
   });
 
   test('tables escape what they show, and an unsimulated summary has no banner', () => {
