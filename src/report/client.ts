@@ -350,7 +350,7 @@ export const REPORT_SCRIPT = String.raw`
   function summarise(list) {
     var groups = Object.create(null), order = [];
     list.forEach(function (r) {
-      var k = r.model + ' · ' + r.variant + ' · ' + (r.reasoning === 'cot' ? 'CoT' : 'no CoT');
+      var k = r.condition || (r.condition = r.model + ' · ' + r.variant + ' · ' + (r.reasoning === 'cot' ? 'CoT' : 'no CoT'));
       var g = groups[k];
       if (!g) { g = groups[k] = { free: [0, 0], paid: [0, 0], af: 0, cot: r.reasoning === 'cot' }; order.push(k); }
       var c = complied(r);
@@ -371,25 +371,34 @@ export const REPORT_SCRIPT = String.raw`
     });
   }
 
+  // The cards of the page shown, drawn in order as their chunks arrive (paged: a page of search
+  // results may need up to 50 chunks; the first cards show as soon as theirs are in).
+  var drawing = null;
+  function chunkOf(r) { return Math.floor(r.i / pagedSpec.chunkSize); }
   function render() {
     var start = page * PAGE;
     var shown = visible.slice(start, start + PAGE);
     var list = $('list');
-    var needed = [];
-    if (pagedSpec) shown.forEach(function (r) { var n = Math.floor(r.i / pagedSpec.chunkSize); if (!chunks[n] && needed.indexOf(n) < 0) needed.push(n); });
-    if (needed.length) {
-      // The counts are known now; the cards follow once their chunks have loaded.
+    if (!drawing || drawing.visible !== visible || drawing.page !== page) {
+      drawing = { visible: visible, page: page, drawn: 0, requested: false };
+      list.textContent = '';
+    }
+    var fragment = document.createDocumentFragment();
+    while (drawing.drawn < shown.length && (!pagedSpec || chunks[chunkOf(shown[drawing.drawn])])) fragment.appendChild(card(shown[drawing.drawn++]));
+    list.appendChild(fragment);
+    if (measuring && drawing.drawn > 0 && measuring.firstCardMs === null) measuring.firstCardMs = performance.now() - measuring.typedAt;
+    if (drawing.drawn < shown.length) {
       list.setAttribute('data-loading', 'true');
-      var at = page, these = visible;
-      loadChunks(needed, function () { if (page === at && visible === these) render(); });
+      if (!drawing.requested) {
+        drawing.requested = true;
+        var these = drawing, needed = [];
+        shown.slice(drawing.drawn).forEach(function (r) { var n = chunkOf(r); if (!chunks[n] && needed.indexOf(n) < 0) needed.push(n); });
+        needed.forEach(function (n) { loadChunks([n], function () { if (drawing === these) render(); }); });
+      }
     } else {
       list.removeAttribute('data-loading');
-      list.textContent = '';
-      var fragment = document.createDocumentFragment();
-      shown.forEach(function (r) { fragment.appendChild(card(r)); });
-      list.appendChild(fragment);
       if (measuring) {
-        // Read by bench/report-search.ts: from the keystroke to its results counted, and to their cards drawn.
+        // Read by bench/report-search.ts: from the keystroke to its results counted, to the first card, to all of them drawn.
         measuring.drawnMs = performance.now() - measuring.typedAt;
         window.afReportSearched = measuring;
         measuring = null;
@@ -439,7 +448,7 @@ export const REPORT_SCRIPT = String.raw`
     });
     page = 0;
     summarise(visible);
-    measuring = at === null ? null : { query: searched.query, count: visible.length, keystroke: ++keystrokes, typedAt: at, resultsMs: performance.now() - at, drawnMs: null };
+    measuring = at === null ? null : { query: searched.query, count: visible.length, keystroke: ++keystrokes, typedAt: at, resultsMs: performance.now() - at, firstCardMs: null, drawnMs: null };
     render();
   }
 

@@ -28,8 +28,11 @@ interface PagedData {
 
 /** Above this many transcripts, writeReport pages the data into side files. */
 export const INLINE_LIMIT = 5_000;
-/** Transcripts per side-file chunk: one page of 50 loads one chunk. */
-export const CHUNK_SIZE = 1_000;
+/**
+ * Transcripts per side-file chunk: one page of 50 loads one chunk when unfiltered, and a page of
+ * search results scattered over the run loads at most 50 (5,000 transcripts, not every one).
+ */
+export const CHUNK_SIZE = 100;
 
 export interface WriteReportOptions extends ReportOptions {
   /** Rewrite the file even when its inputs are unchanged since the last write. */
