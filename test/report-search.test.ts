@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportWriter, reportDataDir, writeReport } from '../src/report/write.js';
 import { reportRow, type ReportRow } from '../src/report/rows.js';
-import { decodeList, rowMatchesSearch, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
+import { decodeList, rowMatchesSearch, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
 import { recordsDigest } from '../src/core/inputsHash.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
@@ -139,4 +139,20 @@ test('the index is part of the paged layout: written by writeReport, removed whe
   assert.ok(readdirSync(data).includes('search-0.js'));
   writeReport(records.slice(0, 5), file, { inlineLimit: 10, chunkSize: 10 });
   assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.data')), []);
+});
+
+test('the index in memory takes at most about a bit per transcript for each word, however common the word', () => {
+  const templates = syntheticRecords({ requests: 1 }).map(reportRow);
+  const builder = new SearchIndexBuilder();
+  const rows = 20_000;
+  for (let i = 0; i < rows; i++) builder.add(templates[i % templates.length]);
+  // Each word of these templates is in a share of the rows: as varints a byte per row, as a bitset an eighth of that.
+  const bitset = Math.ceil(rows / 8);
+  assert.ok(builder.bytes <= builder.words * 2 * bitset, `${builder.bytes} bytes for ${builder.words} words`);
+  const files = [...builder.files()];
+  assert.equal(builder.words, 0, 'the lists are dropped as their shards are made');
+  const expected = bruteForce(Array.from({ length: rows }, (_, i) => templates[i % templates.length]));
+  const shards = files.slice(0, -1).map((file) => JSON.parse(/^afReportSearchShard\(\d+,(.*)\);\n$/s.exec(file.text)![1]) as SearchShard);
+  assert.deepEqual(shards.flatMap((shard) => shard.words), [...expected.keys()].sort());
+  for (const shard of shards) shard.words.forEach((word, k) => assert.deepEqual(decodeList(shard.lists[k]), expected.get(word), word));
 });

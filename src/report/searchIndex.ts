@@ -12,8 +12,8 @@
 // order) of the transcripts that hold it, cut into shards of about SHARD_BYTES by word range, so a
 // query word's prefix range sits in one or a few shards. `search.js` says where each shard starts;
 // `search-<n>.js` holds a shard's words and their lists, each list as delta varints or as a bitset
-// (whichever is smaller), base64. Built row by row; memory is the lists, packed (about one or two
-// bytes per transcript and distinct word).
+// (whichever is smaller), base64. Built row by row; memory is the lists, packed: a byte or two per
+// transcript and distinct word, at most a bit per transcript for each word.
 import { jsonForScript } from '../core/safeJson.js';
 import type { ReportRow } from './rows.js';
 
@@ -42,36 +42,82 @@ export function rowMatchesSearch(row: ReportRow, query: string): boolean {
   return wanted.every((prefix) => words.some((word) => word.startsWith(prefix)));
 }
 
-/** One word's transcripts, as ascending positions in delta varints (LEB128), grown in place. */
+/**
+ * One word's transcripts, ascending: delta varints (LEB128) grown in place, or once those would
+ * take more than a bitset over the rows so far, that bitset (so a word in most transcripts costs a
+ * bit per transcript, not a byte).
+ */
 class Postings {
   bytes = new Uint8Array(4);
   length = 0;
+  bits: Uint8Array | undefined;
   last = -1;
-  count = 0;
 
   add(row: number): void {
+    if (this.bits) {
+      if (row >> 3 >= this.bits.length) this.bits = grow(this.bits, (row >> 3) + 1);
+      this.bits[row >> 3] |= 1 << (row & 7);
+      this.last = row;
+      return;
+    }
     let delta = row - this.last;
     this.last = row;
-    this.count++;
-    if (this.length + 5 > this.bytes.length) {
-      const grown = new Uint8Array(this.bytes.length * 2);
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
+    if (this.length + 5 > this.bytes.length) this.bytes = grow(this.bytes, this.length + 5);
     while (delta >= 0x80) {
       this.bytes[this.length++] = (delta & 0x7f) | 0x80;
       delta >>>= 7;
     }
     this.bytes[this.length++] = delta;
+    if (this.length > 64 && this.length * 8 > row + 1) {
+      const bits = new Uint8Array(this.bytes.length);
+      for (const at of decodeVarints(this.bytes.subarray(0, this.length))) bits[at >> 3] |= 1 << (at & 7);
+      this.bits = bits;
+      this.bytes = new Uint8Array(0);
+      this.length = 0;
+    }
+  }
+
+  /** The rows, ascending. */
+  *rows(): Generator<number> {
+    if (!this.bits) {
+      yield* decodeVarints(this.bytes.subarray(0, this.length));
+      return;
+    }
+    for (let at = 0; at < this.bits.length; at++) {
+      const byte = this.bits[at];
+      if (byte) for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) yield at * 8 + bit;
+    }
+  }
+
+  get byteLength(): number {
+    return this.bits ? this.bits.byteLength : this.bytes.byteLength;
   }
 }
 
-/** A list as the shard stores it: `v` + base64 of the varints, or `b` + base64 of a bitset over all rows. */
+/** A copy of `bytes` with room for at least `needed` (doubling). */
+function grow(bytes: Uint8Array, needed: number): Uint8Array {
+  const grown = new Uint8Array(Math.max(needed, bytes.length * 2));
+  grown.set(bytes);
+  return grown;
+}
+
+/** A list as the shard stores it: `v` + base64 of the delta varints, or `b` + base64 of a bitset over all rows, whichever is shorter. */
 function encodeList(postings: Postings, rows: number): string {
+  const varints: number[] = [];
+  let last = -1;
+  for (const row of postings.rows()) {
+    let delta = row - last;
+    last = row;
+    while (delta >= 0x80) {
+      varints.push((delta & 0x7f) | 0x80);
+      delta >>>= 7;
+    }
+    varints.push(delta);
+  }
   const bitsetBytes = Math.ceil(rows / 8);
-  if (postings.length <= bitsetBytes) return `v${Buffer.from(postings.bytes.buffer, 0, postings.length).toString('base64')}`;
+  if (varints.length <= bitsetBytes) return `v${Buffer.from(varints).toString('base64')}`;
   const bits = new Uint8Array(bitsetBytes);
-  for (const row of decodeVarints(postings.bytes.subarray(0, postings.length))) bits[row >> 3] |= 1 << (row & 7);
+  for (const row of postings.rows()) bits[row >> 3] |= 1 << (row & 7);
   return `b${Buffer.from(bits.buffer).toString('base64')}`;
 }
 
@@ -140,7 +186,7 @@ export class SearchIndexBuilder {
   /** Bytes the lists take in memory (their buffers). */
   get bytes(): number {
     let sum = 0;
-    for (const postings of this.postings.values()) sum += postings.bytes.byteLength;
+    for (const postings of this.postings.values()) sum += postings.byteLength;
     return sum;
   }
 
