@@ -391,9 +391,16 @@ export const REPORT_SCRIPT = String.raw`
       list.setAttribute('data-loading', 'true');
       if (!drawing.requested) {
         drawing.requested = true;
-        var these = drawing, needed = [];
+        // In order, four at a time, so the first cards come first; a page no longer shown stops asking.
+        var these = drawing, needed = [], next = 0, inFlight = 0;
         shown.slice(drawing.drawn).forEach(function (r) { var n = chunkOf(r); if (!chunks[n] && needed.indexOf(n) < 0) needed.push(n); });
-        needed.forEach(function (n) { loadChunks([n], function () { if (drawing === these) render(); }); });
+        var pump = function () {
+          while (inFlight < 4 && next < needed.length) {
+            inFlight++;
+            loadChunks([needed[next++]], function () { inFlight--; if (drawing === these) { render(); pump(); } });
+          }
+        };
+        pump();
       }
     } else {
       list.removeAttribute('data-loading');

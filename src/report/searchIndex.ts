@@ -48,7 +48,7 @@ export function rowMatchesSearch(row: ReportRow, query: string): boolean {
  * bit per transcript, not a byte).
  */
 class Postings {
-  bytes = new Uint8Array(4);
+  bytes: Uint8Array = new Uint8Array(4);
   length = 0;
   bits: Uint8Array | undefined;
   last = -1;
