@@ -166,10 +166,10 @@ describe('in a real browser', { skip }, () => {
 
   test('text search finds exactly the transcripts the rule picks, in both layouts, typed key by key, reading only its words\' shards', async () => {
     const records = [...searchRecords({ count: 1_500, vocabulary: 2_000, scratchpadWords: 80 })];
-    records[7].finalOutput = 'I will COMPLY with <request_fully_accepted/> naïve 训练';
+    records[7].finalOutput = 'I will COMPLY with <request_fully_accepted/> naïve 训练 <img src=x onerror="window.pwned = 1"></script><b>bold</b>';
     const rows = records.map(reportRow);
     const expected = (query: string) => records.filter((_, i) => rowMatchesSearch(rows[i], query)).map((r) => r.key);
-    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'zzzqqq', '<!>', 'request_fully', ''];
+    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'onerror pwned', 'zzzqqq', '<!>', 'request_fully', ''];
     const shardBytes = 2_048;
     for (const [layout, options] of [['self-contained', {}], ['paged', { inlineLimit: 100, chunkSize: 200, searchShardBytes: shardBytes }]] as const) {
       const { page, errors, file } = await openReport(records, options);
@@ -201,6 +201,9 @@ describe('in a real browser', { skip }, () => {
       await page.selectOption('#f-tier', 'paid');
       await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
       assert.equal(await count(page), records.filter((r, i) => r.tier === 'paid' && rowMatchesSearch(rows[i], 'ka')).length, layout);
+      // The transcript with markup was found and shown as text: nothing in it ran.
+      assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+      assert.equal(await page.locator('main img, main b').count(), 0);
       if (layout === 'paged') assert.ok(searchDirectory(file).first.length > 20, `the test's index has ${searchDirectory(file).first.length} shards`);
       assert.deepEqual(errors, []);
       await page.close();
