@@ -7,7 +7,7 @@
 // event to the matches counted, and to their cards drawn: window.afReportSearched) and the bytes of
 // the side files the tab read for it. Before the search index, a search read every chunk: their total
 // is printed beside. Checks every final count against the rule applied to every row.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,14 +43,16 @@ const writeMs = performance.now() - started;
 sampleRss();
 
 const dataDir = reportDataDir(file);
-const sizes = new Map(readdirSync(dataDir).map((name) => [name, statSync(join(dataDir, name)).size]));
+// Up to 5,000 transcripts the report is one self-contained file (no side files; the page builds the word lists).
+const sizes = new Map(existsSync(dataDir) ? readdirSync(dataDir).map((name) => [name, statSync(join(dataDir, name)).size]) : []);
 const sum = (filter: (name: string) => boolean) => [...sizes].filter(([name]) => filter(name)).reduce((total, [, size]) => total + size, 0);
 const chunkBytes = sum((name) => name.startsWith('chunk-'));
 const searchBytes = sum((name) => name.startsWith('search'));
 const shards = [...sizes.keys()].filter((name) => /^search-\d+\.js$/.test(name)).length;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 console.log(`transcripts: ${wanted}; written in ${(writeMs / 1000).toFixed(1)} s, peak RSS ${mb(peakRss)}, search lists in memory before finish ${mb(searchBytesInMemory)}`);
-console.log(`side files: chunks ${mb(chunkBytes)} (what a search read before the index), index.js ${mb(sizes.get('index.js') ?? 0)}, search index ${mb(searchBytes)} in ${shards} shards`);
+if (sizes.size === 0) console.log(`self-contained report: ${mb(statSync(file).size)}`);
+else console.log(`side files: chunks ${mb(chunkBytes)} (what a search read before the index), index.js ${mb(sizes.get('index.js') ?? 0)}, search index ${mb(searchBytes)} in ${shards} shards`);
 
 // Queries from the first rows' words: the commonest, one in about 1 % of rows, one rare, and two words.
 const byRows = [...wordRows].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

@@ -262,36 +262,39 @@ export const REPORT_SCRIPT = String.raw`
 
   // Text search, by report/searchIndex.ts's rule: lower-cased words (letters and digits); a transcript
   // matches when every query word begins a word of its request, reasoning or final output. Each query
-  // word gives a bitset over rows (bit i: row i), from the sorted words and their lists: the paged
-  // layout's shards that hold words starting with it, or (inline) the same lists built here on the
-  // first search.
+  // word gives a bitset over rows (bit i: row i): paged, from the index's shards that hold the words
+  // starting with it; self-contained (at most 5,000 rows), by scanning the rows' texts.
   var WORD = /${WORD_SOURCE}/gu;
   function words(text) { return text.toLowerCase().match(WORD) || []; }
-  var localIndex = null;
-  function buildLocalIndex() {
-    var lists = new Map();
-    rows.forEach(function (r, i) {
-      [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].forEach(function (text) {
-        if (typeof text !== 'string') return;
-        words(text).forEach(function (w) {
-          var list = lists.get(w);
-          if (!list) lists.set(w, list = []);
-          if (list[list.length - 1] !== i) list.push(i);
-        });
-      });
+  // Self-contained layout: each row's searched texts, lower-cased once, scanned for the query word
+  // where no letter or digit precedes it (the start of a word, as the index's words are cut).
+  var lowered = null;
+  function loweredTexts() {
+    if (!lowered) lowered = rows.map(function (r) {
+      return [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].filter(function (t) { return typeof t === 'string'; }).join('\n').toLowerCase();
     });
-    var sorted = Array.from(lists.keys()).sort();
-    return { words: sorted, lists: sorted.map(function (w) { return lists.get(w); }) };
+    return lowered;
+  }
+  function scanPrefix(bits, prefix) {
+    // Rows with a word starting with prefix are among those with a word starting with any shorter
+    // beginning of it: scan only those when one is known.
+    var within = null;
+    for (var cut = prefix.length - 1; cut > 0 && !within; cut--) within = prefixCache.get(prefix.slice(0, cut)) || null;
+    var startOfWord = new RegExp('(?<!' + WORD.source.slice(0, -1) + ')' + prefix, 'u');
+    var texts = loweredTexts();
+    for (var i = 0; i < texts.length; i++) {
+      if (within && !(within[i >> 3] & (1 << (i & 7)))) continue;
+      if (startOfWord.test(texts[i])) bits[i >> 3] |= 1 << (i & 7);
+    }
   }
   function firstAtLeast(list, word) {
     var lo = 0, hi = list.length;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (list[mid] < word) lo = mid + 1; else hi = mid; }
     return lo;
   }
-  // A list is an array of rows (inline), or 'v' + base64 delta varints, or 'b' + base64 bitset (paged).
+  // A list is 'v' + base64 delta varints, or 'b' + base64 bitset.
   function orList(bits, list) {
     var j;
-    if (typeof list !== 'string') { for (j = 0; j < list.length; j++) bits[list[j] >> 3] |= 1 << (list[j] & 7); return; }
     var bytes = atob(list.slice(1));
     if (list.charAt(0) === 'b') { for (j = 0; j < bytes.length; j++) bits[j] |= bytes.charCodeAt(j); return; }
     var row = -1, delta = 0, shift = 0;
@@ -318,8 +321,7 @@ export const REPORT_SCRIPT = String.raw`
       done(bits);
     }
     if (!pagedSpec) {
-      if (!localIndex) localIndex = buildLocalIndex();
-      orPrefix(bits, localIndex, prefix);
+      scanPrefix(bits, prefix);
       finished();
       return;
     }
