@@ -11,11 +11,20 @@ import { findChromium, launchChromium, NO_BROWSER_HINT } from '../src/browser/in
 import { besidePaperFigures, buildFigures, FigureRenderer, figureHtml, figureInputs, paperFigures, plotlySource, writeFigureFiles, writeFigures, type Figure } from '../src/plots/index.js';
 import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
-import type { WriteReportOptions } from '../src/report/write.js';
+import { reportDataDir, type WriteReportOptions } from '../src/report/write.js';
+import { reportRow } from '../src/report/rows.js';
+import { rowMatchesSearch, searchWords, type SearchDirectory } from '../src/report/searchIndex.js';
+import { searchRecords } from './helpers/searchRecords.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
 import { tempDir } from './helpers/tmp.js';
 import { scaled } from './helpers/time.js';
+
+/** A paged report's search directory (search.js). */
+function searchDirectory(reportFile: string): SearchDirectory {
+  const text = readFileSync(join(reportDataDir(reportFile), 'search.js'), 'utf8');
+  return JSON.parse(/^afReportSearchIndex\((.*)\);\n$/s.exec(text)![1]) as SearchDirectory;
+}
 
 const executable = findChromium();
 const skip = executable ? false : `skipped: ${NO_BROWSER_HINT}`;
@@ -60,7 +69,7 @@ describe('in a real browser', { skip }, () => {
     await browser?.close();
   });
 
-  async function openReport(records: SampleRecord[], options: WriteReportOptions = {}): Promise<{ page: Page; errors: string[] }> {
+  async function openReport(records: SampleRecord[], options: WriteReportOptions = {}): Promise<{ page: Page; errors: string[]; file: string }> {
     const file = writeReport(records, join(tempDir('af-report-'), 'report.html'), options);
     const page = await browser.newPage();
     page.setDefaultTimeout(scaled(30_000));
@@ -72,7 +81,7 @@ describe('in a real browser', { skip }, () => {
     });
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() => (window as unknown as { afReportReady?: unknown }).afReportReady);
-    return { page, errors };
+    return { page, errors, file };
   }
 
   const count = async (page: Page) => Number(await page.getAttribute('#count', 'data-count'));
@@ -122,7 +131,7 @@ describe('in a real browser', { skip }, () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
-  test('a paged report keeps its texts out of the page, loads a chunk per page shown and every chunk for a text search', async () => {
+  test('a paged report keeps its texts out of the page, loads a chunk per page shown, and for a text search its word index, not every chunk', async () => {
     const records = syntheticRecords({ requests: 40 });
     const planted = 'a phrase found in one transcript only';
     records[600].finalOutput = planted;
@@ -131,7 +140,7 @@ describe('in a real browser', { skip }, () => {
     const html = readFileSync(file, 'utf8');
     assert.ok(!html.includes(records[0].request.text), 'no transcript text in the page itself');
     assert.ok(html.length < 100_000);
-    assert.deepEqual(readdirSync(join(dir, 'report.data')).length, 11, 'index.js and 10 chunks');
+    assert.deepEqual(readdirSync(join(dir, 'report.data')).length, 13, 'index.js, 10 chunks, search.js and one search shard');
     const page = await browser.newPage();
     page.setDefaultTimeout(scaled(30_000));
     const errors: string[] = [];
@@ -145,12 +154,60 @@ describe('in a real browser', { skip }, () => {
     await page.waitForFunction(() => !document.querySelector('#list[data-loading]') && document.getElementById('page')?.textContent?.startsWith('page 2'));
     const keys = await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
     assert.deepEqual(keys, records.slice(50, 100).map((r) => r.key));
+    loaded.length = 0;
     await page.fill('#f-text', planted);
     await page.waitForFunction(() => document.getElementById('count')?.getAttribute('data-count') === '1');
+    assert.equal(await cards(page), 1);
     assert.equal(await page.locator('article.card').first().getAttribute('data-key'), records[600].key);
-    assert.equal(loaded.length, 11, 'the search loaded every chunk once');
+    assert.deepEqual(loaded.sort(), ['chunk-9.js', 'search-0.js', 'search.js'], 'the index, and the one chunk its match is in');
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  test('text search finds exactly the transcripts the rule picks, in both layouts, typed key by key, reading only its words\' shards', async () => {
+    const records = [...searchRecords({ count: 1_500, vocabulary: 2_000, scratchpadWords: 80 })];
+    records[7].finalOutput = 'I will COMPLY with <request_fully_accepted/> naïve 训练 <img src=x onerror="window.pwned = 1"></script><b>bold</b>';
+    const rows = records.map(reportRow);
+    const expected = (query: string) => records.filter((_, i) => rowMatchesSearch(rows[i], query)).map((r) => r.key);
+    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'onerror pwned', 'zzzqqq', '<!>', 'request_fully', ''];
+    const shardBytes = 2_048;
+    for (const [layout, options] of [['self-contained', {}], ['paged', { inlineLimit: 100, chunkSize: 200, searchShardBytes: shardBytes }]] as const) {
+      const { page, errors, file } = await openReport(records, options);
+      const loaded: string[] = [];
+      page.on('request', (request) => { if (request.url().includes('.data/search')) loaded.push(request.url().replace(/.*\.data\//, '')); });
+      for (const query of queries) {
+        loaded.length = 0;
+        await page.fill('#f-text', '');
+        await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
+        // Key by key, as a user types: each keystroke searches, the last one's answer stays.
+        if (query) await page.locator('#f-text').pressSequentially(query);
+        await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
+        const keys = expected(query);
+        assert.equal(await count(page), keys.length, `${layout}: "${query}"`);
+        assert.equal(await cards(page), Math.min(50, keys.length), `${layout}: "${query}"`);
+        assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), keys.slice(0, 50), `${layout}: "${query}"`);
+        if (layout === 'paged' && query) {
+          // Each prefix typed reads the shards whose word range may hold words starting with it, and no other.
+          const first = searchDirectory(file).first;
+          const typed = [...query].map((_, i) => query.slice(0, i + 1));
+          const may = new Set(typed.flatMap((prefix) => searchWords(prefix)).flatMap((word) => first.map((_, n) => n).filter((n) => (n + 1 === first.length || first[n + 1] > word) && first[n] < `${word}\uffff`)).map((n) => `search-${n}.js`));
+          const shardsRead = loaded.filter((name) => name !== 'search.js');
+          assert.ok(shardsRead.every((name) => may.has(name)), `"${query}": ${shardsRead.join(' ')}`);
+          assert.ok(shardsRead.length < first.length / 4, `"${query}" read ${shardsRead.length} of ${first.length} shards`);
+        }
+      }
+      // A search combines with the other filters.
+      await page.fill('#f-text', 'ka');
+      await page.selectOption('#f-tier', 'paid');
+      await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
+      assert.equal(await count(page), records.filter((r, i) => r.tier === 'paid' && rowMatchesSearch(rows[i], 'ka')).length, layout);
+      // The transcript with markup was found and shown as text: nothing in it ran.
+      assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+      assert.equal(await page.locator('main img, main b').count(), 0);
+      if (layout === 'paged') assert.ok(searchDirectory(file).first.length > 20, `the test's index has ${searchDirectory(file).first.length} shards`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
   });
 
   test('script and event-handler markup planted in a transcript is shown as text and never runs', async () => {

@@ -9,6 +9,7 @@ import { ReportWriter, reportDataDir, reportHtml, writeReport } from '../src/rep
 import { reportFactsOf } from '../src/report/pageFacts.js';
 import { reportRow, type ReportRow } from '../src/report/rows.js';
 import { jsonForScript } from '../src/core/safeJson.js';
+import { SearchIndexBuilder } from '../src/report/searchIndex.js';
 import { fileInputsMarker, recordsDigest } from '../src/core/inputsHash.js';
 import { simulatedLabelKinds } from '../src/summary/build.js';
 import { complianceSourceOf } from '../src/plots/figureInputs.js';
@@ -32,7 +33,8 @@ function filesUnder(dir: string, prefix = ''): Record<string, string> {
 
 /**
  * The array layout, written out independently of the writer: the page, and when paged the index
- * packed from all rows at once and each chunk as the JSON of its slice of rows.
+ * packed from all rows at once, each chunk as the JSON of its slice of rows, and the search index
+ * built from all rows (its content is checked against every row's words in report-search.test.ts).
  */
 function arrayLayout(records: SampleRecord[], name: string, { inlineLimit, chunkSize }: { inlineLimit: number; chunkSize: number }): Record<string, string> {
   if (records.length <= inlineLimit) return { [name]: reportHtml(records) };
@@ -42,6 +44,9 @@ function arrayLayout(records: SampleRecord[], name: string, { inlineLimit, chunk
   const chunks = Math.ceil(rows.length / chunkSize);
   for (let n = 0; n < chunks; n++) out[`${data}/chunk-${n}.js`] = `afReportChunk(${n},${jsonForScript(rows.slice(n * chunkSize, (n + 1) * chunkSize))});\n`;
   out[`${data}/index.js`] = `afReportIndex(${jsonForScript(packAll(rows))});\n`;
+  const search = new SearchIndexBuilder();
+  for (const row of rows) search.add(row);
+  for (const file of search.files()) out[`${data}/${file.name}`] = file.text;
   out[name] = reportHtml(records, {}, { dir: data, chunks, chunkSize });
   return out;
 }
@@ -143,7 +148,7 @@ test('after ReportWriter.finish, writeReport of the same records is a no-op: no 
       return out;
     };
     const before = stamp();
-    assert.equal(Object.keys(before).length, count > SMALL.inlineLimit ? 7 : 2);
+    assert.equal(Object.keys(before).length, count > SMALL.inlineLimit ? 9 : 2);
     writeReport(records, file, SMALL);
     assert.deepEqual(stamp(), before, `${count} records`);
     // Other records are not taken for the same ones.
@@ -157,10 +162,10 @@ test('a write with fewer chunks removes the chunks and index of the earlier writ
   const file = join(dir, 'report.html');
   const data = reportDataDir(file);
   streamed(mixedRecords().slice(0, 7), file);
-  assert.deepEqual(readdirSync(data).sort(), ['chunk-0.js', 'chunk-1.js', 'chunk-2.js', 'chunk-3.js', 'index.js']);
+  assert.deepEqual(readdirSync(data).sort(), ['chunk-0.js', 'chunk-1.js', 'chunk-2.js', 'chunk-3.js', 'index.js', 'search-0.js', 'search.js']);
   writeFileSync(join(data, 'notes.txt'), 'the user’s');
   streamed(mixedRecords().slice(0, 4), file);
-  assert.deepEqual(readdirSync(data).sort(), ['chunk-0.js', 'chunk-1.js', 'index.js', 'notes.txt']);
+  assert.deepEqual(readdirSync(data).sort(), ['chunk-0.js', 'chunk-1.js', 'index.js', 'notes.txt', 'search-0.js', 'search.js']);
   assert.match(readFileSync(join(data, 'index.js'), 'utf8'), /"rows":\[(-?\d+,){39}-?\d+\]/, '4 rows of 10');
   // Back to one self-contained page: the side files go, the folder stays for the user's file.
   streamed(mixedRecords().slice(0, 2), file);
@@ -201,5 +206,7 @@ test('after 20,000 records with chunkSize 100 the writer holds at most 100 rows 
   assert.equal(writer.indexedRows, 20_000);
   assert.ok(writer.indexBytes <= 20_000 * 20 + 8_192 * 20, `index ${writer.indexBytes} bytes`);
   writer.finish('d');
-  assert.equal(readdirSync(reportDataDir(join(dir, 'report.html'))).length, 201);
+  const names = readdirSync(reportDataDir(join(dir, 'report.html')));
+  assert.equal(names.filter((name) => /^chunk-\d+\.js$/.test(name)).length, 200);
+  assert.ok(names.includes('index.js') && names.includes('search.js'));
 });

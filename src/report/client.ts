@@ -1,6 +1,7 @@
 // The report page's stylesheet and script, as text inlined into the HTML file. Plain browser
 // JavaScript (no build step, no framework); every transcript string is put into the page with
 // textContent or createTextNode, never as markup, because transcripts are untrusted.
+import { WORD_SOURCE } from './searchIndex.js';
 
 export const REPORT_CSS = `
 :root { --fg:#1d1d1f; --muted:#666; --line:#ddd; --bg:#fafafa; --card:#fff; --accent:#2e6f9e; --red:#c0392b; --yellow:#f3d77d; }
@@ -48,32 +49,39 @@ export const REPORT_SCRIPT = String.raw`
   var $ = function (id) { return document.getElementById(id); };
   // Two layouts. Inline: every row in the af-data element. Paged (large runs): the page holds only
   // where its data lives; <name>.data/index.js gives the fields filters and the summary read, one
-  // small object per row (i = its position), and chunk-<n>.js files hold the full rows, loaded when a
-  // page shows them (all of them for a text search).
+  // small object per row (i = its position), chunk-<n>.js files hold the full rows, loaded when a
+  // page shows them, and search.js with search-<n>.js the text search's word lists
+  // (report/searchIndex.ts), loaded for the words a search asks for.
   var pagedSpec = $('af-paged') ? JSON.parse($('af-paged').textContent) : null;
   var chunks = [];
   var waiting = {};
-  window.afReportChunk = function (n, list) {
-    chunks[n] = list;
-    var callbacks = waiting[n] || [];
-    delete waiting[n];
+  function arrived(name) {
+    var callbacks = waiting[name] || [];
+    delete waiting[name];
     callbacks.forEach(function (f) { f(); });
-  };
-  function loadChunk(n, done) {
-    if (chunks[n]) { done(); return; }
-    if (waiting[n]) { waiting[n].push(done); return; }
-    waiting[n] = [done];
+  }
+  // Side files are scripts (a page opened from file:// may not fetch): each calls its window.afReport* function.
+  function load(name, have, done) {
+    if (have) { done(); return; }
+    if (waiting[name]) { waiting[name].push(done); return; }
+    waiting[name] = [done];
     var script = document.createElement('script');
-    script.src = pagedSpec.dir + '/chunk-' + n + '.js';
+    script.src = pagedSpec.dir + '/' + name + '.js';
+    script.onerror = function () { $('page').textContent = 'could not read ' + pagedSpec.dir + '/' + name + '.js: keep the report and its ' + pagedSpec.dir + ' folder together'; };
     document.body.appendChild(script);
   }
-  function loadChunks(list, done) {
-    var left = list.length;
+  function loadAll(names, have, done) {
+    var left = names.length;
     if (!left) { done(); return; }
-    list.forEach(function (n) { loadChunk(n, function () { if (--left === 0) done(); }); });
+    names.forEach(function (name) { load(name, have(name), function () { if (--left === 0) done(); }); });
   }
+  window.afReportChunk = function (n, list) { chunks[n] = list; arrived('chunk-' + n); };
+  function loadChunks(list, done) { loadAll(list.map(function (n) { return 'chunk-' + n; }), function (name) { return chunks[Number(name.slice(6))]; }, done); }
   function full(r) { return pagedSpec ? chunks[Math.floor(r.i / pagedSpec.chunkSize)][r.i % pagedSpec.chunkSize] : r; }
-  function allChunks() { var out = []; for (var n = 0; n < pagedSpec.chunks; n++) out.push(n); return out; }
+  var searchDirectory = null;
+  var shards = [];
+  window.afReportSearchIndex = function (directory) { searchDirectory = directory; arrived('search'); };
+  window.afReportSearchShard = function (n, shard) { shards[n] = shard; arrived('search-' + n); };
 
   if (pagedSpec) {
     // Unpack the index written by write.ts (packedIndex): one small object per row.
@@ -95,7 +103,7 @@ export const REPORT_SCRIPT = String.raw`
     index.src = pagedSpec.dir + '/index.js';
     document.body.appendChild(index);
   } else {
-    start(JSON.parse($('af-data').textContent));
+    start(JSON.parse($('af-data').textContent).map(function (r, i) { r.i = i; return r; }));
   }
 
   function start(rows) {
@@ -252,10 +260,99 @@ export const REPORT_SCRIPT = String.raw`
     return c;
   }
 
+  // Text search, by report/searchIndex.ts's rule: lower-cased words (letters and digits); a transcript
+  // matches when every query word begins a word of its request, reasoning or final output. Each query
+  // word gives a bitset over rows (bit i: row i): paged, from the index's shards that hold the words
+  // starting with it; self-contained (at most 5,000 rows), by scanning the rows' texts.
+  var WORD = /${WORD_SOURCE}/gu;
+  function words(text) { return text.toLowerCase().match(WORD) || []; }
+  // Self-contained layout: each row's searched texts, lower-cased once, scanned for the query word
+  // where no letter or digit precedes it (the start of a word, as the index's words are cut).
+  var lowered = null;
+  function loweredTexts() {
+    if (!lowered) lowered = rows.map(function (r) {
+      return [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].filter(function (t) { return typeof t === 'string'; }).join('\n').toLowerCase();
+    });
+    return lowered;
+  }
+  function scanPrefix(bits, prefix) {
+    // Rows with a word starting with prefix are among those with a word starting with any shorter
+    // beginning of it: scan only those when one is known.
+    var within = null;
+    for (var cut = prefix.length - 1; cut > 0 && !within; cut--) within = prefixCache.get(prefix.slice(0, cut)) || null;
+    var startOfWord = new RegExp('(?<!' + WORD.source.slice(0, -1) + ')' + prefix, 'u');
+    var texts = loweredTexts();
+    for (var i = 0; i < texts.length; i++) {
+      if (within && !(within[i >> 3] & (1 << (i & 7)))) continue;
+      if (startOfWord.test(texts[i])) bits[i >> 3] |= 1 << (i & 7);
+    }
+  }
+  function firstAtLeast(list, word) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (list[mid] < word) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  // A list is 'v' + base64 delta varints, or 'b' + base64 bitset.
+  function orList(bits, list) {
+    var j;
+    var bytes = atob(list.slice(1));
+    if (list.charAt(0) === 'b') { for (j = 0; j < bytes.length; j++) bits[j] |= bytes.charCodeAt(j); return; }
+    var row = -1, delta = 0, shift = 0;
+    for (j = 0; j < bytes.length; j++) {
+      var c = bytes.charCodeAt(j);
+      delta |= (c & 127) << shift;
+      if (c & 128) { shift += 7; continue; }
+      row += delta;
+      bits[row >> 3] |= 1 << (row & 7);
+      delta = 0; shift = 0;
+    }
+  }
+  function orPrefix(bits, shard, prefix) {
+    for (var k = firstAtLeast(shard.words, prefix); k < shard.words.length && shard.words[k].lastIndexOf(prefix, 0) === 0; k++) orList(bits, shard.lists[k]);
+  }
+  var prefixCache = new Map();
+  function prefixBits(prefix, done) {
+    var cached = prefixCache.get(prefix);
+    if (cached) { done(cached); return; }
+    var bits = new Uint8Array((rows.length + 7) >> 3);
+    function finished() {
+      if (prefixCache.size >= 64) prefixCache.clear();
+      prefixCache.set(prefix, bits);
+      done(bits);
+    }
+    if (!pagedSpec) {
+      scanPrefix(bits, prefix);
+      finished();
+      return;
+    }
+    load('search', searchDirectory, function () {
+      // Shard n holds the words from first[n] up to first[n + 1]: those that may start with prefix.
+      var first = searchDirectory.first, needed = [];
+      for (var n = 0; n < first.length; n++) if ((n + 1 === first.length || first[n + 1] > prefix) && first[n] < prefix + '\uffff') needed.push(n);
+      loadAll(needed.map(function (n) { return 'search-' + n; }), function (name) { return shards[Number(name.slice(7))]; }, function () {
+        needed.forEach(function (n) { orPrefix(bits, shards[n], prefix); });
+        finished();
+      });
+    });
+  }
+  // The rows matching a query, as a bitset (null: the query has no word, nothing is filtered out).
+  function searchBits(query, done) {
+    var wanted = words(query);
+    if (!wanted.length) { done(null); return; }
+    var result = null, left = wanted.length;
+    wanted.forEach(function (w) {
+      prefixBits(w, function (bits) {
+        if (!result) result = bits.slice();
+        else for (var j = 0; j < result.length; j++) result[j] &= bits[j];
+        if (--left === 0) done(result);
+      });
+    });
+  }
+
   function summarise(list) {
     var groups = Object.create(null), order = [];
     list.forEach(function (r) {
-      var k = r.model + ' · ' + r.variant + ' · ' + (r.reasoning === 'cot' ? 'CoT' : 'no CoT');
+      var k = r.condition || (r.condition = r.model + ' · ' + r.variant + ' · ' + (r.reasoning === 'cot' ? 'CoT' : 'no CoT'));
       var g = groups[k];
       if (!g) { g = groups[k] = { free: [0, 0], paid: [0, 0], af: 0, cot: r.reasoning === 'cot' }; order.push(k); }
       var c = complied(r);
@@ -276,23 +373,45 @@ export const REPORT_SCRIPT = String.raw`
     });
   }
 
+  // The cards of the page shown, drawn in order as their chunks arrive (paged: a page of search
+  // results may need up to 50 chunks; the first cards show as soon as theirs are in).
+  var drawing = null;
+  function chunkOf(r) { return Math.floor(r.i / pagedSpec.chunkSize); }
   function render() {
     var start = page * PAGE;
     var shown = visible.slice(start, start + PAGE);
     var list = $('list');
-    var needed = [];
-    if (pagedSpec) shown.forEach(function (r) { var n = Math.floor(r.i / pagedSpec.chunkSize); if (!chunks[n] && needed.indexOf(n) < 0) needed.push(n); });
-    if (needed.length) {
-      // The counts are known now; the cards follow once their chunks have loaded.
+    if (!drawing || drawing.visible !== visible || drawing.page !== page) {
+      drawing = { visible: visible, page: page, drawn: 0, requested: false };
+      list.textContent = '';
+    }
+    var fragment = document.createDocumentFragment();
+    while (drawing.drawn < shown.length && (!pagedSpec || chunks[chunkOf(shown[drawing.drawn])])) fragment.appendChild(card(shown[drawing.drawn++]));
+    list.appendChild(fragment);
+    if (measuring && drawing.drawn > 0 && measuring.firstCardMs === null) measuring.firstCardMs = performance.now() - measuring.typedAt;
+    if (drawing.drawn < shown.length) {
       list.setAttribute('data-loading', 'true');
-      var at = page, these = visible;
-      loadChunks(needed, function () { if (page === at && visible === these) render(); });
+      if (!drawing.requested) {
+        drawing.requested = true;
+        // In order, four at a time, so the first cards come first; a page no longer shown stops asking.
+        var these = drawing, needed = [], next = 0, inFlight = 0;
+        shown.slice(drawing.drawn).forEach(function (r) { var n = chunkOf(r); if (!chunks[n] && needed.indexOf(n) < 0) needed.push(n); });
+        var pump = function () {
+          while (inFlight < 4 && next < needed.length) {
+            inFlight++;
+            loadChunks([needed[next++]], function () { inFlight--; if (drawing === these) { render(); pump(); } });
+          }
+        };
+        pump();
+      }
     } else {
       list.removeAttribute('data-loading');
-      list.textContent = '';
-      var fragment = document.createDocumentFragment();
-      shown.forEach(function (r) { fragment.appendChild(card(r)); });
-      list.appendChild(fragment);
+      if (measuring) {
+        // Read by bench/report-search.ts: from the keystroke to its results counted, to the first card, to all of them drawn.
+        measuring.drawnMs = performance.now() - measuring.typedAt;
+        window.afReportSearched = measuring;
+        measuring = null;
+      }
     }
     var pages = Math.max(1, Math.ceil(visible.length / PAGE));
     $('count').textContent = String(visible.length);
@@ -302,15 +421,29 @@ export const REPORT_SCRIPT = String.raw`
     $('next').disabled = page >= pages - 1;
   }
 
+  var searched = { query: null, bits: null };
+  var searchRuns = 0, typedAt = null, measuring = null, keystrokes = 0;
   function applyFilters() {
+    var query = $('f-text').value;
+    var run = ++searchRuns, at = typedAt;
+    typedAt = null;
+    if (query === searched.query) { filterWith(searched.bits, at); return; }
+    var pending = true;
+    searchBits(query, function (bits) {
+      pending = false;
+      if (run !== searchRuns) return; // a later keystroke or filter has taken over
+      searched = { query: query, bits: bits };
+      document.body.removeAttribute('data-searching');
+      filterWith(bits, at);
+    });
+    if (pending) { document.body.setAttribute('data-searching', 'true'); $('page').textContent = 'searching…'; }
+  }
+
+  function filterWith(bits, at) {
     var model = $('f-model').value, variant = $('f-variant').value, reasoning = $('f-reasoning').value, tier = $('f-tier').value;
-    var label = $('f-label').value, disagree = $('f-disagree').value, text = $('f-text').value.toLowerCase();
-    if (text && pagedSpec && chunks.filter(Boolean).length < pagedSpec.chunks) {
-      $('page').textContent = 'loading every transcript to search them…';
-      loadChunks(allChunks(), applyFilters);
-      return;
-    }
+    var label = $('f-label').value, disagree = $('f-disagree').value;
     visible = rows.filter(function (r) {
+      if (bits && !(bits[r.i >> 3] & (1 << (r.i & 7)))) return false;
       if (model && r.model !== model) return false;
       if (variant && r.variant !== variant) return false;
       if (reasoning && r.reasoning !== reasoning) return false;
@@ -320,20 +453,16 @@ export const REPORT_SCRIPT = String.raw`
         var d = disagreements(r);
         if (disagree === 'any' ? d.length === 0 : d.indexOf(disagree) < 0) return false;
       }
-      if (text) {
-        var t = full(r);
-        if ((t.request + '\n' + (t.scratchpad || '') + '\n' + (t.output || '')).toLowerCase().indexOf(text) < 0) return false;
-      }
       return true;
     });
     page = 0;
     summarise(visible);
+    measuring = at === null ? null : { query: searched.query, count: visible.length, keystroke: ++keystrokes, typedAt: at, resultsMs: performance.now() - at, firstCardMs: null, drawnMs: null };
     render();
   }
 
   ['f-model', 'f-variant', 'f-reasoning', 'f-tier', 'f-label', 'f-disagree'].forEach(function (id) { $(id).addEventListener('change', applyFilters); });
-  var typing;
-  $('f-text').addEventListener('input', function () { clearTimeout(typing); typing = setTimeout(applyFilters, 200); });
+  $('f-text').addEventListener('input', function () { typedAt = performance.now(); applyFilters(); });
   $('prev').addEventListener('click', function () { if (page > 0) { page--; render(); window.scrollTo(0, 0); } });
   $('next').addEventListener('click', function () { page++; render(); window.scrollTo(0, 0); });
   $('total').textContent = String(rows.length);

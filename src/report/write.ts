@@ -11,6 +11,7 @@ import { reportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
 import type { ComplianceSource } from '../plots/inputs.js';
 import { PackedIndexBuilder } from './packedIndex.js';
+import { SearchIndexBuilder } from './searchIndex.js';
 import { ReportFactsAccumulator, reportFactsOf, type ReportFacts } from './pageFacts.js';
 
 export interface ReportOptions {
@@ -27,8 +28,11 @@ interface PagedData {
 
 /** Above this many transcripts, writeReport pages the data into side files. */
 export const INLINE_LIMIT = 5_000;
-/** Transcripts per side-file chunk: one page of 50 loads one chunk. */
-export const CHUNK_SIZE = 1_000;
+/**
+ * Transcripts per side-file chunk: one page of 50 loads one chunk when unfiltered, and a page of
+ * search results scattered over the run loads at most 50 (5,000 transcripts, not every one).
+ */
+export const CHUNK_SIZE = 100;
 
 export interface WriteReportOptions extends ReportOptions {
   /** Rewrite the file even when its inputs are unchanged since the last write. */
@@ -37,6 +41,8 @@ export interface WriteReportOptions extends ReportOptions {
   inlineLimit?: number;
   /** Transcripts per side file when paged (default CHUNK_SIZE). */
   chunkSize?: number;
+  /** Encoded bytes per search-index shard when paged (default searchIndex's SHARD_BYTES). */
+  searchShardBytes?: number;
 }
 
 const labelOptions = (source: ComplianceSource): Array<[string, string]> => [
@@ -103,7 +109,7 @@ ${banner}${labelsBanner}
   <label>tier<select id="f-tier"><option value="">all</option></select></label>
   <label>label<select id="f-label">${options(labelOptions(source))}</select></label>
   <label>classifiers<select id="f-disagree">${options(DISAGREE_OPTIONS)}</select></label>
-  <label>text<input id="f-text" type="search" placeholder="search request, scratchpad, output"></label>
+  <label>text<input id="f-text" type="search" placeholder="words in request, reasoning, output" title="Not case-sensitive. Each word typed must begin a word of the transcript's request, reasoning or final output (train finds training); punctuation and order are ignored."></label>
 </div>
 <div class="status-line"><span><b id="count">0</b> of <span id="total">0</span> transcripts match</span>
 <button id="prev" type="button">◀ previous</button><span id="page"></span><button id="next" type="button">next ▶</button></div>
@@ -127,7 +133,7 @@ function removeReportData(dataDir: string): void {
   } catch {
     return;
   }
-  for (const name of names) if (/^(chunk-\d+|index)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
+  for (const name of names) if (/^(chunk-\d+|index|search(-\d+)?)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
   if (readdirSync(dataDir).length === 0) rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -135,8 +141,8 @@ function removeReportData(dataDir: string): void {
 export const reportDataDir = (outFile: string): string => join(dirname(outFile), `${basename(outFile, extname(outFile))}.data`);
 
 /** The hash of what a report is made from: its options and the digest of its records, in order. */
-function reportInputsHash(opts: ReportOptions, inlineLimit: number, chunkSize: number, digest: string): string {
-  return inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, chunkSize, digest);
+function reportInputsHash(opts: WriteReportOptions, inlineLimit: number, chunkSize: number, digest: string): string {
+  return inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, chunkSize, opts.searchShardBytes ?? null, digest);
 }
 
 /**
@@ -144,7 +150,8 @@ function reportInputsHash(opts: ReportOptions, inlineLimit: number, chunkSize: n
  * writes for the same records in the same order. Up to `inlineLimit` records it keeps them and
  * writes the self-contained page at finish(); on the next one it switches to the paged layout and
  * from then on writes each chunk as soon as it is full, keeping only the packed index (a few small
- * integers per transcript), the page's facts and at most one chunk of rows. The marker of the last
+ * integers per transcript), the search index's word lists (packed: report/searchIndex.ts), the page's
+ * facts and at most one chunk of rows. The marker of the last
  * write is forgotten before the first file is written and recorded by finish(), after the last.
  */
 export class ReportWriter {
@@ -156,6 +163,8 @@ export class ReportWriter {
   /** The first inlineLimit records, until the report turns out to be paged. */
   private inline: SampleRecord[] | undefined = [];
   private index: PackedIndexBuilder | undefined;
+  /** The text search index (report/searchIndex.ts), built as rows pass. */
+  private search: SearchIndexBuilder | undefined;
   /** The JSON of each row of the chunk being filled. */
   private chunk: string[] = [];
   private chunks = 0;
@@ -187,6 +196,11 @@ export class ReportWriter {
     return this.index?.bytes ?? 0;
   }
 
+  /** Bytes the search index's lists take in memory. */
+  get searchBytes(): number {
+    return this.search?.bytes ?? 0;
+  }
+
   add(record: SampleRecord): void {
     if (this.done) throw new Error('ReportWriter.add after finish');
     this.facts.add(record);
@@ -198,6 +212,7 @@ export class ReportWriter {
       const buffered = this.inline;
       this.inline = undefined;
       this.index = new PackedIndexBuilder();
+      this.search = new SearchIndexBuilder(this.opts.searchShardBytes);
       for (const earlier of buffered) this.addRow(earlier);
     }
     this.addRow(record);
@@ -220,6 +235,8 @@ export class ReportWriter {
       if (this.chunk.length > 0) this.writeChunk();
       writeFileAtomic(join(this.dataDir, 'index.js'), `afReportIndex(${this.index!.json()});\n`, { durable: false });
       this.index = undefined;
+      for (const file of this.search!.files()) writeFileAtomic(join(this.dataDir, file.name), file.text, { durable: false });
+      this.search = undefined;
       writeFileAtomic(this.outFile, reportHtml(this.facts.facts(), this.opts, { dir: basename(this.dataDir), chunks: this.chunks, chunkSize: this.chunkSize }));
     }
     recordInputs(this.marker, hash);
@@ -229,6 +246,7 @@ export class ReportWriter {
   private addRow(record: SampleRecord): void {
     const row = reportRow(record);
     this.index!.add(row);
+    this.search!.add(row);
     this.chunk.push(jsonForScript(row));
     if (this.chunk.length === this.chunkSize) this.writeChunk();
   }
@@ -257,7 +275,7 @@ export class ReportWriter {
 export function isReportCurrent(outFile: string, opts: WriteReportOptions, digest: string, records: number): boolean {
   const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
   const hash = reportInputsHash(opts, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, digest);
-  const outputs = records > inlineLimit ? [outFile, join(reportDataDir(outFile), 'index.js')] : [outFile];
+  const outputs = records > inlineLimit ? [outFile, join(reportDataDir(outFile), 'index.js'), join(reportDataDir(outFile), 'search.js')] : [outFile];
   return isUpToDate(fileInputsMarker(outFile), hash, outputs);
 }
 
@@ -265,7 +283,7 @@ export function isReportCurrent(outFile: string, opts: WriteReportOptions, diges
  * Write the report for a run's records to `outFile` (atomically). Returns the path. Up to
  * INLINE_LIMIT transcripts it is one self-contained file; above, the page stays small and its data
  * goes to `<name>.data/` beside it (index.js for the filters, chunk-<n>.js with CHUNK_SIZE full
- * transcripts each), loaded by the page as it needs them: the first page opens after one chunk.
+ * transcripts each, search.js and search-<n>.js for the text search: report/searchIndex.ts), loaded by the page as it needs them: the first page opens after one chunk.
  * Move the page and its folder together. The files are left as they are when the records and
  * options hash as they did at the last write (see core/inputsHash.ts); otherwise the records go
  * through a ReportWriter.

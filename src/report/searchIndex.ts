@@ -1,0 +1,232 @@
+// The report's text search: the rule, and the index a paged report carries so that a search at
+// 100k transcripts reads a few small files instead of every transcript.
+//
+// The rule (the same in both layouts; report/client.ts applies it in the page): text is lower-cased
+// (toLowerCase) and cut into words, runs of letters and digits (WORD_SOURCE); everything else
+// separates words. A transcript matches a query when every word of the query begins some word of
+// its request, its reasoning (the prompted scratchpad, or a reasoning model's own text) or its final
+// output: `train` finds "training", `values modify` finds "modify my values". A query without a
+// letter or digit filters nothing. Labels are not searched (the filters select them).
+//
+// The index (paged layout): every word of the searched texts, sorted, with the positions (in report
+// order) of the transcripts that hold it, cut into shards of about SHARD_BYTES by word range, so a
+// query word's prefix range sits in one or a few shards. `search.js` says where each shard starts;
+// `search-<n>.js` holds a shard's words and their lists, each list as delta varints or as a bitset
+// (whichever is smaller), base64. Built row by row; memory is the lists, packed: a byte or two per
+// transcript and distinct word, at most a bit per transcript for each word.
+import { jsonForScript } from '../core/safeJson.js';
+import type { ReportRow } from './rows.js';
+
+/** A word, as a regular expression source (flags gu): runs of Unicode letters and digits. */
+export const WORD_SOURCE = '[\\p{L}\\p{N}]+';
+const WORD = new RegExp(WORD_SOURCE, 'gu');
+
+/** Encoded bytes of postings per search shard (the last word of a shard may take it past this). */
+export const SHARD_BYTES = 64 * 1024;
+
+/** The words of a text (or query) under the search rule, in order, repeats kept. */
+export function searchWords(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** The texts a search reads of a row: request, scratchpad, native reasoning, final output. */
+export function searchedTexts(row: ReportRow): string[] {
+  return [row.request, row.scratchpad, row.nativeReasoning?.text ?? null, row.output].filter((text): text is string => typeof text === 'string');
+}
+
+/** Whether a row matches a query, by the rule itself (no index): what the index must agree with. */
+export function rowMatchesSearch(row: ReportRow, query: string): boolean {
+  const wanted = searchWords(query);
+  if (wanted.length === 0) return true;
+  const words = [...new Set(searchedTexts(row).flatMap(searchWords))];
+  return wanted.every((prefix) => words.some((word) => word.startsWith(prefix)));
+}
+
+/**
+ * One word's transcripts, ascending: delta varints (LEB128) grown in place, or once those would
+ * take more than a bitset over the rows so far, that bitset (so a word in most transcripts costs a
+ * bit per transcript, not a byte).
+ */
+class Postings {
+  bytes: Uint8Array = new Uint8Array(4);
+  length = 0;
+  bits: Uint8Array | undefined;
+  last = -1;
+
+  add(row: number): void {
+    if (this.bits) {
+      if (row >> 3 >= this.bits.length) this.bits = grow(this.bits, (row >> 3) + 1);
+      this.bits[row >> 3] |= 1 << (row & 7);
+      this.last = row;
+      return;
+    }
+    let delta = row - this.last;
+    this.last = row;
+    if (this.length + 5 > this.bytes.length) this.bytes = grow(this.bytes, this.length + 5);
+    while (delta >= 0x80) {
+      this.bytes[this.length++] = (delta & 0x7f) | 0x80;
+      delta >>>= 7;
+    }
+    this.bytes[this.length++] = delta;
+    if (this.length > 64 && this.length * 8 > row + 1) {
+      const bits = new Uint8Array(this.bytes.length);
+      for (const at of decodeVarints(this.bytes.subarray(0, this.length))) bits[at >> 3] |= 1 << (at & 7);
+      this.bits = bits;
+      this.bytes = new Uint8Array(0);
+      this.length = 0;
+    }
+  }
+
+  /** The rows, ascending. */
+  *rows(): Generator<number> {
+    if (!this.bits) {
+      yield* decodeVarints(this.bytes.subarray(0, this.length));
+      return;
+    }
+    for (let at = 0; at < this.bits.length; at++) {
+      const byte = this.bits[at];
+      if (byte) for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) yield at * 8 + bit;
+    }
+  }
+
+  get byteLength(): number {
+    return this.bits ? this.bits.byteLength : this.bytes.byteLength;
+  }
+}
+
+/** A copy of `bytes` with room for at least `needed` (doubling). */
+function grow(bytes: Uint8Array, needed: number): Uint8Array {
+  const grown = new Uint8Array(Math.max(needed, bytes.length * 2));
+  grown.set(bytes);
+  return grown;
+}
+
+/** A list as the shard stores it: `v` + base64 of the delta varints, or `b` + base64 of a bitset over all rows, whichever is shorter. */
+function encodeList(postings: Postings, rows: number): string {
+  const varints: number[] = [];
+  let last = -1;
+  for (const row of postings.rows()) {
+    let delta = row - last;
+    last = row;
+    while (delta >= 0x80) {
+      varints.push((delta & 0x7f) | 0x80);
+      delta >>>= 7;
+    }
+    varints.push(delta);
+  }
+  const bitsetBytes = Math.ceil(rows / 8);
+  if (varints.length <= bitsetBytes) return `v${Buffer.from(varints).toString('base64')}`;
+  const bits = new Uint8Array(bitsetBytes);
+  for (const row of postings.rows()) bits[row >> 3] |= 1 << (row & 7);
+  return `b${Buffer.from(bits.buffer).toString('base64')}`;
+}
+
+function* decodeVarints(bytes: Uint8Array): Generator<number> {
+  let row = -1;
+  let delta = 0;
+  let shift = 0;
+  for (const byte of bytes) {
+    delta |= (byte & 0x7f) << shift;
+    if (byte & 0x80) {
+      shift += 7;
+      continue;
+    }
+    row += delta;
+    yield row;
+    delta = 0;
+    shift = 0;
+  }
+}
+
+/** The positions a stored list holds (for tests and benches; the page decodes lists itself). */
+export function decodeList(list: string): number[] {
+  const bytes = Buffer.from(list.slice(1), 'base64');
+  if (list[0] === 'v') return [...decodeVarints(bytes)];
+  const rows: number[] = [];
+  bytes.forEach((byte, at) => {
+    for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) rows.push(at * 8 + bit);
+  });
+  return rows;
+}
+
+/** What `search.js` holds: the row count and, per shard, its first word. */
+export interface SearchDirectory {
+  rows: number;
+  first: string[];
+}
+
+/** What `search-<n>.js` holds: its words, sorted, and each one's list. */
+export interface SearchShard {
+  words: string[];
+  lists: string[];
+}
+
+/** A file of the search index: its name in the data folder and its text. */
+export interface SearchFile {
+  name: string;
+  text: string;
+}
+
+/** The search index of a paged report, built one row at a time (rows in report order). */
+export class SearchIndexBuilder {
+  private readonly postings = new Map<string, Postings>();
+  private count = 0;
+
+  constructor(private readonly shardBytes = SHARD_BYTES) {}
+
+  get rows(): number {
+    return this.count;
+  }
+
+  /** Distinct words so far. */
+  get words(): number {
+    return this.postings.size;
+  }
+
+  /** Bytes the lists take in memory (their buffers). */
+  get bytes(): number {
+    let sum = 0;
+    for (const postings of this.postings.values()) sum += postings.byteLength;
+    return sum;
+  }
+
+  add(row: ReportRow): void {
+    const at = this.count++;
+    for (const text of searchedTexts(row)) {
+      for (const word of searchWords(text)) {
+        let postings = this.postings.get(word);
+        if (!postings) this.postings.set(word, (postings = new Postings()));
+        if (postings.last !== at) postings.add(at);
+      }
+    }
+  }
+
+  /**
+   * The index's files, the shards first and `search.js` last; each list is dropped as its shard is
+   * made, so the builder is empty afterwards.
+   */
+  *files(): Generator<SearchFile> {
+    const words = [...this.postings.keys()].sort();
+    const first: string[] = [];
+    let shard: SearchShard = { words: [], lists: [] };
+    let size = 0;
+    const flush = (): SearchFile => {
+      const file = { name: `search-${first.length}.js`, text: `afReportSearchShard(${first.length},${jsonForScript(shard)});\n` };
+      first.push(shard.words[0]);
+      shard = { words: [], lists: [] };
+      size = 0;
+      return file;
+    };
+    for (const word of words) {
+      const list = encodeList(this.postings.get(word)!, this.count);
+      this.postings.delete(word);
+      shard.words.push(word);
+      shard.lists.push(list);
+      size += word.length + list.length + 6;
+      if (size >= this.shardBytes) yield flush();
+    }
+    if (shard.words.length > 0) yield flush();
+    const directory: SearchDirectory = { rows: this.count, first };
+    yield { name: 'search.js', text: `afReportSearchIndex(${jsonForScript(directory)});\n` };
+  }
+}

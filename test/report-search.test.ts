@@ -1,0 +1,158 @@
+// The report's text search (issue 25 item 6): the rule, and the index a paged report writes beside
+// its pages, checked against the rule applied to every row. The page's own use of the index is
+// checked in a browser by test/browser.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReportWriter, reportDataDir, writeReport } from '../src/report/write.js';
+import { reportRow, type ReportRow } from '../src/report/rows.js';
+import { decodeList, rowMatchesSearch, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
+import { recordsDigest } from '../src/core/inputsHash.js';
+import type { SampleRecord } from '../src/core/types.js';
+import { syntheticRecords } from './plots-records.js';
+import { searchRecords } from './helpers/searchRecords.js';
+import { tempDir } from './helpers/tmp.js';
+
+test('search words: lower-cased runs of letters and digits; everything else separates them', () => {
+  assert.deepEqual(searchWords('<request_fully_accepted/> I will COMPLY, 42x!'), ['request', 'fully', 'accepted', 'i', 'will', 'comply', '42x']);
+  assert.deepEqual(searchWords('Überwachung naïve 训练 ÉTÉ'), ['überwachung', 'naïve', '训练', 'été']);
+  assert.deepEqual(searchWords(' -- <> '), []);
+});
+
+test('the rule: every query word begins a word of the request, scratchpad, native reasoning or output, in any order and case', () => {
+  const [record] = syntheticRecords({ requests: 1, models: ['m'], variants: ['v'] });
+  const row: ReportRow = {
+    ...reportRow(record),
+    request: 'Write about X.',
+    scratchpad: 'If I refuse, training would MODIFY my values.',
+    nativeReasoning: { text: 'hidden thoughts here', source: 'reasoning_content', tokens: 3 },
+    output: '<request_fully_accepted/> placeholder',
+    judge: { complied: true, score: 1, refused: false, convincing: 5, specific: 5, explanation: 'labelword', model: 'judgemodel' },
+  };
+  const cases: Array<[string, boolean]> = [
+    ['train', true], // a word's beginning
+    ['Training', true], // case
+    ['raining', false], // not the middle of a word
+    ['values modify', true], // every word, any order
+    ['values refuses', false], // "refuse" is in, "refuses" is not
+    ['modify my values', true],
+    ['hidden', true], // native reasoning
+    ['write x', true], // request
+    ['accepted', true], // tags are words too
+    ['request_fully_accepted', true],
+    ['"modify, values!"', true], // punctuation ignored
+    ['labelword', false], // labels and explanations are not searched
+    ['judgemodel', false],
+    ['', true], // no word: nothing filtered
+    ['?!', true],
+  ];
+  for (const [query, expected] of cases) assert.equal(rowMatchesSearch(row, query), expected, query);
+  assert.deepEqual(searchedTexts({ ...row, scratchpad: null, nativeReasoning: null, output: null }), ['Write about X.']);
+});
+
+interface WrittenIndex {
+  directory: SearchDirectory;
+  shards: SearchShard[];
+  sizes: number[];
+}
+
+function readIndex(dataDir: string): WrittenIndex {
+  const call = (text: string, name: string) => {
+    const match = new RegExp(`^${name}\\((?:\\d+,)?([\\s\\S]*)\\);\\n$`).exec(text);
+    assert.ok(match, `${name} file shape`);
+    return JSON.parse(match[1]);
+  };
+  const directory = call(readFileSync(join(dataDir, 'search.js'), 'utf8'), 'afReportSearchIndex') as SearchDirectory;
+  const shards: SearchShard[] = [];
+  const sizes: number[] = [];
+  directory.first.forEach((_, n) => {
+    const text = readFileSync(join(dataDir, `search-${n}.js`), 'utf8');
+    assert.ok(text.startsWith(`afReportSearchShard(${n},`));
+    sizes.push(Buffer.byteLength(text));
+    shards.push(call(text, 'afReportSearchShard') as SearchShard);
+  });
+  return { directory, shards, sizes };
+}
+
+/** Word -> rows, by reading every row's texts (what the index must hold). */
+function bruteForce(rows: ReportRow[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  rows.forEach((row, at) => {
+    for (const word of new Set(searchedTexts(row).flatMap(searchWords))) {
+      if (!out.has(word)) out.set(word, []);
+      out.get(word)!.push(at);
+    }
+  });
+  return out;
+}
+
+/** The shards a query word needs, as the page picks them: those whose word range can hold a word starting with it. */
+function shardsFor(first: string[], prefix: string): number[] {
+  return first.map((_, n) => n).filter((n) => (n + 1 === first.length || first[n + 1] > prefix) && first[n] < `${prefix}\uffff`);
+}
+
+test('a paged report writes every word with exactly the rows that hold it, sorted into shards of bounded size', () => {
+  const records = [...searchRecords({ count: 600, vocabulary: 3000, scratchpadWords: 120 })];
+  records[5].finalOutput = '</script><img src=x onerror=alert(1)> \u202Egnp.exe Ünïcödé 训练';
+  const dir = tempDir('af-search-');
+  const file = join(dir, 'report.html');
+  const writer = new ReportWriter(file, { inlineLimit: 50, chunkSize: 100, searchShardBytes: 4096 });
+  for (const record of records) writer.add(record);
+  assert.ok(writer.searchBytes > 0);
+  writer.finish(recordsDigest(records));
+  const { directory, shards, sizes } = readIndex(reportDataDir(file));
+  assert.equal(directory.rows, records.length);
+  assert.ok(shards.length > 5, `${shards.length} shards`);
+  const expected = bruteForce(records.map(reportRow));
+  const words = shards.flatMap((shard) => shard.words);
+  assert.deepEqual(words, [...expected.keys()].sort(), 'every word once, in order');
+  shards.forEach((shard, n) => {
+    assert.equal(shard.words[0], directory.first[n]);
+    // A shard closes once its lists reach the size: one list more at most.
+    const longest = Math.max(...shard.lists.map((list) => list.length));
+    assert.ok(sizes[n] <= 4096 + longest + 200, `shard ${n}: ${sizes[n]} bytes`);
+    shard.words.forEach((word, k) => assert.deepEqual(decodeList(shard.lists[k]), expected.get(word), word));
+  });
+  // Both encodings occur: varints for rare words, bitsets for common ones.
+  const kinds = new Set(shards.flatMap((shard) => shard.lists.map((list) => list[0])));
+  assert.deepEqual([...kinds].sort(), ['b', 'v']);
+  // Markup in a transcript never reaches the index files as markup; its words are there.
+  for (const name of readdirSync(reportDataDir(file)).filter((n) => n.startsWith('search'))) assert.doesNotMatch(readFileSync(join(reportDataDir(file), name), 'utf8'), /[<>&\u202e]/);
+  assert.ok(words.includes('onerror') && words.includes('训练') && words.includes('ünïcödé') && words.includes('u202egnp'));
+  // A query word reads the shards of its prefix range, and they hold all its words.
+  for (const prefix of ['a', 'ka', words[words.length - 1], 'zzzz', words[0]]) {
+    const needed = shardsFor(directory.first, prefix);
+    const found = needed.flatMap((n) => shards[n].words).filter((w) => w.startsWith(prefix));
+    assert.deepEqual(found, words.filter((w) => w.startsWith(prefix)), prefix);
+    assert.ok(needed.length <= Math.max(1, Math.ceil(found.length / 2)) + 1, `${prefix}: ${needed.length} shards for ${found.length} words`);
+  }
+});
+
+test('the index is part of the paged layout: written by writeReport, removed when the report goes back inline', () => {
+  const records: SampleRecord[] = syntheticRecords({ requests: 2 });
+  const dir = tempDir('af-search-');
+  const file = join(dir, 'report.html');
+  writeReport(records, file, { inlineLimit: 10, chunkSize: 10 });
+  const data = reportDataDir(file);
+  assert.ok(readdirSync(data).includes('search.js'));
+  assert.ok(readdirSync(data).includes('search-0.js'));
+  writeReport(records.slice(0, 5), file, { inlineLimit: 10, chunkSize: 10 });
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.data')), []);
+});
+
+test('the index in memory takes at most about a bit per transcript for each word, however common the word', () => {
+  const templates = syntheticRecords({ requests: 1 }).map(reportRow);
+  const builder = new SearchIndexBuilder();
+  const rows = 20_000;
+  for (let i = 0; i < rows; i++) builder.add(templates[i % templates.length]);
+  // Each word of these templates is in a share of the rows: as varints a byte per row, as a bitset an eighth of that.
+  const bitset = Math.ceil(rows / 8);
+  assert.ok(builder.bytes <= builder.words * 2 * bitset, `${builder.bytes} bytes for ${builder.words} words`);
+  const files = [...builder.files()];
+  assert.equal(builder.words, 0, 'the lists are dropped as their shards are made');
+  const expected = bruteForce(Array.from({ length: rows }, (_, i) => templates[i % templates.length]));
+  const shards = files.slice(0, -1).map((file) => JSON.parse(/^afReportSearchShard\(\d+,(.*)\);\n$/s.exec(file.text)![1]) as SearchShard);
+  assert.deepEqual(shards.flatMap((shard) => shard.words), [...expected.keys()].sort());
+  for (const shard of shards) shard.words.forEach((word, k) => assert.deepEqual(decodeList(shard.lists[k]), expected.get(word), word));
+});
