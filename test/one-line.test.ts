@@ -54,6 +54,21 @@ describe('one line, exit 2 (issue 26 items 11, 12, 13, 15)', () => {
     oneLineError(runCli(['repair', join(dir, 'empty')]), /is not an af-lab run folder/);
   });
 
+  it('a variant file with an unterminated, duplicate-key, malformed or binary header is refused, naming the file and the fix', () => {
+    const dir = temp();
+    const variant = (name: string, bytes: string | Buffer) => {
+      writeFileSync(join(dir, `${name}.txt`), bytes);
+      return runCli(['run', '--name', name, '--models', 'sim/faker', '--reasoning', 'no-cot', '--limit', '1', '--variants', join(dir, `${name}.txt`), ...outputs(dir)]);
+    };
+    oneLineError(variant('open', '---\nname: open\nThe text of the statement.\n'), /^error: .*open\.txt: its header opens with "---" on the first line and is never closed\. Fix: end the header with a line "---"/);
+    oneLineError(variant('twice', '---\nname: one\nname: two\n---\nText.\n'), /^error: .*twice\.txt: header key "name" is given twice \(line 3 repeats it\)\. Fix: keep one "name:" line/);
+    oneLineError(variant('junk', '---\nname: junk\nnot a field\n---\nText.\n'), /^error: .*junk\.txt: header line 3 "not a field" is not "key: value"\. Fix: /);
+    oneLineError(variant('binary', Buffer.from([...Buffer.from('---\nname: '), 0, 1, 2, ...Buffer.from('\n---\nText.\n')])), /^error: .*binary\.txt is not a text file \(it has the control character U\+0000\)\. Fix: give a prompt file saved as plain UTF-8 text/);
+    oneLineError(variant('latin1', Buffer.from([...Buffer.from('---\nname: caf'), 0xe9, ...Buffer.from('\n---\nText.\n')])), /^error: prompt variant file .*latin1\.txt is not UTF-8 text\. Fix: save it as plain UTF-8 text/);
+    // An empty header is a header (closed), not an unterminated one.
+    assert.equal(variant('empty', '---\n---\nText.\n').status, 0);
+  });
+
   it('a run in which every sample errored exits 1 and says so', () => {
     const dir = temp();
     const result = runCli(['run', '--name', 'dead', '--models', 'openai/gpt-4o-mini?base_url=http%3A%2F%2F127.0.0.1%3A9%2Fv1&max_retries=0&backoff_ms=1', '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '1', ...outputs(dir)], { OPENAI_API_KEY: 'sk-dead-server-0123456789' });
