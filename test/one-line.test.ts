@@ -1,10 +1,10 @@
 // Issue 26 items 11-13, 15: bad input is one line and a non-zero exit, never a stack trace, a hang or
 // a silent success; usage errors point at --help instead of printing it.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 // A fresh folder, removed when this file's process ends (tempDir).
@@ -84,6 +84,18 @@ describe('no silent success (issue 26 items 13, 15)', () => {
     oneLineError(runCli(['figures', '--published', 'koorndijk-2025', '--published-dir', join(dir, 'missing'), '--out', join(dir, 'figs'), '--no-images']), /^error: --published-dir .*missing does not exist\. Fix: give the folder of published tables/);
     assert.equal(runCli(['run', '--name', 'r', ...small, ...outputs(dir)]).status, 0);
     oneLineError(runCli(['rejudge', join(dir, 'results', 'r'), '--cache', '/proc/af-lab-cache']), /^error: the cache folder \(--cache\) \/proc\/af-lab-cache is on a kernel file system/);
+  });
+
+  it('`settings show` of a setting whose prompt file is missing shows what it can, then names the missing file in one line, exit 2', () => {
+    const dir = temp();
+    const setting = JSON.parse(readFileSync(join(ROOT, 'data', 'settings', 'af-lab.json'), 'utf8'));
+    setting.name = 'mine';
+    setting.systemPrompts.cot = { path: join(dir, 'gone.txt'), wording: 'af-lab' };
+    writeFileSync(join(dir, 'mine.json'), JSON.stringify(setting));
+    const result = runCli(['settings', 'show', join(dir, 'mine.json')]);
+    oneLineError(result, /^error: prompts not shown: the cot system prompt of setting mine: file not found: .*gone\.txt\. Fix: check the path/);
+    assert.match(result.stdout, /^# mine\n/, 'the setting and its fidelity table are still shown');
+    assert.match(result.stdout, /## Fidelity/);
   });
 });
 
