@@ -1,9 +1,13 @@
 // Issue 26 items 11-13, 15: bad input is one line and a non-zero exit, never a stack trace, a hang or
 // a silent success; usage errors point at --help instead of printing it.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Figure } from '../src/plots/figure.js';
+import { checkPngScale } from '../src/plots/pngScale.js';
+import { FigureRenderer } from '../src/plots/render.js';
 import { ROOT, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -104,5 +108,30 @@ describe('a non-GGUF file given to gguf/ (issue 26 item 12)', () => {
     const dir = temp();
     writeFileSync(join(dir, 'model.gguf'), 'not a model at all');
     oneLineError(runCli(['run', '--name', 'g', '--models', `gguf/${join(dir, 'model.gguf')}`, '--variants', 'baseline', '--reasoning', 'no-cot', '--limit', '2', ...outputs(dir)]), /model\.gguf is not a GGUF file \(it does not start with "GGUF"\)/);
+  });
+});
+
+describe('figure images: a browser that does not start, a scale past what it draws (issue 26 item 11)', () => {
+  it('`--chromium /bin/false` is one line naming the browser and the fix, not Playwright\'s call log', () => {
+    const dir = temp();
+    const result = runCli(['figures', '--published', 'koorndijk-2025', '--out', join(dir, 'figs'), '--chromium', '/bin/false']);
+    oneLineError(result, /^error: the browser \/bin\/false did not start for figure images \(.+\)\. Fix: give --chromium \(or AF_LAB_CHROMIUM\) the path of a working Chrome or Chromium .*or pass --no-images/);
+  });
+
+  it('`--scale 1000` is refused before anything is drawn; a scale up to 8 is taken', () => {
+    const dir = temp();
+    oneLineError(runCli(['figures', '--published', 'koorndijk-2025', '--out', join(dir, 'figs'), '--scale', '1000']), /^error: --scale 1000 is over 8: the PNG would be 1000 times the figure's size in pixels, past what the browser can draw\. Fix: pass a scale from 1 to 8/);
+    assert.equal(existsSync(join(dir, 'figs')), false, 'nothing is written');
+    assert.equal(checkPngScale(8), 8);
+    assert.throws(() => checkPngScale(8.5), /over 8/);
+  });
+
+  it('an image the browser draws empty is an error, never an empty file', async () => {
+    const page = { setContent: async () => {}, addScriptTag: async () => {}, evaluate: async () => 'data:image/png;base64,', close: async () => {} };
+    const renderer = (await FigureRenderer.open({ browser: { newPage: async () => page } as unknown as Browser }))!;
+    const figure = { name: 'wide', width: 960, height: 540, data: [], layout: {} } as unknown as Figure;
+    await assert.rejects(renderer.render(figure, 'png', { scale: 2 }), /^UserError: the browser drew an empty PNG of figure wide \(960x540 at scale 2\)/);
+    await assert.rejects(renderer.render(figure, 'png', { scale: 9 }), /PNG scale 9 is over 8/);
+    await renderer.close();
   });
 });
