@@ -91,7 +91,7 @@ export function register(program: Command): void {
         checkFolderTarget(outDir, 'the figures folder (--out)');
         checkWritableDir(outDir, 'the figures folder (--out)');
       }
-      const images: WriteFigureFilesOptions = { executablePath: flags.chromium, images: flags.images, scale: flags.scale };
+      const images: WriteFigureFilesOptions = { executablePath: flags.chromium, images: flags.images, scale: flags.scale, force: flags.force };
       // Everything is read and checked before anything is written.
       const published = flags.published ? paperFigures(flags.published, dir) : [];
       // The run's records pass once, one at a time, into the figures' accumulators: no run is held.
