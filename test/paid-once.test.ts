@@ -39,7 +39,15 @@ function mountTmpfs(size: string): { dir: string; unmount: () => void } | string
   } catch {
     return 'mount -t tmpfs is not allowed here';
   }
-  return { dir, unmount: () => execFileSync('umount', [dir]) };
+  // Lazily when still busy: lmdb keeps a store whose commit failed mapped until the process ends.
+  const unmount = () => {
+    try {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+    } catch {
+      execFileSync('umount', ['-l', dir]);
+    }
+  };
+  return { dir, unmount };
 }
 const CAN_MOUNT = (() => {
   const m = mountTmpfs('64k');
@@ -55,10 +63,11 @@ describe('a run pays once and accounts for it (issue 26 items 3, 4, 8)', () => {
   let server: LoopbackServer;
   let fault: (text: string) => Fault | undefined = () => undefined;
   let requests: string[];
+  let reply = REPLY;
   before(async () => {
     process.env.OPENAI_API_KEY = 'sk-paid-once-0123456789abcdef';
     requests = builtinRequests().slice(0, 4).map((r) => r.text);
-    server = await startOpenAIServer({ reply: () => REPLY, script: (_i, body) => fault(userText(body)) });
+    server = await startOpenAIServer({ reply: () => reply, script: (_i, body) => fault(userText(body)) });
   });
   after(async () => {
     await server.close();
@@ -134,6 +143,37 @@ describe('a run pays once and accounts for it (issue 26 items 3, 4, 8)', () => {
       assert.match(run.stopReason ?? '', /^the results folder \(--out\) .* has \d+ bytes free, under the \d+ bytes kept for each paid answer$/);
       assert.equal(run.records.length, 0);
     } finally {
+      mount.unmount();
+    }
+  });
+
+  it('LMDB filling its own disk mid-write: one line, every answer paid for kept in the records, none paid twice', { skip: CAN_MOUNT }, async () => {
+    resetTransports();
+    fault = () => undefined;
+    // Answers of 600 KB into a cache disk of 1 MB: the room check before each call passes (256 KB free),
+    // and LMDB's own commit then meets the full disk (ENOSPC, or EIO on tmpfs).
+    reply = `${REPLY} ${'x'.repeat(600 * 1024)}`;
+    const mount = mountTmpfs('1m') as { dir: string; unmount: () => void };
+    try {
+      const dir = temp();
+      const cfg = config(dir, { cacheDir: join(mount.dir, 'cache'), concurrency: 1 });
+      const sent = server.log.length;
+      const run = await runSamples(cfg);
+      const paid = server.log.length - sent;
+      assert.ok(paid >= 2, `${paid} calls`);
+      assert.match(run.cacheWriteErrors?.last ?? '', /^cannot write .*responses\.lmdb: the disk is full \(no space left for the cache\)$/);
+      assert.ok((run.cacheWriteErrors?.count ?? 0) >= 1);
+      assert.equal(run.records.filter((r) => r.status === 'answered').length, paid, 'every answer paid for is in the records');
+      // With room again, the resume asks only for what was never answered: nothing paid twice.
+      await closeResponseStores();
+      execFileSync('mount', ['-o', 'remount,size=16m', mount.dir]);
+      const before = server.log.length;
+      const resumed = await runSamples(cfg);
+      assert.equal(server.log.length - before, requests.length - paid);
+      assert.equal(resumed.records.filter((r) => r.status === 'answered').length, requests.length);
+    } finally {
+      reply = REPLY;
+      await closeResponseStores();
       mount.unmount();
     }
   });
