@@ -58,7 +58,7 @@ describe('one line, exit 2 (issue 26 items 11, 12, 13, 15)', () => {
     oneLineError(runCli(['repair', join(dir, 'empty')]), /is not an af-lab run folder/);
   });
 
-  it('a variant file with an unterminated, duplicate-key, malformed or binary header is refused, naming the file and the fix', () => {
+  it('a variant file with an unterminated, duplicate-key, malformed or binary header, no text or an unusable name is refused, naming the file and the fix', () => {
     const dir = temp();
     const variant = (name: string, bytes: string | Buffer) => {
       writeFileSync(join(dir, `${name}.txt`), bytes);
@@ -69,6 +69,9 @@ describe('one line, exit 2 (issue 26 items 11, 12, 13, 15)', () => {
     oneLineError(variant('junk', '---\nname: junk\nnot a field\n---\nText.\n'), /^error: .*junk\.txt: header line 3 "not a field" is not "key: value"\. Fix: /);
     oneLineError(variant('binary', Buffer.from([...Buffer.from('---\nname: '), 0, 1, 2, ...Buffer.from('\n---\nText.\n')])), /^error: .*binary\.txt is not a text file \(it has the control character U\+0000\)\. Fix: give a prompt file saved as plain UTF-8 text/);
     oneLineError(variant('latin1', Buffer.from([...Buffer.from('---\nname: caf'), 0xe9, ...Buffer.from('\n---\nText.\n')])), /^error: prompt variant file .*latin1\.txt is not UTF-8 text\. Fix: save it as plain UTF-8 text/);
+    // A variant that adds no text, or whose name could not label a table or a file, is refused too.
+    oneLineError(variant('blank', '---\nname: blank\n---\n\n'), /^error: prompt variant .*blank\.txt has no text after its header: it would add nothing \(the baseline under another name\)\. Fix: /);
+    oneLineError(variant('dots', '---\nname: ../../etc\n---\nText.\n'), /^error: prompt variant .*dots\.txt: its name "\.\.\/\.\.\/etc" is not 1 to 120 letters, digits/);
     // An empty header is a header (closed), not an unterminated one.
     assert.equal(variant('empty', '---\n---\nText.\n').status, 0);
   });
@@ -120,7 +123,7 @@ describe('figure images: a browser that does not start, a scale past what it dra
 
   it('`--scale 1000` is refused before anything is drawn; a scale up to 8 is taken', () => {
     const dir = temp();
-    oneLineError(runCli(['figures', '--published', 'koorndijk-2025', '--out', join(dir, 'figs'), '--scale', '1000']), /^error: --scale 1000 is over 8: the PNG would be 1000 times the figure's size in pixels, past what the browser can draw\. Fix: pass a scale from 1 to 8/);
+    oneLineError(runCli(['figures', '--published', 'koorndijk-2025', '--out', join(dir, 'figs'), '--scale', '1000']), /^error: --scale 1000 is over 8: the PNG would be 1000 times the figure's size in pixels, past what the browser can draw\. Fix: pass a scale above 0 and at most 8/);
     assert.equal(existsSync(join(dir, 'figs')), false, 'nothing is written');
     assert.equal(checkPngScale(8), 8);
     assert.throws(() => checkPngScale(8.5), /over 8/);
