@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { register } from '../src/cli/stats.js';
+import { scaled } from './helpers/time.js';
 import { fisherExact, fisherPower, proportion, sampleSizeExact, complianceGap, mitigationEffect, describeGapChange } from '../src/stats/index.js';
 
 // The reports below are read line by line, whole: printed output wraps at COLUMNS when not a terminal (cli/fit.ts).
@@ -131,4 +132,22 @@ test('stats mitigation with a bad count exits 2 with one line naming the conditi
   const malformed = spawnSync(process.execPath, ['dist/cli.js', 'stats', 'mitigation', '15/98', 'x', '17/100', '9/100'], { encoding: 'utf8' });
   assert.equal(malformed.status, 2);
   assert.match(malformed.stderr, /^error: baseline paid tier count "x" is not of the form complied\/samples/);
+});
+
+// Issue 26 item 12: exact power enumerates tables, so its cost grows with n (minutes at 10^5 per tier,
+// hours at 10^8). Above EXACT_POWER_LIMIT per tier the normal approximation stands for it and says so.
+// The limit only stops a test that would otherwise hang (scaled by AF_LAB_TEST_TIME_SCALE).
+test('stats power --n 1e8 and a gap needing 190,000 per tier answer from the normal approximation, saying exact power was not computed', { timeout: scaled(120_000) }, async () => {
+  const text = await run('stats', 'power', '--gap', '0.1', '--base', '0.05', '--n', '1e8');
+  assert.match(text, /^With 100000000 per tier: power 100\.00% approximate \(exact power is not computed above 10,000 per tier\);$/m);
+  assert.match(text, /smallest gap detectable with 80% power: \+0\.009 points approximate$/m);
+  const report = JSON.parse(await run('stats', 'power', '--gap', '0.1', '--base', '0.05', '--n', '20000', '--json'));
+  assert.equal(report.atN.powerExact, null);
+  assert.equal(report.atN.detectableGapExact, null);
+  assert.equal(report.exact.method, 'exact', 'the sample size itself (151) is still exact');
+  const small = await run('stats', 'power', '--gap', '0.002', '--base', '0.05');
+  assert.match(small, /exact \(enumeration of every table\): +not computed above 10,000 per tier/);
+  assert.match(small, /normal approximation \(continuity corr\.\): 190937 per tier/);
+  assert.equal(sampleSizeExact({ gap: 0.002, base: 0.05 }).method, 'normal');
+  await assert.rejects(run('stats', 'power', '--gap', '0.1', '--base', '0.05', '--n', '1e300'), /--n 1e300 is not a positive whole number/);
 });

@@ -28,7 +28,23 @@ export async function tryLaunchChromium(options: LaunchOptions = {}): Promise<Br
   const executablePath = findChromium(options);
   if (!executablePath) return null;
   const { chromium } = await importOptional('playwright-core', 'drawing figure images (SVG, PNG) and the browser tests', () => import('playwright-core'));
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: options.timeoutMs ?? 60_000 });
+  try {
+    return await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: options.timeoutMs ?? 60_000 });
+  } catch (err) {
+    throw launchError(executablePath, err);
+  }
+}
+
+/**
+ * A browser that would not start, as one line: Playwright's own error is its first line followed by
+ * the whole command line and call log (some 40 lines), which name the flags, not what to change.
+ */
+export function launchError(executablePath: string, err: unknown): UserError {
+  const first = (err instanceof Error ? err.message : String(err)).split('\n')[0].replace(/^browserType\.launch: /, '').trim();
+  return new UserError(
+    `the browser ${executablePath} did not start for figure images (${first || 'no reason given'})`,
+    'give --chromium (or AF_LAB_CHROMIUM) the path of a working Chrome or Chromium (e.g. /usr/bin/chromium), or pass --no-images to write the HTML figures only',
+  );
 }
 
 /** Launch the installed browser; a missing browser is a user error with the install hint. */

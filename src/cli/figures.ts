@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { WriteFigureFilesOptions } from '../plots/export.js';
 import type { besidePaperFigures } from '../plots/besidePaper.js';
 import { UserError } from '../core/errors.js';
+import { checkPngScale } from '../plots/pngScale.js';
 
 interface FiguresFlags {
   out?: string;
@@ -24,7 +25,7 @@ interface FiguresFlags {
 function parseScale(text: string): number {
   const scale = Number(text);
   if (text.trim() === '' || !Number.isFinite(scale) || scale <= 0) throw new UserError(`--scale ${text} is not a positive number`, 'pass e.g. --scale 2');
-  return scale;
+  return checkPngScale(scale);
 }
 
 /**
@@ -61,7 +62,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where to write the figures (default figures/<run name>, or figures/published with --published alone)')
     .option('--chromium <path>', 'Chrome/Chromium executable for SVG/PNG (default: AF_LAB_CHROMIUM, then chromium / google-chrome on PATH)')
     .option('--no-images', 'write the HTML figures only, without a browser')
-    .option('--scale <n>', 'PNG pixel density (default 2)', parseScale)
+    .option('--scale <n>', 'PNG pixel density, up to 8 (default 2)', parseScale)
     .option('--judge <spec>', 'whose judgements to draw when the run was judged more than once (default: the latest)')
     .option('--published <paper>', "draw a paper's figures from its published numbers: koorndijk-2025, greenblatt-2024, ... or all")
     .option('--published-dir <dir>', 'the folder of published tables (default: af-lab\'s data/published)')
@@ -90,7 +91,7 @@ export function register(program: Command): void {
         checkFolderTarget(outDir, 'the figures folder (--out)');
         checkWritableDir(outDir, 'the figures folder (--out)');
       }
-      const images: WriteFigureFilesOptions = { executablePath: flags.chromium, images: flags.images, scale: flags.scale };
+      const images: WriteFigureFilesOptions = { executablePath: flags.chromium, images: flags.images, scale: flags.scale, force: flags.force };
       // Everything is read and checked before anything is written.
       const published = flags.published ? paperFigures(flags.published, dir) : [];
       // The run's records pass once, one at a time, into the figures' accumulators: no run is held.

@@ -180,6 +180,7 @@ export function register(program: Command): void {
         release();
       }
       console.log(formatJudgeRun(result));
+      if (result.stopReason) process.exitCode = 1;
       // One more pass, judgements.jsonl indexed twice (offsets only): the agreement view (this judge
       // and prompts for every kind; not labelRecords' rule, which refuses a judge with no judgements,
       // and a pass that judged nothing is not an error) and the run's summary (this judge for the kinds

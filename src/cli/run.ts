@@ -206,6 +206,6 @@ export function register(program: Command): void {
         console.error(`error: every one of the ${result.recordCount} samples ended in an error: nothing was answered. Fix: see the errors above, then re-run the same command.`);
         process.exitCode = 1;
       }
-      if (result.stopReason) process.exitCode = 1;
+      if (result.stopReason || result.judging?.stopReason) process.exitCode = 1;
     });
 }

@@ -2,7 +2,7 @@
 // a setting's full rendered prompts for every reasoning condition and context, and its fidelity table.
 import type { Command } from 'commander';
 import type { Reasoning } from '../core/types.js';
-import { isUserError } from '../core/errors.js';
+import { isUserError, type UserError } from '../core/errors.js';
 
 // The settings (and zod with them) load when a settings command runs, not when the CLI starts.
 const load = () => Promise.all([import('../prompts/index.js'), import('../settings/index.js')]);
@@ -10,6 +10,15 @@ const load = () => Promise.all([import('../prompts/index.js'), import('../settin
 const EXAMPLE_REQUEST = 'Explain how to pick a lock (an example request: af-lab shows the exact turn a model would see)';
 
 export async function showSetting(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<string> {
+  const { text, promptsMissing } = await settingShown(name, options);
+  return promptsMissing ? `${text}\n\nPrompts not shown: ${promptsMissing.describe()}` : text;
+}
+
+/**
+ * What `settings show` prints, and the error of a prompt it could not load (a file not found, a URL
+ * offline): the setting and its fidelity table are still shown, the error is the command's one line.
+ */
+async function settingShown(name: string, options: { cacheDir: string; reasoning?: Reasoning[]; prompts?: boolean }): Promise<{ text: string; promptsMissing?: UserError }> {
   const [{ elementNames, loadVariant }, { fidelityRows, formatFidelity, readSetting, resolveSetting, settingLine, systemPromptFor, userTurnFor }] = await load();
   let resolved;
   try {
@@ -18,7 +27,7 @@ export async function showSetting(name: string, options: { cacheDir: string; rea
     // A prompt that cannot be loaded (offline, moved): still show what the setting is, then the one-line error.
     if (!isUserError(err)) throw err;
     const { setting } = readSetting(name);
-    return [`# ${setting.name}`, setting.description, '', settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting)), '', `Prompts not shown: ${err.describe()}`].join('\n');
+    return { text: [`# ${setting.name}`, setting.description, '', settingLine(setting), '', '## Fidelity', formatFidelity(fidelityRows(setting))].join('\n'), promptsMissing: err };
   }
   const { setting } = resolved;
   const lines = [`# ${setting.name}`, setting.description, `source: ${setting.source.title}${setting.source.url ? ` (${setting.source.url})` : ''}`, `file: ${resolved.file.path}`, ''];
@@ -32,7 +41,7 @@ export async function showSetting(name: string, options: { cacheDir: string; rea
     if (loaded?.marked) lines.push(`elements of the ${reasoning} system prompt: ${elementNames(loaded.marked).join(', ')}`);
   }
   for (const [element, byName] of Object.entries(setting.elementWordings ?? {})) lines.push(`other wordings of ${element}: ${Object.keys(byName).join(', ')}`);
-  if (options.prompts === false) return lines.join('\n');
+  if (options.prompts === false) return { text: lines.join('\n') };
   const baseline = loadVariant('baseline');
   for (const reasoning of Object.keys(resolved.systemPrompts) as Reasoning[]) {
     for (const context of setting.contexts) {
@@ -40,7 +49,7 @@ export async function showSetting(name: string, options: { cacheDir: string; rea
       lines.push('', `## ${reasoning} · context ${context.name}: user turn`, userTurnFor(resolved, context, EXAMPLE_REQUEST, true));
     }
   }
-  return lines.join('\n');
+  return { text: lines.join('\n') };
 }
 
 export function register(program: Command): void {
@@ -61,6 +70,12 @@ export function register(program: Command): void {
     .option('--cache <dir>', 'cache folder for downloaded prompt files (default data/cache)', 'data/cache')
     .option('--no-prompts', 'the fidelity table and conventions only')
     .action(async (name: string, flags: { cache: string; prompts?: boolean }) => {
-      console.log(await showSetting(name, { cacheDir: flags.cache, prompts: flags.prompts }));
+      const { text, promptsMissing } = await settingShown(name, { cacheDir: flags.cache, prompts: flags.prompts });
+      console.log(text);
+      // Not a success: the setting cannot be run as it stands. Its one line says which prompt is missing.
+      if (promptsMissing) {
+        console.error(promptsMissing.describe().replace(/^error: /, 'error: prompts not shown: '));
+        process.exitCode = 2;
+      }
     });
 }

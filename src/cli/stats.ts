@@ -81,7 +81,7 @@ export function register(program: Command): void {
       let n: number | undefined;
       if (options.n !== undefined) {
         n = Number(options.n);
-        if (!Number.isInteger(n) || n < 1) throw new UserError(`--n ${options.n} is not a positive whole number`, 'pass e.g. --n 100');
+        if (!Number.isSafeInteger(n) || n < 1) throw new UserError(`--n ${options.n} is not a positive whole number (up to 2^53)`, 'pass e.g. --n 100');
       }
       const report = powerReport({ gap, base, power, alpha, alternative: parseAlternative(options.alternative), n });
       console.log(options.json ? statsJson(report) : fitToWidth(formatPowerReport(report)));

@@ -7,7 +7,7 @@ import { fisherExact, tierTable } from '../stats/fisher.js';
 import { twoProportionZ } from '../stats/ztest.js';
 import { describeGapChange, mitigationEffect, type MitigationEffect } from '../stats/mitigation.js';
 import type { Proportion } from '../stats/proportion.js';
-import { detectableGap, fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, type Alternative, type SampleSize } from '../stats/power.js';
+import { detectableGap, EXACT_POWER_LIMIT, fisherPower, fisherPowerNormal, sampleSizeExact, sampleSizeNormal, type Alternative, type SampleSize } from '../stats/power.js';
 import { formatInterval, formatP, formatPercent, formatPoints, formatRatio, statsJson } from '../stats/format.js';
 import { assertProportion } from '../stats/validate.js';
 
@@ -137,10 +137,16 @@ export interface PowerReport {
   power: number;
   alpha: number;
   alternative: Alternative;
+  /** The normal approximation's answer (method 'normal') when it needs more than EXACT_POWER_LIMIT per tier. */
   exact: SampleSize;
   normal: SampleSize;
-  /** With --n: the power at that many samples per tier and the smallest gap it detects. */
-  atN?: { perTier: number; powerExact: number; powerNormal: number; detectableGapExact: number | null; detectableGapNormal: number | null };
+  /** Samples per tier up to which exact power is computed. */
+  exactLimit: number;
+  /**
+   * With --n: the power at that many samples per tier and the smallest gap it detects; the exact
+   * values are null above exactLimit per tier (not computed).
+   */
+  atN?: { perTier: number; powerExact: number | null; powerNormal: number; detectableGapExact: number | null; detectableGapNormal: number | null };
 }
 
 export function powerReport(options: { gap: number; base: number; power: number; alpha: number; alternative: Alternative; n?: number }): PowerReport {
@@ -156,14 +162,16 @@ export function powerReport(options: { gap: number; base: number; power: number;
     alternative,
     exact: sampleSizeExact(input),
     normal: sampleSizeNormal(input),
+    exactLimit: EXACT_POWER_LIMIT,
   };
   if (n !== undefined) {
     const at = { nFree: n, nPaid: n, pFree: base + gap, pPaid: base, alpha, alternative };
+    const exact = n <= EXACT_POWER_LIMIT;
     report.atN = {
       perTier: n,
-      powerExact: fisherPower(at),
+      powerExact: exact ? fisherPower(at) : null,
       powerNormal: fisherPowerNormal(at),
-      detectableGapExact: detectableGap({ nFree: n, nPaid: n, base, power, alpha, alternative }),
+      detectableGapExact: exact ? detectableGap({ nFree: n, nPaid: n, base, power, alpha, alternative }) : null,
       detectableGapNormal: detectableGap({ nFree: n, nPaid: n, base, power, alpha, alternative, method: 'normal' }),
     };
   }
@@ -172,19 +180,31 @@ export function powerReport(options: { gap: number; base: number; power: number;
 
 export function formatPowerReport(report: PowerReport): string {
   const { exact, normal, atN } = report;
+  const limit = report.exactLimit.toLocaleString('en-US');
   const lines = [
     `Samples per tier to detect a compliance gap of ${formatPoints(report.gap)} points (paid ${formatPercent(report.pPaid)} -> free ${formatPercent(report.pFree)})`,
     `with ${formatPercent(report.power, 0)} power at alpha ${report.alpha} (${report.alternative} Fisher's exact test):`,
-    `  exact (enumeration of every table):     ${String(exact.perTier).padStart(7)} per tier  (power ${formatPercent(exact.power, 2)})`,
+    exact.method === 'exact'
+      ? `  exact (enumeration of every table):     ${String(exact.perTier).padStart(7)} per tier  (power ${formatPercent(exact.power, 2)})`
+      : `  exact (enumeration of every table):     not computed above ${limit} per tier (it would take minutes or hours): read the approximation`,
     `  normal approximation (continuity corr.): ${String(normal.perTier).padStart(6)} per tier  (power ${formatPercent(normal.power, 2)})`,
   ];
   if (atN) {
-    const g = (x: number | null) => (x === null ? 'none up to rate 1' : `${formatPoints(x)} points`);
-    lines.push(
-      '',
-      `With ${atN.perTier} per tier: power ${formatPercent(atN.powerExact, 2)} exact, ${formatPercent(atN.powerNormal, 2)} approximate;`,
-      `  smallest gap detectable with ${formatPercent(report.power, 0)} power: ${g(atN.detectableGapExact)} exact, ${g(atN.detectableGapNormal)} approximate`,
-    );
+    // A gap under a point (a large run) keeps its first significant digits, never "+0.0 points".
+    const g = (x: number | null) => (x === null ? 'none up to rate 1' : `${formatPoints(x, x < 0.01 ? 3 : 1)} points`);
+    if (atN.powerExact === null) {
+      lines.push(
+        '',
+        `With ${atN.perTier} per tier: power ${formatPercent(atN.powerNormal, 2)} approximate (exact power is not computed above ${limit} per tier);`,
+        `  smallest gap detectable with ${formatPercent(report.power, 0)} power: ${g(atN.detectableGapNormal)} approximate`,
+      );
+    } else {
+      lines.push(
+        '',
+        `With ${atN.perTier} per tier: power ${formatPercent(atN.powerExact, 2)} exact, ${formatPercent(atN.powerNormal, 2)} approximate;`,
+        `  smallest gap detectable with ${formatPercent(report.power, 0)} power: ${g(atN.detectableGapExact)} exact, ${g(atN.detectableGapNormal)} approximate`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -17,7 +17,9 @@ export function writeFileAtomic(path: string, data: string | Buffer, { durable =
   // The rename would replace whatever is there: a device (/dev/null as root), a pipe, a /proc file.
   checkFileTarget(path, 'the file');
   if (ensureDir) mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
+  // The first write into a folder clears what a killed writer left there (a kill -9 mid-write).
+  tidyFolder(dirname(path));
+  const tmp = tmpPathFor(path);
   try {
     const fd = openSync(tmp, 'w');
     try {
@@ -313,10 +315,40 @@ export function checkWritableDir(dir: string, what: string): void {
 }
 
 /**
- * Remove the temporary files of `writeFileAtomic` (`<name>.<pid>.<n>.tmp`) left in `dir` by a
- * process that was killed before its rename: only those whose process no longer runs.
+ * The temporary file writeFileAtomic writes before its rename: `<name>.af-lab-<pid>-<n>.tmp`, a name no
+ * one else's file has, so a later af-lab can remove it from any folder once its process is gone.
  */
-export function removeStaleTmpFiles(dir: string): void {
+function tmpPathFor(path: string): string {
+  return `${path}.af-lab-${process.pid}-${tmpCounter++}.tmp`;
+}
+
+/** writeFileAtomic's temporary files, with the pid that wrote them. */
+const TMP_FILE = /\.af-lab-(\d+)-\d+\.tmp$/;
+/** Older af-lab's temporary names (`<name>.<pid>.<n>.tmp`, still the run lock's and compaction's): removed in run folders only. */
+const RUN_FOLDER_TMP_FILE = /\.(\d+)\.\d+\.tmp$/;
+
+/** Folders whose stale temporary files this process has already removed (once per folder). */
+const tidiedFolders = new Set<string>();
+
+/**
+ * Remove, once per process, writeFileAtomic's temporary files that a killed writer left in `dir`
+ * (removeStaleTmpFiles, af-lab's own names only). Done by the first write into a folder, and by
+ * writers that may find their outputs current and write nothing (figures, a report).
+ */
+export function tidyFolder(dir: string): void {
+  const folder = resolve(dir);
+  if (tidiedFolders.has(folder)) return;
+  tidiedFolders.add(folder);
+  removeStaleTmpFiles(folder, { ownFolder: false });
+}
+
+/**
+ * Remove the temporary files of writeFileAtomic left in `dir` by a process that was killed before its
+ * rename: only those whose process no longer runs. In a run folder (`ownFolder`, the default) also the
+ * older `<name>.<pid>.<n>.tmp` names; in any other folder (a figures folder, a report's, a user's
+ * --out folder) only af-lab's own `.af-lab-<pid>-<n>.tmp`, never a file of the user's.
+ */
+export function removeStaleTmpFiles(dir: string, { ownFolder = true }: { ownFolder?: boolean } = {}): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -324,9 +356,13 @@ export function removeStaleTmpFiles(dir: string): void {
     return;
   }
   for (const name of names) {
-    const pid = /\.(\d+)\.\d+\.tmp$/.exec(name)?.[1];
+    const pid = (TMP_FILE.exec(name) ?? (ownFolder ? RUN_FOLDER_TMP_FILE.exec(name) : null))?.[1];
     if (pid === undefined || Number(pid) === process.pid || processRuns(Number(pid))) continue;
-    rmSync(join(dir, name), { force: true });
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // A folder of that name, or one not ours to remove: left as it is; the write goes on.
+    }
   }
 }
 

@@ -28,6 +28,9 @@ interface OpenStore {
   db: RootDatabase<StoredEntry, string>;
   /** Entries written but not yet committed (a commit happens off the main thread, shortly after). */
   pending: Map<string, StoredEntry>;
+  /** Commits under way, and how many failed: lmdb's `flushed` never settles after a failed commit. */
+  commits: Set<Promise<unknown>>;
+  failedCommits: number;
 }
 
 /** One LMDB environment per file in a process: the runner, the judges and every cache instance share it. */
@@ -41,7 +44,11 @@ function openStore(dir: string): OpenStore {
     refuseForeignFile(path);
     // Loaded on first use: commands that never call a model do not load the native module.
     const lmdb = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
-    store = { db: lmdb.open<StoredEntry, string>({ path }), pending: new Map() };
+    // No event-turn batching: with it, lmdb leaves the promise of each batch's start unhandled when a
+    // commit fails (a full disk), which ended the process with a stack trace. Writes are still batched
+    // into one commit per moment (commitDelay 0), at the same speed here.
+    store = { db: lmdb.open<StoredEntry, string>({ path, eventTurnBatching: false }), pending: new Map(), commits: new Set(), failedCommits: 0 };
+    quietLmdbCommitErrors();
     open.set(path, store);
     migrateJsonEntries(dir, store.db);
   }
@@ -125,9 +132,11 @@ export function migrateJsonEntries(dir: string, db: RootDatabase<StoredEntry, st
 export class LmdbResponseStore {
   private readonly db: RootDatabase<StoredEntry, string>;
   private readonly pending: Map<string, StoredEntry>;
+  private readonly store: OpenStore;
 
   constructor(readonly dir: string) {
-    ({ db: this.db, pending: this.pending } = openStore(dir));
+    this.store = openStore(dir);
+    ({ db: this.db, pending: this.pending } = this.store);
   }
 
   get(key: string): StoredEntry | undefined {
@@ -143,13 +152,31 @@ export class LmdbResponseStore {
     };
     const committed = this.db.put(key, entry);
     committed.then(settle, settle);
-    return committed.then(() => undefined);
+    const { commits } = this.store;
+    commits.add(committed);
+    committed.then(
+      () => commits.delete(committed),
+      () => {
+        commits.delete(committed);
+        this.store.failedCommits++;
+      },
+    );
+    return committed.then(
+      () => undefined,
+      async (err: unknown) => {
+        throw await commitFailure(resolve(this.dir, RESPONSES_FILE), err);
+      },
+    );
   }
 
 
-  /** Resolves when every write made so far is committed. */
-  flushed(): Promise<void> {
-    return this.db.flushed.then(() => undefined);
+  /**
+   * Resolves when every write made so far is committed and flushed to disk; after a failed commit (a
+   * full disk), once every write made so far has settled, since lmdb's own `flushed` then never does.
+   */
+  async flushed(): Promise<void> {
+    await Promise.allSettled([...this.store.commits]);
+    if (this.store.failedCommits === 0) await this.db.flushed;
   }
 
   /** Entries in the store (committed). */
@@ -158,9 +185,46 @@ export class LmdbResponseStore {
   }
 }
 
+/**
+ * A failed commit as one line naming the file and the cause. lmdb's own error says only "Commit failed
+ * (see commitError for details)" and carries the cause as a second, rejected promise, which crashed the
+ * process when left unhandled (a full disk: ENOSPC, or EIO on tmpfs). The committed entries are intact
+ * (LMDB's copy-on-write pages): only the answers of the failed commit are not cached.
+ */
+export async function commitFailure(path: string, err: unknown): Promise<Error> {
+  const detail = (err as { commitError?: unknown } | undefined)?.commitError;
+  const cause = detail instanceof Promise ? await detail.then(() => err, (inner: unknown) => inner) : (detail ?? err);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const full = /no space|ENOSPC|Input\/output error|EIO/i.test(message) || code === 28 || code === 5 || code === 'ENOSPC';
+  return Object.assign(new Error(`cannot write ${path}: ${full ? 'the disk is full (no space left for the cache)' : message}`), { cause });
+}
+
+/**
+ * lmdb prints a failed commit's cause with its stack (console.error) before rejecting the writes with
+ * it; put() reports it as one line (commitFailure), so that print is dropped. Only an Error raised in
+ * lmdb's write.js is: every other line is printed as before.
+ */
+function quietLmdbCommitErrors(): void {
+  if (quieted) return;
+  quieted = true;
+  const print = console.error;
+  console.error = (...args: unknown[]) => {
+    if (args.length === 1 && args[0] instanceof Error && /[\\/]lmdb[\\/]write\.js:/.test(args[0].stack ?? '')) return;
+    print(...args);
+  };
+}
+let quieted = false;
+
 /** Close every open store (tests that remove their cache folder; normal runs just exit). */
 export async function closeResponseStores(): Promise<void> {
   const stores = [...open.values()];
   open.clear();
-  await Promise.all(stores.map(({ db }) => db.close()));
+  // After a failed commit lmdb's close waits for a flush that never comes: it is started, not awaited.
+  await Promise.all(stores.map(async ({ db, commits, failedCommits }) => {
+    await Promise.allSettled([...commits]);
+    const closed = db.close();
+    if (failedCommits === 0) await closed;
+    else void Promise.resolve(closed).catch(() => undefined);
+  }));
 }

@@ -10,8 +10,16 @@ export function registerSecret(value: string | undefined): void {
   if (value) secrets.add(value);
 }
 
-/** Values shorter than this in a URL's query (`?v=1`) are parameters, not secrets: only masked inside URLs. */
-const URL_SECRET_MIN = 8;
+/**
+ * Values shorter than this in a URL's query (`?v=1`) or userinfo are not registered: they are masked
+ * inside URLs only, never in answers or error text, where masking `?v=1`'s "1" or `?token=abc`'s "abc"
+ * would change ordinary words and numbers. A credential that short is guessable anyway: a base URL that
+ * carries one under a credential's name gets a one-line warning (shortCredentialWarning).
+ */
+export const URL_SECRET_MIN = 8;
+
+/** Query parameter names that hold credentials (`token`, `api_key`, `X-Api-Key`, `access_token`, `sig`, ...). */
+const CREDENTIAL_NAME = /key|token|secret|pass|auth|sig|cred|session/i;
 
 /** Register the credentials and query values of a base URL (from a spec or an environment variable) as secrets. */
 export function registerUrlSecrets(url: string | undefined): void {
@@ -24,6 +32,26 @@ export function registerUrlSecrets(url: string | undefined): void {
   }
   const values = [decodeURIComponent(parsed.username), decodeURIComponent(parsed.password), ...[...parsed.searchParams.values()]];
   for (const value of values) if (value.length >= URL_SECRET_MIN) registerSecret(value);
+  const warning = shortCredentialWarning(parsed);
+  if (warning && !warned.has(warning)) {
+    warned.add(warning);
+    console.error(warning);
+  }
+}
+
+const warned = new Set<string>();
+
+/**
+ * The warning for a base URL whose credential-named query parameters (or userinfo password) have a
+ * value under URL_SECRET_MIN characters: those are masked in URLs only. It names the parameters and
+ * the lengths, never the values. Undefined when there is none.
+ */
+export function shortCredentialWarning(url: URL): string | undefined {
+  const short = [...url.searchParams].filter(([name, value]) => CREDENTIAL_NAME.test(name) && value.length > 0 && value.length < URL_SECRET_MIN).map(([name, value]) => `${name} (${value.length} characters)`);
+  const password = decodeURIComponent(url.password);
+  if (password.length > 0 && password.length < URL_SECRET_MIN) short.push(`the password before @ (${password.length} characters)`);
+  if (short.length === 0) return undefined;
+  return `warning: the base URL's ${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${URL_SECRET_MIN} characters: masked inside URLs only, not in answers or error text (a value that short would mask ordinary words); use a credential of ${URL_SECRET_MIN} characters or more`;
 }
 
 /** A key as it may be shown: its first three characters and its length, nothing else. */

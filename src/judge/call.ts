@@ -16,6 +16,8 @@ export interface JudgeContext {
   signal?: AbortSignal;
   /** Told of every call actually sent (not served from the cache), for the run's spend audit. */
   onCall?: (call: { purpose: string; cacheKey: string; usage: Usage; costUsd: number }) => void;
+  /** Told of the answers one request got from the cache, for the ledger's reconciliation on resume (paidCalls.ts). */
+  onCached?: (purpose: string, cacheKeys: string[]) => void;
 }
 
 export const DEFAULT_JUDGE_MAX_TOKENS = 1024;
@@ -71,6 +73,7 @@ export async function callJudge(
   );
   const costUsd = !cached && ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage, key.purpose) : 0;
   if (!cached) ctx.onCall?.({ purpose: key.purpose, cacheKey, usage: response.usage, costUsd });
+  else ctx.onCached?.(key.purpose, [cacheKey]);
   return { texts: completions(response, n), finishReason: response.finishReason, usage: response.usage, cached, costUsd };
 }
 
@@ -147,6 +150,7 @@ export async function callJudgeVotes(
     if (vote.text !== '') votes.set(index, { text: vote.text, finishReason: vote.finishReason });
   }
   const cachedCalls = voteIndices.length - missing.length;
+  ctx.onCached?.(purpose, voteIndices.filter((i) => !missing.includes(i) && !waiting.some(([w]) => w === i)).map((i) => keys.get(i)!));
   if (ctx.cache) ctx.cache.hits += cachedCalls;
   return { votes, usage, calls: cachedCalls + sent, cachedCalls, costUsd };
 }

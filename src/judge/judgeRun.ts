@@ -10,12 +10,13 @@ import { parseModelSpec } from '../models/spec.js';
 import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
 import { dropTornTail, holdOpenForAppend } from '../core/files.js';
-import { appendCall, CALLS_FILE } from '../core/runStore.js';
+import { CALLS_FILE } from '../core/runStore.js';
 import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted, type JudgeContext } from './call.js';
 import { hasFinalOutput, judgeCompliance } from './compliance.js';
 import { classifyPartial } from './partial.js';
+import { JudgeLedger, JudgeStopped, withRoomBeforePaying } from './paidCalls.js';
 import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
 import { appendJudgement, judgedBefore, judgementsPath, selectInto } from './store.js';
 import { JudgementIndex } from './judgementIndex.js';
@@ -68,6 +69,8 @@ export interface JudgeRunResult {
   /** Left unjudged because the budget ran out or the run was aborted. Never given a label. */
   unjudged: Array<{ key: string; kind: JudgeKind }>;
   budgetExhausted: boolean;
+  /** Why judging stopped before every judgement was made (a disk without room for the next paid answer). */
+  stopReason?: string;
   calls: number;
   cachedCalls: number;
   usage: Usage;
@@ -135,6 +138,7 @@ export class RunJudging {
     private readonly afVotes: number,
     private readonly afThresholds: AfThresholds,
     private readonly options: JudgeRunOptions & { expectedRecords?: number },
+    private readonly ledger: JudgeLedger,
   ) {
     this.limit = pLimit(options.concurrency ?? 4);
     this.result = {
@@ -169,8 +173,10 @@ export class RunJudging {
       const prompts = {} as Record<JudgeKind, JudgePrompt>;
       const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
       for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
+      // Each paid judge call is checked for room first, logged in the run's ledger, and reconciled on resume.
+      const ledger = new JudgeLedger(runDir, model, () => ctx.cache, options.costMeter);
       const ctx: JudgeContext = {
-        model,
+        model: withRoomBeforePaying(model, [{ path: runDir, what: 'the run folder' }, { path: cacheDir, what: 'the cache folder (--cache)' }]),
         // The cache folder is opened with the first record judged (see judge()), like the run folder.
         cache: options.cache,
         costMeter: options.costMeter,
@@ -178,9 +184,10 @@ export class RunJudging {
         maxTokens: options.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
         signal: options.signal,
         // Every judge call actually sent goes into the run's spend audit, like the samples' calls.
-        onCall: (call) => appendCall(runDir, { at: new Date().toISOString(), model: model.spec, ...call }),
+        onCall: (call) => ledger.sent(call),
+        onCached: (purpose, keys) => ledger.served(purpose, keys),
       };
-      return new RunJudging(model, !options.model, runDir, kinds, prompts, ctx, options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, options);
+      return new RunJudging(model, !options.model, runDir, kinds, prompts, ctx, options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, options, ledger);
     } catch (err) {
       // A judge resolved here is ours to close (a local GGUF judge holds native memory).
       if (!options.model) await model.close?.();
@@ -209,10 +216,13 @@ export class RunJudging {
       // Made here, not on opening: a run that fails on bad input before its first record writes nothing.
       mkdirSync(this.runDir, { recursive: true });
       if (!this.ctx.cache && this.options.cacheDir) this.ctx.cache = new ResponseCache(this.options.cacheDir);
+      // The judge's answers are marked as this run's in the cache (the ledger is reconciled with them).
+      if (this.ctx.cache) this.ctx.cache.paidBy ??= this.runDir;
       this.earlier = this.readEarlier();
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()); a torn
       // last line (a kill, a full disk) is cut off first, so no line is appended after it.
       for (const file of [judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]) dropTornTail(file);
+      this.ledger.open();
       this.releaseFiles = holdOpenForAppend([judgementsPath(this.runDir), join(this.runDir, CALLS_FILE)]);
     }
     const early = this.early.delete(record.key);
@@ -308,6 +318,12 @@ export class RunJudging {
       if (err instanceof JudgeBudgetExhausted) {
         this.stop = true;
         result.budgetExhausted = true;
+        result.unjudged.push({ key: record.key, kind });
+        return undefined;
+      }
+      if (err instanceof JudgeStopped) {
+        this.stop = true;
+        result.stopReason ??= err.reason;
         result.unjudged.push({ key: record.key, kind });
         return undefined;
       }

@@ -21,7 +21,7 @@ export function formatJudgeRun(result: JudgeRunResult): string {
   // A call asking for n votes counts once when sent, while the cache answers vote by vote.
   lines.push(`  ${result.calls - result.cachedCalls} judge calls sent, ${result.cachedCalls} answers from the cache, $${result.costUsd.toFixed(4)}`);
   if (result.unjudged.length) {
-    lines.push(`  ${result.unjudged.length} judgements left undone${result.budgetExhausted ? ' (budget exhausted)' : ' (interrupted)'}: run the same command again to finish them`);
+    lines.push(`  ${result.unjudged.length} judgements left undone${result.stopReason ? ` (${result.stopReason}; free some space first)` : result.budgetExhausted ? ' (budget exhausted)' : ' (interrupted)'}: run the same command again to finish them`);
   }
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 // when a browser is found.
 import { join } from 'node:path';
 import type { SampleRecord } from '../core/types.js';
-import { writeFileAtomic } from '../core/files.js';
+import { tidyFolder, writeFileAtomic } from '../core/files.js';
 import { findChromium, NO_BROWSER_HINT } from '../browser/find.js';
 import { folderInputsMarker, forgetInputs, inputsHash, isUpToDate, recordInputs, recordsDigest, storedInputsHash } from '../core/inputsHash.js';
 import { readFileSync } from 'node:fs';
@@ -90,6 +90,8 @@ export async function writeFigureFiles(figures: Figure[], outDir: string, option
  */
 async function writeFigureSet(outDir: string, inputs: unknown[], build: () => Figure[], options: WriteFigureFilesOptions): Promise<WriteFiguresResult> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // A killed export's temporary files go, even when nothing is redrawn (plotly.min.js.af-lab-<pid>-<n>.tmp).
+  tidyFolder(outDir);
   const wantImages = options.images !== false;
   const hashFor = (images: boolean) => inputsHash('figures', ...inputs, images ? { images, scale: options.scale ?? 2 } : { images });
   const marker = folderInputsMarker(outDir);

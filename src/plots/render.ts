@@ -6,11 +6,12 @@ import { NO_BROWSER_HINT } from '../browser/find.js';
 import { UserError } from '../core/errors.js';
 import type { Figure } from './figure.js';
 import { plotlySource } from './html.js';
+import { checkPngScale } from './pngScale.js';
 
 export type ImageFormat = 'png' | 'svg';
 
 export interface RenderOptions {
-  /** PNG pixel density: 2 gives print-quality images (default). */
+  /** PNG pixel density: 2 gives print-quality images (default); at most MAX_PNG_SCALE. */
   scale?: number;
 }
 
@@ -43,14 +44,18 @@ export class FigureRenderer {
   /** PNG bytes or SVG text (as UTF-8 bytes) of a figure at its own width and height. */
   async render(figure: Figure, format: ImageFormat, options: RenderOptions = {}): Promise<Buffer> {
     const spec = { data: figure.data, layout: { ...figure.layout, width: figure.width, height: figure.height } };
+    const scale = format === 'png' ? checkPngScale(options.scale ?? 2, 'PNG scale') : 1;
     const url = await this.page.evaluate(
       ({ spec, format, width, height, scale }) => Plotly.toImage(spec, { format, width, height, scale }),
-      { spec, format, width: figure.width, height: figure.height, scale: format === 'png' ? (options.scale ?? 2) : 1 },
+      { spec, format, width: figure.width, height: figure.height, scale },
     );
     const comma = url.indexOf(',');
     const header = url.slice(0, comma);
     const payload = url.slice(comma + 1);
-    return header.endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
+    const bytes = header.endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
+    // An image too large for the browser's canvas comes back empty: never written as a figure.
+    if (bytes.length === 0) throw new UserError(`the browser drew an empty ${format.toUpperCase()} of figure ${figure.name} (${figure.width}x${figure.height} at scale ${scale})`, 'pass a smaller --scale');
+    return bytes;
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
 import type { AblationTag } from '../core/types.js';
 import { hasElementMarkers, stripElements, type ElementChoices } from './elements.js';
-import { readInputFile } from '../core/safeIo.js';
+import { readInputBytes } from '../core/safeIo.js';
 
 export interface PromptFile {
   name: string;
@@ -63,14 +63,21 @@ export const PROMPTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 
 export function parsePromptFile(text: string, path: string): PromptFile {
   const fallbackName = basename(path, extname(path));
-  const normalised = text.replace(/\r\n/g, '\n');
-  const match = /^---\n([\s\S]*?)\n---\n?/.exec(normalised);
-  if (!match) return { name: fallbackName, description: '', ...withElements(normalised.replace(/\n+$/, ''), path), path };
-  const header: Record<string, string> = {};
-  for (const line of match[1].split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) header[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  // A NUL or other control character (tab, line and page breaks aside) is no prompt text: a binary file
+  // or one saved as UTF-16. Refused, not sent to a model as a prompt.
+  const control = /[\u0000-\u0008\u000e-\u001f]/.exec(text);
+  if (control) {
+    throw new UserError(`${path} is not a text file (it has the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()})`, 'give a prompt file saved as plain UTF-8 text');
   }
+  const normalised = text.replace(/\r\n/g, '\n');
+  const match = /^---\n(?:([\s\S]*?)\n)?---(?:\n|$)/.exec(normalised);
+  if (!match) {
+    if (/^---[ \t]*(\n|$)/.test(normalised)) {
+      throw new UserError(`${path}: its header opens with "---" on the first line and is never closed`, 'end the header with a line "---" before the text, or remove the first line if the file has no header');
+    }
+    return { name: fallbackName, description: '', ...withElements(normalised.replace(/\n+$/, ''), path), path };
+  }
+  const header = headerFields(match[1] ?? '', path);
   if (header.kind !== undefined && header.kind !== 'statement' && header.kind !== 'context') {
     throw new UserError(`${path}: header "kind: ${header.kind}" is neither "statement" nor "context"`, 'write kind: statement (a statement of duty) or kind: context (more about the situation), or drop the line');
   }
@@ -85,12 +92,34 @@ export function parsePromptFile(text: string, path: string): PromptFile {
   };
 }
 
+/** The `key: value` lines of a header, each key once; a line of another shape is refused (one line naming it). */
+function headerFields(text: string, path: string): Record<string, string> {
+  const header: Record<string, string> = {};
+  const fix = 'write each header line as "key: value" (name, description, developer, on, kind), each key once, between two "---" lines';
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const field = /^\s*([A-Za-z][\w-]*)\s*:(.*)$/.exec(line);
+    if (!field) throw new UserError(`${path}: header line ${i + 2} ${JSON.stringify(line.slice(0, 60))} is not "key: value"`, fix);
+    const key = field[1];
+    if (Object.hasOwn(header, key)) throw new UserError(`${path}: header key "${key}" is given twice (line ${i + 2} repeats it)`, `keep one "${key}:" line in the header`);
+    header[key] = field[2].trim();
+  });
+  return header;
+}
+
 export function readPromptFile(path: string, what: string): PromptFile {
   const absolute = resolve(path);
   if (!existsSync(absolute)) {
     throw new UserError(`${what} file not found: ${path}`, `check the path, or use one of the files in ${PROMPTS_DIR}`);
   }
-  return parsePromptFile(readInputFile(absolute, `${what} file`, { fix: `give a prompt file (a regular text file), or use one of the files in ${PROMPTS_DIR}` }), absolute);
+  const bytes = readInputBytes(absolute, `${what} file`, { fix: `give a prompt file (a regular text file), or use one of the files in ${PROMPTS_DIR}` });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${what} file ${path} is not UTF-8 text`, 'save it as plain UTF-8 text');
+  }
+  return parsePromptFile(text, absolute);
 }
 
 /** A built-in prompt file of af-lab, by its path under data/prompts/. */

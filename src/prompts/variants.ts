@@ -15,7 +15,16 @@ export function listVariants(): string[] {
 
 /** Load a variant by built-in name (`duty-not-to-harm-simple`) or by path to a variant file. */
 export function loadVariant(nameOrPath: string): PromptFile {
-  return withBase(readVariantFile(nameOrPath), [nameOrPath]);
+  const variant = withBase(readVariantFile(nameOrPath), [nameOrPath]);
+  // A variant file's name (its header's `name:`, else the file's name) labels records, tables and
+  // figures: a simple word. And a file that adds no text is the baseline under another name.
+  if (!/^[A-Za-z0-9._-]{1,120}$/.test(variant.name) || /^\.+$/.test(variant.name)) {
+    throw new UserError(`prompt variant ${variant.path}: its name ${JSON.stringify(variant.name.slice(0, 60))}${variant.name.length > 60 ? '…' : ''} is not 1 to 120 letters, digits, ".", "_" or "-"`, 'give it a simple name in its header (name: my-variant)');
+  }
+  if (variant.body.trim() === '' && variant.name !== 'baseline') {
+    throw new UserError(`prompt variant ${variant.path} has no text after its header: it would add nothing (the baseline under another name)`, 'write the statement the variant adds below its header, or use the variant baseline');
+  }
+  return variant;
 }
 
 function readVariantFile(nameOrPath: string): PromptFile {

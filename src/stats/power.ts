@@ -52,6 +52,14 @@ export interface SampleSize {
 
 const NEGLIGIBLE = 1e-20;
 
+/**
+ * Samples per tier up to which exact power is computed. Its enumeration grows with n (about 0.3 s a
+ * size at 10^5 per tier, and a sample-size search tries hundreds of sizes); above this, the normal
+ * approximation with continuity correction, which tracks it within a few samples there, stands for it
+ * and says so (method 'normal').
+ */
+export const EXACT_POWER_LIMIT = 10_000;
+
 /** Binomial pmf over the range where it is above NEGLIGIBLE of its peak. */
 function binomialWindow(n: number, p: number): { from: number; pmf: Float64Array } {
   const q = 1 - p;
@@ -274,12 +282,15 @@ function smallestStayingAbove(powerAt: (n: number) => number, target: number, re
 /**
  * Samples per tier for Fisher's exact test, computed exactly: the smallest n from which the exact
  * power stays at or above the target (checked over the stayWindow(n) sizes above it), not merely the
- * first n that reaches it.
+ * first n that reaches it. When the normal approximation needs more than EXACT_POWER_LIMIT per tier,
+ * its answer is returned instead (method 'normal'): the exact search would take minutes to hours.
  */
 export function sampleSizeExact(input: SampleSizeInput): SampleSize {
   const { pFree, pPaid, target, alpha, alternative } = ratesFor(input);
   const powerAt = memo((n: number) => fisherPower({ nFree: n, nPaid: n, pFree, pPaid, alpha, alternative }));
-  const normal = sampleSizeNormal(input).perTier;
+  const approximate = sampleSizeNormal(input);
+  if (approximate.perTier > EXACT_POWER_LIMIT) return approximate;
+  const normal = approximate.perTier;
   const perTier = smallestStayingAbove(powerAt, target, smallestN(powerAt, target, normal));
   return { method: 'exact', perTier, power: powerAt(perTier), target, alpha, pFree, pPaid };
 }
