@@ -16,7 +16,7 @@ export { loadRequests } from './requests/index.js';
 export { resolveModel, parseModelSpec, PERSONAS, readStatement } from './models/index.js';
 
 // Labels and the summary.
-export { judgeRun, labelRecords, readHumanLabels, referenceFromHumanLabels, referenceFromSimulatorTruth } from './judge/index.js';
+export { judgeRun, labelRecords, readHumanLabels, referenceFromHumanLabels, referenceFromSimulatorTruth } from './label/index.js';
 export { buildSummary, formatSummary, summaryFrame, type Summary, type SummaryRow } from './summary/index.js';
 
 // Statistics.

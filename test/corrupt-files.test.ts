@@ -10,7 +10,7 @@ import { UserError } from '../src/core/errors.js';
 import { readCalls, readManifest, readRecords } from '../src/core/runStore.js';
 import { LmdbResponseStore } from '../src/core/lmdbCache.js';
 import { ResponseCache } from '../src/core/cache.js';
-import { labelRecords } from '../src/judge/store.js';
+import { labelRecords } from '../src/label/index.js';
 import { repairRun } from '../src/pipeline/repairRun.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
 import { runSamples } from '../src/run/runner.js';

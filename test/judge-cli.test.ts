@@ -23,7 +23,7 @@ test('run judges every record with sim/judge; rejudge adds another judge without
   const records = jsonl(join(runDir, 'records.jsonl'));
   const judgements = jsonl(join(runDir, 'judgements.jsonl'));
   const answered = records.filter((r) => r.status === 'answered').length;
-  assert.equal(judgements.filter((j) => j.kind === 'judge').length, answered, 'every answered record has a compliance judgement');
+  assert.equal(judgements.filter((j) => j.kind === 'compliance').length, answered, 'every answered record has a compliance judgement');
   assert.ok(judgements.every((j) => j.judge === 'sim/judge' && j.simulated));
 
   const recordsBefore = readFileSync(join(runDir, 'records.jsonl'), 'utf8');

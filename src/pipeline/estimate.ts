@@ -16,7 +16,7 @@ import type { JudgeKind } from '../judge/types.js';
 
 /** The judge's kinds of call, as the meter counts them (`purpose`) and as the estimate names them. */
 export const JUDGE_CALL_KINDS: ReadonlyArray<{ kind: JudgeKind; purpose: string; label: string }> = [
-  { kind: 'judge', purpose: 'judge', label: 'compliance' },
+  { kind: 'compliance', purpose: 'judge', label: 'compliance' },
   { kind: 'af', purpose: 'af-vote', label: 'AF votes' },
   { kind: 'partial', purpose: 'partial', label: 'partial' },
 ];
@@ -75,7 +75,7 @@ export function judgeTally(judge: string, afVotes: number, options: { prices?: P
         .filter((k) => k.samples > 0)
         .map(({ kind, purpose, label, samples, input }) => {
           // Every AF vote is a completion of the sample's one call, billed as output.
-          const output = samples * a.judgeOutputTokens[kind] * (kind === 'af' ? afVotes : 1);
+          const output = samples * a.judgeOutputTokens[kind === 'compliance' ? 'judge' : kind] * (kind === 'af' ? afVotes : 1);
           // Priced with the same table as the samples (no cache discount assumed).
           const usd = price ? (input * price.input + output * price.output) / 1e6 : undefined;
           return {

@@ -2,7 +2,7 @@
 // counts are kept, per condition and tier (and context), per model, and per AF score point, so memory
 // grows with the run's conditions, never with its samples. Every number still goes through src/stats
 // and src/judge, so a figure, the summary table and the array functions (figureInputs.ts) agree.
-import { accuracy, cohensKappa, type Confusion } from '../judge/agreement.js';
+import { accuracy, cohensKappa, type Confusion } from '../stats/agreement.js';
 import { compliedBy, labelSimulated, primarySource, SIMULATED_LABEL_KINDS, type SimulatedLabelKind, type Summary } from '../summary/build.js';
 import type { AfVerdict, Reasoning, SampleRecord, Tier } from '../core/types.js';
 import {

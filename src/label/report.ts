@@ -4,22 +4,25 @@ import type { SampleRecord } from '../core/types.js';
 import { accuracyReport, classifierAgreement, formatAccuracyTable, referenceFromSimulatorTruth } from './accuracy.js';
 import { referenceFromHumanLabels, type HumanLabel } from './humanLabels.js';
 import type { JudgeRunResult } from './judgeRun.js';
-import { JUDGE_KINDS } from './types.js';
+import { JUDGE_KINDS } from '../judge/types.js';
 
 export function formatJudgeRun(result: JudgeRunResult): string {
-  const lines = [`Judge ${result.judge}${result.simulated ? ' (SIMULATED: tests the pipeline, measures nothing)' : ''}`];
-  for (const kind of JUDGE_KINDS) {
-    const judged = result.judged[kind];
-    const reused = result.reused[kind];
+  const lines = [result.judge === 'none' ? 'Scorers (no LLM judge)' : `Judge ${result.judge}${result.simulated ? ' (SIMULATED: tests the pipeline, measures nothing)' : ''}`];
+  // The LLM judges first (compliance, af, partial), then a user's own scorers.
+  const kinds = [...JUDGE_KINDS, ...Object.keys(result.judged).filter((kind) => !(JUDGE_KINDS as readonly string[]).includes(kind))];
+  const width = Math.max(...kinds.map((kind) => kind.length));
+  for (const kind of kinds) {
+    const judged = result.judged[kind] ?? 0;
+    const reused = result.reused[kind] ?? 0;
     if (!judged && !reused) continue;
     const problems = [
       result.unparseable[kind] ? `${result.unparseable[kind]} unparseable` : '',
       result.callErrors[kind] ? `${result.callErrors[kind]} call errors (retried next time)` : '',
     ].filter(Boolean);
-    lines.push(`  ${kind.padEnd(7)} ${judged} judged, ${reused} already judged${problems.length ? `; ${problems.join(', ')}` : ''}`);
+    lines.push(`  ${kind.padEnd(width)} ${judged} judged, ${reused} already judged${problems.length ? `; ${problems.join(', ')}` : ''}`);
   }
   // A call asking for n votes counts once when sent, while the cache answers vote by vote.
-  lines.push(`  ${result.calls - result.cachedCalls} judge calls sent, ${result.cachedCalls} answers from the cache, $${result.costUsd.toFixed(4)}`);
+  if (result.judge !== 'none') lines.push(`  ${result.calls - result.cachedCalls} judge calls sent, ${result.cachedCalls} answers from the cache, $${result.costUsd.toFixed(4)}`);
   if (result.unjudged.length) {
     lines.push(`  ${result.unjudged.length} judgements left undone${result.budgetExhausted ? ' (budget exhausted)' : ' (interrupted)'}: run the same command again to finish them`);
   }
