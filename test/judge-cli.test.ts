@@ -30,7 +30,7 @@ test('run judges every record with sim/judge; rejudge adds another judge without
   const callsBefore = jsonl(join(runDir, 'calls.jsonl')).length;
   const rejudge = runCli(['rejudge', runDir, '--judge', 'sim/judge?noise=0.3&seed=9', '--kinds', 'judge', '--cache', cache]);
   assert.equal(rejudge.status, 0, rejudge.stderr);
-  assert.match(rejudge.stdout, /judge\s+\d+ judged, 0 already judged/);
+  assert.match(rejudge.stdout, /compliance\s+\d+ judged, 0 already judged/);
   assert.match(rejudge.stdout, /\| complied \| proxy \| judge \|/);
   assert.equal(readFileSync(join(runDir, 'records.jsonl'), 'utf8'), recordsBefore, 'no sample is taken again');
   const newCalls = jsonl(join(runDir, 'calls.jsonl')).slice(callsBefore);

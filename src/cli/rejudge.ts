@@ -144,9 +144,12 @@ export function register(program: Command): void {
       // The run's budget (run.json's unless --budget sets a new total), counted against all its ledger has spent.
       const { runBudget } = await import('../cost/runBudget.js');
       const judge = flags.judge ?? (config ? judgeFor(config) : DEFAULT_JUDGE);
-      // The run's own scorers (run.json) and any given here, loaded before any judge call is paid for.
+      // The run's own scorers (run.json) and those given here, loaded before any judge call is paid for;
+      // one given here replaces the run's of the same name (a changed file scores again).
       const { loadScorers } = await import('../label/userScorer.js');
-      const scorers = await loadScorers([...new Set([...(config?.scorers ?? []), ...(flags.scorer ?? [])])]);
+      const given = await loadScorers(flags.scorer ?? []);
+      const runScorers = (await loadScorers(config?.scorers ?? [])).filter((scorer) => !given.some((g) => g.name === scorer.name));
+      const scorers = [...runScorers, ...given];
       // A run of real models with no judge can still be scored by a user's scorers alone.
       if (!judge && !scorers.length) throw new UserError(`${runDir} sampled real models and names no judge`, 'give one: af-lab rejudge <run> --judge openai/gpt-4o (sim/judge only labels simulated runs unless asked for by name)');
       const kinds = judge ? parseKinds(flags.kinds) : [];

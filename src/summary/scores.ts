@@ -5,7 +5,8 @@ import type { MeanEstimate } from '../stats/mean.js';
 import { formatInterval } from '../stats/format.js';
 import type { ScoreRow, Summary } from './build.js';
 
-const number = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
+/** Three significant digits, no trailing zeros (`5`, `12.5`, `-2.46`); large values whole. */
+const number = (x: number) => (Math.abs(x) >= 1000 ? x.toFixed(0) : String(Number(x.toPrecision(3))));
 const estimate = (m: MeanEstimate) => (m.mean === null ? '-' : `${number(m.mean)} ${formatInterval(m.meanCi, number)} (n=${m.n})`);
 const condition = (row: ScoreRow) => `${row.model} · ${row.variant} · ${row.reasoning}${row.simulated ? ' (SIMULATED)' : ''}`;
 
