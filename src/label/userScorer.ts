@@ -50,7 +50,7 @@ export async function loadScorer(path: string): Promise<UserScorer> {
   const fileHash = sha256(readInputBytes(file, 'scorer file', { fix }));
   let module: Record<string, unknown>;
   try {
-    module = (await importScorerFile(file)) as Record<string, unknown>;
+    module = (await importScorerFile(file, fileHash)) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`scorer file ${path} could not be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, fix);
@@ -86,9 +86,13 @@ export async function loadScorers(paths: readonly string[]): Promise<UserScorer[
   return scorers;
 }
 
-/** A .js/.mjs file is imported as it is; a .ts file through tsx (a development dependency), when installed. */
-async function importScorerFile(file: string): Promise<unknown> {
-  const url = pathToFileURL(file).href;
+/**
+ * A .js/.mjs file is imported as it is; a .ts file through tsx (a development dependency), when installed.
+ * The URL carries the file's hash: a file changed since it was last imported in this process (a notebook)
+ * is imported anew, not served from the module cache.
+ */
+async function importScorerFile(file: string, fileHash: string): Promise<unknown> {
+  const url = `${pathToFileURL(file).href}?sha256=${fileHash}`;
   if (!/\.m?ts$/i.test(file)) return import(url);
   let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> };
   try {
