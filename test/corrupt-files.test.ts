@@ -69,7 +69,7 @@ describe('corrupt run files', () => {
 
   it('a judgement of the wrong shape names judgements.jsonl and its line', async () => {
     const { runDir, records } = await runSamples(config());
-    writeFileSync(join(runDir, 'judgements.jsonl'), `${JSON.stringify({ schema: 1, key: records[0].key, kind: 'nonsense', judge: 'sim/judge', promptHash: 'h', label: {}, judgedAt: 'x' })}\n`);
+    writeFileSync(join(runDir, 'judgements.jsonl'), `${JSON.stringify({ schema: 1, key: records[0].key, kind: 'not a scorer name', judge: 'sim/judge', promptHash: 'h', label: {}, judgedAt: 'x' })}\n`);
     assert.throws(() => labelRecords(records, runDir), userError(/judgements\.jsonl line 1 is not a valid judgement \(kind: /));
   });
 

@@ -35,7 +35,7 @@ test('a user scorer file runs through run and rejudge, is stored, resumed, re-sc
   const words = judgements.filter((j) => j.kind === 'answerWords');
   assert.equal(mentions.length, cot);
   assert.equal(words.length, answered);
-  assert.ok(mentions.every((j) => j.promptHash === sha256(BOOLEAN) && typeof j.label.value === 'boolean' && /training/.test(j.label.explanation)));
+  assert.ok(mentions.every((j) => j.judge === 'user:mentionsTraining' && j.detail.file === BOOLEAN && j.promptHash === sha256(BOOLEAN) && typeof j.label.value === 'boolean' && /training/.test(j.label.explanation)));
   assert.ok(words.every((j) => j.promptHash === sha256(NUMERIC) && Number.isInteger(j.label.value)));
   assert.match(run.stdout, /mentionsTraining\s+\d+ judged, 0 already judged/);
 

@@ -23,7 +23,7 @@ import { selectInto, type RecordJudgements } from './select.js';
 import { JudgementIndex } from './judgementIndex.js';
 import { scoredRecordOf, type Score, type Scorer, type ScorerContext } from './scorer.js';
 import { scorerRegistry } from './scorers.js';
-import { userScoreLabel } from './userScorer.js';
+import { userJudge, userScoreLabel, type UserScorer } from './userScorer.js';
 import type { Judgement } from './types.js';
 
 export const DEFAULT_JUDGE = 'sim/judge';
@@ -142,7 +142,8 @@ export class RunJudging {
     private readonly options: JudgeRunOptions & { expectedRecords?: number },
   ) {
     this.limit = pLimit(options.concurrency ?? 4);
-    for (const scorer of scorers) this.identity.set(scorer.name, { judge: scorer.source === 'user' ? (scorer as Scorer & { file: string }).file : model!.spec, hash: scorer.hash!(ctx) });
+    // A user scorer's judge is `user:<name>` whichever path its file was loaded from: its file's hash says which version.
+    for (const scorer of scorers) this.identity.set(scorer.name, { judge: scorer.source === 'user' ? userJudge(scorer.name) : model!.spec, hash: scorer.hash!(ctx) });
     const users = scorers.filter((s) => s.source === 'user');
     this.result = {
       judge: model?.spec ?? 'none',
@@ -208,10 +209,9 @@ export class RunJudging {
   private readEarlier(): JudgementIndex {
     return JudgementIndex.read(this.runDir, {
       repair: true,
-      // A user scorer's lines are its own whichever path it was loaded from: its file's hash says which.
       accept: (line) => {
         const id = this.identity.get(line.kind);
-        return id !== undefined && line.promptHash === id.hash && (line.judge === id.judge || this.byName(line.kind)?.source === 'user');
+        return id !== undefined && line.promptHash === id.hash && line.judge === id.judge;
       },
       // A provider error is not settled; nor is what a scorer's own rule says is not (a changed AF vote count).
       settles: (line) => {
@@ -384,7 +384,8 @@ export class RunJudging {
       const callError = describeCallError(err);
       return { label: { scorer: scorer.name, hash, value: null, error: callError.message }, ...bookkeeping, usage: ZERO_USAGE, callError };
     }
-    return { label: userScoreLabel(scorer.name, hash, score), ...bookkeeping, usage: score.usage ?? ZERO_USAGE };
+    const file = (scorer as Partial<UserScorer>).file;
+    return { label: userScoreLabel(scorer.name, hash, score), ...bookkeeping, usage: score.usage ?? ZERO_USAGE, ...(file ? { detail: { file } } : {}) };
   }
 
   /** Judgements this pass will write: those queued, and for records not yet seen, as many per record as so far. */

@@ -9,7 +9,7 @@ export interface Judgement extends JudgeOutcome<AnyJudgeLabel | ScoreLabel> {
   key: string;
   /** The scorer's name: `compliance` (older runs: `judge`, read as `compliance`), `af`, `partial`, or a user scorer's. */
   kind: string;
-  /** The judge model's spec; for a user scorer, the file it was loaded from. */
+  /** The judge model's spec; for a user scorer, `user:<name>` (its file's path is in `detail.file`). */
   judge: string;
   /** The judge prompt's hash; for a user scorer, its file's sha256. */
   promptHash: string;

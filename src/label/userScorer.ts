@@ -103,6 +103,11 @@ async function importScorerFile(file: string, fileHash: string): Promise<unknown
   return tsx.tsImport(url, import.meta.url);
 }
 
+/** The judge a user scorer's judgements are stored under (the file's path is kept in `detail.file`). */
+export function userJudge(name: string): string {
+  return `user:${name}`;
+}
+
 /** A user scorer's score as stored: its value checked (a yes/no, a finite number, or null). */
 export function userScoreLabel(scorer: string, hash: string, score: Score): ScoreLabel {
   const value = score?.value;
