@@ -75,7 +75,7 @@ export function judgeTally(judge: string, afVotes: number, options: { prices?: P
         .filter((k) => k.samples > 0)
         .map(({ kind, purpose, label, samples, input }) => {
           // Every AF vote is a completion of the sample's one call, billed as output.
-          const output = samples * a.judgeOutputTokens[kind === 'compliance' ? 'judge' : kind] * (kind === 'af' ? afVotes : 1);
+          const output = samples * a.judgeOutputTokens[kind] * (kind === 'af' ? afVotes : 1);
           // Priced with the same table as the samples (no cache discount assumed).
           const usd = price ? (input * price.input + output * price.output) / 1e6 : undefined;
           return {
