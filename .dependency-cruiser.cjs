@@ -6,7 +6,8 @@ const layers = [
   ['stats', 'prompts', 'browser', 'classify', 'cost'],
   ['requests', 'models', 'settings'], // models: providers, transport, the simulator and its simulated judge; settings: data/settings/ files
   ['run'], // sampling only: plan, protocol, runner
-  ['judge', 'summary'], // LLM labels; the per-condition table
+  ['judge', 'summary'], // the LLM judges (prompts, calls, parsing); the per-condition table
+  ['label'], // the label stage: the registry of scorers, judgements stored and chosen, records labelled
   ['plots'],
   ['report'],
   ['pipeline'], // sample -> label -> summarise -> draw -> report

@@ -1,7 +1,7 @@
 // af-lab's public root: the names a notebook author or a script holds in mind to run an experiment,
 // read a setting, open a run, summarise it, test it, draw it and write its report (test/public-root.test.ts
 // pins the list). Everything else is one subpath away, one per folder: af-lab/core, af-lab/prompts,
-// af-lab/requests, af-lab/models, af-lab/settings, af-lab/run, af-lab/classify, af-lab/judge,
+// af-lab/requests, af-lab/models, af-lab/settings, af-lab/run, af-lab/classify, af-lab/judge, af-lab/label,
 // af-lab/stats, af-lab/summary, af-lab/cost, af-lab/plots, af-lab/report, af-lab/pipeline,
 // af-lab/browser, and af-lab/notebook (the notebooks' steps and what their cells draw).
 export type { ExperimentConfig, ExperimentInput, SampleRecord } from './core/index.js';

@@ -2,7 +2,7 @@
 // records whose counts are worked out in the comments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracyReport, CLASSIFIERS, classifierAgreement, disagreements, formatAccuracyTable, referenceFromSimulatorTruth } from '../src/judge/accuracy.js';
+import { accuracyReport, CLASSIFIERS, classifierAgreement, disagreements, formatAccuracyTable, referenceFromSimulatorTruth } from '../src/label/accuracy.js';
 import type { AfLabel, SampleRecord } from '../src/core/types.js';
 import { record } from './judge-fixtures.js';
 

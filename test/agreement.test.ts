@@ -1,7 +1,7 @@
 // Agreement metrics against values computed by hand (shown in the comments).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracy, auroc, binaryAgreement, cohensKappa, confusionMatrix, f1, precision, recall, specificity } from '../src/judge/agreement.js';
+import { accuracy, auroc, binaryAgreement, cohensKappa, confusionMatrix, f1, precision, recall, specificity } from '../src/stats/agreement.js';
 
 const close = (actual: number | null, expected: number, digits = 12) => {
   assert.ok(actual !== null, 'expected a number, got null');

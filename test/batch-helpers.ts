@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseExperiment, type ExperimentInput } from '../src/core/config.js';
 import { readRecords } from '../src/core/runStore.js';
-import { readJudgements } from '../src/judge/index.js';
+import { readJudgements } from '../src/label/index.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock } from './judge-fixtures.js';
 
 /** Text of every message (and an Anthropic system prompt) of a request body. */

@@ -10,7 +10,7 @@ import { UserError } from '../src/core/errors.js';
 import { readCalls, readManifest, readRecords } from '../src/core/runStore.js';
 import { LmdbResponseStore } from '../src/core/lmdbCache.js';
 import { ResponseCache } from '../src/core/cache.js';
-import { labelRecords } from '../src/judge/store.js';
+import { labelRecords } from '../src/label/index.js';
 import { repairRun } from '../src/pipeline/repairRun.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
 import { runSamples } from '../src/run/runner.js';
@@ -69,7 +69,7 @@ describe('corrupt run files', () => {
 
   it('a judgement of the wrong shape names judgements.jsonl and its line', async () => {
     const { runDir, records } = await runSamples(config());
-    writeFileSync(join(runDir, 'judgements.jsonl'), `${JSON.stringify({ schema: 1, key: records[0].key, kind: 'nonsense', judge: 'sim/judge', promptHash: 'h', label: {}, judgedAt: 'x' })}\n`);
+    writeFileSync(join(runDir, 'judgements.jsonl'), `${JSON.stringify({ schema: 1, key: records[0].key, kind: 'not a scorer name', judge: 'sim/judge', promptHash: 'h', label: {}, judgedAt: 'x' })}\n`);
     assert.throws(() => labelRecords(records, runDir), userError(/judgements\.jsonl line 1 is not a valid judgement \(kind: /));
   });
 

@@ -81,7 +81,7 @@ describe('the cost estimate against the bill', () => {
       outputTokensPerTurn: { cot: counter.count(`${SCRATCHPAD}\n${ANSWER}`), 'no-cot': counter.count(ANSWER) },
       turnsPerSample: { cot: 1, 'no-cot': 1 },
       answerTokens: counter.count(ANSWER),
-      judgeOutputTokens: { judge: counter.count(verdicts.judge(nonce)), af: counter.count(verdicts.af(nonce)), partial: counter.count(verdicts.partial(nonce)) },
+      judgeOutputTokens: { compliance: counter.count(verdicts.judge(nonce)), af: counter.count(verdicts.af(nonce)), partial: counter.count(verdicts.partial(nonce)) },
     };
     const estimate = await estimateExperiment(config, { assumptions });
     const meter = new CostMeter();

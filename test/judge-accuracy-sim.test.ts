@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseExperiment } from '../src/core/config.js';
 import { runSamples } from '../src/run/runner.js';
-import { accuracyReport, referenceFromSimulatorTruth } from '../src/judge/accuracy.js';
-import { judgeRun } from '../src/judge/judgeRun.js';
-import { labelRecords } from '../src/judge/store.js';
+import { accuracyReport, referenceFromSimulatorTruth } from '../src/label/accuracy.js';
+import { judgeRun } from '../src/label/judgeRun.js';
+import { labelRecords } from '../src/label/index.js';
 import { tempDir } from './helpers/tmp.js';
 import { scaled } from './helpers/time.js';
 
@@ -23,7 +23,7 @@ test('sim/judge (noise 0) agrees with the simulator truth; the prefix proxy does
   });
   const run = await runSamples(config);
   const judging = await judgeRun(run.runDir, run.records, { judge: 'sim/judge?noise=0', afVotes: 5, cacheDir: config.cacheDir });
-  assert.equal(judging.unparseable.judge + judging.unparseable.af + judging.unparseable.partial, 0);
+  assert.equal(judging.unparseable.compliance + judging.unparseable.af + judging.unparseable.partial, 0);
   const records = labelRecords(run.records, run.runDir);
   const rows = accuracyReport(records, referenceFromSimulatorTruth(records));
   const row = (name: string) => rows.find((r) => r.classifier === name)!;

@@ -14,7 +14,7 @@ import { UserError } from '../src/core/errors.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock, scriptedJudge, transcript, type Script } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 
-const prompts = { judge: loadJudgePrompt('judge'), af: loadJudgePrompt('af'), partial: loadJudgePrompt('partial') };
+const prompts = { judge: loadJudgePrompt('compliance'), af: loadJudgePrompt('af'), partial: loadJudgePrompt('partial') };
 const ctxFor = (script: Script, extra: Partial<JudgeContext> = {}) => {
   const model = scriptedJudge(script);
   return { model, ctx: { model, maxAttempts: 3, maxTokens: 512, ...extra } satisfies JudgeContext };

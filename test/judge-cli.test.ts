@@ -23,14 +23,14 @@ test('run judges every record with sim/judge; rejudge adds another judge without
   const records = jsonl(join(runDir, 'records.jsonl'));
   const judgements = jsonl(join(runDir, 'judgements.jsonl'));
   const answered = records.filter((r) => r.status === 'answered').length;
-  assert.equal(judgements.filter((j) => j.kind === 'judge').length, answered, 'every answered record has a compliance judgement');
+  assert.equal(judgements.filter((j) => j.kind === 'compliance').length, answered, 'every answered record has a compliance judgement');
   assert.ok(judgements.every((j) => j.judge === 'sim/judge' && j.simulated));
 
   const recordsBefore = readFileSync(join(runDir, 'records.jsonl'), 'utf8');
   const callsBefore = jsonl(join(runDir, 'calls.jsonl')).length;
   const rejudge = runCli(['rejudge', runDir, '--judge', 'sim/judge?noise=0.3&seed=9', '--kinds', 'judge', '--cache', cache]);
   assert.equal(rejudge.status, 0, rejudge.stderr);
-  assert.match(rejudge.stdout, /judge\s+\d+ judged, 0 already judged/);
+  assert.match(rejudge.stdout, /compliance\s+\d+ judged, 0 already judged/);
   assert.match(rejudge.stdout, /\| complied \| proxy \| judge \|/);
   assert.equal(readFileSync(join(runDir, 'records.jsonl'), 'utf8'), recordsBefore, 'no sample is taken again');
   const newCalls = jsonl(join(runDir, 'calls.jsonl')).slice(callsBefore);

@@ -4,8 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import '../src/models/index.js';
-import { judgeRun } from '../src/judge/judgeRun.js';
-import { labelRecords } from '../src/judge/store.js';
+import { judgeRun } from '../src/label/judgeRun.js';
+import { labelRecords } from '../src/label/index.js';
 import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer } from './servers/loopback.js';
 import { afBlock, complianceBlock, nonceOf, record, REFUSAL_OUTPUT } from './judge-fixtures.js';
@@ -37,9 +37,9 @@ test('an OpenAI-compatible judge labels a run; AF votes come as n completions of
   const runDir = tempDir('af-judge-openai-');
   const cacheDir = join(runDir, 'cache');
   const records = [record(), record({ finalOutput: REFUSAL_OUTPUT })];
-  const result = await judgeRun(runDir, records, { judge: spec, kinds: ['judge', 'af'], afVotes: 20, cacheDir });
+  const result = await judgeRun(runDir, records, { judge: spec, kinds: ['compliance', 'af'], afVotes: 20, cacheDir });
   assert.equal(result.simulated, false);
-  assert.deepEqual(result.judged, { judge: 2, af: 2, partial: 0 });
+  assert.deepEqual(result.judged, { compliance: 2, af: 2, partial: 0 });
   const afRequests = server.log.filter((r) => r.body.n === 20);
   assert.equal(afRequests.length, 2, 'one request per scratchpad for all 20 votes');
   assert.ok(server.log.filter((r) => !r.body.n || r.body.n === 1).every((r) => r.body.temperature === 0), 'the compliance judge runs at temperature 0');
@@ -53,7 +53,7 @@ test('an OpenAI-compatible judge labels a run; AF votes come as n completions of
 
   // Another run folder, same judge and cache: every answer comes from the cache.
   const sent = server.log.length;
-  const again = await judgeRun(tempDir('af-judge-openai-'), records, { judge: spec, kinds: ['judge', 'af'], afVotes: 20, cacheDir });
+  const again = await judgeRun(tempDir('af-judge-openai-'), records, { judge: spec, kinds: ['compliance', 'af'], afVotes: 20, cacheDir });
   assert.equal(server.log.length, sent);
   assert.equal(again.cachedCalls, again.calls);
 });

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ModelCallError } from '../src/models/errors.js';
 import { ResponseCache } from '../src/core/cache.js';
 import { readCalls } from '../src/core/runStore.js';
-import { judgeRun } from '../src/judge/judgeRun.js';
-import { labelRecords, readJudgements } from '../src/judge/store.js';
+import { judgeRun } from '../src/label/judgeRun.js';
+import { labelRecords, readJudgements } from '../src/label/index.js';
 import { transcriptOf } from '../src/judge/transcript.js';
 import { afBlock, complianceBlock, nonceOf, partialBlock, PLAIN_SCRATCHPAD, record, REFUSAL_OUTPUT, scriptedJudge } from './judge-fixtures.js';
 import type { SampleRecord } from '../src/core/types.js';
@@ -48,7 +48,7 @@ test('judgeRun writes one judgement per applicable record and kind, and labelRec
   const before = readFileSync(join(runDir, 'records.jsonl'), 'utf8');
   const judge = allKinds();
   const result = await judgeRun(runDir, records, { model: judge, afVotes: 4 });
-  assert.deepEqual(result.judged, { judge: 3, af: 3, partial: 3 });
+  assert.deepEqual(result.judged, { compliance: 3, af: 3, partial: 3 });
   assert.equal(readJudgements(runDir).length, 9);
   assert.ok(judge.requests.every((r) => !r.messages[0].content.includes('TRUTH-MARKER')));
   assert.equal(readFileSync(join(runDir, 'records.jsonl'), 'utf8'), before, 'records.jsonl is never rewritten');
@@ -77,14 +77,14 @@ test('re-judging with the same judge and prompt makes no call; another judge add
   const first = allKinds();
   await judgeRun(runDir, records, { model: first, afVotes: 4 });
   const again = await judgeRun(runDir, records, { model: first, afVotes: 4 });
-  assert.deepEqual(again.judged, { judge: 0, af: 0, partial: 0 });
-  assert.deepEqual(again.reused, { judge: 3, af: 3, partial: 3 });
+  assert.deepEqual(again.judged, { compliance: 0, af: 0, partial: 0 });
+  assert.deepEqual(again.reused, { compliance: 3, af: 3, partial: 3 });
   const callsAfterFirst = first.requests.length;
   assert.equal(callsAfterFirst, 9);
 
   // A second judge that calls everything a refusal.
   const strict = scriptedJudge((p) => complianceBlock(nonceOf(p), true, 1, 1), 'test/strict-judge');
-  await judgeRun(runDir, records, { model: strict, kinds: ['judge'] });
+  await judgeRun(runDir, records, { model: strict, kinds: ['compliance'] });
   assert.equal(labelRecords(records, runDir)[0].labels.judge?.judge, 'test/strict-judge', 'default: the latest judge');
   assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, false);
   // The default is per kind: the strict judge only judged compliance, so AF labels stay the first judge's.
@@ -101,18 +101,18 @@ test('a changed prompt re-judges, and the response cache answers a re-judge in a
   const records = sampleRun();
   const cache = new ResponseCache(join(tmp(), 'cache'));
   const judge = allKinds();
-  await judgeRun(tmp(), records, { model: judge, cache, kinds: ['judge'] });
+  await judgeRun(tmp(), records, { model: judge, cache, kinds: ['compliance'] });
   assert.equal(judge.requests.length, 3);
-  const second = await judgeRun(tmp(), records, { model: judge, cache, kinds: ['judge'] });
+  const second = await judgeRun(tmp(), records, { model: judge, cache, kinds: ['compliance'] });
   assert.equal(judge.requests.length, 3, 'all answered from the cache');
   assert.equal(second.cachedCalls, 3);
 
   const customPrompt = join(tmp(), 'strict.txt');
   writeFileSync(customPrompt, readFileSync(new URL('../data/prompts/judge/compliance.txt', import.meta.url), 'utf8').replace('You are grading', 'You are strictly grading'));
   const runDir = tmp();
-  await judgeRun(runDir, records, { model: judge, cache, kinds: ['judge'] });
-  const custom = await judgeRun(runDir, records, { model: judge, cache, kinds: ['judge'], prompts: { judge: customPrompt } });
-  assert.equal(custom.judged.judge, 3);
+  await judgeRun(runDir, records, { model: judge, cache, kinds: ['compliance'] });
+  const custom = await judgeRun(runDir, records, { model: judge, cache, kinds: ['compliance'], prompts: { compliance: customPrompt } });
+  assert.equal(custom.judged.compliance, 3);
   assert.equal(new Set(readJudgements(runDir).map((j) => j.promptHash)).size, 2);
 });
 
@@ -121,15 +121,15 @@ test('when the budget runs out the rest is left unjudged, never given a label', 
   const records = Array.from({ length: 6 }, () => record());
   let spent = 0;
   const costMeter = { record: () => { spent += 1; return 0.01; }, exhausted: () => spent >= 2 };
-  const result = await judgeRun(runDir, records, { model: allKinds(), kinds: ['judge'], costMeter, concurrency: 1 });
+  const result = await judgeRun(runDir, records, { model: allKinds(), kinds: ['compliance'], costMeter, concurrency: 1 });
   assert.equal(result.budgetExhausted, true);
-  assert.equal(result.judged.judge, 2);
+  assert.equal(result.judged.compliance, 2);
   assert.equal(result.unjudged.length, 4);
   assert.equal(readJudgements(runDir).length, 2);
   assert.ok(Math.abs(result.costUsd - 0.02) < 1e-12);
   // With budget again, only the rest is judged.
-  const rest = await judgeRun(runDir, records, { model: allKinds(), kinds: ['judge'] });
-  assert.deepEqual([rest.reused.judge, rest.judged.judge], [2, 4]);
+  const rest = await judgeRun(runDir, records, { model: allKinds(), kinds: ['compliance'] });
+  assert.deepEqual([rest.reused.compliance, rest.judged.compliance], [2, 4]);
 });
 
 test('provider errors are recorded without a label and judged again on the next run', async () => {
@@ -138,21 +138,21 @@ test('provider errors are recorded without a label and judged again on the next 
   const failing = scriptedJudge(() => {
     throw new ModelCallError('server_error', 'upstream 503', 503, 3);
   });
-  const failed = await judgeRun(runDir, records, { model: failing, kinds: ['judge'] });
-  assert.equal(failed.callErrors.judge, 1);
+  const failed = await judgeRun(runDir, records, { model: failing, kinds: ['compliance'] });
+  assert.equal(failed.callErrors.compliance, 1);
   assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, null);
-  const healed = await judgeRun(runDir, records, { model: scriptedJudge((p) => complianceBlock(nonceOf(p), false, 5, 5)), kinds: ['judge'] });
-  assert.equal(healed.judged.judge, 1);
+  const healed = await judgeRun(runDir, records, { model: scriptedJudge((p) => complianceBlock(nonceOf(p), false, 5, 5)), kinds: ['compliance'] });
+  assert.equal(healed.judged.compliance, 1);
   assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, true);
 });
 
 test('a torn last line of judgements.jsonl (a killed run) is dropped and rewritten', async () => {
   const runDir = tmp();
   const records = [record(), record()];
-  await judgeRun(runDir, records, { model: allKinds(), kinds: ['judge'] });
+  await judgeRun(runDir, records, { model: allKinds(), kinds: ['compliance'] });
   appendFileSync(join(runDir, 'judgements.jsonl'), '{"schema":1,"key":"torn');
-  const result = await judgeRun(runDir, [...records, record()], { model: allKinds(), kinds: ['judge'] });
-  assert.deepEqual([result.reused.judge, result.judged.judge], [2, 1]);
+  const result = await judgeRun(runDir, [...records, record()], { model: allKinds(), kinds: ['compliance'] });
+  assert.deepEqual([result.reused.compliance, result.judged.compliance], [2, 1]);
   assert.equal(readJudgements(runDir).length, 3);
 });
 

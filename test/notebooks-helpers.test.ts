@@ -190,7 +190,7 @@ describe('what cells display', () => {
     for (let done = 1; done <= 100; done++) live.onProgress({ total: 100, done, resumed: 0, calls: done, errors: 0 });
     const shown = boxes[0].map((html) => /samples (\d+)\/100/.exec(html)?.[1] ?? 'none');
     assert.deepEqual(shown, ['none', '10', '20', '30', '40', '50', '60', '70', '80', '90', '100']);
-    for (let done = 1; done <= 50; done++) live.onJudgeProgress({ done, total: 50, kind: 'judge' });
+    for (let done = 1; done <= 50; done++) live.onJudgeProgress({ done, total: 50, kind: 'compliance' });
     const judged = boxes[0].map((html) => /judged (\d+)\/50/.exec(html)?.[1]).filter(Boolean);
     assert.deepEqual(judged, ['1', '5', '10', '15', '20', '25', '30', '35', '40', '45', '50'], 'the switch to judging, then each tenth');
   });
@@ -274,7 +274,7 @@ describe('what cells display', () => {
     const state: ProgressState = {
       title: 't', simulated: true, phase: 'judging', spentUsd: 0, unpriced: [], elapsedMs: 0,
       samples: { done: 4, total: 4, resumed: 0, calls: 4, errors: 0 },
-      judging: { done: 9, total: 10, byKind: { judge: 4, af: 2, partial: 3 } },
+      judging: { done: 9, total: 10, byKind: { compliance: 4, af: 2, partial: 3 } },
     };
     const html = progressHtml(state);
     assert.match(html, /judged 9\/10: compliance judge 4 answers, AF classifier 2 scratchpads, partial-compliance judge 3 answers/);

@@ -14,8 +14,8 @@ import { startOpenAIServer } from './servers/openai.js';
 import type { LoopbackServer, ReplyExtras } from './servers/loopback.js';
 import { parseExperiment } from '../src/core/config.js';
 import { runSamples } from '../src/run/runner.js';
-import { judgeRun } from '../src/judge/judgeRun.js';
-import { labelRecords } from '../src/judge/store.js';
+import { judgeRun } from '../src/label/judgeRun.js';
+import { labelRecords } from '../src/label/index.js';
 import { buildSummary, formatSummary } from '../src/summary/index.js';
 import { classifyAf } from '../src/judge/afVotes.js';
 import { judgeCompliance } from '../src/judge/compliance.js';
@@ -159,7 +159,7 @@ describe('records and classifiers', () => {
     const af = await classifyAf(transcript({ reasoning: 'no-cot', scratchpad: null, nativeReasoning: native }), ctx, loadJudgePrompt('af'), { votes: 2 });
     assert.ok(judge.requests[0].messages[0].content.includes('NATIVE: if I refuse'));
     assert.equal(af.label.read, 'native');
-    await judgeCompliance(transcript({ nativeReasoning: native }), ctx, loadJudgePrompt('judge'));
+    await judgeCompliance(transcript({ nativeReasoning: native }), ctx, loadJudgePrompt('compliance'));
     assert.ok(!judge.requests.at(-1)!.messages[0].content.includes('NATIVE'), 'the compliance judge never sees reasoning');
   });
 

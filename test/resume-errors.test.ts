@@ -19,8 +19,8 @@ import { classifyAf } from '../src/judge/afVotes.js';
 import { loadJudgePrompt } from '../src/judge/prompts.js';
 import { resolveModel } from '../src/models/index.js';
 import { record, transcript } from './judge-fixtures.js';
-import { judgeRun } from '../src/judge/judgeRun.js';
-import { labelRecords } from '../src/judge/store.js';
+import { judgeRun } from '../src/label/judgeRun.js';
+import { labelRecords } from '../src/label/index.js';
 
 const REPLY = '<OUTPUT><rejected/></OUTPUT>';
 const userText = (body: any): string => String(body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? '');
@@ -151,12 +151,12 @@ describe('judgements of a sample sampled again', () => {
     const judge = await resolveModel('sim/judge');
     const first = record({ finishedAt: '2025-01-01T00:00:00.000Z' });
     const done = await judgeRun(runDir, [first], { model: judge, afVotes: 2 });
-    assert.ok(done.judged.judge + done.judged.af > 0);
+    assert.ok(done.judged.compliance + done.judged.af > 0);
     assert.ok(labelRecords([first], runDir)[0].labels.judge, 'the judgement labels the record it judged');
     // The same sample, sampled again later (its earlier record was an error).
     const again = { ...record({ finishedAt: '2999-01-01T00:00:00.000Z' }), key: first.key };
     assert.equal(labelRecords([again], runDir)[0].labels.judge, undefined);
     const second = await judgeRun(runDir, [again], { model: judge, afVotes: 2 });
-    assert.deepEqual(second.reused, { judge: 0, af: 0, partial: 0 });
+    assert.deepEqual(second.reused, { compliance: 0, af: 0, partial: 0 });
   });
 });

@@ -8,7 +8,7 @@ import { ModelCallError, resolveModel } from '../src/models/index.js';
 import { readCalls, readRecords } from '../src/core/runStore.js';
 import { runSamples } from '../src/run/runner.js';
 import type { ChatModel, SampledRecord } from '../src/core/types.js';
-import { labelRecords } from '../src/judge/store.js';
+import { labelRecords } from '../src/label/index.js';
 import { startCli } from './helpers/cli.js';
 import { startOpenAIServer } from './servers/openai.js';
 import { tempDir } from './helpers/tmp.js';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
 import { UserError } from '../src/core/errors.js';
-import { judgeRun } from '../src/judge/judgeRun.js';
-import { labelRecords } from '../src/judge/store.js';
+import { judgeRun } from '../src/label/judgeRun.js';
+import { labelRecords } from '../src/label/index.js';
 import { loadVariant } from '../src/prompts/index.js';
 import { resetTransports } from '../src/models/transport/transport.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
@@ -123,7 +123,7 @@ describe('dervillay-2026 judged by a published binary judge prompt, run as it is
     // The judge's declaration and prompt (af-lab's test text shaped like a binary judge), beside each other.
     for (const file of ['binary-style.json', 'binary-style.txt']) copyFileSync(join(FIXTURES, file), join(dir, file));
     const judge = scriptedJudge((prompt) => (prompt.includes('[placeholder answer]') ? '<verdict>COMPLIED</verdict>' : '<verdict>REFUSED</verdict>'));
-    await judgeRun(run.runDir, run.records, { model: judge, kinds: ['judge'], prompts: { judge: join(dir, 'binary-style.json') }, cacheDir: config.cacheDir });
+    await judgeRun(run.runDir, run.records, { model: judge, kinds: ['compliance'], prompts: { compliance: join(dir, 'binary-style.json') }, cacheDir: config.cacheDir });
     const labelled = labelRecords(run.records, run.runDir);
     const by = (text: string) => labelled.find((r) => r.request.text === text && r.tier === 'free')!.labels;
     assert.deepEqual(REQUESTS.map((r) => [by(r).proxy.complied, by(r).judge?.complied, by(r).judge?.score]), [[true, true, 1], [true, false, 0], [false, false, 0]]);

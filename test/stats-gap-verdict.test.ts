@@ -9,7 +9,7 @@ import { describeGapChange, fisherPower, holm, missingAnswerBounds, mitigationEf
 import { gapChangePower, sampleSizeGapChange } from '../src/stats/power.js';
 import { moverGapChangeAt, zOf } from '../src/stats/gapVerdict.js';
 import * as formatCheck from '../src/stats/format.js';
-import { aurocByVotes } from '../src/judge/validation.js';
+import { aurocByVotes } from '../src/label/validation.js';
 import { statementRates } from '../src/models/simulator/mitigation.js';
 import { seededRandom } from '../src/core/random.js';
 

@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { parseExperiment, type ExperimentConfig } from '../src/core/config.js';
 import { recordReads } from '../src/core/runStore.js';
 import { RecordsDigest } from '../src/core/inputsHash.js';
-import { RunJudging } from '../src/judge/judgeRun.js';
+import { RunJudging } from '../src/label/judgeRun.js';
 import { FigureAccumulator } from '../src/plots/figureAccumulator.js';
 import { ReportWriter } from '../src/report/write.js';
 import { SummaryAccumulator } from '../src/summary/index.js';

@@ -13,7 +13,7 @@ import { storedInputsHash, fileInputsMarker } from '../src/core/inputsHash.js';
 import { writeFigures } from '../src/plots/export.js';
 import { writeReport } from '../src/report/write.js';
 import { readRecords } from '../src/core/runStore.js';
-import { labelRecords, readJudgements } from '../src/judge/store.js';
+import { labelRecords, readJudgements } from '../src/label/index.js';
 import { loadRun } from '../src/pipeline/loadRun.js';
 import { runExperiment, type ExperimentOutcome } from '../src/pipeline/experiment.js';
 import { OUTPUTS_STAMP } from '../src/pipeline/outputsStamp.js';
@@ -75,7 +75,7 @@ describe('the streaming pipeline against the array functions', () => {
     const perKey = new Map<string, number>();
     for (const j of judgements) perKey.set(`${j.key}/${j.kind}`, (perKey.get(`${j.key}/${j.kind}`) ?? 0) + 1);
     assert.ok([...perKey.values()].every((n) => n === 1));
-    assert.equal(result.judging!.judged.judge + result.judging!.judged.af + result.judging!.judged.partial, judgements.length);
+    assert.equal(result.judging!.judged.compliance + result.judging!.judged.af + result.judging!.judged.partial, judgements.length);
   });
 });
 
@@ -96,8 +96,8 @@ describe('a re-run with nothing new', () => {
     assert.equal(again.upToDate, true);
     assert.deepEqual(again.summary, first.summary);
     assert.equal(again.recordCount, first.recordCount);
-    assert.deepEqual(again.judging?.judged, { judge: 0, af: 0, partial: 0 });
-    assert.equal(again.judging!.reused.judge + again.judging!.reused.af + again.judging!.reused.partial, first.judging!.judged.judge + first.judging!.judged.af + first.judging!.judged.partial);
+    assert.deepEqual(again.judging?.judged, { compliance: 0, af: 0, partial: 0 });
+    assert.equal(again.judging!.reused.compliance + again.judging!.reused.af + again.judging!.reused.partial, first.judging!.judged.compliance + first.judging!.judged.af + first.judging!.judged.partial);
     assert.equal(readFileSync(summaryCsv, 'utf8'), before);
     assert.equal(again.figures?.unchanged, true);
   });

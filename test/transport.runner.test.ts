@@ -9,7 +9,7 @@ import { CostMeter, loadPrices } from '../src/cost/index.js';
 import { resetTransports, transportStats } from '../src/models/transport/transport.js';
 import { builtinRequests } from '../src/requests/index.js';
 import { readRecords } from '../src/core/runStore.js';
-import { labelRecords } from '../src/judge/store.js';
+import { labelRecords } from '../src/label/index.js';
 import { runSamples } from '../src/run/runner.js';
 import { buildSummary } from '../src/summary/index.js';
 import { startAnthropicServer } from './servers/anthropic.js';

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .argument('<runDir>', 'the run folder, e.g. data/results/default')
     .action(async (runDir: string) => {
       if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'pass a folder under data/results/ (af-lab run writes them)');
-      const [{ compactJudgements }, { acquireRunLock }, { removeStaleTmpFiles }] = await Promise.all([import('../judge/compact.js'), import('../core/runLock.js'), import('../core/files.js')]);
+      const [{ compactJudgements }, { acquireRunLock }, { removeStaleTmpFiles }] = await Promise.all([import('../label/compact.js'), import('../core/runLock.js'), import('../core/files.js')]);
       // One writer per run folder: a run still sampling or judging is refused here.
       const release = acquireRunLock(runDir);
       try {

@@ -8,10 +8,10 @@ import { UserError } from '../core/errors.js';
 const load = async () => {
   const [runStore, store, humanLabels, accuracy, report, validationFigures, exportFigures] = await Promise.all([
     import('../core/runStore.js'),
-    import('../judge/store.js'),
-    import('../judge/humanLabels.js'),
-    import('../judge/accuracy.js'),
-    import('../judge/report.js'),
+    import('../label/labelRecord.js'),
+    import('../label/humanLabels.js'),
+    import('../label/accuracy.js'),
+    import('../label/report.js'),
     import('../plots/validationFigures.js'),
     import('../plots/export.js'),
   ]);

@@ -14,6 +14,7 @@ import { int, list } from './parse.js';
 
 interface RunFlags {
   config?: string;
+  scorer?: string[];
   setting?: string;
   name?: string;
   models?: string[];
@@ -63,6 +64,8 @@ export async function configFromFlags(flags: RunFlags): Promise<ExperimentConfig
     ['suffix', 'suffix'], ['prefill', 'prefill'], ['judge', 'judge'], ['budget', 'budgetUsd'], ['out', 'outDir'], ['figuresDir', 'figuresDir'], ['cache', 'cacheDir'],
   ];
   for (const [flag, field] of overrides) if (flags[flag] !== undefined) input[field] = flags[flag];
+  // --scorer adds to the config's scorers.
+  if (flags.scorer?.length) input.scorers = [...(base.scorers ?? []), ...flags.scorer];
   // Requests neither the config nor a flag sets come from the setting (e.g. AdvBench's first 100).
   if (Object.keys(requests).length === 0) delete input.requests;
   return parseExperiment(withSettingDefaults(input as ExperimentInput), flags.config ? `configuration (${flags.config} + flags)` : 'configuration');
@@ -125,6 +128,7 @@ export function register(program: Command): void {
     .option('--no-suffix', 'leave out the accept/reject instruction in the user turn')
     .option('--no-prefill', 'never prefill the assistant turn')
     .option('--judge <spec>', 'judge model spec (default: sim/judge for simulated models only; none for real models)')
+    .option('--scorer <file>', 'a scorer of your own: a .ts/.js/.mjs file exporting one (docs/scorers.md); repeat or comma-separate for more', list)
     .option('--budget <dollars>', 'stop sending new requests once this much is spent', Number)
     .option('--out <dir>', 'results folder (default data/results)')
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
@@ -140,7 +144,7 @@ export function register(program: Command): void {
       const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment }, { describeErrors }, { judgeFor }] = await Promise.all([
         import('../pipeline/experiment.js'),
         import('../summary/index.js'),
-        import('../judge/index.js'),
+        import('../label/report.js'),
         import('../cost/index.js'),
         import('../pipeline/estimate.js'),
         import('../run/resume.js'),
@@ -189,7 +193,7 @@ export function register(program: Command): void {
       const errors = describeErrors(result.errorKinds);
       if (errors) console.log(errors);
       if (result.cacheWriteErrors) console.log(`warning: ${result.cacheWriteErrors.count} responses could not be written to the cache (${result.cacheWriteErrors.last}); they are kept in the records.`);
-      const judged = result.judging ? formatJudgeRun(result.judging) : result.noJudge;
+      const judged = [result.judging ? formatJudgeRun(result.judging) : undefined, result.noJudge].filter((line) => line !== undefined).join('\n') || undefined;
       if (judged !== undefined) console.log(fitToWidth(judged));
       console.log(`Results: ${result.runDir}/ (records.jsonl, summary.csv)`);
       if (result.figures) console.log(`Figures: ${result.figures.outDir}/ (${result.figures.images ? 'HTML, SVG, PNG' : 'HTML only'}${result.figures.unchanged ? ', unchanged' : ''})`);

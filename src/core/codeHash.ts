@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The folders of src/ (dist/) whose code shapes a label, a count, a figure or a report page. */
-export const OUTPUT_CODE_FOLDERS = ['core', 'classify', 'judge', 'settings', 'stats', 'summary', 'plots', 'report', 'run', 'prompts'] as const;
+export const OUTPUT_CODE_FOLDERS = ['core', 'classify', 'judge', 'label', 'settings', 'stats', 'summary', 'plots', 'report', 'run', 'prompts'] as const;
 
 let cached: string | undefined;
 

@@ -88,6 +88,11 @@ export const experimentSchema = z
      * when every model is simulated, and no LLM judge at all when any model is real (see judgeFor).
      */
     judge: z.string().min(1).optional(),
+    /**
+     * A user's own scorers: files (.ts, .js, .mjs) each exporting one scorer (docs/scorers.md). Each
+     * labels every record it applies to, stored in judgements.jsonl, shown in the summary, figures and report.
+     */
+    scorers: z.array(z.string().min(1)).optional(),
     /** Votes per scratchpad for the AF classifier. */
     afVotes: z.number().int().positive().default(20),
     /** AF vote-share thresholds: `af` at or above `af`, `maybe` at or above `maybe` (Hughes et al.: 0.4 and 0.2). */

@@ -160,6 +160,18 @@ export interface Labels {
     status?: 'answered' | 'failed' | 'stopped' | 'incomplete';
     reason?: string;
   };
+  /** A user's own scorers' labels by scorer name (`--scorer`, config `scorers`: label/userScorer.ts). */
+  scores?: Record<string, ScoreLabel>;
+}
+
+/** What a user scorer said of one record: a yes/no or a number (null: no answer), and why. */
+export interface ScoreLabel {
+  scorer: string;
+  /** sha256 of the scorer's file: a changed file scores again. */
+  hash: string;
+  value: boolean | number | null;
+  explanation?: string;
+  error?: string;
 }
 
 export interface JudgeLabel {

@@ -27,14 +27,14 @@ export interface EstimateAssumptions {
   /** Expected tokens of a sample's final answer (a CoT sample's scratchpad is the rest of its output): what the judges read. */
   answerTokens: number;
   /** Expected tokens of one judge answer, per kind; an AF vote is one of the n completions of its call. */
-  judgeOutputTokens: { judge: number; af: number; partial: number };
+  judgeOutputTokens: { compliance: number; af: number; partial: number };
 }
 
 export const DEFAULT_ASSUMPTIONS: EstimateAssumptions = {
   outputTokensPerTurn: { cot: 700, 'no-cot': 250 },
   turnsPerSample: { cot: 1.3, 'no-cot': 1 },
   answerTokens: 250,
-  judgeOutputTokens: { judge: 150, af: 100, partial: 150 },
+  judgeOutputTokens: { compliance: 150, af: 100, partial: 150 },
 };
 
 export interface ModelEstimate {

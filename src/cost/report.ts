@@ -35,7 +35,7 @@ export function formatEstimate(estimate: CostEstimate): string {
     ...(batch ? [`total with --batch: ${usd(estimate.batchTotalUsd)} expected, ${usd(estimate.batchWorstCaseUsd)} worst case (batched rows at the batch price of data/prices.json; answers within 24 hours)`] : []),
     `output assumed: CoT ${estimate.assumptions.outputTokensPerTurn.cot} tokens/turn × ${estimate.assumptions.turnsPerSample.cot} turns, no-CoT ${estimate.assumptions.outputTokensPerTurn['no-cot']} tokens; worst case: every turn to maxTokens`,
     ...(estimate.models.some((m) => m.judge)
-      ? [`judge assumed: af-lab's judge prompts with the request, a ${estimate.assumptions.answerTokens}-token answer and the rest of a CoT sample's output as its scratchpad; answers of ${estimate.assumptions.judgeOutputTokens.judge} (compliance), ${estimate.assumptions.judgeOutputTokens.partial} (partial) and ${estimate.assumptions.judgeOutputTokens.af} tokens per AF vote; the votes are one request per CoT sample (input billed once)`]
+      ? [`judge assumed: af-lab's judge prompts with the request, a ${estimate.assumptions.answerTokens}-token answer and the rest of a CoT sample's output as its scratchpad; answers of ${estimate.assumptions.judgeOutputTokens.compliance} (compliance), ${estimate.assumptions.judgeOutputTokens.partial} (partial) and ${estimate.assumptions.judgeOutputTokens.af} tokens per AF vote; the votes are one request per CoT sample (input billed once)`]
       : []),
     ...(unpriced.length ? [`no price known for: ${unpriced.join(', ')} (add them to data/prices.json)`] : []),
   ].join('\n');

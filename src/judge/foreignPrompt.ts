@@ -16,7 +16,7 @@ import { readInputFile } from '../core/safeIo.js';
 import { canonicalJson, sha256 } from '../core/hash.js';
 import { isUrl, loadTextSource } from '../core/download.js';
 import type { AfVote, ComplianceVerdict, Parsed, ParseFailureKind, PartialVerdict } from './parse.js';
-import type { JudgeKind } from './types.js';
+import { judgeKindOf, type JudgeKind } from './types.js';
 
 const TAG = /^[A-Za-z_][\w.-]*$/;
 
@@ -46,7 +46,8 @@ export const PLACEHOLDER_VALUES = ['request', 'response', 'scratchpad'] as const
 
 export const ForeignDeclarationSchema = z
   .object({
-    kind: z.enum(['af', 'judge', 'partial']),
+    // `judge` is the compliance judge's older name (kept as written: it is part of the prompt's hash).
+    kind: z.enum(['af', 'compliance', 'judge', 'partial']),
     /** Path (relative to this file) or http(s) URL of the prompt text. */
     prompt: z.string().min(1),
     sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
@@ -95,7 +96,7 @@ export type ForeignDeclaration = z.output<typeof ForeignDeclarationSchema>;
 type Field = z.infer<typeof FieldSchema>;
 type TextField = z.infer<typeof TextFieldSchema>;
 
-const REQUIRED_FIELDS: Record<JudgeKind, Array<'verdict'>> = { af: ['verdict'], partial: ['verdict'], judge: [] };
+const REQUIRED_FIELDS: Record<JudgeKind, Array<'verdict'>> = { af: ['verdict'], partial: ['verdict'], compliance: [] };
 
 /** A compliance judge's declaration: exactly one of refused / complied, and convincing with specific or neither (binary). */
 function checkJudgeFields(declaration: ForeignDeclaration, path: string): void {
@@ -133,7 +134,7 @@ export function readForeignDeclaration(path: string, kind: JudgeKind): ForeignDe
     throw new UserError(`judge prompt declaration ${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, 'see docs/judges.md, "A published classifier prompt as it is"');
   }
   const declaration = parsed.data;
-  if (declaration.kind !== kind) {
+  if (judgeKindOf(declaration.kind) !== kind) {
     throw new UserError(`judge prompt declaration ${path} is for "${declaration.kind}", given for "${kind}"`, `give it where the ${declaration.kind} prompt goes`);
   }
   const missing = REQUIRED_FIELDS[kind].filter((name) => !declaration[name] && !(name === 'verdict' && declaration.voteRule === 'all-criteria'));
@@ -141,7 +142,7 @@ export function readForeignDeclaration(path: string, kind: JudgeKind): ForeignDe
     throw new UserError(`judge prompt declaration ${path}: "voteRule": "all-criteria" needs criteria`, 'declare each criterion\'s tag and yes/no words under "criteria"');
   }
   if (missing.length) throw new UserError(`judge prompt declaration ${path} for "${kind}" lacks ${missing.join(', ')}`, 'declare where the judge writes them (tag or pattern)');
-  if (kind === 'judge') checkJudgeFields(declaration, path);
+  if (kind === 'compliance') checkJudgeFields(declaration, path);
   if (Object.keys(declaration.placeholders).length === 0 && declaration.delivery.prompt === 'user') throw new UserError(`judge prompt declaration ${path} declares no placeholders`, 'name the {placeholder} the transcript goes into, e.g. "placeholders": {"output": "scratchpad"}');
   for (const name of ['verdict', 'refused', 'complied'] as const) {
     if (declaration[name] && !declaration[name]!.yes) throw new UserError(`judge prompt declaration ${path}: ${name} needs yes and no words`, 'e.g. "yes": ["Yes"], "no": ["No"]');

@@ -1,5 +1,6 @@
-// af-lab's judges: the LLM compliance judge, the AF vote classifier, partial compliance, sim/judge,
-// judgements storage, and accuracy against a reference.
+// af-lab's LLM judges: their prompts (af-lab's own and published ones run as they are), the calls, and
+// the parsing of their verdicts: compliance, AF votes, partial compliance. Storing, choosing and
+// attaching their labels is the label stage's (af-lab/label); the metrics are in af-lab/stats.
 export * from './types.js';
 export { loadJudgePrompt, judgePromptFromText, renderJudgePrompt, resolveJudgePrompt, judgeNonce, JUDGE_PROMPT_DIR, type JudgePrompt } from './prompts.js';
 export { ForeignDeclarationSchema, loadForeignPrompt, readForeignDeclaration, renderForeignPrompt, defang, type ForeignDeclaration, type ForeignPrompt } from './foreignPrompt.js';
@@ -9,10 +10,3 @@ export { judgeCompliance, strongRejectScore, hasFinalOutput } from './compliance
 export { classifyAf, aggregateAfVotes, afVerdict, checkAfThresholds, hasReasoning, criteriaCounts, failedCriteria, DEFAULT_AF_VOTES, type AfOptions } from './afVotes.js';
 export { classifyPartial } from './partial.js';
 export { transcriptOf } from './transcript.js';
-export * from './store.js';
-export { judgeRun, RunJudging, DEFAULT_JUDGE, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from './judgeRun.js';
-export * from './agreement.js';
-export * from './accuracy.js';
-export * from './humanLabels.js';
-export { formatJudgeRun, formatAgreement } from './report.js';
-export { afValidation, aurocByVotes, rocCurve, votedRecords, type AfValidation, type AurocByVotesOptions, type RocCurve, type RocPoint, type VoteCountPoint, type VotedRecord } from './validation.js';

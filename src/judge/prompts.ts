@@ -15,14 +15,14 @@ import { foreignMessages, foreignPromptHash, loadForeignPrompt, renderForeignPro
 export const JUDGE_PROMPT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/prompts/judge');
 
 const DEFAULT_FILES: Record<JudgeKind, string> = {
-  judge: 'compliance.txt',
+  compliance: 'compliance.txt',
   af: 'af-vote.txt',
   partial: 'partial.txt',
 };
 
 /** Placeholders each kind's template must contain, so a custom prompt cannot silently drop the transcript. */
 const REQUIRED: Record<JudgeKind, string[]> = {
-  judge: ['nonce', 'request', 'response'],
+  compliance: ['nonce', 'request', 'response'],
   af: ['nonce', 'scratchpad'],
   partial: ['nonce', 'request', 'response'],
 };

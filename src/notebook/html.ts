@@ -226,7 +226,7 @@ export interface ProgressState {
   failure?: string;
   samples: { done: number; total: number; resumed: number; calls: number; errors: number };
   /** Judgements (one per answer and classifier) finished this run, in all and per classifier. */
-  judging?: { done: number; total: number; byKind: Partial<Record<JudgeKind, number>> };
+  judging?: { done: number; total: number; byKind: Partial<Record<string, number>> };
   spentUsd: number;
   budgetUsd?: number;
   unpriced: string[];
@@ -235,7 +235,7 @@ export interface ProgressState {
 
 /** The classifiers as the progress box and the run line name them. */
 export const JUDGE_KIND_NAMES: Record<JudgeKind, string> = {
-  judge: 'compliance judge',
+  compliance: 'compliance judge',
   af: 'AF classifier',
   partial: 'partial-compliance judge',
 };
@@ -260,9 +260,10 @@ export function progressHtml(state: ProgressState): string {
   ];
   if (state.judging) {
     const { done, total, byKind } = state.judging;
-    const kinds = (Object.keys(JUDGE_KIND_NAMES) as JudgeKind[])
+    // The LLM judges by their names, then a user's own scorers by theirs.
+    const kinds = [...(Object.keys(JUDGE_KIND_NAMES) as JudgeKind[]), ...Object.keys(byKind).filter((kind) => !(kind in JUDGE_KIND_NAMES))]
       .filter((kind) => byKind[kind])
-      .map((kind) => `${JUDGE_KIND_NAMES[kind]} ${byKind[kind]} ${kind === 'af' ? 'scratchpads' : 'answers'}`)
+      .map((kind) => `${JUDGE_KIND_NAMES[kind as JudgeKind] ?? `scorer ${kind}`} ${byKind[kind]} ${kind === 'af' ? 'scratchpads' : kind in JUDGE_KIND_NAMES ? 'answers' : 'records'}`)
       .join(', ');
     lines.push(`<div>${bar(done, total, '#72b7b2')} judged ${done}/${total}${kinds ? `: ${escapeHtml(kinds)}` : ''}</div>`);
   }

@@ -34,7 +34,7 @@ export interface DisplayHost {
 export interface LiveProgress {
   costMeter: CostMeter;
   onProgress(progress: RunProgress): void;
-  onJudgeProgress(progress: { done: number; total: number; kind: JudgeKind }): void;
+  onJudgeProgress(progress: { done: number; total: number; kind: string }): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
   /** Draw the step as failed, with the error's one line, so the box never stays frozen mid-way. */

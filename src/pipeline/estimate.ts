@@ -16,7 +16,7 @@ import type { JudgeKind } from '../judge/types.js';
 
 /** The judge's kinds of call, as the meter counts them (`purpose`) and as the estimate names them. */
 export const JUDGE_CALL_KINDS: ReadonlyArray<{ kind: JudgeKind; purpose: string; label: string }> = [
-  { kind: 'judge', purpose: 'judge', label: 'compliance' },
+  { kind: 'compliance', purpose: 'judge', label: 'compliance' },
   { kind: 'af', purpose: 'af-vote', label: 'AF votes' },
   { kind: 'partial', purpose: 'partial', label: 'partial' },
 ];

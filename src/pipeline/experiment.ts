@@ -7,7 +7,10 @@ import { judgeFor, NO_JUDGE_LINE, type ExperimentConfig } from '../core/config.j
 import { writeFiguresFromInputs, type WriteFiguresOptions, type WriteFiguresResult } from '../plots/export.js';
 import { FigureAccumulator } from '../plots/figureAccumulator.js';
 import { ReportWriter } from '../report/write.js';
-import { JUDGE_KINDS, labelRecord, judgementLines, RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../judge/index.js';
+import { judgementLines } from '../label/judgements.js';
+import { labelRecord } from '../label/labelRecord.js';
+import { RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../label/judgeRun.js';
+import { loadScorers } from '../label/userScorer.js';
 import { runDirFor } from '../core/runStore.js';
 import { replicateLine, SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
 import type { ChatModel, SampleRecord, SampledRecord } from '../core/types.js';
@@ -100,12 +103,14 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = options.judgeModel ?? (judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined);
+  // A user's own scorers are loaded (and checked) before any sample is paid for, too.
+  const scorers = config.scorers?.length ? await loadScorers(config.scorers) : [];
   const keepRecords = options.keepRecords !== false;
   let run: SampledRun | undefined;
   let judging: RunJudging | undefined;
   try {
     // Opened first: its prompts' hashes are part of what the outputs were made from.
-    if (judge) judging = await RunJudging.open(runDir, { model: judge, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
+    if (judge || scorers.length) judging = await RunJudging.open(runDir, { ...(judge ? { model: judge } : { kinds: [] }), scorers, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
     const plan = await preparePlan(config, options);
     const line = settingLine(plan.setting.setting, { resolved: plan.setting, config });
     const stampKey = () =>
@@ -143,7 +148,8 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
 
 /** The result of a run whose outputs were all current: read from the stamp, nothing sampled, judged or recomputed. */
 function fromStamp(runDir: string, planned: number, stamp: OutputsStamp, judging: JudgeRunResult | undefined, judgeSpec: string | undefined): ExperimentOutcome {
-  const judged = judging ? { ...judging, reused: { ...judging.reused, ...stamp.labelled } } : undefined;
+  const labelled = Object.fromEntries(Object.entries(stamp.labelled).flatMap(([kind, n]) => (n === undefined ? [] : [[kind, n]])));
+  const judged = judging ? { ...judging, reused: { ...judging.reused, ...labelled } } : undefined;
   return {
     runDir,
     recordCount: stamp.records,
@@ -230,7 +236,7 @@ async function labelAndWrite(
     keptErrors: run.keptErrors,
     ...(run.cacheWriteErrors ? { cacheWriteErrors: run.cacheWriteErrors } : {}),
     judging: judging?.result,
-    ...(judging ? {} : { noJudge: NO_JUDGE_LINE }),
+    ...(judging && judging.result.judge !== 'none' ? {} : { noJudge: NO_JUDGE_LINE }),
     figures,
     reportFile,
   };
@@ -247,5 +253,5 @@ async function labelAndWrite(
 
 /** Judgements that label the run's records, per kind (what a re-run reuses). */
 function labelledCounts(result: JudgeRunResult): Partial<Record<string, number>> {
-  return Object.fromEntries(JUDGE_KINDS.map((kind) => [kind, result.judged[kind] + result.reused[kind]]));
+  return Object.fromEntries(Object.keys(result.judged).map((kind) => [kind, result.judged[kind] + result.reused[kind]]));
 }

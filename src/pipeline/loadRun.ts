@@ -3,7 +3,7 @@
 // that must work at any size use openRun (./openRun.ts) and accumulators instead.
 import type { RunManifest } from '../core/runStore.js';
 import type { SampleRecord } from '../core/types.js';
-import type { AttachOptions } from '../judge/store.js';
+import type { AttachOptions } from '../label/labelRecord.js';
 import { buildSummary, type Summary, type SummaryOptions } from '../summary/index.js';
 import { openRun } from './openRun.js';
 

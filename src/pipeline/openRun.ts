@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { currentRecords, readManifest, RECORDS_FILE, RUN_FILE, type RunManifest } from '../core/runStore.js';
 import { UserError } from '../core/errors.js';
 import type { SampleRecord } from '../core/types.js';
-import { judgementsPath, labelRecord, type SelectOptions } from '../judge/store.js';
-import { JudgementIndex } from '../judge/judgementIndex.js';
-import type { AfThresholds, JudgeKind } from '../judge/types.js';
+import { judgementsPath } from '../label/judgements.js';
+import { labelRecord } from '../label/labelRecord.js';
+import { currentKeys, judgeForKinds, type SelectOptions } from '../label/select.js';
+import { JudgementIndex } from '../label/judgementIndex.js';
+import type { AfThresholds } from '../judge/types.js';
 import { SummaryAccumulator, type Summary, type SummaryOptions } from '../summary/index.js';
 
 export interface OpenRunOptions extends SelectOptions {
@@ -25,8 +27,8 @@ export interface OpenedRun {
   runDir: string;
   /** run.json: the configuration the run was started with (absent in a folder that has only records). */
   manifest?: RunManifest;
-  /** Per kind, the judge whose judgements label the records. */
-  judgeFor: Partial<Record<JudgeKind, string>>;
+  /** Per scorer, the judge whose judgements label the records. */
+  judgeFor: Partial<Record<string, string>>;
   /**
    * The run's current records, labelled, one at a time, in the order records.jsonl holds them (the
    * latest line of a sample written twice, at its place). Each call reads the files again.
@@ -41,7 +43,7 @@ export function openRun(runDir: string, options: OpenRunOptions = {}): OpenedRun
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
   if (!(statSync(join(runDir, RECORDS_FILE), { throwIfNoEntry: false })?.size ?? 0)) throw new UserError(`no records in ${runDir}`, 'run the experiment first (af-lab run), or check the folder');
   const manifest = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
-  const wanted = options.promptHash;
+  const wanted = options.promptHash && currentKeys(options.promptHash);
   const index = JudgementIndex.read(runDir, wanted ? { accept: (line) => !wanted[line.kind] || line.promptHash === wanted[line.kind] } : {});
   const judges = index.judges();
   const asked = typeof options.judge === 'string' ? [options.judge] : Object.values(options.judge ?? {});
@@ -50,8 +52,7 @@ export function openRun(runDir: string, options: OpenRunOptions = {}): OpenedRun
       throw new UserError(`no judgements by "${judge}" in ${judgementsPath(runDir)}`, `judge the run first (af-lab rejudge ${runDir} --judge ${judge}) or pick one of: ${judges.join(', ')}`);
     }
   }
-  const judgeFor: Partial<Record<JudgeKind, string>> =
-    typeof options.judge === 'string' ? { judge: options.judge, af: options.judge, partial: options.judge } : { ...index.latestJudge, ...options.judge };
+  const judgeFor = judgeForKinds(index.latestJudge, options.judge);
   const every = options.every ?? 10_000;
   return {
     runDir,

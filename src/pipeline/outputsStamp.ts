@@ -15,8 +15,8 @@ import { RECORDS_FILE } from '../core/runStore.js';
 import { afLabVersion } from '../core/version.js';
 import { codeHash } from '../core/codeHash.js';
 import { folderInputsMarker, fileInputsMarker } from '../core/inputsHash.js';
-import { JUDGEMENTS_FILE } from '../judge/store.js';
-import type { JudgeRunResult } from '../judge/judgeRun.js';
+import { JUDGEMENTS_FILE } from '../label/judgements.js';
+import type { JudgeRunResult } from '../label/judgeRun.js';
 import type { Summary } from '../summary/index.js';
 import type { WriteFiguresResult } from '../plots/export.js';
 

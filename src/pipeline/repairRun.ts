@@ -10,8 +10,8 @@ import { writeFileAtomic } from '../core/files.js';
 import { callLineSchema, lineProblem, sampledRecordSchema } from '../core/lineCheck.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { CALLS_FILE, readManifest, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
-import { JUDGEMENTS_FILE } from '../judge/store.js';
-import { judgementLineSchema } from '../judge/schema.js';
+import { JUDGEMENTS_FILE } from '../label/judgements.js';
+import { judgementLineSchema } from '../label/schema.js';
 
 export interface RepairedFile {
   file: string;

@@ -16,7 +16,8 @@ import { ModelCallError } from '../models/errors.js';
 import { runProtocol } from '../run/protocol.js';
 import { sampleProtocol, type PlannedSample } from '../run/plan.js';
 import { readSetting, answerProtocol, type Setting } from '../settings/index.js';
-import { labelRecord, settingVerdict, type SettingVerdict } from '../judge/store.js';
+import { labelRecord } from '../label/labelRecord.js';
+import { settingVerdict, type SettingVerdict } from '../label/settingVerdict.js';
 import { buildSummary, writeSummary } from '../summary/index.js';
 
 const turnSchema = z.union([

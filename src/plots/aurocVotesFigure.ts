@@ -1,7 +1,7 @@
 // Hughes et al.'s second validation plot: AUROC of the AF classifier against the number of votes
 // (k = 1..N, the exact expectation over k-subsets of the stored votes), with bootstrap intervals over
 // transcripts, pooled and per tier: how many votes are worth paying for.
-import type { AfValidation } from '../judge/validation.js';
+import type { AfValidation } from '../label/validation.js';
 import { baseLayout, COLORS, plotlyText, type Figure } from './figure.js';
 
 export function aurocVotesFigure(validation: AfValidation): Figure {

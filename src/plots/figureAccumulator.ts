@@ -2,7 +2,8 @@
 // counts are kept, per condition and tier (and context), per model, and per AF score point, so memory
 // grows with the run's conditions, never with its samples. Every number still goes through src/stats
 // and src/judge, so a figure, the summary table and the array functions (figureInputs.ts) agree.
-import { accuracy, cohensKappa, type Confusion } from '../judge/agreement.js';
+import { accuracy, cohensKappa, type Confusion } from '../stats/agreement.js';
+import { userScoreRows } from './userScores.js';
 import { compliedBy, labelSimulated, primarySource, SIMULATED_LABEL_KINDS, type SimulatedLabelKind, type Summary } from '../summary/build.js';
 import type { AfVerdict, Reasoning, SampleRecord, Tier } from '../core/types.js';
 import {
@@ -236,6 +237,7 @@ export class FigureAccumulator {
   inputs(options: FigureInputOptions & { summary: Summary }): FigureInputs {
     const source = this.complianceSource();
     const outcomes = this.outcomeCounts(source);
+    const userScores = userScoreRows(options.summary);
     return {
       simulated: this.simulated,
       simulatedLabels: SIMULATED_LABEL_KINDS.filter((kind) => this.simulatedKinds.has(kind)),
@@ -248,6 +250,7 @@ export class FigureAccumulator {
       power: powerInput(outcomes, options.power),
       mitigation: options.summary.mitigation.filter((row) => row.label === source),
       ...(options.summary.ablation?.effects.length ? { ablation: options.summary.ablation.effects } : {}),
+      ...(userScores.length ? { userScores } : {}),
     };
   }
 }

@@ -10,9 +10,11 @@ import { outcomesFigure } from './outcomesFigure.js';
 import { powerFigure } from './powerFigure.js';
 import { mitigationFigure } from './mitigationFigure.js';
 import { ablationFigure } from './ablationFigure.js';
+import { scoresFigures } from './scoresFigure.js';
 
-export type FigureName = 'outcomes' | 'compliance-gap' | 'mitigation' | 'ablation' | 'classifier-agreement' | 'af-scores' | 'power';
-export const FIGURE_NAMES: readonly FigureName[] = ['outcomes', 'compliance-gap', 'mitigation', 'ablation', 'classifier-agreement', 'af-scores', 'power'];
+/** `scores`: one figure per user scorer (`score-<name>`). */
+export type FigureName = 'outcomes' | 'compliance-gap' | 'mitigation' | 'ablation' | 'classifier-agreement' | 'af-scores' | 'power' | 'scores';
+export const FIGURE_NAMES: readonly FigureName[] = ['outcomes', 'compliance-gap', 'mitigation', 'ablation', 'classifier-agreement', 'af-scores', 'power', 'scores'];
 
 /**
  * Draw the figures from already computed inputs. A figure with nothing to show is left out (no AF
@@ -28,6 +30,7 @@ export function figuresFromInputs(inputs: FigureInputs, only?: readonly FigureNa
   if (wanted.has('classifier-agreement') && inputs.agreement.length) figures.push(agreementFigure(inputs.agreement));
   if (wanted.has('af-scores') && inputs.afScores.length) figures.push(afScoreFigure(inputs.afScores, inputs.afThresholds));
   if (wanted.has('power') && inputs.power.curves.length) figures.push(powerFigure(inputs.power));
+  if (wanted.has('scores') && inputs.userScores?.length) figures.push(...scoresFigures(inputs.userScores));
   if (inputs.simulated) return figures.map((figure) => markSimulated(figure));
   // A real run judged by sim/judge: every figure that draws one of its labels is stamped.
   const kinds = inputs.simulatedLabels ?? [];
@@ -42,6 +45,8 @@ function drawsSimulatedLabels(name: string, kinds: ReadonlyArray<'judge' | 'af' 
   if (name === 'outcomes') return kinds.includes('af') || kinds.includes('partial') || inputs.complianceSource === 'judge';
   if (name === 'classifier-agreement') return inputs.complianceSource === 'judge' && kinds.includes('judge');
   if (name === 'af-scores') return kinds.includes('af');
+  // A user scorer's figure draws its own values, never a judge's.
+  if (name.startsWith('score-')) return false;
   return inputs.complianceSource === 'judge' && kinds.includes('judge');
 }
 

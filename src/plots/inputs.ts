@@ -118,4 +118,25 @@ export interface FigureInputs {
   mitigation: MitigationRow[];
   /** An ablation design's changes (the summary's ablation model, on the primary labels). */
   ablation?: AblationEffect[];
+  /** A user's own scorers per condition and tier (the summary's rows of them); absent without them. */
+  userScores?: UserScoreRow[];
+}
+
+/** One tier of a user scorer's row: a rate (yes/no values) or a mean (numbers), with its interval. */
+export interface UserScoreCell {
+  value: number | null;
+  ci: [number, number] | null;
+  n: number;
+}
+
+/** A user scorer in one condition: yes/no values as a rate (Wilson interval), numbers as a mean (t interval). */
+export interface UserScoreRow {
+  scorer: string;
+  kind: 'rate' | 'mean';
+  model: string;
+  variant: string;
+  reasoning: Reasoning;
+  context?: string;
+  free: UserScoreCell;
+  paid: UserScoreCell;
 }

@@ -1,6 +1,6 @@
 // Hughes et al.'s first validation plot: the ROC curve of the AF classifier's vote share against a
 // reference (a person's labels, or on simulated runs the simulator's truth), with its AUROC.
-import type { AfValidation } from '../judge/validation.js';
+import type { AfValidation } from '../label/validation.js';
 import { baseLayout, COLORS, plotlyText, type Figure } from './figure.js';
 
 export function rocFigure(validation: AfValidation): Figure {

@@ -1,8 +1,8 @@
 // The AF classifier's two validation plots (Hughes et al. 2025) for `af-lab labels compare` and the
 // notebooks: the ROC curve and AUROC against the number of votes, against the best reference there is.
 import type { SampleRecord } from '../core/types.js';
-import type { Reference } from '../judge/accuracy.js';
-import { afValidation, type AfValidation, type AurocByVotesOptions } from '../judge/validation.js';
+import type { Reference } from '../label/accuracy.js';
+import { afValidation, type AfValidation, type AurocByVotesOptions } from '../label/validation.js';
 import { aurocVotesFigure } from './aurocVotesFigure.js';
 import { markSimulated, type Figure } from './figure.js';
 import { rocFigure } from './rocFigure.js';

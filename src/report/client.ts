@@ -229,6 +229,11 @@ export const REPORT_SCRIPT = String.raw`
       }
     }
     if (r.partial && r.partial.partial !== null) badge(badges, r.partial.partial ? 'partial: ' + (r.partial.kind || 'yes') : 'partial: no', r.partial.partial ? 'warn' : '');
+    // A user's own scorers: yes/no or a number, with the scorer's explanation on hover.
+    (r.scores || []).forEach(function (s) {
+      var shown = s.value === null ? 'n/a' : typeof s.value === 'boolean' ? (s.value ? 'yes' : 'no') : fmt(s.value, 3);
+      badge(badges, s.scorer + ': ' + shown, s.value === true ? 'warn' : '', s.explanation || 'your scorer ' + s.scorer);
+    });
     disagreements(r).forEach(function (d) { badge(badges, 'disagree: ' + d.replace('-', ' vs '), 'warn'); });
     if (r.truth) badge(badges, 'simulator truth: ' + (r.truth.complied ? 'complied' : 'refused') + (r.truth.afReasoning ? ', AF' : '') + (r.truth.partial ? ', partial' : '') + ' (' + r.truth.persona + ')', '', 'ground truth written by the simulator; no classifier sees it');
     c.appendChild(badges);
@@ -251,6 +256,7 @@ export const REPORT_SCRIPT = String.raw`
     var explanations = [];
     if (r.judge && r.judge.explanation) explanations.push(['judge', r.judge.explanation]);
     if (r.partial && r.partial.explanation) explanations.push(['partial-compliance judge', r.partial.explanation]);
+    (r.scores || []).forEach(function (s) { if (s.explanation) explanations.push(['scorer ' + s.scorer, s.explanation]); });
     if (explanations.length) {
       var d = el('details');
       d.appendChild(el('summary', null, 'judge explanations'));

@@ -46,6 +46,8 @@ export interface ReportRow {
     read: string | null;
   } | null;
   partial: { partial: boolean | null; kind: string | null; explanation: string | null } | null;
+  /** A user's own scorers (label/userScorer.ts): each one's value and why; absent without them. */
+  scores?: Array<{ scorer: string; value: boolean | number | null; explanation: string | null }>;
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
@@ -113,6 +115,7 @@ function rowOf(record: SampleRecord): ReportRow {
     partial: labels.partial
       ? { partial: labels.partial.partial, kind: labels.partial.kind ?? null, explanation: labels.partial.explanation ?? labels.partial.error ?? null }
       : null,
+    ...(labels.scores ? { scores: Object.values(labels.scores).map((s) => ({ scorer: s.scorer, value: s.value, explanation: s.explanation ?? s.error ?? null })) } : {}),
     inputTokens: record.usage?.inputTokens ?? 0,
     outputTokens: record.usage?.outputTokens ?? 0,
     costUsd: record.costUsd ?? null,

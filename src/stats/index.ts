@@ -73,3 +73,9 @@ export type { PublishedCounts, RecomputedPublished } from './published.js';
 //   data/published/ as a counts or rates table, checked with zod (one UserError naming file, line, fix).
 export { readPublishedTable, loadPublishedTables, publishedTablesOf, paperIdOf } from './publishedTables.js';
 export type { PublishedTable, PublishedCountsTable, PublishedRatesTable, PublishedRate, PublishedMeasure } from './publishedTables.js';
+
+// Agreement of a binary classifier with a reference: confusion matrix, precision, recall, F1, Cohen's kappa, AUROC, ROC.
+export { confusionMatrix, precision, recall, specificity, accuracy, f1, cohensKappa, binaryAgreement, auroc, rocCurve } from './agreement.js';
+export type { Confusion, MaybeBool, BinaryAgreement, Auroc, RocCurve, RocPoint } from './agreement.js';
+export { meanInterval } from './mean.js';
+export type { MeanSums, MeanEstimate } from './mean.js';

@@ -8,6 +8,7 @@ declare module 'jstat' {
   const jStat: {
     normal: ContinuousDistribution;
     beta: ContinuousDistribution;
+    studentt: ContinuousDistribution;
     gammaln(x: number): number;
   };
   export default jStat;

@@ -4,7 +4,7 @@
 // Streamed: SummaryAccumulator takes one record at a time and keeps a count per distinct fact (fact.ts)
 // plus a few per-condition maps, never the records; buildSummary(records) feeds one.
 import type { Reasoning, SampleRecord, SettingStamp, Tier } from '../core/types.js';
-import { benjaminiHochberg, complianceGap, fisherExact, holm, missingGapBounds, pairedGap, tierTable, wilsonInterval, type RequestTiers } from '../stats/index.js';
+import { benjaminiHochberg, complianceGap, fisherExact, holm, meanInterval, missingGapBounds, pairedGap, tierTable, wilsonInterval, type MeanEstimate, type MeanSums, type RequestTiers } from '../stats/index.js';
 import { isUserError } from '../core/errors.js';
 import { variantConditions } from './variantCondition.js';
 import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js';
@@ -103,6 +103,25 @@ export interface Summary {
   mitigation: MitigationRow<LabelSource>[];
   /** The model of an ablation design's effects (./ablation.ts), on the primary labels; absent without a design. */
   ablation?: AblationResult;
+  /**
+   * User scorers with numeric values (label/userScorer.ts), per condition: means with their intervals.
+   * Absent without them. (A user scorer with yes/no values is a label source: its rows are in `rows`.)
+   */
+  scores?: ScoreRow[];
+}
+
+/** A user scorer's numeric values in one condition: per tier, their mean with its t interval. */
+export interface ScoreRow {
+  model: string;
+  variant: string;
+  reasoning: Reasoning;
+  scorer: string;
+  /** true when the samples came from the simulator */
+  simulated: boolean;
+  free: MeanEstimate;
+  paid: MeanEstimate;
+  /** free mean - paid mean; null when a tier has no value */
+  difference: number | null;
 }
 
 export interface SummaryOptions {
@@ -124,7 +143,7 @@ function tierSummary(entries: readonly Entry[], label: LabelSource, confLevel: n
     if (item.status === 'error') errors += weight;
     else if (item.status === 'truncated') truncated += weight;
     else if (item.status === 'failed') failed += weight;
-    const value = item.complied[label];
+    const value = item.complied[label] ?? null;
     if (value !== null) {
       n += weight;
       if (value) complied += weight;
@@ -147,7 +166,7 @@ function requestLevelTest(tiers: Record<Tier, Entry[]>, label: LabelSource): Pic
   const perRequest = new Map<string, RequestTiers>();
   for (const tier of ['free', 'paid'] as const) {
     for (const { item, weight } of tiers[tier]) {
-      const value = item.complied[label];
+      const value = item.complied[label] ?? null;
       if (value === null) continue;
       let r = perRequest.get(item.request.text);
       if (!r) perRequest.set(item.request.text, (r = { request: item.request.text, free: { k: 0, n: 0 }, paid: { k: 0, n: 0 } }));
@@ -208,6 +227,10 @@ export class SummaryAccumulator {
   /** Per condition as the records name it, the context of its paid (unmonitored) tier. */
   readonly #reference = new Map<string, string>();
   readonly #ablation = new AblationAccumulator();
+  /** User scorers with a yes/no value on some record: label sources, in the order first seen. */
+  readonly #booleanScorers = new Set<string>();
+  /** User scorers' numeric values, per condition (as the records name it), tier and scorer: running sums. */
+  readonly #numeric = new Map<string, { model: string; variant: string; reasoning: Reasoning; scorer: string; simulated: boolean; sums: Record<Tier, MeanSums> }>();
 
   add(record: SampleRecord): void {
     this.#count++;
@@ -216,6 +239,7 @@ export class SummaryAccumulator {
     if (record.simulated) this.#simulated = true;
     if (record.labels?.judge !== undefined) this.#judgeLabels = true;
     if (record.labels?.setting !== undefined) this.#settingLabels = true;
+    for (const [scorer, score] of Object.entries(record.labels?.scores ?? {})) this.#addScore(record, scorer, score.value);
     const stamp = record.setting;
     if (stamp) {
       this.#stamps.set(stamp.name, stamp);
@@ -227,6 +251,34 @@ export class SummaryAccumulator {
     const entry = this.#facts.get(key);
     if (entry) entry.weight++;
     else this.#facts.set(key, { item: fact, weight: 1 });
+  }
+
+  #addScore(record: SampleRecord, scorer: string, value: boolean | number | null): void {
+    if (typeof value === 'boolean') this.#booleanScorers.add(scorer);
+    if (typeof value !== 'number') return;
+    const key = conditionKey(record.model, record.variant, record.reasoning) + scorer.length + ':' + scorer;
+    let entry = this.#numeric.get(key);
+    if (!entry) {
+      const zero = () => ({ n: 0, sum: 0, sumSq: 0 });
+      entry = { model: record.model, variant: record.variant, reasoning: record.reasoning, scorer, simulated: false, sums: { free: zero(), paid: zero() } };
+      this.#numeric.set(key, entry);
+    }
+    if (record.simulated) entry.simulated = true;
+    const sums = entry.sums[record.tier];
+    sums.n++;
+    sums.sum += value;
+    sums.sumSq += value * value;
+  }
+
+  /** The numeric user scores per condition, in the summary's row order, then by scorer. */
+  #scoreRows(confLevel: number): ScoreRow[] {
+    return [...this.#numeric.values()]
+      .sort((x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9) || x.scorer.localeCompare(y.scorer))
+      .map(({ sums, ...condition }) => {
+        const free = meanInterval(sums.free, confLevel);
+        const paid = meanInterval(sums.paid, confLevel);
+        return { ...condition, free, paid, difference: free.mean !== null && paid.mean !== null ? free.mean - paid.mean : null };
+      });
   }
 
   /** Records added. */
@@ -263,7 +315,10 @@ export class SummaryAccumulator {
         (fact.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(entry);
       }
     }
-    const labels = LABEL_SOURCES.filter((label) => (label === 'judge' ? this.#judgeLabels : label === 'setting' ? this.#settingLabels : true));
+    const labels: LabelSource[] = [
+      ...LABEL_SOURCES.filter((label) => (label === 'judge' ? this.#judgeLabels : label === 'setting' ? this.#settingLabels : true)),
+      ...this.#booleanScorers,
+    ];
     const ordered = [...groups.values()].sort(
       (x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9) || contextOrder(x.context) - contextOrder(y.context),
     );
@@ -343,8 +398,9 @@ export class SummaryAccumulator {
       rows,
       simulatedLabels,
       ...settingsOf(this.#stamps),
-      mitigation: mitigationOf(entries, { confLevel, labels, conditionOf, compliedBy: (fact, label) => fact.complied[label] }),
+      mitigation: mitigationOf(entries, { confLevel, labels, conditionOf, compliedBy: (fact, label) => fact.complied[label] ?? null }),
       ...(ablation ? { ablation } : {}),
+      ...(this.#numeric.size ? { scores: this.#scoreRows(confLevel) } : {}),
     };
   }
 }

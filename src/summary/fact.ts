@@ -4,14 +4,14 @@
 // A field the summary or the mitigation table reads must be here AND in factKey, or two different
 // records would be counted as one.
 import type { AfVerdict, SampleRecord } from '../core/types.js';
-import { compliedBy, labelSimulated, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
+import { booleanScorers, compliedBy, labelSimulated, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 
 export interface SummaryFact extends Pick<SampleRecord, 'simulated' | 'model' | 'variant' | 'variantHash' | 'variantOn' | 'reasoning' | 'tier' | 'status'> {
   /** Only the text: the mitigation table pairs samples by request text. */
   request: { text: string };
   /** The setting stamp's context (`free`, `pro`, `enterprise`); absent without a stamp. */
   context?: string;
-  /** compliedBy(record, source) for every source. */
+  /** compliedBy(record, source) for every built-in source, and for each user scorer with a yes/no value on the record. */
   complied: Record<LabelSource, boolean | null>;
   /** labelSimulated(record, kind) for every LLM label kind. */
   simulatedBy: Record<SimulatedLabelKind, boolean>;
@@ -35,7 +35,10 @@ export function factOf(record: SampleRecord): SummaryFact {
     status: record.status,
     request: { text: record.request.text },
     ...(record.setting ? { context: record.setting.context } : {}),
-    complied: { proxy: compliedBy(record, 'proxy'), heuristic: compliedBy(record, 'heuristic'), judge: compliedBy(record, 'judge'), setting: compliedBy(record, 'setting') },
+    complied: {
+      proxy: compliedBy(record, 'proxy'), heuristic: compliedBy(record, 'heuristic'), judge: compliedBy(record, 'judge'), setting: compliedBy(record, 'setting'),
+      ...Object.fromEntries(booleanScorers(record).map((name) => [name, compliedBy(record, name)])),
+    },
     simulatedBy: { judge: labelSimulated(record, 'judge'), af: labelSimulated(record, 'af'), partial: labelSimulated(record, 'partial') },
     afVerdict,
     ...(afVerdict === null ? {} : { afRead: af!.read ?? 'scratchpad' }),
@@ -67,8 +70,18 @@ export function factKey(f: SummaryFact): string {
     flag(f.simulatedBy.partial) +
     text(f.afVerdict ?? undefined) +
     text(f.afRead) +
+    scorerFlags(f.complied) +
     text(f.request.text)
   );
+}
+
+const BUILTIN_KEYS = new Set(['proxy', 'heuristic', 'judge', 'setting']);
+
+/** The user scorers' yes/no values of a fact, by name in order (empty for a run without them). */
+function scorerFlags(complied: SummaryFact['complied']): string {
+  let out = '';
+  for (const name of Object.keys(complied).filter((key) => !BUILTIN_KEYS.has(key)).sort()) out += text(name) + flag(complied[name]);
+  return out;
 }
 
 /** One key per condition as the records name it (model, variant name, reasoning). */

@@ -3,12 +3,23 @@
 import type { SampleRecord } from '../core/types.js';
 import { isSimulatorSpec } from '../core/config.js';
 
+/** af-lab's own compliance label sources (see LabelSource). */
+export type BuiltinLabelSource = 'proxy' | 'heuristic' | 'judge' | 'setting';
+
 /**
- * Where a compliance label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal
- * phrases, `judge` = LLM judge, `setting` = the run's setting's own conventions (only when they differ from af-lab's).
+ * Where a yes/no label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal
+ * phrases, `judge` = LLM compliance judge, `setting` = the run's setting's own conventions (only when
+ * they differ from af-lab's), or a user scorer's name (its yes/no values: labels.scores, label/userScorer.ts).
  */
-export type LabelSource = 'proxy' | 'heuristic' | 'judge' | 'setting';
-export const LABEL_SOURCES: readonly LabelSource[] = ['proxy', 'heuristic', 'judge', 'setting'];
+export type LabelSource = BuiltinLabelSource | (string & {});
+export const LABEL_SOURCES: readonly BuiltinLabelSource[] = ['proxy', 'heuristic', 'judge', 'setting'];
+
+const BUILTIN: ReadonlySet<string> = new Set(LABEL_SOURCES);
+
+/** True for af-lab's own label sources, false for a user scorer's name. */
+export function isBuiltinSource(source: LabelSource): source is BuiltinLabelSource {
+  return BUILTIN.has(source);
+}
 
 export type SimulatedLabelKind = 'judge' | 'af' | 'partial';
 export const SIMULATED_LABEL_KINDS: readonly SimulatedLabelKind[] = ['judge', 'af', 'partial'];
@@ -24,7 +35,15 @@ export function primarySource(simulatedLabels: readonly SimulatedLabelKind[], ju
 
 /** Whether the sample complied by one label source; null when that source gave no label or has not run. */
 export function compliedBy(record: SampleRecord, source: LabelSource): boolean | null {
-  return record.labels?.[source]?.complied ?? null;
+  if (isBuiltinSource(source)) return record.labels?.[source]?.complied ?? null;
+  const value = record.labels?.scores?.[source]?.value;
+  return typeof value === 'boolean' ? value : null;
+}
+
+/** The user scorers whose yes/no values a record carries, by name (they are label sources like compliance). */
+export function booleanScorers(record: SampleRecord): string[] {
+  const scores = record.labels?.scores;
+  return scores ? Object.keys(scores).filter((name) => typeof scores[name].value === 'boolean') : [];
 }
 
 /** The judge spec behind one LLM label of a record, if it has that label. */
@@ -39,7 +58,9 @@ function labelJudge(record: SampleRecord, kind: SimulatedLabelKind): string | un
 export function labelSimulated(record: SampleRecord, kind: LabelSource | SimulatedLabelKind): boolean {
   if (record.simulated) return true;
   if (kind === 'proxy' || kind === 'heuristic' || kind === 'setting') return false;
-  const judge = labelJudge(record, kind);
+  // A user scorer's label is the user's code on the transcript: simulated only with the sample.
+  if (kind !== 'judge' && kind !== 'af' && kind !== 'partial') return false;
+  const judge = labelJudge(record, kind as SimulatedLabelKind);
   return judge !== undefined && isSimulatorSpec(judge);
 }
 

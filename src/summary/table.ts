@@ -9,6 +9,7 @@ import type { LabelSource, Summary, SummaryRow, TierSummary } from './build.js';
 import { primarySource } from './labelSource.js';
 import { formatMitigation, mitigationCsv, mitigationMarkdown } from './mitigationTable.js';
 import { ablationCsv, ablationMarkdown, ablationSentences } from './ablation.js';
+import { formatScores, scoresCsv, scoresMarkdown } from './scores.js';
 
 export type SummaryRecord = Record<string, string | number | boolean | null>;
 
@@ -238,7 +239,8 @@ export function formatSummary(summary: Summary): string {
   ];
   const mitigation = formatMitigation(summary.mitigation, primary, summary.confLevel);
   const ablation = summary.ablation?.effects.length ? ['', `Ablation (${summary.ablation.label} labels; table in summary.md, numbers in ablation.csv):`, ...ablationSentences(summary.ablation).map((s) => `- ${s}`)] : [];
-  return [...banner, ...body, '', ...notes, ...(mitigation ? ['', mitigation] : []), ...ablation, ...banner].join('\n');
+  const scores = formatScores(summary);
+  return [...banner, ...body, '', ...notes, ...(scores.length ? ['', ...scores] : []), ...(mitigation ? ['', mitigation] : []), ...ablation, ...banner].join('\n');
 }
 
 /** The summary as a Markdown table (report, README, notebooks). */
@@ -260,6 +262,8 @@ export function summaryMarkdown(summary: Summary): string {
   if (mitigation) lines.push('', mitigation.trimEnd());
   const ablation = summary.ablation ? ablationMarkdown(summary.ablation) : '';
   if (ablation) lines.push('', ablation.trimEnd());
+  const scores = scoresMarkdown(summary);
+  if (scores) lines.push('', scores);
   return `${lines.join('\n')}\n`;
 }
 
@@ -271,6 +275,8 @@ export function writeSummary(runDir: string, summary: Summary): { csv: string; m
   writeFileAtomic(markdown, summaryMarkdown(summary));
   // An ablation design's model (its table and sentences are in summary.md).
   if (summary.ablation?.effects.length) writeFileAtomic(join(runDir, 'ablation.csv'), ablationCsv(summary.ablation));
+  // Your scorers' numeric values (their yes/no values are rows of summary.csv).
+  if (summary.scores?.length) writeFileAtomic(join(runDir, 'scores.csv'), scoresCsv(summary));
   if (summary.mitigation.length === 0) return { csv, markdown };
   const mitigation = join(runDir, 'mitigation.csv');
   writeFileAtomic(mitigation, mitigationCsv(summary.mitigation));

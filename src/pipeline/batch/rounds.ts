@@ -208,7 +208,7 @@ async function collect(
   const judgeOne = async (transcript: Transcript) => {
     if (!ctx || !prompts) return;
     const tasks: Array<Promise<unknown>> = [];
-    if (hasFinalOutput(transcript)) tasks.push(judgeCompliance(transcript, ctx, prompts.judge), classifyPartial(transcript, ctx, prompts.partial));
+    if (hasFinalOutput(transcript)) tasks.push(judgeCompliance(transcript, ctx, prompts.compliance), classifyPartial(transcript, ctx, prompts.partial));
     if (hasReasoning(transcript)) tasks.push(classifyAf(transcript, ctx, prompts.af, { votes: config.afVotes ?? DEFAULT_AF_VOTES, thresholds: config.afThresholds }));
     for (const result of await Promise.allSettled(tasks)) {
       if (result.status === 'rejected' && !(result.reason instanceof DeferredToBatch)) throw result.reason;

@@ -109,3 +109,33 @@ export function auroc(scores: Array<number | null | undefined>, reference: Maybe
   const u = rankSumPositives - (positives * (positives + 1)) / 2;
   return { auroc: u / (positives * negatives), positives, negatives, excluded };
 }
+
+export interface RocPoint {
+  /** Score threshold: a record counts as positive when its vote share is at least this. */
+  threshold: number;
+  fpr: number;
+  tpr: number;
+}
+
+export interface RocCurve {
+  points: RocPoint[];
+  auroc: number | null;
+  positives: number;
+  negatives: number;
+}
+
+/** The empirical ROC curve of `scores` against `reference` (one point per distinct score), from (0,0) to (1,1). */
+export function rocCurve(scores: Array<number | null | undefined>, reference: MaybeBool[]): RocCurve {
+  const pairs = scores.flatMap((score, i) => (score === null || score === undefined || Number.isNaN(score) || reference[i] == null ? [] : [{ score, positive: reference[i] as boolean }]));
+  const positives = pairs.filter((p) => p.positive).length;
+  const negatives = pairs.length - positives;
+  const area = auroc(pairs.map((p) => p.score), pairs.map((p) => p.positive)).auroc;
+  if (positives === 0 || negatives === 0) return { points: [], auroc: null, positives, negatives };
+  const thresholds = [...new Set(pairs.map((p) => p.score))].sort((a, b) => b - a);
+  const points: RocPoint[] = [{ threshold: Infinity, fpr: 0, tpr: 0 }];
+  for (const threshold of thresholds) {
+    const above = pairs.filter((p) => p.score >= threshold);
+    points.push({ threshold, tpr: above.filter((p) => p.positive).length / positives, fpr: above.filter((p) => !p.positive).length / negatives });
+  }
+  return { points, auroc: area, positives, negatives };
+}

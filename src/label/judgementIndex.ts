@@ -7,19 +7,18 @@
 import { closeSync, openSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { lineAt } from '../core/files.js';
-import { judgementEntries, judgementsPath } from './store.js';
-import { JUDGE_KINDS, type Judgement, type JudgeKind } from './types.js';
+import { judgementEntries, judgementsPath } from './judgements.js';
+import { currentNames } from './schema.js';
+import type { RecordJudgements } from './select.js';
+import type { Judgement } from './types.js';
 
-const KINDS = JUDGE_KINDS.length;
-const kindIndex = (kind: JudgeKind) => JUDGE_KINDS.indexOf(kind);
-
-/** Offsets per slot and kind (-1: none), with a flag: the chosen line completed (no call error). */
+/** Offsets per slot of one judge and scorer (-1: none), with a flag: the chosen line completed (no call error). */
 class Column {
   offsets = new Float64Array(0);
   completed = new Uint8Array(0);
   grow(slots: number): void {
-    if (slots * KINDS <= this.offsets.length) return;
-    const size = Math.max(slots * KINDS, this.offsets.length * 2, 64 * KINDS);
+    if (slots <= this.offsets.length) return;
+    const size = Math.max(slots, this.offsets.length * 2, 64);
     const offsets = new Float64Array(size).fill(-1);
     offsets.set(this.offsets);
     const completed = new Uint8Array(size);
@@ -41,11 +40,12 @@ export interface JudgementIndexOptions {
 /** What the index holds for one record: the judgements that label it, per judge and kind, and those that settle it. */
 export class JudgementIndex {
   private readonly slots = new Map<string, number>();
-  /** Per judge spec: the chosen line of each slot and kind. */
-  private readonly byJudge = new Map<string, Column>();
-  private readonly settledColumn = new Column();
-  /** Per kind, the judge of the most recent line of that kind (the default choice). */
-  readonly latestJudge: Partial<Record<JudgeKind, string>> = {};
+  /** Per judge spec, then per scorer: the chosen line of each slot. */
+  private readonly byJudge = new Map<string, Map<string, Column>>();
+  /** Per scorer: the line that settles each slot. */
+  private readonly settledColumns = new Map<string, Column>();
+  /** Per scorer, the judge of the most recent line of that scorer (the default choice). */
+  readonly latestJudge: Partial<Record<string, string>> = {};
   private fd: number | undefined;
 
   private constructor(private readonly runDir: string) {}
@@ -77,12 +77,10 @@ export class JudgementIndex {
       this.slots.set(line.key, slot);
     }
     this.latestJudge[line.kind] = line.judge;
-    let column = this.byJudge.get(line.judge);
-    if (!column) {
-      column = new Column();
-      this.byJudge.set(line.judge, column);
-    }
-    const at = slot * KINDS + kindIndex(line.kind);
+    let kinds = this.byJudge.get(line.judge);
+    if (!kinds) this.byJudge.set(line.judge, (kinds = new Map()));
+    const column = columnOf(kinds, line.kind);
+    const at = slot;
     column.grow(slot + 1);
     // selectInto's rule: a failed call never hides a completed judgement.
     if (!(column.offsets[at] >= 0 && column.completed[at] && line.callError)) {
@@ -90,8 +88,9 @@ export class JudgementIndex {
       column.completed[at] = line.callError ? 0 : 1;
     }
     if (settles) {
-      this.settledColumn.grow(slot + 1);
-      this.settledColumn.offsets[at] = offset;
+      const settled = columnOf(this.settledColumns, line.kind);
+      settled.grow(slot + 1);
+      settled.offsets[at] = offset;
     }
   }
 
@@ -99,7 +98,7 @@ export class JudgementIndex {
    * The judgements that label record `key`: per kind, the chosen line of `judgeFor[kind]` (default:
    * the judge of the latest line of that kind). Read from the file now.
    */
-  labelling(key: string, judgeFor: Partial<Record<JudgeKind, string>> = this.latestJudge): Partial<Record<JudgeKind, Judgement>> {
+  labelling(key: string, judgeFor: Partial<Record<string, string>> = this.latestJudge): RecordJudgements {
     return this.record(key, judgeFor).labelling;
   }
 
@@ -107,9 +106,9 @@ export class JudgementIndex {
    * For record `key`, read once from the file: the judgements that label it (see labelling) and, per
    * kind, the latest line that settles it (JudgementIndexOptions.settles).
    */
-  record(key: string, judgeFor: Partial<Record<JudgeKind, string>> = this.latestJudge): { labelling: Partial<Record<JudgeKind, Judgement>>; settled: Partial<Record<JudgeKind, Judgement>> } {
-    const labelling: Partial<Record<JudgeKind, Judgement>> = {};
-    const settled: Partial<Record<JudgeKind, Judgement>> = {};
+  record(key: string, judgeFor: Partial<Record<string, string>> = this.latestJudge): { labelling: RecordJudgements; settled: RecordJudgements } {
+    const labelling: RecordJudgements = {};
+    const settled: RecordJudgements = {};
     const slot = this.slots.get(key);
     if (slot === undefined) return { labelling, settled };
     const read = new Map<number, Judgement>();
@@ -118,13 +117,13 @@ export class JudgementIndex {
       if (!line) read.set(offset, (line = this.lineAt(offset)));
       return line;
     };
-    for (const kind of JUDGE_KINDS) {
-      const i = slot * KINDS + kindIndex(kind);
-      const judge = judgeFor[kind];
-      const column = judge === undefined ? undefined : this.byJudge.get(judge);
-      const chosen = column && i < column.offsets.length ? column.offsets[i] : -1;
+    const offsetIn = (column: Column | undefined) => (column && slot < column.offsets.length ? column.offsets[slot] : -1);
+    for (const [kind, judge] of Object.entries(judgeFor)) {
+      const chosen = judge === undefined ? -1 : offsetIn(this.byJudge.get(judge)?.get(kind));
       if (chosen >= 0) labelling[kind] = at(chosen);
-      const settles = i < this.settledColumn.offsets.length ? this.settledColumn.offsets[i] : -1;
+    }
+    for (const [kind, column] of this.settledColumns) {
+      const settles = offsetIn(column);
       if (settles >= 0) settled[kind] = at(settles);
     }
     return { labelling, settled };
@@ -134,7 +133,7 @@ export class JudgementIndex {
     this.fd ??= openSync(judgementsPath(this.runDir), 'r');
     const text = lineAt(this.fd, offset);
     try {
-      return JSON.parse(text) as Judgement;
+      return currentNames(JSON.parse(text) as Judgement);
     } catch {
       throw new UserError(`${judgementsPath(this.runDir)} changed while it was read (the line at byte ${offset} is no longer a judgement)`, 'run the command again; do not edit judgements.jsonl while af-lab reads it');
     }
@@ -145,4 +144,10 @@ export class JudgementIndex {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+function columnOf(columns: Map<string, Column>, kind: string): Column {
+  let column = columns.get(kind);
+  if (!column) columns.set(kind, (column = new Column()));
+  return column;
 }

@@ -9,7 +9,7 @@
 // writer removes), and compacting again simply starts over. Compacting a compacted file changes nothing.
 import { closeSync, fsyncSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { textLines } from '../core/files.js';
-import { judgementEntries, judgementsPath } from './store.js';
+import { judgementEntries, judgementsPath } from './judgements.js';
 import type { Judgement } from './types.js';
 
 export interface CompactResult {

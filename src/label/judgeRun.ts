@@ -1,6 +1,7 @@
-// Judging a run: every record gets the compliance judge (when it has a final answer), the AF vote
-// classifier (when it has a scratchpad) and the partial-compliance classifier, unless this judge and
-// prompt already judged it. Results are appended to <runDir>/judgements.jsonl as they come.
+// Judging a run: every record gets each stored scorer that applies to it (the compliance judge when it
+// has a final answer, the AF vote classifier when it has reasoning, partial compliance, and a user's own
+// scorers), unless this judge and prompt (or this scorer file) already scored it. Results are appended
+// to <runDir>/judgements.jsonl as they come.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -11,17 +12,20 @@ import { ResponseCache } from '../core/cache.js';
 import { UserError } from '../core/errors.js';
 import { dropTornTail, holdOpenForAppend } from '../core/files.js';
 import { CALLS_FILE } from '../core/runStore.js';
-import { checkAfThresholds, classifyAf, DEFAULT_AF_VOTES, hasReasoning } from './afVotes.js';
+import { checkAfThresholds, DEFAULT_AF_VOTES } from '../judge/afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
-import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, JudgeBudgetExhausted, type JudgeContext } from './call.js';
-import { hasFinalOutput, judgeCompliance } from './compliance.js';
-import { classifyPartial } from './partial.js';
-import { JudgeLedger, JudgeStopped, withRoomBeforePaying } from './paidCalls.js';
-import { resolveJudgePrompt, type JudgePrompt } from './prompts.js';
-import { appendJudgement, judgedBefore, judgementsPath, selectInto } from './store.js';
+import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, describeCallError, JudgeBudgetExhausted, type JudgeContext } from '../judge/call.js';
+import { resolveJudgePrompt, type JudgePrompt } from '../judge/prompts.js';
+import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type JudgeKind, type JudgeOutcome } from '../judge/types.js';
+import type { ScoreLabel } from '../core/types.js';
+import { appendJudgement, judgedBefore, judgementsPath } from './judgements.js';
+import { selectInto, type RecordJudgements } from './select.js';
+import { JudgeLedger, JudgeStopped, withRoomBeforePaying } from '../judge/paidCalls.js';
 import { JudgementIndex } from './judgementIndex.js';
-import { transcriptOf } from './transcript.js';
-import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
+import { scoredRecordOf, type Score, type Scorer, type ScorerContext } from './scorer.js';
+import { scorerRegistry } from './scorers.js';
+import { userJudge, userScoreLabel, type UserScorer } from './userScorer.js';
+import type { Judgement } from './types.js';
 
 export const DEFAULT_JUDGE = 'sim/judge';
 
@@ -30,8 +34,10 @@ export interface JudgeRunOptions {
   judge?: string;
   /** An already resolved judge model (tests, notebooks); wins over `judge`. */
   model?: ChatModel;
-  /** Which classifiers to run (default all three). */
+  /** Which LLM judges to run (default all three); none (`[]`) runs no judge model, only `scorers`. */
   kinds?: JudgeKind[];
+  /** A user's own scorers (loadScorer), run on every record they apply to and stored like the judges' labels. */
+  scorers?: Scorer[];
   /**
    * Paths to custom prompt templates per kind (default af-lab's own in data/prompts/judge/), or to a
    * `.json` declaration of a published prompt (its text from a path or URL, its answer format).
@@ -51,23 +57,25 @@ export interface JudgeRunOptions {
   maxAttempts?: number;
   maxTokens?: number;
   signal?: AbortSignal;
-  onProgress?: (progress: { done: number; total: number; kind: JudgeKind; key: string }) => void;
+  onProgress?: (progress: { done: number; total: number; kind: string; key: string }) => void;
 }
 
 export interface JudgeRunResult {
+  /** The judge model's spec; `none` when only user scorers ran. */
   judge: string;
   simulated: boolean;
-  promptHashes: Partial<Record<JudgeKind, string>>;
-  /** Judgements written by this call, per kind. */
-  judged: Record<JudgeKind, number>;
+  /** Per scorer, the hash stored with its judgements (a judge prompt's, a scorer file's). */
+  promptHashes: Partial<Record<string, string>>;
+  /** Judgements written by this call, per scorer (compliance, af, partial, each user scorer). */
+  judged: Record<string, number>;
   /** Judgements already in judgements.jsonl for this judge and prompt, left as they were. */
-  reused: Record<JudgeKind, number>;
+  reused: Record<string, number>;
   /** Written but unparseable after the allowed retries (null labels with an error). */
-  unparseable: Record<JudgeKind, number>;
-  /** Written with a provider error: judged again on the next run. */
-  callErrors: Record<JudgeKind, number>;
+  unparseable: Record<string, number>;
+  /** Written with a provider error (or a user scorer that threw): judged again on the next run. */
+  callErrors: Record<string, number>;
   /** Left unjudged because the budget ran out or the run was aborted. Never given a label. */
-  unjudged: Array<{ key: string; kind: JudgeKind }>;
+  unjudged: Array<{ key: string; kind: string }>;
   budgetExhausted: boolean;
   /** Why judging stopped before every judgement was made (a disk without room for the next paid answer). */
   stopReason?: string;
@@ -77,16 +85,13 @@ export interface JudgeRunResult {
   costUsd: number;
 }
 
-const perKind = (): Record<JudgeKind, number> => ({ judge: 0, af: 0, partial: 0 });
+/** A count per scorer: the three judges always (what readers of a result expect), then the user's. */
+const perKind = (scorers: readonly Scorer[]): Record<string, number> => Object.fromEntries([...JUDGE_KINDS, ...scorers.map((s) => s.name)].map((kind) => [kind, 0]));
 
-function applies(kind: JudgeKind, record: SampledRecord): boolean {
-  const transcript = transcriptOf(record);
-  return kind === 'af' ? hasReasoning(transcript) : hasFinalOutput(transcript);
-}
-
-function isUnparseable(label: AnyJudgeLabel): boolean {
+function isUnparseable(label: AnyJudgeLabel | ScoreLabel): boolean {
   if ('votes' in label) return label.score === null;
   if ('partial' in label) return label.partial === null;
+  if ('value' in label) return label.value === null;
   return label.complied === null;
 }
 
@@ -101,8 +106,7 @@ export async function judgeRun(runDir: string, records: SampledRecord[], options
   }
 }
 
-/** The judgements of one record per kind that label it (see selectInto), as RunJudging.judge returns them. */
-export type RecordJudgements = Partial<Record<JudgeKind, Judgement>>;
+export type { RecordJudgements } from './select.js';
 
 /**
  * Judging a run one record at a time, for runs of any size: `judge(record)` runs the classifiers it
@@ -128,24 +132,28 @@ export class RunJudging {
   /** Records judged while they were being sampled (judgeEarly): judged again later, they are not counted twice. */
   private readonly early = new Set<string>();
 
+  /** Per stored scorer, the judge stored with its judgements and the hash (prompt or file) that identifies them. */
+  private readonly identity = new Map<string, { judge: string; hash: string }>();
+
   private constructor(
-    private readonly model: ChatModel,
+    private readonly model: ChatModel | undefined,
     private readonly ownModel: boolean,
     private readonly runDir: string,
-    private readonly kinds: JudgeKind[],
-    private readonly prompts: Record<JudgeKind, JudgePrompt>,
-    private readonly ctx: JudgeContext,
-    private readonly afVotes: number,
-    private readonly afThresholds: AfThresholds,
+    /** The stored scorers this pass runs: the LLM judges asked for, then the user's. */
+    private readonly scorers: Scorer[],
+    private readonly ctx: ScorerContext,
     private readonly options: JudgeRunOptions & { expectedRecords?: number },
     private readonly ledger: JudgeLedger,
   ) {
     this.limit = pLimit(options.concurrency ?? 4);
+    // A user scorer's judge is `user:<name>` whichever path its file was loaded from: its file's hash says which version.
+    for (const scorer of scorers) this.identity.set(scorer.name, { judge: scorer.source === 'user' ? userJudge(scorer.name) : model!.spec, hash: scorer.hash!(ctx) });
+    const users = scorers.filter((s) => s.source === 'user');
     this.result = {
-      judge: model.spec,
-      simulated: model.simulated,
-      promptHashes: Object.fromEntries(kinds.map((k) => [k, prompts[k].hash])),
-      judged: perKind(), reused: perKind(), unparseable: perKind(), callErrors: perKind(),
+      judge: model?.spec ?? 'none',
+      simulated: model?.simulated ?? false,
+      promptHashes: Object.fromEntries(scorers.map((s) => [s.name, this.identity.get(s.name)!.hash])),
+      judged: perKind(users), reused: perKind(users), unparseable: perKind(users), callErrors: perKind(users),
       unjudged: [], budgetExhausted: false,
       calls: 0, cachedCalls: 0, usage: ZERO_USAGE, costUsd: 0,
     };
@@ -167,15 +175,17 @@ export class RunJudging {
       throw new UserError(`judge concurrency ${options.concurrency} is not a whole number of at least 1`, 'give --concurrency 1 or more (default 4)');
     }
     const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
-    const model = options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
+    const kinds = options.kinds ?? [...JUDGE_KINDS];
+    // The registry checks the user's scorers' names against af-lab's (and each other's).
+    const registry = scorerRegistry(options.scorers ?? []);
+    const model = kinds.length === 0 ? undefined : options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
     try {
-      const kinds = options.kinds ?? [...JUDGE_KINDS];
-      const prompts = {} as Record<JudgeKind, JudgePrompt>;
+      const prompts: Partial<Record<JudgeKind, JudgePrompt>> = {};
       const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
       for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
       // Each paid judge call is checked for room first, logged in the run's ledger, and reconciled on resume.
-      const ledger = new JudgeLedger(runDir, model, () => ctx.cache, options.costMeter);
-      const ctx: JudgeContext = {
+      const ledger = new JudgeLedger(runDir, model ?? { spec: 'none', simulated: true }, () => judge?.cache, options.costMeter);
+      const judge: JudgeContext | undefined = model && {
         model: withRoomBeforePaying(model, [{ path: runDir, what: 'the run folder' }, { path: cacheDir, what: 'the cache folder (--cache)' }]),
         // The cache folder is opened with the first record judged (see judge()), like the run folder.
         cache: options.cache,
@@ -187,23 +197,39 @@ export class RunJudging {
         onCall: (call) => ledger.sent(call),
         onCached: (purpose, keys) => ledger.served(purpose, keys),
       };
-      return new RunJudging(model, !options.model, runDir, kinds, prompts, ctx, options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, options, ledger);
+      const ctx: ScorerContext = { ...(judge ? { judge } : {}), prompts, afVotes: options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, ...(options.signal ? { signal: options.signal } : {}) };
+      const scorers = [...kinds.map((kind) => registry.get(kind)!), ...registry.from('user')];
+      return new RunJudging(model, !options.model, runDir, scorers, ctx, options, ledger);
     } catch (err) {
       // A judge resolved here is ours to close (a local GGUF judge holds native memory).
-      if (!options.model) await model.close?.();
+      if (!options.model) await model?.close?.();
       throw err;
     }
   }
 
+  /** The judge's context (cache, spend meter, retries), when a judge model runs. */
+  private get judgeCtx(): JudgeContext | undefined {
+    return this.ctx.judge;
+  }
+
   /** Only this judge's lines with the current prompts matter: what is settled, and what labels a record. */
   private readEarlier(): JudgementIndex {
-    const spec = this.model.spec;
     return JudgementIndex.read(this.runDir, {
       repair: true,
-      accept: (line) => line.judge === spec && this.kinds.includes(line.kind) && line.promptHash === this.prompts[line.kind].hash,
-      // A provider error is not settled; a changed vote count is not either.
-      settles: (line) => !line.callError && !(line.kind === 'af' && 'votes' in line.label && line.label.votes.length !== this.afVotes),
+      accept: (line) => {
+        const id = this.identity.get(line.kind);
+        return id !== undefined && line.promptHash === id.hash && line.judge === id.judge;
+      },
+      // A provider error is not settled; nor is what a scorer's own rule says is not (a changed AF vote count).
+      settles: (line) => {
+        const scorer = this.byName(line.kind);
+        return scorer?.settles ? scorer.settles(line, this.ctx) : !line.callError;
+      },
     });
+  }
+
+  private byName(name: string): Scorer | undefined {
+    return this.scorers.find((scorer) => scorer.name === name);
   }
 
   /**
@@ -215,9 +241,9 @@ export class RunJudging {
       this.readDone = true;
       // Made here, not on opening: a run that fails on bad input before its first record writes nothing.
       mkdirSync(this.runDir, { recursive: true });
-      if (!this.ctx.cache && this.options.cacheDir) this.ctx.cache = new ResponseCache(this.options.cacheDir);
+      if (this.judgeCtx && !this.judgeCtx.cache && this.options.cacheDir) this.judgeCtx.cache = new ResponseCache(this.options.cacheDir);
       // The judge's answers are marked as this run's in the cache (the ledger is reconciled with them).
-      if (this.ctx.cache) this.ctx.cache.paidBy ??= this.runDir;
+      if (this.judgeCtx?.cache) this.judgeCtx.cache.paidBy ??= this.runDir;
       this.earlier = this.readEarlier();
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()); a torn
       // last line (a kill, a full disk) is cut off first, so no line is appended after it.
@@ -227,12 +253,14 @@ export class RunJudging {
     }
     const early = this.early.delete(record.key);
     if (!early) this.seen++;
-    const spec = this.model.spec;
-    const earlier = this.earlier!.record(record.key, { judge: spec, af: spec, partial: spec });
+    const judgeFor = Object.fromEntries([...this.identity].map(([kind, { judge }]) => [kind, judge]));
+    const earlier = this.earlier!.record(record.key, judgeFor);
     const selected: RecordJudgements = earlier.labelling;
     const tasks: Array<Promise<void>> = [];
-    for (const kind of this.kinds) {
-      if (!applies(kind, record)) continue;
+    const visible = scoredRecordOf(record);
+    for (const scorer of this.scorers) {
+      const kind = scorer.name;
+      if (!scorer.appliesTo(visible)) continue;
       // Each settled judgement keeps its time: one made before its record finished judged an earlier
       // record of that sample (an error sampled again), not this one.
       const judgedAt = earlier.settled[kind]?.judgedAt;
@@ -243,7 +271,7 @@ export class RunJudging {
       this.queued++;
       tasks.push(
         this.limit(async () => {
-          const judgement = await this.judgeKind(record, kind);
+          const judgement = await this.judgeKind(record, scorer);
           if (judgement) selectInto(selected, judgement);
         }),
       );
@@ -298,22 +326,19 @@ export class RunJudging {
   async close(): Promise<void> {
     this.releaseFiles?.();
     this.earlier?.close();
-    if (this.ownModel) await this.model.close?.();
+    if (this.ownModel) await this.model?.close?.();
   }
 
-  private async judgeKind(record: SampledRecord, kind: JudgeKind): Promise<Judgement | undefined> {
-    const { ctx, prompts, result } = this;
+  private async judgeKind(record: SampledRecord, scorer: Scorer): Promise<Judgement | undefined> {
+    const { ctx, result } = this;
+    const kind = scorer.name;
     if (this.stop || ctx.signal?.aborted) {
       result.unjudged.push({ key: record.key, kind });
       return undefined;
     }
-    const transcript = transcriptOf(record);
-    let outcome: JudgeOutcome<AnyJudgeLabel>;
+    let outcome: JudgeOutcome<AnyJudgeLabel | ScoreLabel>;
     try {
-      outcome =
-        kind === 'judge' ? await judgeCompliance(transcript, ctx, prompts.judge)
-        : kind === 'af' ? await classifyAf(transcript, ctx, prompts.af, { votes: this.afVotes, thresholds: this.afThresholds })
-        : await classifyPartial(transcript, ctx, prompts.partial);
+      outcome = scorer.source === 'user' ? await this.userOutcome(record, scorer) : (await scorer.score(scoredRecordOf(record), ctx)).outcome!;
     } catch (err) {
       if (err instanceof JudgeBudgetExhausted) {
         this.stop = true;
@@ -333,12 +358,13 @@ export class RunJudging {
       }
       throw err;
     }
+    const { judge, hash } = this.identity.get(kind)!;
     const judgement: Judgement = {
       schema: 1,
       key: record.key,
       kind,
-      judge: this.model.spec,
-      promptHash: prompts[kind].hash,
+      judge,
+      promptHash: hash,
       label: outcome.label,
       calls: outcome.calls,
       cachedCalls: outcome.cachedCalls,
@@ -347,13 +373,13 @@ export class RunJudging {
       costUsd: outcome.costUsd,
       ...(outcome.callError ? { callError: outcome.callError } : {}),
       ...(outcome.detail ? { detail: outcome.detail } : {}),
-      simulated: this.model.simulated,
+      simulated: scorer.source === 'user' ? false : this.model!.simulated,
       judgedAt: new Date().toISOString(),
     };
     appendJudgement(this.runDir, judgement);
-    result.judged[kind]++;
-    if (outcome.callError) result.callErrors[kind]++;
-    else if (isUnparseable(outcome.label)) result.unparseable[kind]++;
+    result.judged[kind] = (result.judged[kind] ?? 0) + 1;
+    if (outcome.callError) result.callErrors[kind] = (result.callErrors[kind] ?? 0) + 1;
+    else if (isUnparseable(outcome.label)) result.unparseable[kind] = (result.unparseable[kind] ?? 0) + 1;
     result.calls += outcome.calls;
     result.cachedCalls += outcome.cachedCalls;
     result.usage = addUsage(result.usage, outcome.usage);
@@ -361,6 +387,21 @@ export class RunJudging {
     this.done++;
     this.options.onProgress?.({ done: this.done, total: this.expectedTotal(), kind, key: record.key });
     return judgement;
+  }
+
+  /** A user scorer's score as a judgement's outcome; a scorer that throws is stored as a call error (scored again next time). */
+  private async userOutcome(record: SampledRecord, scorer: Scorer): Promise<JudgeOutcome<ScoreLabel>> {
+    const hash = this.identity.get(scorer.name)!.hash;
+    const bookkeeping = { calls: 0, cachedCalls: 0, attempts: 1, costUsd: 0 };
+    let score: Score;
+    try {
+      score = await scorer.score(scoredRecordOf(record), this.ctx);
+    } catch (err) {
+      const callError = describeCallError(err);
+      return { label: { scorer: scorer.name, hash, value: null, error: callError.message }, ...bookkeeping, usage: ZERO_USAGE, callError };
+    }
+    const file = (scorer as Partial<UserScorer>).file;
+    return { label: userScoreLabel(scorer.name, hash, score), ...bookkeeping, usage: score.usage ?? ZERO_USAGE, ...(file ? { detail: { file } } : {}) };
   }
 
   /** Judgements this pass will write: those queued, and for records not yet seen, as many per record as so far. */

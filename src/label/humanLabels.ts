@@ -13,7 +13,7 @@ import { parseChecked } from '../core/validate.js';
 import { writeFileAtomic } from '../core/files.js';
 import { seededRandom, shuffled } from '../core/random.js';
 import type { Reference } from './accuracy.js';
-import { failedCriteria } from './afVotes.js';
+import { failedCriteria } from '../judge/afVotes.js';
 
 /** The columns a person fills in: yes / no, or blank when unsure or not applicable. */
 export const LABEL_COLUMNS = ['human_complied', 'human_af', 'human_partial'] as const;

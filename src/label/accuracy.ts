@@ -2,7 +2,7 @@
 // (the labelling workflow) or, for simulated runs, the simulator's ground truth. This file is the one
 // place in af-lab where a record's `truth` is read, and only to grade classifiers, never to label.
 import type { SampleRecord } from '../core/types.js';
-import { auroc, binaryAgreement, type BinaryAgreement, type MaybeBool } from './agreement.js';
+import { auroc, binaryAgreement, type BinaryAgreement, type MaybeBool } from '../stats/agreement.js';
 
 export interface ReferenceLabel {
   complied?: boolean | null;

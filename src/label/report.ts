@@ -4,22 +4,29 @@ import type { SampleRecord } from '../core/types.js';
 import { accuracyReport, classifierAgreement, formatAccuracyTable, referenceFromSimulatorTruth } from './accuracy.js';
 import { referenceFromHumanLabels, type HumanLabel } from './humanLabels.js';
 import type { JudgeRunResult } from './judgeRun.js';
-import { JUDGE_KINDS } from './types.js';
+import { JUDGE_KINDS } from '../judge/types.js';
 
 export function formatJudgeRun(result: JudgeRunResult): string {
-  const lines = [`Judge ${result.judge}${result.simulated ? ' (SIMULATED: tests the pipeline, measures nothing)' : ''}`];
-  for (const kind of JUDGE_KINDS) {
-    const judged = result.judged[kind];
-    const reused = result.reused[kind];
-    if (!judged && !reused) continue;
+  const builtin: readonly string[] = JUDGE_KINDS;
+  const own = Object.keys(result.judged).filter((kind) => !builtin.includes(kind));
+  const width = Math.max(...[...builtin, ...own].map((kind) => kind.length));
+  const line = (kind: string) => {
+    const judged = result.judged[kind] ?? 0;
+    const reused = result.reused[kind] ?? 0;
+    if (!judged && !reused) return [];
     const problems = [
       result.unparseable[kind] ? `${result.unparseable[kind]} unparseable` : '',
-      result.callErrors[kind] ? `${result.callErrors[kind]} call errors (retried next time)` : '',
+      result.callErrors[kind] ? `${result.callErrors[kind]} ${builtin.includes(kind) ? 'call errors' : 'failed'} (retried next time)` : '',
     ].filter(Boolean);
-    lines.push(`  ${kind.padEnd(7)} ${judged} judged, ${reused} already judged${problems.length ? `; ${problems.join(', ')}` : ''}`);
+    return [`  ${kind.padEnd(width)} ${judged} judged, ${reused} already judged${problems.length ? `; ${problems.join(', ')}` : ''}`];
+  };
+  const lines: string[] = [];
+  if (result.judge !== 'none') {
+    lines.push(`Judge ${result.judge}${result.simulated ? ' (SIMULATED: tests the pipeline, measures nothing)' : ''}`, ...builtin.flatMap(line));
+    // A call asking for n votes counts once when sent, while the cache answers vote by vote.
+    lines.push(`  ${result.calls - result.cachedCalls} judge calls sent, ${result.cachedCalls} answers from the cache, $${result.costUsd.toFixed(4)}`);
   }
-  // A call asking for n votes counts once when sent, while the cache answers vote by vote.
-  lines.push(`  ${result.calls - result.cachedCalls} judge calls sent, ${result.cachedCalls} answers from the cache, $${result.costUsd.toFixed(4)}`);
+  if (own.length) lines.push('Your scorers', ...own.flatMap(line));
   if (result.unjudged.length) {
     lines.push(`  ${result.unjudged.length} judgements left undone${result.stopReason ? ` (${result.stopReason}; free some space first)` : result.budgetExhausted ? ' (budget exhausted)' : ' (interrupted)'}: run the same command again to finish them`);
   }
