@@ -21,6 +21,7 @@ import { appendJudgement, judgedBefore, judgementsPath, selectInto } from './sto
 import { JudgementIndex } from './judgementIndex.js';
 import { transcriptOf } from './transcript.js';
 import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type Judgement, type JudgeKind, type JudgeOutcome } from './types.js';
+import { KeySet } from '../core/keyTable.js';
 
 export const DEFAULT_JUDGE = 'sim/judge';
 
@@ -123,7 +124,7 @@ export class RunJudging {
   private queued = 0;
   private seen = 0;
   /** Records judged while they were being sampled (judgeEarly): judged again later, they are not counted twice. */
-  private readonly early = new Set<string>();
+  private readonly early = new KeySet(); // packed: every record of a fresh run passes through it
 
   private constructor(
     private readonly model: ChatModel,

@@ -6,6 +6,7 @@
 // the same memory at a thousand records as at a million, but for the keys.
 import { closeSync, openSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
+import { KeyTable } from '../core/keyTable.js';
 import { lineAt } from '../core/files.js';
 import { judgementEntries, judgementsPath } from './store.js';
 import { JUDGE_KINDS, type Judgement, type JudgeKind } from './types.js';
@@ -40,7 +41,8 @@ export interface JudgementIndexOptions {
 
 /** What the index holds for one record: the judgements that label it, per judge and kind, and those that settle it. */
 export class JudgementIndex {
-  private readonly slots = new Map<string, number>();
+  /** Record keys, numbered: packed (24 bytes a key), so the index costs little more than its offsets. */
+  private readonly slots = new KeyTable();
   /** Per judge spec: the chosen line of each slot and kind. */
   private readonly byJudge = new Map<string, Column>();
   private readonly settledColumn = new Column();
@@ -71,11 +73,7 @@ export class JudgementIndex {
   }
 
   private add(line: Judgement, offset: number, settles: boolean): void {
-    let slot = this.slots.get(line.key);
-    if (slot === undefined) {
-      slot = this.slots.size;
-      this.slots.set(line.key, slot);
-    }
+    const slot = this.slots.add(line.key);
     this.latestJudge[line.kind] = line.judge;
     let column = this.byJudge.get(line.judge);
     if (!column) {
@@ -110,8 +108,8 @@ export class JudgementIndex {
   record(key: string, judgeFor: Partial<Record<JudgeKind, string>> = this.latestJudge): { labelling: Partial<Record<JudgeKind, Judgement>>; settled: Partial<Record<JudgeKind, Judgement>> } {
     const labelling: Partial<Record<JudgeKind, Judgement>> = {};
     const settled: Partial<Record<JudgeKind, Judgement>> = {};
-    const slot = this.slots.get(key);
-    if (slot === undefined) return { labelling, settled };
+    const slot = this.slots.slotOf(key);
+    if (slot < 0) return { labelling, settled };
     const read = new Map<number, Judgement>();
     const at = (offset: number) => {
       let line = read.get(offset);
