@@ -9,7 +9,7 @@
 // import of the filled-in sheet, and compare). At the end a table of CPU seconds and peak RSS per
 // command and size, with the largest over the smallest peak (issue 25's goal: at most 1.2). Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
 // --heap <MB> (the child's --max-old-space-size: V8 otherwise lets a long run's heap grow far past what it holds),
-// --keep (leave the folders, to look at them). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
+// --keep (leave the folders, to look at them), --reuse <dir> (a kept folder: every command but the first run). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,6 +24,9 @@ const concurrency = Number(flag('--concurrency') ?? 64);
 const json = argv.includes('--json');
 const keep = argv.includes('--keep');
 const heap = flag('--heap');
+// A run folder made before (by --keep: <dir>/scale.json, results/, cache/) to run the other commands on,
+// without the first run (one size only): on a loaded machine the first run is most of the time.
+const reuse = flag('--reuse');
 const PER_UNIT = 240;
 
 interface ScaleResult {
@@ -62,12 +65,12 @@ const results: ScaleResult[] = [];
 for (const target of sizes) {
   const units = Math.max(1, Math.round(target / PER_UNIT));
   const samples = units * PER_UNIT;
-  const dir = mkdtempSync(join(tmpdir(), 'af-lab-scale-'));
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), 'af-lab-scale-'));
   const config = join(dir, 'scale.json');
-  writeFileSync(config, JSON.stringify({ name: 'scale', models: ['sim/faker'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' }, samples: units, concurrency, judge: 'sim/judge' }));
+  if (!reuse) writeFileSync(config, JSON.stringify({ name: 'scale', models: ['sim/faker'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' }, samples: units, concurrency, judge: 'sim/judge' }));
   const runArgs = ['run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress', '--no-images'];
   const runDir = join(dir, 'results', 'scale');
-  results.push(timed(target, samples, 'run', runArgs));
+  if (!reuse) results.push(timed(target, samples, 'run', runArgs));
   if (commands.includes('resume')) {
     rmSync(join(runDir, '.outputs.json'), { force: true });
     results.push(timed(target, samples, 'run (resumed, stamp gone)', runArgs));
@@ -90,7 +93,7 @@ for (const target of sizes) {
   }
   const size = (file: string) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) / 1e6;
   if (!json) console.log(JSON.stringify({ target, recordsMB: +size(join(runDir, 'records.jsonl')).toFixed(1), judgementsMB: +size(join(runDir, 'judgements.jsonl')).toFixed(1) }));
-  if (!keep) rmSync(dir, { recursive: true, force: true });
+  if (!keep && !reuse) rmSync(dir, { recursive: true, force: true });
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadAtStart} at start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
