@@ -6,6 +6,7 @@ import { openRun } from '../pipeline/openRun.js';
 import { describeGapChange, loadPublishedCounts, mitigationEffect, type MitigationEffect, type PublishedCounts, type TierCounts } from '../stats/index.js';
 import { comparisonCells, primaryLabel, type LabelSource, type MitigationRow, type Summary } from '../summary/index.js';
 import { simulatedBannerHtml, tableHtml } from './html.js';
+import type { NotebookView } from './view.js';
 
 export interface MitigationView {
   /** The label source shown (default: the judge once it labelled anything, else the proxy). */
@@ -32,8 +33,11 @@ export function mitigationView(summary: Summary, label: LabelSource = primaryLab
 }
 
 /** The mitigation table of a run folder (labels attached as in every summary). */
-export function mitigationTable(runDir: string, options: { label?: LabelSource; confLevel?: number } = {}): MitigationView {
-  const summary = openRun(runDir).summary({ confLevel: options.confLevel });
+export function mitigationTable(runDir: string, options: { label?: LabelSource; confLevel?: number; view?: Pick<NotebookView, 'task'> } = {}): MitigationView {
+  // With a view, a box counts the records as they are read (a big run takes a while).
+  const task = options.view?.task('mitigation table');
+  const summary = openRun(runDir, task ? { onRecord: task.onRecord(`reading ${runDir}`), every: 1_000 } : {}).summary({ confLevel: options.confLevel });
+  task?.finish();
   return mitigationView(summary, options.label);
 }
 
