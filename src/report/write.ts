@@ -218,7 +218,12 @@ export class ReportWriter {
       this.inline = undefined;
     } else {
       if (this.chunk.length > 0) this.writeChunk();
-      writeFileAtomic(join(this.dataDir, 'index.js'), `afReportIndex(${this.index!.json()});\n`, { durable: false });
+      const index = this.index!;
+      writeFileAtomic(join(this.dataDir, 'index.js'), (function* () {
+        yield 'afReportIndex(';
+        yield* index.jsonPieces();
+        yield ');\n';
+      })(), { durable: false });
       this.index = undefined;
       writeFileAtomic(this.outFile, reportHtml(this.facts.facts(), this.opts, { dir: basename(this.dataDir), chunks: this.chunks, chunkSize: this.chunkSize }));
     }
