@@ -54,6 +54,22 @@ test('SlotBytes reads 0 for a slot never set and keeps what was set as it grows'
   assert.equal(bytes.get(69_999), 0);
 });
 
+test('a KeyTable of 64-digit keys (the response cache\'s) packs those and holds 32-digit ones exactly beside them', () => {
+  const long = (i: number) => createHash('sha256').update(`call ${i}`).digest('hex');
+  const table = new KeyTable(64);
+  const keys = [...Array.from({ length: 3_000 }, (_, i) => long(i)), hexKey(1), 'other', long(5)];
+  const reference = new Map<string, number>();
+  for (const key of keys) {
+    const expected = reference.get(key) ?? reference.size;
+    reference.set(key, expected);
+    assert.equal(table.add(key), expected);
+  }
+  assert.deepEqual([...table], [...reference.keys()]);
+  assert.equal(table.slotOf(long(3_001)), -1);
+  assert.ok(table.packedBytes / table.size <= 72);
+  assert.throws(() => new KeyTable(30), RangeError);
+});
+
 test('KeySet adds and deletes as a Set<string> does', () => {
   const set = new KeySet();
   const reference = new Set<string>();

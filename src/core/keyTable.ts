@@ -3,15 +3,13 @@
 // is held as four 32-bit words in a typed array and found through an open-addressing table of slot
 // numbers, 24 bytes a key where a `Set<string>` takes about 100 and a `Map<string, number>` about 150,
 // and nothing the garbage collector must trace. Any other key (tests, hand-made folders) is held
-// exactly in a Map beside them, so the table answers exactly like a Map from key to slot.
+// exactly in a Map beside them, so the table answers exactly like a Map from key to slot. A table of
+// another width of hex key (the response cache's 64-digit keys) is made with `new KeyTable(64)`.
 
-const HEX_LENGTH = 32;
-const WORDS = 4;
-
-/** The four 32-bit words of a 32-digit lower-case hex key, or false when `key` is not one. */
+/** The 32-bit words of a lower-case hex key of `into.length * 8` digits, or false when `key` is not one. */
 function parseHex(key: string, into: Uint32Array): boolean {
-  if (key.length !== HEX_LENGTH) return false;
-  for (let w = 0; w < WORDS; w++) {
+  if (key.length !== into.length * 8) return false;
+  for (let w = 0; w < into.length; w++) {
     let word = 0;
     for (let i = w * 8; i < w * 8 + 8; i++) {
       const c = key.charCodeAt(i);
@@ -26,11 +24,11 @@ function parseHex(key: string, into: Uint32Array): boolean {
   return true;
 }
 
-const scratch = new Uint32Array(WORDS);
-
 export class KeyTable implements Iterable<string> {
-  /** Per slot, the key's four words (hex keys; zero for the others). */
-  #words = new Uint32Array(64 * WORDS);
+  readonly #width: number;
+  readonly #scratch: Uint32Array;
+  /** Per slot, the key's words (hex keys; zero for the others). */
+  #words: Uint32Array;
   /** Per slot, 1 when the key is a hex key held in #words, 0 when it is in #others. */
   #isHex = new Uint8Array(64);
   /** Open addressing: slot + 1 of a hex key, 0 for an empty place; at most half full. */
@@ -40,6 +38,14 @@ export class KeyTable implements Iterable<string> {
   #otherKeys = new Map<number, string>();
   #size = 0;
 
+  /** `hexDigits`: the length of the hex keys held packed (a multiple of 8; af-lab's sample keys have 32). */
+  constructor(hexDigits = 32) {
+    if (!(Number.isInteger(hexDigits) && hexDigits > 0 && hexDigits % 8 === 0)) throw new RangeError(`KeyTable: ${hexDigits} hex digits is not a multiple of 8`);
+    this.#width = hexDigits / 8;
+    this.#scratch = new Uint32Array(this.#width);
+    this.#words = new Uint32Array(64 * this.#width);
+  }
+
   /** Keys added. */
   get size(): number {
     return this.#size;
@@ -47,8 +53,8 @@ export class KeyTable implements Iterable<string> {
 
   /** The slot of `key`, or -1 when it was never added. */
   slotOf(key: string): number {
-    if (!parseHex(key, scratch)) return this.#others.get(key) ?? -1;
-    return this.#find(scratch);
+    if (!parseHex(key, this.#scratch)) return this.#others.get(key) ?? -1;
+    return this.#find(this.#scratch);
   }
 
   has(key: string): boolean {
@@ -57,6 +63,7 @@ export class KeyTable implements Iterable<string> {
 
   /** Add `key` (if new) and return its slot. */
   add(key: string): number {
+    const scratch = this.#scratch;
     if (!parseHex(key, scratch)) {
       const slot = this.#others.get(key);
       if (slot !== undefined) return slot;
@@ -69,7 +76,7 @@ export class KeyTable implements Iterable<string> {
     if (found >= 0) return found;
     if ((this.#hexCount + 1) * 2 > this.#table.length) this.#rehash(this.#table.length * 2);
     const slot = this.#newSlot(true);
-    this.#words.set(scratch, slot * WORDS);
+    this.#words.set(scratch, slot * this.#width);
     this.#place(slot);
     this.#hexCount++;
     return slot;
@@ -80,7 +87,7 @@ export class KeyTable implements Iterable<string> {
     if (slot < 0 || slot >= this.#size) throw new RangeError(`KeyTable: no slot ${slot}`);
     if (!this.#isHex[slot]) return this.#otherKeys.get(slot)!;
     let key = '';
-    for (let w = 0; w < WORDS; w++) key += this.#words[slot * WORDS + w].toString(16).padStart(8, '0');
+    for (let w = 0; w < this.#width; w++) key += this.#words[slot * this.#width + w].toString(16).padStart(8, '0');
     return key;
   }
 
@@ -102,7 +109,7 @@ export class KeyTable implements Iterable<string> {
       const isHex = new Uint8Array(this.#isHex.length * 2);
       isHex.set(this.#isHex);
       this.#isHex = isHex;
-      const words = new Uint32Array(isHex.length * WORDS);
+      const words = new Uint32Array(isHex.length * this.#width);
       words.set(this.#words);
       this.#words = words;
     }
@@ -111,11 +118,9 @@ export class KeyTable implements Iterable<string> {
   }
 
   #hash(words: Uint32Array, at: number): number {
-    let h = Math.imul(words[at] ^ 0x9e3779b9, 0x85ebca6b);
-    h = Math.imul(h ^ words[at + 1] ^ (h >>> 13), 0xc2b2ae35);
-    h = Math.imul(h ^ words[at + 2] ^ (h >>> 16), 0x85ebca6b);
-    h ^= words[at + 3] ^ (h >>> 13);
-    return h >>> 0;
+    let h = 0x9e3779b9;
+    for (let w = 0; w < this.#width; w++) h = Math.imul(h ^ words[at + w] ^ (h >>> 15), w % 2 ? 0xc2b2ae35 : 0x85ebca6b);
+    return (h ^ (h >>> 13)) >>> 0;
   }
 
   #find(key: Uint32Array): number {
@@ -123,15 +128,17 @@ export class KeyTable implements Iterable<string> {
     for (let i = this.#hash(key, 0) & mask; ; i = (i + 1) & mask) {
       const entry = this.#table[i];
       if (entry === 0) return -1;
-      const at = (entry - 1) * WORDS;
+      const at = (entry - 1) * this.#width;
       const words = this.#words;
-      if (words[at] === key[0] && words[at + 1] === key[1] && words[at + 2] === key[2] && words[at + 3] === key[3]) return entry - 1;
+      let same = true;
+      for (let w = 0; w < this.#width && same; w++) same = words[at + w] === key[w];
+      if (same) return entry - 1;
     }
   }
 
   #place(slot: number): void {
     const mask = this.#table.length - 1;
-    let i = this.#hash(this.#words, slot * WORDS) & mask;
+    let i = this.#hash(this.#words, slot * this.#width) & mask;
     while (this.#table[i] !== 0) i = (i + 1) & mask;
     this.#table[i] = slot + 1;
   }
@@ -163,9 +170,14 @@ export class SlotBytes {
  * 24 bytes a key ever added) and a byte per slot saying whether the key is in the set now.
  */
 export class KeySet {
-  readonly #keys = new KeyTable();
+  readonly #keys: KeyTable;
   readonly #in = new SlotBytes();
   #size = 0;
+
+  /** `hexDigits`: see KeyTable (32 for sample keys, 64 for the response cache's keys). */
+  constructor(hexDigits = 32) {
+    this.#keys = new KeyTable(hexDigits);
+  }
 
   get size(): number {
     return this.#size;

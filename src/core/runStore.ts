@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from './config.js';
 import type { SampledRecord, Usage } from './types.js';
-import { KeyTable } from './keyTable.js';
+import { KeySet, KeyTable } from './keyTable.js';
 import { UserError } from './errors.js';
 import { appendJsonLine, jsonLines, readJsonLines, textLines, writeFileAtomic } from './files.js';
 import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
@@ -170,9 +170,9 @@ export function appendCall(runDir: string, call: CallLine): void {
   void appendJsonLine(join(runDir, CALLS_FILE), call);
 }
 
-/** The cache keys of every call in the run's ledger (calls.jsonl). */
-export function ledgerKeys(runDir: string): Set<string> {
-  const keys = new Set<string>();
+/** The cache keys of every call in the run's ledger (calls.jsonl), packed (64-digit hex: 36 bytes a key). */
+export function ledgerKeys(runDir: string): KeySet {
+  const keys = new KeySet(64);
   for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) keys.add(value.cacheKey);
   return keys;
 }
