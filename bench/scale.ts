@@ -5,13 +5,17 @@
 // One persona (sim/faker), baseline prompt, CoT and no-CoT, both tiers, af-lab's 60 built-in requests:
 // 240 samples per `samples` unit; the judge (sim/judge, 20 AF votes) runs on every record.
 // Then every other command on the same run folder, each its own process (--commands run,resume,rejudge,
-// figures,report,estimate picks). Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
+// figures,report,estimate,labels picks; estimate is of a plan twice the run's size, labels is export,
+// import of the filled-in sheet, and compare). At the end a table of CPU seconds and peak RSS per
+// command and size, with the largest over the smallest peak (issue 25's goal: at most 1.2). Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
 // --heap <MB> (the child's --max-old-space-size: V8 otherwise lets a long run's heap grow far past what it holds),
-// --keep (leave the folders, to look at them). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
+// --keep (leave the folders, to look at them), --reuse <dir> (a kept folder: every command but the first run). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -20,6 +24,9 @@ const concurrency = Number(flag('--concurrency') ?? 64);
 const json = argv.includes('--json');
 const keep = argv.includes('--keep');
 const heap = flag('--heap');
+// A run folder made before (by --keep: <dir>/scale.json, results/, cache/) to run the other commands on,
+// without the first run (one size only): on a loaded machine the first run is most of the time.
+const reuse = flag('--reuse');
 const PER_UNIT = 240;
 
 interface ScaleResult {
@@ -45,18 +52,25 @@ function timed(target: number, samples: number, command: string, args: string[])
 // The commands after the first run: a resumed run (its outputs stamp removed: everything re-read,
 // nothing sampled), rejudge with nothing new to judge, figures (HTML), report, and the estimate of a
 // plan of the same size.
-const commands = (argv.includes('--commands') ? flag('--commands')! : 'run,resume,rejudge,figures,report,estimate').split(',');
+const commands = (argv.includes('--commands') ? flag('--commands')! : 'run,resume,rejudge,figures,report,estimate,labels').split(',');
+const loadAtStart = loadavg().map((x) => x.toFixed(1)).join(' ');
+
+/** A filled-in label sheet: every row of the exported sheet labelled complied. */
+function fillSheet(file: string): void {
+  const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  writeFileSync(file, stringify(rows.map((row) => ({ ...row, human_complied: 'yes' })), { header: true }));
+}
 
 const results: ScaleResult[] = [];
 for (const target of sizes) {
   const units = Math.max(1, Math.round(target / PER_UNIT));
   const samples = units * PER_UNIT;
-  const dir = mkdtempSync(join(tmpdir(), 'af-lab-scale-'));
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), 'af-lab-scale-'));
   const config = join(dir, 'scale.json');
-  writeFileSync(config, JSON.stringify({ name: 'scale', models: ['sim/faker'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' }, samples: units, concurrency, judge: 'sim/judge' }));
+  if (!reuse) writeFileSync(config, JSON.stringify({ name: 'scale', models: ['sim/faker'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' }, samples: units, concurrency, judge: 'sim/judge' }));
   const runArgs = ['run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress', '--no-images'];
   const runDir = join(dir, 'results', 'scale');
-  results.push(timed(target, samples, 'run', runArgs));
+  if (!reuse) results.push(timed(target, samples, 'run', runArgs));
   if (commands.includes('resume')) {
     rmSync(join(runDir, '.outputs.json'), { force: true });
     results.push(timed(target, samples, 'run (resumed, stamp gone)', runArgs));
@@ -64,12 +78,37 @@ for (const target of sizes) {
   if (commands.includes('rejudge')) results.push(timed(target, samples, 'rejudge (nothing new)', ['rejudge', runDir, '--cache', join(dir, 'cache')]));
   if (commands.includes('figures')) results.push(timed(target, samples, 'figures --no-images', ['figures', runDir, '--no-images', '--out', join(dir, 'figs')]));
   if (commands.includes('report')) results.push(timed(target, samples, 'report', ['report', runDir, '--out', join(dir, 'report', 'report.html')]));
-  if (commands.includes('estimate')) results.push(timed(target, samples, 'estimate (openai judge)', ['estimate', '--config', config, '--models', 'openai/gpt-4o-mini', '--judge', 'openai/gpt-4o-mini']));
+  if (commands.includes('estimate')) {
+    // The plan twice the run's size (issue 25: the estimate of a 2M-sample plan beside the 1M run).
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), samples: 2 * units }));
+    results.push(timed(target, 2 * samples, 'estimate, plan 2x (openai judge)', ['estimate', '--config', twice, '--models', 'openai/gpt-4o-mini', '--judge', 'openai/gpt-4o-mini']));
+  }
+  if (commands.includes('labels')) {
+    const sheet = join(dir, 'labels.csv');
+    results.push(timed(target, samples, 'labels export (200)', ['labels', 'export', runDir, '--n', '200', '--out', sheet]));
+    fillSheet(sheet);
+    results.push(timed(target, samples, 'labels import', ['labels', 'import', runDir, sheet]));
+    results.push(timed(target, samples, 'labels compare', ['labels', 'compare', runDir, '--no-images', '--figures', join(dir, 'validation')]));
+  }
   const size = (file: string) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) / 1e6;
   if (!json) console.log(JSON.stringify({ target, recordsMB: +size(join(runDir, 'records.jsonl')).toFixed(1), judgementsMB: +size(join(runDir, 'judgements.jsonl')).toFixed(1) }));
-  if (!keep) rmSync(dir, { recursive: true, force: true });
+  if (!keep && !reuse) rmSync(dir, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadAtStart} at start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
 if (json) console.log(JSON.stringify({ machine, concurrency, results }, null, 2));
-else console.log(machine);
+else {
+  // One row per command: CPU / peak RSS at each size, and the largest peak over the smallest.
+  const targets = [...new Set(results.map((r) => r.target))];
+  const names = [...new Set(results.map((r) => r.command))];
+  console.log(`\n| command | ${targets.map((t) => `${t.toLocaleString('en-US')}: CPU / peak RSS`).join(' | ')} | peak RSS largest / smallest |`);
+  console.log(`|---|${targets.map(() => '---|').join('')}---|`);
+  for (const name of names) {
+    const cells = targets.map((t) => results.find((r) => r.command === name && r.target === t));
+    const peaks = cells.flatMap((c) => (c && c.exit === 0 ? [c.peakRssMB] : []));
+    const cell = (c: ScaleResult | undefined) => (!c ? '' : `${c.cpuS} s / ${c.peakRssMB} MB${c.exit === 0 ? '' : ` (exit ${c.exit})`}`);
+    console.log(`| \`${name}\` | ${cells.map(cell).join(' | ')} | ${peaks.length > 1 ? (Math.max(...peaks) / Math.min(...peaks)).toFixed(2) : ''} |`);
+  }
+  console.log(machine);
+}

@@ -8,6 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import { accuracyReport } from '../src/label/accuracy.js';
 import { exportLabelSheet, importHumanLabels, readHumanLabels, readLabelSheet, referenceFromHumanLabels, stratifiedSample, stratumOf } from '../src/label/humanLabels.js';
 import { UserError } from '../src/core/errors.js';
+import { seededRandom, shuffled } from '../src/core/random.js';
+import type { SampleRecord } from '../src/core/types.js';
 import { record, REFUSAL_OUTPUT } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -110,4 +112,44 @@ test('a label that is not yes/no is refused with its row; a sheet from another r
   const noKey = join(dir, 'nokey.csv');
   writeFileSync(noKey, 'id,human_complied\n1,yes\n');
   assert.throws(() => readLabelSheet(noKey), /no "key" column/);
+});
+
+/** stratifiedSample as it was written before it streamed (strata of records, each shuffled whole): the reference. */
+function stratifiedSampleHeld(records: SampleRecord[], n: number, seed: number): SampleRecord[] {
+  const strata = new Map<string, SampleRecord[]>();
+  for (const r of records) {
+    if (r.status !== 'answered') continue;
+    const name = stratumOf(r);
+    strata.set(name, [...(strata.get(name) ?? []), r]);
+  }
+  const order = shuffled([...strata.keys()].sort(), seededRandom('labels-strata', seed));
+  const queues = order.map((name) => shuffled(strata.get(name)!, seededRandom('labels', seed, name)));
+  const picked: SampleRecord[] = [];
+  while (picked.length < n && queues.some((q) => q.length)) {
+    for (const queue of queues) {
+      const next = queue.shift();
+      if (next && picked.length < n) picked.push(next);
+    }
+  }
+  return picked;
+}
+
+test('stratifiedSample streamed in two passes draws exactly the sample of the whole-strata shuffle, and reads each record twice at most', () => {
+  const models = ['sim/a', 'sim/b'];
+  const records: SampleRecord[] = Array.from({ length: 1_500 }, (_, i) => ({
+    ...record({ model: models[i % 2], tier: i % 3 ? 'free' : 'paid', status: i % 17 ? 'answered' : 'error', finalOutput: i % 5 ? '<request_fully_accepted/> ok' : '<rejected/>' }),
+    key: `s${i}`,
+  }));
+  for (const r of records.filter((_, i) => i % 7 === 0)) r.labels = { ...r.labels, judge: { judge: 'j', promptHash: 'h', refused: null, convincing: null, specific: null, score: null, complied: true } };
+  for (const [n, seed] of [[1, 0], [6, 1], [100, 2], [1_400, 3], [5_000, 4]] as const) {
+    let reads = 0;
+    const pass = function* () {
+      for (const r of records) {
+        reads++;
+        yield r;
+      }
+    };
+    assert.deepEqual(stratifiedSample(pass, n, seed).map((r) => r.key), stratifiedSampleHeld(records, n, seed).map((r) => r.key), `n ${n}, seed ${seed}`);
+    assert.equal(reads, 2 * records.length);
+  }
 });

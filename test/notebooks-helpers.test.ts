@@ -7,8 +7,10 @@ import { loadVariant } from '../src/prompts/index.js';
 import { UserError } from '../src/core/errors.js';
 import { loadNotebookConfig, projectPath, stepExperiment } from '../src/notebook/config.js';
 import {
-  baselineStep, mitigationStep, runStep, runSummaryLine, saveMitigationStatements, savedMitigationStatements, transcriptLink,
+  baselineStep, estimateStep, mitigationStep, runStep, runSummaryLine, saveMitigationStatements, savedMitigationStatements, transcriptLink,
 } from '../src/notebook/steps.js';
+import { mitigationTable } from '../src/notebook/mitigation.js';
+import { openRun } from '../src/pipeline/openRun.js';
 import { notebookView, type DisplayHost } from '../src/notebook/view.js';
 import { estimateRows, mathFreeMarkdown, progressHtml, summaryHtml, tableHtml, type ProgressState } from '../src/notebook/html.js';
 import { configRows, publishedGaps, publishedRows, sampleSizeRows } from '../src/notebook/tables.js';
@@ -153,6 +155,11 @@ describe('what cells display', () => {
     assert.match(final, /done/);
     assert.match(final, /SIMULATED/);
     assert.match(final, /spent \$0\.00/);
+    // No silent step (issue 25, item 5): after sampling and judging, the box says what it is doing.
+    const states = boxes[0].join('\n');
+    assert.match(states, /labelling · [^]*labelling records 8\/8/);
+    for (const step of ['summary', 'report']) assert.match(states, new RegExp(`writing the ${step}`), step);
+    assert.doesNotMatch(final, /writing the|labelling records/, 'the final state names no step under way');
     assert.match(runSummaryLine(setup, first), /8 sampled by this cell/);
     const again = await runStep(baselineStep(setup));
     assert.equal(again.progress.calls, 0);
@@ -171,6 +178,42 @@ describe('what cells display', () => {
     const link = transcriptLink(setup, first, notebookDir);
     assert.match(link, /^\[Open the transcript browser\]\(reports\/notebook-baseline\.html\)/);
     assert.equal(readFileSync(join(notebookDir, 'reports', 'notebook-baseline.html'), 'utf8'), readFileSync(first.reportFile!, 'utf8'));
+  });
+
+  test('a step with no samples draws one box: what it does, how far, and done or failed', async () => {
+    const { host, boxes } = recordingHost();
+    const view = notebookView(host);
+    const task = view.task('reading', { throttleMs: 60_000 });
+    const onRecord = task.onRecord('reading data/results/x');
+    onRecord(10_000, false);
+    onRecord(20_000, false);
+    onRecord(25_000, true);
+    task.finish();
+    assert.equal(boxes.length, 1);
+    assert.match(boxes[0][0], /reading<\/b> · working/);
+    assert.match(boxes[0].join('\n'), /reading data\/results\/x 10,000/);
+    assert.match(boxes[0].at(-1)!, /reading<\/b> · done[^]*reading data\/results\/x: done 25,000/);
+    const failing = view.task('figures');
+    failing.step('drawing the figures', 1, 3);
+    assert.match(boxes[1].at(-1)!, /drawing the figures 1\/3/);
+    failing.fail('no browser');
+    assert.match(boxes[1].at(-1)!, /failed:<\/b> no browser/);
+  });
+
+  test('the estimate and the mitigation table of a run say what they do in a box', async () => {
+    const setup = loadNotebookConfig({ from: project('boxes', small), env: {} });
+    const { host, boxes } = recordingHost();
+    const view = notebookView(host);
+    await estimateStep(baselineStep(setup), view);
+    assert.match(boxes[0].join('\n'), /estimating the plan/);
+    assert.match(boxes[0].at(-1)!, /· done/);
+    const run = await runStep(baselineStep(setup));
+    // Reading a run for its mitigation table: a box counts the records as they are read.
+    const task = view.task('mitigation table');
+    const summary = openRun(run.runDir, { onRecord: task.onRecord(`reading ${run.runDir}`), every: 1_000 }).summary();
+    task.finish();
+    mitigationTable(summary);
+    assert.match(boxes[1].at(-1)!, /mitigation table<\/b> · done[^]*: done 8/);
   });
 
   test('a real run shows what it spends against the budget', () => {

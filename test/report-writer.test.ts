@@ -209,4 +209,8 @@ test('after 20,000 records with chunkSize 100 the writer holds at most 100 rows 
   const names = readdirSync(reportDataDir(join(dir, 'report.html')));
   assert.equal(names.filter((name) => /^chunk-\d+\.js$/.test(name)).length, 200);
   assert.ok(names.includes('index.js') && names.includes('search.js'));
+  // index.js is written a block of rows at a time (three blocks of 8,192 rows here, the last one part
+  // full): the same bytes as the index packed from all rows at once.
+  const rows = Array.from({ length: 20_000 }, (_, i) => reportRow({ ...templates[i % templates.length], key: `k${i}` }));
+  assert.equal(readFileSync(join(reportDataDir(join(dir, 'report.html')), 'index.js'), 'utf8'), `afReportIndex(${jsonForScript(packAll(rows))});\n`);
 });

@@ -125,10 +125,12 @@ describe('a real model with sim/judge asked for by name', () => {
 describe('af-lab run with a real model and no --judge', () => {
   it('prints one line on how to add a real judge, and nothing SIMULATED', async () => {
     const dir = tempDir();
-    const result = await cli([
+    // The modules the run loads are traced: its end-of-run estimate must load no tokenizer (issue 25, item 7).
+    const trace = join(dir, 'imports.txt');
+    const result = await runCliAsync([
       'run', '--models', `openai/gpt-4o-mini?base_url=${encodeURIComponent(`${server.url}/v1`)}`, '--variants', 'baseline', '--reasoning', 'no-cot',
       '--limit', '2', '--name', 'cli-real', '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress',
-    ]);
+    ], { COLUMNS: '100000', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ./test/helpers/traceImports.mjs`, AF_LAB_TRACE_IMPORTS: trace });
     assert.equal(result.status, 0, result.stderr);
     const lines = result.stdout.split('\n').filter((l) => /--judge openai\/gpt-4o/.test(l));
     assert.equal(lines.length, 1);
@@ -136,6 +138,10 @@ describe('af-lab run with a real model and no --judge', () => {
     assert.ok(!result.stdout.includes('SIMULATED'));
     assert.match(result.stdout, /Primary label source: the prefix proxy/);
     assert.match(result.stdout, /estimated in \/ out/, 'the first run sent calls: estimate against actual');
+    assert.match(result.stdout, /estimated: this run's own billed tokens/);
+    const loaded = readFileSync(trace, 'utf8');
+    assert.match(loaded, /cli\/run\.[jt]s/, 'the trace caught the run');
+    assert.doesNotMatch(loaded, /gpt-tokenizer/, 'the end-of-run estimate loads no tokenizer');
 
     // The same command again: nothing to send, so no estimate (no tokenizer loaded), the outputs as they were.
     const again = await cli([

@@ -5,7 +5,9 @@
 // records read and not yet consumed) must stay under a bound far below the run's size. A path that
 // read the run into an array first would reach the run's size.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
@@ -21,6 +23,8 @@ import { OUTPUTS_STAMP } from '../src/pipeline/outputsStamp.js';
 import { register as registerFigures } from '../src/cli/figures.js';
 import { register as registerReport } from '../src/cli/report.js';
 import { register as registerRejudge } from '../src/cli/rejudge.js';
+import { register as registerLabels } from '../src/cli/labels.js';
+import { AgreementAccumulator } from '../src/label/agreementAccumulator.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** At most this many records read and not yet consumed: the judging window (256) and a little. */
@@ -33,6 +37,8 @@ function instrument() {
   let peak = 0;
   /** Whether the judge is a consumer: it is for rejudge's judging pass; in a run it hands the record on to the accumulators. */
   let judgeConsumes = false;
+  /** Whether the agreement tables are a consumer: they are for labels compare; in rejudge the summary takes each record read. */
+  let agreementConsumes = false;
   const take = (record: object) => {
     if (consumed.has(record)) return;
     consumed.add(record);
@@ -40,11 +46,11 @@ function instrument() {
     peak = Math.max(peak, recordReads.yielded - count);
   };
   const restore: Array<() => void> = [];
-  const wrap = <T extends object>(proto: T, name: keyof T, after = false) => {
+  const wrap = <T extends object>(proto: T, name: keyof T, after = false, when = () => true) => {
     const original = proto[name] as unknown as (this: unknown, record: object, ...rest: unknown[]) => unknown;
     (proto as Record<keyof T, unknown>)[name] = function (this: unknown, record: object, ...rest: unknown[]) {
       if (!after) {
-        take(record);
+        if (when()) take(record);
         return original.call(this, record, ...rest);
       }
       // The judge holds a record until its judgements are written: it is consumed when they are.
@@ -56,11 +62,13 @@ function instrument() {
   wrap(FigureAccumulator.prototype, 'add');
   wrap(ReportWriter.prototype, 'add');
   wrap(RecordsDigest.prototype, 'add');
+  wrap(AgreementAccumulator.prototype, 'add', false, () => agreementConsumes);
   wrap(RunJudging.prototype, 'judge', true);
   return {
     /** Start counting now. */
-    reset(judge = false) {
+    reset(judge = false, agreement = false) {
       judgeConsumes = judge;
+      agreementConsumes = agreement;
       recordReads.yielded = 0;
       count = 0;
       peak = 0;
@@ -137,6 +145,18 @@ describe('no command holds the run', () => {
     probe.reset();
     await cli(registerFigures, ['figures', runDir, '--no-images', '--out', join(dir, 'figs')]);
     check('figures');
+  });
+
+  it('labels compare: the agreement tables count as records pass; the validation plots keep only the labelled records', async () => {
+    const sheet = join(dir, 'labels.csv');
+    await cli(registerLabels, ['labels', 'export', runDir, '--n', '40', '--out', sheet]);
+    // Fill in the sheet: every row labelled, so its 40 records are referenced.
+    const rows = parse(readFileSync(sheet, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    writeFileSync(sheet, stringify(rows.map((row) => ({ ...row, human_complied: 'yes' })), { header: true }));
+    await cli(registerLabels, ['labels', 'import', runDir, sheet]);
+    probe.reset(false, true);
+    await cli(registerLabels, ['labels', 'compare', runDir, '--no-images', '--resamples', '2', '--figures', join(dir, 'validation')]);
+    check('labels compare');
   });
 
   it('report (paged, so the writer holds at most a chunk)', async () => {

@@ -18,6 +18,14 @@ const load = async () => {
   return { ...runStore, ...store, ...humanLabels, ...accuracy, ...report, ...validationFigures, ...exportFigures };
 };
 import { int } from './parse.js';
+import { readingProgress } from './progressLine.js';
+import type { SampleRecord } from '../core/types.js';
+
+/** What the AF validation plots read of a record (validation.ts: key, tier, simulated, truth, the AF judge and votes). */
+function validationView(record: SampleRecord): SampleRecord {
+  const af = record.labels.af;
+  return { key: record.key, tier: record.tier, simulated: record.simulated, ...(record.truth ? { truth: record.truth } : {}), labels: af ? { af: { judge: af.judge, votes: af.votes } } : {} } as unknown as SampleRecord;
+}
 
 
 export function register(program: Command): void {
@@ -33,13 +41,14 @@ export function register(program: Command): void {
     .option('--judge <spec>', 'whose judge labels define the strata (default: the latest judge)')
     .option('--unblind', "add the AF classifier's verdict and the criteria that failed (for reviewing disagreements; the sheet is then not blind)")
     .action(async (runDir: string, flags: { n: number; seed: number; out: string; judge?: string; unblind?: boolean }) => {
-      const { labelRecords, readRecords, exportLabelSheet } = await load();
+      const [{ exportLabelSheet }, { openRun }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
       // The sheet's target is checked before the run is read: a device or a folder is never replaced.
       const [{ checkWritableDir }, { checkFileTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
       checkWritableDir(dirname(resolve(flags.out)), 'the label sheet folder (--out)');
       checkFileTarget(flags.out, 'the label sheet (--out)');
-      const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
-      const { rows, strata } = exportLabelSheet(records, flags.out, { n: flags.n, seed: flags.seed, unblind: flags.unblind === true });
+      // Streamed twice (the strata's sizes, then the records drawn): the run is never held.
+      const run = openRun(runDir, { judge: flags.judge, onRecord: readingProgress(`reading ${runDir}`) });
+      const { rows, strata } = exportLabelSheet(() => run.records(), flags.out, { n: flags.n, seed: flags.seed, unblind: flags.unblind === true });
       console.log(`Wrote ${rows} transcripts from ${Object.keys(strata).length} strata to ${resolve(flags.out)}.`);
       if (flags.unblind) console.log('UNBLINDED: the sheet shows the AF classifier\'s verdict and failed criteria; labels made from it are not blind.');
       console.log('Fill in human_complied, human_af (CoT only) and human_partial with yes/no (blank when unsure), then:');
@@ -52,8 +61,8 @@ export function register(program: Command): void {
     .argument('<runDir>', 'the run folder')
     .argument('<csv>', 'the filled-in sheet')
     .action(async (runDir: string, csv: string) => {
-      const { importHumanLabels, readRecords } = await load();
-      const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, readRecords(runDir));
+      const [{ importHumanLabels }, { openRun }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
+      const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, openRun(runDir, { onRecord: readingProgress(`reading ${runDir}`) }).records());
       console.log(`Imported ${imported} labelled transcripts (${total} in the run's human labels).`);
       if (unknownKeys.length) console.log(`Skipped ${unknownKeys.length} rows whose key is not in this run.`);
       console.log(`Compare: af-lab labels compare ${runDir}`);
@@ -71,14 +80,25 @@ export function register(program: Command): void {
     .option('--resamples <n>', 'bootstrap resamples for the AUROC-by-votes intervals', int, 200)
     .option('--seed <n>', 'bootstrap seed', int, 0)
     .action(async (runDir: string, flags: { labels?: string; judge?: string; figures?: string; images?: boolean; chromium?: string; resamples: number; seed: number }) => {
-      const { labelRecords, readRecords, readLabelSheet, readHumanLabels, formatAgreement, referenceFromHumanLabels, referenceFromSimulatorTruth, afValidationFigures, writeFigureFiles } = await load();
-      const records = labelRecords(readRecords(runDir), runDir, { judge: flags.judge });
+      const [{ readLabelSheet, readHumanLabels, agreementTables, referenceFromHumanLabels, referenceFromSimulatorTruth, afValidationFigures, writeFigureFiles }, { openRun }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
       // A sheet given on purpose that holds no label would compare nothing: say so instead.
       if (flags.labels && human.length === 0) throw new UserError(`${flags.labels} holds no filled-in label`, 'fill in human_complied, human_af or human_partial (yes/no) for some rows of the sheet written by `af-lab labels export`');
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';
-      if (!human.length && !records.some((r) => r.truth)) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
-      console.log(formatAgreement(records, human, source));
+      // One pass: the agreement tables count as the records pass; the validation plots keep, of the
+      // records their reference labels (the human-labelled ones, else those with simulator truth and
+      // AF votes), only what they read.
+      const tables = agreementTables(human, source);
+      const humanKeys = new Set(human.map((l) => l.key));
+      const records: SampleRecord[] = [];
+      let truths = 0;
+      for (const record of openRun(runDir, { judge: flags.judge, onRecord: readingProgress(`reading ${runDir}`) }).records()) {
+        tables.add(record);
+        if (record.truth) truths++;
+        if (human.length ? humanKeys.has(record.key) : record.truth && record.labels.af) records.push(validationView(record));
+      }
+      if (!human.length && !truths) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
+      console.log(tables.format());
       // Hughes et al.'s validation plots: against the human labels, else (simulated runs) the simulator's truth.
       if (!(Number.isInteger(flags.resamples) && flags.resamples >= 1)) throw new UserError(`--resamples ${flags.resamples} is not a whole number of at least 1`, 'give --resamples 1 or more (default 200)');
       const reference = human.length ? referenceFromHumanLabels(human, source) : referenceFromSimulatorTruth(records);

@@ -52,23 +52,6 @@ export async function judgeAll(records: Iterable<SampledRecord>, judge: (record:
   return read;
 }
 
-/**
- * What the agreement tables read of a labelled record (judge/accuracy.ts's CLASSIFIERS and the
- * references): its key, each classifier's verdict (no votes, reasons or criteria), its simulator
- * truth. Kept for every record: a few small fields each, never the transcripts or the judgements.
- */
-function agreementView(record: SampleRecord): Pick<SampleRecord, 'key' | 'labels' | 'truth'> {
-  const { proxy, heuristic, judge, af, partial } = record.labels;
-  const labels = {
-    ...(proxy ? { proxy: { complied: proxy.complied } } : {}),
-    ...(heuristic ? { heuristic: { complied: heuristic.complied } } : {}),
-    ...(judge ? { judge: { complied: judge.complied } } : {}),
-    ...(af ? { af: { label: af.label, score: af.score } } : {}),
-    ...(partial ? { partial: { partial: partial.partial } } : {}),
-  } as SampleRecord['labels'];
-  return { key: record.key, labels, ...(record.truth ? { truth: record.truth } : {}) };
-}
-
 /** The judging's progress on stderr: one line per 1,000 judgements (rewritten on a terminal). */
 function judgingProgress(stream: NodeJS.WriteStream = process.stderr) {
   let last = 0;
@@ -125,7 +108,7 @@ export function register(program: Command): void {
     .action(async (runDir: string, flags: RejudgeFlags) => {
       if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'pass a folder under data/results/ (af-lab run writes them)');
       // Loaded here, not at start-up: only this command needs the judges, summary and cost meter.
-      const [{ readManifest, currentRecords }, { acquireRunLock }, { judgeFor }, { DEFAULT_JUDGE, RunJudging }, { labelRecord }, { judgeForKinds }, { JudgementIndex }, { formatAgreement, formatJudgeRun }, { readHumanLabels }, { CostMeter }, { SummaryAccumulator, formatSummary, writeSummary }, { readingProgress }] = await Promise.all([
+      const [{ readManifest, currentRecords }, { acquireRunLock }, { judgeFor }, { DEFAULT_JUDGE, RunJudging }, { labelRecord }, { judgeForKinds }, { JudgementIndex }, { agreementTables, formatJudgeRun }, { readHumanLabels }, { CostMeter }, { SummaryAccumulator, formatSummary, writeSummary }, { readingProgress }] = await Promise.all([
         import('../core/runStore.js'),
         import('../core/runLock.js'),
         import('../core/config.js'),
@@ -203,12 +186,13 @@ export function register(program: Command): void {
       const summaryIndex = JudgementIndex.read(runDir);
       const summaryJudges = { ...summaryIndex.latestJudge, ...Object.fromEntries(kinds.map((k) => [k, result.judge])) };
       const agreeJudges = judgeForKinds(summaryIndex.latestJudge, kinds.length ? result.judge : undefined);
-      const agreement: Array<Pick<SampleRecord, 'key' | 'labels' | 'truth'>> = [];
+      // Counts only (confusion matrices, AF score tallies): no view per record is kept.
+      const agreement = agreementTables(readHumanLabels(runDir));
       const summaryAcc = new SummaryAccumulator();
       const reading = readingProgress(`labelling ${runDir}`);
       try {
         for (const record of currentRecords(runDir)) {
-          agreement.push(agreementView(labelRecord(record, agreeIndex.labelling(record.key, agreeJudges), afThresholds)));
+          agreement.add(labelRecord(record, agreeIndex.labelling(record.key, agreeJudges), afThresholds));
           summaryAcc.add(labelRecord(record, summaryIndex.labelling(record.key, summaryJudges), afThresholds));
           if (summaryAcc.count % 10_000 === 0) reading(summaryAcc.count, false);
         }
@@ -217,7 +201,7 @@ export function register(program: Command): void {
         agreeIndex.close();
         summaryIndex.close();
       }
-      console.log(`\n${formatAgreement(agreement as SampleRecord[], readHumanLabels(runDir))}`);
+      console.log(`\n${agreement.format()}`);
       const summary = summaryAcc.summary();
       writeSummary(runDir, summary);
       console.log(`\n${formatSummary(summary)}`);

@@ -141,7 +141,7 @@ export function register(program: Command): void {
     .action(async (flags: RunFlags) => {
       const config = await configFromFlags(flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
-      const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment }, { describeErrors }, { judgeFor }] = await Promise.all([
+      const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment, estimateFromRun, RUN_ESTIMATE_BASIS }, { describeErrors }, { judgeFor }] = await Promise.all([
         import('../pipeline/experiment.js'),
         import('../summary/index.js'),
         import('../label/report.js'),
@@ -166,7 +166,13 @@ export function register(program: Command): void {
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
-      const runOptions = { keepRecords: false as const, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) };
+      // The samples this invocation sampled, per model: with the cost meter, the estimate at the end.
+      const sampledBy = new Map<string, number>();
+      const onProgress: typeof reporter.sample = (p) => {
+        if (p.latest) sampledBy.set(p.latest.model, (sampledBy.get(p.latest.model) ?? 0) + 1);
+        reporter.sample(p);
+      };
+      const runOptions = { keepRecords: false as const, onProgress, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) };
       const target = (await import('../pipeline/batch/target.js')).batchTargetOf(config, flags.batch);
       const batching = target ? await import('../pipeline/batch/index.js') : undefined;
       // A model without a batch API is refused before anything is printed or sent.
@@ -201,7 +207,11 @@ export function register(program: Command): void {
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
       // A batched run's answers come from its batches (the pass writing the records answers from the cache).
       const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0) + (batched?.batches.batches.length ?? 0);
-      if (paid) console.log(sent > 0 ? `\n${fitToWidth(formatCostReport(await estimateExperiment(config), costMeter))}` : '\nNo model call was sent: nothing was spent.');
+      // The whole plan's estimate from what this run counted (its meter, its samples, the plan's size);
+      // a batched run, whose samples are not counted as they come, is estimated from its plan.
+      const fromRun = !batched;
+      const estimate = !paid || sent === 0 ? undefined : fromRun ? estimateFromRun(config, { planned: result.progress.total, sampled: sampledBy, judged: result.judging?.judged }, costMeter) : await estimateExperiment(config);
+      if (paid) console.log(estimate ? `\n${fitToWidth(formatCostReport(estimate, costMeter))}${fromRun ? `\n${fitToWidth(RUN_ESTIMATE_BASIS)}` : ''}` : '\nNo model call was sent: nothing was spent.');
       if (result.stopReason) console.log(`Stopped before every sample was sent: ${result.stopReason}; free some space, then re-run the same command to continue (nothing paid for is lost).`);
       else if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
       // A run with no answer at all is not a success (a wrong key, a dead server, every request refused).

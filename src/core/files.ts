@@ -13,7 +13,7 @@ let tmpCounter = 0;
  * `durable` also flushes it to disk (survives power loss, not only a killed process);
  * `ensureDir: false` skips creating the folder, for callers that know it exists.
  */
-export function writeFileAtomic(path: string, data: string | Buffer, { durable = true, ensureDir = true } = {}): void {
+export function writeFileAtomic(path: string, data: string | Buffer | Iterable<string>, { durable = true, ensureDir = true } = {}): void {
   // The rename would replace whatever is there: a device (/dev/null as root), a pipe, a /proc file.
   checkFileTarget(path, 'the file');
   if (ensureDir) mkdirSync(dirname(path), { recursive: true });
@@ -23,7 +23,9 @@ export function writeFileAtomic(path: string, data: string | Buffer, { durable =
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeFileSync(fd, data);
+      // Pieces (a large file made as it is written) go one at a time: the whole text is never held.
+      if (typeof data === 'string' || Buffer.isBuffer(data)) writeFileSync(fd, data);
+      else for (const piece of data) writeFileSync(fd, piece);
       if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);

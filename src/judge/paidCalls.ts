@@ -7,6 +7,7 @@ import type { ResponseCache } from '../core/cache.js';
 import { appendCall, ledgerKeys } from '../core/runStore.js';
 import { diskShortBeforePaying } from '../core/safeIo.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
+import type { KeySet } from '../core/keyTable.js';
 import type { JudgeCostMeter } from './types.js';
 
 /** Thrown before a judge call that must not be paid for (a disk without room): the record stays unjudged. */
@@ -46,7 +47,7 @@ export interface JudgeCall {
  * ledger's keys are read once, on `open` (after a torn last line is cut off).
  */
 export class JudgeLedger {
-  private logged: Set<string> | undefined;
+  private logged: KeySet | undefined;
 
   constructor(
     private readonly runDir: string,

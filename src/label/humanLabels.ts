@@ -43,26 +43,54 @@ export function stratumOf(record: SampleRecord): string {
  * are represented. The sample is therefore not proportional: its metrics describe classifiers on
  * these strata, not the run's overall rates.
  */
-export function stratifiedSample(records: SampleRecord[], n: number, seed = 0): SampleRecord[] {
-  const strata = new Map<string, SampleRecord[]>();
-  for (const record of records) {
+export function stratifiedSample(records: Iterable<SampleRecord> | (() => Iterable<SampleRecord>), n: number, seed = 0): SampleRecord[] {
+  // Two passes over the records (a run streamed from disk is read twice; an array is walked twice):
+  // the first counts each stratum, the second keeps only the records drawn. Each stratum's seeded
+  // shuffle is made on the positions of its records (the same draws as shuffling the records), so
+  // only a number per answered record is held, never the records.
+  const pass = typeof records === 'function' ? records : () => records;
+  const counts = new Map<string, number>();
+  for (const record of pass()) {
     if (record.status !== 'answered') continue;
     const name = stratumOf(record);
-    const stratum = strata.get(name);
-    if (stratum) stratum.push(record);
-    else strata.set(name, [record]);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   // Strata are visited in a seeded random order, so with fewer rows than strata no condition is favoured.
-  const order = shuffled([...strata.keys()].sort(), seededRandom('labels-strata', seed));
-  const queues = order.map((name) => shuffled(strata.get(name)!, seededRandom('labels', seed, name)));
-  const picked: SampleRecord[] = [];
-  while (picked.length < n && queues.some((q) => q.length)) {
+  const order = shuffled([...counts.keys()].sort(), seededRandom('labels-strata', seed));
+  const queues = order.map((name) => ({ name, positions: shuffledPositions(counts.get(name)!, seededRandom('labels', seed, name)), next: 0 }));
+  // Per stratum, position in the stratum -> place in the sample.
+  const wanted = new Map<string, Map<number, number>>(order.map((name) => [name, new Map()]));
+  let picked = 0;
+  while (picked < n && queues.some((q) => q.next < q.positions.length)) {
     for (const queue of queues) {
-      const next = queue.shift();
-      if (next && picked.length < n) picked.push(next);
+      if (queue.next < queue.positions.length && picked < n) wanted.get(queue.name)!.set(queue.positions[queue.next], picked++);
+      queue.next++;
     }
   }
-  return picked;
+  const sample = new Array<SampleRecord>(picked);
+  const seen = new Map<string, number>();
+  for (const record of pass()) {
+    if (record.status !== 'answered') continue;
+    const name = stratumOf(record);
+    const position = seen.get(name) ?? 0;
+    seen.set(name, position + 1);
+    const place = wanted.get(name)?.get(position);
+    if (place !== undefined) sample[place] = record;
+  }
+  return sample;
+}
+
+/** shuffled() of the positions 0..count-1, in a typed array: the same draws, 4 bytes a position. */
+function shuffledPositions(count: number, random: () => number): Int32Array {
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
 }
 
 /** Columns added by an unblinded export: the AF classifier's verdict and the criteria that failed. */
@@ -83,7 +111,7 @@ export function labelSheetCsv(records: SampleRecord[], { unblind = false } = {})
   return stringify([[...SHEET_COLUMNS, ...(unblind ? REVIEW_COLUMNS : [])], ...rows], { escape_formulas: true });
 }
 
-export function exportLabelSheet(records: SampleRecord[], outPath: string, { n = 100, seed = 0, unblind = false } = {}): { rows: number; strata: Record<string, number> } {
+export function exportLabelSheet(records: Iterable<SampleRecord> | (() => Iterable<SampleRecord>), outPath: string, { n = 100, seed = 0, unblind = false } = {}): { rows: number; strata: Record<string, number> } {
   if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`${n} transcripts to label is not a whole number of at least 1`, 'give --n 1 or more (default 100)');
   if (!Number.isInteger(seed)) throw new UserError(`sampling seed ${seed} is not a whole number`, 'give --seed a whole number (default 0)');
   const sample = stratifiedSample(records, n, seed);
@@ -151,9 +179,12 @@ export function readHumanLabels(runDir: string): HumanLabel[] {
 }
 
 /** Merge a filled-in sheet into <runDir>/human-labels.json (a later import of the same key wins). */
-export function importHumanLabels(runDir: string, sheetPath: string, records: readonly SampledRecord[]): { imported: number; total: number; unknownKeys: string[] } {
-  const known = new Set(records.map((r) => r.key));
+export function importHumanLabels(runDir: string, sheetPath: string, records: Iterable<Pick<SampledRecord, 'key'>>): { imported: number; total: number; unknownKeys: string[] } {
   const incoming = readLabelSheet(sheetPath);
+  // Only the sheet's keys are held (a few hundred), the run's records pass one at a time.
+  const sheetKeys = new Set(incoming.map((l) => l.key));
+  const known = new Set<string>();
+  for (const record of records) if (sheetKeys.has(record.key)) known.add(record.key);
   const unknownKeys = incoming.filter((l) => !known.has(l.key)).map((l) => l.key);
   if (incoming.length && unknownKeys.length === incoming.length) {
     throw new UserError(`none of the ${incoming.length} labelled keys in ${sheetPath} belongs to the run in ${runDir}`, 'import the sheet into the run it was exported from');

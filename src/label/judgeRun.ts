@@ -26,6 +26,7 @@ import { scoredRecordOf, type Score, type Scorer, type ScorerContext } from './s
 import { scorerRegistry } from './scorers.js';
 import { userJudge, userScoreLabel, type UserScorer } from './userScorer.js';
 import type { Judgement } from './types.js';
+import { KeySet } from '../core/keyTable.js';
 
 export const DEFAULT_JUDGE = 'sim/judge';
 
@@ -130,7 +131,7 @@ export class RunJudging {
   private queued = 0;
   private seen = 0;
   /** Records judged while they were being sampled (judgeEarly): judged again later, they are not counted twice. */
-  private readonly early = new Set<string>();
+  private readonly early = new KeySet(); // packed: every record of a fresh run passes through it
 
   /** Per stored scorer, the judge stored with its judgements and the hash (prompt or file) that identifies them. */
   private readonly identity = new Map<string, { judge: string; hash: string }>();

@@ -6,6 +6,7 @@
 // the same memory at a thousand records as at a million, but for the keys.
 import { closeSync, openSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
+import { KeyTable } from '../core/keyTable.js';
 import { lineAt } from '../core/files.js';
 import { judgementEntries, judgementsPath } from './judgements.js';
 import { currentNames } from './schema.js';
@@ -39,7 +40,8 @@ export interface JudgementIndexOptions {
 
 /** What the index holds for one record: the judgements that label it, per judge and kind, and those that settle it. */
 export class JudgementIndex {
-  private readonly slots = new Map<string, number>();
+  /** Record keys, numbered: packed (24 bytes a key), so the index costs little more than its offsets. */
+  private readonly slots = new KeyTable();
   /** Per judge spec, then per scorer: the chosen line of each slot. */
   private readonly byJudge = new Map<string, Map<string, Column>>();
   /** Per scorer: the line that settles each slot. */
@@ -71,11 +73,7 @@ export class JudgementIndex {
   }
 
   private add(line: Judgement, offset: number, settles: boolean): void {
-    let slot = this.slots.get(line.key);
-    if (slot === undefined) {
-      slot = this.slots.size;
-      this.slots.set(line.key, slot);
-    }
+    const slot = this.slots.add(line.key);
     this.latestJudge[line.kind] = line.judge;
     let kinds = this.byJudge.get(line.judge);
     if (!kinds) this.byJudge.set(line.judge, (kinds = new Map()));
@@ -109,8 +107,8 @@ export class JudgementIndex {
   record(key: string, judgeFor: Partial<Record<string, string>> = this.latestJudge): { labelling: RecordJudgements; settled: RecordJudgements } {
     const labelling: RecordJudgements = {};
     const settled: RecordJudgements = {};
-    const slot = this.slots.get(key);
-    if (slot === undefined) return { labelling, settled };
+    const slot = this.slots.slotOf(key);
+    if (slot < 0) return { labelling, settled };
     const read = new Map<number, Judgement>();
     const at = (offset: number) => {
       let line = read.get(offset);

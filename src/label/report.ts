@@ -1,7 +1,8 @@
 // Plain-text accounts of judging: what a judging pass did, and how the classifiers agree with each
 // other and with whatever reference exists (a person's labels, or the simulator's truth).
 import type { SampleRecord } from '../core/types.js';
-import { accuracyReport, classifierAgreement, formatAccuracyTable, referenceFromSimulatorTruth } from './accuracy.js';
+import { formatAccuracyTable } from './accuracy.js';
+import { AgreementAccumulator } from './agreementAccumulator.js';
 import { referenceFromHumanLabels, type HumanLabel } from './humanLabels.js';
 import type { JudgeRunResult } from './judgeRun.js';
 import { JUDGE_KINDS } from '../judge/types.js';
@@ -34,14 +35,27 @@ export function formatJudgeRun(result: JudgeRunResult): string {
 }
 
 /** Agreement between the compliance classifiers, and accuracy against every reference available. */
-export function formatAgreement(records: SampleRecord[], human: HumanLabel[] = [], humanSource = 'human labels'): string {
-  const parts = ['Compliance classifiers against each other (where they disagree, read the transcripts):', formatAccuracyTable(classifierAgreement(records))];
-  if (human.length) {
-    parts.push('', `Against ${humanSource} (${human.length} labelled records):`, formatAccuracyTable(accuracyReport(records, referenceFromHumanLabels(human, humanSource))));
-  }
-  const truth = referenceFromSimulatorTruth(records);
-  if (truth.labels.size) {
-    parts.push('', 'Against the simulator ground truth (SIMULATED: checks the pipeline, not a real judge):', formatAccuracyTable(accuracyReport(records, truth)));
-  }
-  return parts.join('\n');
+export function formatAgreement(records: Iterable<SampleRecord>, human: HumanLabel[] = [], humanSource = 'human labels'): string {
+  const tables = agreementTables(human, humanSource);
+  for (const record of records) tables.add(record);
+  return tables.format();
+}
+
+/**
+ * formatAgreement's tables fed one record at a time (`rejudge` at any size): add each labelled record,
+ * then format. Counts only are kept (AgreementAccumulator).
+ */
+export function agreementTables(human: HumanLabel[] = [], humanSource = 'human labels'): { add(record: SampleRecord): void; format(): string } {
+  const accumulator = new AgreementAccumulator(human.length ? referenceFromHumanLabels(human, humanSource) : undefined);
+  return {
+    add: (record) => accumulator.add(record),
+    format() {
+      const parts = ['Compliance classifiers against each other (where they disagree, read the transcripts):', formatAccuracyTable(accumulator.classifierAgreement())];
+      const againstHuman = accumulator.againstHuman();
+      if (againstHuman) parts.push('', `Against ${humanSource} (${human.length} labelled records):`, formatAccuracyTable(againstHuman));
+      const againstTruth = accumulator.againstTruth();
+      if (againstTruth) parts.push('', 'Against the simulator ground truth (SIMULATED: checks the pipeline, not a real judge):', formatAccuracyTable(againstTruth));
+      return parts.join('\n');
+    },
+  };
 }

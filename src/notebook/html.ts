@@ -221,16 +221,49 @@ export function promptHtml(title: string, text: string, maxHeightPx = 320): stri
 export interface ProgressState {
   title: string;
   simulated: boolean;
-  phase: 'sampling' | 'judging' | 'done' | 'stopped' | 'failed';
+  phase: 'sampling' | 'judging' | 'labelling' | 'summary' | 'figures' | 'report' | 'done' | 'stopped' | 'failed';
   /** Why the step failed (phase 'failed'): the error's one line. */
   failure?: string;
   samples: { done: number; total: number; resumed: number; calls: number; errors: number };
   /** Judgements (one per answer and classifier) finished this run, in all and per classifier. */
   judging?: { done: number; total: number; byKind: Partial<Record<string, number>> };
+  /** The step after sampling and judging now under way (reading and labelling the records, the summary, figures, report). */
+  step?: StepState;
   spentUsd: number;
   budgetUsd?: number;
   unpriced: string[];
   elapsedMs: number;
+}
+
+/** A step that is not sampling: what it does, and how far when it counts (records read, figures drawn). */
+export interface StepState {
+  name: string;
+  done?: number;
+  total?: number;
+}
+
+/** A step's line: a bar when its total is known, its count when it counts. */
+function stepLine(step: StepState): string {
+  const count = step.done === undefined ? '…' : ` ${step.done.toLocaleString('en-US')}${step.total === undefined ? '' : `/${step.total.toLocaleString('en-US')}`}`;
+  return `<div>${step.total === undefined ? '' : `${bar(step.done ?? 0, step.total, '#f58518')} `}${escapeHtml(step.name)}${count}</div>`;
+}
+
+/** The live box of a step with no samples (reading a run, the estimate, drawing figures): what it does, how far, how long. */
+export interface TaskState {
+  title: string;
+  phase: 'working' | 'done' | 'failed';
+  step: StepState;
+  failure?: string;
+  elapsedMs: number;
+}
+
+export function taskHtml(state: TaskState): string {
+  const lines = [
+    `<div><b>${escapeHtml(state.title)}</b> · ${state.phase} · ${(state.elapsedMs / 1000).toFixed(1)} s</div>`,
+    ...(state.failure ? [`<div style="color:#c0392b"><b>failed:</b> ${escapeHtml(state.failure)}</div>`] : []),
+    stepLine(state.step),
+  ];
+  return `<div style="font-family:sans-serif;font-size:12px;line-height:1.6">${lines.join('\n')}</div>`;
 }
 
 /** The classifiers as the progress box and the run line name them. */
@@ -267,6 +300,7 @@ export function progressHtml(state: ProgressState): string {
       .join(', ');
     lines.push(`<div>${bar(done, total, '#72b7b2')} judged ${done}/${total}${kinds ? `: ${escapeHtml(kinds)}` : ''}</div>`);
   }
+  if (state.step) lines.push(stepLine(state.step));
   const budget = state.budgetUsd === undefined ? '' : ` of a ${usd(state.budgetUsd)} budget`;
   const unpriced = state.unpriced.length ? ` (no price known for ${escapeHtml(state.unpriced.join(', '))}: counted at $0)` : '';
   lines.push(`<div>spent ${usd(state.spentUsd)}${budget}${state.simulated ? ' (the simulator is free)' : unpriced}</div>`);

@@ -83,9 +83,18 @@ export function mitigationStep(setup: NotebookSetup): NotebookStep {
   return { title: 'Statements of duty', config: stepExperiment(setup, { name: NOTEBOOK_RUNS.mitigation, variants }) };
 }
 
-/** What a step would cost with the configured models and judge (nothing for the simulator). */
-export function estimateStep(step: NotebookStep): Promise<CostEstimate> {
-  return estimateExperiment(step.config);
+/** What a step would cost with the configured models and judge (nothing for the simulator); with a view, a box says the plan is being estimated. */
+export async function estimateStep(step: NotebookStep, view?: NotebookView): Promise<CostEstimate> {
+  const task = view?.task(`${step.title}: estimate`);
+  task?.step('estimating the plan (its prompts counted with each model\'s tokenizer)');
+  try {
+    const estimate = await estimateExperiment(step.config);
+    task?.finish();
+    return estimate;
+  } catch (err) {
+    task?.fail(String((err as Error)?.message ?? err));
+    throw err;
+  }
 }
 
 /**
@@ -100,7 +109,7 @@ export async function runStep(step: NotebookStep, view?: NotebookView): Promise<
         figures: false,
         report: true,
         signal,
-        ...(live ? { costMeter: live.costMeter, onProgress: live.onProgress, onJudgeProgress: live.onJudgeProgress } : {}),
+        ...(live ? { costMeter: live.costMeter, onProgress: live.onProgress, onJudgeProgress: live.onJudgeProgress, onStep: live.onStep } : {}),
       }),
     );
     live?.finish(result.stopped);

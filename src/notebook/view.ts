@@ -11,10 +11,11 @@ import type { RunProgress } from '../run/runner.js';
 import { type Summary } from '../summary/index.js';
 import { writeFileAtomic } from '../core/files.js';
 import {
-  frameHtml, listHtml, mathFreeHtml, mathFreeMarkdown, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml,
-  type FrameLike, type ProgressState, type SummaryHtmlOptions, type TableCell, type TableViewOptions,
+  frameHtml, listHtml, mathFreeHtml, mathFreeMarkdown, progressHtml, promptHtml, recordsHtml, simulatedBannerHtml, summaryHtml, taskHtml,
+  type FrameLike, type ProgressState, type TaskState, type SummaryHtmlOptions, type TableCell, type TableViewOptions,
 } from './html.js';
 import type { JudgeKind } from '../judge/types.js';
+import type { ExperimentStep } from '../pipeline/experiment.js';
 
 /** The part of tslab's `Display` af-lab uses. */
 export interface DisplayLike {
@@ -35,11 +36,24 @@ export interface LiveProgress {
   costMeter: CostMeter;
   onProgress(progress: RunProgress): void;
   onJudgeProgress(progress: { done: number; total: number; kind: string }): void;
+  /** The steps after sampling (runExperiment's onStep): labelling n/N, summary, figures, report. */
+  onStep(step: ExperimentStep): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
   /** Draw the step as failed, with the error's one line, so the box never stays frozen mid-way. */
   fail(reason: string): void;
   readonly state: ProgressState;
+}
+
+/** One overwritable box for a step with no samples: reading a run, an estimate, drawing figures. */
+export interface LiveTask {
+  /** Say what the step does now, and how far (drawn at once when the name changes, else throttled). */
+  step(name: string, done?: number, total?: number): void;
+  /** An openRun `onRecord` callback: `<what>` with the records read so far. */
+  onRecord(what: string): (read: number, done: boolean) => void;
+  finish(): void;
+  fail(reason: string): void;
+  readonly state: TaskState;
 }
 
 export interface ProgressOptions {
@@ -84,6 +98,8 @@ export interface NotebookView {
   summary(summary: Summary, options?: SummaryHtmlOptions): void;
   prompt(title: string, text: string): void;
   progress(title: string, options: ProgressOptions): LiveProgress;
+  /** A box for a step with no samples (no silent step: reading a run, an estimate, figures). */
+  task(title: string, options?: { throttleMs?: number }): LiveTask;
   /** Each figure inline: interactive (plotly) and as a static PNG, so a notebook viewed on GitHub still shows it. */
   figures(figures: Figure[], options?: FigureOptions): Promise<void>;
 }
@@ -178,6 +194,12 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
           state.samples = { done, total, resumed, calls, errors };
           draw(done === total || tenthOf(state.samples) !== tenth);
         },
+        onStep(step) {
+          const changed = state.phase !== step.phase;
+          state.phase = step.phase;
+          state.step = step.phase === 'labelling' ? { name: 'labelling records', done: step.done, total: step.total } : { name: `writing the ${step.phase}` };
+          draw(changed);
+        },
         onJudgeProgress(progress) {
           state.phase = 'judging';
           const byKind = { ...state.judging?.byKind };
@@ -188,6 +210,7 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';
+          state.step = undefined;
           draw(true);
         },
         fail(reason) {
@@ -197,23 +220,74 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
         },
       };
     },
+    task(title, taskOptions = {}) {
+      const box = host.newDisplay();
+      const started = Date.now();
+      const throttle = taskOptions.throttleMs ?? 250;
+      let drawnAt = 0;
+      const state: TaskState = { title, phase: 'working', step: { name: 'starting' }, elapsedMs: 0 };
+      const draw = (force: boolean) => {
+        const now = Date.now();
+        if (!force && now - drawnAt < throttle) return;
+        drawnAt = now;
+        state.elapsedMs = now - started;
+        box.html(mathFreeHtml(taskHtml(state)));
+      };
+      draw(true);
+      const task: LiveTask = {
+        state,
+        step(name, done, total) {
+          const changed = name !== state.step.name;
+          state.step = { name, ...(done === undefined ? {} : { done }), ...(total === undefined ? {} : { total }) };
+          draw(changed || (done !== undefined && done === total));
+        },
+        onRecord: (what) => (read, done) => task.step(done ? `${what}: done` : what, read),
+        finish() {
+          state.phase = 'done';
+          draw(true);
+        },
+        fail(reason) {
+          state.phase = 'failed';
+          state.failure = reason;
+          draw(true);
+        },
+      };
+      return task;
+    },
     async figures(figures, options = {}) {
-      const renderer = figures.length ? await renderers.acquire() : null;
+      // Starting a browser and drawing each PNG take seconds: a box says what is under way.
+      const task = figures.length ? view.task(`${figures.length} figure${figures.length === 1 ? '' : 's'}`) : undefined;
+      task?.step('starting the browser for the static images');
+      let renderer: FigureRenderer | null;
       try {
-        for (const figure of figures) {
+        renderer = figures.length ? await renderers.acquire() : null;
+      } catch (err) {
+        task?.fail(String((err as Error)?.message ?? err));
+        throw err;
+      }
+      const drawing = renderer ? 'drawing the figures (interactive and PNG)' : 'drawing the figures (interactive; no browser for PNG)';
+      task?.step(drawing, 0, figures.length);
+      try {
+        for (const [i, figure] of figures.entries()) {
           if (options.interactive !== false) {
             // plotly.js (about 4.8 MB) goes into the notebook once, with the first interactive figure.
             html(figureHtml(figure, { includePlotly: !hostsWithPlotly.has(host) }));
             hostsWithPlotly.add(host);
           }
-          if (!renderer) continue;
-          const png = await renderer.render(figure, 'png', { scale: options.scale ?? 1 });
-          host.display.png(png);
-          if (options.pngDir) writeFileAtomic(join(options.pngDir, `${figure.name}.png`), png);
+          if (renderer) {
+            const png = await renderer.render(figure, 'png', { scale: options.scale ?? 1 });
+            host.display.png(png);
+            if (options.pngDir) writeFileAtomic(join(options.pngDir, `${figure.name}.png`), png);
+          }
+          task?.step(drawing, i + 1, figures.length);
         }
+      } catch (err) {
+        task?.fail(String((err as Error)?.message ?? err));
+        throw err;
       } finally {
         renderers.release();
       }
+      task?.finish();
       if (figures.length && !renderer) view.markdown(`*Static images skipped: ${NO_BROWSER_HINT}.*`);
     },
   };

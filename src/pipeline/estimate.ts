@@ -13,6 +13,7 @@ import { loadPrices, priceFor, type PriceTable } from '../cost/prices.js';
 import { countPromptTokens, tokenCounterFor, type TokenCounter } from '../cost/tokens.js';
 import { loadJudgePrompt } from '../judge/prompts.js';
 import type { JudgeKind } from '../judge/types.js';
+import type { CostMeter, ModelSpend } from '../cost/meter.js';
 
 /** The judge's kinds of call, as the meter counts them (`purpose`) and as the estimate names them. */
 export const JUDGE_CALL_KINDS: ReadonlyArray<{ kind: JudgeKind; purpose: string; label: string }> = [
@@ -125,3 +126,64 @@ export async function estimateExperiment(config: ExperimentConfig, options: { pr
   if (batch) priceBatched(estimate, (row) => (row.judge ? batch !== 'models' : batch !== 'judge'), options.prices ?? loadPrices());
   return estimate;
 }
+
+/** What a run counted as it went, for the estimate at its end: no plan rebuilt, no token counted. */
+export interface RunCounts {
+  /** Samples in the run's plan. */
+  planned: number;
+  /** Samples sampled by this invocation, per model spec (as the cost meter names the model). */
+  sampled: ReadonlyMap<string, number>;
+  /** Judgements made by this invocation, per kind. */
+  judged?: Partial<Record<JudgeKind, number>>;
+}
+
+/** What the estimate at the end of a run assumes (printed under its table). */
+export const RUN_ESTIMATE_BASIS =
+  "estimated: this run's own billed tokens and dollars per sample (per judgement for the judge) times the plan's size; every planned sample judged once per kind, the AF votes for its CoT samples (no tokenizer, no plan rebuilt)";
+
+/**
+ * The whole plan's cost estimated at the end of a run from what the run already counted: the cost
+ * meter's tokens and dollars for the calls this invocation sent, divided by the samples (judgements)
+ * it made, times the plan's samples per model (the plan gives every model the same samples) and the
+ * judgements the plan needs. A model or judge kind that made nothing this time has no row.
+ */
+export function estimateFromRun(config: ExperimentConfig, counts: RunCounts, meter: CostMeter): CostEstimate {
+  const models: ModelEstimate[] = [];
+  const scaled = (spend: ModelSpend, scale: number, row: Pick<ModelEstimate, 'model' | 'samples' | 'judge'>): ModelEstimate => {
+    const usd = spend.priced ? spend.usd * scale : undefined;
+    return {
+      ...row, calls: Math.round(spend.calls * scale), inputTokens: Math.round(spend.inputTokens * scale), cachedInputTokens: Math.round(spend.cachedInputTokens * scale),
+      outputTokens: Math.round(spend.outputTokens * scale), usd, worstCaseUsd: usd, tokenCount: 'approximate', tokenizer: "the run's own billed tokens", priced: spend.priced,
+    };
+  };
+  const perModel = counts.planned / Math.max(1, config.models.length);
+  for (const [spec, sampled] of counts.sampled) {
+    const all = meter.byModel.get(spec);
+    if (!all || sampled <= 0) continue;
+    // The model's own calls: its spend less what it spent as the judge (the same model can be both).
+    let own = all;
+    for (const spend of meter.byPurpose.get(spec)?.values() ?? []) own = less(own, spend);
+    if (own.calls > 0) models.push(scaled(own, perModel / sampled, { model: spec, samples: Math.round(perModel) }));
+  }
+  const judge = judgeFor(config);
+  if (judge && !isSimulatorSpec(judge)) {
+    const key = meter.byPurpose.has(judge) ? judge : [...meter.byPurpose.keys()].find((k) => sameSpec(k, judge));
+    const cot = config.reasoning.filter((r) => r === 'cot').length / Math.max(1, config.reasoning.length);
+    for (const { kind, purpose, label } of JUDGE_CALL_KINDS) {
+      const spend = key === undefined ? undefined : meter.byPurpose.get(key)?.get(purpose);
+      const judged = counts.judged?.[kind] ?? 0;
+      if (!spend || judged <= 0) continue;
+      const planned = kind === 'af' ? counts.planned * cot : counts.planned;
+      models.push(scaled(spend, planned / judged, { model: `${key} (judge: ${label})`, samples: Math.round(planned), judge: { spec: key!, purpose } }));
+    }
+  }
+  const totalUsd = models.reduce((sum, m) => sum + (m.usd ?? 0), 0);
+  return { models, totalUsd, worstCaseUsd: totalUsd, pricesDate: '', assumptions: DEFAULT_ASSUMPTIONS };
+}
+
+const less = (a: ModelSpend, b: ModelSpend): ModelSpend => ({
+  calls: a.calls - b.calls, inputTokens: a.inputTokens - b.inputTokens, cachedInputTokens: a.cachedInputTokens - b.cachedInputTokens, outputTokens: a.outputTokens - b.outputTokens, usd: a.usd - b.usd, priced: a.priced,
+});
+
+/** The same model, with or without its options (`?base_url=...`). */
+const sameSpec = (a: string, b: string) => a.split('?')[0] === b.split('?')[0];

@@ -48,15 +48,20 @@ export class PackedIndexBuilder {
 
   /** The index as the JSON index.js holds: `{model,variant,reasoning,tier,status,af,width,rows}`. */
   json(): string {
+    return [...this.jsonPieces()].join('');
+  }
+
+  /** json() in pieces, a block of rows each (about 100 KB): written one at a time, a million rows never make one string. */
+  *jsonPieces(): Generator<string> {
     const head = jsonForScript({ ...Object.fromEntries(this.values), width: WIDTH });
-    const parts: string[] = [];
-    const last = this.count % BLOCK_ROWS;
-    this.blocks.forEach((block, n) => {
-      const full = n < this.blocks.length - 1 || last === 0;
-      parts.push((full ? block : block.subarray(0, last * WIDTH)).join(','));
-    });
     // Integers need no escaping: the rows are appended to the escaped head as they are.
-    return `${head.slice(0, -1)},"rows":[${parts.join(',')}]}`;
+    yield `${head.slice(0, -1)},"rows":[`;
+    const last = this.count % BLOCK_ROWS;
+    for (const [n, block] of this.blocks.entries()) {
+      const full = n < this.blocks.length - 1 || last === 0;
+      yield `${n > 0 ? ',' : ''}${(full ? block : block.subarray(0, last * WIDTH)).join(',')}`;
+    }
+    yield ']}';
   }
 
   private code(column: Column, value: unknown): number {

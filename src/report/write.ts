@@ -233,7 +233,12 @@ export class ReportWriter {
       this.inline = undefined;
     } else {
       if (this.chunk.length > 0) this.writeChunk();
-      writeFileAtomic(join(this.dataDir, 'index.js'), `afReportIndex(${this.index!.json()});\n`, { durable: false });
+      const index = this.index!;
+      writeFileAtomic(join(this.dataDir, 'index.js'), (function* () {
+        yield 'afReportIndex(';
+        yield* index.jsonPieces();
+        yield ');\n';
+      })(), { durable: false });
       this.index = undefined;
       for (const file of this.search!.files()) writeFileAtomic(join(this.dataDir, file.name), file.text, { durable: false });
       this.search = undefined;

@@ -17,6 +17,11 @@ import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, dropTornTail, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
 import { checkFileTarget, checkFolderTarget, diskShortBeforePaying } from '../core/safeIo.js';
 import { RESPONSES_FILE } from '../core/lmdbCache.js';
+import { KeyTable, SlotBytes } from '../core/keyTable.js';
+
+/** A planned sample's state on resuming: in the records and kept, or in them and to be sampled again. */
+const FINISHED = 1;
+const TO_RETRY = 2;
 
 
 export interface RunProgress {
@@ -53,7 +58,7 @@ export interface SampledRun {
   /** How many samples the plan holds. */
   planned: number;
   /** The plan's sample keys: records of other plans under the same run name are not this run's. */
-  plannedKeys: ReadonlySet<string>;
+  plannedKeys: KeyTable;
   /**
    * For samples with more than one line in records.jsonl (an error sampled again), the byte offset of
    * the current (last) line. Every other planned sample has one line.
@@ -104,9 +109,8 @@ export async function resolveModels(config: ExperimentConfig): Promise<Map<strin
 /** Sample every planned sample not yet in the run's records; the records, in plan order, are returned. */
 export async function runSamples(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
   const { plannedKeys, currentLine, ...run } = await sampleRun(config, options);
-  const order = new Map<string, number>();
-  for (const key of plannedKeys) order.set(key, order.size);
-  const records = [...runRecords({ runDir: run.runDir, plannedKeys, currentLine })].sort((x, y) => order.get(x.key)! - order.get(y.key)!);
+  // A key's slot in plannedKeys is its place in the plan.
+  const records = [...runRecords({ runDir: run.runDir, plannedKeys, currentLine })].sort((x, y) => plannedKeys.slotOf(x.key) - plannedKeys.slotOf(y.key));
   return { ...run, records };
 }
 
@@ -150,27 +154,36 @@ export async function sampleRun(config: ExperimentConfig, options: RunOptions = 
 
 async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, plan: Plan, options: RunOptions): Promise<SampledRun> {
   const simulated = [...models.values()].some((m) => m.simulated);
-  const plannedKeys = new Set<string>();
+  // The plan's keys, packed (24 bytes a key): with one state byte per key below, what a run of a
+  // million samples holds per sample is about 25 bytes.
+  const plannedKeys = new KeyTable();
   for (const sample of plan) plannedKeys.add(sample.key);
   // What is already in the folder is read (and validated) before run.json is rewritten, one line at a
   // time: only keys are kept. A later line for a sample supersedes its earlier ones.
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir).config : undefined;
   refuseChangedSampling(config.name, config, previous);
-  const finished = new Set<string>();
-  const toRetry = new Set<string>();
+  // Per planned key (its slot): FINISHED, TO_RETRY, or 0 (not in the records yet).
+  const state = new SlotBytes();
+  let finishedCount = 0;
+  let toRetryCount = 0;
+  const setState = (slot: number, value: number) => {
+    const was = state.get(slot);
+    finishedCount += (value === FINISHED ? 1 : 0) - (was === FINISHED ? 1 : 0);
+    toRetryCount += (value === TO_RETRY ? 1 : 0) - (was === TO_RETRY ? 1 : 0);
+    state.set(slot, value);
+  };
   const keptErrorKinds = new Map<string, string>();
   const currentLine = new Map<string, number>();
   for (const { value: record, offset } of recordLines(runDir, { repair: true })) {
     refuseChangedParams(config.name, config, record);
-    if (!plannedKeys.has(record.key)) continue;
-    if (finished.has(record.key) || toRetry.has(record.key)) currentLine.set(record.key, offset);
-    finished.delete(record.key);
-    toRetry.delete(record.key);
+    const slot = plannedKeys.slotOf(record.key);
+    if (slot < 0) continue;
+    if (state.get(slot) !== 0) currentLine.set(record.key, offset);
     keptErrorKinds.delete(record.key);
     if (keepOnResume(record, options.retryErrors)) {
-      finished.add(record.key);
+      setState(slot, FINISHED);
       if (record.status === 'error') keptErrorKinds.set(record.key, errorKindOf(record));
-    } else toRetry.add(record.key);
+    } else setState(slot, TO_RETRY);
   }
   // Where the next record's line will start (the file is ours alone while the lock is held).
   let size = statSync(join(runDir, RECORDS_FILE), { throwIfNoEntry: false })?.size ?? 0;
@@ -192,14 +205,14 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
     { path: config.cacheDir, what: 'the cache folder (--cache)' },
   ];
   let stopReason: string | undefined;
-  const resampled = toRetry.size;
-  const progress: RunProgress = { total: plan.total, done: finished.size, resumed: finished.size, resampled, errors: 0, calls: 0 };
+  const resampled = toRetryCount;
+  const progress: RunProgress = { total: plan.total, done: finishedCount, resumed: finishedCount, resampled, errors: 0, calls: 0 };
   options.onProgress?.({ ...progress });
   let stopped = false;
   // A fixed pool of workers pulls the samples still to do from the plan as it is made.
   const samples = plan[Symbol.iterator]();
   const nextSample = (): PlannedSample | undefined => {
-    for (let next = samples.next(); !next.done; next = samples.next()) if (!finished.has(next.value.key)) return next.value;
+    for (let next = samples.next(); !next.done; next = samples.next()) if (state.get(plannedKeys.slotOf(next.value.key)) !== FINISHED) return next.value;
     return undefined;
   };
   const worker = async () => {
@@ -256,7 +269,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
         finishedAt: new Date().toISOString(),
       };
       // A sample sampled again now has two lines: this one, at the file's current end, is current.
-      if (toRetry.has(record.key)) currentLine.set(record.key, size);
+      if (state.get(plannedKeys.slotOf(record.key)) === TO_RETRY) currentLine.set(record.key, size);
       size += appendRecord(runDir, record);
       progress.done++;
       if (record.status === 'error') progress.errors++;

@@ -1,0 +1,126 @@
+// The agreement tables of formatAgreement (report.ts) from records passing one at a time: the
+// compliance classifiers pair by pair, and every classifier against a person's labels and against the
+// simulator's truth. Only counts are kept (a confusion matrix per row, and per AF score value its
+// positives and negatives for AUROC), so `rejudge` at a million records holds no view per record. The
+// rows equal classifierAgreement's and accuracyReport's on the same records (test/agreement-accumulator.test.ts).
+import type { SampleRecord } from '../core/types.js';
+import { CLASSIFIERS, type AccuracyRow, type ClassifierView, type ReferenceLabel } from './accuracy.js';
+import { accuracy, cohensKappa, f1, precision, recall, specificity, type Confusion, type MaybeBool } from '../stats/agreement.js';
+
+const empty = (): Confusion => ({ tp: 0, fp: 0, fn: 0, tn: 0, n: 0, excluded: 0 });
+
+/** confusionMatrix's rule for one pair. */
+function count(c: Confusion, p: MaybeBool, r: MaybeBool): void {
+  if (p === null || p === undefined || r === null || r === undefined) {
+    c.excluded++;
+    return;
+  }
+  if (p && r) c.tp++;
+  else if (p && !r) c.fp++;
+  else if (!p && r) c.fn++;
+  else c.tn++;
+  c.n++;
+}
+
+/** Per score value, its positives and negatives, and the pairs left out: auroc's input, tallied. */
+class ScoreTally {
+  readonly bins = new Map<number, { positives: number; negatives: number }>();
+  excluded = 0;
+  add(score: number | null | undefined, r: MaybeBool): void {
+    if (score === null || score === undefined || Number.isNaN(score) || r === null || r === undefined) {
+      this.excluded++;
+      return;
+    }
+    let bin = this.bins.get(score);
+    if (!bin) this.bins.set(score, (bin = { positives: 0, negatives: 0 }));
+    if (r) bin.positives++;
+    else bin.negatives++;
+  }
+  /** auroc's rank-sum with average ranks for ties, over the tallied scores: the same number. */
+  auroc(): number | null {
+    let positives = 0;
+    let negatives = 0;
+    for (const bin of this.bins.values()) {
+      positives += bin.positives;
+      negatives += bin.negatives;
+    }
+    if (positives === 0 || negatives === 0) return null;
+    let below = 0;
+    let rankSumPositives = 0;
+    for (const score of [...this.bins.keys()].sort((a, b) => a - b)) {
+      const bin = this.bins.get(score)!;
+      const size = bin.positives + bin.negatives;
+      const averageRank = (below + 1 + below + size) / 2;
+      rankSumPositives += averageRank * bin.positives;
+      below += size;
+    }
+    const u = rankSumPositives - (positives * (positives + 1)) / 2;
+    return u / (positives * negatives);
+  }
+}
+
+class Rows {
+  readonly confusions: Confusion[];
+  readonly scores: Array<ScoreTally | undefined>;
+  constructor(readonly classifiers: ClassifierView[]) {
+    this.confusions = classifiers.map(empty);
+    this.scores = classifiers.map((c) => (c.score ? new ScoreTally() : undefined));
+  }
+  add(record: SampleRecord, reference: ReferenceLabel): void {
+    this.classifiers.forEach((c, i) => {
+      const truth = reference[c.target];
+      count(this.confusions[i], c.predict(record), truth);
+      this.scores[i]?.add(c.score!(record), truth);
+    });
+  }
+  rows(source: string): AccuracyRow[] {
+    return this.classifiers.map((c, i) => {
+      const row: AccuracyRow = { target: c.target, classifier: c.name, reference: source, ...agreementOf(this.confusions[i]) };
+      if (c.score) row.auroc = this.scores[i]!.auroc();
+      return row;
+    });
+  }
+}
+
+const agreementOf = (c: Confusion) => ({ ...c, precision: precision(c), recall: recall(c), specificity: specificity(c), accuracy: accuracy(c), f1: f1(c), kappa: cohensKappa(c) });
+
+export class AgreementAccumulator {
+  readonly #pairs: Array<{ a: ClassifierView; b: ClassifierView; confusion: Confusion }> = [];
+  readonly #human: Rows | undefined;
+  readonly #truth = new Rows(CLASSIFIERS);
+  #truthRecords = 0;
+
+  /** `human`: a person's labels by record key (small: a labelled sample), when there are any. */
+  constructor(private readonly human?: { source: string; labels: ReadonlyMap<string, ReferenceLabel> }) {
+    const compliance = CLASSIFIERS.filter((c) => c.target === 'complied');
+    compliance.forEach((a, i) => {
+      for (const b of compliance.slice(i + 1)) if (a.target === b.target) this.#pairs.push({ a, b, confusion: empty() });
+    });
+    this.#human = human?.labels.size ? new Rows(CLASSIFIERS) : undefined;
+  }
+
+  add(record: SampleRecord): void {
+    for (const pair of this.#pairs) count(pair.confusion, pair.a.predict(record), pair.b.predict(record));
+    const label = this.human?.labels.get(record.key);
+    if (label) this.#human!.add(record, label);
+    if (record.truth) {
+      this.#truthRecords++;
+      this.#truth.add(record, { complied: record.truth.complied, af: record.truth.afReasoning, partial: record.truth.partial });
+    }
+  }
+
+  /** classifierAgreement's rows. */
+  classifierAgreement(): AccuracyRow[] {
+    return this.#pairs.map(({ a, b, confusion }) => ({ target: a.target, classifier: a.name, reference: b.name, ...agreementOf(confusion) }));
+  }
+
+  /** accuracyReport's rows against the person's labels (undefined without any). */
+  againstHuman(): AccuracyRow[] | undefined {
+    return this.#human?.rows(this.human!.source);
+  }
+
+  /** accuracyReport's rows against the simulator's truth (undefined when no record carried one). */
+  againstTruth(): AccuracyRow[] | undefined {
+    return this.#truthRecords ? this.#truth.rows('simulator truth') : undefined;
+  }
+}

@@ -1,0 +1,87 @@
+// KeyTable (src/core/keyTable.ts): a packed set of sample keys that numbers them in the order they
+// were added. It must answer exactly as a Map from key to insertion number does, for af-lab's 32-digit
+// hex keys and for any other string, and hold a hex key in a few dozen bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { KeySet, KeyTable, SlotBytes } from '../src/core/keyTable.js';
+
+const hexKey = (i: number) => createHash('sha256').update(`sample ${i}`).digest('hex').slice(0, 32);
+
+test('KeyTable numbers keys in insertion order and answers like a Map, for hex keys and any other string', () => {
+  const table = new KeyTable();
+  const reference = new Map<string, number>();
+  const keys: string[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    keys.push(hexKey(i));
+    // Strings that look almost like keys are held exactly, apart from the hex ones.
+    if (i % 97 === 0) keys.push(`k${i}`, hexKey(i).toUpperCase(), hexKey(i).slice(1), `${hexKey(i)}0`, '', '0'.repeat(32), 'f'.repeat(32));
+    if (i % 5 === 0) keys.push(hexKey(i >> 1)); // added again: keeps its first slot
+  }
+  for (const key of keys) {
+    const expected = reference.get(key) ?? reference.size;
+    reference.set(key, expected);
+    assert.equal(table.add(key), expected, key);
+  }
+  assert.equal(table.size, reference.size);
+  assert.deepEqual([...table], [...reference.keys()]);
+  for (const [key, slot] of reference) {
+    assert.equal(table.slotOf(key), slot);
+    assert.equal(table.has(key), true);
+    assert.equal(table.keyAt(slot), key);
+  }
+  for (const absent of [hexKey(-1), hexKey(10_000), 'absent', hexKey(3).toUpperCase().slice(2)]) {
+    assert.equal(table.slotOf(absent), -1);
+    assert.equal(table.has(absent), false);
+  }
+  assert.throws(() => table.keyAt(table.size), RangeError);
+});
+
+test('KeyTable holds a hex key in at most 40 bytes of typed arrays, and nothing else per key', () => {
+  const table = new KeyTable();
+  for (let i = 0; i < 100_000; i++) table.add(hexKey(i));
+  assert.equal(table.size, 100_000);
+  assert.ok(table.packedBytes / table.size <= 40, `${table.packedBytes / table.size} bytes a key`);
+});
+
+test('SlotBytes reads 0 for a slot never set and keeps what was set as it grows', () => {
+  const bytes = new SlotBytes();
+  assert.equal(bytes.get(1_000_000), 0);
+  bytes.set(3, 2);
+  bytes.set(70_000, 1);
+  assert.equal(bytes.get(3), 2);
+  assert.equal(bytes.get(70_000), 1);
+  assert.equal(bytes.get(69_999), 0);
+});
+
+test('a KeyTable of 64-digit keys (the response cache\'s) packs those and holds 32-digit ones exactly beside them', () => {
+  const long = (i: number) => createHash('sha256').update(`call ${i}`).digest('hex');
+  const table = new KeyTable(64);
+  const keys = [...Array.from({ length: 3_000 }, (_, i) => long(i)), hexKey(1), 'other', long(5)];
+  const reference = new Map<string, number>();
+  for (const key of keys) {
+    const expected = reference.get(key) ?? reference.size;
+    reference.set(key, expected);
+    assert.equal(table.add(key), expected);
+  }
+  assert.deepEqual([...table], [...reference.keys()]);
+  assert.equal(table.slotOf(long(3_001)), -1);
+  assert.ok(table.packedBytes / table.size <= 72);
+  assert.throws(() => new KeyTable(30), RangeError);
+});
+
+test('KeySet adds and deletes as a Set<string> does', () => {
+  const set = new KeySet();
+  const reference = new Set<string>();
+  for (let i = 0; i < 3_000; i++) {
+    const key = i % 11 === 0 ? `other-${i % 50}` : hexKey(i % 700);
+    if (i % 3 === 0) assert.equal(set.delete(key), reference.delete(key), `delete ${key}`);
+    else {
+      set.add(key);
+      reference.add(key);
+    }
+    assert.equal(set.size, reference.size);
+  }
+  for (let i = 0; i < 700; i++) assert.equal(set.has(hexKey(i)), reference.has(hexKey(i)));
+  for (let i = 0; i < 50; i++) assert.equal(set.has(`other-${i}`), reference.has(`other-${i}`));
+});
