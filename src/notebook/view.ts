@@ -15,6 +15,7 @@ import {
   type FrameLike, type ProgressState, type SummaryHtmlOptions, type TableCell, type TableViewOptions,
 } from './html.js';
 import type { JudgeKind } from '../judge/types.js';
+import type { BatchProgress } from '../pipeline/batch/index.js';
 
 /** The part of tslab's `Display` af-lab uses. */
 export interface DisplayLike {
@@ -35,6 +36,10 @@ export interface LiveProgress {
   costMeter: CostMeter;
   onProgress(progress: RunProgress): void;
   onJudgeProgress(progress: { done: number; total: number; kind: JudgeKind }): void;
+  /** A batched step's batches (runExperimentBatched's `batch.onProgress`): drawn when a batch moves on. */
+  onBatchProgress(progress: BatchProgress): void;
+  /** Draw the step as returned with batches in flight (a cell that does not wait: re-run it later). */
+  waiting(): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
   /** Draw the step as failed, with the error's one line, so the box never stays frozen mid-way. */
@@ -182,6 +187,17 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
           const tenth = state.judging ? tenthOf(state.judging) : -1;
           state.judging = { done: progress.done, total: progress.total, byKind };
           draw(progress.done === progress.total || tenthOf(state.judging) !== tenth);
+        },
+        onBatchProgress(progress) {
+          // A state or count that changed, or a note (a submission, a batch read), is drawn whatever the time.
+          const shown = (p?: BatchProgress) => JSON.stringify(p?.batches.map((b) => [b.id, b.state, b.counts]));
+          const moved = progress.note !== undefined || shown(progress) !== shown(state.batches);
+          state.batches = progress;
+          draw(moved);
+        },
+        waiting() {
+          state.phase = 'batches in flight';
+          draw(true);
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';

@@ -32,6 +32,26 @@ export class KeyedCache extends ResponseCache {
   private readonly byRequest = new WeakMap<ChatRequest, KeyOf>();
   private readonly byMessages = new WeakMap<ChatMessage[], Map<number, KeyOf>>();
 
+  /**
+   * Test hook (the kill tests' `AF_LAB_TEST_KILL_AFTER_COMMITS=k`, read by the rounds): commit answers
+   * one at a time, and SIGKILL the process once k are committed, so a kill lands with part of a
+   * results file's answers in the cache (normally the answers of one moment share one commit).
+   * Entries carry no `paidBy`: a batch line's spend is logged by ledger.ts, and the runner's reconcile
+   * must not log it again as a direct call.
+   */
+  killAfterCommits = 0;
+  private commits = 0;
+  private lastCommit: Promise<void> = Promise.resolve();
+
+  override put(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
+    if (this.killAfterCommits <= 0) return super.put(key, spec, purpose, response);
+    const committed = this.lastCommit.then(() => super.put(key, spec, purpose, response)).then(() => {
+      if (++this.commits === this.killAfterCommits) process.kill(process.pid, 'SIGKILL');
+    });
+    this.lastCommit = committed.catch(() => undefined);
+    return committed;
+  }
+
   override keyFor(model: ChatModel, request: ChatRequest, parts: CacheKeyParts): string {
     const key = super.keyFor(model, request, parts);
     const keyOf = { key, purpose: parts.purpose ?? 'sample' };
@@ -60,6 +80,9 @@ export interface WantedLine {
   role: 'sample' | 'judge';
   line: BatchLine;
   requestHash: string;
+  /** The cache key and purpose of the call the line answers (its ledger line's). */
+  cacheKey: string;
+  purpose: string;
 }
 
 /** What the rounds know about every line: results read, lines in batches not yet read, lines wanted. */
@@ -166,9 +189,11 @@ export function batchedModel(model: ChatModel, options: BatchedModelOptions): Ch
       if (options.fallback === 'direct') return model.chat(request);
       throw new ModelCallError(errorKind(failure.kind), `batch line failed: ${failure.message}`);
     }
-    for (const line of lines) {
+    for (const [index, line] of lines.entries()) {
       if (book.results.get(line.customId)?.ok || book.live.has(line.customId)) continue;
-      book.wanted.set(line.customId, { spec: model.spec, role, line: { customId: line.customId, body: line.body }, requestHash: requestHash(line.body) });
+      // One key per line (a vote each), or one key for a line asking every completion with `n`.
+      const cacheKey = keyed.keys[Math.min(index, keyed.keys.length - 1)];
+      book.wanted.set(line.customId, { spec: model.spec, role, line: { customId: line.customId, body: line.body }, requestHash: requestHash(line.body), cacheKey, purpose: keyed.purpose });
     }
     book.waiting++;
     throw new DeferredToBatch();
