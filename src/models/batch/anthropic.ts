@@ -8,26 +8,10 @@ import type { ModelSpec } from '../spec.js';
 import { httpFetch } from '../transport/httpFetch.js';
 import { anthropicWire, messageBody, messageResponse } from '../providers/anthropic.js';
 import type { BatchClient, BatchLine, BatchStatus, LineResult } from './types.js';
+import { matchInProgress, sameIds } from './find.js';
 
 /** Documented: up to 100,000 requests or 256 MB per batch, whichever comes first. */
 export const ANTHROPIC_BATCH_LIMITS = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 };
-
-/** The same set of custom ids, each once. */
-export function sameIds(ids: readonly string[], wanted: ReadonlySet<string>): boolean {
-  return ids.length === wanted.size && new Set(ids).size === ids.length && ids.every((id) => wanted.has(id));
-}
-
-/**
- * Of the batches in progress of the intent's size created since it, the one created first at or
- * after the intent (the intent is written just before its batch is submitted), else the newest one
- * created in the 5 minutes before it (clocks differ). Unverified: its results are checked once it ends.
- */
-export function matchInProgress(candidates: readonly BatchStatus[], intentCreatedAt: string): BatchStatus | undefined {
-  const intent = Date.parse(intentCreatedAt);
-  const after = candidates.filter((c) => Date.parse(c.createdAt) >= intent).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  if (after.length) return after[0];
-  return [...candidates].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-}
 
 export function createAnthropicBatchClient(spec: ModelSpec): BatchClient {
   const { baseURL, apiKey, ...wire } = anthropicWire(spec);

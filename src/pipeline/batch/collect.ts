@@ -7,7 +7,10 @@ import { ResponseCache, type CacheKeyParts } from '../../core/cache.js';
 import { sha256 } from '../../core/hash.js';
 import { addUsage } from '../../core/usage.js';
 import { ModelCallError, type ModelErrorKind } from '../../models/errors.js';
-import type { BatchClient, BatchLine, LineResult } from '../../models/batch/index.js';
+import type { BatchClient } from '../../models/batch/index.js';
+import { BatchBook, type WantedLine } from './book.js';
+
+export { BatchBook, type WantedLine };
 
 export const DEFERRED_MESSAGE = 'waiting for a batch answer';
 
@@ -74,51 +77,6 @@ export class KeyedCache extends ResponseCache {
   }
 }
 
-/** A line this round wants sent: its body, and which model and role it belongs to. */
-export interface WantedLine {
-  spec: string;
-  role: 'sample' | 'judge';
-  line: BatchLine;
-  requestHash: string;
-  /** The cache key and purpose of the call the line answers (its ledger line's). */
-  cacheKey: string;
-  purpose: string;
-}
-
-/** What the rounds know about every line: results read, lines in batches not yet read, lines wanted. */
-export class BatchBook {
-  /** Each line's result (an answer is never replaced by a later failure). */
-  readonly results = new Map<string, LineResult>();
-  /** Lines in batches whose results are not read yet: never sent again meanwhile. */
-  readonly live = new Set<string>();
-  /** Failures of each line read by this process (a re-run sends every failed line once more). */
-  readonly failuresNow = new Map<string, number>();
-  /** Batches whose failures this process has counted. */
-  readonly counted = new Set<string>();
-  /** The failure of lines given up on, by request hash (for the pass that writes the records). */
-  readonly givenUp = new Map<string, { kind: string; message: string }>();
-  readonly wanted = new Map<string, WantedLine>();
-  /** Calls answered from a batch in this pass, and calls waiting. */
-  answered = 0;
-  waiting = 0;
-
-  constructor(readonly maxResends: number) {}
-
-  setResult(result: LineResult, readNow: boolean): void {
-    const earlier = this.results.get(result.customId);
-    if (earlier?.ok) return;
-    this.results.set(result.customId, result);
-    if (!result.ok && readNow) this.failuresNow.set(result.customId, (this.failuresNow.get(result.customId) ?? 0) + 1);
-  }
-
-  /** A failed line not sent again: refused (it would be refused again), or failed too often in this process. */
-  givenUpOn(customId: string): boolean {
-    const result = this.results.get(customId);
-    if (!result || result.ok) return false;
-    const now = this.failuresNow.get(customId) ?? 0;
-    return result.kind === 'bad_request' || (result.kind === 'cancelled' && now > 0) || now > this.maxResends;
-  }
-}
 
 /** The custom id of line `index` of a call standing for these cache keys (a-z, 0-9: both APIs take it). */
 export function lineId(keys: readonly string[], index: number): string {

@@ -27,6 +27,7 @@ import { classifyAf, DEFAULT_AF_VOTES, DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX
 import { BatchBook, batchedModel, DeferredToBatch, DEFERRED_MESSAGE, KeyedCache, type WantedLine } from './collect.js';
 import { answeredUsage, BatchLedger } from './ledger.js';
 import { ownResults, wireId, wireLines } from './match.js';
+import { splitAtLimits } from './split.js';
 import { batchesDir, readBatchInput, readBatchRecords, readBatchResults, writeBatchInput, writeBatchRecord, writeBatchResults, type BatchRecord } from './store.js';
 
 /**
@@ -178,27 +179,13 @@ const MATCH_WORDS = { metadata: "the intent id in the batch's metadata", 'custom
  * batch's answered lines are in the ledger (logged now if a kill kept them out).
  */
 function rebuildBook(runDir: string, records: BatchRecord[], book: BatchBook, startedAt: string, ledger: BatchLedger, clients: Map<string, BatchClient>): void {
-  book.live.clear();
-  book.wanted.clear();
-  book.answered = 0;
-  book.waiting = 0;
-  for (const record of records) {
-    if (!record.downloadedAt) {
-      for (const line of record.lines) book.live.add(line.customId);
-      continue;
-    }
-    // Each batch's failures count once per process, however many rounds rebuild the book.
-    const readNow = record.downloadedAt >= startedAt && !book.counted.has(record.intentId);
-    if (readNow) book.counted.add(record.intentId);
+  const resultsOf = (record: BatchRecord) => {
     const read = readBatchResults(runDir, record.intentId) ?? [];
     const client = clients.get(record.model);
     if (client) ledger.log(record, read, client, true);
-    const results = new Map(read.map((r) => [r.customId, r]));
-    for (const line of record.lines) {
-      const result = results.get(line.customId) ?? { customId: line.customId, ok: false as const, kind: 'other', message: record.reason ?? `the batch ended (${record.state}) without an answer for this line` };
-      if (readNow || !book.results.has(line.customId)) book.setResult(result, readNow);
-    }
-  }
+    return read;
+  };
+  book.rebuild(records, resultsOf, startedAt);
 }
 
 /** One pass over the plan (and the judges of every finished sample): answers committed, lines wanted noted. */
@@ -298,31 +285,6 @@ async function submitWanted(dir: string, wanted: Map<string, WantedLine>, client
   return notes;
 }
 
-/** Cut lines into batches at the documented limits; which limit cut them, if any. */
-export function splitAtLimits<T>(lines: readonly T[], limits: BatchLimits, bytesOf: (line: T) => number): { chunks: T[][]; splitBy?: string } {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  let splitBy: string | undefined;
-  for (const line of lines) {
-    const size = bytesOf(line);
-    if (current.length > 0 && (current.length >= limits.maxRequests || bytes + size > limits.maxBytes)) {
-      splitBy ??= current.length >= limits.maxRequests ? `limit of ${limits.maxRequests.toLocaleString('en-US')} requests per batch` : `limit of ${formatBytes(limits.maxBytes)} per batch`;
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(line);
-    bytes += size;
-  }
-  if (current.length) chunks.push(current);
-  return { chunks, ...(splitBy ? { splitBy } : {}) };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
-}
-
 /**
  * Submit an intent, its lines under their wire ids (`<intent>_<index>`). An intent left by a killed
  * process (`exclude` given: the batches other intents hold, and any refused for this one) is first
@@ -396,4 +358,5 @@ async function readResults(dir: string, record: BatchRecord, client: BatchClient
   return { cost };
 }
 
+export { splitAtLimits };
 export type { BatchLine };
