@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { startBatchServer, type BatchServer } from './servers/batchApis.js';
 import { batchConfig, outcomeOf, scriptedReply, withoutServer } from './batch-helpers.js';
@@ -90,6 +91,37 @@ for (const provider of ['openai', 'anthropic'] as const) {
       { by: 'commits', after: 2 },
       { by: 'run', stage: 'committed' },
     ];
+    if (provider === 'anthropic') {
+      it("killed before submitting, with someone else's batch of the same size created meanwhile: adopted by size and time, refused once its results show it is not the intent's, and the intent is sent", async () => {
+        const server = await startBatchServer({ reply: scriptedReply });
+        const dir = tempDir();
+        dirs.push(dir);
+        const first = await runChild({ dir, spec: specFor(server), killAt: 'intent-written' });
+        assert.equal(first.signal, 'SIGKILL', first.stderr);
+        const runDir = join(dir, 'results', 'batched');
+        const [intent] = readBatchRecords(runDir);
+        assert.equal(intent.state, 'intent');
+        // Another client of the same workspace submits a batch of as many requests after the intent was written.
+        const decoy = Array.from({ length: intent.lines.length }, (_, i) => ({ custom_id: `someone-else-${i}`, params: { model: 'claude-3-5-haiku-latest', max_tokens: 16, messages: [{ role: 'user', content: `another request ${i}` }] } }));
+        const created = await fetch(`${server.url}/v1/messages/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requests: decoy }) });
+        const decoyId = ((await created.json()) as { id: string }).id;
+        const second = await runChild({ dir, spec: specFor(server) });
+        assert.equal(second.code, 0, second.stderr);
+        assert.deepEqual(JSON.parse(second.stdout), { done: true, records: 4 });
+        const record = readBatchRecords(runDir).find((r) => r.intentId === intent.intentId)!;
+        assert.deepEqual(record.refusedIds, [decoyId], 'the batch adopted by size and time was refused once its results were read');
+        assert.notEqual(record.id, decoyId);
+        assert.equal(record.matchedBy, undefined, 'the intent was then submitted');
+        // The run is the uninterrupted one's; each of its requests paid once; the other batch's lines are not in its ledger.
+        assert.deepEqual(outcomeOf(runDir, server.url), baseline.outcome);
+        assert.equal(summaryOf(runDir, server.url), baseline.summary);
+        const decoyRequests = new Set(decoy.map((d) => createHash('sha256').update(JSON.stringify(d.params)).digest('hex')));
+        assert.deepEqual(paidRequests(server).filter(([request]) => !decoyRequests.has(request)), baseline.requests);
+        assert.deepEqual(batchLedger(runDir), baseline.ledger);
+        await server.close();
+      });
+    }
+
     for (const kill of kills) {
       // Anthropic: the stages its client does differently (no upload; a batch found again by its contents).
       if (provider === 'anthropic' && !(kill.by === 'server' && (kill.event === 'create' || kill.event === 'poll')) && kill.by !== 'commits') continue;
