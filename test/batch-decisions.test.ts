@@ -118,13 +118,14 @@ describe('which failed lines are sent again', () => {
     const records = [
       record('old', ['o1'], '2026-12-07T09:00:00Z'),
       record('now', ['n1', 'n2', 'n3'], '2026-12-07T12:00:00Z'),
-      record('failedWhole', ['f1'], '2026-12-07T12:00:01Z', { state: 'failed', reason: 'scripted validation failure' }),
+      record('failedWhole', ['f1'], '2026-12-07T11:00:00Z', { state: 'failed', reason: 'scripted validation failure' }),
       record('flight', ['l1', 'l2']),
     ];
     const book = new BatchBook(2);
     book.wanted.set('w', {} as never);
     book.answered = 3;
     book.waiting = 4;
+    // A batch read at the very moment the process started (failedWhole) was read by it.
     const startedAt = '2026-12-07T11:00:00Z';
     book.rebuild(records, (r) => results[r.intentId], startedAt);
     assert.deepEqual([...book.live].sort(), ['l1', 'l2']);
@@ -189,7 +190,8 @@ describe("a failed line's kind", () => {
 
 describe('batch lines in the ledger (calls.jsonl)', () => {
   const usageOf = (n: number) => ({ inputTokens: 1000 * n, outputTokens: 100 * n });
-  const client = { response: (body: unknown) => ({ text: '', finishReason: 'stop' as const, usage: usageOf((body as { n: number }).n) }) as never };
+  // Reads any body (a failed line has none: 5 units), so only the ledger's own rule keeps failed lines out.
+  const client = { response: (body: unknown) => ({ text: '', finishReason: 'stop' as const, usage: usageOf((body as { n?: number } | undefined)?.n ?? 5) }) as never };
   const malformed = { response: (body: unknown) => { if ((body as { n: number }).n === 2) throw new Error('no choices'); return client.response(body); } };
   const record: BatchRecord = {
     schema: 1, intentId: 'I', provider: 'openai', model: 'openai/gpt-4o-mini', role: 'judge', createdAt: '2026-12-07T10:00:00Z', state: 'completed',
@@ -214,16 +216,19 @@ describe('batch lines in the ledger (calls.jsonl)', () => {
         { model: 'openai/gpt-4o-mini', purpose: 'judge', cacheKey: 'b', usage: usageOf(2), costUsd: costOf(usageOf(2), price), batched: true, batch: 'I', customId: 'b' },
       ]);
       // Another process (a re-run) reads the ledger: nothing is logged twice; a kill's torn line is cut off and logged again.
+      // A line not marked batched is no batch line, whatever its fields (here: the one the re-run must log).
+      appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ at: 'x', model: 'm', purpose: 'judge', cacheKey: 'k', usage: usageOf(0), batch: 'I', customId: 'a' })}\n`);
       appendFileSync(join(dir, 'calls.jsonl'), '{"at":"torn');
       const lines2 = readFileSync(join(dir, 'calls.jsonl'), 'utf8');
       writeFileSync(join(dir, 'calls.jsonl'), lines2.split('\n').slice(1).join('\n'));
+      assert.match(readFileSync(join(dir, 'calls.jsonl'), 'utf8'), /^\{"at".*"customId":"b"\}\n\{"at":"x".*\n\{"at":"torn$/);
       const meter2 = new CostMeter();
       const again = new BatchLedger(dir, meter2);
       const reconciled = again.log(record, results, client, true);
       assert.equal(reconciled, costOf(usageOf(1), price), 'the line missing from the ledger, and only it');
       assert.equal(meter2.spentUsd, reconciled);
       const after = readFileSync(join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepEqual(after.map((l) => [l.customId, l.reconciled]), [['b', undefined], ['a', true]]);
+      assert.deepEqual(after.map((l) => [l.customId, l.batched, l.reconciled]), [['b', true, undefined], ['a', undefined, undefined], ['a', true, true]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
