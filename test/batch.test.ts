@@ -92,11 +92,13 @@ describe('failed lines and limits', () => {
   before(async () => {
     server = await startBatchServer({
       reply: scriptedReply,
-      // The first batch expires; in the second, one line errors once.
+      // The first batch expires; after that, each request errors the first time it is sent (a line
+      // sent again goes under a new intent's custom id, so the request is known by its body).
       finalState: (index) => (index === 0 ? 'expired' : 'completed'),
-      lineOutcome: (customId) => {
-        if (failOnce.has(customId)) return 'ok';
-        failOnce.add(customId);
+      lineOutcome: (_customId, body) => {
+        const request = JSON.stringify(body);
+        if (failOnce.has(request)) return 'ok';
+        failOnce.add(request);
         return { status: 500, message: 'scripted server error' };
       },
     });

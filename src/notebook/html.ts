@@ -7,6 +7,8 @@ import { UserError } from '../core/errors.js';
 import { confLevelText, gapText, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPercent } from '../stats/format.js';
 import type { SummaryRow, TierSummary, LabelSource } from '../summary/index.js';
+import type { BatchProgress } from '../pipeline/batch/index.js';
+import { batchProgressHtml } from './batchHtml.js';
 
 export type TableCell = string | number | boolean | null | undefined;
 
@@ -221,7 +223,8 @@ export function promptHtml(title: string, text: string, maxHeightPx = 320): stri
 export interface ProgressState {
   title: string;
   simulated: boolean;
-  phase: 'sampling' | 'judging' | 'labelling' | 'summary' | 'figures' | 'report' | 'done' | 'stopped' | 'failed';
+  /** `batches in flight`: a batched step that returned without waiting (re-run the cell to pick them up). */
+  phase: 'sampling' | 'judging' | 'labelling' | 'summary' | 'figures' | 'report' | 'done' | 'stopped' | 'failed' | 'batches in flight';
   /** Why the step failed (phase 'failed'): the error's one line. */
   failure?: string;
   samples: { done: number; total: number; resumed: number; calls: number; errors: number };
@@ -229,6 +232,8 @@ export interface ProgressState {
   judging?: { done: number; total: number; byKind: Partial<Record<string, number>> };
   /** The step after sampling and judging now under way (reading and labelling the records, the summary, figures, report). */
   step?: StepState;
+  /** A batched step's batches: each one's state and counts, the time waited (see batchHtml.ts). */
+  batches?: BatchProgress;
   spentUsd: number;
   budgetUsd?: number;
   unpriced: string[];
@@ -289,8 +294,9 @@ export function progressHtml(state: ProgressState): string {
   const lines = [
     `<div><b>${escapeHtml(state.title)}</b> · ${state.phase}${simulated} · ${(state.elapsedMs / 1000).toFixed(1)} s</div>`,
     ...(state.failure ? [`<div style="color:#c0392b"><b>failed:</b> ${escapeHtml(state.failure)}</div>`] : []),
-    `<div>${bar(s.done, s.total, '#4c78a8')} samples ${s.done}/${s.total} · new model calls ${s.calls} · already done ${s.resumed}${errors}</div>`,
   ];
+  // A batched step samples in its batches: the samples bar starts once the run is written from them.
+  if (!(state.batches && s.total === 0)) lines.push(`<div>${bar(s.done, s.total, '#4c78a8')} samples ${s.done}/${s.total} · new model calls ${s.calls} · already done ${s.resumed}${errors}</div>`);
   if (state.judging) {
     const { done, total, byKind } = state.judging;
     // The LLM judges by their names, then a user's own scorers by theirs.
@@ -301,6 +307,7 @@ export function progressHtml(state: ProgressState): string {
     lines.push(`<div>${bar(done, total, '#72b7b2')} judged ${done}/${total}${kinds ? `: ${escapeHtml(kinds)}` : ''}</div>`);
   }
   if (state.step) lines.push(stepLine(state.step));
+  if (state.batches) lines.push(batchProgressHtml(state.batches));
   const budget = state.budgetUsd === undefined ? '' : ` of a ${usd(state.budgetUsd)} budget`;
   const unpriced = state.unpriced.length ? ` (no price known for ${escapeHtml(state.unpriced.join(', '))}: counted at $0)` : '';
   lines.push(`<div>spent ${usd(state.spentUsd)}${budget}${state.simulated ? ' (the simulator is free)' : unpriced}</div>`);

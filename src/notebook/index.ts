@@ -4,6 +4,7 @@
 export * from './config.js';
 export * from './html.js';
 export * from './steps.js';
+export * from './batchStep.js';
 export * from './view.js';
 export * from './mitigation.js';
 export * from './tables.js';

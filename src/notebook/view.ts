@@ -16,6 +16,7 @@ import {
 } from './html.js';
 import type { JudgeKind } from '../judge/types.js';
 import type { ExperimentStep } from '../pipeline/experiment.js';
+import type { BatchProgress } from '../pipeline/batch/index.js';
 
 /** The part of tslab's `Display` af-lab uses. */
 export interface DisplayLike {
@@ -38,6 +39,10 @@ export interface LiveProgress {
   onJudgeProgress(progress: { done: number; total: number; kind: string }): void;
   /** The steps after sampling (runExperiment's onStep): labelling n/N, summary, figures, report. */
   onStep(step: ExperimentStep): void;
+  /** A batched step's batches (runExperimentBatched's `batch.onProgress`): drawn when a batch moves on. */
+  onBatchProgress(progress: BatchProgress): void;
+  /** Draw the step as returned with batches in flight (a cell that does not wait: re-run it later). */
+  waiting(): void;
   /** Draw the final state (always, even when the last update was throttled). */
   finish(stopped?: boolean): void;
   /** Draw the step as failed, with the error's one line, so the box never stays frozen mid-way. */
@@ -207,6 +212,17 @@ export function notebookView(host: DisplayHost, options: { rendererIdleMs?: numb
           const tenth = state.judging ? tenthOf(state.judging) : -1;
           state.judging = { done: progress.done, total: progress.total, byKind };
           draw(progress.done === progress.total || tenthOf(state.judging) !== tenth);
+        },
+        onBatchProgress(progress) {
+          // A state or count that changed, or a note (a submission, a batch read), is drawn whatever the time.
+          const shown = (p?: BatchProgress) => JSON.stringify(p?.batches.map((b) => [b.id, b.state, b.counts]));
+          const moved = progress.note !== undefined || shown(progress) !== shown(state.batches);
+          state.batches = progress;
+          draw(moved);
+        },
+        waiting() {
+          state.phase = 'batches in flight';
+          draw(true);
         },
         finish(stopped = false) {
           state.phase = stopped ? 'stopped' : 'done';

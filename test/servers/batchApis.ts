@@ -43,6 +43,11 @@ export interface BatchServer {
   batches: ServedBatch[];
   /** Lines answered (paid for), by `custom_id|sha256(body)`. */
   paid: Map<string, number>;
+  /**
+   * Lines answered, by sha256(body) alone: how often each request was paid for, whatever custom id it
+   * was sent under (a line sent again goes under its new intent's id).
+   */
+  paidRequests: Map<string, number>;
   /** Direct chat requests answered. */
   direct: any[];
   close(): Promise<void>;
@@ -54,6 +59,7 @@ export async function startBatchServer(options: BatchServerOptions): Promise<Bat
   const files = new Map<string, string>();
   const batches: ServedBatch[] = [];
   const paid = new Map<string, number>();
+  const paidRequests = new Map<string, number>();
   const direct: any[] = [];
   const steps = options.steps ?? ['validating', 'in_progress', 'finalizing'];
   let fileCounter = 0;
@@ -66,6 +72,8 @@ export async function startBatchServer(options: BatchServerOptions): Promise<Bat
       if (outcome === 'ok') {
         const key = `${customId}|${sha(JSON.stringify(body))}`;
         paid.set(key, (paid.get(key) ?? 0) + 1);
+        const request = sha(JSON.stringify(body));
+        paidRequests.set(request, (paidRequests.get(request) ?? 0) + 1);
         const text = options.reply(body);
         return { customId, ok: true, body: (batch.provider === 'openai' ? openaiWire : anthropicWire).success(body, text, 'stop') };
       }
@@ -212,7 +220,7 @@ export async function startBatchServer(options: BatchServerOptions): Promise<Bat
     });
   });
   const listening = await listenOnLoopback(server);
-  return { url: listening.url, batches, paid, direct, close: listening.close };
+  return { url: listening.url, batches, paid, paidRequests, direct, close: listening.close };
 }
 
 /** The uploaded file's bytes from a multipart/form-data body. */

@@ -1,13 +1,14 @@
 // Anthropic's Message Batches through `@anthropic-ai/sdk`: the requests go up in the create call (the
-// API keeps no metadata), so a batch submitted before a crash is found again by its contents: created
-// since the intent, with as many requests, and (once ended) the same custom ids, which af-lab derives
-// from the cache keys the lines answer. Each request's params are the direct path's body.
+// API keeps no metadata), so a batch submitted before a crash is found again by its contents: once
+// ended, by its custom ids (which carry the intent id); in progress, by its size and creation time
+// only, checked when it ends (docs/batch.md). Each request's params are the direct path's body.
 import Anthropic from '@anthropic-ai/sdk';
 import type { ChatRequest } from '../../core/types.js';
 import type { ModelSpec } from '../spec.js';
 import { httpFetch } from '../transport/httpFetch.js';
 import { anthropicWire, messageBody, messageResponse } from '../providers/anthropic.js';
 import type { BatchClient, BatchLine, BatchStatus, LineResult } from './types.js';
+import { matchInProgress, sameIds } from './find.js';
 
 /** Documented: up to 100,000 requests or 256 MB per batch, whichever comes first. */
 export const ANTHROPIC_BATCH_LIMITS = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 };
@@ -27,9 +28,9 @@ export function createAnthropicBatchClient(spec: ModelSpec): BatchClient {
     return { id: batch.id, state, counts: { total: c.processing + c.succeeded + failed, succeeded: c.succeeded, failed }, createdAt: batch.created_at, expiresAt: batch.expires_at };
   };
 
-  async function customIdsOf(id: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    for await (const line of await client.messages.batches.results(id)) ids.add(line.custom_id);
+  async function customIdsOf(id: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const line of await client.messages.batches.results(id)) ids.push(line.custom_id);
     return ids;
   }
 
@@ -49,19 +50,26 @@ export function createAnthropicBatchClient(spec: ModelSpec): BatchClient {
       });
       return statusOf(batch);
     },
-    async find({ createdAt, customIds }) {
+    async find({ createdAt, customIds, exclude = [] }) {
+      // The API keeps no metadata and lists no requests of a batch, only counts; its results (with each
+      // line's custom id) can be read once it has ended. So an ended batch is ours only if its custom
+      // ids are exactly the intent's (they carry the intent id: no other intent's batch has them); a
+      // batch in progress can only be matched by its size and creation time (see matchInProgress).
       const since = Date.parse(createdAt) - 300_000;
       const wanted = new Set(customIds);
+      const inProgress: BatchStatus[] = [];
       for await (const batch of client.messages.batches.list({ limit: 100 })) {
         if (Date.parse(batch.created_at) < since) break;
         const status = statusOf(batch);
-        if (status.counts.total !== wanted.size) continue;
-        // In progress: its contents cannot be read yet; the same size since the intent is taken as ours.
-        if (batch.processing_status !== 'ended') return status;
-        const ids = await customIdsOf(batch.id);
-        if (ids.size === wanted.size && [...ids].every((id) => wanted.has(id))) return status;
+        if (exclude.includes(batch.id) || status.counts.total !== wanted.size) continue;
+        if (batch.processing_status !== 'ended') {
+          inProgress.push(status);
+          continue;
+        }
+        if (sameIds(await customIdsOf(batch.id), wanted)) return { ...status, matchedBy: 'custom-ids' };
       }
-      return undefined;
+      const candidate = matchInProgress(inProgress, createdAt);
+      return candidate ? { ...candidate, matchedBy: 'size-and-time' } : undefined;
     },
     status: async (id) => statusOf(await client.messages.batches.retrieve(id)),
     async results(id) {

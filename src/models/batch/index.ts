@@ -21,5 +21,5 @@ export async function batchClientFor(spec: string): Promise<BatchClient> {
   return (await import('./anthropic.js')).createAnthropicBatchClient(parsed);
 }
 
-export { TERMINAL_STATES, type BatchClient, type BatchLine, type BatchLimits, type BatchState, type BatchStatus, type LineResult } from './types.js';
+export { TERMINAL_STATES, type BatchClient, type BatchMatch, type FoundBatch, type BatchLine, type BatchLimits, type BatchState, type BatchStatus, type LineResult } from './types.js';
 export { resendable } from './errors.js';

@@ -54,11 +54,11 @@ export function createOpenAIBatchClient(spec: ModelSpec): BatchClient {
       const batch = await client.batches.create({ input_file_id: file.id, endpoint: ENDPOINT, completion_window: '24h', metadata: { [INTENT_METADATA_KEY]: intentId } });
       return statusOf(batch);
     },
-    async find({ intentId, createdAt }) {
+    async find({ intentId, createdAt, exclude = [] }) {
       const since = Date.parse(createdAt) / 1000 - 300;
       // Newest first: stop paging once batches are older than the intent.
       for await (const batch of client.batches.list({ limit: 100 })) {
-        if (batch.metadata?.[INTENT_METADATA_KEY] === intentId) return statusOf(batch);
+        if (batch.metadata?.[INTENT_METADATA_KEY] === intentId && !exclude.includes(batch.id)) return { ...statusOf(batch), matchedBy: 'metadata' };
         if (batch.created_at < since) break;
       }
       return undefined;

@@ -25,6 +25,12 @@ export interface BatchStatus {
   reason?: string;
 }
 
+/** How a batch found again after a crash was matched to its intent. */
+export type BatchMatch = 'metadata' | 'custom-ids' | 'size-and-time';
+
+/** A batch found for an intent, and by what. `size-and-time` is unverified until its results are read. */
+export type FoundBatch = BatchStatus & { matchedBy: BatchMatch };
+
 /** One request line: the body the direct path sends, under an id unique within the batch. */
 export interface BatchLine {
   customId: string;
@@ -59,10 +65,11 @@ export interface BatchClient {
   submit(lines: BatchLine[], intentId: string): Promise<BatchStatus>;
   /**
    * A batch submitted for this intent, if the provider has one: by the intent id in OpenAI's metadata;
-   * by its contents on Anthropic (created since the intent, the same number of lines, and, once ended,
-   * the same custom ids).
+   * by its contents on Anthropic (an ended batch whose custom ids are exactly the intent's; else the one
+   * batch in progress created since the intent with as many requests, unverified until it ends). Batches
+   * in `exclude` (adopted by other intents, or refused) are never returned.
    */
-  find(intent: { intentId: string; createdAt: string; customIds: readonly string[] }): Promise<BatchStatus | undefined>;
+  find(intent: { intentId: string; createdAt: string; customIds: readonly string[]; exclude?: readonly string[] }): Promise<FoundBatch | undefined>;
   status(id: string): Promise<BatchStatus>;
   /** Every line's result; for a batch in a terminal state. */
   results(id: string): Promise<LineResult[]>;

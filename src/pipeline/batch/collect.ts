@@ -7,7 +7,10 @@ import { ResponseCache, type CacheKeyParts } from '../../core/cache.js';
 import { sha256 } from '../../core/hash.js';
 import { addUsage } from '../../core/usage.js';
 import { ModelCallError, type ModelErrorKind } from '../../models/errors.js';
-import type { BatchClient, BatchLine, LineResult } from '../../models/batch/index.js';
+import type { BatchClient } from '../../models/batch/index.js';
+import { BatchBook, type WantedLine } from './book.js';
+
+export { BatchBook, type WantedLine };
 
 export const DEFERRED_MESSAGE = 'waiting for a batch answer';
 
@@ -32,6 +35,26 @@ export class KeyedCache extends ResponseCache {
   private readonly byRequest = new WeakMap<ChatRequest, KeyOf>();
   private readonly byMessages = new WeakMap<ChatMessage[], Map<number, KeyOf>>();
 
+  /**
+   * Test hook (the kill tests' `AF_LAB_TEST_KILL_AFTER_COMMITS=k`, read by the rounds): commit answers
+   * one at a time, and SIGKILL the process once k are committed, so a kill lands with part of a
+   * results file's answers in the cache (normally the answers of one moment share one commit).
+   * Entries carry no `paidBy`: a batch line's spend is logged by ledger.ts, and the runner's reconcile
+   * must not log it again as a direct call.
+   */
+  killAfterCommits = 0;
+  private commits = 0;
+  private lastCommit: Promise<void> = Promise.resolve();
+
+  override put(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
+    if (this.killAfterCommits <= 0) return super.put(key, spec, purpose, response);
+    const committed = this.lastCommit.then(() => super.put(key, spec, purpose, response)).then(() => {
+      if (++this.commits === this.killAfterCommits) process.kill(process.pid, 'SIGKILL');
+    });
+    this.lastCommit = committed.catch(() => undefined);
+    return committed;
+  }
+
   override keyFor(model: ChatModel, request: ChatRequest, parts: CacheKeyParts): string {
     const key = super.keyFor(model, request, parts);
     const keyOf = { key, purpose: parts.purpose ?? 'sample' };
@@ -54,48 +77,6 @@ export class KeyedCache extends ResponseCache {
   }
 }
 
-/** A line this round wants sent: its body, and which model and role it belongs to. */
-export interface WantedLine {
-  spec: string;
-  role: 'sample' | 'judge';
-  line: BatchLine;
-  requestHash: string;
-}
-
-/** What the rounds know about every line: results read, lines in batches not yet read, lines wanted. */
-export class BatchBook {
-  /** Each line's result (an answer is never replaced by a later failure). */
-  readonly results = new Map<string, LineResult>();
-  /** Lines in batches whose results are not read yet: never sent again meanwhile. */
-  readonly live = new Set<string>();
-  /** Failures of each line read by this process (a re-run sends every failed line once more). */
-  readonly failuresNow = new Map<string, number>();
-  /** Batches whose failures this process has counted. */
-  readonly counted = new Set<string>();
-  /** The failure of lines given up on, by request hash (for the pass that writes the records). */
-  readonly givenUp = new Map<string, { kind: string; message: string }>();
-  readonly wanted = new Map<string, WantedLine>();
-  /** Calls answered from a batch in this pass, and calls waiting. */
-  answered = 0;
-  waiting = 0;
-
-  constructor(readonly maxResends: number) {}
-
-  setResult(result: LineResult, readNow: boolean): void {
-    const earlier = this.results.get(result.customId);
-    if (earlier?.ok) return;
-    this.results.set(result.customId, result);
-    if (!result.ok && readNow) this.failuresNow.set(result.customId, (this.failuresNow.get(result.customId) ?? 0) + 1);
-  }
-
-  /** A failed line not sent again: refused (it would be refused again), or failed too often in this process. */
-  givenUpOn(customId: string): boolean {
-    const result = this.results.get(customId);
-    if (!result || result.ok) return false;
-    const now = this.failuresNow.get(customId) ?? 0;
-    return result.kind === 'bad_request' || (result.kind === 'cancelled' && now > 0) || now > this.maxResends;
-  }
-}
 
 /** The custom id of line `index` of a call standing for these cache keys (a-z, 0-9: both APIs take it). */
 export function lineId(keys: readonly string[], index: number): string {
@@ -166,9 +147,11 @@ export function batchedModel(model: ChatModel, options: BatchedModelOptions): Ch
       if (options.fallback === 'direct') return model.chat(request);
       throw new ModelCallError(errorKind(failure.kind), `batch line failed: ${failure.message}`);
     }
-    for (const line of lines) {
+    for (const [index, line] of lines.entries()) {
       if (book.results.get(line.customId)?.ok || book.live.has(line.customId)) continue;
-      book.wanted.set(line.customId, { spec: model.spec, role, line: { customId: line.customId, body: line.body }, requestHash: requestHash(line.body) });
+      // One key per line (a vote each), or one key for a line asking every completion with `n`.
+      const cacheKey = keyed.keys[Math.min(index, keyed.keys.length - 1)];
+      book.wanted.set(line.customId, { spec: model.spec, role, line: { customId: line.customId, body: line.body }, requestHash: requestHash(line.body), cacheKey, purpose: keyed.purpose });
     }
     book.waiting++;
     throw new DeferredToBatch();

@@ -13,11 +13,9 @@ import { randomUUID } from 'node:crypto';
 import type { ExperimentConfig } from '../../core/config.js';
 import { judgeFor } from '../../core/config.js';
 import { UserError } from '../../core/errors.js';
-import type { ChatModel, SampledRecord, Transcript, Usage } from '../../core/types.js';
-import { addUsage, ZERO_USAGE } from '../../core/usage.js';
+import type { ChatModel, SampledRecord, Transcript } from '../../core/types.js';
 import { recordLines, runDirFor } from '../../core/runStore.js';
 import { acquireRunLock } from '../../core/runLock.js';
-import { batchPriceFor, costOf } from '../../cost/index.js';
 import type { SpendMeter } from '../../core/usage.js';
 import { resolveModel } from '../../models/index.js';
 import { parseModelSpec } from '../../models/spec.js';
@@ -27,10 +25,16 @@ import { runProtocol } from '../../run/protocol.js';
 import { keepOnResume } from '../../run/resume.js';
 import { classifyAf, DEFAULT_AF_VOTES, DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, hasFinalOutput, hasReasoning, judgeCompliance, classifyPartial, resolveJudgePrompt, transcriptOf, JUDGE_KINDS, type JudgeContext, type JudgeKind, type JudgePrompt } from '../../judge/index.js';
 import { BatchBook, batchedModel, DeferredToBatch, DEFERRED_MESSAGE, KeyedCache, type WantedLine } from './collect.js';
+import { answeredUsage, BatchLedger } from './ledger.js';
+import { ownResults, wireId, wireLines } from './match.js';
+import { splitAtLimits } from './split.js';
 import { batchesDir, readBatchInput, readBatchRecords, readBatchResults, writeBatchInput, writeBatchRecord, writeBatchResults, type BatchRecord } from './store.js';
 
-/** Moments a batched run passes through (tests kill the process at each). */
-export type BatchStage = 'intent-written' | 'accepted' | 'polled' | 'downloaded-results' | 'results-written' | 'committed';
+/**
+ * Moments a batched run passes through (tests kill the process at each; and in the middle of committing
+ * a results file's answers with AF_LAB_TEST_KILL_AFTER_COMMITS, see KeyedCache).
+ */
+export type BatchStage = 'intent-written' | 'accepted' | 'polled' | 'downloaded-results' | 'results-written' | 'logged' | 'committed';
 
 export interface BatchProgress {
   round: number;
@@ -111,6 +115,8 @@ export async function runBatchRounds(config: ExperimentConfig, options: BatchRun
   const startedAt = new Date().toISOString();
   const book = new BatchBook(options.maxResends ?? 2);
   const cache = new KeyedCache(config.cacheDir);
+  cache.killAfterCommits = Number(process.env.AF_LAB_TEST_KILL_AFTER_COMMITS ?? 0) || 0;
+  const ledger = new BatchLedger(runDir, options.costMeter);
   const waitStarted = performance.now();
   let costUsd = 0;
   let round = 0;
@@ -127,14 +133,15 @@ export async function runBatchRounds(config: ExperimentConfig, options: BatchRun
     for (;;) {
       round++;
       const records = readBatchRecords(runDir);
-      rebuildBook(runDir, records, book, startedAt);
+      rebuildBook(runDir, records, book, startedAt, ledger, clients);
       await collect(config, plan, models, judge, prompts, clients, book, cache, options);
       await cache.flushed();
       await options.onStage?.('committed');
       // Intents written by a process that was killed before it stored the provider's id.
       for (const record of records.filter((r) => r.state === 'intent')) {
-        await submitOrAttach(runDir, record, clients.get(record.model)!, options, true);
-        progress(`batch ${record.intentId}: ${record.id ? `found at the provider as ${record.id}` : 'submitted'}`);
+        const exclude = [...records.flatMap((r) => (r.id && r !== record ? [r.id] : [])), ...(record.refusedIds ?? [])];
+        await submitOrAttach(runDir, record, clients.get(record.model)!, options, exclude);
+        progress(`batch ${record.intentId}: ${record.matchedBy ? `found at the provider as ${record.id} (matched by ${MATCH_WORDS[record.matchedBy]})` : `submitted as ${record.id}`}`);
       }
       if (book.wanted.size > 0) {
         if (options.costMeter?.exhausted() || options.signal?.aborted) break;
@@ -147,7 +154,7 @@ export async function runBatchRounds(config: ExperimentConfig, options: BatchRun
       }
       if (options.signal?.aborted) break;
       // Without waiting (a notebook cell): one look at the batches; go on only if one of them ended.
-      const read = await waitForOne(runDir, live, clients, options, progress, options.wait === false);
+      const read = await waitForOne(runDir, live, clients, ledger, options, progress, options.wait === false);
       costUsd += read.cost;
       if (read.ended === 0) break;
     }
@@ -164,26 +171,21 @@ async function judgePrompts(config: ExperimentConfig): Promise<Record<JudgeKind,
   return prompts;
 }
 
-/** The book as the run folder has it: every result read, every line in a batch not read yet. */
-function rebuildBook(runDir: string, records: BatchRecord[], book: BatchBook, startedAt: string): void {
-  book.live.clear();
-  book.wanted.clear();
-  book.answered = 0;
-  book.waiting = 0;
-  for (const record of records) {
-    if (!record.downloadedAt) {
-      for (const line of record.lines) book.live.add(line.customId);
-      continue;
-    }
-    // Each batch's failures count once per process, however many rounds rebuild the book.
-    const readNow = record.downloadedAt >= startedAt && !book.counted.has(record.intentId);
-    if (readNow) book.counted.add(record.intentId);
-    const results = new Map((readBatchResults(runDir, record.intentId) ?? []).map((r) => [r.customId, r]));
-    for (const line of record.lines) {
-      const result = results.get(line.customId) ?? { customId: line.customId, ok: false as const, kind: 'other', message: record.reason ?? `the batch ended (${record.state}) without an answer for this line` };
-      if (readNow || !book.results.has(line.customId)) book.setResult(result, readNow);
-    }
-  }
+/** How a batch found again was matched, in the progress line's words. */
+const MATCH_WORDS = { metadata: "the intent id in the batch's metadata", 'custom-ids': 'its custom ids', 'size-and-time': 'its size and creation time; its results are checked when it ends' } as const;
+
+/**
+ * The book as the run folder has it: every result read, every line in a batch not read yet. Each read
+ * batch's answered lines are in the ledger (logged now if a kill kept them out).
+ */
+function rebuildBook(runDir: string, records: BatchRecord[], book: BatchBook, startedAt: string, ledger: BatchLedger, clients: Map<string, BatchClient>): void {
+  const resultsOf = (record: BatchRecord) => {
+    const read = readBatchResults(runDir, record.intentId) ?? [];
+    const client = clients.get(record.model);
+    if (client) ledger.log(record, read, client, true);
+    return read;
+  };
+  book.rebuild(records, resultsOf, startedAt);
 }
 
 /** One pass over the plan (and the judges of every finished sample): answers committed, lines wanted noted. */
@@ -270,56 +272,36 @@ async function submitWanted(dir: string, wanted: Map<string, WantedLine>, client
         role,
         createdAt: new Date().toISOString(),
         state: 'intent',
-        lines: chunk.map((l) => ({ customId: l.line.customId, requestHash: l.requestHash })),
+        lines: chunk.map((l) => ({ customId: l.line.customId, requestHash: l.requestHash, cacheKey: l.cacheKey, purpose: l.purpose })),
         ...(splitBy ? { splitBy } : {}),
       };
       // The lines, then the intent, are on disk before the provider hears of the batch.
       writeBatchInput(dir, record.intentId, chunk.map((l) => l.line));
       writeBatchRecord(dir, record);
-      await submitOrAttach(dir, record, client, options, false);
+      await submitOrAttach(dir, record, client, options);
       notes.push(`${spec} ${role}: batch ${record.id} submitted (${chunk.length} lines, round ${round})`);
     }
   }
   return notes;
 }
 
-/** Cut lines into batches at the documented limits; which limit cut them, if any. */
-export function splitAtLimits<T>(lines: readonly T[], limits: BatchLimits, bytesOf: (line: T) => number): { chunks: T[][]; splitBy?: string } {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  let splitBy: string | undefined;
-  for (const line of lines) {
-    const size = bytesOf(line);
-    if (current.length > 0 && (current.length >= limits.maxRequests || bytes + size > limits.maxBytes)) {
-      splitBy ??= current.length >= limits.maxRequests ? `limit of ${limits.maxRequests.toLocaleString('en-US')} requests per batch` : `limit of ${formatBytes(limits.maxBytes)} per batch`;
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(line);
-    bytes += size;
-  }
-  if (current.length) chunks.push(current);
-  return { chunks, ...(splitBy ? { splitBy } : {}) };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
-}
-
-/** Submit an intent; an intent left by a killed process is first looked for at the provider. */
-async function submitOrAttach(dir: string, record: BatchRecord, client: BatchClient, options: BatchRunOptions, resumed: boolean): Promise<void> {
-  const found = resumed ? await client.find({ intentId: record.intentId, createdAt: record.createdAt, customIds: record.lines.map((l) => l.customId) }) : undefined;
+/**
+ * Submit an intent, its lines under their wire ids (`<intent>_<index>`). An intent left by a killed
+ * process (`exclude` given: the batches other intents hold, and any refused for this one) is first
+ * looked for at the provider.
+ */
+async function submitOrAttach(dir: string, record: BatchRecord, client: BatchClient, options: BatchRunOptions, exclude?: string[]): Promise<void> {
+  const found = exclude ? await client.find({ intentId: record.intentId, createdAt: record.createdAt, customIds: record.lines.map((_, i) => wireId(record.intentId, i)), exclude }) : undefined;
   if (!found) await options.onStage?.('intent-written', record.intentId);
-  const status = found ?? (await client.submit(readBatchInput(dir, record.intentId), record.intentId));
+  const status = found ?? (await client.submit(wireLines(record.intentId, readBatchInput(dir, record.intentId)), record.intentId));
   if (!found) await options.onStage?.('accepted', record.intentId);
-  Object.assign(record, { id: status.id, state: status.state, submittedAt: status.createdAt, counts: status.counts, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}) });
+  delete record.matchedBy;
+  Object.assign(record, { id: status.id, state: status.state, submittedAt: status.createdAt, counts: status.counts, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}), ...(found ? { matchedBy: found.matchedBy } : {}) });
   writeBatchRecord(dir, record);
 }
 
 /** Poll the batches in flight, backing off, until at least one ends; read the results of those that did. */
-async function waitForOne(dir: string, live: BatchRecord[], clients: Map<string, BatchClient>, options: BatchRunOptions, progress: (note?: string) => void, once: boolean): Promise<{ cost: number; ended: number }> {
+async function waitForOne(dir: string, live: BatchRecord[], clients: Map<string, BatchClient>, ledger: BatchLedger, options: BatchRunOptions, progress: (note?: string) => void, once: boolean): Promise<{ cost: number; ended: number }> {
   const delay = options.pollDelayMs ?? DEFAULT_POLL_DELAY_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let cost = 0;
@@ -332,40 +314,49 @@ async function waitForOne(dir: string, live: BatchRecord[], clients: Map<string,
       writeBatchRecord(dir, record);
       await options.onStage?.('polled', record.intentId);
       if (!TERMINAL_STATES.has(status.state)) continue;
-      cost += await readResults(dir, record, client, options);
+      const batchId = record.id;
+      const read = await readResults(dir, record, client, ledger, options);
       ended++;
-      progress(`batch ${record.id} ${record.state}: ${record.counts?.succeeded ?? 0} answered, ${record.counts?.failed ?? 0} failed`);
+      if ('refused' in read) progress(`batch ${batchId} not adopted for intent ${record.intentId}: ${read.refused}; the intent's lines are looked for again, or sent`);
+      else {
+        cost += read.cost;
+        progress(`batch ${record.id} ${record.state}: ${record.counts?.succeeded ?? 0} answered, ${record.counts?.failed ?? 0} failed`);
+      }
     }
+    // Each look at the batches is shown (a cell that does not wait shows the states it saw).
+    if (ended === 0) progress();
     if (ended > 0 || once) return { cost, ended };
-    progress();
     if (options.signal?.aborted) return { cost, ended };
     await sleep(delay(poll));
   }
 }
 
-/** Download a finished batch's results, write them whole, and account their cost at the batch price. */
-async function readResults(dir: string, record: BatchRecord, client: BatchClient, options: BatchRunOptions): Promise<number> {
-  const results = record.state === 'failed' ? [] : await client.results(record.id!);
+/**
+ * Download a finished batch's results, check they are the intent's lines, write them whole, log its
+ * answered lines in the ledger (calls.jsonl, at the batch price) and mark it read. A batch whose
+ * results are not the intent's (one found again by its size and time alone, on Anthropic) is refused:
+ * the record goes back to an intent that never adopts that batch again.
+ */
+async function readResults(dir: string, record: BatchRecord, client: BatchClient, ledger: BatchLedger, options: BatchRunOptions): Promise<{ cost: number } | { refused: string }> {
+  const raw = record.state === 'failed' ? [] : await client.results(record.id!);
   await options.onStage?.('downloaded-results', record.intentId);
-  writeBatchResults(dir, record.intentId, results);
-  await options.onStage?.('results-written', record.intentId);
-  let usage: Usage = ZERO_USAGE;
-  let costUsd = 0;
-  const price = batchPriceFor(record.model);
-  for (const result of results) {
-    if (!result.ok) continue;
-    let lineUsage: Usage;
-    try {
-      lineUsage = client.response(result.body, false).usage;
-    } catch {
-      continue;
-    }
-    usage = addUsage(usage, lineUsage);
-    costUsd += options.costMeter ? options.costMeter.record(record.model, lineUsage, undefined, { batched: true }) : price ? costOf(lineUsage, price) : 0;
+  const own = ownResults(record.intentId, record.lines.map((l) => l.customId), raw);
+  if ('refused' in own) {
+    const refusedIds = [...(record.refusedIds ?? []), record.id!];
+    for (const field of ['id', 'submittedAt', 'expiresAt', 'counts', 'reason', 'matchedBy'] as const) delete record[field];
+    Object.assign(record, { state: 'intent', refusedIds });
+    writeBatchRecord(dir, record);
+    return { refused: own.refused };
   }
+  writeBatchResults(dir, record.intentId, own.results);
+  await options.onStage?.('results-written', record.intentId);
+  const cost = ledger.log(record, own.results, client, false);
+  await options.onStage?.('logged', record.intentId);
+  const { usage, costUsd } = answeredUsage(record, own.results, client);
   Object.assign(record, { downloadedAt: new Date().toISOString(), usage, costUsd });
   writeBatchRecord(dir, record);
-  return costUsd;
+  return { cost };
 }
 
+export { splitAtLimits };
 export type { BatchLine };

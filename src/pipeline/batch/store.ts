@@ -30,8 +30,15 @@ const batchRecordSchema = z.object({
   id: z.string().optional(),
   submittedAt: z.string().optional(),
   expiresAt: z.string().optional(),
-  /** Each line's custom id and the sha256 of the body it sends. */
-  lines: z.array(z.object({ customId: z.string(), requestHash: z.string() })),
+  /**
+   * Each line's id (sent to the provider as `<intent>_<index>`, see match.ts), the sha256 of the body it
+   * sends, and the cache key and purpose of the call it answers (for its line in calls.jsonl).
+   */
+  lines: z.array(z.object({ customId: z.string(), requestHash: z.string(), cacheKey: z.string().optional(), purpose: z.string().optional() })),
+  /** How a batch found again after a kill was matched to this intent (absent: submitted by this record's own process). */
+  matchedBy: z.enum(['metadata', 'custom-ids', 'size-and-time']).optional(),
+  /** Batches found for this intent whose results were not its lines: never adopted again. */
+  refusedIds: z.array(z.string()).optional(),
   /** Which documented limit cut the lines of this round into more than one batch. */
   splitBy: z.string().optional(),
   counts: z.object({ total: z.number(), succeeded: z.number(), failed: z.number() }).optional(),
