@@ -212,7 +212,9 @@ describe('what cells display', () => {
     const task = view.task('mitigation table');
     const summary = openRun(run.runDir, { onRecord: task.onRecord(`reading ${run.runDir}`), every: 1_000 }).summary();
     task.finish();
-    mitigationTable(summary);
+    const table = mitigationTable(summary);
+    assert.equal(table.rows.length, table.comparisons.length);
+    assert.equal(table.sentences.length, Math.max(1, table.comparisons.length));
     assert.match(boxes[1].at(-1)!, /mitigation table<\/b> · done[^]*: done 8/);
   });
 
