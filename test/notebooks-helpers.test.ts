@@ -343,6 +343,10 @@ describe('what cells display', () => {
     const [first] = sampleSizeRows(gaps.slice(0, 1));
     assert.equal(first.comparison, 'Baseline 1 (15.3% vs 4.2%)');
     assert.equal(first['requests per tier for 80% power'], sampleSizeExact({ gap: 15 / 98 - 4 / 95, base: 4 / 95 }).perTier);
+    assert.equal(first.method, "Fisher's exact");
+    // A gap too small for the exact search is sized by the normal approximation, and the row says so.
+    const [tiny] = sampleSizeRows([{ comparison: 'tiny', gap: 0.002, base: 0.04 }]);
+    assert.equal(tiny.method, 'normal approximation');
   });
 
   test('a list of sentences is escaped, bulleted, and marked SIMULATED only when asked', () => {

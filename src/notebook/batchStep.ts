@@ -32,7 +32,7 @@ export async function runBatchedStep(step: NotebookStep, view?: NotebookView, op
         figures: false,
         report: true,
         signal,
-        ...(live ? { costMeter: live.costMeter, onProgress: live.onProgress, onJudgeProgress: live.onJudgeProgress } : {}),
+        ...(live ? { costMeter: live.costMeter, onProgress: live.onProgress, onJudgeProgress: live.onJudgeProgress, onStep: live.onStep } : {}),
         batch: { target: options.target ?? 'both', wait: options.wait ?? true, ...(live ? { onProgress: live.onBatchProgress } : {}) },
       }),
     );

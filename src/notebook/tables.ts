@@ -67,6 +67,12 @@ export function sampleSizeRows(gaps: readonly GapToDetect[]): Row[] {
     comparison,
     'gap, points': +(100 * gap).toFixed(1),
     'paid-tier rate': formatPercent(base),
-    'requests per tier for 80% power': sampleSizeExact({ gap, base }).perTier,
+    ...requestsFor(gap, base),
   }));
+}
+
+/** The sample size, marked when it is the normal approximation (a gap too small for the exact search). */
+function requestsFor(gap: number, base: number): Row {
+  const size = sampleSizeExact({ gap, base });
+  return { 'requests per tier for 80% power': size.perTier, method: size.method === 'exact' ? "Fisher's exact" : 'normal approximation' };
 }

@@ -137,6 +137,8 @@ export interface UserScoreRow {
   variant: string;
   reasoning: Reasoning;
   context?: string;
+  /** The confidence level of the intervals (the summary's). */
+  confLevel: number;
   free: UserScoreCell;
   paid: UserScoreCell;
 }

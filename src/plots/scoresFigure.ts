@@ -43,9 +43,10 @@ function scoreFigure(scorer: string, rows: UserScoreRow[]): Figure {
       hovertemplate: `${rate ? '%{x:.1f}%' : 'mean %{x:.3g}'} (n=%{customdata[0]})<extra>${name}</extra>`,
     };
   });
+  const level = `${+(100 * (rows[0]?.confLevel ?? 0.95)).toFixed(1)}%`;
   const subtitle = rate
-    ? `your scorer "${scorer}": share of samples it said yes to, with its 95% Wilson interval`
-    : `your scorer "${scorer}": mean value, with its 95% t interval`;
+    ? `your scorer "${scorer}": share of samples it said yes to, with its ${level} Wilson interval`
+    : `your scorer "${scorer}": mean value, with its ${level} t interval`;
   return fitTitle({
     name: `score-${scorer}`,
     title: `Scorer ${scorer}`,

@@ -15,6 +15,7 @@ export function userScoreRows(summary: Summary): UserScoreRow[] {
       variant: row.variant,
       reasoning: row.reasoning,
       ...(row.context ? { context: row.context } : {}),
+      confLevel: summary.confLevel,
       free: { value: row.free.rate, ci: row.free.rateCi, n: row.free.n },
       paid: { value: row.paid.rate, ci: row.paid.rateCi, n: row.paid.n },
     }));
@@ -24,6 +25,7 @@ export function userScoreRows(summary: Summary): UserScoreRow[] {
     model: row.model,
     variant: row.variant,
     reasoning: row.reasoning,
+    confLevel: summary.confLevel,
     free: { value: row.free.mean, ci: row.free.meanCi, n: row.free.n },
     paid: { value: row.paid.mean, ci: row.paid.meanCi, n: row.paid.n },
   }));
