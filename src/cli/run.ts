@@ -35,7 +35,8 @@ interface RunFlags {
   budget?: number;
   out?: string;
   figuresDir?: string;
-  cache?: string;
+  /** A cache folder, or false with --no-cache. */
+  cache?: string | false;
   progress?: boolean;
   retryErrors?: boolean;
   images?: boolean;
@@ -62,7 +63,7 @@ export async function configFromFlags(flags: RunFlags): Promise<ExperimentConfig
     ['temperature', 'temperature'], ['maxTokens', 'maxTokens'], ['seed', 'seed'], ['concurrency', 'concurrency'],
     ['suffix', 'suffix'], ['prefill', 'prefill'], ['judge', 'judge'], ['budget', 'budgetUsd'], ['out', 'outDir'], ['figuresDir', 'figuresDir'], ['cache', 'cacheDir'],
   ];
-  for (const [flag, field] of overrides) if (flags[flag] !== undefined) input[field] = flags[flag];
+  for (const [flag, field] of overrides) if (flags[flag] !== undefined && !(flag === 'cache' && flags.cache === false)) input[field] = flags[flag];
   // Requests neither the config nor a flag sets come from the setting (e.g. AdvBench's first 100).
   if (Object.keys(requests).length === 0) delete input.requests;
   return parseExperiment(withSettingDefaults(input as ExperimentInput), flags.config ? `configuration (${flags.config} + flags)` : 'configuration');
@@ -129,6 +130,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results folder (default data/results)')
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
     .option('--cache <dir>', 'response cache folder (default data/cache)')
+    .option('--no-cache', 'send every call: read no answer from the response cache and write none to it (docs/cache.md)')
     .option('--no-progress', 'no progress bar')
     .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
     .option('--no-images', 'write the figures as HTML only, without launching a browser for SVG/PNG')
@@ -162,7 +164,7 @@ export function register(program: Command): void {
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
-      const runOptions = { keepRecords: false as const, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) };
+      const runOptions = { keepRecords: false as const, onProgress: reporter.sample, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.cache === false ? { noCache: true } : {}), ...(flags.images === false ? { figures: { images: false } } : {}) };
       const target = (await import('../pipeline/batch/target.js')).batchTargetOf(config, flags.batch);
       const batching = target ? await import('../pipeline/batch/index.js') : undefined;
       // A model without a batch API is refused before anything is printed or sent.

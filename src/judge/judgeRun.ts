@@ -43,6 +43,8 @@ export interface JudgeRunOptions {
   /** Response cache shared with the samples (or a cache folder to open one). */
   cache?: ResponseCache;
   cacheDir?: string;
+  /** No response cache (`--no-cache`): every judge call is sent, nothing is read from or written to the cache. */
+  noCache?: boolean;
   costMeter?: JudgeCostMeter;
   /** Per-provider limits from the experiment config, keyed by provider name. */
   limits?: Record<string, ProviderContext['limits']>;
@@ -172,7 +174,7 @@ export class RunJudging {
       const ctx: JudgeContext = {
         model,
         // The cache folder is opened with the first record judged (see judge()), like the run folder.
-        cache: options.cache,
+        ...(options.noCache ? {} : { cache: options.cache }),
         costMeter: options.costMeter,
         maxAttempts: options.maxAttempts ?? DEFAULT_JUDGE_ATTEMPTS,
         maxTokens: options.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
@@ -208,7 +210,7 @@ export class RunJudging {
       this.readDone = true;
       // Made here, not on opening: a run that fails on bad input before its first record writes nothing.
       mkdirSync(this.runDir, { recursive: true });
-      if (!this.ctx.cache && this.options.cacheDir) this.ctx.cache = new ResponseCache(this.options.cacheDir);
+      if (!this.ctx.cache && this.options.cacheDir && !this.options.noCache) this.ctx.cache = new ResponseCache(this.options.cacheDir);
       this.earlier = this.readEarlier();
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()); a torn
       // last line (a kill, a full disk) is cut off first, so no line is appended after it.
