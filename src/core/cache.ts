@@ -137,8 +137,13 @@ export class ResponseCache {
     const wanted = request.completionIndices ?? Array.from({ length: request.n ?? 1 }, (_, i) => i);
     const base = voteBase(request);
     const key = this.keyFor(model, base, { sampleIndex: VOTE_SET, purpose });
-    // The same votes asked for right now (an identical transcript judged at once): wait, then take what it got.
-    for (let pending = this.#inflight.get(key); pending; pending = this.#inflight.get(key)) await pending.catch(() => undefined);
+    // The same votes asked for right now (an identical transcript judged at once): wait until they are
+    // kept, then take what that call got (each call waited for once: no spin on one already settled).
+    let waited: Promise<unknown> | undefined;
+    for (let pending = this.#inflight.get(key); pending && pending !== waited; pending = this.#inflight.get(key)) {
+      waited = pending;
+      await pending.catch(() => undefined);
+    }
     const { held, migrated, usage: heldUsage } = this.heldVotes(model, base, key, purpose, wanted);
     const missing = wanted.filter((index) => !held.has(index));
     const fromCache = wanted.length - missing.length;
@@ -147,18 +152,23 @@ export class ResponseCache {
       if (migrated.length) await this.keepVotes(model, key, purpose, held, heldUsage, migrated, false);
       return votesResponse(wanted, held, ZERO_USAGE, 'stop', { cached: true, key, latencyMs: 0, cachedVotes: fromCache });
     }
-    const call = timed(model, { ...base, ...(request.signal ? { signal: request.signal } : {}), ...(request.call ? { call: request.call } : {}), ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing });
-    const answer = call.then((c) => c.response);
-    answer.catch(() => undefined); // a failed call is reported by awaiting `call` below
-    this.#inflight.set(key, answer);
-    try {
-      const { response, latencyMs } = await call;
+    const asked: ChatRequest = { ...base, ...(request.signal ? { signal: request.signal } : {}), ...(request.call ? { call: request.call } : {}), ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing };
+    const work = (async () => {
+      const { response, latencyMs } = await timed(model, asked);
       const texts = [response.text, ...(response.alternatives ?? [])];
       // A provider that returned fewer completions than asked: the votes left out stay unanswered.
       for (const [j, index] of missing.entries()) if (j < texts.length) held.set(index, { index, text: texts[j], finishReason: response.finishReason });
       this.#misses += Math.min(texts.length, missing.length);
       // The judgement is written only after its votes are committed to the cache.
       await this.keepVotes(model, key, purpose, held, addUsage(heldUsage, response.usage), migrated, true);
+      return { response, latencyMs };
+    })();
+    // Settled once the votes are kept: a call waiting for it then finds them in the cache.
+    const kept = work.then(({ response }) => response);
+    kept.catch(() => undefined); // a failed call is reported by awaiting `work` below
+    this.#inflight.set(key, kept);
+    try {
+      const { response, latencyMs } = await work;
       return votesResponse(wanted, held, response.usage, response.finishReason, { cached: false, key, latencyMs, cachedVotes: fromCache });
     } finally {
       this.#inflight.delete(key);
