@@ -40,14 +40,6 @@ export interface ResponseCacheOptions {
   paidBy?: string;
 }
 
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  /** Cache writes that failed (a full or read-only disk): the answers were kept, only not cached. */
-  writeErrors: number;
-  lastWriteError?: string;
-}
-
 export class ResponseCache {
   #hits = 0;
   #misses = 0;
@@ -95,10 +87,6 @@ export class ResponseCache {
   /** Calls under way now (each waited for by any identical call). */
   get inflightCount(): number {
     return this.#inflight.size;
-  }
-
-  stats(): CacheStats {
-    return { hits: this.#hits, misses: this.#misses, writeErrors: this.#writeErrors, ...(this.#lastWriteError ? { lastWriteError: this.#lastWriteError } : {}) };
   }
 
   async serve(model: ChatModel, request: ChatRequest): Promise<ChatResponse> {

@@ -7,7 +7,7 @@ export { sha256, canonicalJson, hashJson } from './hash.js';
 export { RecordsDigest, recordsDigest } from './inputsHash.js';
 export { writeFileAtomic, appendJsonLine, readJsonLines } from './files.js';
 export { addUsage, roughTokens, ZERO_USAGE, type SpendMeter } from './usage.js';
-export { withCache, ResponseCache, type CacheKeyParts, type CacheStats } from './cache.js';
+export { withCache, ResponseCache, type CacheKeyParts } from './cache.js';
 export { wrapModel, withSpend, withBudget, withReasoning, BudgetExhausted, type ModelMiddleware, type CallLedger, type LedgerCall } from './middleware.js';
 export { readCalls, readManifest, readRecords, runDirFor, RECORDS_FILE, CALLS_FILE, RUN_FILE, type CallLine, type RunManifest } from './runStore.js';
 export { loadTextSource, cachedCopyPath, isUrl, type TextSource, type TextSourceOptions } from './download.js';
