@@ -2,7 +2,7 @@
 // nothing to the cache; `af-lab cache stats` counts what the cache holds; `af-lab cache clear` removes
 // all of it or what is older than a duration. (Run `npm run build` first: the CLI tests use dist/.)
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
@@ -59,11 +59,19 @@ describe('--no-cache', () => {
     assert.equal(again.status, 0, again.stderr);
     assert.equal(server.log.length - sent, 2 * afterRun, 'a second run name pays again');
     const rejudge = (args: string[]) => runCliAsync(['rejudge', join(dir, 'results', 'a'), '--judge', model(), '--kinds', 'judge', '--attempts', '1', ...args], { OPENAI_API_KEY: 'sk-no-cache-0123456789abcdef' });
+    // A rejudge of unsettled records: the judgements file removed, the judge asked again, from the
+    // cache by default, and sent again with --no-cache.
+    const judgements = join(dir, 'results', 'a', 'judgements.jsonl');
     const before = server.log.length;
-    assert.equal((await rejudge(['--no-cache'])).status, 0);
+    assert.equal((await rejudge([])).status, 0);
     const judged = server.log.length - before;
     assert.ok(judged >= 1, 'the judge was asked');
-    assert.equal((await rejudge(['--no-cache'])).status, 0);
+    rmSync(judgements);
+    assert.equal((await rejudge([])).status, 0);
+    assert.equal(server.log.length - before, judged, 'answered from the cache');
+    rmSync(judgements);
+    const fresh = await rejudge(['--no-cache']);
+    assert.equal(fresh.status, 0, fresh.stderr);
     assert.equal(server.log.length - before, 2 * judged, 'asked again, not read from the cache');
   });
 });
