@@ -63,9 +63,10 @@ describe('--no-cache', () => {
     // cache by default, and sent again with --no-cache.
     const judgements = join(dir, 'results', 'a', 'judgements.jsonl');
     const before = server.log.length;
-    assert.equal((await rejudge([])).status, 0);
+    const first = await rejudge([]);
+    assert.equal(first.status, 0, first.stderr);
     const judged = server.log.length - before;
-    assert.ok(judged >= 1, 'the judge was asked');
+    assert.ok(judged >= 1, `the judge was asked: ${first.stdout}`);
     rmSync(judgements);
     assert.equal((await rejudge([])).status, 0);
     assert.equal(server.log.length - before, judged, 'answered from the cache');

@@ -71,6 +71,19 @@ describe('withCache: one call', () => {
     assert.equal(second.text, 'vote 3 of transcript A');
     assert.equal(new ResponseCache(dir).get(first.served!.key)?.served, undefined, 'how a call was served is never stored');
   });
+
+  it('a call with no tag is sample 0; a cached answer askAgainIf refuses is asked again and replaced', async () => {
+    const model = scripted();
+    const cache = new ResponseCache(tempDir());
+    const cached = wrapModel(model, withCache(cache));
+    const plain = await cached.chat(prompt());
+    assert.equal(plain.served?.key, cache.keyFor(model, prompt(), { sampleIndex: 0 }));
+    const again = await cached.chat({ ...prompt(), call: { sampleIndex: 0, askAgainIf: (answer) => answer.text.startsWith('vote 0') } });
+    assert.equal(model.asked.length, 2);
+    assert.equal(again.served?.cached, false);
+    await cached.chat({ ...prompt(), call: { sampleIndex: 0, askAgainIf: () => false } });
+    assert.equal(model.asked.length, 2);
+  });
 });
 
 describe('withCache: the votes of one request are one entry', () => {
@@ -105,12 +118,14 @@ describe('withCache: the votes of one request are one entry', () => {
     assert.deepEqual(more.usage, { inputTokens: 100, outputTokens: 70 }, 'the usage of the call sent, not of the cached votes');
     assert.deepEqual(more.votes?.map((v) => v.text), Array.from({ length: 12 }, (_, k) => `vote ${k} of transcript A`));
     assert.equal(await entries(dir), 1, 'still one entry');
+    assert.deepEqual([cache.hits, cache.misses, cache.inflightCount], [5, 7, 0]);
     // Any subset of what is held comes from the cache, with no call.
     const again = await wrapModel(model, withCache(new ResponseCache(dir))).chat(votes([11, 2]));
     assert.equal(model.asked.length, 2);
     assert.equal(again.served?.cached, true);
     assert.deepEqual(again.votes?.map((v) => v.index), [11, 2]);
     assert.deepEqual(again.usage, { inputTokens: 0, outputTokens: 0 });
+    assert.equal(again.finishReason, 'stop');
   });
 
   it('a provider that returns fewer completions than asked: the votes left out stay unanswered and are asked for next time', async () => {
@@ -122,6 +137,12 @@ describe('withCache: the votes of one request are one entry', () => {
     const second = await wrapModel(model, withCache(new ResponseCache(dir))).chat(votes([0, 1, 2, 3]));
     assert.deepEqual(model.asked.map((r) => r.completionIndices), [[2, 3]]);
     assert.deepEqual(second.votes?.map((v) => v.index), [0, 1, 2, 3]);
+    // One completion for three asked (no alternatives at all): one vote, one miss.
+    const cache = new ResponseCache(tempDir());
+    const one = await wrapModel(scripted('test/judge', { fewer: 2 }), withCache(cache)).chat(votes([0, 1, 2]));
+    assert.deepEqual(one.votes?.map((v) => [v.index, v.text]), [[0, 'vote 0 of transcript A']]);
+    assert.equal(one.alternatives, undefined);
+    assert.equal(cache.misses, 1);
   });
 
   it('the same votes asked twice at once are paid for once', async () => {
@@ -131,6 +152,16 @@ describe('withCache: the votes of one request are one entry', () => {
     assert.equal(model.asked.length, 1);
     assert.deepEqual(a.votes, b.votes);
     assert.deepEqual([a.served?.cached, b.served?.cached].sort(), [false, true]);
+  });
+
+  it('a votes call with no purpose is keyed as `sample`; its signal reaches the model; one missing vote is asked without n', async () => {
+    const model = scripted();
+    const cache = new ResponseCache(tempDir());
+    const signal = new AbortController().signal;
+    await wrapModel(model, withCache(cache)).chat({ ...prompt(), completionIndices: [4], signal });
+    assert.equal(model.asked[0].signal, signal);
+    assert.equal(model.asked[0].n, undefined);
+    assert.deepEqual(cache.get(cache.keyFor(model, prompt(), { sampleIndex: VOTE_SET, purpose: 'sample' }))?.votes?.map((v) => v.index), [4]);
   });
 
   it('keys on the prompt and its sampling, not on how many votes were asked', async () => {
@@ -165,16 +196,20 @@ describe('withCache: votes cached one entry each by earlier versions', () => {
     // The layout of earlier versions: vote k under the key of the single-vote call (vote index as sample index).
     for (const k of [0, 1, 2]) await old.put(old.keyFor(model, prompt(), { sampleIndex: k, purpose: 'af-vote' }), model.spec, 'af-vote', { text: `old vote ${k}`, usage: { inputTokens: 33, outputTokens: 3 }, finishReason: 'stop', prefillApplied: false });
     assert.equal(await entries(dir), 3);
-    const cache = new ResponseCache(dir);
+    const cache = new ResponseCache(dir, { paidBy: '/runs/now' });
     const response = await wrapModel(model, withCache(cache)).chat(votes([0, 1, 2]));
     assert.equal(model.asked.length, 0, 'no call');
+    const setKey = cache.keyFor(model, prompt(), { sampleIndex: VOTE_SET, purpose: 'af-vote' });
+    assert.equal(cache.paidByOf(setKey), undefined, 'moved, not paid for by this run');
     assert.equal(response.served?.cached, true);
     assert.deepEqual(response.votes?.map((v) => v.text), ['old vote 0', 'old vote 1', 'old vote 2']);
     assert.equal(await entries(dir), 1, 'the three entries became one');
     assert.equal(cache.get(cache.keyFor(model, prompt(), { sampleIndex: 1, purpose: 'af-vote' })), undefined);
     // A later call for more votes tops the migrated entry up.
-    const more = await wrapModel(model, withCache(new ResponseCache(dir))).chat(votes([0, 1, 2, 3]));
+    const more = await wrapModel(model, withCache(new ResponseCache(dir, { paidBy: '/runs/later' }))).chat(votes([0, 1, 2, 3]));
     assert.deepEqual(model.asked.map((r) => r.completionIndices), [[3]]);
+    assert.equal(model.asked[0].n, undefined);
+    assert.equal(new ResponseCache(dir).paidByOf(setKey), '/runs/later', 'a top-up is paid for by the run that asked it');
     assert.deepEqual(more.votes?.map((v) => v.text), ['old vote 0', 'old vote 1', 'old vote 2', 'vote 3 of transcript A']);
     assert.equal(await entries(dir), 1);
   });
@@ -195,6 +230,20 @@ describe('withSpend', () => {
     assert.equal(lines[0].cacheKey, first.served?.key);
     assert.equal(first.served?.costUsd, 0.04);
     assert.equal(topUp.served?.costUsd, 0.02);
+  });
+
+  it('a call with no tag, or tagged `sample`, is metered with no purpose; without a cache its latency is the call\'s', async () => {
+    const spend = meter();
+    const lines: LedgerCall[] = [];
+    const wrapped = wrapModel(scripted(), withSpend(spend, { append: (line) => lines.push(line) }));
+    const started = performance.now();
+    const response = await wrapped.chat(prompt());
+    const elapsed = performance.now() - started;
+    await wrapped.chat({ ...prompt(), call: { sampleIndex: 1, purpose: 'sample' } });
+    assert.deepEqual(spend.purposes, [undefined, undefined]);
+    assert.deepEqual(lines.map((l) => l.purpose), ['sample', 'sample']);
+    assert.equal(response.served?.cached, false);
+    assert.ok(response.served!.latencyMs >= 0 && response.served!.latencyMs <= Math.ceil(elapsed), `${response.served!.latencyMs} ms within ${elapsed} ms`);
   });
 
   it('samples are metered with no purpose and logged as `sample`; without a cache each call still has a key', async () => {
@@ -262,11 +311,13 @@ describe('withBudget', () => {
     const wrapped = wrapModel(model, withSpend(spend), withCache(new ResponseCache(tempDir())), withBudget(spend));
     await wrapped.chat(votes([0, 1, 2, 3, 4]));
     assert.equal(spend.exhausted(), true);
-    await assert.rejects(wrapped.chat(votes([0, 1], 'transcript B')), BudgetExhausted);
+    await assert.rejects(wrapped.chat(votes([0, 1], 'transcript B')), (err: Error) => err instanceof BudgetExhausted && err.name === 'BudgetExhausted' && err.message === 'budget exhausted before this call');
     await assert.rejects(wrapped.chat(votes([0, 1, 2, 3, 4, 5])), BudgetExhausted, 'a top-up is a call too');
     const held = await wrapped.chat(votes([0, 1, 2, 3, 4]));
     assert.equal(held.served?.cached, true);
     assert.equal(model.asked.length, 1);
+    // No meter: no budget.
+    assert.equal((await wrapModel(model, withBudget(undefined)).chat(prompt())).text, 'vote 0 of transcript A');
   });
 });
 
@@ -287,7 +338,7 @@ describe('withReasoning', () => {
   });
 
   it("leaves a text alone when the API's reasoning field held the reasoning, or when there are no tags", () => {
-    const field: ChatResponse = { text: 'quoting <think>x</think>', nativeReasoning: { text: 'r', source: 'reasoning_content' }, usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false };
+    const field: ChatResponse = { text: '<think>x</think>answer', nativeReasoning: { text: 'r', source: 'reasoning_content' }, usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false };
     assert.equal(reasoningOf(field), field);
     const plain: ChatResponse = { ...field, text: 'plain', nativeReasoning: undefined };
     assert.equal(reasoningOf(plain), plain);

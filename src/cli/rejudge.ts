@@ -103,6 +103,7 @@ export function parseKinds(values: string[] | undefined): JudgeKind[] {
 }
 
 export function register(program: Command): void {
+  let cacheFolder: string | undefined;
   program
     .command('rejudge')
     .description('classify an existing run again (another judge or prompt) without sampling the model again')
@@ -117,6 +118,8 @@ export function register(program: Command): void {
     .option('--maybe-threshold <share>', 'vote share labelled maybe (default: the run\'s afThresholds.maybe, else 0.2)', Number)
     .option('--cache <dir>', 'response cache folder (default: the run\'s cacheDir)')
     .option('--no-cache', 'send every judge call: read no answer from the response cache and write none to it (docs/cache.md)')
+    // --cache DIR and --no-cache share one value in commander (the last wins): the folder is kept apart.
+    .on('option:cache', (dir: string) => (cacheFolder = dir))
     .option('--concurrency <n>', 'judge calls in flight at once (default: the run\'s concurrency, else 4)', int)
     .option('--budget <dollars>', 'stop sending judge calls once this much is spent (the rest stays unjudged)', Number)
     .option('--attempts <n>', 'attempts per judgement before it is recorded unparseable (default 3)', int)
@@ -146,7 +149,7 @@ export function register(program: Command): void {
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
       // The cache is checked before any judge call is paid for: a read-only one would keep nothing.
-      const cacheDir = (flags.cache || undefined) ?? config?.cacheDir ?? 'data/cache';
+      const cacheDir = (flags.cache || cacheFolder) ?? config?.cacheDir ?? 'data/cache';
       const [{ checkWritableDir }, { checkFolderTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
       checkFolderTarget(cacheDir, 'the cache folder (--cache)');
       checkWritableDir(cacheDir, 'the cache folder (--cache)');

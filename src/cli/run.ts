@@ -104,6 +104,7 @@ async function progressReporter(enabled: boolean) {
 }
 
 export function register(program: Command): void {
+  let cacheFolder: string | undefined;
   program
     .command('run')
     .description('run an experiment (default: the offline simulator, SIMULATED results) and print its summary')
@@ -131,13 +132,15 @@ export function register(program: Command): void {
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
     .option('--cache <dir>', 'response cache folder (default data/cache)')
     .option('--no-cache', 'send every call: read no answer from the response cache and write none to it (docs/cache.md)')
+    // --cache DIR and --no-cache share one value in commander (the last wins): the folder is kept apart.
+    .on('option:cache', (dir: string) => (cacheFolder = dir))
     .option('--no-progress', 'no progress bar')
     .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
     .option('--no-images', 'write the figures as HTML only, without launching a browser for SVG/PNG')
     .option('--batch [which]', "send the calls through the providers' batch APIs (OpenAI, Anthropic: half price, answers within 24 h): models, judge or both (default both); docs/batch.md")
     .addOption(new Option('--batch-fallback <mode>', 'a batch line given up on (refused, or failed again and again): none (recorded as an error) or direct (sent one by one)').choices(['none', 'direct']))
     .action(async (flags: RunFlags) => {
-      const config = await configFromFlags(flags);
+      const config = await configFromFlags(flags.cache === false ? { ...flags, cache: cacheFolder } : flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
       const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment }, { describeErrors }, { judgeFor }] = await Promise.all([
         import('../pipeline/experiment.js'),

@@ -114,15 +114,14 @@ export class ResponseCache {
       // Returned (and logged as sent) only once kept: a process killed after logging a call finds
       // its answer in the cache when resumed, and never pays for it twice.
       await this.keep(model, key, parts.purpose ?? 'sample', response);
-      return servedAs(withoutServed(response), { cached: false, key, latencyMs });
+      return servedAs(response, { cached: false, key, latencyMs });
     } finally {
       this.#inflight.delete(key);
     }
   }
 
-  async serveVotes(model: ChatModel, request: ChatRequest): Promise<ChatResponse> {
+  async serveVotes(model: ChatModel, request: ChatRequest, wanted: readonly number[]): Promise<ChatResponse> {
     const purpose = request.call?.purpose ?? 'sample';
-    const wanted = request.completionIndices ?? Array.from({ length: request.n ?? 1 }, (_, i) => i);
     const base = voteBase(request);
     const key = this.keyFor(model, base, { sampleIndex: VOTE_SET, purpose });
     // The same votes asked for right now (an identical transcript judged at once): wait until they are
@@ -186,7 +185,7 @@ export class ResponseCache {
 
   /** Keep a request's votes as one entry; the single-vote entries moved into it are removed once it is committed. */
   private async keepVotes(model: ChatModel, key: string, purpose: string, held: ReadonlyMap<number, VoteCompletion>, usage: Usage, migrated: readonly string[], paid: boolean): Promise<void> {
-    const votes = [...held.values()].sort((a, b) => a.index - b.index);
+    const votes = [...held.values()];
     const entry: ChatResponse = { text: '', usage, finishReason: 'stop', prefillApplied: false, votes };
     if (!storesAnswersOf(model)) return this.remember(key, entry);
     try {
@@ -196,7 +195,8 @@ export class ResponseCache {
       this.#lastWriteError = err instanceof Error ? err.message : String(err);
       return;
     }
-    for (const old of migrated) await this.store?.remove(old);
+    // The entry was put, so the store is open.
+    for (const old of migrated) await this.store!.remove(old);
   }
 
   keyFor(model: Pick<ChatModel, 'spec'>, request: ChatRequest, parts: CacheKeyParts): string {
@@ -291,7 +291,7 @@ export class ResponseCache {
    */
   keep(model: Pick<ChatModel, 'spec' | 'simulated'>, key: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     if (storesAnswersOf(model)) return this.putOrNote(key, model.spec, purpose, response, paid);
-    this.remember(key, withoutServed(response));
+    this.remember(key, response);
     return Promise.resolve();
   }
 
@@ -317,7 +317,7 @@ export class ResponseCache {
 
   put(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     if (!this.store) return Promise.reject(new Error(this.openError));
-    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response: withoutServed(response), ...(paid && this.#paidBy ? { paidBy: this.#paidBy } : {}) };
+    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(paid && this.#paidBy ? { paidBy: this.#paidBy } : {}) };
     // Served from memory until committed, so the same call is never asked twice meanwhile.
     return this.store.put(key, entry);
   }
@@ -371,13 +371,6 @@ function servedAs(response: ChatResponse, served: CallServed): ChatResponse {
   return { ...response, served };
 }
 
-/** A response as the cache keeps it: without the middleware's note of how it was served. */
-function withoutServed(response: ChatResponse): ChatResponse {
-  if (response.served === undefined) return response;
-  const { served: _served, ...plain } = response;
-  return plain;
-}
-
 /** The request a votes call's keys are made from: its prompt and sampling, not how many votes or which. */
 function voteBase(request: ChatRequest): ChatRequest {
   const { messages, prefill, temperature, maxTokens, seed } = request;
@@ -400,7 +393,7 @@ function votesResponse(wanted: readonly number[], held: ReadonlyMap<number, Vote
 export function withCache(cache: ResponseCache): ModelMiddleware {
   return (model) => ({
     ...model,
-    chat: (request) => (request.completionIndices ? cache.serveVotes(model, request) : cache.serve(model, request)),
+    chat: (request) => (request.completionIndices ? cache.serveVotes(model, request, request.completionIndices) : cache.serve(model, request)),
   });
 }
 
