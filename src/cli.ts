@@ -16,6 +16,7 @@ import { register as registerScore } from './cli/score.js';
 import { register as registerCompact } from './cli/compact.js';
 import { register as registerParaphrase } from './cli/paraphrase.js';
 import { register as registerBatches } from './cli/batches.js';
+import { register as registerCache } from './cli/cache.js';
 import { redactTerminal } from './cli/redactOutput.js';
 
 redactTerminal();
@@ -42,6 +43,7 @@ registerScore(program);
 registerCompact(program);
 registerParaphrase(program);
 registerBatches(program);
+registerCache(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // A file-system error (disk full, read-only folder) is the user's to fix: one line, not a stack.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it, mock } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
-import { cachedChat, ResponseCache } from '../src/core/cache.js';
+import { ResponseCache } from '../src/core/cache.js';
+import { cachedChat } from './helpers/cachedChat.js';
 import { LmdbResponseStore, RESPONSES_FILE } from '../src/core/lmdbCache.js';
 import { ROOT } from './helpers/cli.js';
 import type { ChatModel, ChatRequest } from '../src/core/types.js';
@@ -69,7 +70,7 @@ describe('response cache', () => {
     await assert.rejects(cachedChat(failing, ask('y'), cache, { sampleIndex: 0 }));
     await assert.rejects(cachedChat(failing, ask('y'), cache, { sampleIndex: 0 }));
     assert.equal(attempts, 2);
-    assert.equal(cache.inflight.size, 0);
+    assert.equal(cache.inflightCount, 0);
   });
 
   it('stores each answer under its key in <dir>/responses.lmdb, with its spec and purpose', async () => {

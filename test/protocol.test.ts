@@ -2,7 +2,8 @@
 // model turns in, the sample's status, answer, scratchpad and the conversation sent out.
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { ResponseCache } from '../src/core/cache.js';
+import { ResponseCache, withCache } from '../src/core/cache.js';
+import { withSpend, wrapModel, type LedgerCall } from '../src/core/middleware.js';
 import type { ChatModel, ChatRequest, ChatResponse, FinishReason, Reasoning, SimulatedTruth, Usage } from '../src/core/types.js';
 import { ModelCallError } from '../src/models/errors.js';
 import { prefillFor, runProtocol } from '../src/run/protocol.js';
@@ -212,28 +213,33 @@ describe('sampling protocol', () => {
   it('the sample index is part of the cache key: sample 1 of a prompt is not served sample 0\'s answer', async () => {
     const cache = new ResponseCache(tempDir());
     const { model, seen } = scripted(['<OUTPUT>first</OUTPUT>', '<OUTPUT>second</OUTPUT>']);
-    const r0 = await runProtocol(model, sample(), cache);
-    const r1 = await runProtocol(model, { ...sample(), sampleIndex: 1 }, cache);
+    const cachedModel = wrapModel(model, withCache(cache));
+    const r0 = await runProtocol(cachedModel, sample());
+    const r1 = await runProtocol(cachedModel, { ...sample(), sampleIndex: 1 });
     assert.equal(seen.length, 2);
     assert.deepEqual([r0.finalOutput, r1.finalOutput], ['first', 'second']);
-    const again = await runProtocol(model, { ...sample(), sampleIndex: 1 }, cache);
+    const again = await runProtocol(cachedModel, { ...sample(), sampleIndex: 1 });
     assert.equal(again.finalOutput, 'second', 'the same sample is answered from the cache');
     assert.equal(seen.length, 2);
     assert.equal(again.turns[0].cached, true);
   });
 
-  it('onCall reports every model call that was paid for, and none served from the cache', async () => {
+  it('the ledger gets every model call that was paid for, and none served from the cache; spend counts the calls sent', async () => {
     const cache = new ResponseCache(tempDir());
     const { model } = scripted([SP('a'), '<OUTPUT>b</OUTPUT>']);
-    const calls: Array<[Usage, string]> = [];
-    const onCall = (usage: Usage, key: string) => calls.push([usage, key]);
-    await runProtocol(model, sample(), cache, { onCall });
+    const calls: LedgerCall[] = [];
+    const wrapped = wrapModel(model, withSpend(undefined, { append: (call) => calls.push(call) }), withCache(cache));
+    const spend = { calls: 0, costUsd: 0 };
+    await runProtocol(wrapped, sample(), {}, spend);
     assert.equal(calls.length, 2);
-    assert.deepEqual(calls[0][0], { inputTokens: 10, outputTokens: 5 });
-    assert.match(calls[0][1], /^[0-9a-f]{64}$/);
-    assert.notEqual(calls[0][1], calls[1][1], 'each turn is its own call');
-    await runProtocol(model, sample(), cache, { onCall });
+    assert.equal(spend.calls, 2);
+    assert.deepEqual(calls[0].usage, { inputTokens: 10, outputTokens: 5 });
+    assert.match(calls[0].cacheKey, /^[0-9a-f]{64}$/);
+    assert.notEqual(calls[0].cacheKey, calls[1].cacheKey, 'each turn is its own call');
+    const again = { calls: 0, costUsd: 0 };
+    await runProtocol(wrapped, sample(), {}, again);
     assert.equal(calls.length, 2, 'the re-run is served from the cache and costs nothing');
+    assert.equal(again.calls, 0);
   });
 
   it('the sample\'s latency is the sum of its turns\' latencies', async (t) => {

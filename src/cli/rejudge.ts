@@ -18,7 +18,8 @@ interface RejudgeFlags {
   votes?: number;
   afThreshold?: number;
   maybeThreshold?: number;
-  cache?: string;
+  /** A cache folder, or false with --no-cache. */
+  cache?: string | false;
   concurrency?: number;
   attempts?: number;
   budget?: number;
@@ -88,6 +89,7 @@ export function parseKinds(values: string[] | undefined): JudgeKind[] {
 }
 
 export function register(program: Command): void {
+  let cacheFolder: string | undefined;
   program
     .command('rejudge')
     .description('classify an existing run again (another judge or prompt) without sampling the model again')
@@ -102,6 +104,9 @@ export function register(program: Command): void {
     .option('--af-threshold <share>', 'vote share labelled AF (default: the run\'s afThresholds.af, else 0.4)', Number)
     .option('--maybe-threshold <share>', 'vote share labelled maybe (default: the run\'s afThresholds.maybe, else 0.2)', Number)
     .option('--cache <dir>', 'response cache folder (default: the run\'s cacheDir)')
+    .option('--no-cache', 'send every judge call: read no answer from the response cache and write none to it (docs/cache.md)')
+    // --cache DIR and --no-cache share one value in commander (the last wins): the folder is kept apart.
+    .on('option:cache', (dir: string) => (cacheFolder = dir))
     .option('--concurrency <n>', 'judge calls in flight at once (default: the run\'s concurrency, else 4)', int)
     .option('--budget <dollars>', 'stop sending judge calls once this much is spent (the rest stays unjudged)', Number)
     .option('--attempts <n>', 'attempts per judgement before it is recorded unparseable (default 3)', int)
@@ -139,7 +144,7 @@ export function register(program: Command): void {
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
       // The cache is checked before any judge call is paid for: a read-only one would keep nothing.
-      const cacheDir = flags.cache ?? config?.cacheDir ?? 'data/cache';
+      const cacheDir = (flags.cache || cacheFolder) ?? config?.cacheDir ?? 'data/cache';
       const [{ checkWritableDir }, { checkFolderTarget }] = await Promise.all([import('../core/files.js'), import('../core/safeIo.js')]);
       checkFolderTarget(cacheDir, 'the cache folder (--cache)');
       checkWritableDir(cacheDir, 'the cache folder (--cache)');
@@ -157,6 +162,7 @@ export function register(program: Command): void {
           afVotes: flags.votes ?? config?.afVotes,
           afThresholds,
           cacheDir,
+          ...(flags.cache === false ? { noCache: true } : {}),
           limits: config?.limits,
           // As `run` judges: the run's concurrency (the judge's own provider limits apply on top).
           concurrency,

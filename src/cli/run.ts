@@ -36,7 +36,8 @@ interface RunFlags {
   budget?: number;
   out?: string;
   figuresDir?: string;
-  cache?: string;
+  /** A cache folder, or false with --no-cache. */
+  cache?: string | false;
   progress?: boolean;
   retryErrors?: boolean;
   images?: boolean;
@@ -63,7 +64,7 @@ export async function configFromFlags(flags: RunFlags): Promise<ExperimentConfig
     ['temperature', 'temperature'], ['maxTokens', 'maxTokens'], ['seed', 'seed'], ['concurrency', 'concurrency'],
     ['suffix', 'suffix'], ['prefill', 'prefill'], ['judge', 'judge'], ['budget', 'budgetUsd'], ['out', 'outDir'], ['figuresDir', 'figuresDir'], ['cache', 'cacheDir'],
   ];
-  for (const [flag, field] of overrides) if (flags[flag] !== undefined) input[field] = flags[flag];
+  for (const [flag, field] of overrides) if (flags[flag] !== undefined && !(flag === 'cache' && flags.cache === false)) input[field] = flags[flag];
   // --scorer adds to the config's scorers.
   if (flags.scorer?.length) input.scorers = [...(base.scorers ?? []), ...flags.scorer];
   // Requests neither the config nor a flag sets come from the setting (e.g. AdvBench's first 100).
@@ -106,6 +107,7 @@ async function progressReporter(enabled: boolean) {
 }
 
 export function register(program: Command): void {
+  let cacheFolder: string | undefined;
   program
     .command('run')
     .description('run an experiment (default: the offline simulator, SIMULATED results) and print its summary')
@@ -133,13 +135,16 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results folder (default data/results)')
     .option('--figures-dir <dir>', 'figures go to <dir>/<name>/ (default figures)')
     .option('--cache <dir>', 'response cache folder (default data/cache)')
+    .option('--no-cache', 'send every call: read no answer from the response cache and write none to it (docs/cache.md)')
+    // --cache DIR and --no-cache share one value in commander (the last wins): the folder is kept apart.
+    .on('option:cache', (dir: string) => (cacheFolder = dir))
     .option('--no-progress', 'no progress bar')
     .option('--retry-errors', 'also sample again the errors retrying cannot fix (a refused request, a content filter); other errors are always sampled again')
     .option('--no-images', 'write the figures as HTML only, without launching a browser for SVG/PNG')
     .option('--batch [which]', "send the calls through the providers' batch APIs (OpenAI, Anthropic: half price, answers within 24 h): models, judge or both (default both); docs/batch.md")
     .addOption(new Option('--batch-fallback <mode>', 'a batch line given up on (refused, or failed again and again): none (recorded as an error) or direct (sent one by one)').choices(['none', 'direct']))
     .action(async (flags: RunFlags) => {
-      const config = await configFromFlags(flags);
+      const config = await configFromFlags(flags.cache === false ? { ...flags, cache: cacheFolder } : flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
       const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment, estimateFromRun, RUN_ESTIMATE_BASIS }, { describeErrors }, { judgeFor }] = await Promise.all([
         import('../pipeline/experiment.js'),
@@ -172,7 +177,7 @@ export function register(program: Command): void {
         if (p.latest) sampledBy.set(p.latest.model, (sampledBy.get(p.latest.model) ?? 0) + 1);
         reporter.sample(p);
       };
-      const runOptions = { keepRecords: false as const, onProgress, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.images === false ? { figures: { images: false } } : {}) };
+      const runOptions = { keepRecords: false as const, onProgress, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.cache === false ? { noCache: true } : {}), ...(flags.images === false ? { figures: { images: false } } : {}) };
       const target = (await import('../pipeline/batch/target.js')).batchTargetOf(config, flags.batch);
       const batching = target ? await import('../pipeline/batch/index.js') : undefined;
       // A model without a batch API is refused before anything is printed or sent.

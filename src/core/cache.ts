@@ -5,20 +5,26 @@
 // key read from another variable, other rate limits or timeouts, the same answers (the full spec is
 // kept in the entry, as metadata). Answers cached before (under a key of the whole spec) are found
 // on a miss and kept under the new key (ResponseCache.find).
-import type { ChatModel, ChatRequest, ChatResponse } from './types.js';
+//
+// The votes of one judge request (a call with `completionIndices`: AF votes) are one entry, under the
+// request's key with the sample index VOTE_SET, holding every vote by its index: a later call asking
+// for more votes asks only for those it lacks. Votes cached one entry each by earlier versions are
+// found, moved into the request's entry and removed (never asked, never paid for again).
+//
+// `withCache(cache)` puts the cache around a model (core/middleware.ts): the code that calls the model
+// knows nothing of it, and reads how a call was served from `response.served`.
+import type { CallServed, CallTag, ChatModel, ChatRequest, ChatResponse, Usage, VoteCompletion } from './types.js';
 import { createHash, type Hash } from 'node:crypto';
-import { hashJson } from './hash.js';
 import { cachedResponseSchema } from './lineCheck.js';
 import { LmdbResponseStore } from './lmdbCache.js';
+import { addUsage, ZERO_USAGE } from './usage.js';
+import type { ModelMiddleware } from './middleware.js';
 
-export interface CacheKeyParts {
-  /** Distinguishes samples of the same prompt (sample 0, 1, ...) and judge votes. */
-  sampleIndex: number;
-  /** What the call is for: `sample` (default), `judge`, `af-vote`, `partial`, ... */
-  purpose?: string;
-  /** A cached answer this says yes to is asked again (e.g. a content-filtered answer under --retry-errors); not part of the key. */
-  askAgainIf?: (cached: ChatResponse) => boolean;
-}
+/** The parts of a cache key besides the request (see `CallTag`). */
+export type CacheKeyParts = CallTag;
+
+/** The sample index under which the votes of one request are kept as one entry (no sample has it). */
+export const VOTE_SET = -1;
 
 interface CacheEntry {
   spec: string;
@@ -29,11 +35,19 @@ interface CacheEntry {
   paidBy?: string;
 }
 
+export interface ResponseCacheOptions {
+  /** The run folder whose calls pay for the answers this instance stores (see CacheEntry.paidBy). */
+  paidBy?: string;
+}
+
 export class ResponseCache {
-  hits = 0;
-  misses = 0;
+  #hits = 0;
+  #misses = 0;
+  #writeErrors = 0;
+  #lastWriteError?: string;
   /** Calls under way, by key: an identical call made meanwhile waits for the same answer. */
-  readonly inflight = new Map<string, Promise<ChatResponse>>();
+  readonly #inflight = new Map<string, Promise<ChatResponse>>();
+  readonly #paidBy?: string;
 
   /**
    * Entries live in <dir>/responses.lmdb (see lmdbCache.ts; older one-file-per-entry folders are
@@ -43,7 +57,11 @@ export class ResponseCache {
   private readonly store: LmdbResponseStore | null;
   private readonly openError?: string;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    options: ResponseCacheOptions = {},
+  ) {
+    this.#paidBy = options.paidBy;
     let store: LmdbResponseStore | null = null;
     try {
       store = new LmdbResponseStore(dir);
@@ -51,6 +69,134 @@ export class ResponseCache {
       this.openError = `cannot open the response cache in ${dir}: ${err instanceof Error ? err.message : String(err)}`;
     }
     this.store = store;
+  }
+
+  /** Calls answered from the cache (or by an identical call under way), and calls sent; a votes call counts each vote. */
+  get hits(): number {
+    return this.#hits;
+  }
+  get misses(): number {
+    return this.#misses;
+  }
+  get writeErrors(): number {
+    return this.#writeErrors;
+  }
+  get lastWriteError(): string | undefined {
+    return this.#lastWriteError;
+  }
+  /** Calls under way now (each waited for by any identical call). */
+  get inflightCount(): number {
+    return this.#inflight.size;
+  }
+
+  async serve(model: ChatModel, request: ChatRequest): Promise<ChatResponse> {
+    const parts = request.call ?? { sampleIndex: 0 };
+    const { key, response: found } = this.find(model, request, parts);
+    const hit = found && parts.askAgainIf?.(found) ? undefined : found;
+    if (hit) {
+      this.#hits++;
+      return servedAs(hit, { cached: true, key, latencyMs: 0 });
+    }
+    const pending = this.#inflight.get(key);
+    if (pending) {
+      // The same call is already under way (e.g. two identical transcripts judged at once): pay once.
+      const response = await pending;
+      this.#hits++;
+      return servedAs(response, { cached: true, key, latencyMs: 0, shared: true });
+    }
+    const call = timed(model, request);
+    const answer = call.then((c) => c.response);
+    answer.catch(() => undefined); // a failed call is reported by awaiting `call` below
+    this.#inflight.set(key, answer);
+    try {
+      const { response, latencyMs } = await call;
+      this.#misses++;
+      // Returned (and logged as sent) only once kept: a process killed after logging a call finds
+      // its answer in the cache when resumed, and never pays for it twice.
+      await this.keep(model, key, parts.purpose ?? 'sample', response);
+      return servedAs(response, { cached: false, key, latencyMs });
+    } finally {
+      this.#inflight.delete(key);
+    }
+  }
+
+  async serveVotes(model: ChatModel, request: ChatRequest, wanted: readonly number[]): Promise<ChatResponse> {
+    const purpose = request.call?.purpose ?? 'sample';
+    const base = voteBase(request);
+    const key = this.keyFor(model, base, { sampleIndex: VOTE_SET, purpose });
+    // The same votes asked for right now (an identical transcript judged at once): wait until they are
+    // kept, then take what that call got (each call waited for once: no spin on one already settled).
+    let waited: Promise<unknown> | undefined;
+    for (let pending = this.#inflight.get(key); pending && pending !== waited; pending = this.#inflight.get(key)) {
+      waited = pending;
+      await pending.catch(() => undefined);
+    }
+    const { held, migrated, usage: heldUsage } = this.heldVotes(model, base, key, purpose, wanted);
+    const missing = wanted.filter((index) => !held.has(index));
+    const fromCache = wanted.length - missing.length;
+    this.#hits += fromCache;
+    if (missing.length === 0) {
+      if (migrated.length) await this.keepVotes(model, key, purpose, held, heldUsage, migrated, false);
+      return votesResponse(wanted, held, ZERO_USAGE, 'stop', { cached: true, key, latencyMs: 0, cachedVotes: fromCache, ...(waited ? { shared: true } : {}) });
+    }
+    const asked: ChatRequest = { ...base, ...(request.signal ? { signal: request.signal } : {}), ...(request.call ? { call: request.call } : {}), ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing };
+    const work = (async () => {
+      const { response, latencyMs } = await timed(model, asked);
+      const texts = [response.text, ...(response.alternatives ?? [])];
+      // A provider that returned fewer completions than asked: the votes left out stay unanswered.
+      for (const [j, index] of missing.entries()) if (j < texts.length) held.set(index, { index, text: texts[j], finishReason: response.finishReason });
+      this.#misses += Math.min(texts.length, missing.length);
+      // The judgement is written only after its votes are committed to the cache.
+      await this.keepVotes(model, key, purpose, held, addUsage(heldUsage, response.usage), migrated, true);
+      return { response, latencyMs };
+    })();
+    // Settled once the votes are kept: a call waiting for it then finds them in the cache.
+    const kept = work.then(({ response }) => response);
+    kept.catch(() => undefined); // a failed call is reported by awaiting `work` below
+    this.#inflight.set(key, kept);
+    try {
+      const { response, latencyMs } = await work;
+      return votesResponse(wanted, held, response.usage, response.finishReason, { cached: false, key, latencyMs, cachedVotes: fromCache });
+    } finally {
+      this.#inflight.delete(key);
+    }
+  }
+
+  /**
+   * The votes of a request the cache holds: its entry's, and those an earlier version kept one entry
+   * per vote (under the key of the single-vote call, the vote index as the sample index), which are
+   * returned in `migrated` to be moved into the request's entry.
+   */
+  private heldVotes(model: ChatModel, base: ChatRequest, key: string, purpose: string, wanted: readonly number[]): { held: Map<number, VoteCompletion>; migrated: string[]; usage: Usage } {
+    const entry = this.get(key);
+    const held = new Map<number, VoteCompletion>();
+    for (const vote of entry?.votes ?? []) held.set(vote.index, vote);
+    const migrated: string[] = [];
+    for (const index of wanted) {
+      if (held.has(index)) continue;
+      // Through find (and keyFor): the batch rounds' KeyedCache notes each vote's key here.
+      const { key: voteKey, response } = this.find(model, base, { sampleIndex: index, purpose });
+      if (!response) continue;
+      held.set(index, { index, text: response.text, finishReason: response.finishReason });
+      migrated.push(voteKey);
+    }
+    return { held, migrated, usage: entry?.usage ?? ZERO_USAGE };
+  }
+
+  /** Keep a request's votes as one entry; the single-vote entries moved into it are removed once it is committed. */
+  private async keepVotes(model: ChatModel, key: string, purpose: string, held: ReadonlyMap<number, VoteCompletion>, usage: Usage, migrated: readonly string[], paid: boolean): Promise<void> {
+    const votes = [...held.values()];
+    const entry: ChatResponse = { text: '', usage, finishReason: 'stop', prefillApplied: false, votes };
+    if (!storesAnswersOf(model)) return this.remember(key, entry);
+    try {
+      await this.put(key, model.spec, purpose, entry, paid);
+    } catch (err) {
+      this.#writeErrors++;
+      this.#lastWriteError = err instanceof Error ? err.message : String(err);
+      return;
+    }
+    // The entry was put, so the store is open.
+    for (const old of migrated) await this.store!.remove(old);
   }
 
   keyFor(model: Pick<ChatModel, 'spec'>, request: ChatRequest, parts: CacheKeyParts): string {
@@ -70,7 +216,8 @@ export class ResponseCache {
     if (response || identity === model.spec) return { key, response };
     const earlier = this.get(this.keyWith(model.spec, request, parts));
     if (!earlier) return { key };
-    void this.keep(model, key, parts.purpose ?? 'sample', earlier);
+    // Not marked as paid by this run: it was paid for before.
+    void this.keep(model, key, parts.purpose ?? 'sample', earlier, false);
     return { key, response: earlier };
   }
 
@@ -116,9 +263,6 @@ export class ResponseCache {
   /** Per request object: the hash state after everything but the sample index and purpose (see keyFor). */
   private readonly prefixes = new WeakMap<ChatRequest, { spec: string; head: unknown[]; hash: Hash }>();
 
-  /** The run folder whose call paid for the answers this cache instance stores (see CacheEntry.paidBy). */
-  paidBy?: string;
-
   /** The run folder that paid for a stored answer, when it was recorded. */
   paidByOf(key: string): string | undefined {
     const paidBy = this.store?.get(key)?.paidBy;
@@ -145,8 +289,8 @@ export class ResponseCache {
    * committed; a failed write is counted, see putOrNote), remembered in memory for the simulator
    * (storesAnswersOf). Returned and logged calls wait for it, so a killed run never pays twice.
    */
-  keep(model: Pick<ChatModel, 'spec' | 'simulated'>, key: string, purpose: string, response: ChatResponse): Promise<void> {
-    if (storesAnswersOf(model)) return this.putOrNote(key, model.spec, purpose, response);
+  keep(model: Pick<ChatModel, 'spec' | 'simulated'>, key: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
+    if (storesAnswersOf(model)) return this.putOrNote(key, model.spec, purpose, response, paid);
     this.remember(key, response);
     return Promise.resolve();
   }
@@ -158,26 +302,22 @@ export class ResponseCache {
     if (this.remembered.size > REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
   }
 
-  /** Cache writes that failed (a full or read-only disk): the answers were kept, only not cached. */
-  writeErrors = 0;
-  lastWriteError?: string;
-
   /**
    * `put`, resolved once the answer is committed, and a failed write counted instead of thrown: the
    * call was made and paid for, so its answer is kept (in the records) either way.
    */
-  async putOrNote(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
+  async putOrNote(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     try {
-      await this.put(key, spec, purpose, response);
+      await this.put(key, spec, purpose, response, paid);
     } catch (err) {
-      this.writeErrors++;
-      this.lastWriteError = err instanceof Error ? err.message : String(err);
+      this.#writeErrors++;
+      this.#lastWriteError = err instanceof Error ? err.message : String(err);
     }
   }
 
-  put(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
+  put(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     if (!this.store) return Promise.reject(new Error(this.openError));
-    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(this.paidBy ? { paidBy: this.paidBy } : {}) };
+    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(paid && this.#paidBy ? { paidBy: this.#paidBy } : {}) };
     // Served from memory until committed, so the same call is never asked twice meanwhile.
     return this.store.put(key, entry);
   }
@@ -226,45 +366,42 @@ const item = (value: unknown): string => JSON.stringify(value) ?? 'null';
 /** Simulated answers kept in memory per cache (about 20 KB each at most: some 80 MB in the worst case, a few MB in practice). */
 const REMEMBERED = 4096;
 
-export interface CachedChatResult {
-  response: ChatResponse;
-  cached: boolean;
-  latencyMs: number;
-  key: string;
+/** The response as served: a copy with how it was served (the cached object itself is never changed). */
+function servedAs(response: ChatResponse, served: CallServed): ChatResponse {
+  return { ...response, served };
 }
 
-/** Ask the model, or answer from the cache when this exact call was made before. */
-export async function cachedChat(model: ChatModel, request: ChatRequest, cache: ResponseCache | undefined, parts: CacheKeyParts): Promise<CachedChatResult> {
-  const purpose = parts.purpose ?? 'sample';
-  const { key, response: found } = cache ? cache.find(model, request, parts) : { key: hashJson({ spec: model.spec, parts }), response: undefined };
-  const hit = found && parts.askAgainIf?.(found) ? undefined : found;
-  if (hit) {
-    cache!.hits++;
-    return { response: hit, cached: true, latencyMs: 0, key };
-  }
-  const pending = cache?.inflight.get(key);
-  if (pending) {
-    // The same call is already under way (e.g. two identical transcripts judged at once): pay once.
-    const response = await pending;
-    cache!.hits++;
-    return { response, cached: true, latencyMs: 0, key };
-  }
+/** The request a votes call's keys are made from: its prompt and sampling, not how many votes or which. */
+function voteBase(request: ChatRequest): ChatRequest {
+  const { messages, prefill, temperature, maxTokens, seed } = request;
+  return { messages, prefill, temperature, maxTokens, seed };
+}
+
+/** The response of a votes call: the votes asked for that are held, in the order asked. */
+function votesResponse(wanted: readonly number[], held: ReadonlyMap<number, VoteCompletion>, usage: Usage, finishReason: ChatResponse['finishReason'], served: CallServed): ChatResponse {
+  const votes = wanted.flatMap((index) => (held.has(index) ? [held.get(index)!] : []));
+  const [first, ...rest] = votes;
+  return { text: first?.text ?? '', ...(rest.length ? { alternatives: rest.map((v) => v.text) } : {}), usage, finishReason, prefillApplied: false, votes, served };
+}
+
+/**
+ * The cache around a model: a call made before is answered from the cache (`served.cached`), an
+ * identical call under way is waited for, and a new answer is committed before it is returned, so a
+ * process killed after logging a call finds its answer when resumed and never pays for it twice.
+ * A votes call (`completionIndices`) asks the model only for the votes its request's entry lacks.
+ */
+export function withCache(cache: ResponseCache): ModelMiddleware {
+  return (model) => ({
+    ...model,
+    chat: (request) => (request.completionIndices ? cache.serveVotes(model, request, request.completionIndices) : cache.serve(model, request)),
+  });
+}
+
+/** The inner model's call, timed. */
+async function timed(model: ChatModel, request: ChatRequest): Promise<{ response: ChatResponse; latencyMs: number }> {
   const started = performance.now();
-  const call = model.chat(request);
-  cache?.inflight.set(key, call);
-  try {
-    const response = await call;
-    const latencyMs = Math.round(performance.now() - started);
-    if (cache) {
-      cache.misses++;
-      // Returned (and logged as sent) only once kept: a process killed after logging a call finds
-      // its answer in the cache when resumed, and never pays for it twice.
-      await cache.keep(model, key, purpose, response);
-    }
-    return { response, cached: false, latencyMs, key };
-  } finally {
-    cache?.inflight.delete(key);
-  }
+  const response = await model.chat(request);
+  return { response, latencyMs: Math.round(performance.now() - started) };
 }
 
 /**

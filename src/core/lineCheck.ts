@@ -84,4 +84,6 @@ export const cachedResponseSchema = z.looseObject({
   usage: usageSchema,
   finishReason: z.enum(['stop', 'length', 'content_filter', 'other']),
   prefillApplied: z.boolean(),
+  /** The votes of one request, by index (core/cache.ts: one entry per votes request). */
+  votes: z.array(z.object({ index: z.number().int(), text: z.string(), finishReason: z.enum(['stop', 'length', 'content_filter', 'other']) })).optional(),
 });

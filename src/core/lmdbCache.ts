@@ -170,6 +170,17 @@ export class LmdbResponseStore {
   }
 
 
+  /** Remove an entry; resolves once the removal is committed. */
+  remove(key: string): Promise<void> {
+    this.pending.delete(key);
+    return this.db.remove(key).then(() => undefined);
+  }
+
+  /** Every committed entry, one at a time (keys and values read from the memory map as iterated). */
+  *entries(): Generator<{ key: string; entry: StoredEntry }> {
+    for (const { key, value } of this.db.getRange()) if (isEntry(value)) yield { key, entry: value };
+  }
+
   /**
    * Resolves when every write made so far is committed and flushed to disk; after a failed commit (a
    * full disk), once every write made so far has settled, since lmdb's own `flushed` then never does.

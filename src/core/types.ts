@@ -42,6 +42,42 @@ export interface ChatRequest {
    */
   completionIndices?: number[];
   signal?: AbortSignal;
+  /** Which call this is, for the response cache (never sent): see core/cache.ts `withCache`. */
+  call?: CallTag;
+}
+
+/** What tells a call apart in the response cache besides its request: the sample (or vote) index and the purpose. */
+export interface CallTag {
+  /** Distinguishes samples of the same prompt (sample 0, 1, ...) and judge attempts. */
+  sampleIndex: number;
+  /** What the call is for: `sample` (default), `judge`, `af-vote`, `partial`, ... */
+  purpose?: string;
+  /** A cached answer this says yes to is asked again (e.g. a content-filtered answer under --retry-errors); not part of the key. */
+  askAgainIf?: (cached: ChatResponse) => boolean;
+}
+
+/** One completion of a votes call (a request with `completionIndices`), by the vote index it stands for. */
+export interface VoteCompletion {
+  index: number;
+  text: string;
+  finishReason: FinishReason;
+}
+
+/** How the middleware around a model served a call (core/middleware.ts); a provider never sets it, the cache never stores it. */
+export interface CallServed {
+  /** Answered from the response cache (or by an identical call under way): nothing was paid. */
+  cached: boolean;
+  /** The cache key the call stands for (the ledger's key). */
+  key: string;
+  latencyMs: number;
+  /** Of a votes call: how many of the votes asked for came from the cache. */
+  cachedVotes?: number;
+  /** Answered by an identical call under way in this process: that call is the one logged (never reconciled here). */
+  shared?: boolean;
+  /** The run folder whose call paid for a cached answer, when recorded (ledger reconciliation on resume). */
+  paidBy?: string;
+  /** Dollars this call cost, as the spend meter counted it (withSpend). */
+  costUsd?: number;
 }
 
 /** The simulator's hidden truth about a sample. Only the simulator writes it; no classifier reads it. */
@@ -81,6 +117,10 @@ export interface ChatResponse {
   prefillApplied: boolean;
   /** Present only on simulator responses. */
   simulatedTruth?: SimulatedTruth;
+  /** The completions of a votes call by vote index (those the provider returned or the cache held). */
+  votes?: VoteCompletion[];
+  /** Set by the middleware around the model (withCache, withSpend): how the call was served. */
+  served?: CallServed;
 }
 
 /** A chat model resolved from a spec string such as `openai/gpt-4o-mini` or `sim/faker?free=0.3`. */

@@ -1,11 +1,15 @@
-// One judge call, through the same cache, retries and spend accounting as the model samples.
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, FinishReason, Usage } from '../core/types.js';
-import { cachedChat, type ResponseCache } from '../core/cache.js';
-import { ModelCallError } from '../models/errors.js';
+// One judge call, through the same middleware as the model samples (core/middleware.ts): the cache,
+// the spend meter and the run's ledger, the budget. The judge prompts only call the wrapped model.
+import type { ChatMessage, ChatModel, ChatResponse, FinishReason, Usage } from '../core/types.js';
+import { withCache, type ResponseCache } from '../core/cache.js';
+import { BudgetExhausted, withBudget, withSpend, wrapModel, type CallLedger } from '../core/middleware.js';
 import { ZERO_USAGE } from '../core/usage.js';
 import type { JudgeCostMeter } from './types.js';
 
+export { describeCallError } from '../models/errors.js';
+
 export interface JudgeContext {
+  /** The judge as resolved; the calls go through it wrapped with the cache, the meter and the budget below (judgeModel). */
   model: ChatModel;
   cache?: ResponseCache;
   costMeter?: JudgeCostMeter;
@@ -14,21 +18,36 @@ export interface JudgeContext {
   /** Tokens the judge may write per answer; doubled (up to 8192) after a truncated answer. */
   maxTokens: number;
   signal?: AbortSignal;
-  /** Told of every call actually sent (not served from the cache), for the run's spend audit. */
-  onCall?: (call: { purpose: string; cacheKey: string; usage: Usage; costUsd: number }) => void;
-  /** Told of the answers one request got from the cache, for the ledger's reconciliation on resume (paidCalls.ts). */
-  onCached?: (purpose: string, cacheKeys: string[]) => void;
+  /** Told of every call actually sent (not served from the cache), for the run's spend audit; `reconciled` for one a kill kept out of it. */
+  onCall?: (call: { purpose: string; cacheKey: string; usage: Usage; costUsd: number }, reconciled: boolean) => void;
+  /** A resumed run's reconciliation of its ledger with the answers it paid for (withSpend's rule; paidCalls.ts). */
+  reconcile?: CallLedger['reconcile'];
 }
 
 export const DEFAULT_JUDGE_MAX_TOKENS = 1024;
 export const DEFAULT_JUDGE_ATTEMPTS = 3;
 
-/** Thrown before a call when the budget is spent: the caller leaves the record unjudged. */
-export class JudgeBudgetExhausted extends Error {
-  constructor() {
-    super('budget exhausted before this judgement');
-    this.name = 'JudgeBudgetExhausted';
-  }
+/** Thrown instead of a call when the budget is spent: the caller leaves the record unjudged. */
+export { BudgetExhausted as JudgeBudgetExhausted };
+
+const wrapped = new WeakMap<JudgeContext, { model: ChatModel; cache?: ResponseCache; wrapped: ChatModel }>();
+
+/**
+ * The judge wrapped once per context: the ledger and the meter outside the cache (a call is logged
+ * only once its answer is committed), the budget inside it (an answer already cached costs nothing).
+ * Made again only when the context's model or cache changes (a run opens its cache with the first record).
+ */
+export function judgeModel(ctx: JudgeContext): ChatModel {
+  const known = wrapped.get(ctx);
+  if (known && known.model === ctx.model && known.cache === ctx.cache) return known.wrapped;
+  const onCall = ctx.onCall;
+  const ledger: CallLedger | undefined = onCall && {
+    append: (call) => onCall({ purpose: call.purpose, cacheKey: call.cacheKey, usage: call.usage, costUsd: call.costUsd ?? 0 }, call.reconciled === true),
+    ...(ctx.reconcile ? { reconcile: ctx.reconcile } : {}),
+  };
+  const model = wrapModel(ctx.model, withSpend(ctx.costMeter, ledger), ctx.cache && withCache(ctx.cache), withBudget(ctx.costMeter));
+  wrapped.set(ctx, { model: ctx.model, ...(ctx.cache ? { cache: ctx.cache } : {}), wrapped: model });
+  return model;
 }
 
 export interface JudgeCallResult {
@@ -57,30 +76,23 @@ export async function callJudge(
   params: { temperature: number; maxTokens: number; n?: number },
   key: JudgeCallKey,
 ): Promise<JudgeCallResult> {
-  if (ctx.costMeter?.exhausted()) throw new JudgeBudgetExhausted();
   const n = params.n ?? 1;
-  const { response, cached, key: cacheKey } = await cachedChat(
-    ctx.model,
-    {
-      messages: messagesOf(prompt),
-      temperature: params.temperature,
-      maxTokens: params.maxTokens,
-      ...(n > 1 ? { n } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    },
-    ctx.cache,
-    key,
-  );
-  const costUsd = !cached && ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage, key.purpose) : 0;
-  if (!cached) ctx.onCall?.({ purpose: key.purpose, cacheKey, usage: response.usage, costUsd });
-  else ctx.onCached?.(key.purpose, [cacheKey]);
-  return { texts: completions(response, n), finishReason: response.finishReason, usage: response.usage, cached, costUsd };
+  const response = await judgeModel(ctx).chat({
+    messages: messagesOf(prompt),
+    temperature: params.temperature,
+    maxTokens: params.maxTokens,
+    ...(n > 1 ? { n } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    call: { sampleIndex: key.sampleIndex, purpose: key.purpose },
+  });
+  const cached = response.served?.cached ?? false;
+  return { texts: completions(response, n), finishReason: response.finishReason, usage: response.usage, cached, costUsd: cached ? 0 : (response.served?.costUsd ?? 0) };
 }
 
 /**
- * Votes cached one by one: each vote's cache key is the n=1 call it stands for (vote index as the
- * sample index), so adding votes later asks only for the new ones and a re-judge makes no call. The
- * votes still missing are asked for in one call with `n` (the provider splits it where it cannot).
+ * The votes still missing, asked for in one call with `n` (the provider splits it where it cannot):
+ * the cache keeps a request's votes as one entry and asks only for the votes it lacks, so adding
+ * votes later asks only for the new ones and a re-judge makes no call.
  */
 export async function callJudgeVotes(
   ctx: JudgeContext,
@@ -89,81 +101,23 @@ export async function callJudgeVotes(
   voteIndices: number[],
   purpose: string,
 ): Promise<{ votes: Map<number, { text: string; finishReason: FinishReason }>; usage: Usage; calls: number; cachedCalls: number; costUsd: number }> {
-  const request: ChatRequest = {
+  const response = await judgeModel(ctx).chat({
     messages: messagesOf(prompt),
     temperature: params.temperature,
     maxTokens: params.maxTokens,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-  };
+    ...(voteIndices.length > 1 ? { n: voteIndices.length } : {}),
+    completionIndices: voteIndices,
+    call: { sampleIndex: 0, purpose },
+  });
+  // Without a cache the completions come in the order asked; through it, each with its vote index.
+  const answered = response.votes ?? completions(response, voteIndices.length).map((text, j) => ({ index: voteIndices[j], text, finishReason: response.finishReason }));
   const votes = new Map<number, { text: string; finishReason: FinishReason }>();
-  const keys = new Map<number, string>();
-  const waiting: Array<[number, Promise<ChatResponse>]> = [];
-  const store = ctx.cache;
-  for (const index of voteIndices) {
-    if (!store) break;
-    const { key, response: hit } = store.find(ctx.model, request, { sampleIndex: index, purpose });
-    keys.set(index, key);
-    const pending = hit ? undefined : store.inflight.get(key);
-    if (hit) votes.set(index, { text: hit.text, finishReason: hit.finishReason });
-    // The same vote is being asked for right now (an identical transcript judged at once): wait for it.
-    else if (pending) waiting.push([index, pending]);
-  }
-  const missing = voteIndices.filter((index) => !votes.has(index) && !waiting.some(([w]) => w === index));
-  let usage: Usage = ZERO_USAGE;
-  let costUsd = 0;
-  let sent = 0;
-  if (missing.length > 0) {
-    if (ctx.costMeter?.exhausted()) throw new JudgeBudgetExhausted();
-    const call = ctx.model.chat({ ...request, ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing });
-    // Each vote's answer is announced under its own cache key while the call is under way.
-    const perVote = missing.map((index, j) => {
-      const vote = call.then((response) => voteResponse(response, j, missing.length));
-      vote.catch(() => {}); // a failed call is reported by awaiting `call` below
-      if (store) store.inflight.set(keys.get(index)!, vote);
-      return vote;
-    });
-    try {
-      const response = await call;
-      sent = 1;
-      usage = response.usage;
-      costUsd = ctx.costMeter ? ctx.costMeter.record(ctx.model.spec, response.usage, purpose) : 0;
-      ctx.onCall?.({ purpose, cacheKey: keys.get(missing[0]) ?? '', usage: response.usage, costUsd });
-      const texts = completions(response, missing.length);
-      const commits: Array<Promise<void>> = [];
-      for (const [j, index] of missing.entries()) {
-        if (j >= texts.length) continue; // fewer completions than asked: this vote stays unanswered
-        const vote = await perVote[j];
-        votes.set(index, { text: vote.text, finishReason: vote.finishReason });
-        if (store) {
-          store.misses++;
-          commits.push(store.keep(ctx.model, keys.get(index)!, purpose, vote));
-        }
-      }
-      // The judgement is written only after its votes are committed to the cache.
-      await Promise.all(commits);
-    } finally {
-      if (store) for (const index of missing) store.inflight.delete(keys.get(index)!);
-    }
-  }
-  for (const [index, pending] of waiting) {
-    const vote = await pending;
-    if (vote.text !== '') votes.set(index, { text: vote.text, finishReason: vote.finishReason });
-  }
-  const cachedCalls = voteIndices.length - missing.length;
-  ctx.onCached?.(purpose, voteIndices.filter((i) => !missing.includes(i) && !waiting.some(([w]) => w === i)).map((i) => keys.get(i)!));
-  if (ctx.cache) ctx.cache.hits += cachedCalls;
-  return { votes, usage, calls: cachedCalls + sent, cachedCalls, costUsd };
-}
-
-/** Completion j of a call with n completions, as the response of the single-vote call it stands for. */
-function voteResponse(response: ChatResponse, j: number, n: number): ChatResponse {
-  const texts = completions(response, n);
-  // Each vote's share of the call's usage, so summing cached votes never double-counts.
-  const share: Usage = {
-    inputTokens: Math.round(response.usage.inputTokens / Math.max(texts.length, 1)),
-    outputTokens: Math.round(response.usage.outputTokens / Math.max(texts.length, 1)),
-  };
-  return { text: texts[j] ?? '', usage: share, finishReason: response.finishReason, prefillApplied: false };
+  for (const vote of answered) votes.set(vote.index, { text: vote.text, finishReason: vote.finishReason });
+  const served = response.served;
+  const cachedCalls = served?.cachedVotes ?? 0;
+  const sent = served?.cached ? 0 : 1;
+  return { votes, usage: sent ? response.usage : ZERO_USAGE, calls: cachedCalls + sent, cachedCalls, costUsd: sent ? (served?.costUsd ?? 0) : 0 };
 }
 
 function completions(response: ChatResponse, n: number): string[] {
@@ -177,9 +131,3 @@ function completions(response: ChatResponse, n: number): string[] {
 }
 
 
-export function describeCallError(err: unknown): { kind: string; message: string; httpStatus?: number; attempts?: number } {
-  if (err instanceof ModelCallError) {
-    return { kind: err.kind, message: err.message, ...(err.httpStatus ? { httpStatus: err.httpStatus } : {}), attempts: err.attempts };
-  }
-  return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
-}

@@ -3,7 +3,7 @@
 // scorers), unless this judge and prompt (or this scorer file) already scored it. Results are appended
 // to <runDir>/judgements.jsonl as they come.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { ChatModel, SampledRecord, Usage } from '../core/types.js';
 import { resolveModel, type ProviderContext } from '../models/index.js';
@@ -51,6 +51,8 @@ export interface JudgeRunOptions {
   /** Response cache shared with the samples (or a cache folder to open one). */
   cache?: ResponseCache;
   cacheDir?: string;
+  /** No response cache (`--no-cache`): every judge call is sent, nothing is read from or written to the cache. */
+  noCache?: boolean;
   costMeter?: JudgeCostMeter;
   /** Per-provider limits from the experiment config, keyed by provider name. */
   limits?: Record<string, ProviderContext['limits']>;
@@ -185,18 +187,18 @@ export class RunJudging {
       const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
       for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
       // Each paid judge call is checked for room first, logged in the run's ledger, and reconciled on resume.
-      const ledger = new JudgeLedger(runDir, model ?? { spec: 'none', simulated: true }, () => judge?.cache, options.costMeter);
+      const ledger = new JudgeLedger(runDir, model ?? { spec: 'none', simulated: true }, () => judge?.cache);
       const judge: JudgeContext | undefined = model && {
         model: withRoomBeforePaying(model, [{ path: runDir, what: 'the run folder' }, { path: cacheDir, what: 'the cache folder (--cache)' }]),
         // The cache folder is opened with the first record judged (see judge()), like the run folder.
-        cache: options.cache,
+        ...(options.noCache ? {} : { cache: options.cache }),
         costMeter: options.costMeter,
         maxAttempts: options.maxAttempts ?? DEFAULT_JUDGE_ATTEMPTS,
         maxTokens: options.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
         signal: options.signal,
         // Every judge call actually sent goes into the run's spend audit, like the samples' calls.
-        onCall: (call) => ledger.sent(call),
-        onCached: (purpose, keys) => ledger.served(purpose, keys),
+        onCall: (call, reconciled) => ledger.sent(call, reconciled),
+        reconcile: ledger.reconcile,
       };
       const ctx: ScorerContext = { ...(judge ? { judge } : {}), prompts, afVotes: options.afVotes ?? DEFAULT_AF_VOTES, afThresholds, ...(options.signal ? { signal: options.signal } : {}) };
       const scorers = [...kinds.map((kind) => registry.get(kind)!), ...registry.from('user')];
@@ -242,9 +244,8 @@ export class RunJudging {
       this.readDone = true;
       // Made here, not on opening: a run that fails on bad input before its first record writes nothing.
       mkdirSync(this.runDir, { recursive: true });
-      if (this.judgeCtx && !this.judgeCtx.cache && this.options.cacheDir) this.judgeCtx.cache = new ResponseCache(this.options.cacheDir);
       // The judge's answers are marked as this run's in the cache (the ledger is reconciled with them).
-      if (this.judgeCtx?.cache) this.judgeCtx.cache.paidBy ??= this.runDir;
+      if (this.judgeCtx && !this.judgeCtx.cache && this.options.cacheDir && !this.options.noCache) this.judgeCtx.cache = new ResponseCache(this.options.cacheDir, { paidBy: resolve(this.runDir) });
       this.earlier = this.readEarlier();
       // judgements.jsonl and calls.jsonl stay open while records are judged (until close()); a torn
       // last line (a kill, a full disk) is cut off first, so no line is appended after it.

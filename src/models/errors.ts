@@ -26,3 +26,11 @@ export class ModelCallError extends Error {
     this.name = 'ModelCallError';
   }
 }
+
+/** A failed call as a sample or a judgement records it: kind, message, HTTP status and attempts of a ModelCallError, else `other`. */
+export function describeCallError(err: unknown): { kind: string; message: string; httpStatus?: number; attempts?: number } {
+  if (err instanceof ModelCallError) {
+    return { kind: err.kind, message: err.message, ...(err.httpStatus ? { httpStatus: err.httpStatus } : {}), attempts: err.attempts };
+  }
+  return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
+}

@@ -2,6 +2,7 @@
 // users never construct clients.
 import type { ChatModel } from '../core/types.js';
 import { UserError } from '../core/errors.js';
+import { withReasoning, wrapModel } from '../core/middleware.js';
 import { parseModelSpec, type ModelSpec } from './spec.js';
 
 export interface ProviderContext {
@@ -37,6 +38,11 @@ export function providerFor(raw: string): Provider {
   return provider;
 }
 
+/**
+ * The model a spec names. A real model's answers pass through `withReasoning`: `<think>` blocks a
+ * provider left in the text become native reasoning, whichever provider served it.
+ */
 export async function resolveModel(raw: string, context: ProviderContext = {}): Promise<ChatModel> {
-  return providerFor(raw).create(parseModelSpec(raw), context);
+  const model = await providerFor(raw).create(parseModelSpec(raw), context);
+  return model.simulated ? model : wrapModel(model, withReasoning());
 }

@@ -110,7 +110,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   let judging: RunJudging | undefined;
   try {
     // Opened first: its prompts' hashes are part of what the outputs were made from.
-    if (judge || scorers.length) judging = await RunJudging.open(runDir, { ...(judge ? { model: judge } : { kinds: [] }), scorers, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
+    if (judge || scorers.length) judging = await RunJudging.open(runDir, { ...(judge ? { model: judge } : { kinds: [] }), scorers, afVotes: config.afVotes, afThresholds: config.afThresholds, cacheDir: config.cacheDir, ...(options.noCache ? { noCache: true } : {}), concurrency: config.concurrency, costMeter: options.costMeter, signal: options.signal, onProgress: options.onJudgeProgress });
     const plan = await preparePlan(config, options);
     const line = settingLine(plan.setting.setting, { resolved: plan.setting, config });
     const stampKey = () =>

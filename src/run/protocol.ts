@@ -5,11 +5,10 @@
 // provider can continue a message. A setting that follows Redwood's notebook (answer block `first`)
 // ends its turns where the notebook does instead (classify/notebook.ts: at any </OUTPUT>, even a
 // quoted one); af-lab's own reading of the last turn (status, final output) stays beside.
-import type { ChatMessage, ChatModel, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../core/types.js';
+import type { ChatMessage, ChatModel, ChatResponse, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../core/types.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { joinNativeReasoning } from '../core/reasoning.js';
-import { ModelCallError } from '../models/errors.js';
-import { cachedChat, type ResponseCache } from '../core/cache.js';
+import { describeCallError } from '../models/errors.js';
 import { notebookStep } from '../classify/notebook.js';
 import { extractOutput, extractScratchpad, hasOutput, type AnswerTags } from './extract.js';
 import type { PlannedSample } from './plan.js';
@@ -17,13 +16,15 @@ import type { PlannedSample } from './plan.js';
 /** What the protocol settles for a sample: the parts of its record that come from the model. */
 export type ProtocolResult = Pick<SampleRecord, 'turns' | 'scratchpad' | 'nativeReasoning' | 'finalOutput' | 'status' | 'error' | 'usage' | 'latencyMs' | 'truth'>;
 
-export interface ProtocolHooks {
-  /** Called after every model call that was not served from the cache. */
-  onCall?: (usage: Usage, cacheKey: string) => void;
-  /** Called after every model call served from the cache (the runner reconciles its ledger with these). */
-  onCachedCall?: (usage: Usage, cacheKey: string) => void;
+export interface ProtocolOptions {
   /** Ask again, not from the cache, a turn whose cached answer was content-filtered (`--retry-errors`). */
   askFilteredAgain?: boolean;
+}
+
+/** What the protocol's calls cost, beside the record: calls sent (not served from the cache) and dollars (withSpend's). */
+export interface ProtocolSpend {
+  calls: number;
+  costUsd: number;
 }
 
 const NEXT = '<NEXT/>';
@@ -63,7 +64,12 @@ function afLabOutcome(text: string, finishReason: Turn['finishReason'], reasonin
   return 'next';
 }
 
-export async function runProtocol(model: ChatModel, sample: PlannedSample, cache: ResponseCache | undefined, hooks: ProtocolHooks = {}): Promise<ProtocolResult> {
+/**
+ * Sample one planned sample. `model` is the model as the runner wrapped it (core/middleware.ts: the
+ * cache, the spend meter and its ledger): the protocol only calls `model.chat`, and reads from each
+ * response's `served` whether it came from the cache and what it cost (`spend`).
+ */
+export async function runProtocol(model: ChatModel, sample: PlannedSample, options: ProtocolOptions = {}, spend: ProtocolSpend = { calls: 0, costUsd: 0 }): Promise<ProtocolResult> {
   const messages: ChatMessage[] = [
     { role: 'system', content: sample.systemPrompt },
     { role: 'user', content: sample.userTurn },
@@ -90,24 +96,24 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
   });
 
   for (let turnIndex = 0; turnIndex < sample.params.maxTurns; turnIndex++) {
-    let result;
+    let response: ChatResponse;
+    const started = performance.now();
     try {
-      result = await cachedChat(
-        model,
-        { messages, prefill, temperature: sample.params.temperature, maxTokens: maxTokensFor(model, sample), seed: sample.params.seed },
-        cache,
-        { sampleIndex: sample.sampleIndex, ...(hooks.askFilteredAgain ? { askAgainIf: (cachedAnswer) => cachedAnswer.finishReason === 'content_filter' } : {}) },
-      );
+      response = await model.chat({
+        messages: [...messages],
+        prefill,
+        temperature: sample.params.temperature,
+        maxTokens: maxTokensFor(model, sample),
+        seed: sample.params.seed,
+        call: { sampleIndex: sample.sampleIndex, ...(options.askFilteredAgain ? { askAgainIf: (cachedAnswer: ChatResponse) => cachedAnswer.finishReason === 'content_filter' } : {}) },
+      });
     } catch (err) {
-      const error: SampleError =
-        err instanceof ModelCallError
-          ? { kind: err.kind, message: err.message, ...(err.httpStatus ? { httpStatus: err.httpStatus } : {}), attempts: err.attempts }
-          : { kind: 'other', message: err instanceof Error ? err.message : String(err) };
-      return finish('error', null, error);
+      return finish('error', null, describeCallError(err));
     }
-    const { response, cached } = result;
-    if (!cached) hooks.onCall?.(response.usage, result.key);
-    else hooks.onCachedCall?.(response.usage, result.key);
+    const cached = response.served?.cached ?? false;
+    const turnLatency = response.served?.latencyMs ?? Math.round(performance.now() - started);
+    if (!cached) spend.calls++;
+    spend.costUsd += response.served?.costUsd ?? 0;
     const text = `${response.prefillApplied && prefill ? prefill : ''}${response.text}`;
     turns.push({
       ...(prefill ? { prefill } : {}),
@@ -115,12 +121,12 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, cache
       text,
       finishReason: response.finishReason,
       usage: response.usage,
-      latencyMs: result.latencyMs,
+      latencyMs: turnLatency,
       cached,
       ...(response.nativeReasoning ? { nativeReasoning: response.nativeReasoning } : {}),
     });
     usage = addUsage(usage, response.usage);
-    latencyMs += result.latencyMs;
+    latencyMs += turnLatency;
     truth = response.simulatedTruth ?? truth;
 
     const outcome = afLabOutcome(text, response.finishReason, sample.reasoning, tags);

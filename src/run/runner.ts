@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import type { ExperimentConfig } from '../core/config.js';
 import { resolveModel } from '../models/index.js';
 import { parseModelSpec } from '../models/spec.js';
-import type { ChatModel, SampledRecord, Usage } from '../core/types.js';
+import type { ChatModel, SampledRecord } from '../core/types.js';
 import type { SpendMeter } from '../core/usage.js';
-import { ResponseCache } from '../core/cache.js';
+import { ResponseCache, withCache } from '../core/cache.js';
+import { withSpend, wrapModel, type CallLedger } from '../core/middleware.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
@@ -50,6 +51,8 @@ export interface RunOptions extends PlanOptions {
   keepLock?: boolean;
   /** The plan, when the caller already prepared it from this configuration (preparePlan). */
   plan?: Plan;
+  /** No response cache (`--no-cache`): every call is sent, nothing is read from or written to the cache. */
+  noCache?: boolean;
 }
 
 /** A run's sampling, done: what the records file holds is read back with runRecords(). */
@@ -191,14 +194,24 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   for (const kind of keptErrorKinds.values()) keptErrors[kind] = (keptErrors[kind] ?? 0) + 1;
   prepareRunDir(runDir, config, simulated, plan.systemPrompts, plan.settingTexts);
 
-  const cache = new ResponseCache(config.cacheDir);
   // The answers this run pays for are marked as its own in the cache: a resume logs, from them, every
   // call a kill kept out of the ledger (between the cache's commit and calls.jsonl's line).
-  cache.paidBy = runDir;
+  const cache = options.noCache ? undefined : new ResponseCache(config.cacheDir, { paidBy: runDir });
   const paid = [...models.values()].some((m) => !m.simulated);
   const callsPath = join(runDir, CALLS_FILE);
   dropTornTail(callsPath);
   const logged = paid ? ledgerKeys(runDir) : undefined;
+  const ledger: CallLedger = {
+    append: (call) => {
+      if (!call.reconciled) progress.calls++;
+      logged?.add(call.cacheKey);
+      appendCall(runDir, { at: new Date().toISOString(), ...call });
+    },
+    // An answer this run paid for that its ledger lacks (a kill after the cache's commit): logged now.
+    ...(logged && cache ? { reconcile: { has: (key: string) => logged.has(key), paidHere: (key: string) => cache.paidByOf(key) === runDir } } : {}),
+  };
+  // Each model wrapped once: the ledger and the meter outside the cache, so a call is logged only once its answer is kept.
+  const wrapped = new Map([...models].map(([spec, model]) => [spec, wrapModel(model, withSpend(options.costMeter, ledger), cache && withCache(cache))]));
   // Where the next paid answer's record, ledger line and cache entry go: checked before each is paid for.
   const disks = [
     { path: runDir, what: 'the results folder (--out)' },
@@ -227,24 +240,9 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
         stopped = true;
         return;
       }
-      let costUsd = 0;
-      const log = (usage: Usage, cacheKey: string, reconciled: boolean) => {
-        const cost = options.costMeter?.record(model.spec, usage) ?? 0;
-        costUsd += cost;
-        logged?.add(cacheKey);
-        appendCall(runDir, { at: new Date().toISOString(), model: model.spec, purpose: 'sample', cacheKey, usage, ...(options.costMeter ? { costUsd: cost } : {}), ...(reconciled ? { reconciled: true } : {}) });
-      };
-      const result = await runProtocol(model, sample, cache, {
-        onCall: (usage, cacheKey) => {
-          progress.calls++;
-          log(usage, cacheKey, false);
-        },
-        // An answer this run paid for that its ledger lacks (a kill after the cache's commit): logged now.
-        onCachedCall: (usage, cacheKey) => {
-          if (logged && !logged.has(cacheKey) && cache.paidByOf(cacheKey) === runDir) log(usage, cacheKey, true);
-        },
-        askFilteredAgain: options.retryErrors === true,
-      });
+      const spend = { calls: 0, costUsd: 0 };
+      const result = await runProtocol(wrapped.get(sample.model)!, sample, { askFilteredAgain: options.retryErrors === true }, spend);
+      const costUsd = spend.costUsd;
       const record: SampledRecord = {
         schema: 1,
         key: sample.key,
@@ -285,5 +283,5 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   }
   await Promise.all([...models.values()].filter((m) => !options.models?.has(m.spec)).map((m) => m.close?.()));
 
-  return { runDir, planned: plan.total, plannedKeys, currentLine, progress, stopped, ...(stopReason ? { stopReason } : {}), keptErrors, ...(cache.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
+  return { runDir, planned: plan.total, plannedKeys, currentLine, progress, stopped, ...(stopReason ? { stopReason } : {}), keptErrors, ...(cache?.writeErrors ? { cacheWriteErrors: { count: cache.writeErrors, last: cache.lastWriteError } } : {}) };
 }

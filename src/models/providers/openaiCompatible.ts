@@ -2,7 +2,7 @@
 // ollama, llamacpp, openai-compatible), through the official `openai` SDK with its own retries off.
 import OpenAI from 'openai';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, NativeReasoning, Usage } from '../../core/types.js';
-import { thinkTagReasoning } from '../../core/reasoning.js';
+import { reasoningOf } from '../../core/middleware.js';
 import { UserError } from '../../core/errors.js';
 import type { ProviderContext } from '../registry.js';
 import type { ModelSpec } from '../spec.js';
@@ -162,10 +162,9 @@ export function withReasoning(message: OpenAI.Chat.ChatCompletionMessage | undef
   const tokens = usage?.completion_tokens_details?.reasoning_tokens ?? undefined;
   const counted = typeof tokens === 'number' && tokens > 0 ? { tokens } : {};
   if (field !== undefined) return { text: content, nativeReasoning: { text: field, source: 'reasoning_content', ...counted } };
-  const tagged = thinkTagReasoning(content);
-  if (tagged.nativeReasoning) return { text: tagged.text, nativeReasoning: { ...tagged.nativeReasoning, ...counted } };
-  if (counted.tokens) return { text: content, nativeReasoning: { text: null, source: 'hidden', ...counted } };
-  return { text: content };
+  // `<think>` blocks in the text: the same rule as the withReasoning middleware (core/middleware.ts), here per choice.
+  const tagged = reasoningOf({ text: content, ...(counted.tokens ? { nativeReasoning: { text: null, source: 'hidden' as const, ...counted } } : {}), usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop', prefillApplied: false });
+  return { text: tagged.text, ...(tagged.nativeReasoning ? { nativeReasoning: tagged.nativeReasoning } : {}) };
 }
 
 /**

@@ -65,7 +65,7 @@ export class KeyedCache extends ResponseCache {
     return key;
   }
 
-  /** The keys a chat request stands for: cachedChat's one, or one per vote of a judge's votes call. */
+  /** The keys a chat request stands for: a sample turn's one, or one per vote of a judge's votes call (the key of each vote's single-vote call). */
   keysOf(request: ChatRequest): { keys: string[]; purpose: string } | undefined {
     const own = this.byRequest.get(request);
     if (own) return { keys: [own.key], purpose: own.purpose };
@@ -113,7 +113,7 @@ export interface BatchedModelOptions {
 
 /**
  * The model as the rounds see it: a call whose lines were all answered is answered from the results
- * (cachedChat, or the judge's votes, then commit it to the cache under its own keys, as they commit a
+ * (withCache then commits it to the cache under its own key, a votes call's under its request's, as it commits a
  * direct answer); a line given up on is the call's error; any other call is noted and deferred.
  */
 export function batchedModel(model: ChatModel, options: BatchedModelOptions): ChatModel {

@@ -22,6 +22,8 @@ import { parseModelSpec } from '../../models/spec.js';
 import { batchClientFor, refuseUnbatchable, TERMINAL_STATES, type BatchClient, type BatchLimits, type BatchLine } from '../../models/batch/index.js';
 import { preparePlan, type Plan } from '../../run/plan.js';
 import { runProtocol } from '../../run/protocol.js';
+import { withCache } from '../../core/cache.js';
+import { wrapModel } from '../../core/middleware.js';
 import { keepOnResume } from '../../run/resume.js';
 import { classifyAf, DEFAULT_AF_VOTES, DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, hasFinalOutput, hasReasoning, judgeCompliance, classifyPartial, resolveJudgePrompt, transcriptOf, JUDGE_KINDS, type JudgeContext, type JudgeKind, type JudgePrompt } from '../../judge/index.js';
 import { BatchBook, batchedModel, DeferredToBatch, DEFERRED_MESSAGE, KeyedCache, type WantedLine } from './collect.js';
@@ -203,7 +205,7 @@ async function collect(
   const batched = new Map<string, ChatModel>();
   for (const [spec, model] of models) {
     const client = clients.get(model.spec);
-    if (options.sample && client) batched.set(spec, batchedModel(model, { client, book, role: 'sample', cache, fallback: 'none' }));
+    if (options.sample && client) batched.set(spec, wrapModel(batchedModel(model, { client, book, role: 'sample', cache, fallback: 'none' }), withCache(cache)));
   }
   const judgeModel = judge && prompts ? batchedModel(judge, { client: clients.get(judge.spec)!, book, role: 'judge', cache, fallback: 'none' }) : undefined;
   const ctx: JudgeContext | undefined = judgeModel ? { model: judgeModel, cache, maxAttempts: DEFAULT_JUDGE_ATTEMPTS, maxTokens: DEFAULT_JUDGE_MAX_TOKENS } : undefined;
@@ -236,7 +238,7 @@ async function collect(
       const model = batched.get(sample.model);
       if (!model) continue; // sampled one by one by the runner (the judges alone are batched)
       pending.push(
-        runProtocol(model, sample, cache).then(async (result) => {
+        runProtocol(model, sample).then(async (result) => {
           if (result.status === 'error' && result.error?.message === DEFERRED_MESSAGE) return;
           await judgeOne({ request: sample.request, reasoning: sample.reasoning, scratchpad: result.scratchpad, finalOutput: result.finalOutput, status: result.status, ...(result.nativeReasoning ? { nativeReasoning: result.nativeReasoning } : {}) });
         }),

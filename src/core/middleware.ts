@@ -1,0 +1,111 @@
+// Middleware around a ChatModel, each a function from a model to a model that keeps its spec and
+// answers `chat` its own way: the response cache (`withCache`, core/cache.ts), the spend meter and the
+// run's ledger (`withSpend`), the budget (`withBudget`) and native reasoning (`withReasoning`). The
+// runner and the judges wrap their model once; the protocol and the judge prompts only call
+// `model.chat` and read how a call was served from `response.served`.
+import type { CallServed, ChatModel, ChatRequest, ChatResponse, NativeReasoning, Usage } from './types.js';
+import type { SpendMeter } from './usage.js';
+import { hashJson } from './hash.js';
+import { thinkTagReasoning } from './reasoning.js';
+
+/** A layer around a model: the model it is given, answering `chat` its own way. */
+export type ModelMiddleware = (model: ChatModel) => ChatModel;
+
+/** The model with the layers around it, the first listed outermost (it sees a call first and its answer last). */
+export function wrapModel(model: ChatModel, ...layers: Array<ModelMiddleware | undefined | false>): ChatModel {
+  return layers.reduceRight<ChatModel>((inner, layer) => (layer ? layer(inner) : inner), model);
+}
+
+/** One line of a run's ledger (calls.jsonl) as the spend layer writes it: a call paid for. */
+export interface LedgerCall {
+  model: string;
+  purpose: string;
+  cacheKey: string;
+  usage: Usage;
+  costUsd?: number;
+  /** Logged on a resume: the answer was paid for by this run and cached, and a kill kept its line out. */
+  reconciled?: boolean;
+}
+
+export interface CallLedger {
+  append(call: LedgerCall): void;
+  /**
+   * A resumed run's reconciliation: a cached answer this run paid for (`paidHere`) whose line the
+   * ledger lacks (`has`: a kill between the cache's commit and the ledger's line) is logged then.
+   */
+  reconcile?: { has(key: string): boolean; paidHere(key: string): boolean };
+}
+
+/** The key a call is logged under with no cache around the model (what tells it apart: spec, sample index, purpose). */
+export function uncachedKey(model: Pick<ChatModel, 'spec'>, request: ChatRequest): string {
+  return hashJson({ spec: model.spec, parts: request.call ?? { sampleIndex: 0 } });
+}
+
+/**
+ * Spend metering and the ledger: every call actually sent (not served from the cache) is counted by
+ * the meter and logged, with its cost in `served.costUsd`. Outside the cache, so a call is logged only
+ * once its answer is committed: a run killed after the line finds the answer when resumed.
+ */
+export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): ModelMiddleware {
+  return (model) => ({
+    ...model,
+    async chat(request) {
+      const started = performance.now();
+      const response = await model.chat(request);
+      const served: CallServed = response.served ?? { cached: false, key: uncachedKey(model, request), latencyMs: Math.round(performance.now() - started) };
+      // An answer shared with an identical call under way here is that call's to log, not this one's.
+      const reconcile = served.cached && !served.shared && ledger?.reconcile !== undefined && !ledger.reconcile.has(served.key) && ledger.reconcile.paidHere(served.key);
+      if (served.cached && !reconcile) return { ...response, served };
+      const purpose = request.call?.purpose;
+      // Samples are metered with no purpose; a judge call under its kind ('judge', 'af-vote', 'partial').
+      const costUsd = meter ? meter.record(model.spec, response.usage, purpose === 'sample' ? undefined : purpose) : 0;
+      ledger?.append({ model: model.spec, purpose: purpose ?? 'sample', cacheKey: served.key, usage: response.usage, ...(meter ? { costUsd } : {}), ...(reconcile ? { reconciled: true } : {}) });
+      return { ...response, served: { ...served, costUsd } };
+    },
+  });
+}
+
+/** Thrown instead of a call when the budget is spent: the caller stops (a judge leaves the record unjudged). */
+export class BudgetExhausted extends Error {
+  constructor() {
+    super('budget exhausted before this call');
+    this.name = 'BudgetExhausted';
+  }
+}
+
+/** No call is sent once the meter's budget is spent. Inside the cache: an answer already cached is still served. */
+export function withBudget(meter: Pick<SpendMeter, 'exhausted'> | undefined): ModelMiddleware {
+  return (model) => ({
+    ...model,
+    chat(request) {
+      if (meter?.exhausted()) return Promise.reject(new BudgetExhausted());
+      return model.chat(request);
+    },
+  });
+}
+
+/**
+ * Native reasoning in one shape: a response whose text still carries `<think>` blocks (open models
+ * served without a reasoning parser, chat templates the local runtime does not know) has them moved
+ * to `nativeReasoning`, joined after reasoning the provider already found in its own fields or
+ * segments (their tokens kept). A reasoning field of the API (`reasoning_content`) is the reasoning:
+ * the text is then left as it is.
+ */
+export function withReasoning(): ModelMiddleware {
+  return (model) => ({
+    ...model,
+    async chat(request) {
+      return reasoningOf(await model.chat(request));
+    },
+  });
+}
+
+export function reasoningOf(response: ChatResponse): ChatResponse {
+  const native = response.nativeReasoning;
+  if (native?.source === 'reasoning_content') return response;
+  const tagged = thinkTagReasoning(response.text);
+  if (!tagged.nativeReasoning) return response;
+  const text = [native?.text, tagged.nativeReasoning.text].filter((t): t is string => !!t).join('\n\n');
+  const joined: NativeReasoning = { text: text || null, source: 'think-tags', ...(native?.tokens !== undefined ? { tokens: native.tokens } : {}) };
+  return { ...response, text: tagged.text, nativeReasoning: joined };
+}
