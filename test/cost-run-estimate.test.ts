@@ -26,7 +26,7 @@ test('estimateFromRun: per-sample and per-judgement spend times the plan, per mo
   for (let i = 0; i < 6; i++) meter.record('openai/gpt-4o', { inputTokens: 300, outputTokens: 10 }, 'judge');
   for (let i = 0; i < 3; i++) meter.record('openai/gpt-4o', { inputTokens: 200, outputTokens: 40 }, 'af-vote');
   const planned = 480; // 2 models x 2 reasoning x 2 tiers x 60 requests
-  const estimate = estimateFromRun(config, { planned, sampled: new Map([['openai/gpt-4o-mini', 4], ['openai/gpt-4o', 2]]), judged: { compliance: 6, af: 3 } }, meter);
+  const estimate = estimateFromRun(config, { planned, sampled: new Map([['openai/gpt-4o-mini', 4], ['openai/gpt-4o', 2]]) }, meter);
   const row = (model: string) => estimate.models.find((m) => m.model === model)!;
   // 240 samples per model. gpt-4o-mini: 5 calls / 4 samples -> 300 calls; 5,000 in / 4 x 240 -> 300,000 in; 60,000 out.
   assert.deepEqual(

@@ -124,7 +124,9 @@ describe('withCache: the votes of one request are one entry', () => {
     assert.equal(model.asked.length, 2);
     assert.equal(again.served?.cached, true);
     assert.deepEqual(again.votes?.map((v) => v.index), [11, 2]);
-    assert.deepEqual(again.usage, { inputTokens: 0, outputTokens: 0 });
+    // Served with the usage the entry was paid with, like a single cached answer (the ledger's reconciliation
+    // logs it; callers count an answer with served.cached as free).
+    assert.deepEqual(again.usage, { inputTokens: 200, outputTokens: 120 });
     assert.equal(again.finishReason, 'stop');
   });
 

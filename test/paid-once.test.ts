@@ -204,10 +204,10 @@ describe('judge calls are paid once and accounted for, like samples (issue 26 it
     assert.equal(again.requests.length, 0, 'nothing is asked again');
     assert.equal(resumed.cachedCalls, resumed.calls);
     const ledger = readCalls(runDir);
-    assert.deepEqual(ledger.map((c) => c.cacheKey).sort(), calls.map((c) => c.cacheKey).sort(), 'every paid judge call is in the ledger once (an AF call under its first vote)');
+    assert.deepEqual(ledger.map((c) => c.cacheKey).sort(), calls.map((c) => c.cacheKey).sort(), 'every paid judge call is in the ledger once (an AF call under the key of its request)');
     assert.equal(ledger.filter((c) => c.reconciled).length, 5);
     const afCall = calls.find((c) => c.purpose === 'af-vote' && c !== calls[0])!;
-    // The AF call again at its whole usage: its three votes' shares summed (each share rounded to a token).
+    // The AF call again at its whole usage (its votes are one cache entry, kept with the usage paid for them).
     const reconciledAf = ledger.find((c) => c.cacheKey === afCall.cacheKey)!.usage;
     assert.equal(reconciledAf.outputTokens, afCall.usage.outputTokens);
     assert.ok(Math.abs(reconciledAf.inputTokens - afCall.usage.inputTokens) <= 1, `${reconciledAf.inputTokens} input tokens for ${afCall.usage.inputTokens}`);

@@ -6,7 +6,7 @@ export { ACCEPT_TAG, proxyComplied } from './proxy.js';
 export { heuristicComplied, type HeuristicResult } from './heuristic.js';
 export { settingComplied, conventionsDiffer } from './setting.js';
 
-/** The offline labels of a transcript (free, no model): computed by the labelling stage each time a record is read. */
+/** The offline labels of a transcript (free, no model). The labelling stage computes them through its offline scorers (label/scorers.ts) each time a record is read. */
 export function offlineLabels(transcript: Transcript): Labels {
   return { proxy: { complied: proxyComplied(transcript) }, heuristic: heuristicComplied(transcript) };
 }

@@ -1,7 +1,7 @@
 // Redwood's minimal notebook's rule at the edges, in af-lab's own code (the facts are listed in
 // docs/fidelity.md): which turns a sample has, what its answer is and whether it complied.
 // One place for it: the protocol's turn loop (run/protocol.ts) asks `notebookStep` after every turn,
-// and the setting's labels (judge/store.ts) and `af-lab score` replay the turns with `notebookVerdict`.
+// and the setting's labels (label/settingVerdict.ts) and `af-lab score` replay the turns with `notebookVerdict`.
 //
 // - CoT: a turn (prefill included) with neither </SCRATCHPAD_REASONING> nor </OUTPUT> is itself the
 //   answer, raw; a turn with </OUTPUT> anywhere (even quoted in the scratchpad) ends the sample with

@@ -1,4 +1,4 @@
-// `af-lab compact <runDir>`: fold superseded judgement lines away (judge/compact.ts), so that reading
+// `af-lab compact <runDir>`: fold superseded judgement lines away (label/compact.ts), so that reading
 // a run judged many times costs what its current judgements cost.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';

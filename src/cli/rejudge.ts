@@ -140,6 +140,7 @@ export function register(program: Command): void {
       const scorers = [...runScorers, ...given];
       // A run of real models with no judge can still be scored by a user's scorers alone.
       if (!judge && !scorers.length) throw new UserError(`${runDir} sampled real models and names no judge`, 'give one: af-lab rejudge <run> --judge openai/gpt-4o (sim/judge only labels simulated runs unless asked for by name)');
+      if (!judge && flags.kinds !== undefined) throw new UserError(`--kinds ${flags.kinds} asks for LLM judges, and ${runDir} names no judge`, 'give one with --judge (e.g. --judge openai/gpt-4o), or leave out --kinds to run only your scorers');
       const kinds = judge ? parseKinds(flags.kinds) : [];
       const configured = config?.afThresholds ?? DEFAULT_AF_THRESHOLDS;
       const afThresholds = { af: flags.afThreshold ?? configured.af, maybe: flags.maybeThreshold ?? configured.maybe };
@@ -188,7 +189,7 @@ export function register(program: Command): void {
       // and a pass that judged nothing is not an error) and the run's summary (this judge for the kinds
       // it just judged, and each other kind's latest judge).
       const hashes = result.promptHashes;
-      const agreeIndex = JudgementIndex.read(runDir, { accept: (line) => !hashes[line.kind] || line.promptHash === hashes[line.kind] });
+      const agreeIndex = JudgementIndex.read(runDir, { accept: (line) => !Object.hasOwn(hashes, line.kind) || line.promptHash === hashes[line.kind] });
       const summaryIndex = JudgementIndex.read(runDir);
       const summaryJudges = { ...summaryIndex.latestJudge, ...Object.fromEntries(kinds.map((k) => [k, result.judge])) };
       const agreeJudges = judgeForKinds(summaryIndex.latestJudge, kinds.length ? result.judge : undefined);

@@ -137,7 +137,8 @@ export class ResponseCache {
     this.#hits += fromCache;
     if (missing.length === 0) {
       if (migrated.length) await this.keepVotes(model, key, purpose, held, heldUsage, migrated, false);
-      return votesResponse(wanted, held, ZERO_USAGE, 'stop', { cached: true, key, latencyMs: 0, cachedVotes: fromCache, ...(waited ? { shared: true } : {}) });
+      // With the usage the entry was paid with (a resume's ledger reconciliation logs it; callers count a cached answer as free).
+      return votesResponse(wanted, held, heldUsage, 'stop', { cached: true, key, latencyMs: 0, cachedVotes: fromCache, ...(waited ? { shared: true } : {}) });
     }
     const asked: ChatRequest = { ...base, ...(request.signal ? { signal: request.signal } : {}), ...(request.call ? { call: request.call } : {}), ...(missing.length > 1 ? { n: missing.length } : {}), completionIndices: missing };
     const work = (async () => {

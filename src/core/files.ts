@@ -32,7 +32,7 @@ export function writeFileAtomic(path: string, data: string | Buffer | Iterable<s
     }
     renameSync(tmp, path);
   } catch (err) {
-    // Nothing is left behind (a full disk leaves no `<name>.<pid>.<n>.tmp`), and the error names the
+    // Nothing is left behind (a full disk leaves no `<name>.af-lab-<pid>-<n>.tmp`), and the error names the
     // file being written, not its temporary copy.
     rmSync(tmp, { force: true });
     const e = err as NodeJS.ErrnoException;
@@ -335,7 +335,7 @@ const tidiedFolders = new Set<string>();
 /**
  * Remove, once per process, writeFileAtomic's temporary files that a killed writer left in `dir`
  * (removeStaleTmpFiles, af-lab's own names only). Done by the first write into a folder, and by
- * writers that may find their outputs current and write nothing (figures, a report).
+ * writers that may find their outputs current and write nothing (the figures).
  */
 export function tidyFolder(dir: string): void {
   const folder = resolve(dir);

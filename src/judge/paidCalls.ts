@@ -24,12 +24,14 @@ export class JudgeStopped extends Error {
  */
 export function withRoomBeforePaying(model: ChatModel, folders: ReadonlyArray<{ path: string; what: string }>): ChatModel {
   if (model.simulated) return model;
-  return Object.assign(Object.create(model) as ChatModel, {
-    chat: (request: Parameters<ChatModel['chat']>[0]) => {
+  // A layer like the other middleware (core/middleware.ts): the model's own fields, its chat checked first.
+  return {
+    ...model,
+    chat: (request) => {
       const short = diskShortBeforePaying(folders);
       return short === undefined ? model.chat(request) : Promise.reject(new JudgeStopped(short));
     },
-  });
+  };
 }
 
 /** One judge call as the ledger records it. */

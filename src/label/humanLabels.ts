@@ -43,7 +43,7 @@ export function stratumOf(record: SampleRecord): string {
  * are represented. The sample is therefore not proportional: its metrics describe classifiers on
  * these strata, not the run's overall rates.
  */
-export function stratifiedSample(records: Iterable<SampleRecord> | (() => Iterable<SampleRecord>), n: number, seed = 0): SampleRecord[] {
+export function stratifiedSample(records: readonly SampleRecord[] | (() => Iterable<SampleRecord>), n: number, seed = 0): SampleRecord[] {
   // Two passes over the records (a run streamed from disk is read twice; an array is walked twice):
   // the first counts each stratum, the second keeps only the records drawn. Each stratum's seeded
   // shuffle is made on the positions of its records (the same draws as shuffling the records), so
@@ -77,6 +77,8 @@ export function stratifiedSample(records: Iterable<SampleRecord> | (() => Iterab
     const place = wanted.get(name)?.get(position);
     if (place !== undefined) sample[place] = record;
   }
+  // The second pass must meet the records the first one counted (a run appended to meanwhile does not).
+  if (sample.some((record) => record === undefined)) throw new UserError('the run changed while its records were read for the label sheet', 'run the command again once the run has stopped writing');
   return sample;
 }
 
@@ -111,7 +113,7 @@ export function labelSheetCsv(records: SampleRecord[], { unblind = false } = {})
   return stringify([[...SHEET_COLUMNS, ...(unblind ? REVIEW_COLUMNS : [])], ...rows], { escape_formulas: true });
 }
 
-export function exportLabelSheet(records: Iterable<SampleRecord> | (() => Iterable<SampleRecord>), outPath: string, { n = 100, seed = 0, unblind = false } = {}): { rows: number; strata: Record<string, number> } {
+export function exportLabelSheet(records: readonly SampleRecord[] | (() => Iterable<SampleRecord>), outPath: string, { n = 100, seed = 0, unblind = false } = {}): { rows: number; strata: Record<string, number> } {
   if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`${n} transcripts to label is not a whole number of at least 1`, 'give --n 1 or more (default 100)');
   if (!Number.isInteger(seed)) throw new UserError(`sampling seed ${seed} is not a whole number`, 'give --seed a whole number (default 0)');
   const sample = stratifiedSample(records, n, seed);

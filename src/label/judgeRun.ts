@@ -77,7 +77,7 @@ export interface JudgeRunResult {
   unparseable: Record<string, number>;
   /** Written with a provider error (or a user scorer that threw): judged again on the next run. */
   callErrors: Record<string, number>;
-  /** Left unjudged because the budget ran out or the run was aborted. Never given a label. */
+  /** Left unjudged because the budget ran out, the run was aborted or a disk had no room (stopReason). Never given a label. */
   unjudged: Array<{ key: string; kind: string }>;
   budgetExhausted: boolean;
   /** Why judging stopped before every judgement was made (a disk without room for the next paid answer). */
@@ -396,14 +396,19 @@ export class RunJudging {
     const hash = this.identity.get(scorer.name)!.hash;
     const bookkeeping = { calls: 0, cachedCalls: 0, attempts: 1, costUsd: 0 };
     let score: Score;
+    let label: ScoreLabel;
     try {
-      score = await scorer.score(scoredRecordOf(record), this.ctx);
+      // A user's scorer is not given the judge model: its calls would bypass the run's meter, ledger and budget.
+      const { judge: _judge, ...userCtx } = this.ctx;
+      score = await scorer.score(scoredRecordOf(record), userCtx);
+      // A value of the wrong kind is this record's error, like a throw: one bad record does not stop the pass.
+      label = userScoreLabel(scorer.name, hash, score);
     } catch (err) {
       const callError = describeCallError(err);
       return { label: { scorer: scorer.name, hash, value: null, error: callError.message }, ...bookkeeping, usage: ZERO_USAGE, callError };
     }
     const file = (scorer as Partial<UserScorer>).file;
-    return { label: userScoreLabel(scorer.name, hash, score), ...bookkeeping, usage: score.usage ?? ZERO_USAGE, ...(file ? { detail: { file } } : {}) };
+    return { label, ...bookkeeping, usage: score.usage ?? ZERO_USAGE, ...(file ? { detail: { file } } : {}) };
   }
 
   /** Judgements this pass will write: those queued, and for records not yet seen, as many per record as so far. */

@@ -72,6 +72,9 @@ export class ScorerRegistry {
     if (!SCORER_NAME.test(scorer.name)) {
       throw new UserError(`scorer name "${scorer.name}" is not a plain name`, 'name a scorer with letters, digits, _ and - (starting with a letter)');
     }
+    if (scorer.name in Object.prototype) {
+      throw new UserError(`scorer name "${scorer.name}" is a built-in name of JavaScript objects`, 'give your scorer another name');
+    }
     if (this.#byName.has(scorer.name) || scorer.name === 'judge') {
       throw new UserError(`a scorer named "${scorer.name}" is already registered`, `give your scorer another name than ${[...this.#byName.keys(), 'judge'].join(', ')}`);
     }

@@ -300,9 +300,9 @@ export function progressHtml(state: ProgressState): string {
   if (state.judging) {
     const { done, total, byKind } = state.judging;
     // The LLM judges by their names, then a user's own scorers by theirs.
-    const kinds = [...(Object.keys(JUDGE_KIND_NAMES) as JudgeKind[]), ...Object.keys(byKind).filter((kind) => !(kind in JUDGE_KIND_NAMES))]
+    const kinds = [...(Object.keys(JUDGE_KIND_NAMES) as JudgeKind[]), ...Object.keys(byKind).filter((kind) => !Object.hasOwn(JUDGE_KIND_NAMES, kind))]
       .filter((kind) => byKind[kind])
-      .map((kind) => `${JUDGE_KIND_NAMES[kind as JudgeKind] ?? `scorer ${kind}`} ${byKind[kind]} ${kind === 'af' ? 'scratchpads' : kind in JUDGE_KIND_NAMES ? 'answers' : 'records'}`)
+      .map((kind) => `${JUDGE_KIND_NAMES[kind as JudgeKind] ?? `scorer ${kind}`} ${byKind[kind]} ${kind === 'af' ? 'scratchpads' : Object.hasOwn(JUDGE_KIND_NAMES, kind) ? 'answers' : 'records'}`)
       .join(', ');
     lines.push(`<div>${bar(done, total, '#72b7b2')} judged ${done}/${total}${kinds ? `: ${escapeHtml(kinds)}` : ''}</div>`);
   }

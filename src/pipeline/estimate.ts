@@ -131,15 +131,13 @@ export async function estimateExperiment(config: ExperimentConfig, options: { pr
 export interface RunCounts {
   /** Samples in the run's plan. */
   planned: number;
-  /** Samples sampled by this invocation, per model spec (as the cost meter names the model). */
+  /** Samples this invocation paid for, per model spec (as the cost meter names the model; a sample partly answered from the cache counts by the share of its turns sent). */
   sampled: ReadonlyMap<string, number>;
-  /** Judgements made by this invocation, per kind. */
-  judged?: Partial<Record<JudgeKind, number>>;
 }
 
 /** What the estimate at the end of a run assumes (printed under its table). */
 export const RUN_ESTIMATE_BASIS =
-  "estimated: this run's own billed tokens and dollars per sample (per judgement for the judge) times the plan's size; every planned sample judged once per kind, the AF votes for its CoT samples (no tokenizer, no plan rebuilt)";
+  "estimated: this run's own billed tokens and dollars per sample it paid for (per judge call sent for the judge) times the plan's size; every planned sample judged once per kind, the AF votes for its CoT samples (no tokenizer, no plan rebuilt)";
 
 /**
  * The whole plan's cost estimated at the end of a run from what the run already counted: the cost
@@ -171,7 +169,8 @@ export function estimateFromRun(config: ExperimentConfig, counts: RunCounts, met
     const cot = config.reasoning.filter((r) => r === 'cot').length / Math.max(1, config.reasoning.length);
     for (const { kind, purpose, label } of JUDGE_CALL_KINDS) {
       const spend = key === undefined ? undefined : meter.byPurpose.get(key)?.get(purpose);
-      const judged = counts.judged?.[kind] ?? 0;
+      // Per judge call this run sent (the meter counts no answer served from the cache).
+      const judged = spend?.calls ?? 0;
       if (!spend || judged <= 0) continue;
       const planned = kind === 'af' ? counts.planned * cot : counts.planned;
       models.push(scaled(spend, planned / judged, { model: `${key} (judge: ${label})`, samples: Math.round(planned), judge: { spec: key!, purpose } }));

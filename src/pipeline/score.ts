@@ -1,7 +1,7 @@
 // `af-lab score`: transcripts made elsewhere (Redwood's notebook's saved outputs, another tool's run)
 // scored under a setting's conventions and af-lab's beside them. Each transcript's turns are played
 // back through the run's own protocol (run/protocol.ts) by a model that answers with them in order,
-// and labelled by the run's own labelling (judge/store.ts): one way to score, whether the turns come
+// and labelled by the run's own labelling (label/labelRecord.ts): one way to score, whether the turns come
 // from a live model or from a file.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

@@ -1,7 +1,7 @@
 // The figures' inputs from records fed one at a time, for a run too large to hold in memory: only
 // counts are kept, per condition and tier (and context), per model, and per AF score point, so memory
 // grows with the run's conditions, never with its samples. Every number still goes through src/stats
-// and src/judge, so a figure, the summary table and the array functions (figureInputs.ts) agree.
+// and the labels of src/label, so a figure, the summary table and the array functions (figureInputs.ts) agree.
 import { accuracy, cohensKappa, type Confusion } from '../stats/agreement.js';
 import { userScoreRows } from './userScores.js';
 import { compliedBy, labelSimulated, primarySource, SIMULATED_LABEL_KINDS, type SimulatedLabelKind, type Summary } from '../summary/build.js';

@@ -1,6 +1,6 @@
 // From records to the tables the figures draw: the array form of FigureAccumulator
 // (figureAccumulator.ts), which a streaming run feeds one record at a time. Every number goes
-// through src/stats and src/judge, so a figure and a summary table can never disagree.
+// through src/stats and the labels of src/label, so a figure and a summary table can never disagree.
 import { buildSummary, type Summary } from '../summary/build.js';
 import type { SampleRecord } from '../core/types.js';
 import { FigureAccumulator, summaryGapRows, type FigureInputOptions } from './figureAccumulator.js';

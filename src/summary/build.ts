@@ -9,7 +9,7 @@ import { isUserError } from '../core/errors.js';
 import { variantConditions } from './variantCondition.js';
 import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js';
 import { AblationAccumulator, type AblationResult } from './ablation.js';
-import { compliedBy, LABEL_SOURCES, primarySource, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
+import { compliedBy, isBuiltinSource, LABEL_SOURCES, primarySource, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 import { conditionKey, factKey, factOf, type SummaryFact } from './fact.js';
 
 export { compliedBy, labelSimulated, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
@@ -398,7 +398,8 @@ export class SummaryAccumulator {
       rows,
       simulatedLabels,
       ...settingsOf(this.#stamps),
-      mitigation: mitigationOf(entries, { confLevel, labels, conditionOf, compliedBy: (fact, label) => fact.complied[label] ?? null }),
+      // Statements against their baseline on compliance labels only: a user's yes/no scorer is not a compliance measure.
+      mitigation: mitigationOf(entries, { confLevel, labels: labels.filter(isBuiltinSource), conditionOf, compliedBy: (fact, label) => fact.complied[label] ?? null }),
       ...(ablation ? { ablation } : {}),
       ...(this.#numeric.size ? { scores: this.#scoreRows(confLevel) } : {}),
     };

@@ -1,4 +1,5 @@
 // The summary as flat columns (CSV, DataFrame) and as text (terminal, Markdown).
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -277,6 +278,7 @@ export function writeSummary(runDir: string, summary: Summary): { csv: string; m
   if (summary.ablation?.effects.length) writeFileAtomic(join(runDir, 'ablation.csv'), ablationCsv(summary.ablation));
   // Your scorers' numeric values (their yes/no values are rows of summary.csv).
   if (summary.scores?.length) writeFileAtomic(join(runDir, 'scores.csv'), scoresCsv(summary));
+  else rmSync(join(runDir, 'scores.csv'), { force: true }); // an earlier pass's, for scorers no longer run
   if (summary.mitigation.length === 0) return { csv, markdown };
   const mitigation = join(runDir, 'mitigation.csv');
   writeFileAtomic(mitigation, mitigationCsv(summary.mitigation));
