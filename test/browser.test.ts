@@ -367,7 +367,9 @@ describe('in a real browser', { skip }, () => {
   test('a notebook holds one copy of plotly, however many figures and views its cells make', async () => {
     const shown: string[] = [];
     const display = { html: (html: string) => shown.push(html), markdown: () => undefined, text: () => undefined, png: () => undefined };
-    const host = { display, newDisplay: () => display };
+    // The figures go to the cell's output; each call's progress box to a display of its own (not counted).
+    const boxes: string[] = [];
+    const host = { display, newDisplay: () => ({ ...display, html: (html: string) => boxes.push(html) }) };
     const figures = buildFigures(syntheticRecords({ requests: 5 }));
     await notebookView(host, { rendererIdleMs: 0 }).figures(figures.slice(0, 2), { interactive: true });
     await notebookView(host, { rendererIdleMs: 0 }).figures(figures.slice(2), { interactive: true });
@@ -375,6 +377,7 @@ describe('in a real browser', { skip }, () => {
     assert.equal(copies, 1);
     assert.equal(shown.length, figures.length);
     assert.ok(shown.slice(1).every((html) => html.length < 100_000));
+    assert.ok(boxes.every((html) => !html.includes(plotlySource().slice(0, 5000))), 'no copy of plotly in a progress box');
   });
 
   test('one renderer serves several figures in both formats', async () => {

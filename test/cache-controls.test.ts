@@ -128,5 +128,14 @@ describe('af-lab cache stats and clear', () => {
     assert.equal(none.status, 2);
     assert.match(none.stderr, /no response cache in /);
     assert.deepEqual([parseDuration('90m'), parseDuration('1.5h'), parseDuration('2w')], [90 * 60e3, 1.5 * 3600e3, 14 * 86400e3]);
+    // `6M` is not six minutes (months were meant?), and a duration past the dates is refused, not a RangeError.
+    assert.throws(() => parseDuration('6M'), /not a number with a unit/);
+    assert.throws(() => parseDuration('99999999999w'), /longer than dates reach/);
+  });
+
+  it('--batch with --no-cache is refused in one line before anything is sent (the batches are read back through the cache)', () => {
+    const both = runCli(['run', '--models', 'openai/gpt-4o-mini', '--batch', '--no-cache', '--out', tempDir()]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--batch reads the batches' answers back through the response cache, and --no-cache turns it off/);
   });
 });

@@ -8,6 +8,7 @@ import type { ExperimentConfig, ExperimentInput } from '../core/config.js';
 import type { RunProgress } from '../run/runner.js';
 import type { ExperimentStep } from '../pipeline/experiment.js';
 import { int, list } from './parse.js';
+import { UserError } from '../core/errors.js';
 // The pipeline, zod and cli-progress are imported in the action, not here: registering the command
 // (for `--help` and every other command) must not load them.
 
@@ -182,6 +183,8 @@ export function register(program: Command): void {
       };
       const runOptions = { keepRecords: false as const, onProgress, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.cache === false ? { noCache: true } : {}), ...(flags.images === false ? { figures: { images: false } } : {}) };
       const target = (await import('../pipeline/batch/target.js')).batchTargetOf(config, flags.batch);
+      // A batched run reads its answers back from the cache: without it every batched answer would be paid for again.
+      if (target && flags.cache === false) throw new UserError('--batch reads the batches\' answers back through the response cache, and --no-cache turns it off', 'leave out --no-cache (nothing is paid twice), or run without --batch');
       const batching = target ? await import('../pipeline/batch/index.js') : undefined;
       // A model without a batch API is refused before anything is printed or sent.
       if (batching && target) {

@@ -318,7 +318,9 @@ export class ResponseCache {
 
   put(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     if (!this.store) return Promise.reject(new Error(this.openError));
-    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(paid && this.#paidBy ? { paidBy: this.#paidBy } : {}) };
+    // Written again without a payment (old votes moved into their request's entry), it keeps who paid.
+    const payer = paid ? this.#paidBy : this.store.get(key)?.paidBy;
+    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof payer === 'string' ? { paidBy: payer } : {}) };
     // Served from memory until committed, so the same call is never asked twice meanwhile.
     return this.store.put(key, entry);
   }

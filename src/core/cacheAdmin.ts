@@ -1,7 +1,7 @@
 // What `af-lab cache stats` and `af-lab cache clear` do with a cache folder's responses.lmdb: count its
 // entries (by purpose, votes requests apart, their age) and remove entries, all or those older than a
-// duration. The cache is read and changed through LMDB's transactions, so a run using the same folder
-// meanwhile keeps every answer it committed after the clear began.
+// duration. Clear reads the entries once, then removes those it chose one by one: run it while no run
+// uses the folder (an entry a run writes again meanwhile may be removed, and is then asked again).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
@@ -51,9 +51,13 @@ const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, 
 
 /** A duration such as `90m`, `12h`, `30d` or `2w`, in milliseconds. */
 export function parseDuration(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(text);
-  if (!match) throw new UserError(`duration "${text}" is not a number with a unit`, 'give one like 90m, 12h, 30d or 2w (s, m, h, d, w)');
-  return Number(match[1]) * UNITS[match[2].toLowerCase()];
+  // Units in lower case only: `6M` (months?) is refused, never read as six minutes.
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(text);
+  if (!match) throw new UserError(`duration "${text}" is not a number with a unit`, 'give one like 90m, 12h, 30d or 2w (s, m, h, d, w, in lower case)');
+  const ms = Number(match[1]) * UNITS[match[2]];
+  // Further back than dates go (about 270,000 years) is no duration a cache entry can be older than.
+  if (!(ms <= 8.64e15)) throw new UserError(`duration "${text}" is longer than dates reach`, 'give a shorter one, such as 365d');
+  return ms;
 }
 
 /** Remove every entry (or those created before `olderThanMs` ago); how many were removed and how many are left. */

@@ -74,8 +74,6 @@ export interface CallServed {
   cachedVotes?: number;
   /** Answered by an identical call under way in this process: that call is the one logged (never reconciled here). */
   shared?: boolean;
-  /** The run folder whose call paid for a cached answer, when recorded (ledger reconciliation on resume). */
-  paidBy?: string;
   /** Dollars this call cost, as the spend meter counted it (withSpend). */
   costUsd?: number;
 }

@@ -73,7 +73,7 @@ export async function classifyAf(transcript: Transcript, ctx: JudgeContext, prom
     const nonce = judgeNonce(prompt, visible, attempt);
     let result;
     try {
-      // Every vote still missing is asked for at once (n completions), and cached vote by vote.
+      // Every vote still missing is asked for at once (n completions); the request's votes are one cache entry.
       result = await callJudgeVotes(ctx, judgeMessages(prompt, visible, nonce), { temperature, maxTokens }, pending, 'af-vote');
     } catch (err) {
       if (!(err instanceof ModelCallError)) throw err;

@@ -129,11 +129,14 @@ export async function sampleRun(config: ExperimentConfig, options: RunOptions = 
   let release: () => void;
   try {
     checkWritableDir(runDir, 'the results folder (--out)');
-    checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
     checkFolderTarget(runDir, 'the results folder (--out)');
-    checkFolderTarget(config.cacheDir, 'the cache folder (--cache)');
-    // LMDB maps these files: a device or a folder in their place is never opened or replaced.
-    for (const file of [RESPONSES_FILE, `${RESPONSES_FILE}-lock`]) checkFileTarget(join(config.cacheDir, file), 'the response cache (--cache)');
+    // Without the cache (--no-cache) its folder is neither needed nor touched.
+    if (!options.noCache) {
+      checkWritableDir(config.cacheDir, 'the cache folder (--cache)');
+      checkFolderTarget(config.cacheDir, 'the cache folder (--cache)');
+      // LMDB maps these files: a device or a folder in their place is never opened or replaced.
+      for (const file of [RESPONSES_FILE, `${RESPONSES_FILE}-lock`]) checkFileTarget(join(config.cacheDir, file), 'the response cache (--cache)');
+    }
     mkdirSync(runDir, { recursive: true });
     // One writer per run folder: a second process on the same run name is refused here.
     release = acquireRunLock(runDir);
@@ -215,7 +218,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   // Where the next paid answer's record, ledger line and cache entry go: checked before each is paid for.
   const disks = [
     { path: runDir, what: 'the results folder (--out)' },
-    { path: config.cacheDir, what: 'the cache folder (--cache)' },
+    ...(cache ? [{ path: config.cacheDir, what: 'the cache folder (--cache)' }] : []),
   ];
   let stopReason: string | undefined;
   const resampled = toRetryCount;
