@@ -5,6 +5,7 @@
 // `model.chat` and read how a call was served from `response.served`.
 import type { CallServed, ChatModel, ChatRequest, ChatResponse, NativeReasoning, Usage } from './types.js';
 import type { SpendMeter } from './usage.js';
+import type { CallLine } from './runStore.js';
 import { hashJson } from './hash.js';
 import { thinkTagReasoning } from './reasoning.js';
 
@@ -16,16 +17,8 @@ export function wrapModel(model: ChatModel, ...layers: Array<ModelMiddleware | u
   return layers.reduceRight<ChatModel>((inner, layer) => (layer ? layer(inner) : inner), model);
 }
 
-/** One line of a run's ledger (calls.jsonl) as the spend layer writes it: a call paid for. */
-export interface LedgerCall {
-  model: string;
-  purpose: string;
-  cacheKey: string;
-  usage: Usage;
-  costUsd?: number;
-  /** Logged on a resume: the answer was paid for by this run and cached, and a kill kept its line out. */
-  reconciled?: boolean;
-}
+/** One line of a run's ledger (calls.jsonl) as the spend layer writes it, before its time: a call paid for. */
+export type LedgerCall = Omit<CallLine, 'at'>;
 
 export interface CallLedger {
   append(call: LedgerCall): void;

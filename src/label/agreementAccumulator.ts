@@ -5,22 +5,11 @@
 // rows equal classifierAgreement's and accuracyReport's on the same records (test/agreement-accumulator.test.ts).
 import type { SampleRecord } from '../core/types.js';
 import { CLASSIFIERS, type AccuracyRow, type ClassifierView, type ReferenceLabel } from './accuracy.js';
-import { accuracy, cohensKappa, f1, precision, recall, specificity, type Confusion, type MaybeBool } from '../stats/agreement.js';
+import { accuracy, cohensKappa, countPair, emptyConfusion, f1, precision, recall, specificity, type Confusion, type MaybeBool } from '../stats/agreement.js';
 
-const empty = (): Confusion => ({ tp: 0, fp: 0, fn: 0, tn: 0, n: 0, excluded: 0 });
-
+const empty = emptyConfusion;
 /** confusionMatrix's rule for one pair. */
-function count(c: Confusion, p: MaybeBool, r: MaybeBool): void {
-  if (p === null || p === undefined || r === null || r === undefined) {
-    c.excluded++;
-    return;
-  }
-  if (p && r) c.tp++;
-  else if (p && !r) c.fp++;
-  else if (!p && r) c.fn++;
-  else c.tn++;
-  c.n++;
-}
+const count = countPair;
 
 /** Per score value, its positives and negatives, and the pairs left out: auroc's input, tallied. */
 class ScoreTally {

@@ -19,21 +19,28 @@ export interface Confusion {
 
 export type MaybeBool = boolean | null | undefined;
 
+/** An empty confusion matrix. */
+export function emptyConfusion(): Confusion {
+  return { tp: 0, fp: 0, fn: 0, tn: 0, n: 0, excluded: 0 };
+}
+
+/** One prediction and its reference counted into `c`; a pair missing either is excluded. */
+export function countPair(c: Confusion, p: MaybeBool, r: MaybeBool): void {
+  if (p === null || p === undefined || r === null || r === undefined) {
+    c.excluded++;
+    return;
+  }
+  if (p && r) c.tp++;
+  else if (p && !r) c.fp++;
+  else if (!p && r) c.fn++;
+  else c.tn++;
+  c.n++;
+}
+
 export function confusionMatrix(predicted: MaybeBool[], reference: MaybeBool[]): Confusion {
   if (predicted.length !== reference.length) throw new Error(`confusionMatrix: ${predicted.length} predictions for ${reference.length} reference labels`);
-  const c: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0, n: 0, excluded: 0 };
-  predicted.forEach((p, i) => {
-    const r = reference[i];
-    if (p === null || p === undefined || r === null || r === undefined) {
-      c.excluded++;
-      return;
-    }
-    if (p && r) c.tp++;
-    else if (p && !r) c.fp++;
-    else if (!p && r) c.fn++;
-    else c.tn++;
-    c.n++;
-  });
+  const c = emptyConfusion();
+  predicted.forEach((p, i) => countPair(c, p, reference[i]));
   return c;
 }
 
