@@ -16,7 +16,8 @@ export interface SyntheticOptions {
   run?: string;
 }
 
-function prng(seed: number): () => number {
+/** A small seeded xorshift generator (the test data's only source of randomness). */
+export function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;

@@ -3,17 +3,7 @@
 // transcripts, so a search index has the sizes real text gives it. Made one at a time from a template
 // record: a generator of 100,000 holds one.
 import type { SampleRecord } from '../../src/core/types.js';
-import { syntheticRecords } from '../plots-records.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { prng, syntheticRecords } from '../plots-records.js';
 
 const SYLLABLES = ['ka', 'to', 're', 'mi', 'lu', 'sa', 'ne', 'po', 'di', 'va', 'gre', 'thi', 'an', 'or', 'el', 'us', 'qu', 'bri', 'ze', 'fo'];
 
