@@ -5,46 +5,19 @@
 // rows equal classifierAgreement's and accuracyReport's on the same records (test/agreement-accumulator.test.ts).
 import type { SampleRecord } from '../core/types.js';
 import { CLASSIFIERS, type AccuracyRow, type ClassifierView, type ReferenceLabel } from './accuracy.js';
-import { accuracy, cohensKappa, countPair, emptyConfusion, f1, precision, recall, specificity, type Confusion, type MaybeBool } from '../stats/agreement.js';
-
-const empty = emptyConfusion;
-/** confusionMatrix's rule for one pair. */
-const count = countPair;
+import { accuracy, addToBins, aurocOfBins, cohensKappa, countPair, emptyConfusion, f1, precision, recall, specificity, type Confusion, type MaybeBool, type ScoreBins } from '../stats/agreement.js';
 
 /** Per score value, its positives and negatives, and the pairs left out: auroc's input, tallied. */
 class ScoreTally {
-  readonly bins = new Map<number, { positives: number; negatives: number }>();
+  readonly bins: ScoreBins = new Map();
   excluded = 0;
   add(score: number | null | undefined, r: MaybeBool): void {
-    if (score === null || score === undefined || Number.isNaN(score) || r === null || r === undefined) {
-      this.excluded++;
-      return;
-    }
-    let bin = this.bins.get(score);
-    if (!bin) this.bins.set(score, (bin = { positives: 0, negatives: 0 }));
-    if (r) bin.positives++;
-    else bin.negatives++;
+    if (score === null || score === undefined || Number.isNaN(score) || r === null || r === undefined) this.excluded++;
+    else addToBins(this.bins, score, r);
   }
-  /** auroc's rank-sum with average ranks for ties, over the tallied scores: the same number. */
+  /** auroc's number over the tallied scores. */
   auroc(): number | null {
-    let positives = 0;
-    let negatives = 0;
-    for (const bin of this.bins.values()) {
-      positives += bin.positives;
-      negatives += bin.negatives;
-    }
-    if (positives === 0 || negatives === 0) return null;
-    let below = 0;
-    let rankSumPositives = 0;
-    for (const score of [...this.bins.keys()].sort((a, b) => a - b)) {
-      const bin = this.bins.get(score)!;
-      const size = bin.positives + bin.negatives;
-      const averageRank = (below + 1 + below + size) / 2;
-      rankSumPositives += averageRank * bin.positives;
-      below += size;
-    }
-    const u = rankSumPositives - (positives * (positives + 1)) / 2;
-    return u / (positives * negatives);
+    return aurocOfBins(this.bins).auroc;
   }
 }
 
@@ -52,13 +25,13 @@ class Rows {
   readonly confusions: Confusion[];
   readonly scores: Array<ScoreTally | undefined>;
   constructor(readonly classifiers: ClassifierView[]) {
-    this.confusions = classifiers.map(empty);
+    this.confusions = classifiers.map(() => emptyConfusion());
     this.scores = classifiers.map((c) => (c.score ? new ScoreTally() : undefined));
   }
   add(record: SampleRecord, reference: ReferenceLabel): void {
     this.classifiers.forEach((c, i) => {
       const truth = reference[c.target];
-      count(this.confusions[i], c.predict(record), truth);
+      countPair(this.confusions[i], c.predict(record), truth);
       this.scores[i]?.add(c.score!(record), truth);
     });
   }
@@ -83,13 +56,13 @@ export class AgreementAccumulator {
   constructor(private readonly human?: { source: string; labels: ReadonlyMap<string, ReferenceLabel> }) {
     const compliance = CLASSIFIERS.filter((c) => c.target === 'complied');
     compliance.forEach((a, i) => {
-      for (const b of compliance.slice(i + 1)) if (a.target === b.target) this.#pairs.push({ a, b, confusion: empty() });
+      for (const b of compliance.slice(i + 1)) if (a.target === b.target) this.#pairs.push({ a, b, confusion: emptyConfusion() });
     });
     this.#human = human?.labels.size ? new Rows(CLASSIFIERS) : undefined;
   }
 
   add(record: SampleRecord): void {
-    for (const pair of this.#pairs) count(pair.confusion, pair.a.predict(record), pair.b.predict(record));
+    for (const pair of this.#pairs) countPair(pair.confusion, pair.a.predict(record), pair.b.predict(record));
     const label = this.human?.labels.get(record.key);
     if (label) this.#human!.add(record, label);
     if (record.truth) {

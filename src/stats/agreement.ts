@@ -94,27 +94,49 @@ export interface Auroc {
 /** AUROC by the rank-sum (Mann–Whitney) formula, with average ranks for tied scores. */
 export function auroc(scores: Array<number | null | undefined>, reference: MaybeBool[]): Auroc {
   if (scores.length !== reference.length) throw new Error(`auroc: ${scores.length} scores for ${reference.length} reference labels`);
-  const pairs: Array<{ score: number; positive: boolean }> = [];
+  const bins: ScoreBins = new Map();
   let excluded = 0;
   scores.forEach((score, i) => {
     const r = reference[i];
     if (score === null || score === undefined || Number.isNaN(score) || r === null || r === undefined) excluded++;
-    else pairs.push({ score, positive: r });
+    else addToBins(bins, score, r);
   });
-  const positives = pairs.filter((p) => p.positive).length;
-  const negatives = pairs.length - positives;
-  if (positives === 0 || negatives === 0) return { auroc: null, positives, negatives, excluded };
-  pairs.sort((a, b) => a.score - b.score);
+  return { ...aurocOfBins(bins), excluded };
+}
+
+/** Per score value, how many positives and negatives have it: what AUROC needs of the pairs. */
+export type ScoreBins = Map<number, { positives: number; negatives: number }>;
+
+export function addToBins(bins: ScoreBins, score: number, positive: boolean): void {
+  let bin = bins.get(score);
+  if (!bin) bins.set(score, (bin = { positives: 0, negatives: 0 }));
+  if (positive) bin.positives++;
+  else bin.negatives++;
+}
+
+/**
+ * AUROC from score bins: the Mann-Whitney rank sum of the positives, tied scores given their average
+ * rank, scaled to [0, 1]; null without both positives and negatives. (Ranks are multiples of 1/2, so
+ * the sums are exact whatever the order the pairs came in.)
+ */
+export function aurocOfBins(bins: ScoreBins): { auroc: number | null; positives: number; negatives: number } {
+  let positives = 0;
+  let negatives = 0;
+  for (const bin of bins.values()) {
+    positives += bin.positives;
+    negatives += bin.negatives;
+  }
+  if (positives === 0 || negatives === 0) return { auroc: null, positives, negatives };
+  let below = 0;
   let rankSumPositives = 0;
-  for (let i = 0; i < pairs.length; ) {
-    let j = i;
-    while (j < pairs.length && pairs[j].score === pairs[i].score) j++;
-    const averageRank = (i + 1 + j) / 2; // ranks i+1 .. j
-    for (let k = i; k < j; k++) if (pairs[k].positive) rankSumPositives += averageRank;
-    i = j;
+  for (const score of [...bins.keys()].sort((a, b) => a - b)) {
+    const bin = bins.get(score)!;
+    const size = bin.positives + bin.negatives;
+    rankSumPositives += ((below + 1 + below + size) / 2) * bin.positives; // ranks below+1 .. below+size
+    below += size;
   }
   const u = rankSumPositives - (positives * (positives + 1)) / 2;
-  return { auroc: u / (positives * negatives), positives, negatives, excluded };
+  return { auroc: u / (positives * negatives), positives, negatives };
 }
 
 export interface RocPoint {
