@@ -22,11 +22,13 @@ export interface Reference {
  */
 export function referenceFromSimulatorTruth(records: SampleRecord[]): Reference {
   const labels = new Map<string, ReferenceLabel>();
-  for (const record of records) {
-    if (!record.truth) continue;
-    labels.set(record.key, { complied: record.truth.complied, af: record.truth.afReasoning, partial: record.truth.partial });
-  }
+  for (const record of records) if (record.truth) labels.set(record.key, truthLabel(record.truth));
   return { source: 'simulator truth', labels };
+}
+
+/** The simulator's truth about a sample as a reference label. */
+export function truthLabel(truth: NonNullable<SampleRecord['truth']>): ReferenceLabel {
+  return { complied: truth.complied, af: truth.afReasoning, partial: truth.partial };
 }
 
 export type Target = 'complied' | 'af' | 'partial';

@@ -4,7 +4,7 @@
 // positives and negatives for AUROC), so `rejudge` at a million records holds no view per record. The
 // rows equal classifierAgreement's and accuracyReport's on the same records (test/agreement-accumulator.test.ts).
 import type { SampleRecord } from '../core/types.js';
-import { CLASSIFIERS, type AccuracyRow, type ClassifierView, type ReferenceLabel } from './accuracy.js';
+import { CLASSIFIERS, truthLabel, type AccuracyRow, type ClassifierView, type ReferenceLabel } from './accuracy.js';
 import { accuracy, addToBins, aurocOfBins, cohensKappa, countPair, emptyConfusion, f1, precision, recall, specificity, type Confusion, type MaybeBool, type ScoreBins } from '../stats/agreement.js';
 
 /** Per score value, its positives and negatives, and the pairs left out: auroc's input, tallied. */
@@ -67,7 +67,7 @@ export class AgreementAccumulator {
     if (label) this.#human!.add(record, label);
     if (record.truth) {
       this.#truthRecords++;
-      this.#truth.add(record, { complied: record.truth.complied, af: record.truth.afReasoning, partial: record.truth.partial });
+      this.#truth.add(record, truthLabel(record.truth));
     }
   }
 
