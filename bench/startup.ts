@@ -2,8 +2,9 @@
 // (warm-up runs, then N timed runs; mean ± sd, min, max), against the issue's goals:
 //   `af-lab --help` and `af-lab stats fisher 15/98 4/95` under 0.3 s;
 //   `npm start` warm (the default experiment already run: nothing to sample, judge or draw) under 2 s.
-// Also prints a bare `node -e 0` as the floor this machine sets, the machine's load, and one process
-// computing 10,000 tables with `stats fisher --tables`.
+// Also prints a bare `node -e 0` as the floor this machine sets, the machine's load, one process
+// computing 10,000 tables with `stats fisher --tables`, and the CPU time (user + sys, GNU time) of
+// `npx af-lab --help` inside this repository against issue 27's goal: under 1 s of CPU.
 // Needs a built dist/ (npm run build). Flags: --runs N (default 10), --json, --skip-start.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -43,6 +44,22 @@ function measure(what: string, command: string, args: string[], { n = runs, warm
   return { what, runs: n, meanMs, sdMs, minMs: Math.min(...times), maxMs: Math.max(...times), targetMs };
 }
 
+/** CPU seconds (user + sys, children included) of one process, from GNU time. */
+function cpuOnce(command: string, args: string[]): number {
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const [user, sys] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return (user + sys) * 1000;
+}
+
+function measureCpu(what: string, command: string, args: string[], targetMs?: number): Measured {
+  cpuOnce(command, args);
+  const times = Array.from({ length: runs }, () => cpuOnce(command, args));
+  const meanMs = times.reduce((a, b) => a + b, 0) / runs;
+  const sdMs = Math.sqrt(times.reduce((a, b) => a + (b - meanMs) ** 2, 0) / Math.max(1, runs - 1));
+  return { what, runs, meanMs, sdMs, minMs: Math.min(...times), maxMs: Math.max(...times), targetMs };
+}
+
 const load = loadavg()[0];
 const results: Measured[] = [];
 results.push(measure('node -e 0 (the floor)', process.execPath, ['-e', '0']));
@@ -61,6 +78,8 @@ results.push(measure('af-lab stats fisher 15/98 4/95', process.execPath, ['dist/
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+results.push(measureCpu('CPU of af-lab --help (node dist/cli.js)', process.execPath, ['dist/cli.js', '--help']));
+results.push(measureCpu('CPU of npx af-lab --help (in this repository)', 'npx', ['af-lab', '--help'], 1000));
 if (!skipStart) {
   // The default experiment in a scratch folder: one cold run fills it, then warm re-runs are timed.
   const scratch = mkdtempSync(join(tmpdir(), 'af-lab-startup-'));

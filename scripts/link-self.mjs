@@ -4,8 +4,10 @@
 // notebooks/node_modules that links to this checkout (main/types/exports point into dist/) resolves with
 // types, for the notebooks' folder only. It is not in the project's node_modules, so npm never sees an
 // extraneous package there (which made every `npx af-lab` re-read the whole tree) and never removes it.
+// It also makes node_modules/.bin/af-lab -> ../../dist/cli.js, so `npx af-lab` inside the repository runs
+// the built command at once (the repository's package.json declares no bin: see scripts/pack-manifest.mjs).
 // Run by `npm install` (prepare) and `npm run notebooks`. Idempotent; never replaces a real directory.
-import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,3 +37,15 @@ if (found === 'not-a-link') {
   // 'junction' makes the link without admin rights on Windows; ignored elsewhere.
   symlinkSync(target, link, 'junction');
 }
+
+// The command, for `npx af-lab` here. A file of the same name that is not a link is left alone.
+const bin = join(root, 'node_modules', '.bin', 'af-lab');
+const binTarget = join('..', '..', 'dist', 'cli.js');
+const foundBin = current(bin);
+if (foundBin !== 'not-a-link' && foundBin !== binTarget) {
+  if (foundBin !== null) unlinkSync(bin);
+  mkdirSync(dirname(bin), { recursive: true });
+  symlinkSync(binTarget, bin);
+}
+const cli = join(root, 'dist', 'cli.js');
+if (existsSync(cli)) chmodSync(cli, 0o755);

@@ -3,11 +3,13 @@
 // from the npm cache where it has them: a lockfile install leaves no registry metadata in the cache, so
 // that much comes from the registry) runs none of af-lab's own install steps, gets none of the development-only packages
 // (tslab, zeromq, patch-package) nor the optional peers (node-llama-cpp, playwright-core), imports it by name
-// and runs its command. npm test builds dist/ before this file runs.
+// and runs its command. npm test builds dist/ before this file runs. The `af-lab` command is declared in the
+// packed package.json only (scripts/pack-manifest.mjs, at prepack): inside the repository `npx af-lab` runs
+// node_modules/.bin/af-lab at once instead of installing the repository into npx's cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -35,9 +37,16 @@ test('the packed tarball holds dist and data, not the repository\'s tests, bench
 
 test('a project installs the tarball with CI=true, imports af-lab by name and runs its command', { timeout: scaled(900_000) }, () => {
   const out = tempDir('af-lab-pack-');
-  const packed = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', out], ROOT);
+  const before = readFileSync(join(ROOT, 'package.json'), 'utf8');
+  // With its scripts, as `npm publish` packs: prepack declares the bin, prepare builds (incremental: nothing
+  // is written again when nothing changed), postpack puts the repository's package.json back.
+  const packed = npm(['pack', '--json', '--pack-destination', out], ROOT);
   assert.equal(packed.status, 0, packed.stderr);
-  const tarball = join(out, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
+  assert.equal(readFileSync(join(ROOT, 'package.json'), 'utf8'), before, 'the repository\'s package.json is the same after packing');
+  assert.equal(existsSync(join(ROOT, '.package.json.before-pack')), false);
+  const tarball = join(out, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0].filename);
+  const listed = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
+  assert.deepEqual((JSON.parse(listed.stdout) as { bin?: unknown }).bin, { 'af-lab': 'dist/cli.js' }, 'the packed package declares the command');
   const project = tempDir('af-lab-consumer-');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
   const installed = npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project, { CI: 'true' });
@@ -62,4 +71,39 @@ test('an optional package that is not installed is one line naming what needs it
   assert.match(String(err.fix), /npm install af-lab-no-such-package/);
   const other = await importOptional('x', 'y', () => Promise.reject(new Error('broken inside'))).catch((e: unknown) => e);
   assert.ok(!(other instanceof UserError), 'any other failure is passed on as it is');
+});
+
+test('inside the repository the command is node_modules/.bin/af-lab, and npx runs it without installing the repository into its cache', { timeout: scaled(120_000) }, () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin?: unknown };
+  assert.equal(pkg.bin, undefined, 'a bin in the repository\'s package.json sends `npx af-lab` through npm\'s self-install path');
+  const bin = join(ROOT, 'node_modules', '.bin', 'af-lab');
+  assert.ok(lstatSync(bin).isSymbolicLink());
+  assert.equal(readlinkSync(bin), join('..', '..', 'dist', 'cli.js'));
+  assert.ok((statSync(join(ROOT, 'dist', 'cli.js')).mode & 0o111) !== 0, 'the built command is executable (npm run build sets it)');
+  const cache = tempDir('af-lab-npx-cache-');
+  const help = npm(['exec', '--offline', '--cache', cache, '--', 'af-lab', '--help'], ROOT);
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /Usage: af-lab/);
+  assert.equal(existsSync(join(cache, '_npx')), false, 'nothing was installed into npx\'s cache');
+});
+
+test('a pack cut short leaves package.json set aside; the next pack or restore puts it back byte for byte', () => {
+  const root = tempDir('af-lab-pack-manifest-');
+  mkdirSync(join(root, 'scripts'));
+  copyFileSync(join(ROOT, 'scripts', 'pack-manifest.mjs'), join(root, 'scripts', 'pack-manifest.mjs'));
+  const original = '{\n  "name": "x",\n  "types": "dist/index.d.ts",\n  "files": ["dist"]\n}\n';
+  writeFileSync(join(root, 'package.json'), original);
+  const script = (action: string) => spawnSync(process.execPath, [join(root, 'scripts', 'pack-manifest.mjs'), action], { encoding: 'utf8' });
+  assert.equal(script('add-bin').status, 0);
+  const packed = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(packed), ['name', 'types', 'bin', 'files']);
+  assert.deepEqual(packed.bin, { 'af-lab': 'dist/cli.js' });
+  // Killed before postpack: the next pack starts from the original, not from the packed manifest.
+  assert.equal(script('add-bin').status, 0);
+  assert.equal(script('restore').status, 0);
+  assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), original);
+  assert.deepEqual(readdirSync(root).sort(), ['package.json', 'scripts']);
+  assert.equal(script('restore').status, 0, 'restore with nothing set aside changes nothing');
+  assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), original);
+  assert.equal(script('other').status, 2);
 });
