@@ -10,8 +10,8 @@ import { sha256 } from '../core/hash.js';
 import { readInputBytes } from '../core/safeIo.js';
 
 export interface ImportGraph {
-  /** Local files, the scorer first, each with the sha256 of its bytes; paths relative to the scorer's folder. */
-  files: Array<{ path: string; sha256: string }>;
+  /** Local files, the scorer first, each with the sha256 of its bytes; `path` relative to the scorer's folder (what is hashed), `file` absolute. */
+  files: Array<{ path: string; file: string; sha256: string }>;
   /** Packages imported by the scorer or its local modules, as `name@version` (not followed further), sorted. */
   packages: string[];
 }
@@ -86,7 +86,7 @@ export function importGraph(scorerFile: string, fix?: string): ImportGraph {
   while (queue.length) {
     const file = queue.shift()!;
     const bytes = readInputBytes(file, file === root ? 'scorer file' : `a module ${scorerFile} imports`, { fix });
-    files.push({ path: relative(base, file).split(sep).join('/'), sha256: sha256(bytes) });
+    files.push({ path: relative(base, file).split(sep).join('/'), file, sha256: sha256(bytes) });
     // JSON imports are data: hashed, not scanned.
     if (extname(file).toLowerCase() === '.json') continue;
     for (const specifier of importSpecifiers(bytes.toString('utf8'))) {

@@ -8,6 +8,7 @@
 // scores again: a file's identity is the hash of the file and what it imports (importGraph.ts); an object's,
 // the hash of its version and its functions' source text (codeScorer).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -65,15 +66,18 @@ export async function loadScorer(path: string): Promise<UserScorer> {
   if (!EXTENSIONS.has(extname(file).toLowerCase())) throw new UserError(`scorer file ${path} is not a .ts, .mts, .js or .mjs file`, fix);
   if (!existsSync(file)) throw new UserError(`scorer file not found: ${path}`, fix);
   // The file and every local module it imports, hashed before it is imported: the module that runs is the one hashed.
-  const identity = importGraphHash(importGraph(file, fix));
+  const graph = importGraph(file, fix);
+  const identity = importGraphHash(graph);
   let module: Record<string, unknown>;
   try {
-    module = (await importScorerFile(file, identity)) as Record<string, unknown>;
+    module = (await importScorerFile(file, identity, graph.files.map((f) => f.file))) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`scorer file ${path} could not be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, fix);
   }
-  const exported = module.default ?? module.scorer;
+  let exported = module.default ?? module.scorer;
+  // A .ts file outside an ES module package is run as CommonJS: its exports arrive one level down.
+  if (typeof exported === 'object' && exported !== null && !('score' in exported)) exported = (exported as Record<string, unknown>).default ?? (exported as Record<string, unknown>).scorer ?? exported;
   const parsed = definitionSchema.safeParse(exported);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -140,7 +144,12 @@ function userScorerOf(definition: UserScorerDefinition, identity: string, from: 
  * .js/.mjs file is imported as it is without tsx (its URL carries its identity, so an edited scorer file
  * is read anew; an edited helper of it is not, until the process restarts); a .ts file needs tsx.
  */
-async function importScorerFile(file: string, identity: string): Promise<unknown> {
+async function importScorerFile(file: string, identity: string, modules: readonly string[]): Promise<unknown> {
+  // A .ts file outside an ES module package is run as CommonJS, whose modules are cached by file name
+  // for the whole process: the graph's are dropped from that cache, so what runs is what was hashed.
+  const cache = createRequire(import.meta.url).cache;
+  const local = new Set(modules);
+  for (const key of Object.keys(cache)) if (local.has(key.split('?')[0])) delete cache[key];
   const url = `${pathToFileURL(file).href}?sha256=${identity}`;
   let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> } | undefined;
   try {
