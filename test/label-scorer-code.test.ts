@@ -13,6 +13,7 @@ import { readRecords } from '../src/core/runStore.js';
 import { record } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 import { scaled } from './helpers/time.js';
+import { runCli } from './helpers/cli.js';
 
 const jsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 const csv = (path: string) => parse(readFileSync(path, 'utf8'), { columns: true }) as Array<Record<string, string>>;
@@ -78,6 +79,13 @@ test('runExperiment({ scorers: [object] }): stored and shown like a file scorer,
   const scored = changed.records.filter((r) => r.labels.scores?.answerLength);
   assert.ok(scored.every((r) => r.labels.scores!.answerLength.value === 2 * words(r)), 'the new version labels the records');
   assert.ok(jsonl(join(runDir, 'judgements.jsonl')).filter((j) => j.kind === 'answerLength' && j.detail.version === '2').length === applies);
+
+  // `af-lab rejudge` has no code to run them: it says so, and the summary it rewrites keeps their stored scores.
+  const rejudge = runCli(['rejudge', runDir, '--kinds', 'compliance', '--cache', join(dir, 'cache')]);
+  assert.equal(rejudge.status, 0, rejudge.stderr);
+  assert.match(rejudge.stdout, /Scorers given in code, kept as stored \(rejudge them from code with judgeRun\): answerLength \(version 2\), refusesOutright \(version 1\)/);
+  assert.deepEqual(csv(join(runDir, 'scores.csv')).map((row) => row.scorer), scores.map(() => 'answerLength'));
+  assert.match(rejudge.stdout, /answerLength\s+sim\/faker · baseline · cot \(SIMULATED\): free \d/);
 });
 
 test('a code scorer\'s identity: its version and its functions\' text; the same scorer keeps it', () => {

@@ -139,6 +139,8 @@ export function register(program: Command): void {
       const { userScorers } = await import('../label/userScorer.js');
       const given = await userScorers(flags.scorer ?? []);
       const runFiles = (config?.scorers ?? []).filter((entry): entry is string => typeof entry === 'string');
+      const inCode = (config?.scorers ?? []).filter((entry) => typeof entry !== 'string').map((entry) => `${(entry as { name?: unknown }).name} (version ${(entry as { version?: unknown }).version})`);
+      if (inCode.length) console.log(`Scorers given in code, kept as stored (rejudge them from code with judgeRun): ${inCode.join(', ')}`);
       const runScorers = (await userScorers(runFiles)).filter((scorer) => !given.some((g) => g.name === scorer.name));
       const scorers = [...runScorers, ...given];
       // A run of real models with no judge can still be scored by a user's scorers alone.
