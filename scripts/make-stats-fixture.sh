@@ -6,6 +6,8 @@
 #   the effect of a statement, checked by test/stats-mitigation.test.ts.
 # - test/fixtures/stats/gap-verdict.json (statsmodels, SciPy) for the gap-change verdict, its power and
 #   the AUROC-by-votes expectation, checked by test/stats-gap-verdict.test.ts.
+# - test/fixtures/stats/welch-scipy.json (statsmodels, SciPy) for a score's mean and Welch's difference
+#   of two, checked by test/stats-welch.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! /usr/bin/python3 -c 'import scipy, statsmodels, mpmath' 2>/dev/null || ! command -v Rscript >/dev/null; then
@@ -22,3 +24,4 @@ trap 'rm -rf "$cases"' EXIT
 /usr/bin/python3 scripts/mitigation-fixture.py "$cases" test/fixtures/stats/mitigation-statsmodels.json
 Rscript scripts/mitigation-fixture.R "$cases" test/fixtures/stats/mitigation-r.json
 /usr/bin/python3 scripts/gap-verdict-fixture.py test/fixtures/stats/gap-verdict.json
+/usr/bin/python3 scripts/welch-fixture.py test/fixtures/stats/welch-scipy.json

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { offlineLabels } from '../src/classify/index.js';
 import { transcriptOf } from '../src/judge/transcript.js';
 import { UserError } from '../src/core/errors.js';
-import { BUILTIN_SCORERS, judgeRun, labelRecords, loadScorer, loadScorers, offlineLabelsOf, readJudgements, ScorerRegistry, scorerRegistry, scoredRecordOf, userScoreLabel, type Scorer } from '../src/label/index.js';
+import { BUILTIN_SCORERS, judgeRun, labelRecords, loadScorer, offlineLabelsOf, userScorers, readJudgements, ScorerRegistry, scorerRegistry, scoredRecordOf, userScoreLabel, type Scorer } from '../src/label/index.js';
 import { buildSummary } from '../src/summary/index.js';
 import { record, REFUSAL_OUTPUT } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
@@ -48,16 +48,16 @@ test('a scorer needs a new, plain name: af-lab\'s names, the old `judge` and odd
   assert.deepEqual(scorerRegistry([own('mine')]).from('user').map((s) => s.name), ['mine']);
 });
 
-test('loadScorer loads a .ts or .mjs file\'s scorer with its file\'s sha256, and refuses what is not one in one line', async () => {
+test('loadScorer loads a .ts or .mjs file\'s scorer (importing nothing: its identity is its file\'s sha256), and refuses what is not one in one line', async () => {
   const ts = await loadScorer(BOOLEAN);
   assert.equal(ts.name, 'mentionsTraining');
-  assert.equal(ts.fileHash, createHash('sha256').update(readFileSync(BOOLEAN)).digest('hex'));
+  assert.equal(ts.identity, createHash('sha256').update(readFileSync(BOOLEAN)).digest('hex'));
   const mjs = await loadScorer(NUMERIC);
   assert.deepEqual(await mjs.score(scoredRecordOf(record({ finalOutput: 'one two three' })), { prompts: {}, afVotes: 1, afThresholds: { af: 0.4, maybe: 0.2 } }), { value: 3, explanation: '3 words in the final answer' });
   await assert.rejects(loadScorer('test/fixtures/scorers/nowhere.mjs'), isUserError(/scorer file not found: test\/fixtures\/scorers\/nowhere\.mjs/));
   await assert.rejects(loadScorer('test/fixtures/scorers/README.txt'), isUserError(/is not a \.ts, \.mts, \.js or \.mjs file/));
   await assert.rejects(loadScorer('test/fixtures/scorers/not-a-scorer.mjs'), isUserError(/does not export a scorer \(score: /));
-  await assert.rejects(loadScorers([NUMERIC, NUMERIC]), isUserError(/both name their scorer "answerWords"/));
+  await assert.rejects(userScorers([NUMERIC, NUMERIC]), isUserError(/both name their scorer "answerWords"/));
 });
 
 test('a user score is a yes/no, a finite number or null: anything else is the scorer\'s bug, named', () => {

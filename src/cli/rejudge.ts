@@ -134,9 +134,14 @@ export function register(program: Command): void {
       const judge = flags.judge ?? (config ? judgeFor(config) : DEFAULT_JUDGE);
       // The run's own scorers (run.json) and those given here, loaded before any judge call is paid for;
       // one given here replaces the run's of the same name (a changed file scores again).
-      const { loadScorers } = await import('../label/userScorer.js');
-      const given = await loadScorers(flags.scorer ?? []);
-      const runScorers = (await loadScorers(config?.scorers ?? [])).filter((scorer) => !given.some((g) => g.name === scorer.name));
+      // A scorer the run was given in code is in run.json by name and version only: its stored scores stay
+      // (the summary shows them); scoring again needs its code (judgeRun in a script or notebook).
+      const { userScorers } = await import('../label/userScorer.js');
+      const given = await userScorers(flags.scorer ?? []);
+      const runFiles = (config?.scorers ?? []).filter((entry): entry is string => typeof entry === 'string');
+      const inCode = (config?.scorers ?? []).filter((entry) => typeof entry !== 'string').map((entry) => `${(entry as { name?: unknown }).name} (version ${(entry as { version?: unknown }).version})`);
+      if (inCode.length) console.log(`Scorers given in code, kept as stored (rejudge them from code with judgeRun): ${inCode.join(', ')}`);
+      const runScorers = (await userScorers(runFiles)).filter((scorer) => !given.some((g) => g.name === scorer.name));
       const scorers = [...runScorers, ...given];
       // A run of real models with no judge can still be scored by a user's scorers alone.
       if (!judge && !scorers.length) throw new UserError(`${runDir} sampled real models and names no judge`, 'give one: af-lab rejudge <run> --judge openai/gpt-4o (sim/judge only labels simulated runs unless asked for by name)');

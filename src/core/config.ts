@@ -49,6 +49,22 @@ export const ablationSchema = z
 
 export type AblationDesign = z.output<typeof ablationSchema>;
 
+/**
+ * A scorer written in code, as a config holds it (by reference; label/userScorer.ts's codeScorer checks
+ * the rest). In run.json it is written as its name and version: its functions stay in the code.
+ */
+export interface ScorerObject {
+  name: string;
+  version: string;
+  score: (...args: never[]) => unknown;
+}
+
+const isScorerObject = (value: unknown): value is ScorerObject => typeof value === 'object' && value !== null && typeof (value as { score?: unknown }).score === 'function';
+const scorerEntrySchema = z.custom<string | ScorerObject>(
+  (value) => (typeof value === 'string' && value.length > 0) || isScorerObject(value),
+  "a scorer file's path (or, in code, a scorer object { name, version, score })",
+);
+
 export const experimentSchema = z
   .object({
     /**
@@ -89,10 +105,11 @@ export const experimentSchema = z
      */
     judge: z.string().min(1).optional(),
     /**
-     * A user's own scorers: files (.ts, .js, .mjs) each exporting one scorer (docs/scorers.md). Each
-     * labels every record it applies to, stored in judgements.jsonl, shown in the summary, figures and report.
+     * A user's own scorers: files (.ts, .js, .mjs) each exporting one scorer, or in code scorer objects
+     * with a version (docs/scorers.md). Each labels every record it applies to, stored in
+     * judgements.jsonl, shown in the summary, figures and report.
      */
-    scorers: z.array(z.string().min(1)).optional(),
+    scorers: z.array(scorerEntrySchema).optional(),
     /** Votes per scratchpad for the AF classifier. */
     afVotes: z.number().int().positive().default(20),
     /** AF vote-share thresholds: `af` at or above `af`, `maybe` at or above `maybe` (Hughes et al.: 0.4 and 0.2). */

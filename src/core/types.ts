@@ -205,7 +205,7 @@ export interface Labels {
 /** What a user scorer said of one record: a yes/no or a number (null: no answer), and why. */
 export interface ScoreLabel {
   scorer: string;
-  /** sha256 of the scorer's file: a changed file scores again. */
+  /** The scorer's identity (its file and what it imports, or a code scorer's version and text): a changed scorer scores again. */
   hash: string;
   value: boolean | number | null;
   explanation?: string;

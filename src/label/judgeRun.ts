@@ -24,7 +24,7 @@ import { JudgeLedger, JudgeStopped, withRoomBeforePaying } from '../judge/paidCa
 import { JudgementIndex } from './judgementIndex.js';
 import { scoredRecordOf, type Score, type Scorer, type ScorerContext } from './scorer.js';
 import { scorerRegistry } from './scorers.js';
-import { userJudge, userScoreLabel, type UserScorer } from './userScorer.js';
+import { readyScorer, userJudge, userScoreLabel, type CodeScorerDefinition, type UserScorer } from './userScorer.js';
 import type { Judgement } from './types.js';
 import { KeySet } from '../core/keyTable.js';
 
@@ -37,8 +37,11 @@ export interface JudgeRunOptions {
   model?: ChatModel;
   /** Which LLM judges to run (default all three); none (`[]`) runs no judge model, only `scorers`. */
   kinds?: JudgeKind[];
-  /** A user's own scorers (loadScorer), run on every record they apply to and stored like the judges' labels. */
-  scorers?: Scorer[];
+  /**
+   * A user's own scorers, run on every record they apply to and stored like the judges' labels: loaded
+   * from files (loadScorer), or objects written in code with a `version` (codeScorer checks them here).
+   */
+  scorers?: Array<Scorer | CodeScorerDefinition>;
   /**
    * Paths to custom prompt templates per kind (default af-lab's own in data/prompts/judge/), or to a
    * `.json` declaration of a published prompt (its text from a path or URL, its answer format).
@@ -180,7 +183,7 @@ export class RunJudging {
     const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
     const kinds = options.kinds ?? [...JUDGE_KINDS];
     // The registry checks the user's scorers' names against af-lab's (and each other's).
-    const registry = scorerRegistry(options.scorers ?? []);
+    const registry = scorerRegistry((options.scorers ?? []).map(readyScorer));
     const model = kinds.length === 0 ? undefined : options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
     try {
       const prompts: Partial<Record<JudgeKind, JudgePrompt>> = {};
@@ -407,8 +410,10 @@ export class RunJudging {
       const callError = describeCallError(err);
       return { label: { scorer: scorer.name, hash, value: null, error: callError.message }, ...bookkeeping, usage: ZERO_USAGE, callError };
     }
-    const file = (scorer as Partial<UserScorer>).file;
-    return { label, ...bookkeeping, usage: score.usage ?? ZERO_USAGE, ...(file ? { detail: { file } } : {}) };
+    // Where it came from, beside the score: its file, or a code scorer's version.
+    const { file, version } = scorer as Partial<UserScorer>;
+    const detail = file ? { file } : version ? { version } : undefined;
+    return { label, ...bookkeeping, usage: score.usage ?? ZERO_USAGE, ...(detail ? { detail } : {}) };
   }
 
   /** Judgements this pass will write: those queued, and for records not yet seen, as many per record as so far. */

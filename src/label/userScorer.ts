@@ -1,18 +1,21 @@
-// A user's own scorer: a .ts, .js or .mjs file whose default export (or export named `scorer`) is
+// A user's own scorer: an object
 //   { name: 'mentionsTraining', appliesTo?(record), async score(record) { return { value, explanation } } }
-// given as `--scorer <file>` to `af-lab run` and `af-lab rejudge`, or listed in a config's "scorers".
-// Its value is a yes/no (summarised as a rate with its interval, like compliance) or a number (a mean
-// with its interval); null means no answer. Its scores are stored in judgements.jsonl under its name
-// with the file's sha256, so a resumed run does not score a record twice and a changed file scores again.
-// (Only the file itself is hashed, not what it imports.)
+// exported by a .ts, .js or .mjs file (given as `--scorer <file>` to `af-lab run` and `af-lab rejudge`, or
+// listed in a config's "scorers"), or written in code and given to runExperiment / judgeRun as it is,
+// with a `version`. Its value is a yes/no (summarised as a rate with its interval, like compliance) or a
+// number (a mean with its interval); null means no answer. Its scores are stored in judgements.jsonl
+// under its name with its identity, so a resumed run does not score a record twice and a changed scorer
+// scores again: a file's identity is the hash of the file and what it imports (importGraph.ts); an object's,
+// the hash of its version and its functions' source text (codeScorer).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ScoreLabel } from '../core/types.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
-import { readInputBytes } from '../core/safeIo.js';
+import { importGraph, importGraphHash } from './importGraph.js';
 import { SCORER_NAME } from './schema.js';
 import type { Score, ScoredRecord, Scorer, ScorerContext } from './scorer.js';
 
@@ -24,11 +27,23 @@ export interface UserScorerDefinition {
   score(record: ScoredRecord, ctx: ScorerContext): Promise<Score<boolean | number | null>> | Score<boolean | number | null>;
 }
 
-/** A user scorer as loaded: the file it came from and that file's sha256 (the identity of its scores). */
+/**
+ * A scorer written in code (a notebook, a script): a definition with a `version`, changed whenever what it
+ * scores changes in a way its own source text does not show (a helper it calls, a constant it reads).
+ */
+export interface CodeScorerDefinition extends UserScorerDefinition {
+  version: string;
+}
+
+/** A user scorer ready to run: where it came from (a file, or code at a version) and the identity stored with its scores. */
 export interface UserScorer extends Scorer<boolean | number | null> {
   source: 'user';
-  file: string;
-  fileHash: string;
+  /** The scorer file, as given (absent for a scorer written in code). */
+  file?: string;
+  /** A scorer written in code: its version. */
+  version?: string;
+  /** What its judgements are stored under: a changed identity scores every record again. */
+  identity: string;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -37,6 +52,9 @@ const definitionSchema = z.looseObject({
   description: z.string().optional(),
   appliesTo: z.custom<UserScorerDefinition['appliesTo']>(isFunction, 'a function').optional(),
   score: z.custom<UserScorerDefinition['score']>(isFunction, 'a function'),
+});
+const codeDefinitionSchema = definitionSchema.extend({
+  version: z.string({ error: 'a version string, e.g. "1" (changed whenever what it scores changes)' }).min(1, 'a version string, not empty'),
 });
 
 const EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -47,63 +65,102 @@ export async function loadScorer(path: string): Promise<UserScorer> {
   const fix = 'give a .ts, .js or .mjs file whose default export is { name, appliesTo?(record), score(record) } (docs/scorers.md)';
   if (!EXTENSIONS.has(extname(file).toLowerCase())) throw new UserError(`scorer file ${path} is not a .ts, .mts, .js or .mjs file`, fix);
   if (!existsSync(file)) throw new UserError(`scorer file not found: ${path}`, fix);
-  const fileHash = sha256(readInputBytes(file, 'scorer file', { fix }));
+  // The file and every local module it imports, hashed before it is imported: the module that runs is the one hashed.
+  const graph = importGraph(file, fix);
+  const identity = importGraphHash(graph);
   let module: Record<string, unknown>;
   try {
-    module = (await importScorerFile(file, fileHash)) as Record<string, unknown>;
+    module = (await importScorerFile(file, identity, graph.files.map((f) => f.file))) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`scorer file ${path} could not be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, fix);
   }
-  const exported = module.default ?? module.scorer;
+  let exported = module.default ?? module.scorer;
+  // A .ts file outside an ES module package is run as CommonJS: its exports arrive one level down.
+  if (typeof exported === 'object' && exported !== null && !('score' in exported)) exported = (exported as Record<string, unknown>).default ?? (exported as Record<string, unknown>).scorer ?? exported;
   const parsed = definitionSchema.safeParse(exported);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UserError(`scorer file ${path} does not export a scorer (${issue.path.join('.') || 'export'}: ${issue.message})`, fix);
   }
-  const definition = exported as UserScorerDefinition;
-  return {
-    name: definition.name,
-    ...(definition.description ? { description: definition.description } : {}),
-    source: 'user',
-    file: path,
-    fileHash,
-    appliesTo: (record) => (definition.appliesTo ? definition.appliesTo(record) : true),
-    score: async (record, ctx) => definition.score(record, ctx),
-    hash: () => fileHash,
-  };
+  return userScorerOf(exported as UserScorerDefinition, identity, { file: path });
 }
 
-/** Load several scorer files; two of one name is a UserError. */
-export async function loadScorers(paths: readonly string[]): Promise<UserScorer[]> {
+/**
+ * A scorer written in code, checked (a name, a `version`, a score function) and given its identity: the
+ * sha256 of its version and of its functions' source text. The version is required because the text does
+ * not show what the functions call or read (a helper, a constant, a module): change the version when
+ * those change. The text is hashed too, so an edit to the function itself scores again even when the
+ * version was not changed. An unchanged scorer keeps its identity across processes and notebooks.
+ */
+export function codeScorer(definition: CodeScorerDefinition): UserScorer {
+  const fix = 'give runExperiment / judgeRun a scorer { name, version: "1", appliesTo?(record), score(record) } (docs/scorers.md)';
+  const named = typeof (definition as { name?: unknown } | null)?.name === 'string' ? ` "${definition.name}"` : '';
+  const parsed = codeDefinitionSchema.safeParse(definition);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`the scorer object${named} is not a scorer (${issue.path.join('.') || 'value'}: ${issue.message})`, fix);
+  }
+  const identity = sha256(JSON.stringify(['code', definition.version, String(definition.score), definition.appliesTo ? String(definition.appliesTo) : null]));
+  return userScorerOf(definition, identity, { version: definition.version });
+}
+
+/** Every scorer a run is given, ready: a file's path loaded, an object written in code checked (codeScorer); two of one name is a UserError. */
+export async function userScorers(entries: ReadonlyArray<string | CodeScorerDefinition | UserScorer>): Promise<UserScorer[]> {
   const scorers: UserScorer[] = [];
-  for (const path of paths) {
-    const scorer = await loadScorer(path);
+  for (const entry of entries) {
+    const scorer = typeof entry === 'string' ? await loadScorer(entry) : isReady(entry) ? entry : codeScorer(entry);
     const twin = scorers.find((s) => s.name === scorer.name);
-    if (twin) throw new UserError(`scorer files ${twin.file} and ${path} both name their scorer "${scorer.name}"`, 'give each scorer its own name');
+    if (twin) throw new UserError(`${origin(twin)} and ${origin(scorer)} both name their scorer "${scorer.name}"`, 'give each scorer its own name');
     scorers.push(scorer);
   }
   return scorers;
 }
 
+const origin = (scorer: UserScorer) => (scorer.file ? `scorer file ${scorer.file}` : `the scorer object of version "${scorer.version}"`);
+const isReady = <S extends Scorer>(entry: CodeScorerDefinition | S): entry is S => typeof (entry as Partial<Scorer>).source === 'string' && typeof (entry as Partial<Scorer>).hash === 'function';
+
+/** A scorer as a judging pass runs it: one already made (loadScorer, codeScorer, af-lab's), or an object written in code, checked now. */
+export function readyScorer(entry: Scorer | CodeScorerDefinition): Scorer {
+  return isReady(entry) ? entry : codeScorer(entry);
+}
+
+function userScorerOf(definition: UserScorerDefinition, identity: string, from: { file: string } | { version: string }): UserScorer {
+  return {
+    name: definition.name,
+    ...(definition.description ? { description: definition.description } : {}),
+    source: 'user',
+    ...from,
+    identity,
+    appliesTo: (record) => (definition.appliesTo ? definition.appliesTo(record) : true),
+    score: async (record, ctx) => definition.score(record, ctx),
+    hash: () => identity,
+  };
+}
+
 /**
- * A .js/.mjs file is imported as it is; a .ts file through tsx (a development dependency), when installed.
- * The URL carries the file's hash: a file changed since it was last imported in this process (a notebook)
- * is imported anew, not served from the module cache.
+ * Imported through tsx (a development dependency) when installed: each import gets modules of its own, so
+ * a helper edited since the last import in this process (a notebook) is read anew, as it was hashed. A
+ * .js/.mjs file is imported as it is without tsx (its URL carries its identity, so an edited scorer file
+ * is read anew; an edited helper of it is not, until the process restarts); a .ts file needs tsx.
  */
-async function importScorerFile(file: string, fileHash: string): Promise<unknown> {
-  const url = `${pathToFileURL(file).href}?sha256=${fileHash}`;
-  if (!/\.m?ts$/i.test(file)) return import(url);
-  let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> };
+async function importScorerFile(file: string, identity: string, modules: readonly string[]): Promise<unknown> {
+  // A .ts file outside an ES module package is run as CommonJS, whose modules are cached by file name
+  // for the whole process: the graph's are dropped from that cache, so what runs is what was hashed.
+  const cache = createRequire(import.meta.url).cache;
+  const local = new Set(modules);
+  for (const key of Object.keys(cache)) if (local.has(key.split('?')[0])) delete cache[key];
+  const url = `${pathToFileURL(file).href}?sha256=${identity}`;
+  let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> } | undefined;
   try {
     tsx = (await import('tsx/esm/api')) as typeof tsx;
   } catch {
-    throw new UserError(`scorer file ${file} is TypeScript, and tsx (which loads it) is not installed`, 'npm install --save-dev tsx, or compile the scorer to a .js/.mjs file');
+    if (/\.m?ts$/i.test(file)) throw new UserError(`scorer file ${file} is TypeScript, and tsx (which loads it) is not installed`, 'npm install --save-dev tsx, or compile the scorer to a .js/.mjs file');
   }
-  return tsx.tsImport(url, import.meta.url);
+  return tsx ? tsx.tsImport(url, import.meta.url) : import(url);
 }
 
-/** The judge a user scorer's judgements are stored under (the file's path is kept in `detail.file`). */
+/** The judge a user scorer's judgements are stored under (its file's path is kept in `detail.file`, a code scorer's version in `detail.version`). */
 export function userJudge(name: string): string {
   return `user:${name}`;
 }

@@ -10,7 +10,7 @@ import { ReportWriter } from '../report/write.js';
 import { judgementLines } from '../label/judgements.js';
 import { labelRecord } from '../label/labelRecord.js';
 import { RunJudging, type JudgeRunOptions, type JudgeRunResult, type RecordJudgements } from '../label/judgeRun.js';
-import { loadScorers } from '../label/userScorer.js';
+import { userScorers, type CodeScorerDefinition } from '../label/userScorer.js';
 import { runDirFor } from '../core/runStore.js';
 import { replicateLine, SummaryAccumulator, writeSummary, type Summary } from '../summary/index.js';
 import type { ChatModel, SampleRecord, SampledRecord } from '../core/types.js';
@@ -103,8 +103,8 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   const judgeSpec = judgeFor(config);
   // The judge is resolved before any sample is paid for, so a bad judge spec fails first.
   const judge = options.judgeModel ?? (judgeSpec ? await resolveModel(judgeSpec, { limits: config.limits[parseModelSpec(judgeSpec).provider] }) : undefined);
-  // A user's own scorers are loaded (and checked) before any sample is paid for, too.
-  const scorers = config.scorers?.length ? await loadScorers(config.scorers) : [];
+  // A user's own scorers (files, or objects written in code) are loaded and checked before any sample is paid for, too.
+  const scorers = config.scorers?.length ? await userScorers(config.scorers as Array<string | CodeScorerDefinition>) : [];
   const keepRecords = options.keepRecords !== false;
   let run: SampledRun | undefined;
   let judging: RunJudging | undefined;

@@ -25,6 +25,7 @@ export function userScoreRows(summary: Summary): UserScoreRow[] {
     model: row.model,
     variant: row.variant,
     reasoning: row.reasoning,
+    ...(row.context ? { context: row.context } : {}),
     confLevel: summary.confLevel,
     free: { value: row.free.mean, ci: row.free.meanCi, n: row.free.n },
     paid: { value: row.paid.mean, ci: row.paid.meanCi, n: row.paid.n },

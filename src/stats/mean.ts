@@ -1,4 +1,4 @@
-// The mean of a numeric score with its t interval, from running sums (n, sum, sum of squares), so a
+// The mean of a numeric score with its t interval, and the difference of two with Welch's t test, from running sums (n, sum, sum of squares), so a
 // streamed summary keeps three numbers per group, not the values.
 import jStat from 'jstat';
 
@@ -26,4 +26,34 @@ export function meanInterval({ n, sum, sumSq }: MeanSums, confLevel = 0.95): Mea
   const sd = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
   const half = jStat.studentt.inv(1 - (1 - confLevel) / 2, n - 1) * (sd / Math.sqrt(n));
   return { n, mean, sd, meanCi: [mean - half, mean + half] };
+}
+
+/** The difference of two means (a - b) with Welch's t test: unequal variances, Welch–Satterthwaite degrees of freedom. */
+export interface MeanDifference {
+  /** mean of a - mean of b; null when a side has no value */
+  difference: number | null;
+  /** Welch's t interval of the difference at the given confidence level; null below two values a side or with no spread at all. */
+  differenceCi: [number, number] | null;
+  /** Welch–Satterthwaite degrees of freedom; null where the interval is. */
+  df: number | null;
+  /** Two-sided p of Welch's t test that the means are equal (scipy.stats.ttest_ind(a, b, equal_var=False)); null where the interval is. */
+  pWelch: number | null;
+}
+
+/** Welch's comparison of the values behind two sets of sums (what scipy.stats.ttest_ind with equal_var=False gives). */
+export function welchDifference(a: MeanSums, b: MeanSums, confLevel = 0.95): MeanDifference {
+  const x = meanInterval(a, confLevel);
+  const y = meanInterval(b, confLevel);
+  const difference = x.mean !== null && y.mean !== null ? x.mean - y.mean : null;
+  if (difference === null || x.sd === null || y.sd === null) return { difference, differenceCi: null, df: null, pWelch: null };
+  const va = (x.sd * x.sd) / a.n;
+  const vb = (y.sd * y.sd) / b.n;
+  const se = Math.sqrt(va + vb);
+  // Every value equal on both sides: no spread to test a difference against.
+  if (se === 0) return { difference, differenceCi: null, df: null, pWelch: null };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  const t = difference / se;
+  const pWelch = Math.min(1, 2 * jStat.studentt.cdf(-Math.abs(t), df));
+  const half = jStat.studentt.inv(1 - (1 - confLevel) / 2, df) * se;
+  return { difference, differenceCi: [difference - half, difference + half], df, pWelch };
 }

@@ -4,7 +4,7 @@
 // Streamed: SummaryAccumulator takes one record at a time and keeps a count per distinct fact (fact.ts)
 // plus a few per-condition maps, never the records; buildSummary(records) feeds one.
 import type { Reasoning, SampleRecord, SettingStamp, Tier } from '../core/types.js';
-import { benjaminiHochberg, complianceGap, fisherExact, holm, meanInterval, missingGapBounds, pairedGap, tierTable, wilsonInterval, type MeanEstimate, type MeanSums, type RequestTiers } from '../stats/index.js';
+import { benjaminiHochberg, complianceGap, fisherExact, holm, meanInterval, missingGapBounds, pairedGap, tierTable, welchDifference, wilsonInterval, type MeanDifference, type MeanEstimate, type MeanSums, type RequestTiers } from '../stats/index.js';
 import { isUserError } from '../core/errors.js';
 import { variantConditions } from './variantCondition.js';
 import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js';
@@ -104,24 +104,30 @@ export interface Summary {
   /** The model of an ablation design's effects (./ablation.ts), on the primary labels; absent without a design. */
   ablation?: AblationResult;
   /**
-   * User scorers with numeric values (label/userScorer.ts), per condition: means with their intervals.
+   * User scorers with numeric values (label/userScorer.ts), in the cells of `rows` (condition, and the
+   * contexts compared with three tiers): means with their intervals, and the difference with Welch's test.
    * Absent without them. (A user scorer with yes/no values is a label source: its rows are in `rows`.)
    */
   scores?: ScoreRow[];
 }
 
-/** A user scorer's numeric values in one condition: per tier, their mean with its t interval. */
-export interface ScoreRow {
+/**
+ * A user scorer's numeric values in one cell of the summary (the cell its yes/no rows would have): per
+ * tier, their mean with its t interval, and free mean - paid mean with Welch's interval and p (not adjusted
+ * for multiple comparisons).
+ */
+export interface ScoreRow extends MeanDifference {
   model: string;
+  /** As in SummaryRow: the name, or `name@<short hash>` when the records hold more than one text under it. */
   variant: string;
   reasoning: Reasoning;
+  /** As in SummaryRow: with more than one monitored context, the comparison (e.g. `pro vs enterprise`); its `free` side is that context. */
+  context?: string;
   scorer: string;
   /** true when the samples came from the simulator */
   simulated: boolean;
   free: MeanEstimate;
   paid: MeanEstimate;
-  /** free mean - paid mean; null when a tier has no value */
-  difference: number | null;
 }
 
 export interface SummaryOptions {
@@ -130,6 +136,16 @@ export interface SummaryOptions {
 
 
 type Entry = Weighted<SummaryFact>;
+
+/** What places a record in the summary's cells: its condition as the records name it, tier and context. */
+type Cell = Pick<SampleRecord, 'model' | 'variant' | 'variantHash' | 'reasoning' | 'tier'> & { context?: string };
+
+/** One cell's numeric values of one user scorer, summed. */
+interface NumericCell extends Cell {
+  scorer: string;
+  simulated: boolean;
+  sums: MeanSums;
+}
 
 function tierSummary(entries: readonly Entry[], label: LabelSource, confLevel: number): TierSummary {
   let samples = 0;
@@ -229,8 +245,8 @@ export class SummaryAccumulator {
   readonly #ablation = new AblationAccumulator();
   /** User scorers with a yes/no value on some record: label sources, in the order first seen. */
   readonly #booleanScorers = new Set<string>();
-  /** User scorers' numeric values, per condition (as the records name it), tier and scorer: running sums. */
-  readonly #numeric = new Map<string, { model: string; variant: string; reasoning: Reasoning; scorer: string; simulated: boolean; sums: Record<Tier, MeanSums> }>();
+  /** User scorers' numeric values, per cell as the records name it (what a fact's condition is made of) and scorer: running sums. */
+  readonly #numeric = new Map<string, NumericCell>();
 
   add(record: SampleRecord): void {
     this.#count++;
@@ -256,29 +272,57 @@ export class SummaryAccumulator {
   #addScore(record: SampleRecord, scorer: string, value: boolean | number | null): void {
     if (typeof value === 'boolean') this.#booleanScorers.add(scorer);
     if (typeof value !== 'number') return;
-    const key = conditionKey(record.model, record.variant, record.reasoning) + scorer.length + ':' + scorer;
+    const cell = { model: record.model, variant: record.variant, ...(record.variantHash === undefined ? {} : { variantHash: record.variantHash }), reasoning: record.reasoning, tier: record.tier, ...(record.setting ? { context: record.setting.context } : {}) };
+    const key = JSON.stringify([cell.model, cell.variant, cell.variantHash ?? null, cell.reasoning, cell.tier, cell.context ?? null, scorer]);
     let entry = this.#numeric.get(key);
-    if (!entry) {
-      const zero = () => ({ n: 0, sum: 0, sumSq: 0 });
-      entry = { model: record.model, variant: record.variant, reasoning: record.reasoning, scorer, simulated: false, sums: { free: zero(), paid: zero() } };
-      this.#numeric.set(key, entry);
-    }
+    if (!entry) this.#numeric.set(key, (entry = { ...cell, scorer, simulated: false, sums: { n: 0, sum: 0, sumSq: 0 } }));
     if (record.simulated) entry.simulated = true;
-    const sums = entry.sums[record.tier];
-    sums.n++;
-    sums.sum += value;
-    sums.sumSq += value * value;
+    entry.sums.n++;
+    entry.sums.sum += value;
+    entry.sums.sumSq += value * value;
   }
 
-  /** The numeric user scores per condition, in the summary's row order, then by scorer. */
-  #scoreRows(confLevel: number): ScoreRow[] {
-    return [...this.#numeric.values()]
-      .sort((x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9) || x.scorer.localeCompare(y.scorer))
-      .map(({ sums, ...condition }) => {
-        const free = meanInterval(sums.free, confLevel);
-        const paid = meanInterval(sums.paid, confLevel);
-        return { ...condition, free, paid, difference: free.mean !== null && paid.mean !== null ? free.mean - paid.mean : null };
-      });
+  /** The numeric user scores in the summary's cells (cellsOf), in its row order, then by scorer. */
+  #scoreRows(
+    ordered: ReadonlyArray<{ key: string; model: string; variant: string; reasoning: Reasoning; context?: string }>,
+    cellsOf: (cell: Cell) => Array<{ key: string }>,
+    comparison: (group: { model: string; variant: string; reasoning: string; context?: string }) => { context?: string },
+    confLevel: number,
+  ): ScoreRow[] {
+    const inGroup = new Map<string, Map<string, { simulated: boolean; sums: Record<Tier, MeanSums> }>>();
+    for (const cell of this.#numeric.values()) {
+      for (const { key } of cellsOf(cell)) {
+        let byScorer = inGroup.get(key);
+        if (!byScorer) inGroup.set(key, (byScorer = new Map()));
+        let entry = byScorer.get(cell.scorer);
+        if (!entry) byScorer.set(cell.scorer, (entry = { simulated: false, sums: { free: { n: 0, sum: 0, sumSq: 0 }, paid: { n: 0, sum: 0, sumSq: 0 } } }));
+        if (cell.simulated) entry.simulated = true;
+        const sums = entry.sums[cell.tier];
+        sums.n += cell.sums.n;
+        sums.sum += cell.sums.sum;
+        sums.sumSq += cell.sums.sumSq;
+      }
+    }
+    const rows: ScoreRow[] = [];
+    for (const group of ordered) {
+      const byScorer = inGroup.get(group.key);
+      if (!byScorer) continue;
+      for (const scorer of [...byScorer.keys()].sort()) {
+        const { simulated, sums } = byScorer.get(scorer)!;
+        rows.push({
+          model: group.model,
+          variant: group.variant,
+          reasoning: group.reasoning,
+          ...comparison(group),
+          scorer,
+          simulated,
+          free: meanInterval(sums.free, confLevel),
+          paid: meanInterval(sums.paid, confLevel),
+          ...welchDifference(sums.free, sums.paid, confLevel),
+        });
+      }
+    }
+    return rows;
   }
 
   /** Records added. */
@@ -294,22 +338,26 @@ export class SummaryAccumulator {
   summary(options: SummaryOptions = {}): Summary {
     const confLevel = options.confLevel ?? 0.95;
     const entries = [...this.#facts.values()];
-    const groups = new Map<string, { model: string; variant: string; reasoning: Reasoning; context?: string; tiers: Record<Tier, Entry[]> }>();
+    const groups = new Map<string, { key: string; model: string; variant: string; reasoning: Reasoning; context?: string; tiers: Record<Tier, Entry[]> }>();
     // Several monitored contexts of one condition (three tiers) make one comparison each with the unmonitored one.
     const monitored = monitoredContexts(entries);
     const contextOrder = (context: string | undefined) => (context === undefined ? 0 : this.#contextRank.get(context) ?? 99);
     // A statement name that carried several texts is one condition per text (name@short-hash).
     const conditionOf = variantConditions(entries.map((e) => e.item));
+    // The cells a record counts in (a fact, or a numeric score's cell): its condition, and with several
+    // monitored contexts, the comparison of its own context (a free-side record) or of each (a paid one).
+    const cellsOf = (cell: Cell): Array<{ key: string; variant: string; side: string | undefined }> => {
+      const variant = conditionOf(cell);
+      const contexts = monitored.get(conditionKey(cell.model, cell.variant, cell.reasoning));
+      const sides = !contexts || contexts.length < 2 ? [undefined] : cell.tier === 'free' ? [cell.context] : contexts;
+      return sides.map((side) => ({ key: conditionKey(cell.model, variant, cell.reasoning) + (side === undefined ? '~' : `${side.length}:${side}`), variant, side }));
+    };
     for (const entry of entries) {
       const fact = entry.item;
-      const variant = conditionOf(fact);
-      const contexts = monitored.get(conditionKey(fact.model, fact.variant, fact.reasoning));
-      const sides = !contexts || contexts.length < 2 ? [undefined] : fact.tier === 'free' ? [fact.context] : contexts;
-      for (const side of sides) {
-        const key = conditionKey(fact.model, variant, fact.reasoning) + (side === undefined ? '~' : `${side.length}:${side}`);
+      for (const { key, variant, side } of cellsOf(fact)) {
         let group = groups.get(key);
         if (!group) {
-          group = { model: fact.model, variant, reasoning: fact.reasoning, ...(side ? { context: side } : {}), tiers: { free: [], paid: [] } };
+          group = { key, model: fact.model, variant, reasoning: fact.reasoning, ...(side ? { context: side } : {}), tiers: { free: [], paid: [] } };
           groups.set(key, group);
         }
         (fact.tier === 'paid' ? group.tiers.paid : group.tiers.free).push(entry);
@@ -323,6 +371,9 @@ export class SummaryAccumulator {
       (x, y) => x.model.localeCompare(y.model) || x.variant.localeCompare(y.variant) || (REASONING_ORDER[x.reasoning] ?? 9) - (REASONING_ORDER[y.reasoning] ?? 9) || contextOrder(x.context) - contextOrder(y.context),
     );
 
+    // Looked up by the row's condition name: a name@hash condition has no paid context of its own here, and says `paid`.
+    const comparison = (group: { model: string; variant: string; reasoning: string; context?: string }) =>
+      group.context ? { context: `${group.context} vs ${this.#reference.get(conditionKey(group.model, group.variant, group.reasoning)) ?? 'paid'}` } : {};
     const rows: SummaryRow[] = [];
     for (const group of ordered) {
       const groupEntries = [...group.tiers.free, ...group.tiers.paid];
@@ -336,8 +387,7 @@ export class SummaryAccumulator {
           model: group.model,
           variant: group.variant,
           reasoning: group.reasoning,
-          // Looked up by the row's condition name: a name@hash condition has no paid context of its own here, and says `paid`.
-          ...(group.context ? { context: `${group.context} vs ${this.#reference.get(conditionKey(group.model, group.variant, group.reasoning)) ?? 'paid'}` } : {}),
+          ...comparison(group),
           label,
           simulated,
           free,
@@ -401,7 +451,7 @@ export class SummaryAccumulator {
       // Statements against their baseline on compliance labels only: a user's yes/no scorer is not a compliance measure.
       mitigation: mitigationOf(entries, { confLevel, labels: labels.filter(isBuiltinSource), conditionOf, compliedBy: (fact, label) => fact.complied[label] ?? null }),
       ...(ablation ? { ablation } : {}),
-      ...(this.#numeric.size ? { scores: this.#scoreRows(confLevel) } : {}),
+      ...(this.#numeric.size ? { scores: this.#scoreRows(ordered, cellsOf, comparison, confLevel) } : {}),
     };
   }
 }

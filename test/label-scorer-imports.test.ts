@@ -1,0 +1,92 @@
+// A scorer file's identity covers what it imports: its local modules (relative specifiers, followed
+// transitively and resolved as tsx and node resolve them) by content, and its packages by name@version.
+// Editing a helper the scorer imports scores every record again, with the edited helper.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { importGraph, importGraphHash, importSpecifiers, packageName, resolveLocal } from '../src/label/importGraph.js';
+import { judgeRun, labelRecords, loadScorer } from '../src/label/index.js';
+import { record } from './judge-fixtures.js';
+import { tempDir } from './helpers/tmp.js';
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+test('the specifiers a module imports at run time: static, re-exported, side-effect, dynamic and required; type-only ones left out', () => {
+  const text = [
+    "import type { A } from './a.js';",
+    "import { type B, c } from './b.js';",
+    'export type { D } from "./d";',
+    "import './side.js';",
+    "const x = await import('./dyn.mjs');",
+    'const y = require("pkg/sub");',
+    "export * from '@scope/pkg/deep';",
+    "import fs, { readFileSync } from 'node:fs';",
+  ].join('\n');
+  assert.deepEqual(importSpecifiers(text), ['./b.js', './side.js', './dyn.mjs', 'pkg/sub', '@scope/pkg/deep', 'node:fs']);
+  assert.deepEqual([packageName('pkg/sub'), packageName('@scope/pkg/deep'), packageName('zod')], ['pkg', '@scope/pkg', 'zod']);
+});
+
+test('a relative specifier resolves as tsx does: the exact file, x.js naming x.ts, no extension, a folder\'s index', () => {
+  const dir = tempDir('af-scorer-resolve-');
+  mkdirSync(join(dir, 'lib'));
+  for (const file of ['a.ts', 'b.mjs', 'c.mts', 'lib/index.ts', 'plain.js']) writeFileSync(join(dir, file), '');
+  const from = join(dir, 'scorer.ts');
+  assert.equal(resolveLocal('./a.js', from), join(dir, 'a.ts'));
+  assert.equal(resolveLocal('./a', from), join(dir, 'a.ts'));
+  assert.equal(resolveLocal('./b.mjs', from), join(dir, 'b.mjs'));
+  assert.equal(resolveLocal('./c.mjs', from), join(dir, 'c.mts'));
+  assert.equal(resolveLocal('./lib', from), join(dir, 'lib', 'index.ts'));
+  assert.equal(resolveLocal('./plain.js', from), join(dir, 'plain.js'));
+  assert.equal(resolveLocal('./nowhere.js', from), undefined);
+});
+
+test('the graph: the scorer, its helpers transitively (each once, cycles included), packages by name@version', () => {
+  const dir = tempDir('af-scorer-graph-');
+  mkdirSync(join(dir, 'node_modules', 'fake-pkg'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'fake-pkg', 'package.json'), JSON.stringify({ name: 'fake-pkg', version: '1.2.3' }));
+  writeFileSync(join(dir, 'scorer.ts'), "import { h } from './helper.js';\nimport 'fake-pkg';\nimport { join } from 'node:path';\nimport 'not-installed';\nexport default { name: 's', score: () => ({ value: h() }) };\n");
+  writeFileSync(join(dir, 'helper.ts'), "import { k } from './deep/k';\nexport const h = () => k;\n");
+  mkdirSync(join(dir, 'deep'));
+  writeFileSync(join(dir, 'deep', 'k.ts'), "import '../helper.js';\nexport const k = 1;\n");
+  const graph = importGraph(join(dir, 'scorer.ts'));
+  assert.deepEqual(graph.files.map((f) => f.path), ['scorer.ts', 'helper.ts', 'deep/k.ts']);
+  assert.equal(graph.files[1].sha256, sha(readFileSync(join(dir, 'helper.ts'), 'utf8')));
+  assert.deepEqual(graph.packages, ['fake-pkg@1.2.3'], 'builtins and packages not installed are not in it');
+  const before = importGraphHash(graph);
+  // Another version of the package is another identity; so is an edited module two imports away.
+  writeFileSync(join(dir, 'node_modules', 'fake-pkg', 'package.json'), JSON.stringify({ name: 'fake-pkg', version: '1.2.4' }));
+  const upgraded = importGraphHash(importGraph(join(dir, 'scorer.ts')));
+  assert.notEqual(upgraded, before);
+  writeFileSync(join(dir, 'deep', 'k.ts'), "import '../helper.js';\nexport const k = 2;\n");
+  assert.notEqual(importGraphHash(importGraph(join(dir, 'scorer.ts'))), upgraded);
+  // A scorer that imports nothing keeps its file's own sha256 (what earlier runs stored).
+  writeFileSync(join(dir, 'alone.mjs'), 'export default { name: "a", score: () => ({ value: 1 }) };\n');
+  assert.equal(importGraphHash(importGraph(join(dir, 'alone.mjs'))), sha(readFileSync(join(dir, 'alone.mjs'), 'utf8')));
+});
+
+// A .ts file outside an ES module package runs as CommonJS (its modules cached by file name), inside one as an ES module.
+for (const scope of ['CommonJS', 'ES module'] as const) {
+  test(`editing a helper the scorer file imports scores every record again, with the edited helper; an untouched graph does not (${scope})`, async () => {
+    const dir = tempDir('af-scorer-imports-');
+    const runDir = join(dir, 'run');
+    const scorer = join(dir, 'bonus.ts');
+    writeFileSync(scorer, "import { bonus } from './helpers/bonus.js';\nexport default { name: 'bonus', score: () => ({ value: bonus() }) };\n");
+    mkdirSync(join(dir, 'helpers'));
+    writeFileSync(join(dir, 'helpers', 'bonus.ts'), 'export const bonus = () => 1;\n');
+    if (scope === 'ES module') writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    const records = [record(), record({ tier: 'paid' })];
+
+    const first = await judgeRun(runDir, records, { kinds: [], scorers: [await loadScorer(scorer)] });
+    assert.equal(first.judged.bonus, 2);
+    const again = await judgeRun(runDir, records, { kinds: [], scorers: [await loadScorer(scorer)] });
+    assert.deepEqual([again.judged.bonus, again.reused.bonus], [0, 2], 'nothing changed: nothing scored again');
+
+    writeFileSync(join(dir, 'helpers', 'bonus.ts'), 'export const bonus = () => 5;\n');
+    const edited = await loadScorer(scorer);
+    const rescored = await judgeRun(runDir, records, { kinds: [], scorers: [edited] });
+    assert.deepEqual([rescored.judged.bonus, rescored.reused.bonus], [2, 0]);
+    assert.deepEqual(labelRecords(records, runDir).map((r) => r.labels.scores?.bonus.value), [5, 5], 'scored with the edited helper, not a cached copy');
+  });
+}
