@@ -73,7 +73,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
       // Each judge row: the tokens this run billed per judge call (its lines counted as one call) times the calls planned.
       for (const row of fromBatched.models.filter((r) => r.judge)) {
         const spend = meter.byPurpose.get(row.judge!.spec)!.get(row.judge!.purpose)!;
-        const calls = spend.calls / (linesPerCall[row.judge!.purpose] ?? 1);
+        const calls: number = spend.calls / ((linesPerCall as Partial<Record<string, number>>)[row.judge!.purpose] ?? 1);
         assert.equal(row.calls, row.samples, `${row.model}: one call per judgement planned`);
         assert.equal(row.inputTokens, Math.round((spend.inputTokens * row.samples) / calls), row.model);
       }
