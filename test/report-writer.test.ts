@@ -214,3 +214,34 @@ test('after 20,000 records with chunkSize 100 the writer holds at most 100 rows 
   const rows = Array.from({ length: 20_000 }, (_, i) => reportRow({ ...templates[i % templates.length], key: `k${i}` }));
   assert.equal(readFileSync(join(reportDataDir(join(dir, 'report.html')), 'index.js'), 'utf8'), `afReportIndex(${jsonForScript(packAll(rows))});\n`);
 });
+
+test('told how many records will come, a paged writer holds none of them: the same files byte for byte as the writer that found out', () => {
+  for (const count of [4, 7]) {
+    const records = mixedRecords().slice(0, count);
+    const told = tempDir();
+    const found = tempDir();
+    const writer = new ReportWriter(join(told, 'report.html'), SMALL, count);
+    let most = 0;
+    for (const record of records) {
+      writer.add(record);
+      most = Math.max(most, writer.bufferedRows);
+      // From the first record on, every record is a row of the packed index (none waits in the inline buffer).
+      assert.equal(writer.indexedRows, records.indexOf(record) + 1);
+    }
+    assert.ok(most < SMALL.chunkSize, `${count} records: at most a chunk's rows held, not ${most}`);
+    writer.finish(recordsDigest(records));
+    streamed(records, join(found, 'report.html'));
+    assert.deepEqual(filesUnder(told), filesUnder(found), `${count} records`);
+  }
+  // A count at or under the inline limit changes nothing: the page is self-contained.
+  const three = mixedRecords().slice(0, 3);
+  const small = tempDir();
+  const writer = new ReportWriter(join(small, 'report.html'), SMALL, 3);
+  for (const record of three) writer.add(record);
+  writer.finish(recordsDigest(three));
+  assert.deepEqual(Object.keys(filesUnder(small)).sort(), ['.report.html.inputs.sha256', 'report.html']);
+  // A count that does not come true across the inline limit is a programming error, not a wrong layout.
+  const wrong = new ReportWriter(join(tempDir(), 'report.html'), SMALL, 7);
+  for (const record of three) wrong.add(record);
+  assert.throws(() => wrong.finish(recordsDigest(three)), /told 7 records, given 3/);
+});

@@ -147,13 +147,17 @@ describe('no command holds the run', () => {
     check('figures');
   });
 
-  it('labels compare: the agreement tables count as records pass; the validation plots keep only the labelled records', async () => {
+  it('labels import reads only the keys; labels compare: the agreement tables count as records pass; the validation plots keep only the labelled records', async () => {
     const sheet = join(dir, 'labels.csv');
     await cli(registerLabels, ['labels', 'export', runDir, '--n', '40', '--out', sheet]);
     // Fill in the sheet: every row labelled, so its 40 records are referenced.
     const rows = parse(readFileSync(sheet, 'utf8'), { columns: true }) as Array<Record<string, string>>;
     writeFileSync(sheet, stringify(rows.map((row) => ({ ...row, human_complied: 'yes' })), { header: true }));
+    probe.reset();
     await cli(registerLabels, ['labels', 'import', runDir, sheet]);
+    // The import checks the sheet's keys against the run's: it reads records.jsonl's keys, no record.
+    assert.equal(probe.measure().read, 0, 'labels import read no record');
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'human-labels.json'), 'utf8')).length, 40);
     probe.reset(false, true);
     await cli(registerLabels, ['labels', 'compare', runDir, '--no-images', '--resamples', '2', '--figures', join(dir, 'validation')]);
     check('labels compare');

@@ -27,6 +27,15 @@ function validationView(record: SampleRecord): SampleRecord {
   return { key: record.key, tier: record.tier, simulated: record.simulated, ...(record.truth ? { truth: record.truth } : {}), labels: af ? { af: { judge: af.judge, votes: af.votes } } : {} } as unknown as SampleRecord;
 }
 
+/** The keys as they pass, told to `progress` every 10,000 and at the end (as openRun's onRecord). */
+function* keysWithProgress(keys: Iterable<{ key: string }>, progress: (read: number, done: boolean) => void): Generator<{ key: string }> {
+  let read = 0;
+  for (const key of keys) {
+    yield key;
+    if (++read % 10_000 === 0) progress(read, false);
+  }
+  progress(read, true);
+}
 
 export function register(program: Command): void {
   const labels = program.command('labels').description('label transcripts by hand and measure every classifier against those labels');
@@ -61,8 +70,10 @@ export function register(program: Command): void {
     .argument('<runDir>', 'the run folder')
     .argument('<csv>', 'the filled-in sheet')
     .action(async (runDir: string, csv: string) => {
-      const [{ importHumanLabels }, { openRun }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
-      const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, openRun(runDir, { onRecord: readingProgress(`reading ${runDir}`) }).records());
+      const [{ importHumanLabels, recordKeys }, { checkRunHasRecords }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
+      checkRunHasRecords(runDir);
+      // Only the run's keys are read (no record parsed, no judgement indexed): what the import checks the sheet against.
+      const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, keysWithProgress(recordKeys(runDir), readingProgress(`reading ${runDir}`)));
       console.log(`Imported ${imported} labelled transcripts (${total} in the run's human labels).`);
       if (unknownKeys.length) console.log(`Skipped ${unknownKeys.length} rows whose key is not in this run.`);
       console.log(`Compare: af-lab labels compare ${runDir}`);

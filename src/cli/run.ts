@@ -147,7 +147,7 @@ export function register(program: Command): void {
     .action(async (flags: RunFlags) => {
       const config = await configFromFlags(flags.cache === false ? { ...flags, cache: cacheFolder } : flags);
       const reporter = await progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY));
-      const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateExperiment, estimateFromRun, RUN_ESTIMATE_BASIS }, { describeErrors }, { judgeFor }] = await Promise.all([
+      const [{ runExperiment }, { formatSummary }, { formatJudgeRun }, { CostMeter, formatCostReport }, { estimateFromRun, RUN_ESTIMATE_BASIS, RunSampleCounts, batchLinesPerCall }, { describeErrors }, { judgeFor }] = await Promise.all([
         import('../pipeline/experiment.js'),
         import('../summary/index.js'),
         import('../label/report.js'),
@@ -172,13 +172,10 @@ export function register(program: Command): void {
       // What each real model will actually send under (its provider's limits can be below --concurrency).
       const { effectiveLimits, formatEffectiveLimits } = await import('../models/transport/effectiveLimits.js');
       for (const line of formatEffectiveLimits(effectiveLimits([...config.models, ...(judge ? [judge] : [])], config.limits), config.concurrency)) console.log(line);
-      // The samples this invocation paid for, per model (a sample counts by the share of its turns sent,
-      // not served from the cache): with the cost meter, the estimate at the end.
-      const sampledBy = new Map<string, number>();
+      // The samples this invocation paid for and wrote, per model: with the cost meter, the estimate at the end.
+      const sampleCounts = new RunSampleCounts();
       const onProgress: typeof reporter.sample = (p) => {
-        const turns = p.latest?.turns ?? [];
-        const sent = turns.filter((turn) => !turn.cached).length;
-        if (p.latest && sent > 0) sampledBy.set(p.latest.model, (sampledBy.get(p.latest.model) ?? 0) + sent / turns.length);
+        if (p.latest) sampleCounts.add(p.latest);
         reporter.sample(p);
       };
       const runOptions = { keepRecords: false as const, onProgress, onJudgeProgress: reporter.judge, onStep: reporter.step, costMeter, retryErrors: flags.retryErrors, ...(flags.cache === false ? { noCache: true } : {}), ...(flags.images === false ? { figures: { images: false } } : {}) };
@@ -218,14 +215,14 @@ export function register(program: Command): void {
       // The estimate (it loads a tokenizer: about half a second) is made only when something was sent.
       // A batched run's answers come from its batches (the pass writing the records answers from the cache).
       const sent = result.progress.calls + (result.judging?.calls ?? 0) - (result.judging?.cachedCalls ?? 0) + (batched?.batches.batches.length ?? 0);
-      // The whole plan's estimate from what this run counted (its meter, its samples, the plan's size);
-      // a batched run, whose samples are not counted as they come, is estimated from its plan.
-      const fromRun = !batched;
-      const estimate = !paid || sent === 0 ? undefined : fromRun ? estimateFromRun(config, { planned: result.progress.total, sampled: sampledBy }, costMeter) : await estimateExperiment(config);
+      // The whole plan's estimate from what this run counted (its meter, its samples, the plan's size); a
+      // batched run's samples come from the cache once its batches are in: counted by their turns.
+      const batchedCounts = batched && target ? { written: sampleCounts.written, linesPerCall: target === 'models' ? {} : batchLinesPerCall(batched.batches.clients, judge, config.afVotes) } : undefined;
+      const estimate = !paid || sent === 0 ? undefined : estimateFromRun(config, { planned: result.progress.total, sampled: sampleCounts.sampled, ...(batchedCounts ? { batched: batchedCounts } : {}) }, costMeter);
       // A model that sent nothing this time has no row: the total then covers only the others, and says so.
-      const unestimated = fromRun && estimate ? config.models.filter((model) => !estimate.models.some((row) => row.model === model)) : [];
+      const unestimated = estimate ? config.models.filter((model) => !estimate.models.some((row) => row.model === model)) : [];
       const coverage = unestimated.length ? `\n${fitToWidth(`Not in this estimate (nothing sent for them this time): ${unestimated.join(', ')}; \`af-lab estimate\` prices the whole plan.`)}` : '';
-      if (paid) console.log(estimate ? `\n${fitToWidth(formatCostReport(estimate, costMeter))}${fromRun ? `\n${fitToWidth(RUN_ESTIMATE_BASIS)}${coverage}` : ''}` : '\nNo model call was sent: nothing was spent.');
+      if (paid) console.log(estimate ? `\n${fitToWidth(formatCostReport(estimate, costMeter))}\n${fitToWidth(RUN_ESTIMATE_BASIS)}${coverage}` : '\nNo model call was sent: nothing was spent.');
       if (result.stopReason) console.log(`Stopped before every sample was sent: ${result.stopReason}; free some space, then re-run the same command to continue (nothing paid for is lost).`);
       else if (result.stopped) console.log('Stopped before every sample was sent (budget reached or interrupted): re-run the same command to continue.');
       // A run with no answer at all is not a success (a wrong key, a dead server, every request refused).

@@ -248,17 +248,19 @@ export function* textLines(path: string, { repair = false } = {}): Generator<{ t
       const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, got)]) : buffer.subarray(0, got);
       const base = complete; // file offset of data[0]
       let start = 0;
-      const lines: Array<{ text: string; line: number; offset: number }> = [];
+      // Each line is decoded when it is asked for (`data` is not read into until the piece is done):
+      // only the line in hand is alive, so a piece's lines do not outlive young-generation collections
+      // and fill the old one as garbage.
       for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
         lineNo++;
+        const offset = base + start;
         const text = data.toString('utf8', start, nl);
-        if (text.trim() !== '') lines.push({ text, line: lineNo, offset: base + start });
         start = nl + 1;
+        complete = base + start;
+        if (text.trim() !== '') yield { text, line: lineNo, offset };
       }
-      complete = base + start;
       // Copied: `buffer` is read into again.
       carry = Buffer.from(data.subarray(start));
-      yield* lines;
     }
   } finally {
     closeSync(fd);

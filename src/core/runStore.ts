@@ -97,6 +97,17 @@ function keyOfLine(text: string): string | undefined {
 }
 
 /**
+ * The key of every line of records.jsonl, in file order, with the byte offset of its line (a sample
+ * written twice gives its key twice): one pass, no record parsed or checked (the full read names a bad line).
+ */
+export function* recordKeys(runDir: string): Generator<{ key: string; offset: number }> {
+  for (const { text, offset } of textLines(join(runDir, RECORDS_FILE))) {
+    const key = keyOfLine(text);
+    if (key !== undefined) yield { key, offset };
+  }
+}
+
+/**
  * For samples with more than one line in records.jsonl (an error sampled again), the byte offset of
  * the current (last) line: one pass over the file's keys, no record parsed. What currentRecords needs.
  */
@@ -104,13 +115,18 @@ export function supersededLines(runDir: string): Map<string, number> {
   const last = new Map<string, number>();
   // The keys seen, packed (24 bytes a key, not ~100): a run of a million samples reads in flat memory.
   const seen = new KeyTable();
-  for (const { text, offset } of textLines(join(runDir, RECORDS_FILE))) {
-    const key = keyOfLine(text);
-    if (key === undefined) continue;
+  for (const { key, offset } of recordKeys(runDir)) {
     const size = seen.size;
     if (seen.add(key) < size) last.set(key, offset);
   }
   return last;
+}
+
+/** How many samples records.jsonl holds (its distinct keys: what currentRecords yields), from its keys alone. */
+export function countCurrentRecords(runDir: string): number {
+  const seen = new KeyTable();
+  for (const { key } of recordKeys(runDir)) seen.add(key);
+  return seen.size;
 }
 
 /**

@@ -14,6 +14,7 @@ import { countPromptTokens, tokenCounterFor, type TokenCounter } from '../cost/t
 import { loadJudgePrompt } from '../judge/prompts.js';
 import type { JudgeKind } from '../judge/types.js';
 import type { CostMeter, ModelSpend } from '../cost/meter.js';
+import type { BatchClient } from '../models/batch/index.js';
 
 /** The judge's kinds of call, as the meter counts them (`purpose`) and as the estimate names them. */
 export const JUDGE_CALL_KINDS: ReadonlyArray<{ kind: JudgeKind; purpose: string; label: string }> = [
@@ -133,6 +134,42 @@ export interface RunCounts {
   planned: number;
   /** Samples this invocation paid for, per model spec (as the cost meter names the model; a sample partly answered from the cache counts by the share of its turns sent). */
   sampled: ReadonlyMap<string, number>;
+  /**
+   * A batched run: its samples are written from the cache once the batches are in, so no turn is seen
+   * being sent. Per model, the samples it wrote and their turns: the samples paid for are the model's
+   * own calls (a turn each, batch lines and direct calls alike) over the turns a sample took.
+   */
+  batched?: {
+    written: ReadonlyMap<string, { samples: number; turns: number }>;
+    /** Per judge call purpose, the lines one judge call was sent as (the AF votes of an API without `n`: one a vote); 1 when absent. */
+    linesPerCall?: Partial<Record<string, number>>;
+  };
+}
+
+/** The samples of a run, counted as they pass (the run's onProgress): what RunCounts needs of them. */
+export class RunSampleCounts {
+  /** Per model, the samples paid for now, a sample by the share of its turns sent (not served from the cache). */
+  readonly sampled = new Map<string, number>();
+  /** Per model, the samples written now and their turns. */
+  readonly written = new Map<string, { samples: number; turns: number }>();
+
+  add(record: { model: string; turns?: ReadonlyArray<{ cached: boolean }> }): void {
+    const turns = record.turns ?? [];
+    const sent = turns.filter((turn) => !turn.cached).length;
+    if (sent > 0) this.sampled.set(record.model, (this.sampled.get(record.model) ?? 0) + sent / turns.length);
+    const written = this.written.get(record.model) ?? { samples: 0, turns: 0 };
+    this.written.set(record.model, { samples: written.samples + 1, turns: written.turns + turns.length });
+  }
+}
+
+/**
+ * Per judge call purpose, the batch lines one call of a batched judge is sent as (see RunCounts): its
+ * AF votes are one line where the batch API takes `n`, one a vote where it does not.
+ */
+export function batchLinesPerCall(clients: ReadonlyMap<string, Pick<BatchClient, 'bodiesFor'>>, judge: string | undefined, afVotes: number): Partial<Record<string, number>> {
+  const client = judge === undefined ? undefined : (clients.get(judge) ?? [...clients].find(([spec]) => sameSpec(spec, judge))?.[1]);
+  if (!client) return {};
+  return { 'af-vote': client.bodiesFor({ messages: [{ role: 'user', content: '' }], temperature: 1 }, afVotes).length };
 }
 
 /** What the estimate at the end of a run assumes (printed under its table). */
@@ -155,13 +192,15 @@ export function estimateFromRun(config: ExperimentConfig, counts: RunCounts, met
     };
   };
   const perModel = counts.planned / Math.max(1, config.models.length);
-  for (const [spec, sampled] of counts.sampled) {
+  for (const spec of counts.batched ? counts.batched.written.keys() : counts.sampled.keys()) {
     const all = meter.byModel.get(spec);
-    if (!all || sampled <= 0) continue;
+    if (!all) continue;
     // The model's own calls: its spend less what it spent as the judge (the same model can be both).
     let own = all;
     for (const spend of meter.byPurpose.get(spec)?.values() ?? []) own = less(own, spend);
-    if (own.calls > 0) models.push(scaled(own, perModel / sampled, { model: spec, samples: Math.round(perModel) }));
+    const written = counts.batched?.written.get(spec);
+    const sampled = written ? (written.turns > 0 ? (own.calls * written.samples) / written.turns : 0) : (counts.sampled.get(spec) ?? 0);
+    if (own.calls > 0 && sampled > 0) models.push(scaled(own, perModel / sampled, { model: spec, samples: Math.round(perModel) }));
   }
   const judge = judgeFor(config);
   if (judge && !isSimulatorSpec(judge)) {
@@ -169,11 +208,11 @@ export function estimateFromRun(config: ExperimentConfig, counts: RunCounts, met
     const cot = config.reasoning.filter((r) => r === 'cot').length / Math.max(1, config.reasoning.length);
     for (const { kind, purpose, label } of JUDGE_CALL_KINDS) {
       const spend = key === undefined ? undefined : meter.byPurpose.get(key)?.get(purpose);
-      // Per judge call this run sent (the meter counts no answer served from the cache).
-      const judged = spend?.calls ?? 0;
+      // Per judge call this run sent (the meter counts no answer served from the cache, and a batched call by its lines).
+      const judged = (spend?.calls ?? 0) / (counts.batched?.linesPerCall?.[purpose] ?? 1);
       if (!spend || judged <= 0) continue;
       const planned = kind === 'af' ? counts.planned * cot : counts.planned;
-      models.push(scaled(spend, planned / judged, { model: `${key} (judge: ${label})`, samples: Math.round(planned), judge: { spec: key!, purpose } }));
+      models.push(scaled({ ...spend, calls: judged }, planned / judged, { model: `${key} (judge: ${label})`, samples: Math.round(planned), judge: { spec: key!, purpose } }));
     }
   }
   const totalUsd = models.reduce((sum, m) => sum + (m.usd ?? 0), 0);

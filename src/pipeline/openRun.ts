@@ -5,7 +5,7 @@
 // it into accumulators, so none holds the run: memory grows with conditions and the keys, not samples.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentRecords, readManifest, RECORDS_FILE, RUN_FILE, type RunManifest } from '../core/runStore.js';
+import { countCurrentRecords, currentRecords, readManifest, RECORDS_FILE, RUN_FILE, type RunManifest } from '../core/runStore.js';
 import { UserError } from '../core/errors.js';
 import type { SampleRecord } from '../core/types.js';
 import { judgementsPath } from '../label/judgements.js';
@@ -34,14 +34,21 @@ export interface OpenedRun {
    * latest line of a sample written twice, at its place). Each call reads the files again.
    */
   records(): Generator<SampleRecord>;
+  /** How many records records() yields, counted from records.jsonl's keys (nothing parsed or labelled). */
+  count(): number;
   /** The per-condition summary, its records streamed through a SummaryAccumulator (none held). */
   summary(options?: SummaryOptions): Summary;
 }
 
-/** Open a run folder for reading: a folder without records, or a judge asked for that judged nothing here, is a UserError now. */
-export function openRun(runDir: string, options: OpenRunOptions = {}): OpenedRun {
+/** A missing folder, or one without records, is a UserError (what openRun checks first). */
+export function checkRunHasRecords(runDir: string): void {
   if (!existsSync(runDir)) throw new UserError(`run folder not found: ${runDir}`, 'run the experiment first, or check the path');
   if (!(statSync(join(runDir, RECORDS_FILE), { throwIfNoEntry: false })?.size ?? 0)) throw new UserError(`no records in ${runDir}`, 'run the experiment first (af-lab run), or check the folder');
+}
+
+/** Open a run folder for reading: a folder without records, or a judge asked for that judged nothing here, is a UserError now. */
+export function openRun(runDir: string, options: OpenRunOptions = {}): OpenedRun {
+  checkRunHasRecords(runDir);
   const manifest = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
   const wanted = options.promptHash && currentKeys(options.promptHash);
   const index = JudgementIndex.read(runDir, wanted ? { accept: (line) => !wanted[line.kind] || line.promptHash === wanted[line.kind] } : {});
@@ -70,6 +77,7 @@ export function openRun(runDir: string, options: OpenRunOptions = {}): OpenedRun
         index.close();
       }
     },
+    count: () => countCurrentRecords(runDir),
     summary(summaryOptions) {
       const accumulator = new SummaryAccumulator();
       for (const record of this.records()) accumulator.add(record);

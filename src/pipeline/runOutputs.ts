@@ -41,7 +41,8 @@ export async function writeRunFigures(pass: FigurePass, outDir: string, options:
  * Write a run's report to `outFile`: one pass hashes the labelled records; when the report is not
  * current, a second pass feeds a ReportWriter (which holds at most one chunk of rows).
  */
-export function writeRunReport(run: Pick<OpenedRun, 'records'>, outFile: string, opts: WriteReportOptions = {}): { file: string; records: number; unchanged: boolean } {
+export function writeRunReport(run: Pick<OpenedRun, 'records' | 'count'>, outFile: string, opts: WriteReportOptions = {}): { file: string; records: number; unchanged: boolean } {
+  let counted: number;
   if (!opts.force) {
     const digest = new RecordsDigest();
     let records = 0;
@@ -50,8 +51,10 @@ export function writeRunReport(run: Pick<OpenedRun, 'records'>, outFile: string,
       records++;
     }
     if (isReportCurrent(outFile, opts, digest.digest(), records)) return { file: outFile, records, unchanged: true };
-  }
-  const writer = new ReportWriter(outFile, opts);
+    counted = records;
+  } else counted = run.count();
+  // Told the count, the writer of a paged report holds no records (see ReportWriter).
+  const writer = new ReportWriter(outFile, opts, counted);
   const digest = new RecordsDigest();
   let records = 0;
   for (const record of run.records()) {
