@@ -31,7 +31,7 @@ test('an old run\'s `judge` judgements are read as `compliance`, and its summary
   const answered = records.filter((r) => r.status === 'answered');
   const labelled = labelRecords(records, runDir);
   assert.ok(answered.length > 0);
-  for (const record of labelled.filter((r) => r.status === 'answered')) assert.equal(record.labels.judge?.judge, 'sim/judge');
+  for (const record of labelled.filter((r) => r.status === 'answered')) assert.equal(record.labels.compliance?.judge, 'sim/judge');
   // Asked for by the old name, the compliance judge's selection is the same.
   assert.deepEqual(selectJudgements(judgements, { judge: { judge: 'sim/judge' } }), selectJudgements(judgements, { judge: { compliance: 'sim/judge' } }));
   // openRun's streamed labels give the summary the old version wrote, byte for byte.
