@@ -100,10 +100,10 @@ describe('a real model with sim/judge asked for by name', () => {
     const rows = csvRows(readFileSync(join(result.runDir, 'summary.csv'), 'utf8'));
     assert.deepEqual(rows.map((r) => [r.label, r.simulated]), [['proxy', ''], ['heuristic', ''], ['compliance', 'SIMULATED']]);
     const md = readFileSync(join(result.runDir, 'summary.md'), 'utf8');
-    assert.match(md, /\| judge \(SIMULATED\) \|/);
+    assert.match(md, /\| compliance \(SIMULATED\) \|/);
     assert.match(md, /SIMULATED labels: the judge/);
     const terminal = formatSummary(summary);
-    assert.match(terminal, /judge \(SIMULATED\) free/);
+    assert.match(terminal, /compliance \(SIMULATED\) free/);
     assert.match(terminal, /!!! SIMULATED labels/);
 
     // Figures: the proxy decides; any figure drawing the simulated judge's labels carries the badge.
