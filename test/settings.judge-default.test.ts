@@ -101,7 +101,7 @@ describe('a real model with sim/judge asked for by name', () => {
     assert.deepEqual(rows.map((r) => [r.label, r.simulated]), [['proxy', ''], ['heuristic', ''], ['compliance', 'SIMULATED']]);
     const md = readFileSync(join(result.runDir, 'summary.md'), 'utf8');
     assert.match(md, /\| compliance \(SIMULATED\) \|/);
-    assert.match(md, /SIMULATED labels: the judge/);
+    assert.match(md, /SIMULATED labels: the compliance/);
     const terminal = formatSummary(summary);
     assert.match(terminal, /compliance \(SIMULATED\) free/);
     assert.match(terminal, /!!! SIMULATED labels/);
