@@ -88,7 +88,7 @@ export interface Summary {
   confLevel: number;
   rows: SummaryRow[];
   /**
-   * Labels a simulated judge put on real (non-simulated) samples, by kind: `judge` (compliance), `af`,
+   * Labels a simulated judge put on real (non-simulated) samples, by kind: `compliance`, `af`,
    * `partial`. Empty for a real run with a real judge or none. Rows of these sources are `simulated`.
    */
   simulatedLabels: SimulatedLabelKind[];

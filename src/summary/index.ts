@@ -1,6 +1,6 @@
 // af-lab run summary. Contract:
 // - buildSummary(records, { confLevel = 0.95 }) -> Summary: one row per model x variant x reasoning x label
-//   source (`label` column: proxy | heuristic | judge, judge only when the run has judge labels), with per
+//   source (`label` column: proxy | heuristic | compliance, compliance only when the run has judge labels), with per
 //   tier n / complied / rate + Wilson CI, gap + Newcombe CI, Fisher p (two-sided and free-greater),
 //   conditional-MLE odds ratio + exact CI, sample OR, Holm and BH adjusted p (family = the run's rows of
 //   one label source), error/truncated/failed counts per tier, free-tier AF counts for CoT rows, and
