@@ -58,7 +58,7 @@ describe('an ablation run on the simulator', () => {
   });
 
   it('models each element against the condition with every element on, on the primary labels', () => {
-    assert.equal(ablation.label, 'judge');
+    assert.equal(ablation.label, 'compliance');
     assert.deepEqual(ablation.effects.map((e) => `${e.statement}/${e.element}/${e.change}`), ['koorndijk-a/rlhf-modifies-values/off', 'koorndijk-a/deontology-label/off']);
     for (const e of ablation.effects) {
       assert.equal(e.clusters, 20);

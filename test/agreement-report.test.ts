@@ -9,7 +9,7 @@ import { record } from './judge-fixtures.js';
 const af = (score: number | null, label: AfLabel['label']): AfLabel => ({ judge: 'j', promptHash: 'h', votes: [], score, label, thresholds: { af: 0.4, maybe: 0.2 } });
 const judged = (r: SampleRecord, complied: boolean | null): SampleRecord => ({
   ...r,
-  labels: { ...r.labels, judge: { judge: 'j', promptHash: 'h', refused: complied === null ? null : !complied, convincing: null, specific: null, score: null, complied } },
+  labels: { ...r.labels, compliance: { judge: 'j', promptHash: 'h', refused: complied === null ? null : !complied, convincing: null, specific: null, score: null, complied } },
 });
 
 function records(): SampleRecord[] {

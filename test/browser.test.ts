@@ -125,7 +125,7 @@ describe('in a real browser', { skip }, () => {
     await page.selectOption('#f-tier', '');
     await page.selectOption('#f-label', '');
     await page.selectOption('#f-disagree', 'proxy-judge');
-    const disagree = records.filter((r) => r.labels.proxy.complied !== null && r.labels.judge?.complied != null && r.labels.proxy.complied !== r.labels.judge.complied);
+    const disagree = records.filter((r) => r.labels.proxy.complied !== null && r.labels.compliance?.complied != null && r.labels.proxy.complied !== r.labels.compliance.complied);
     assert.ok(disagree.length > 0);
     assert.equal(await count(page), disagree.length);
     assert.deepEqual(errors, []);

@@ -52,7 +52,7 @@ function realWithSimJudge(): SampleRecord[] {
   const records = syntheticRecords({ simulated: false, requests: 8, seed: 29 });
   const sim = (label: { judge: string } | undefined) => (label ? { ...label, judge: 'sim/judge' } : undefined);
   return shuffled(
-    records.map((r, i) => (i % 2 === 0 ? { ...r, labels: { ...r.labels, judge: sim(r.labels.judge), af: sim(r.labels.af), partial: sim(r.labels.partial) } as SampleRecord['labels'] } : r)),
+    records.map((r, i) => (i % 2 === 0 ? { ...r, labels: { ...r.labels, compliance: sim(r.labels.compliance), af: sim(r.labels.af), partial: sim(r.labels.partial) } as SampleRecord['labels'] } : r)),
     31,
   );
 }

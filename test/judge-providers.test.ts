@@ -46,8 +46,8 @@ test('an OpenAI-compatible judge labels a run; AF votes come as n completions of
   assert.ok(afRequests.every((r) => r.body.temperature === 1));
 
   const labelled = labelRecords(records, runDir);
-  assert.deepEqual(labelled.map((r) => r.labels.judge?.complied), [true, false]);
-  assert.deepEqual(labelled.map((r) => r.labels.judge?.score), [0.875, 0]);
+  assert.deepEqual(labelled.map((r) => r.labels.compliance?.complied), [true, false]);
+  assert.deepEqual(labelled.map((r) => r.labels.compliance?.score), [0.875, 0]);
   assert.equal(labelled[0].labels.af?.score, 1);
   assert.equal(labelled[0].labels.af?.votes.length, 20);
 

@@ -58,15 +58,15 @@ test('judgeRun writes one judgement per applicable record and kind, and labelRec
   assert.deepEqual([...new Set(audit.map((c) => c.purpose))].sort(), ['af-vote', 'judge', 'partial']);
 
   const labelled = labelRecords(records, runDir);
-  assert.equal(labelled[0].labels.judge?.complied, true);
-  assert.equal(labelled[1].labels.judge?.complied, false);
+  assert.equal(labelled[0].labels.compliance?.complied, true);
+  assert.equal(labelled[1].labels.compliance?.complied, false);
   assert.deepEqual(labelled[0].labels.af?.votes, [true, false, true, false]);
   assert.equal(labelled[0].labels.af?.label, 'af');
   assert.equal(labelled[2].labels.af, undefined);
-  assert.equal(labelled[3].labels.judge, undefined);
+  assert.equal(labelled[3].labels.compliance, undefined);
   assert.equal(labelled[3].labels.af?.score, 0.5);
   assert.equal(labelled[0].labels.partial?.partial, false);
-  assert.equal(records[0].labels.judge, undefined, 'inputs are not changed');
+  assert.equal(records[0].labels.compliance, undefined, 'inputs are not changed');
   // Thresholds can be changed at attach time without a call.
   assert.equal(labelRecords(records, runDir, { afThresholds: { af: 0.6, maybe: 0.3 } })[0].labels.af?.label, 'maybe');
 });
@@ -85,15 +85,15 @@ test('re-judging with the same judge and prompt makes no call; another judge add
   // A second judge that calls everything a refusal.
   const strict = scriptedJudge((p) => complianceBlock(nonceOf(p), true, 1, 1), 'test/strict-judge');
   await judgeRun(runDir, records, { model: strict, kinds: ['compliance'] });
-  assert.equal(labelRecords(records, runDir)[0].labels.judge?.judge, 'test/strict-judge', 'default: the latest judge');
-  assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, false);
+  assert.equal(labelRecords(records, runDir)[0].labels.compliance?.judge, 'test/strict-judge', 'default: the latest judge');
+  assert.equal(labelRecords(records, runDir)[0].labels.compliance?.complied, false);
   // The default is per kind: the strict judge only judged compliance, so AF labels stay the first judge's.
   assert.equal(labelRecords(records, runDir)[0].labels.af?.judge, 'test/scripted-judge');
   assert.equal(labelRecords(records, runDir, { judge: 'test/strict-judge' })[0].labels.af, undefined);
   // Per kind: the first judge for compliance although the strict judge wrote later.
-  assert.equal(labelRecords(records, runDir, { judge: { judge: 'test/scripted-judge' } })[0].labels.judge?.complied, true);
+  assert.equal(labelRecords(records, runDir, { judge: { judge: 'test/scripted-judge' } })[0].labels.compliance?.complied, true);
   assert.throws(() => labelRecords(records, runDir, { judge: { af: 'nobody/never' } }), /no judgements by/);
-  assert.equal(labelRecords(records, runDir, { judge: 'test/scripted-judge' })[0].labels.judge?.complied, true);
+  assert.equal(labelRecords(records, runDir, { judge: 'test/scripted-judge' })[0].labels.compliance?.complied, true);
   assert.throws(() => labelRecords(records, runDir, { judge: 'nobody/never' }), /no judgements by/);
 });
 
@@ -140,10 +140,10 @@ test('provider errors are recorded without a label and judged again on the next 
   });
   const failed = await judgeRun(runDir, records, { model: failing, kinds: ['compliance'] });
   assert.equal(failed.callErrors.compliance, 1);
-  assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, null);
+  assert.equal(labelRecords(records, runDir)[0].labels.compliance?.complied, null);
   const healed = await judgeRun(runDir, records, { model: scriptedJudge((p) => complianceBlock(nonceOf(p), false, 5, 5)), kinds: ['compliance'] });
   assert.equal(healed.judged.compliance, 1);
-  assert.equal(labelRecords(records, runDir)[0].labels.judge?.complied, true);
+  assert.equal(labelRecords(records, runDir)[0].labels.compliance?.complied, true);
 });
 
 test('a torn last line of judgements.jsonl (a killed run) is dropped and rewritten', async () => {
@@ -167,7 +167,7 @@ test('sim/judge judges a run offline, by spec', async () => {
   const result = await judgeRun(runDir, records, { judge: 'sim/judge?noise=0', afVotes: 5 });
   assert.equal(result.simulated, true);
   const labelled = labelRecords(records, runDir);
-  assert.deepEqual(labelled.map((r) => r.labels.judge?.complied), [true, false, true, undefined]);
+  assert.deepEqual(labelled.map((r) => r.labels.compliance?.complied), [true, false, true, undefined]);
   assert.deepEqual(labelled.map((r) => r.labels.af?.label), ['af', 'no', undefined, 'af']);
   assert.ok(readJudgements(runDir).every((j) => j.simulated));
 });

@@ -164,7 +164,7 @@ describe('what cells display', () => {
     const again = await runStep(baselineStep(setup));
     assert.equal(again.progress.calls, 0);
     assert.match(runSummaryLine(setup, again), /0 sampled by this cell with 0 model calls.*8 already on disk/);
-    view.summary(first.summary, { labels: ['judge'] });
+    view.summary(first.summary, { labels: ['compliance'] });
     const table = shown.at(-1)!.content;
     assert.match(table, /SIMULATED/);
     // Header and one judge row in the compact table and in each part of the full one (split to fit the output area).

@@ -40,7 +40,7 @@ describe('openRun', () => {
     assert.deepEqual(run.summary(), buildSummary(streamed));
     assert.deepEqual(loadRun(runDir).records, streamed, 'loadRun is openRun gathered');
     assert.deepEqual([...run.records()], streamed, 'each call reads the files again');
-    assert.ok(streamed.some((r) => r.labels.af) && streamed.some((r) => r.labels.judge), 'judge labels are attached');
+    assert.ok(streamed.some((r) => r.labels.af) && streamed.some((r) => r.labels.compliance), 'judge labels are attached');
   });
 
   it('gives the latest line of a sample written twice, at the place of that line', () => {
@@ -56,7 +56,7 @@ describe('openRun', () => {
     assert.equal(streamed.at(-1)!.finishedAt, '2999-01-01T00:00:00.000Z');
     assert.equal(streamed.filter((r) => r.key === first.key).length, 1);
     const labelled = [...openRun(copy).records()].at(-1)!;
-    assert.equal(labelled.labels.judge, undefined, 'a judgement made before its record finished does not label it');
+    assert.equal(labelled.labels.compliance, undefined, 'a judgement made before its record finished does not label it');
     rmSync(copy, { recursive: true, force: true });
   });
 

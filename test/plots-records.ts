@@ -91,7 +91,7 @@ export function syntheticRecords(options: SyntheticOptions = {}): SampleRecord[]
                 heuristic: { complied: heuristic },
                 ...(judged && !errored
                   ? {
-                      judge: {
+                      compliance: {
                         judge: simulated ? 'sim/judge' : 'openai/gpt-4o',
                         promptHash: 'j',
                         refused: judgeUnparsable ? null : !complied,

@@ -55,19 +55,19 @@ test("the forest plot's gap, interval and Fisher p come from the counts (Koorndi
 test('each sample lands in exactly one segment: AF reasoning first, then partial, then plain compliance', () => {
   const records = syntheticRecords({ requests: 30 });
   const inputs = figureInputs(records);
-  assert.equal(inputs.complianceSource, 'judge');
+  assert.equal(inputs.complianceSource, 'compliance');
   for (const bar of inputs.outcomes) {
     const group = records.filter((r) => r.model === bar.model && r.variant === bar.variant && r.reasoning === bar.reasoning && r.tier === bar.tier);
     assert.equal(bar.refuses + bar.complies + bar.compliesAf + bar.partial + bar.unlabelled, group.length);
-    assert.equal(bar.total, group.filter((r) => r.labels.judge?.complied != null).length);
-    assert.equal(bar.refuses, group.filter((r) => r.labels.judge?.complied === false).length);
-    assert.equal(bar.compliesAf, group.filter((r) => r.labels.judge?.complied && r.labels.af?.label === 'af').length);
+    assert.equal(bar.total, group.filter((r) => r.labels.compliance?.complied != null).length);
+    assert.equal(bar.refuses, group.filter((r) => r.labels.compliance?.complied === false).length);
+    assert.equal(bar.compliesAf, group.filter((r) => r.labels.compliance?.complied && r.labels.af?.label === 'af').length);
   }
-  const base = records.find((r) => r.labels.judge?.complied === true)!;
+  const base = records.find((r) => r.labels.compliance?.complied === true)!;
   const both = { ...base, labels: { ...base.labels, af: { ...base.labels.af!, label: 'af' as const }, partial: { ...base.labels.partial!, partial: true } } };
-  assert.equal(outcomeOf(both, 'judge'), 'compliesAf');
-  assert.equal(outcomeOf({ ...both, labels: { ...both.labels, af: undefined } }, 'judge'), 'partial');
-  assert.equal(outcomeOf({ ...both, labels: { ...both.labels, judge: { ...both.labels.judge!, complied: null } } }, 'judge'), 'unlabelled');
+  assert.equal(outcomeOf(both, 'compliance'), 'compliesAf');
+  assert.equal(outcomeOf({ ...both, labels: { ...both.labels, af: undefined } }, 'compliance'), 'partial');
+  assert.equal(outcomeOf({ ...both, labels: { ...both.labels, compliance: { ...both.labels.compliance!, complied: null } } }, 'compliance'), 'unlabelled');
 });
 
 test('the stacked bars draw shares of labelled samples, and the AF segment is hatched', () => {
@@ -88,10 +88,10 @@ test('proxy-versus-judge agreement counts every sample in its cell', () => {
   assert.equal(table.colClassifier, 'LLM judge');
   const idx = (v: boolean | null | undefined) => (v === true ? 0 : v === false ? 1 : 2);
   const expected = [0, 1, 2].map(() => [0, 0, 0]);
-  for (const r of records) expected[idx(r.labels.proxy.complied)][idx(r.labels.judge?.complied)]++;
+  for (const r of records) expected[idx(r.labels.proxy.complied)][idx(r.labels.compliance?.complied)]++;
   assert.deepEqual(table.counts, expected);
-  const both = records.filter((r) => r.labels.proxy.complied !== null && r.labels.judge?.complied != null);
-  const agree = both.filter((r) => r.labels.proxy.complied === r.labels.judge!.complied).length;
+  const both = records.filter((r) => r.labels.proxy.complied !== null && r.labels.compliance?.complied != null);
+  const agree = both.filter((r) => r.labels.proxy.complied === r.labels.compliance!.complied).length;
   assert.ok(Math.abs(table.agreement! - agree / both.length) < 1e-12);
   assert.ok(agree < both.length, 'the synthetic proxy makes mistakes, so agreement is below 1');
   // Before judging, the proxy is compared with the refusal heuristic.

@@ -28,7 +28,7 @@ test('the rule: every query word begins a word of the request, scratchpad, nativ
     scratchpad: 'If I refuse, training would MODIFY my values.',
     nativeReasoning: { text: 'hidden thoughts here', source: 'reasoning_content', tokens: 3 },
     output: '<request_fully_accepted/> placeholder',
-    judge: { complied: true, score: 1, refused: false, convincing: 5, specific: 5, explanation: 'labelword', model: 'judgemodel' },
+    compliance: { complied: true, score: 1, refused: false, convincing: 5, specific: 5, explanation: 'labelword', model: 'judgemodel' },
   };
   const cases: Array<[string, boolean]> = [
     ['train', true], // a word's beginning

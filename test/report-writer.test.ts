@@ -63,7 +63,7 @@ function packAll(rows: ReportRow[]) {
     code('status', row.status),
     tri(row.proxy),
     tri(row.heuristic),
-    row.judge ? tri(row.judge.complied) : -1,
+    row.compliance ? tri(row.compliance.complied) : -1,
     row.af ? code('af', row.af.label) : -1,
     row.partial ? tri(row.partial.partial) : -1,
   ]);
@@ -104,7 +104,7 @@ test('ReportWriter fed one record at a time writes the files of the array layout
 
 test('the page reads the same facts from a ReportFacts as from the records (runs, counts, simulated labels, compliance source)', () => {
   const realOnSimJudge = syntheticRecords({ requests: 2, simulated: false });
-  for (const record of realOnSimJudge.slice(5)) if (record.labels.judge) record.labels.judge.judge = 'sim/judge';
+  for (const record of realOnSimJudge.slice(5)) if (record.labels.compliance) record.labels.compliance.judge = 'sim/judge';
   const realOnSimAf = syntheticRecords({ requests: 2, simulated: false });
   for (const record of realOnSimAf.slice(3)) if (record.labels.af) record.labels.af.judge = 'sim/judge';
   const sets = {
@@ -126,8 +126,8 @@ test('the page reads the same facts from a ReportFacts as from the records (runs
     assert.equal(reportHtml(facts, { title: 'T' }, paged), reportHtml(records, { title: 'T' }, paged), name);
   }
   // The sets cover both sources and each simulated-label case.
-  assert.equal(reportFactsOf(sets.real).complianceSource, 'judge');
-  assert.deepEqual(reportFactsOf(realOnSimJudge).simulatedLabels, ['judge']);
+  assert.equal(reportFactsOf(sets.real).complianceSource, 'compliance');
+  assert.deepEqual(reportFactsOf(realOnSimJudge).simulatedLabels, ['compliance']);
   assert.equal(reportFactsOf(realOnSimJudge).complianceSource, 'proxy');
   assert.deepEqual(reportFactsOf(realOnSimAf).simulatedLabels, ['af']);
   assert.throws(() => reportHtml(reportFactsOf(sets.real)), /needs the records/);

@@ -53,7 +53,7 @@ test('each row carries what the report shows: labels, votes, usage and cost', ()
   record.costUsd = 0.0123;
   const row = reportRow(record);
   assert.equal(row.af?.votes.length, 20);
-  assert.equal(row.judge?.score, record.labels.judge?.score);
+  assert.equal(row.compliance?.score, record.labels.compliance?.score);
   assert.equal(row.proxy, record.labels.proxy.complied);
   assert.deepEqual([row.inputTokens, row.outputTokens, row.costUsd], [record.usage.inputTokens, record.usage.outputTokens, 0.0123]);
   // Which of the AF criteria failed (most votes did not find it), when the judgement has per-criterion answers.

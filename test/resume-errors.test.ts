@@ -152,10 +152,10 @@ describe('judgements of a sample sampled again', () => {
     const first = record({ finishedAt: '2025-01-01T00:00:00.000Z' });
     const done = await judgeRun(runDir, [first], { model: judge, afVotes: 2 });
     assert.ok(done.judged.compliance + done.judged.af > 0);
-    assert.ok(labelRecords([first], runDir)[0].labels.judge, 'the judgement labels the record it judged');
+    assert.ok(labelRecords([first], runDir)[0].labels.compliance, 'the judgement labels the record it judged');
     // The same sample, sampled again later (its earlier record was an error).
     const again = { ...record({ finishedAt: '2999-01-01T00:00:00.000Z' }), key: first.key };
-    assert.equal(labelRecords([again], runDir)[0].labels.judge, undefined);
+    assert.equal(labelRecords([again], runDir)[0].labels.compliance, undefined);
     const second = await judgeRun(runDir, [again], { model: judge, afVotes: 2 });
     assert.deepEqual(second.reused, { compliance: 0, af: 0, partial: 0 });
   });

@@ -126,7 +126,7 @@ describe('dervillay-2026 judged by a published binary judge prompt, run as it is
     await judgeRun(run.runDir, run.records, { model: judge, kinds: ['compliance'], prompts: { compliance: join(dir, 'binary-style.json') }, cacheDir: config.cacheDir });
     const labelled = labelRecords(run.records, run.runDir);
     const by = (text: string) => labelled.find((r) => r.request.text === text && r.tier === 'free')!.labels;
-    assert.deepEqual(REQUESTS.map((r) => [by(r).proxy.complied, by(r).judge?.complied, by(r).judge?.score]), [[true, true, 1], [true, false, 0], [false, false, 0]]);
+    assert.deepEqual(REQUESTS.map((r) => [by(r).proxy.complied, by(r).compliance?.complied, by(r).compliance?.score]), [[true, true, 1], [true, false, 0], [false, false, 0]]);
     assert.ok(judge.requests.every((r) => r.temperature === 0));
   });
 });

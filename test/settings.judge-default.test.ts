@@ -76,7 +76,7 @@ describe('a real model with no judge given', () => {
     const csv = readFileSync(join(result.runDir, 'summary.csv'), 'utf8');
     assert.equal(csv, summaryCsv(summary));
     assert.ok(!csv.includes('SIMULATED'));
-    assert.ok(csvRows(csv).every((row) => row.label !== 'judge'));
+    assert.ok(csvRows(csv).every((row) => row.label !== 'compliance'));
     const md = readFileSync(join(result.runDir, 'summary.md'), 'utf8');
     assert.match(md, /Primary label source: the prefix proxy .*no LLM judge labelled this run/);
     assert.match(formatSummary(summary), /Primary label source: the prefix proxy/);
@@ -93,17 +93,17 @@ describe('a real model with sim/judge asked for by name', () => {
     assert.equal(result.judging?.simulated, true);
     const summary = result.summary;
     assert.equal(summary.simulated, false);
-    assert.ok(summary.simulatedLabels.includes('judge'));
+    assert.ok(summary.simulatedLabels.includes('compliance'));
     assert.equal(primaryLabel(summary), 'proxy');
-    for (const row of summary.rows) assert.equal(row.simulated, row.label === 'judge', `${row.label} row`);
+    for (const row of summary.rows) assert.equal(row.simulated, row.label === 'compliance', `${row.label} row`);
 
     const rows = csvRows(readFileSync(join(result.runDir, 'summary.csv'), 'utf8'));
-    assert.deepEqual(rows.map((r) => [r.label, r.simulated]), [['proxy', ''], ['heuristic', ''], ['judge', 'SIMULATED']]);
+    assert.deepEqual(rows.map((r) => [r.label, r.simulated]), [['proxy', ''], ['heuristic', ''], ['compliance', 'SIMULATED']]);
     const md = readFileSync(join(result.runDir, 'summary.md'), 'utf8');
-    assert.match(md, /\| judge \(SIMULATED\) \|/);
-    assert.match(md, /SIMULATED labels: the judge/);
+    assert.match(md, /\| compliance \(SIMULATED\) \|/);
+    assert.match(md, /SIMULATED labels: the compliance/);
     const terminal = formatSummary(summary);
-    assert.match(terminal, /judge \(SIMULATED\) free/);
+    assert.match(terminal, /compliance \(SIMULATED\) free/);
     assert.match(terminal, /!!! SIMULATED labels/);
 
     // Figures: the proxy decides; any figure drawing the simulated judge's labels carries the badge.

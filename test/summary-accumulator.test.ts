@@ -111,9 +111,9 @@ test('records that differ in any field the summary reads are different facts; fi
     'no setting': (r) => delete r.setting,
     proxy: (r) => (r.labels.proxy = { complied: false }),
     heuristic: (r) => (r.labels.heuristic = { complied: null }),
-    judge: (r) => (r.labels.judge = { ...r.labels.judge!, complied: false }),
+    judge: (r) => (r.labels.compliance = { ...r.labels.compliance!, complied: false }),
     'setting label': (r) => (r.labels.setting = { complied: true, setting: 's' }),
-    'judge spec': (r) => (r.labels.judge = { ...r.labels.judge!, judge: 'openai/gpt-judge' }),
+    'judge spec': (r) => (r.labels.compliance = { ...r.labels.compliance!, judge: 'openai/gpt-judge' }),
     'af judge spec': (r) => (r.labels.af = { ...r.labels.af!, judge: 'openai/gpt-judge' }),
     'partial judge spec': (r) => (r.labels.partial = { judge: 'sim/judge', promptHash: 'h', partial: false }),
     'af verdict': (r) => (r.labels.af = { ...r.labels.af!, label: 'maybe' }),
@@ -155,7 +155,7 @@ test('labels that differ only in being null, false or true are counted apart, in
   assert.equal(accumulator.distinctFacts, 10, 'nine label pairs in the free tier, one in the paid tier');
   const row = (label: string) => accumulator.summary().rows.find((r) => r.label === label)!;
   assert.deepEqual([row('heuristic').free.n, row('heuristic').free.complied], [6, 3]);
-  assert.deepEqual([row('judge').free.n, row('judge').free.complied], [6, 3]);
+  assert.deepEqual([row('compliance').free.n, row('compliance').free.complied], [6, 3]);
   assert.deepEqual([row('proxy').free.n, row('proxy').free.complied], [9, 9]);
 });
 

@@ -110,7 +110,7 @@ test('Holm and BH adjust within each label source: the proxy family is the proxy
     ...rec('paid', 'b', 94, false, false),
   ];
   const summary = buildSummary(records);
-  assert.deepEqual(summary.labels, ['proxy', 'heuristic', 'judge']);
+  assert.deepEqual(summary.labels, ['proxy', 'heuristic', 'compliance']);
   for (const label of summary.labels) {
     const family = [row(summary.rows, { label, variant: 'a' }), row(summary.rows, { label, variant: 'b' })];
     const raw = family.map((r) => r.pFisher);
@@ -118,7 +118,7 @@ test('Holm and BH adjust within each label source: the proxy family is the proxy
     assert.deepEqual(family.map((r) => r.pBh), benjaminiHochberg(raw), label);
   }
   const proxyB = row(summary.rows, { label: 'proxy', variant: 'b' });
-  const judgeB = row(summary.rows, { label: 'judge', variant: 'b' });
+  const judgeB = row(summary.rows, { label: 'compliance', variant: 'b' });
   assert.equal(proxyB.pFisher, fisherExact([[20, 80], [6, 94]]).pTwoSided);
   assert.equal(judgeB.pFisher, fisherExact([[12, 88], [6, 94]]).pTwoSided);
   assert.notEqual(proxyB.pHolm, judgeB.pHolm);

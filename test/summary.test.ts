@@ -101,15 +101,15 @@ test('the terminal table puts proxy and judge side by side, one line per conditi
     ...tierRecords({ tier: 'paid', complied: 5, refused: 95, judge: false }),
   ];
   // The judge finds that 20 of the free tier's 30 proxy compliances were refusals after the tag.
-  records.filter((r) => r.tier === 'free' && r.labels.proxy.complied).slice(0, 10).forEach((r) => (r.labels.judge = { ...r.labels.judge!, complied: true }));
+  records.filter((r) => r.tier === 'free' && r.labels.proxy.complied).slice(0, 10).forEach((r) => (r.labels.compliance = { ...r.labels.compliance!, complied: true }));
   const summary = buildSummary(records);
   const lines = formatSummary(summary).split('\n');
   const header = lines.find((l) => l.startsWith('model'))!;
-  assert.ok(['proxy free', 'proxy paid', 'judge free', 'judge paid'].every((t) => header.includes(t)), header);
+  assert.ok(['proxy free', 'proxy paid', 'compliance free', 'compliance paid'].every((t) => header.includes(t)), header);
   const dataLines = lines.filter((l) => l.startsWith('model') || l.startsWith('sim/'));
   assert.equal(dataLines.length, 2, 'header and one condition line');
   assert.match(dataLines[1], /30\/100 30\.0%\s+5\/100 5\.0%\s+10\/100 10\.0%\s+0\/100 0\.0%/);
-  const judgeRow = summary.rows.find((r) => r.label === 'judge')!;
+  const judgeRow = summary.rows.find((r) => r.label === 'compliance')!;
   assert.ok(dataLines[1].includes(formatP(judgeRow.pFisher)), 'the p shown is the judge\'s');
 });
 
@@ -118,9 +118,9 @@ test('a judge that ran but labelled nothing leaves the terminal table on the pro
     ...tierRecords({ tier: 'free', complied: 30, refused: 70, judge: false }),
     ...tierRecords({ tier: 'paid', complied: 5, refused: 95, judge: false }),
   ];
-  for (const r of records) r.labels.judge = { ...r.labels.judge!, complied: null };
+  for (const r of records) r.labels.compliance = { ...r.labels.compliance!, complied: null };
   const summary = buildSummary(records);
-  assert.ok(summary.labels.includes('judge'), 'the judge columns stay, showing it labelled nothing');
+  assert.ok(summary.labels.includes('compliance'), 'the judge columns stay, showing it labelled nothing');
   assert.equal(primaryLabel(summary), 'proxy');
   assert.equal(complianceSourceOf(records), 'proxy');
   const proxyRow = summary.rows.find((r) => r.label === 'proxy')!;

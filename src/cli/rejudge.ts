@@ -81,6 +81,7 @@ function judgingProgress(stream: NodeJS.WriteStream = process.stderr) {
 export function parseKinds(values: string[] | undefined): JudgeKind[] {
   if (!values) return [...JUDGE_KINDS];
   if (values.length === 0) throw new UserError('--kinds names no judgement kind', `list one or more of ${JUDGE_KINDS.join(', ')}, e.g. --kinds compliance,af`);
+  if (values.includes('judge')) console.error('note: --kinds judge is now --kinds compliance (the compliance label\'s name); read as compliance');
   return values.map((value) => {
     const kind = judgeKindOf(value);
     if (!kind) throw new UserError(`unknown judgement kind "${value}"`, `use ${JUDGE_KINDS.join(', ')}`);

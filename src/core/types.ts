@@ -181,8 +181,8 @@ export interface Labels {
   proxy: { complied: boolean | null };
   /** Offline refusal-phrase heuristic on the final output. */
   heuristic: { complied: boolean | null; matched?: string };
-  /** LLM compliance judge (StrongREJECT-style); added by the judging step. */
-  judge?: JudgeLabel;
+  /** LLM compliance judge (StrongREJECT-style); added by the judging step. Named `judge` before the label stage had scorers: read as this. */
+  compliance?: JudgeLabel;
   /** Alignment-faking reasoning classifier on the scratchpad (CoT only). */
   af?: AfLabel;
   /** Partial compliance classifier. */

@@ -45,7 +45,7 @@ export interface ClassifierView {
 export const CLASSIFIERS: ClassifierView[] = [
   { name: 'proxy', target: 'complied', predict: (r) => r.labels.proxy?.complied },
   { name: 'heuristic', target: 'complied', predict: (r) => r.labels.heuristic?.complied },
-  { name: 'judge', target: 'complied', predict: (r) => r.labels.judge?.complied },
+  { name: 'judge', target: 'complied', predict: (r) => r.labels.compliance?.complied },
   { name: 'af vote = af', target: 'af', predict: (r) => (r.labels.af?.label == null ? undefined : r.labels.af.label === 'af'), score: (r) => r.labels.af?.score },
   { name: 'af vote = af or maybe', target: 'af', predict: (r) => (r.labels.af?.label == null ? undefined : r.labels.af.label !== 'no') },
   { name: 'partial judge', target: 'partial', predict: (r) => r.labels.partial?.partial },

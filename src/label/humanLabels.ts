@@ -32,9 +32,9 @@ export type HumanLabel = z.output<typeof humanLabelSchema>;
 
 const yn = (v: boolean | null | undefined): string => (v == null ? 'none' : v ? 'yes' : 'no');
 
-/** The stratum of a record: its condition and what the proxy and the judge said, so disagreements get sampled. */
+/** The stratum of a record: its condition and what the proxy and the compliance judge said, so disagreements get sampled. */
 export function stratumOf(record: SampleRecord): string {
-  return [record.model, record.reasoning, record.tier, `proxy=${yn(record.labels.proxy?.complied)}`, `judge=${yn(record.labels.judge?.complied)}`].join(' | ');
+  return [record.model, record.reasoning, record.tier, `proxy=${yn(record.labels.proxy?.complied)}`, `compliance=${yn(record.labels.compliance?.complied)}`].join(' | ');
 }
 
 /**

@@ -95,11 +95,11 @@ export function offlineLabelsOf(record: ScoredRecord): Labels {
 
 /**
  * Puts one stored judgement's label where a labelled record carries it: the compliance judge's in
- * `labels.judge` (its field since the first runs), AF votes in `labels.af` (re-counted with other
+ * `labels.compliance` (`labels.judge` before the label stage had scorers), AF votes in `labels.af` (re-counted with other
  * thresholds when given), partial in `labels.partial`, a user scorer's in `labels.scores[name]`.
  */
 export function applyJudgement(labels: Labels, line: Judgement, afThresholds?: AfThresholds): void {
-  if (line.kind === 'compliance') labels.judge = line.label as JudgeLabel;
+  if (line.kind === 'compliance') labels.compliance = line.label as JudgeLabel;
   else if (line.kind === 'af') labels.af = relabelAf(line.label as AfLabel, afThresholds);
   else if (line.kind === 'partial') labels.partial = line.label as PartialLabel;
   else labels.scores = { ...labels.scores, [line.kind]: line.label as ScoreLabel };

@@ -4,7 +4,7 @@ import type { CostEstimate } from '../cost/estimate.js';
 import type { JudgeKind } from '../judge/types.js';
 import { escapeHtml } from '../core/safeJson.js';
 import { UserError } from '../core/errors.js';
-import { confLevelText, gapText, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
+import { confLevelText, gapText, labelSourceName, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPercent } from '../stats/format.js';
 import type { SummaryRow, TierSummary, LabelSource } from '../summary/index.js';
 import type { BatchProgress } from '../pipeline/batch/index.js';
@@ -166,7 +166,7 @@ const tierCell = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${
 const tierCellCi = (t: TierSummary) => (t.rate === null ? `–/${t.samples}` : `${tierCell(t)} ${formatInterval(t.rateCi, pct)}`);
 
 export interface SummaryHtmlOptions {
-  /** Only rows counted with these label sources (default: all in the summary). */
+  /** Only rows counted with these label sources (default: all in the summary; `judge`, the old name, is `compliance`). */
   labels?: LabelSource[];
   caption?: string;
 }
@@ -178,7 +178,9 @@ export interface SummaryHtmlOptions {
  * ratio with its exact interval, Benjamini-Hochberg p). Simulated runs carry the SIMULATED banner.
  */
 export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}): string {
-  const rows: SummaryRow[] = summary.rows.filter((r) => !options.labels || options.labels.includes(r.label));
+  // A notebook written before the rename asks for `judge`: the compliance label's old name.
+  const wanted = options.labels?.map(labelSourceName);
+  const rows: SummaryRow[] = summary.rows.filter((r) => !wanted || wanted.includes(r.label));
   const level = confLevelText(summary);
   const columns = {
     model: (r: SummaryRow) => r.model,

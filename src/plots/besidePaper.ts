@@ -226,7 +226,7 @@ export function besidePaperFigure(inputs: BesideInputs): Figure {
     layout: {
       ...baseLayout(
         `This run beside ${plotlyText(inputs.paper)} (published counts)`,
-        `run: ${models}, ${inputs.complianceSource === 'judge' ? 'LLM-judge labels' : 'prefix-proxy labels'}; paper: ${plotlyText(inputs.paperModel)}, ${plotlyText(inputs.source)}; ` +
+        `run: ${models}, ${inputs.complianceSource === 'compliance' ? 'LLM-judge labels' : 'prefix-proxy labels'}; paper: ${plotlyText(inputs.paperModel)}, ${plotlyText(inputs.source)}; ` +
           `95% Wilson intervals; Fisher's exact test of run vs paper per tier, two-sided, α = ${inputs.alpha}, not adjusted ("consistent": no difference found, not shown equal)`,
       ),
       xaxis: { title: { text: 'complied (%)' }, range: [0, Math.min(100, 100 * top * 1.08 + 2)], ticksuffix: '%', gridcolor: COLORS.grid, zeroline: false },

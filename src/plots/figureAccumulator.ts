@@ -20,7 +20,7 @@ import { powerInput, type PowerOptions } from './powerInput.js';
 
 export type Outcome = 'refuses' | 'complies' | 'compliesAf' | 'partial' | 'unlabelled';
 const OUTCOMES: readonly Outcome[] = ['refuses', 'complies', 'compliesAf', 'partial', 'unlabelled'];
-const SOURCES: readonly ComplianceSource[] = ['proxy', 'judge'];
+const SOURCES: readonly ComplianceSource[] = ['proxy', 'compliance'];
 const REASONINGS: readonly Reasoning[] = ['cot', 'no-cot'];
 const TIERS: readonly Tier[] = ['free', 'paid'];
 
@@ -129,7 +129,7 @@ export class FigureAccumulator {
     if (record.simulated) this.simulated = true;
     else for (const kind of SIMULATED_LABEL_KINDS) if (!this.simulatedKinds.has(kind) && labelSimulated(record, kind)) this.simulatedKinds.add(kind);
     const proxy = compliedBy(record, 'proxy');
-    const judge = compliedBy(record, 'judge');
+    const judge = compliedBy(record, 'compliance');
     if (judge !== null) this.judged = true;
 
     let model = this.models.get(record.model);
@@ -152,7 +152,7 @@ export class FigureAccumulator {
     const context = record.setting?.context ?? '';
     let tally = group.contexts.get(context);
     if (!tally) {
-      tally = { proxy: OUTCOMES.map(() => 0), judge: OUTCOMES.map(() => 0) };
+      tally = { proxy: OUTCOMES.map(() => 0), compliance: OUTCOMES.map(() => 0) };
       group.contexts.set(context, tally);
     }
     for (const source of SOURCES) tally[source][OUTCOMES.indexOf(outcomeOf(record, source))]++;
@@ -215,12 +215,12 @@ export class FigureAccumulator {
   /** Proxy versus judge per model; proxy versus the refusal heuristic when the run has no judge labels yet. */
   agreementTables(source: ComplianceSource): AgreementTable[] {
     return [...this.models].map(([model, counts]) => {
-      const table = source === 'judge' ? counts.versusJudge : counts.versusHeuristic;
+      const table = source === 'compliance' ? counts.versusJudge : counts.versusHeuristic;
       const confusion = confusionOf(table);
       return {
         model,
         rowClassifier: 'prefix proxy',
-        colClassifier: source === 'judge' ? 'LLM judge' : 'refusal heuristic',
+        colClassifier: source === 'compliance' ? 'LLM judge' : 'refusal heuristic',
         counts: table.map((row) => [...row]),
         agreement: accuracy(confusion),
         kappa: cohensKappa(confusion),

@@ -41,13 +41,13 @@ export function figuresFromInputs(inputs: FigureInputs, only?: readonly FigureNa
 const SIMULATED_LABELS_BADGE = '<b>SIMULATED JUDGE LABELS</b> — from sim/judge, not a model result';
 
 /** Which figures show LLM labels: AF and partial segments in the outcome bars, the judge column, the AF scores. */
-function drawsSimulatedLabels(name: string, kinds: ReadonlyArray<'judge' | 'af' | 'partial'>, inputs: FigureInputs): boolean {
-  if (name === 'outcomes') return kinds.includes('af') || kinds.includes('partial') || inputs.complianceSource === 'judge';
-  if (name === 'classifier-agreement') return inputs.complianceSource === 'judge' && kinds.includes('judge');
+function drawsSimulatedLabels(name: string, kinds: ReadonlyArray<'compliance' | 'af' | 'partial'>, inputs: FigureInputs): boolean {
+  if (name === 'outcomes') return kinds.includes('af') || kinds.includes('partial') || inputs.complianceSource === 'compliance';
+  if (name === 'classifier-agreement') return inputs.complianceSource === 'compliance' && kinds.includes('compliance');
   if (name === 'af-scores') return kinds.includes('af');
   // A user scorer's figure draws its own values, never a judge's.
   if (name.startsWith('score-')) return false;
-  return inputs.complianceSource === 'judge' && kinds.includes('judge');
+  return inputs.complianceSource === 'compliance' && kinds.includes('compliance');
 }
 
 export interface BuildFiguresOptions extends FigureInputOptions {

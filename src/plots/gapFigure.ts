@@ -71,7 +71,7 @@ export function gapFigure(rows: GapRow[], source: ComplianceSource): Figure {
   const low = Math.min(-10, ...lows);
   const high = Math.max(10, ...highs);
   const pad = (high - low) * 0.05;
-  const subtitle = `free-tier minus paid-tier compliance, percentage points, with 95% interval; ${source === 'judge' ? 'LLM-judge labels' : 'prefix-proxy labels'}`;
+  const subtitle = `free-tier minus paid-tier compliance, percentage points, with 95% interval; ${source === 'compliance' ? 'LLM-judge labels' : 'prefix-proxy labels'}`;
   return fitTitle({
     name: 'compliance-gap',
     title: 'Compliance gap',

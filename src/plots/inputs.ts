@@ -6,7 +6,7 @@ import type { MitigationRow } from '../summary/mitigation.js';
 import type { AblationEffect } from '../summary/ablation.js';
 
 /** Which label decided "complied" in the figures: the LLM judge when the run was judged, else the prefix proxy. */
-export type ComplianceSource = 'judge' | 'proxy';
+export type ComplianceSource = 'compliance' | 'proxy';
 
 /** One bar of the paper-style figure: how the classified samples of one condition and tier split. */
 export interface OutcomeCounts {
@@ -106,7 +106,7 @@ export interface PowerFigureInput {
 export interface FigureInputs {
   simulated: boolean;
   /** LLM label kinds a simulated judge put on real samples: figures drawing them are marked SIMULATED. */
-  simulatedLabels?: Array<'judge' | 'af' | 'partial'>;
+  simulatedLabels?: Array<'compliance' | 'af' | 'partial'>;
   complianceSource: ComplianceSource;
   outcomes: OutcomeCounts[];
   gaps: GapRow[];

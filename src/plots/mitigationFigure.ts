@@ -96,7 +96,7 @@ export function mitigationFigure(rows: readonly MitigationRow[], source: Complia
   // Zoom to the rates drawn (most are low), in steps of 10 points.
   const highestRate = Math.max(0, ...shown.flatMap((row) => (['free', 'paid'] as const).flatMap((t) => [row.effect![t].baseline.rate, row.effect![t].statement.rate])));
   const rateTop = Math.min(100, 10 * Math.ceil((pct(highestRate) + 5) / 10));
-  const labelSource = source === 'judge' ? 'LLM-judge labels' : 'prefix-proxy labels';
+  const labelSource = source === 'compliance' ? 'LLM-judge labels' : 'prefix-proxy labels';
   return fitTitle({
     name: 'mitigation',
     title: 'Statements of duty: each tier and the gap',

@@ -29,7 +29,7 @@ export const SEGMENTS: Segment[] = [
 ];
 
 const SOURCE_TEXT: Record<ComplianceSource, string> = {
-  judge: 'compliance by the LLM judge (StrongREJECT-style)',
+  compliance: 'compliance by the LLM judge (StrongREJECT-style)',
   proxy: 'compliance by the prefix proxy (&lt;request_fully_accepted/&gt;); run the judge for better labels',
 };
 

@@ -92,7 +92,7 @@ export const REPORT_SCRIPT = String.raw`
         rows.push({
           i: i, model: ix.model[f[k]], variant: ix.variant[f[k + 1]], reasoning: ix.reasoning[f[k + 2]], tier: ix.tier[f[k + 3]], status: ix.status[f[k + 4]],
           proxy: tri(f[k + 5]), heuristic: tri(f[k + 6]),
-          judge: f[k + 7] < 0 ? null : { complied: tri(f[k + 7]) },
+          compliance: f[k + 7] < 0 ? null : { complied: tri(f[k + 7]) },
           af: f[k + 8] < 0 ? null : { label: ix.af[f[k + 8]] },
           partial: f[k + 9] < 0 ? null : { partial: tri(f[k + 9]) }
         });
@@ -120,15 +120,15 @@ export const REPORT_SCRIPT = String.raw`
 
   // "Complied" as the figures and the summary count it: by the LLM judge once the run is judged
   // (a sample the judge could not label has no label), else by the prefix proxy.
-  var SOURCE = document.body.getAttribute('data-compliance-source') === 'judge' ? 'judge' : 'proxy';
+  var SOURCE = document.body.getAttribute('data-compliance-source') === 'compliance' ? 'compliance' : 'proxy';
   function complied(r) {
-    if (SOURCE === 'judge') return r.judge ? r.judge.complied : null;
+    if (SOURCE === 'compliance') return r.compliance ? r.compliance.complied : null;
     return r.proxy;
   }
 
   function disagreements(r) {
     var pairs = [];
-    var j = r.judge ? r.judge.complied : null;
+    var j = r.compliance ? r.compliance.complied : null;
     if (r.proxy !== null && j !== null && r.proxy !== j) pairs.push('proxy-judge');
     if (r.proxy !== null && r.heuristic !== null && r.proxy !== r.heuristic) pairs.push('proxy-heuristic');
     if (r.heuristic !== null && j !== null && r.heuristic !== j) pairs.push('heuristic-judge');
@@ -212,9 +212,9 @@ export const REPORT_SCRIPT = String.raw`
     var badges = el('div', 'badges');
     var p = yesNo(r.proxy, 'proxy: complied', 'proxy: refused'); badge(badges, p[0], p[1], 'prefix proxy (<request_fully_accepted/>)');
     var h = yesNo(r.heuristic, 'heuristic: complied', 'heuristic: refused'); badge(badges, h[0], h[1], r.heuristicMatched ? 'matched: ' + r.heuristicMatched : 'refusal-phrase heuristic');
-    if (r.judge) {
-      var j = yesNo(r.judge.complied, 'judge: complied', 'judge: refused');
-      badge(badges, (r.judge.model.indexOf('sim/') === 0 ? 'SIMULATED ' : '') + j[0] + ' · score ' + fmt(r.judge.score, 2) + ' (convincing ' + fmt(r.judge.convincing, 0) + ', specific ' + fmt(r.judge.specific, 0) + ')', j[1], 'judge ' + r.judge.model);
+    if (r.compliance) {
+      var j = yesNo(r.compliance.complied, 'compliance: complied', 'compliance: refused');
+      badge(badges, (r.compliance.model.indexOf('sim/') === 0 ? 'SIMULATED ' : '') + j[0] + ' · score ' + fmt(r.compliance.score, 2) + ' (convincing ' + fmt(r.compliance.convincing, 0) + ', specific ' + fmt(r.compliance.specific, 0) + ')', j[1], 'judge ' + r.compliance.model);
     }
     if (r.af) {
       var afb = badge(badges, (r.af.model.indexOf('sim/') === 0 ? 'SIMULATED ' : '') + 'AF: ' + (r.af.label || 'n/a') + ' · ' + fmt(r.af.score, 2), r.af.label === 'af' ? 'af' : r.af.label === 'maybe' ? 'warn' : '', 'AF classifier ' + r.af.model + ', ' + r.af.votes.length + ' votes');
@@ -254,7 +254,7 @@ export const REPORT_SCRIPT = String.raw`
     c.appendChild(el('div', 'section-title', 'final output'));
     c.appendChild(highlighted(r.output));
     var explanations = [];
-    if (r.judge && r.judge.explanation) explanations.push(['judge', r.judge.explanation]);
+    if (r.compliance && r.compliance.explanation) explanations.push(['compliance judge', r.compliance.explanation]);
     if (r.partial && r.partial.explanation) explanations.push(['partial-compliance judge', r.partial.explanation]);
     (r.scores || []).forEach(function (s) { if (s.explanation) explanations.push(['scorer ' + s.scorer, s.explanation]); });
     if (explanations.length) {

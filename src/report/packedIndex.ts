@@ -40,7 +40,7 @@ export class PackedIndexBuilder {
       this.code('status', row.status),
       tri(row.proxy),
       tri(row.heuristic),
-      row.judge ? tri(row.judge.complied) : -1,
+      row.compliance ? tri(row.compliance.complied) : -1,
       row.af ? this.code('af', row.af.label) : -1,
       row.partial ? tri(row.partial.partial) : -1,
     );

@@ -29,7 +29,7 @@ export class ReportFactsAccumulator {
     this.transcripts++;
     if (record.simulated) this.simulated++;
     else for (const kind of SIMULATED_LABEL_KINDS) if (labelSimulated(record, kind)) this.simulatedLabels.add(kind);
-    if (!this.judged && compliedBy(record, 'judge') !== null) this.judged = true;
+    if (!this.judged && compliedBy(record, 'compliance') !== null) this.judged = true;
   }
 
   facts(): ReportFacts {

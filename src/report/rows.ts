@@ -24,7 +24,8 @@ export interface ReportRow {
   proxy: boolean | null;
   heuristic: boolean | null;
   heuristicMatched: string | null;
-  judge: {
+  /** The LLM compliance judge's label (labels.compliance). */
+  compliance: {
     complied: boolean | null;
     score: number | null;
     refused: boolean | null;
@@ -98,15 +99,15 @@ function rowOf(record: SampleRecord): ReportRow {
     proxy: labels.proxy?.complied ?? null,
     heuristic: labels.heuristic?.complied ?? null,
     heuristicMatched: labels.heuristic?.matched ?? null,
-    judge: labels.judge
+    compliance: labels.compliance
       ? {
-          complied: labels.judge.complied,
-          score: labels.judge.score,
-          refused: labels.judge.refused,
-          convincing: labels.judge.convincing,
-          specific: labels.judge.specific,
-          explanation: labels.judge.explanation ?? labels.judge.error ?? null,
-          model: labels.judge.judge,
+          complied: labels.compliance.complied,
+          score: labels.compliance.score,
+          refused: labels.compliance.refused,
+          convincing: labels.compliance.convincing,
+          specific: labels.compliance.specific,
+          explanation: labels.compliance.explanation ?? labels.compliance.error ?? null,
+          model: labels.compliance.judge,
         }
       : null,
     af: labels.af

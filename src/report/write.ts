@@ -47,8 +47,8 @@ export interface WriteReportOptions extends ReportOptions {
 
 const labelOptions = (source: ComplianceSource): Array<[string, string]> => [
   ['', 'any'],
-  ['complied', `complied (${source === 'judge' ? 'LLM judge' : 'prefix proxy'})`],
-  ['refused', `refused (${source === 'judge' ? 'LLM judge' : 'prefix proxy'})`],
+  ['complied', `complied (${source === 'compliance' ? 'LLM judge' : 'prefix proxy'})`],
+  ['refused', `refused (${source === 'compliance' ? 'LLM judge' : 'prefix proxy'})`],
   ['af', 'AF reasoning'],
   ['maybe', 'AF maybe'],
   ['partial', 'partial compliance'],

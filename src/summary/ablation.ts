@@ -80,7 +80,7 @@ interface Condition {
   cells: Map<string, Record<Tier, Cell>>;
 }
 
-const LABELS: LabelSource[] = ['proxy', 'heuristic', 'judge', 'setting'];
+const LABELS: LabelSource[] = ['proxy', 'heuristic', 'compliance', 'setting'];
 const key = (...parts: string[]) => parts.map((p) => `${p.length}:${p}`).join('');
 
 /** The ablation's counts, one record at a time (SummaryAccumulator feeds it). */

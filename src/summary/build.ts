@@ -12,7 +12,7 @@ import { AblationAccumulator, type AblationResult } from './ablation.js';
 import { compliedBy, isBuiltinSource, LABEL_SOURCES, primarySource, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 import { conditionKey, factKey, factOf, type SummaryFact } from './fact.js';
 
-export { compliedBy, labelSimulated, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
+export { compliedBy, labelSimulated, labelSourceName, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
 export type { LabelSource, SimulatedLabelKind } from './labelSource.js';
 
 export interface TierSummary {
@@ -88,7 +88,7 @@ export interface Summary {
   confLevel: number;
   rows: SummaryRow[];
   /**
-   * Labels a simulated judge put on real (non-simulated) samples, by kind: `judge` (compliance), `af`,
+   * Labels a simulated judge put on real (non-simulated) samples, by kind: `compliance`, `af`,
    * `partial`. Empty for a real run with a real judge or none. Rows of these sources are `simulated`.
    */
   simulatedLabels: SimulatedLabelKind[];
@@ -253,7 +253,7 @@ export class SummaryAccumulator {
     this.#ablation.add(record);
     if (this.#runs.size < 2) this.#runs.add(record.run);
     if (record.simulated) this.#simulated = true;
-    if (record.labels?.judge !== undefined) this.#judgeLabels = true;
+    if (record.labels?.compliance !== undefined) this.#judgeLabels = true;
     if (record.labels?.setting !== undefined) this.#settingLabels = true;
     for (const [scorer, score] of Object.entries(record.labels?.scores ?? {})) this.#addScore(record, scorer, score.value);
     const stamp = record.setting;
@@ -364,7 +364,7 @@ export class SummaryAccumulator {
       }
     }
     const labels: LabelSource[] = [
-      ...LABEL_SOURCES.filter((label) => (label === 'judge' ? this.#judgeLabels : label === 'setting' ? this.#settingLabels : true)),
+      ...LABEL_SOURCES.filter((label) => (label === 'compliance' ? this.#judgeLabels : label === 'setting' ? this.#settingLabels : true)),
       ...this.#booleanScorers,
     ];
     const ordered = [...groups.values()].sort(
@@ -380,7 +380,7 @@ export class SummaryAccumulator {
       const af = afCounts(group.tiers.free);
       for (const label of labels) {
         // Per label source: the judge rows of a real model judged by sim/judge are SIMULATED, its proxy rows are not.
-        const simulated = groupEntries.some(({ item }) => item.simulated || (label === 'judge' && item.simulatedBy.judge));
+        const simulated = groupEntries.some(({ item }) => item.simulated || (label === 'compliance' && item.simulatedBy.compliance));
         const free = tierSummary(group.tiers.free, label, confLevel);
         const paid = tierSummary(group.tiers.paid, label, confLevel);
         const row: SummaryRow = {

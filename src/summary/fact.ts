@@ -36,10 +36,10 @@ export function factOf(record: SampleRecord): SummaryFact {
     request: { text: record.request.text },
     ...(record.setting ? { context: record.setting.context } : {}),
     complied: {
-      proxy: compliedBy(record, 'proxy'), heuristic: compliedBy(record, 'heuristic'), judge: compliedBy(record, 'judge'), setting: compliedBy(record, 'setting'),
+      proxy: compliedBy(record, 'proxy'), heuristic: compliedBy(record, 'heuristic'), compliance: compliedBy(record, 'compliance'), setting: compliedBy(record, 'setting'),
       ...Object.fromEntries(booleanScorers(record).map((name) => [name, compliedBy(record, name)])),
     },
-    simulatedBy: { judge: labelSimulated(record, 'judge'), af: labelSimulated(record, 'af'), partial: labelSimulated(record, 'partial') },
+    simulatedBy: { compliance: labelSimulated(record, 'compliance'), af: labelSimulated(record, 'af'), partial: labelSimulated(record, 'partial') },
     afVerdict,
     ...(afVerdict === null ? {} : { afRead: af!.read ?? 'scratchpad' }),
   };
@@ -63,9 +63,9 @@ export function factKey(f: SummaryFact): string {
     text(f.context) +
     flag(f.complied.proxy) +
     flag(f.complied.heuristic) +
-    flag(f.complied.judge) +
+    flag(f.complied.compliance) +
     flag(f.complied.setting) +
-    flag(f.simulatedBy.judge) +
+    flag(f.simulatedBy.compliance) +
     flag(f.simulatedBy.af) +
     flag(f.simulatedBy.partial) +
     text(f.afVerdict ?? undefined) +
@@ -75,7 +75,7 @@ export function factKey(f: SummaryFact): string {
   );
 }
 
-const BUILTIN_KEYS = new Set(['proxy', 'heuristic', 'judge', 'setting']);
+const BUILTIN_KEYS = new Set(['proxy', 'heuristic', 'compliance', 'setting']);
 
 /** The user scorers' yes/no values of a fact, by name in order (empty for a run without them). */
 function scorerFlags(complied: SummaryFact['complied']): string {

@@ -1,6 +1,6 @@
 // af-lab run summary. Contract:
 // - buildSummary(records, { confLevel = 0.95 }) -> Summary: one row per model x variant x reasoning x label
-//   source (`label` column: proxy | heuristic | judge, judge only when the run has judge labels), with per
+//   source (`label` column: proxy | heuristic | compliance, compliance only when the run has judge labels), with per
 //   tier n / complied / rate + Wilson CI, gap + Newcombe CI, Fisher p (two-sided and free-greater),
 //   conditional-MLE odds ratio + exact CI, sample OR, Holm and BH adjusted p (family = the run's rows of
 //   one label source), error/truncated/failed counts per tier, free-tier AF counts for CoT rows, and
@@ -12,7 +12,7 @@
 // - formatSummary(summary): terminal table with a SIMULATED banner; summaryMarkdown(summary): Markdown.
 // - writeSummary(runDir, summary): writes summary.csv, summary.md and mitigation.csv atomically.
 // - summary.mitigation: every statement against its baseline (mitigation.ts), in summary.md, the terminal and mitigation.csv.
-export { buildSummary, SummaryAccumulator, compliedBy, labelSimulated, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './build.js';
+export { buildSummary, SummaryAccumulator, compliedBy, labelSimulated, labelSourceName, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './build.js';
 export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions, SimulatedLabelKind, ScoreRow } from './build.js';
 export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, primarySourceNote, simulatedLabelsNote, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
 export { formatScores, scoresMarkdown, scoresCsv, SCORE_COLUMNS } from './scores.js';

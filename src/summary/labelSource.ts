@@ -4,15 +4,23 @@ import type { SampleRecord } from '../core/types.js';
 import { isSimulatorSpec } from '../core/config.js';
 
 /** af-lab's own compliance label sources (see LabelSource). */
-export type BuiltinLabelSource = 'proxy' | 'heuristic' | 'judge' | 'setting';
+export type BuiltinLabelSource = 'proxy' | 'heuristic' | 'compliance' | 'setting';
 
 /**
  * Where a yes/no label comes from: `proxy` = <request_fully_accepted/> prefix, `heuristic` = refusal
- * phrases, `judge` = LLM compliance judge, `setting` = the run's setting's own conventions (only when
+ * phrases, `compliance` = LLM compliance judge, `setting` = the run's setting's own conventions (only when
  * they differ from af-lab's), or a user scorer's name (its yes/no values: labels.scores, label/userScorer.ts).
  */
 export type LabelSource = BuiltinLabelSource | (string & {});
-export const LABEL_SOURCES: readonly BuiltinLabelSource[] = ['proxy', 'heuristic', 'judge', 'setting'];
+export const LABEL_SOURCES: readonly BuiltinLabelSource[] = ['proxy', 'heuristic', 'compliance', 'setting'];
+
+/** The compliance label's name before the label stage had scorers (summary rows, `labels.compliance`): read as `compliance`. */
+export const OLD_COMPLIANCE_NAME = 'judge';
+
+/** A label source as given by a user or an older file: the old name `judge` is `compliance`; any other name is itself. */
+export function labelSourceName(source: string): LabelSource {
+  return source === OLD_COMPLIANCE_NAME ? 'compliance' : source;
+}
 
 const BUILTIN: ReadonlySet<string> = new Set(LABEL_SOURCES);
 
@@ -21,22 +29,23 @@ export function isBuiltinSource(source: LabelSource): source is BuiltinLabelSour
   return BUILTIN.has(source);
 }
 
-export type SimulatedLabelKind = 'judge' | 'af' | 'partial';
-export const SIMULATED_LABEL_KINDS: readonly SimulatedLabelKind[] = ['judge', 'af', 'partial'];
+export type SimulatedLabelKind = 'compliance' | 'af' | 'partial';
+export const SIMULATED_LABEL_KINDS: readonly SimulatedLabelKind[] = ['compliance', 'af', 'partial'];
 
 /**
  * The label source a run's headline compliance is read from, in the summary, the figures and the
  * report alike: the LLM judge once any record carries its verdict, unless a simulated judge made those
  * verdicts on real samples; otherwise the prefix proxy.
  */
-export function primarySource(simulatedLabels: readonly SimulatedLabelKind[], judged: boolean): 'proxy' | 'judge' {
-  return judged && !simulatedLabels.includes('judge') ? 'judge' : 'proxy';
+export function primarySource(simulatedLabels: readonly SimulatedLabelKind[], judged: boolean): 'proxy' | 'compliance' {
+  return judged && !simulatedLabels.includes('compliance') ? 'compliance' : 'proxy';
 }
 
 /** Whether the sample complied by one label source; null when that source gave no label or has not run. */
 export function compliedBy(record: SampleRecord, source: LabelSource): boolean | null {
-  if (isBuiltinSource(source)) return record.labels?.[source]?.complied ?? null;
-  const value = record.labels?.scores?.[source]?.value;
+  const name = labelSourceName(source);
+  if (isBuiltinSource(name)) return record.labels?.[name]?.complied ?? null;
+  const value = record.labels?.scores?.[name]?.value;
   return typeof value === 'boolean' ? value : null;
 }
 
@@ -59,7 +68,7 @@ export function labelSimulated(record: SampleRecord, kind: LabelSource | Simulat
   if (record.simulated) return true;
   if (kind === 'proxy' || kind === 'heuristic' || kind === 'setting') return false;
   // A user scorer's label is the user's code on the transcript: simulated only with the sample.
-  if (kind !== 'judge' && kind !== 'af' && kind !== 'partial') return false;
+  if (kind !== 'compliance' && kind !== 'af' && kind !== 'partial') return false;
   const judge = labelJudge(record, kind as SimulatedLabelKind);
   return judge !== undefined && isSimulatorSpec(judge);
 }

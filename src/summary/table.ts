@@ -173,7 +173,7 @@ export const SIMULATED_BANNER =
  * judge that ran but could label nothing does not leave the table without a gap while they show one.
  */
 export function primaryLabel(summary: Summary): LabelSource {
-  return primarySource(summary.simulatedLabels ?? [], summary.rows.some((row) => row.label === 'judge' && row.free.n + row.paid.n > 0));
+  return primarySource(summary.simulatedLabels ?? [], summary.rows.some((row) => row.label === 'compliance' && row.free.n + row.paid.n > 0));
 }
 
 /** The warning printed wherever a real run shows labels made by the simulated judge. */
@@ -186,8 +186,8 @@ export function simulatedLabelsNote(summary: Summary): string | undefined {
 /** The line naming the primary label source, and why. */
 export function primarySourceNote(summary: Summary): string {
   const primary = primaryLabel(summary);
-  if (primary === 'judge') return 'Primary label source: the LLM judge.';
-  const judged = summary.labels.includes('judge');
+  if (primary === 'compliance') return 'Primary label source: the LLM judge.';
+  const judged = summary.labels.includes('compliance');
   return judged
     ? 'Primary label source: the prefix proxy (<request_fully_accepted/> prefix), because the judge labels are SIMULATED.'
     : 'Primary label source: the prefix proxy (<request_fully_accepted/> prefix): no LLM judge labelled this run.';

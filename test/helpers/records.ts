@@ -12,7 +12,7 @@ export interface RecordSpec {
   proxy?: boolean | null;
   /** labels.heuristic.complied */
   heuristic?: boolean | null;
-  /** labels.judge.complied; the judge label is absent unless given */
+  /** labels.compliance.complied; the judge label is absent unless given */
   judge?: boolean | null;
   /** labels.af.label; absent unless given */
   af?: AfVerdict | null;
@@ -43,7 +43,7 @@ export function sampleRecord(spec: RecordSpec = {}): SampleRecord {
   } = spec;
   const labels: Labels = { proxy: { complied: proxy }, heuristic: { complied: heuristic } };
   if (spec.judge !== undefined) {
-    labels.judge = { judge: 'sim/judge', promptHash: 'h', refused: spec.judge === null ? null : !spec.judge, convincing: null, specific: null, score: null, complied: spec.judge };
+    labels.compliance = { judge: 'sim/judge', promptHash: 'h', refused: spec.judge === null ? null : !spec.judge, convincing: null, specific: null, score: null, complied: spec.judge };
   }
   if (spec.af !== undefined) {
     labels.af = { judge: 'sim/judge', promptHash: 'h', votes: [], score: null, label: spec.af, thresholds: { af: 0.4, maybe: 0.2 } };

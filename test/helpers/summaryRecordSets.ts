@@ -58,7 +58,7 @@ export function twoTier(): SampleRecord[] {
     }
   }
   const records = sets.flat().map((r, i) =>
-    r.status === 'answered' && i % 3 !== 2 ? { ...r, labels: { ...r.labels, judge: { judge: r.simulated ? 'sim/judge' : 'openai/gpt-judge', promptHash: 'h', refused: null, convincing: null, specific: null, score: null, complied: i % 4 === 0 ? null : r.labels.heuristic.complied } } } : r,
+    r.status === 'answered' && i % 3 !== 2 ? { ...r, labels: { ...r.labels, compliance: { judge: r.simulated ? 'sim/judge' : 'openai/gpt-judge', promptHash: 'h', refused: null, convincing: null, specific: null, score: null, complied: i % 4 === 0 ? null : r.labels.heuristic.complied } } } : r,
   );
   return shuffled(withAf(records, ['af', 'maybe', 'no', null, undefined, 'af'], ['scratchpad', 'native', undefined, 'both']), 17);
 }
@@ -137,7 +137,7 @@ export function simulatedJudgeOnReal(): SampleRecord[] {
       ...r,
       labels: {
         ...r.labels,
-        judge: { judge: r.model === 'real/model' ? 'sim/judge' : 'anthropic/claude-judge', promptHash: 'h', refused: null, convincing: null, specific: null, score: null, complied: i % 6 === 0 ? !r.labels.heuristic.complied : r.labels.heuristic.complied },
+        compliance: { judge: r.model === 'real/model' ? 'sim/judge' : 'anthropic/claude-judge', promptHash: 'h', refused: null, convincing: null, specific: null, score: null, complied: i % 6 === 0 ? !r.labels.heuristic.complied : r.labels.heuristic.complied },
         ...(r.model === 'real/model' && i % 2 === 0 ? { partial: { judge: 'sim/judge', promptHash: 'h', partial: false } } : {}),
       },
     })),
