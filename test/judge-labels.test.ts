@@ -15,6 +15,12 @@ import { tempDir } from './helpers/tmp.js';
 
 const tmp = () => tempDir('af-labels-');
 
+test('a stratum\'s text (which seeds its shuffle) is the one older versions wrote, so a seed draws the same sheet across versions', () => {
+  const r = record();
+  r.labels = { proxy: { complied: true }, compliance: { complied: false } } as SampleRecord['labels'];
+  assert.equal(stratumOf(r), `${r.model} | ${r.reasoning} | ${r.tier} | proxy=yes | judge=no`);
+});
+
 test('the stratified sample visits every stratum in turn, so small strata are represented', () => {
   const big = Array.from({ length: 10 }, () => record());
   const mid = Array.from({ length: 2 }, () => record({ tier: 'paid' }));

@@ -32,9 +32,13 @@ export type HumanLabel = z.output<typeof humanLabelSchema>;
 
 const yn = (v: boolean | null | undefined): string => (v == null ? 'none' : v ? 'yes' : 'no');
 
-/** The stratum of a record: its condition and what the proxy and the compliance judge said, so disagreements get sampled. */
+/**
+ * The stratum of a record: its condition and what the proxy and the compliance judge said, so disagreements
+ * get sampled. The text seeds each stratum's shuffle, so it keeps the words it had before the compliance
+ * label was renamed (`judge=`): a seed draws the same sheet as it did then.
+ */
 export function stratumOf(record: SampleRecord): string {
-  return [record.model, record.reasoning, record.tier, `proxy=${yn(record.labels.proxy?.complied)}`, `compliance=${yn(record.labels.compliance?.complied)}`].join(' | ');
+  return [record.model, record.reasoning, record.tier, `proxy=${yn(record.labels.proxy?.complied)}`, `judge=${yn(record.labels.compliance?.complied)}`].join(' | ');
 }
 
 /**
