@@ -45,7 +45,13 @@ const foundBin = current(bin);
 if (foundBin !== 'not-a-link' && foundBin !== binTarget) {
   if (foundBin !== null) unlinkSync(bin);
   mkdirSync(dirname(bin), { recursive: true });
-  symlinkSync(binTarget, bin);
+  try {
+    symlinkSync(binTarget, bin);
+  } catch (err) {
+    // Windows without the right to make file links: the repository still works through `node dist/cli.js`.
+    if (process.platform !== 'win32') throw err;
+    console.warn(`link-self: could not link ${bin} (${err.code}); inside this repository run af-lab as \`node dist/cli.js ...\``);
+  }
 }
 const cli = join(root, 'dist', 'cli.js');
 if (existsSync(cli)) chmodSync(cli, 0o755);

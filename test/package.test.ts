@@ -8,8 +8,11 @@
 // node_modules/.bin/af-lab at once instead of installing the repository into npx's cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -87,23 +90,78 @@ test('inside the repository the command is node_modules/.bin/af-lab, and npx run
   assert.equal(existsSync(join(cache, '_npx')), false, 'nothing was installed into npx\'s cache');
 });
 
-test('a pack cut short leaves package.json set aside; the next pack or restore puts it back byte for byte', () => {
+test('a pack cut short leaves package.json set aside; the next pack or restore puts it back byte for byte, and never over an edit made since', () => {
   const root = tempDir('af-lab-pack-manifest-');
   mkdirSync(join(root, 'scripts'));
   copyFileSync(join(ROOT, 'scripts', 'pack-manifest.mjs'), join(root, 'scripts', 'pack-manifest.mjs'));
   const original = '{\n  "name": "x",\n  "types": "dist/index.d.ts",\n  "files": ["dist"]\n}\n';
   writeFileSync(join(root, 'package.json'), original);
-  const script = (action: string) => spawnSync(process.execPath, [join(root, 'scripts', 'pack-manifest.mjs'), action], { encoding: 'utf8' });
+  const script = (action: string, env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [join(root, 'scripts', 'pack-manifest.mjs'), action], { encoding: 'utf8', env: { ...process.env, npm_command: 'pack', ...env } });
   assert.equal(script('add-bin').status, 0);
-  const packed = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const packedText = readFileSync(join(root, 'package.json'), 'utf8');
+  const packed = JSON.parse(packedText) as Record<string, unknown>;
   assert.deepEqual(Object.keys(packed), ['name', 'types', 'bin', 'files']);
   assert.deepEqual(packed.bin, { 'af-lab': 'dist/cli.js' });
+  // Under `npm publish` the packed manifest stays until postpublish: npm reads it again to send it.
+  assert.equal(script('restore-after-pack', { npm_command: 'publish' }).status, 0);
+  assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), packedText);
   // Killed before postpack: the next pack starts from the original, not from the packed manifest.
   assert.equal(script('add-bin').status, 0);
-  assert.equal(script('restore').status, 0);
+  assert.equal(script('restore-after-pack').status, 0);
   assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), original);
   assert.deepEqual(readdirSync(root).sort(), ['package.json', 'scripts']);
   assert.equal(script('restore').status, 0, 'restore with nothing set aside changes nothing');
   assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), original);
-  assert.equal(script('other').status, 2);
+  // Cut short, then package.json edited (a version bump): nothing is put back over the edit.
+  assert.equal(script('add-bin').status, 0);
+  const edited = readFileSync(join(root, 'package.json'), 'utf8').replace('"name": "x"', '"name": "x",\n  "version": "2.0.0"');
+  writeFileSync(join(root, 'package.json'), edited);
+  const refused = script('add-bin');
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /package\.json was changed after a pack set the original aside/);
+  assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), edited);
+  assert.equal(readFileSync(join(root, '.package.json.before-pack'), 'utf8'), original);
+  assert.equal(script('other').status, 1);
+});
+
+test('npm publish sends the registry a manifest that declares the command, and package.json is back after', { timeout: scaled(600_000) }, async () => {
+  const before = readFileSync(join(ROOT, 'package.json'), 'utf8');
+  const published: Array<{ versions: Record<string, { bin?: unknown }> }> = [];
+  const registry = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'PUT') published.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(req.method === 'PUT' ? 201 : 404, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((done) => registry.listen(0, '127.0.0.1', done));
+  const port = (registry.address() as AddressInfo).port;
+  const cache = tempDir('af-lab-publish-cache-');
+  try {
+    await promisify(execFile)('npm', ['publish', '--registry', `http://127.0.0.1:${port}/`, `--//127.0.0.1:${port}/:_authToken=loopback-test`, '--cache', cache, '--tag', 'loopback-test', '--no-provenance'], { cwd: ROOT, timeout: scaled(600_000), env: { ...process.env, CI: 'true' } });
+  } finally {
+    registry.close();
+  }
+  const version = (JSON.parse(before) as { version: string }).version;
+  assert.equal(published.length, 1);
+  assert.deepEqual(published[0].versions[version].bin, { 'af-lab': 'dist/cli.js' }, 'the registry\'s manifest, which installs read, declares the command');
+  assert.equal(readFileSync(join(ROOT, 'package.json'), 'utf8'), before);
+  assert.equal(existsSync(join(ROOT, '.package.json.before-pack')), false);
+});
+
+test('the build links node_modules/.bin/af-lab to dist/cli.js, replacing a wrong link, and makes it executable', () => {
+  const root = tempDir('af-lab-link-self-');
+  mkdirSync(join(root, 'scripts'));
+  copyFileSync(join(ROOT, 'scripts', 'link-self.mjs'), join(root, 'scripts', 'link-self.mjs'));
+  mkdirSync(join(root, 'dist'));
+  writeFileSync(join(root, 'dist', 'cli.js'), '#!/usr/bin/env node\n');
+  mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync('../somewhere/else.js', join(root, 'node_modules', '.bin', 'af-lab'));
+  const linked = spawnSync(process.execPath, [join(root, 'scripts', 'link-self.mjs')], { encoding: 'utf8' });
+  assert.equal(linked.status, 0, linked.stderr);
+  assert.equal(readlinkSync(join(root, 'node_modules', '.bin', 'af-lab')), join('..', '..', 'dist', 'cli.js'));
+  assert.ok((statSync(join(root, 'dist', 'cli.js')).mode & 0o111) !== 0);
+  assert.equal(readlinkSync(join(root, 'notebooks', 'node_modules', 'af-lab')), join('..', '..'));
 });
