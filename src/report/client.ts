@@ -40,6 +40,7 @@ pre.request { background:#fffaf0; }
 details > summary { cursor:pointer; color:var(--accent); font-size:12.5px; margin-top:6px; }
 .explain { font-size:12.5px; color:#333; margin:4px 0 0; }
 .empty { color:var(--muted); font-style:italic; }
+#more { font-size:13px; margin:0 0 14px; }
 `;
 
 export const REPORT_SCRIPT = String.raw`
@@ -80,8 +81,10 @@ export const REPORT_SCRIPT = String.raw`
   function full(r) { return pagedSpec ? chunks[Math.floor(r.i / pagedSpec.chunkSize)][r.i % pagedSpec.chunkSize] : r; }
   var searchDirectory = null;
   var shards = [];
+  var prefixLists = [];
   window.afReportSearchIndex = function (directory) { searchDirectory = directory; arrived('search'); };
   window.afReportSearchShard = function (n, shard) { shards[n] = shard; arrived('search-' + n); };
+  window.afReportSearchPrefix = function (k, list) { prefixLists[k] = list; arrived('search-p' + k); };
 
   if (pagedSpec) {
     // Unpack the index written by write.ts (packedIndex): one small object per row.
@@ -108,6 +111,9 @@ export const REPORT_SCRIPT = String.raw`
 
   function start(rows) {
   var PAGE = 50;
+  // Cards drawn at once: a page of results scattered over a paged run needs a chunk per card, so a
+  // keystroke loads at most this many chunks; "show more" draws the next ones of the page.
+  var CARDS = 10;
   var page = 0;
   var visible = rows;
 
@@ -332,9 +338,15 @@ export const REPORT_SCRIPT = String.raw`
       return;
     }
     load('search', searchDirectory, function () {
-      // Shard n holds the words from first[n] up to first[n + 1]: those that may start with prefix.
-      var first = searchDirectory.first, needed = [];
-      for (var n = 0; n < first.length; n++) if ((n + 1 === first.length || first[n + 1] > prefix) && first[n] < prefix + '\uffff') needed.push(n);
+      // A query word whose words cross shards has its own file of their rows (searchIndex.ts files()).
+      var k = firstAtLeast(searchDirectory.prefixes, prefix);
+      if (searchDirectory.prefixes[k] === prefix) {
+        load('search-p' + k, prefixLists[k] !== undefined, function () { orList(bits, prefixLists[k]); finished(); });
+        return;
+      }
+      // Otherwise the one shard whose words, first[n] to last[n], may hold words starting with prefix.
+      var first = searchDirectory.first, last = searchDirectory.last, needed = [];
+      for (var n = 0; n < first.length; n++) if (last[n] >= prefix && first[n] < prefix + '\uffff') needed.push(n);
       loadAll(needed.map(function (n) { return 'search-' + n; }), function (name) { return shards[Number(name.slice(7))]; }, function () {
         needed.forEach(function (n) { orPrefix(bits, shards[n], prefix); });
         finished();
@@ -379,18 +391,22 @@ export const REPORT_SCRIPT = String.raw`
     });
   }
 
-  // The cards of the page shown, drawn in order as their chunks arrive (paged: a page of search
-  // results may need up to 50 chunks; the first cards show as soon as theirs are in).
+  // The cards of the page shown, CARDS at a time, drawn in order as their chunks arrive (paged: each
+  // card may need its own chunk; the first cards show as soon as theirs are in).
   var drawing = null;
   function chunkOf(r) { return Math.floor(r.i / pagedSpec.chunkSize); }
   function render() {
     var start = page * PAGE;
-    var shown = visible.slice(start, start + PAGE);
+    var onPage = visible.slice(start, start + PAGE);
     var list = $('list');
     if (!drawing || drawing.visible !== visible || drawing.page !== page) {
-      drawing = { visible: visible, page: page, drawn: 0, requested: false };
+      drawing = { visible: visible, page: page, drawn: 0, limit: CARDS, requested: false };
       list.textContent = '';
     }
+    var shown = onPage.slice(0, drawing.limit);
+    var left = onPage.length - shown.length;
+    $('more').hidden = left === 0;
+    $('more').textContent = 'show ' + Math.min(CARDS, left) + ' more of this page (' + left + ' not drawn)';
     var fragment = document.createDocumentFragment();
     while (drawing.drawn < shown.length && (!pagedSpec || chunks[chunkOf(shown[drawing.drawn])])) fragment.appendChild(card(shown[drawing.drawn++]));
     list.appendChild(fragment);
@@ -422,7 +438,7 @@ export const REPORT_SCRIPT = String.raw`
     var pages = Math.max(1, Math.ceil(visible.length / PAGE));
     $('count').textContent = String(visible.length);
     $('count').setAttribute('data-count', String(visible.length));
-    $('page').textContent = 'page ' + (page + 1) + ' of ' + pages + (visible.length ? ' (showing ' + (start + 1) + '–' + Math.min(start + PAGE, visible.length) + ')' : '');
+    $('page').textContent = 'page ' + (page + 1) + ' of ' + pages + (visible.length ? ' (' + (start + 1) + '–' + Math.min(start + PAGE, visible.length) + ', ' + shown.length + ' drawn)' : '');
     $('prev').disabled = page === 0;
     $('next').disabled = page >= pages - 1;
   }
@@ -468,9 +484,19 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   ['f-model', 'f-variant', 'f-reasoning', 'f-tier', 'f-label', 'f-disagree'].forEach(function (id) { $(id).addEventListener('change', applyFilters); });
-  $('f-text').addEventListener('input', function () { typedAt = performance.now(); applyFilters(); });
+  // Read by the browser test and bench/report-search.ts: per keystroke, the time its handler took and
+  // the time to the next frame painted after it (requestAnimationFrame, then a task: after the paint).
+  window.afReportKeystrokes = [];
+  $('f-text').addEventListener('input', function () {
+    var at = typedAt = performance.now(), query = $('f-text').value;
+    applyFilters();
+    var entry = { query: query, handlerMs: performance.now() - at, paintMs: null };
+    window.afReportKeystrokes.push(entry);
+    requestAnimationFrame(function () { setTimeout(function () { entry.paintMs = performance.now() - at; }, 0); });
+  });
   $('prev').addEventListener('click', function () { if (page > 0) { page--; render(); window.scrollTo(0, 0); } });
   $('next').addEventListener('click', function () { page++; render(); window.scrollTo(0, 0); });
+  $('more').addEventListener('click', function () { drawing.limit += CARDS; drawing.requested = false; render(); });
   $('total').textContent = String(rows.length);
   applyFilters();
   // Read by the browser tests and bench/report.ts: milliseconds from navigation start to the first

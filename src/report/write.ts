@@ -117,6 +117,7 @@ ${banner}${labelsBanner}
 <main>
 <table class="summary" id="summary"></table>
 <div id="list"></div>
+<button id="more" type="button" hidden></button>
 </main>
 ${paged ? `<script type="application/json" id="af-paged">${jsonForScript(paged)}</script>` : `<script type="application/json" id="af-data">${data}</script>`}
 <script>${REPORT_SCRIPT}</script>
@@ -133,7 +134,7 @@ function removeReportData(dataDir: string): void {
   } catch {
     return;
   }
-  for (const name of names) if (/^(chunk-\d+|index|search(-\d+)?)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
+  for (const name of names) if (/^(chunk-\d+|index|search(-p?\d+)?)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
   if (readdirSync(dataDir).length === 0) rmSync(dataDir, { recursive: true, force: true });
 }
 
