@@ -207,6 +207,7 @@ describe('in a real browser', { skip }, () => {
         assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), keys.slice(0, 10), `${layout}: "${query}"`);
         if (keys.length > 10) {
           await page.click('#more');
+          assert.equal(await cards(page), Math.min(20, keys.length), `${layout}: "${query}", show more`);
           assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), keys.slice(0, 20), `${layout}: "${query}", show more`);
         }
       }
