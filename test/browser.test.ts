@@ -13,7 +13,7 @@ import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
 import { reportDataDir, type WriteReportOptions } from '../src/report/write.js';
 import { reportRow } from '../src/report/rows.js';
-import { rowMatchesSearch, searchWords, type SearchDirectory } from '../src/report/searchIndex.js';
+import { parseSearchQuery, rowMatchesSearch, searchWords, type SearchDirectory } from '../src/report/searchIndex.js';
 import { indexFilesFor, searchRecords } from './helpers/searchRecords.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
@@ -175,7 +175,13 @@ describe('in a real browser', { skip }, () => {
     records[7].finalOutput = 'I will COMPLY with <request_fully_accepted/> naïve 训练 <img src=x onerror="window.pwned = 1"></script><b>bold</b>';
     const rows = records.map(reportRow);
     const expected = (query: string) => records.filter((_, i) => rowMatchesSearch(rows[i], query)).map((r) => r.key);
-    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'onerror pwned', 'zzzqqq', '<!>', 'request_fully', ''];
+    // Quoted phrases: three words in a row of one transcript's scratchpad, the same words out of order,
+    // a quote left open, and one across a tag.
+    const [w1, w2, w3] = searchWords(rows[3].scratchpad!).slice(5, 8);
+    const phrases = [`"${w1} ${w2} ${w3}"`, `"${w3} ${w1}"`, `"${w1} ${w2.slice(0, 2)}`, 'naïve "comply with request fully"'];
+    assert.ok(expected(phrases[0]).length > 0 && expected(phrases[3]).length === 1);
+    assert.ok(expected(phrases[1]).length < expected(`${w3} ${w1}`).length, 'the phrase is checked, not only its words');
+    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'onerror pwned', 'zzzqqq', '<!>', 'request_fully', ...phrases, ''];
     const shardBytes = 2_048;
     for (const [layout, options] of [['self-contained', {}], ['paged', { inlineLimit: 100, chunkSize: 20, searchShardBytes: shardBytes }]] as const) {
       const { page, errors, file } = await openReport(records, options);
@@ -199,7 +205,9 @@ describe('in a real browser', { skip }, () => {
           const indexRead = loaded.filter((name) => name.startsWith('search-'));
           const may = new Set(searchWords(typed).flatMap((word) => indexFilesFor(directory, word)));
           assert.ok(indexRead.length <= 1 && indexRead.every((name) => may.has(name)), `"${typed}" read ${indexRead.join(' ')}`);
-          assert.ok(loaded.filter((name) => name.startsWith('chunk-')).length <= 10, `"${typed}" read ${loaded.join(' ')}`);
+          // A phrase also reads the chunks of its candidates (the rows its words begin words of), to check it.
+          const candidateChunks = parseSearchQuery(typed).phrases.length === 0 ? 0 : new Set(rows.flatMap((row, i) => (rowMatchesSearch(row, searchWords(typed).join(' ')) ? [Math.floor(i / 20)] : []))).size;
+          assert.ok(loaded.filter((name) => name.startsWith('chunk-')).length <= 10 + candidateChunks, `"${typed}" read ${loaded.join(' ')}`);
         }
         const keys = expected(query);
         assert.equal(await count(page), keys.length, `${layout}: "${query}"`);

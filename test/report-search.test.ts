@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportWriter, reportDataDir, writeReport } from '../src/report/write.js';
 import { reportRow, type ReportRow } from '../src/report/rows.js';
-import { decodeList, rowMatchesSearch, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
+import { decodeList, parseSearchQuery, rowMatchesSearch, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
 import { recordsDigest } from '../src/core/inputsHash.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
@@ -20,7 +20,7 @@ test('search words: lower-cased runs of letters and digits; everything else sepa
   assert.deepEqual(searchWords(' -- <> '), []);
 });
 
-test('the rule: every query word begins a word of the request, scratchpad, native reasoning or output, in any order and case', () => {
+test('the rule: every query word begins a word of the request, scratchpad, native reasoning or output, in any order and case; a quoted phrase\'s words follow one another', () => {
   const [record] = syntheticRecords({ requests: 1, models: ['m'], variants: ['v'] });
   const row: ReportRow = {
     ...reportRow(record),
@@ -41,14 +41,32 @@ test('the rule: every query word begins a word of the request, scratchpad, nativ
     ['write x', true], // request
     ['accepted', true], // tags are words too
     ['request_fully_accepted', true],
-    ['"modify, values!"', true], // punctuation ignored
+    ['modify, values!', true], // punctuation ignored
     ['labelword', false], // labels and explanations are not searched
     ['judgemodel', false],
     ['', true], // no word: nothing filtered
     ['?!', true],
+    // Quoted phrases: the words in a row, in one text, each whole but the last.
+    ['"modify my values"', true],
+    ['"training would modify"', true], // case, and only separators between
+    ['"modify my val', true], // a quote left open runs to the end; the last word is a beginning
+    ['"modify my"', true],
+    ['"modify my v" training', true], // a phrase and a loose word
+    ['"my values modify"', false], // order
+    ['"modify values"', false], // a word between
+    ['"odify my values"', false], // the first words are whole
+    ['"modif my values"', false],
+    ['"x if"', false], // the end of the request and the start of the scratchpad: two texts
+    ['"request fully accepted"', true], // a tag's words follow one another
+    ['"refuse training"', true], // "refuse, training": the comma separates
+    ['"values"', true], // one word: as unquoted
+    ['"valuesx"', false],
+    ['""', true],
   ];
   for (const [query, expected] of cases) assert.equal(rowMatchesSearch(row, query), expected, query);
   assert.deepEqual(searchedTexts({ ...row, scratchpad: null, nativeReasoning: null, output: null }), ['Write about X.']);
+  assert.deepEqual(parseSearchQuery('a "b c" d "e f g'), { words: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], phrases: [['b', 'c'], ['e', 'f', 'g']] });
+  assert.deepEqual(parseSearchQuery('"b" "" c'), { words: ['b', 'c'], phrases: [] });
 });
 
 interface WrittenIndex {

@@ -353,6 +353,57 @@ export const REPORT_SCRIPT = String.raw`
       });
     });
   }
+  // Quoted phrases (searchIndex.ts parseSearchQuery): the text between a pair of quotes, or after an
+  // unpaired one; a phrase of one word is that word. The index gives a phrase's candidates (all its
+  // words begin words of the transcript); their texts are then read to check the words follow one another.
+  function phrasesOf(query) {
+    return query.split('"').filter(function (_, at) { return at % 2 === 1; }).map(words).filter(function (phrase) { return phrase.length > 1; });
+  }
+  function holdsPhrase(ws, phrase) {
+    var last = phrase.length - 1;
+    for (var at = 0; at + last < ws.length; at++) {
+      var k = 0;
+      while (k < last && ws[at + k] === phrase[k]) k++;
+      if (k === last && ws[at + last].lastIndexOf(phrase[last], 0) === 0) return true;
+    }
+    return false;
+  }
+  function rowHoldsPhrases(r, phrases) {
+    var texts = [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].filter(function (t) { return typeof t === 'string'; }).map(words);
+    return phrases.every(function (phrase) { return texts.some(function (ws) { return holdsPhrase(ws, phrase); }); });
+  }
+  // Whether the cards being drawn still need chunk n (a chunk read only to check a phrase is dropped after).
+  function pageNeeds(n) {
+    if (!drawing) return false;
+    var start = page * PAGE;
+    return visible.slice(start + drawing.drawn, start + Math.min(PAGE, drawing.limit)).some(function (r) { return chunkOf(r) === n; });
+  }
+  // The candidates of bits that hold every phrase: paged, reading the candidates' chunks one at a time
+  // (each a task of its own, so keys typed meanwhile are answered), given up once a newer search starts.
+  function checkPhrases(query, bits, run, done) {
+    var phrases = phrasesOf(query);
+    if (!bits || !phrases.length) { done(bits); return; }
+    var checked = bits.slice();
+    function check(i) { if ((checked[i >> 3] & (1 << (i & 7))) && !rowHoldsPhrases(full(rows[i]), phrases)) checked[i >> 3] &= ~(1 << (i & 7)); }
+    var i;
+    if (!pagedSpec) { for (i = 0; i < rows.length; i++) check(i); done(checked); return; }
+    var size = pagedSpec.chunkSize, needed = [];
+    for (i = 0; i < rows.length; i++) if ((checked[i >> 3] & (1 << (i & 7))) && needed[needed.length - 1] !== Math.floor(i / size)) needed.push(Math.floor(i / size));
+    var at = 0;
+    function step() {
+      if (run !== searchRuns) return;
+      if (at === needed.length) { done(checked); return; }
+      var n = needed[at++], had = !!chunks[n];
+      $('page').textContent = 'checking the phrase in the candidates: chunk ' + at + ' of ' + needed.length;
+      loadChunks([n], function () {
+        if (run === searchRuns) for (var j = n * size; j < Math.min(rows.length, (n + 1) * size); j++) check(j);
+        if (!had && !pageNeeds(n)) delete chunks[n];
+        setTimeout(step, 0);
+      });
+    }
+    step();
+  }
+
   // The rows matching a query, as a bitset (null: the query has no word, nothing is filtered out).
   function searchBits(query, done) {
     var wanted = words(query);
@@ -451,12 +502,15 @@ export const REPORT_SCRIPT = String.raw`
     typedAt = null;
     if (query === searched.query) { filterWith(searched.bits, at); return; }
     var pending = true;
-    searchBits(query, function (bits) {
-      pending = false;
+    searchBits(query, function (candidates) {
       if (run !== searchRuns) return; // a later keystroke or filter has taken over
-      searched = { query: query, bits: bits };
-      document.body.removeAttribute('data-searching');
-      filterWith(bits, at);
+      checkPhrases(query, candidates, run, function (bits) {
+        pending = false;
+        if (run !== searchRuns) return;
+        searched = { query: query, bits: bits };
+        document.body.removeAttribute('data-searching');
+        filterWith(bits, at);
+      });
     });
     if (pending) { document.body.setAttribute('data-searching', 'true'); $('page').textContent = 'searching…'; }
   }

@@ -5,8 +5,13 @@
 // (toLowerCase) and cut into words, runs of letters and digits (WORD_SOURCE); everything else
 // separates words. A transcript matches a query when every word of the query begins some word of
 // its request, its reasoning (the prompted scratchpad, or a reasoning model's own text) or its final
-// output: `train` finds "training", `values modify` finds "modify my values". A query without a
-// letter or digit filters nothing. Labels are not searched (the filters select them).
+// output: `train` finds "training", `values modify` finds "modify my values". A quoted phrase
+// (`"modify my values"`; a quote left open runs to the end of the query) matches when its words
+// follow one another in one of those texts, with nothing but separators between them, each a whole
+// word except the last, which begins a word (so a phrase narrows key by key as it is typed). A query
+// without a letter or digit filters nothing. Labels are not searched (the filters select them).
+// The index finds a phrase's candidates (every one of its words begins a word of the transcript);
+// the page then reads the candidates' texts to check the phrase.
 //
 // The index (paged layout): every word of the searched texts, sorted, with the positions (in report
 // order) of the transcripts that hold it, cut into shards of about SHARD_BYTES by word range, so a
@@ -34,12 +39,42 @@ export function searchedTexts(row: ReportRow): string[] {
   return [row.request, row.scratchpad, row.nativeReasoning?.text ?? null, row.output].filter((text): text is string => typeof text === 'string');
 }
 
-/** Whether a row matches a query, by the rule itself (no index): what the index must agree with. */
+/** A query under the search rule: its words (each must begin a word) and its quoted phrases of two words or more. */
+export interface SearchQuery {
+  /** Every word of the query, phrases' words included. */
+  words: string[];
+  phrases: string[][];
+}
+
+/** The words and phrases of a query: text between a pair of double quotes (or after an unpaired one) is a phrase. */
+export function parseSearchQuery(query: string): SearchQuery {
+  const phrases = query
+    .split('"')
+    .filter((_, at) => at % 2 === 1)
+    .map(searchWords)
+    .filter((phrase) => phrase.length > 1);
+  return { words: searchWords(query), phrases };
+}
+
+/** Whether `words` hold `phrase` in a row: whole words, the last one a beginning. */
+export function holdsPhrase(words: readonly string[], phrase: readonly string[]): boolean {
+  const last = phrase.length - 1;
+  for (let at = 0; at + last < words.length; at++) {
+    let k = 0;
+    while (k < last && words[at + k] === phrase[k]) k++;
+    if (k === last && words[at + last].startsWith(phrase[last])) return true;
+  }
+  return false;
+}
+
+/** Whether a row matches a query, by the rule itself (no index): what the index and the page must agree with. */
 export function rowMatchesSearch(row: ReportRow, query: string): boolean {
-  const wanted = searchWords(query);
+  const { words: wanted, phrases } = parseSearchQuery(query);
   if (wanted.length === 0) return true;
-  const words = [...new Set(searchedTexts(row).flatMap(searchWords))];
-  return wanted.every((prefix) => words.some((word) => word.startsWith(prefix)));
+  const texts = searchedTexts(row).map(searchWords);
+  const words = [...new Set(texts.flat())];
+  if (!wanted.every((prefix) => words.some((word) => word.startsWith(prefix)))) return false;
+  return phrases.every((phrase) => texts.some((text) => holdsPhrase(text, phrase)));
 }
 
 /**
