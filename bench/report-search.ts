@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/browser/index.js';
 import { ReportWriter, reportDataDir } from '../src/report/write.js';
 import { reportRow } from '../src/report/rows.js';
-import { searchedTexts, searchWords } from '../src/report/searchIndex.js';
+import { holdsPhrase, parseSearchQuery, searchedTexts, searchWords } from '../src/report/searchIndex.js';
 import { searchRecords } from '../test/helpers/searchRecords.js';
 
 const wanted = Number(process.argv[2] ?? 100_000);
@@ -69,16 +69,26 @@ const byRows = [...wordRows].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1
 const common = byRows[0][0];
 const middle = byRows.find(([, rows]) => rows <= 20)![0];
 const rare = byRows.find(([word, rows]) => rows === 1 && word.length >= 6)![0];
-const queries = [common, middle, rare, `${middle} ${common.slice(0, 3)}`];
+// A quoted phrase: the rare word and the word after it in the first row that has it.
+let phrase = '';
+for (const record of searchRecords({ count: 2_000 })) {
+  const text = searchedTexts(reportRow(record)).map(searchWords).find((words) => words.slice(0, -1).includes(rare));
+  if (text) {
+    phrase = `"${rare} ${text[text.indexOf(rare) + 1]}"`;
+    break;
+  }
+}
+const queries = [common, middle, rare, `${middle} ${common.slice(0, 3)}`, phrase];
 
 /** Matches per query by the rule, streaming the same rows again (nothing held). */
 function bruteForceCounts(): number[] {
   const counts = queries.map(() => 0);
-  const wantedWords = queries.map(searchWords);
+  const parsed = queries.map(parseSearchQuery);
   for (const record of searchRecords({ count: wanted })) {
-    const words = [...new Set(searchedTexts(reportRow(record)).flatMap(searchWords))];
-    wantedWords.forEach((query, q) => {
-      if (query.every((prefix) => words.some((word) => word.startsWith(prefix)))) counts[q]++;
+    const texts = searchedTexts(reportRow(record)).map(searchWords);
+    const words = [...new Set(texts.flat())];
+    parsed.forEach((query, q) => {
+      if (query.words.every((prefix) => words.some((word) => word.startsWith(prefix))) && query.phrases.every((p) => texts.some((text) => holdsPhrase(text, p)))) counts[q]++;
     });
   }
   return counts;
@@ -120,7 +130,7 @@ for (const query of queries) {
   read.length = 0;
   for (let k = 1; k <= query.length; k++) {
     const before = read.length;
-    await page.locator('#f-text').press(query[k - 1] === ' ' ? 'Space' : query[k - 1]);
+    await page.locator('#f-text').pressSequentially(query[k - 1]);
     const typed = query.slice(0, k);
     const result = (await (
       await page.waitForFunction(

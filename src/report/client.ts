@@ -368,8 +368,20 @@ export const REPORT_SCRIPT = String.raw`
     }
     return false;
   }
-  function rowHoldsPhrases(r, phrases) {
-    var texts = [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].filter(function (t) { return typeof t === 'string'; }).map(words);
+  // The words of the texts of rows a phrase was checked in, kept for the next keys of the phrase (at
+  // most PHRASE_ROWS rows: a paged report then reads the chunks of the other candidates again).
+  var PHRASE_ROWS = 5000;
+  var phraseTexts = new Map();
+  function textWords(i) {
+    var texts = phraseTexts.get(i);
+    if (texts) return texts;
+    var r = full(rows[i]);
+    texts = [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].filter(function (t) { return typeof t === 'string'; }).map(words);
+    if (phraseTexts.size < PHRASE_ROWS) phraseTexts.set(i, texts);
+    return texts;
+  }
+  function rowHoldsPhrases(i, phrases) {
+    var texts = textWords(i);
     return phrases.every(function (phrase) { return texts.some(function (ws) { return holdsPhrase(ws, phrase); }); });
   }
   // Whether the cards being drawn still need chunk n (a chunk read only to check a phrase is dropped after).
@@ -384,11 +396,16 @@ export const REPORT_SCRIPT = String.raw`
     var phrases = phrasesOf(query);
     if (!bits || !phrases.length) { done(bits); return; }
     var checked = bits.slice();
-    function check(i) { if ((checked[i >> 3] & (1 << (i & 7))) && !rowHoldsPhrases(full(rows[i]), phrases)) checked[i >> 3] &= ~(1 << (i & 7)); }
+    function check(i) { if ((checked[i >> 3] & (1 << (i & 7))) && !rowHoldsPhrases(i, phrases)) checked[i >> 3] &= ~(1 << (i & 7)); }
     var i;
     if (!pagedSpec) { for (i = 0; i < rows.length; i++) check(i); done(checked); return; }
+    // Candidates whose words are kept are checked now; the others' chunks are read.
     var size = pagedSpec.chunkSize, needed = [];
-    for (i = 0; i < rows.length; i++) if ((checked[i >> 3] & (1 << (i & 7))) && needed[needed.length - 1] !== Math.floor(i / size)) needed.push(Math.floor(i / size));
+    for (i = 0; i < rows.length; i++) {
+      if (!(checked[i >> 3] & (1 << (i & 7)))) continue;
+      if (phraseTexts.has(i) || chunks[Math.floor(i / size)]) check(i);
+      else if (needed[needed.length - 1] !== Math.floor(i / size)) needed.push(Math.floor(i / size));
+    }
     var at = 0;
     function step() {
       if (run !== searchRuns) return;

@@ -109,7 +109,7 @@ ${banner}${labelsBanner}
   <label>tier<select id="f-tier"><option value="">all</option></select></label>
   <label>label<select id="f-label">${options(labelOptions(source))}</select></label>
   <label>classifiers<select id="f-disagree">${options(DISAGREE_OPTIONS)}</select></label>
-  <label>text<input id="f-text" type="search" placeholder="words in request, reasoning, output" title="Not case-sensitive. Each word typed must begin a word of the transcript's request, reasoning or final output (train finds training); punctuation and order are ignored."></label>
+  <label>text<input id="f-text" type="search" placeholder="words or &quot;a phrase&quot; in request, reasoning, output" title="Not case-sensitive. Each word typed must begin a word of the transcript's request, reasoning or final output (train finds training); punctuation and order are ignored. Words in double quotes must follow one another in one text, each whole but the last: &quot;modify my val&quot; finds modify my values (a quote left open runs to the end)."></label>
 </div>
 <div class="status-line"><span><b id="count">0</b> of <span id="total">0</span> transcripts match</span>
 <button id="prev" type="button">◀ previous</button><span id="page"></span><button id="next" type="button">next ▶</button></div>
