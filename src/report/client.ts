@@ -51,8 +51,8 @@ export const REPORT_SCRIPT = String.raw`
   // Two layouts. Inline: every row in the af-data element. Paged (large runs): the page holds only
   // where its data lives; <name>.data/index.js gives the fields filters and the summary read, one
   // small object per row (i = its position), chunk-<n>.js files hold the full rows, loaded when a
-  // page shows them, and search.js with search-<n>.js the text search's word lists
-  // (report/searchIndex.ts), loaded for the words a search asks for.
+  // page shows them, and search.js with search-<n>.js and search-p<k>.js the text search's word
+  // lists (report/searchIndex.ts), one file loaded for each word a search asks for.
   var pagedSpec = $('af-paged') ? JSON.parse($('af-paged').textContent) : null;
   var chunks = [];
   var waiting = {};
@@ -511,20 +511,24 @@ export const REPORT_SCRIPT = String.raw`
     $('next').disabled = page >= pages - 1;
   }
 
-  var searched = { query: null, bits: null };
+  // The last search answered (key: its words and phrases, what the answer depends on) and the filters
+  // last applied: a key that changes neither (a space, punctuation) redraws nothing.
+  var searched = { query: null, key: null, bits: null };
+  var filtered = { bits: undefined, key: null };
   var searchRuns = 0, typedAt = null, measuring = null, keystrokes = 0;
   function applyFilters() {
     var query = $('f-text').value;
     var run = ++searchRuns, at = typedAt;
     typedAt = null;
-    if (query === searched.query) { filterWith(searched.bits, at); return; }
+    var key = words(query).join(' ') + '\n' + phrasesOf(query).map(function (phrase) { return phrase.join(' '); }).join('\n');
+    if (key === searched.key) { searched.query = query; filterWith(searched.bits, at); return; }
     var pending = true;
     searchBits(query, function (candidates) {
       if (run !== searchRuns) return; // a later keystroke or filter has taken over
       checkPhrases(query, candidates, run, function (bits) {
         pending = false;
         if (run !== searchRuns) return;
-        searched = { query: query, bits: bits };
+        searched = { query: query, key: key, bits: bits };
         document.body.removeAttribute('data-searching');
         filterWith(bits, at);
       });
@@ -535,6 +539,9 @@ export const REPORT_SCRIPT = String.raw`
   function filterWith(bits, at) {
     var model = $('f-model').value, variant = $('f-variant').value, reasoning = $('f-reasoning').value, tier = $('f-tier').value;
     var label = $('f-label').value, disagree = $('f-disagree').value;
+    var key = [model, variant, reasoning, tier, label, disagree].join('\n');
+    if (bits === filtered.bits && key === filtered.key) return measured(at);
+    filtered = { bits: bits, key: key };
     visible = rows.filter(function (r) {
       if (bits && !(bits[r.i >> 3] & (1 << (r.i & 7)))) return false;
       if (model && r.model !== model) return false;
@@ -550,6 +557,10 @@ export const REPORT_SCRIPT = String.raw`
     });
     page = 0;
     summarise(visible);
+    measured(at);
+  }
+  // The answer to a keystroke is in: its times for the bench, then its cards.
+  function measured(at) {
     measuring = at === null ? null : { query: searched.query, count: visible.length, keystroke: ++keystrokes, typedAt: at, resultsMs: performance.now() - at, firstCardMs: null, drawnMs: null };
     render();
   }
@@ -562,7 +573,7 @@ export const REPORT_SCRIPT = String.raw`
     var at = typedAt = performance.now(), query = $('f-text').value;
     applyFilters();
     var entry = { query: query, handlerMs: performance.now() - at, paintMs: null };
-    window.afReportKeystrokes.push(entry);
+    if (window.afReportKeystrokes.push(entry) > 1000) window.afReportKeystrokes.shift();
     requestAnimationFrame(function () { setTimeout(function () { entry.paintMs = performance.now() - at; }, 0); });
   });
   $('prev').addEventListener('click', function () { if (page > 0) { page--; render(); window.scrollTo(0, 0); } });

@@ -14,10 +14,11 @@
 // the page then reads the candidates' texts to check the phrase.
 //
 // The index (paged layout): every word of the searched texts, sorted, with the positions (in report
-// order) of the transcripts that hold it, cut into shards of about SHARD_BYTES by word range, so a
-// query word's prefix range sits in one or a few shards. `search.js` says where each shard starts;
+// order) of the transcripts that hold it, cut into shards of about SHARD_BYTES by word range.
 // `search-<n>.js` holds a shard's words and their lists, each list as delta varints or as a bitset
-// (whichever is smaller), base64. Built row by row; memory is the lists, packed: a byte or two per
+// (whichever is smaller), base64; `search-p<k>.js` the list of a beginning whose words run across
+// shards (see files()), so that any query word reads one file; `search.js` each shard's first and
+// last word and those beginnings. Built row by row; memory is the lists, packed: a byte or two per
 // transcript and distinct word, at most a bit per transcript for each word.
 import { jsonForScript } from '../core/safeJson.js';
 import type { ReportRow } from './rows.js';

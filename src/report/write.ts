@@ -289,7 +289,7 @@ export function isReportCurrent(outFile: string, opts: WriteReportOptions, diges
  * Write the report for a run's records to `outFile` (atomically). Returns the path. Up to
  * INLINE_LIMIT transcripts it is one self-contained file; above, the page stays small and its data
  * goes to `<name>.data/` beside it (index.js for the filters, chunk-<n>.js with CHUNK_SIZE full
- * transcripts each, search.js and search-<n>.js for the text search: report/searchIndex.ts), loaded by the page as it needs them: the first page opens after one chunk.
+ * transcripts each, search.js, search-<n>.js and search-p<k>.js for the text search: report/searchIndex.ts), loaded by the page as it needs them: the first page opens after one chunk.
  * Move the page and its folder together. The files are left as they are when the records and
  * options hash as they did at the last write (see core/inputsHash.ts); otherwise the records go
  * through a ReportWriter.
