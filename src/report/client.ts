@@ -115,7 +115,7 @@ export const REPORT_SCRIPT = String.raw`
   // keystroke loads at most this many chunks; "show more" draws the next ones of the page.
   var CARDS = 10;
   var page = 0;
-  var visible = rows;
+  var visible = null; // the rows the filters and the search let through (set by the first filterWith)
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -542,7 +542,7 @@ export const REPORT_SCRIPT = String.raw`
     var key = [model, variant, reasoning, tier, label, disagree].join('\n');
     if (bits === filtered.bits && key === filtered.key) return measured(at);
     filtered = { bits: bits, key: key };
-    visible = rows.filter(function (r) {
+    var next = rows.filter(function (r) {
       if (bits && !(bits[r.i >> 3] & (1 << (r.i & 7)))) return false;
       if (model && r.model !== model) return false;
       if (variant && r.variant !== variant) return false;
@@ -555,8 +555,12 @@ export const REPORT_SCRIPT = String.raw`
       }
       return true;
     });
-    page = 0;
-    summarise(visible);
+    // The same transcripts as shown (a key that narrows nothing): the cards drawn stay.
+    if (!visible || next.length !== visible.length || next.some(function (r, j) { return r !== visible[j]; })) {
+      visible = next;
+      page = 0;
+      summarise(visible);
+    }
     measured(at);
   }
   // The answer to a keystroke is in: its times for the bench, then its cards.
