@@ -164,7 +164,17 @@ for (const query of queries) {
   await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => (window as unknown as { afReportReady?: unknown }).afReportReady);
   await page.locator('#f-text').pressSequentially(query, { delay: 50 });
-  await page.waitForFunction(() => !document.body.hasAttribute('data-searching') && !document.querySelector('#list[data-loading]') && (window as unknown as { afReportKeystrokes: Keystroke[] }).afReportKeystrokes.every((k) => k.paintMs !== null));
+  await page
+    .waitForFunction(() => !document.body.hasAttribute('data-searching') && !document.querySelector('#list[data-loading]') && (window as unknown as { afReportKeystrokes: Keystroke[] }).afReportKeystrokes.every((k) => k.paintMs !== null))
+    .catch(async (error: unknown) => {
+      const state = await page.evaluate(() => ({
+        searching: document.body.hasAttribute('data-searching'),
+        loading: document.querySelector('#list[data-loading]') !== null,
+        status: document.getElementById('page')?.textContent,
+        keys: (window as unknown as { afReportKeystrokes: Keystroke[] }).afReportKeystrokes,
+      }));
+      throw new Error(`quick typing "${query}" did not settle: ${JSON.stringify(state)}`, { cause: error });
+    });
   const keystrokes = await keystrokesOf(page);
   const count = Number(await page.getAttribute('#count', 'data-count'));
   if (count !== finalCounts[queries.indexOf(query)]) throw new Error(`quick typing "${query}": the page counted ${count}`);

@@ -413,7 +413,9 @@ export const REPORT_SCRIPT = String.raw`
       var n = needed[at++], had = !!chunks[n];
       $('page').textContent = 'checking the phrase in the candidates: chunk ' + at + ' of ' + needed.length;
       loadChunks([n], function () {
-        if (run === searchRuns) for (var j = n * size; j < Math.min(rows.length, (n + 1) * size); j++) check(j);
+        // A newer search may be waiting for this chunk too: a stale check leaves it as it is.
+        if (run !== searchRuns) return;
+        for (var j = n * size; j < Math.min(rows.length, (n + 1) * size); j++) check(j);
         if (!had && !pageNeeds(n)) delete chunks[n];
         setTimeout(step, 0);
       });
@@ -521,7 +523,13 @@ export const REPORT_SCRIPT = String.raw`
     var run = ++searchRuns, at = typedAt;
     typedAt = null;
     var key = words(query).join(' ') + '\n' + phrasesOf(query).map(function (phrase) { return phrase.join(' '); }).join('\n');
-    if (key === searched.key) { searched.query = query; filterWith(searched.bits, at); return; }
+    if (key === searched.key) {
+      // Answered already (a search still under way for another key is dropped: run has moved on).
+      searched.query = query;
+      document.body.removeAttribute('data-searching');
+      filterWith(searched.bits, at);
+      return;
+    }
     var pending = true;
     searchBits(query, function (candidates) {
       if (run !== searchRuns) return; // a later keystroke or filter has taken over
