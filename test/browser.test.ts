@@ -270,6 +270,35 @@ describe('in a real browser', { skip }, () => {
     await page.close();
   });
 
+  test('a phrase checked in chunks that a newer phrase also waits for: the newer one answers exactly', async () => {
+    const records = [...searchRecords({ count: 600, vocabulary: 1_000, scratchpadWords: 60 })];
+    const rows = records.map(reportRow);
+    const [w1, w2] = searchWords(rows[3].scratchpad!).slice(5, 7);
+    const older = `"${w1} ${w2.slice(0, 1)}`;
+    const newer = `"${w1} ${w2}`;
+    const { page, errors } = await openReport(records, { inlineLimit: 100, chunkSize: 50, searchShardBytes: 2_048 });
+    // Hold back the chunks while the older phrase is checked, then let the newer one start and release them.
+    await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown> & { held: Array<() => void>; holding: boolean };
+      w.held = [];
+      w.holding = true;
+      const real = w.afReportChunk as (...args: unknown[]) => void;
+      w.afReportChunk = (...args: unknown[]) => (w.holding ? w.held.push(() => real(...args)) : real(...args));
+    });
+    await page.fill('#f-text', older);
+    await page.waitForFunction(() => (window as unknown as { held: unknown[] }).held.length > 0);
+    await page.fill('#f-text', newer);
+    await page.evaluate(() => {
+      const w = window as unknown as { held: Array<() => void>; holding: boolean };
+      w.holding = false;
+      w.held.splice(0).forEach((arrive) => arrive());
+    });
+    await page.waitForFunction(() => !document.body.hasAttribute('data-searching') && !document.querySelector('#list[data-loading]'));
+    assert.equal(await count(page), records.filter((_, i) => rowMatchesSearch(rows[i], newer)).length);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('script and event-handler markup planted in a transcript is shown as text and never runs', async () => {
     const records = syntheticRecords({ requests: 2, models: ['m'], variants: ['v'] });
     const planted = '</script><script>window.pwned = "script"; alert(1)</script><img src=x onerror="window.pwned = \'img\'"><b>bold</b>';
