@@ -26,6 +26,8 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`machine load (1, 5, 15 min) at start: ${load()}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'af-bench-search-'));
+// Removed at exit, also when a step fails (a 100,000-transcript report is 300 MB).
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'report.html');
 let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
