@@ -13,8 +13,8 @@ import { notebookView } from '../src/notebook/view.js';
 import { writeReport } from '../src/report/index.js';
 import { reportDataDir, type WriteReportOptions } from '../src/report/write.js';
 import { reportRow } from '../src/report/rows.js';
-import { rowMatchesSearch, searchWords, type SearchDirectory } from '../src/report/searchIndex.js';
-import { searchRecords } from './helpers/searchRecords.js';
+import { parseSearchQuery, rowMatchesSearch, searchWords, type SearchDirectory } from '../src/report/searchIndex.js';
+import { indexFilesFor, searchRecords } from './helpers/searchRecords.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
 import { tempDir } from './helpers/tmp.js';
@@ -95,7 +95,13 @@ describe('in a real browser', { skip }, () => {
     const records = syntheticRecords({ requests: 40 });
     const { page, errors } = await openReport(records, options);
     assert.equal(await count(page), records.length);
-    assert.equal(await cards(page), 50, 'one page of 50 transcripts is drawn');
+    assert.equal(await cards(page), 10, 'the first 10 cards of a page of 50 are drawn');
+    for (const drawn of [20, 30, 40, 50]) {
+      await page.click('#more');
+      assert.equal(await cards(page), drawn, '"show more" draws 10 more');
+    }
+    assert.equal(await page.isHidden('#more'), true, 'the whole page of 50 is drawn');
+    assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), records.slice(0, 50).map((r) => r.key));
     // The report's summary table counts compliance exactly as the forest plot (and summary.csv) do.
     const summaryCells = await page.locator('#summary tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
     for (const row of figureInputs(records).gaps) {
@@ -115,9 +121,9 @@ describe('in a real browser', { skip }, () => {
     const af = records.filter((r) => r.tier === 'free' && r.model === 'sim/no-gap' && r.reasoning === 'cot' && r.labels.af?.label === 'af');
     assert.ok(af.length > 0);
     assert.equal(await count(page), af.length);
-    assert.equal(await cards(page), af.length);
+    assert.equal(await cards(page), Math.min(10, af.length));
     const keys = await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
-    assert.deepEqual(keys, af.map((r) => r.key));
+    assert.deepEqual(keys, af.slice(0, 10).map((r) => r.key));
 
     // Disagreement between the prefix proxy and the judge: the proxy's errors, ready to read.
     await page.selectOption('#f-model', '');
@@ -153,7 +159,7 @@ describe('in a real browser', { skip }, () => {
     await page.click('#next');
     await page.waitForFunction(() => !document.querySelector('#list[data-loading]') && document.getElementById('page')?.textContent?.startsWith('page 2'));
     const keys = await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
-    assert.deepEqual(keys, records.slice(50, 100).map((r) => r.key));
+    assert.deepEqual(keys, records.slice(50, 60).map((r) => r.key));
     loaded.length = 0;
     await page.fill('#f-text', planted);
     await page.waitForFunction(() => document.getElementById('count')?.getAttribute('data-count') === '1');
@@ -164,50 +170,133 @@ describe('in a real browser', { skip }, () => {
     await page.close();
   });
 
-  test('text search finds exactly the transcripts the rule picks, in both layouts, typed key by key, reading only its words\' shards', async () => {
+  test('text search finds exactly the transcripts the rule picks, in both layouts, typed key by key; a key reads at most one index file and draws at most 10 cards', async () => {
     const records = [...searchRecords({ count: 1_500, vocabulary: 2_000, scratchpadWords: 80 })];
     records[7].finalOutput = 'I will COMPLY with <request_fully_accepted/> naïve 训练 <img src=x onerror="window.pwned = 1"></script><b>bold</b>';
     const rows = records.map(reportRow);
     const expected = (query: string) => records.filter((_, i) => rowMatchesSearch(rows[i], query)).map((r) => r.key);
-    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'onerror pwned', 'zzzqqq', '<!>', 'request_fully', ''];
+    // Quoted phrases: three words in a row of one transcript's scratchpad, the same words out of order,
+    // a quote left open, and one across a tag.
+    const [w1, w2, w3] = searchWords(rows[3].scratchpad!).slice(5, 8);
+    const phrases = [`"${w1} ${w2} ${w3}"`, `"${w3} ${w1}"`, `"${w1} ${w2.slice(0, 2)}`, 'naïve "comply with request fully"'];
+    assert.ok(expected(phrases[0]).length > 0 && expected(phrases[3]).length === 1);
+    assert.ok(expected(phrases[1]).length < expected(`${w3} ${w1}`).length, 'the phrase is checked, not only its words');
+    const queries = ['k', 'ka', 'kato', 'Kato re', 'comply accepted', 'NAÏVE 训', 'onerror pwned', 'zzzqqq', '<!>', 'request_fully', ...phrases, ''];
     const shardBytes = 2_048;
-    for (const [layout, options] of [['self-contained', {}], ['paged', { inlineLimit: 100, chunkSize: 200, searchShardBytes: shardBytes }]] as const) {
+    for (const [layout, options] of [['self-contained', {}], ['paged', { inlineLimit: 100, chunkSize: 20, searchShardBytes: shardBytes }]] as const) {
       const { page, errors, file } = await openReport(records, options);
       const loaded: string[] = [];
-      page.on('request', (request) => { if (request.url().includes('.data/search')) loaded.push(request.url().replace(/.*\.data\//, '')); });
+      page.on('request', (request) => { if (request.url().includes('.data/')) loaded.push(request.url().replace(/.*\.data\//, '')); });
+      const directory = layout === 'paged' ? searchDirectory(file) : null;
+      if (directory) assert.ok(directory.first.length > 20 && directory.prefixes.length > 20, `the test's index has ${directory.first.length} shards, ${directory.prefixes.length} prefix files`);
+      const settled = () => page.waitForFunction(() => !document.body.hasAttribute('data-searching') && !document.querySelector('#list[data-loading]'));
       for (const query of queries) {
-        loaded.length = 0;
         await page.fill('#f-text', '');
-        await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
-        // Key by key, as a user types: each keystroke searches, the last one's answer stays.
-        if (query) await page.locator('#f-text').pressSequentially(query);
-        await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
+        await settled();
+        // Key by key, as a user types: each keystroke searches, reads at most the index file of the
+        // word being typed, and draws at most 10 cards (a chunk each at most).
+        for (let k = 1; k <= query.length; k++) {
+          loaded.length = 0;
+          await page.locator('#f-text').pressSequentially(query[k - 1]);
+          await settled();
+          const typed = query.slice(0, k);
+          assert.ok(await cards(page) <= 10, `"${typed}"`);
+          if (!directory) continue;
+          const indexRead = loaded.filter((name) => name.startsWith('search-'));
+          const may = new Set(searchWords(typed).flatMap((word) => indexFilesFor(directory, word)));
+          assert.ok(indexRead.length <= 1 && indexRead.every((name) => may.has(name)), `"${typed}" read ${indexRead.join(' ')}`);
+          // A phrase also reads the chunks of its candidates (the rows its words begin words of), to check it.
+          const candidateChunks = parseSearchQuery(typed).phrases.length === 0 ? 0 : new Set(rows.flatMap((row, i) => (rowMatchesSearch(row, searchWords(typed).join(' ')) ? [Math.floor(i / 20)] : []))).size;
+          assert.ok(loaded.filter((name) => name.startsWith('chunk-')).length <= 10 + candidateChunks, `"${typed}" read ${loaded.join(' ')}`);
+        }
         const keys = expected(query);
         assert.equal(await count(page), keys.length, `${layout}: "${query}"`);
-        assert.equal(await cards(page), Math.min(50, keys.length), `${layout}: "${query}"`);
-        assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), keys.slice(0, 50), `${layout}: "${query}"`);
-        if (layout === 'paged' && query) {
-          // Each prefix typed reads the shards whose word range may hold words starting with it, and no other.
-          const first = searchDirectory(file).first;
-          const typed = [...query].map((_, i) => query.slice(0, i + 1));
-          const may = new Set(typed.flatMap((prefix) => searchWords(prefix)).flatMap((word) => first.map((_, n) => n).filter((n) => (n + 1 === first.length || first[n + 1] > word) && first[n] < `${word}\uffff`)).map((n) => `search-${n}.js`));
-          const shardsRead = loaded.filter((name) => name !== 'search.js');
-          assert.ok(shardsRead.every((name) => may.has(name)), `"${query}": ${shardsRead.join(' ')}`);
-          assert.ok(shardsRead.length < first.length / 4, `"${query}" read ${shardsRead.length} of ${first.length} shards`);
+        assert.equal(await cards(page), Math.min(10, keys.length), `${layout}: "${query}"`);
+        assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), keys.slice(0, 10), `${layout}: "${query}"`);
+        if (keys.length > 10) {
+          await page.click('#more');
+          assert.equal(await cards(page), Math.min(20, keys.length), `${layout}: "${query}", show more`);
+          assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), keys.slice(0, 20), `${layout}: "${query}", show more`);
         }
       }
       // A search combines with the other filters.
       await page.fill('#f-text', 'ka');
       await page.selectOption('#f-tier', 'paid');
-      await page.waitForFunction(() => !document.body.hasAttribute('data-searching'));
+      await settled();
       assert.equal(await count(page), records.filter((r, i) => r.tier === 'paid' && rowMatchesSearch(rows[i], 'ka')).length, layout);
       // The transcript with markup was found and shown as text: nothing in it ran.
       assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
       assert.equal(await page.locator('main img, main b').count(), 0);
-      if (layout === 'paged') assert.ok(searchDirectory(file).first.length > 20, `the test's index has ${searchDirectory(file).first.length} shards`);
+      // Each keystroke's handler returned and a frame was painted after it (times are printed, not asserted).
+      const keystrokes = await page.evaluate(() => (window as unknown as { afReportKeystrokes: Array<{ handlerMs: number; paintMs: number | null }> }).afReportKeystrokes);
+      assert.ok(keystrokes.length > 50 && keystrokes.every((k) => k.paintMs !== null && k.paintMs >= k.handlerMs));
+      console.log(`# ${layout}: ${keystrokes.length} keystrokes, input to next paint max ${Math.max(...keystrokes.map((k) => k.paintMs!)).toFixed(0)} ms (not asserted)`);
       assert.deepEqual(errors, []);
       await page.close();
     }
+  });
+
+  test('a search answered after a newer one never replaces the newer one\'s results', async () => {
+    const records = [...searchRecords({ count: 600, vocabulary: 1_000, scratchpadWords: 60 })];
+    const rows = records.map(reportRow);
+    const expected = (query: string) => records.filter((_, i) => rowMatchesSearch(rows[i], query)).map((r) => r.key);
+    const { page, errors } = await openReport(records, { inlineLimit: 100, chunkSize: 50, searchShardBytes: 2_048 });
+    const settled = () => page.waitForFunction(() => !document.body.hasAttribute('data-searching') && !document.querySelector('#list[data-loading]'));
+    // Hold back the index files that arrive while `holding` is set, as a slow disk would.
+    await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown> & { held: Array<() => void>; holding: boolean };
+      w.held = [];
+      w.holding = true;
+      for (const name of ['afReportSearchShard', 'afReportSearchPrefix']) {
+        const real = w[name] as (...args: unknown[]) => void;
+        w[name] = (...args: unknown[]) => (w.holding ? w.held.push(() => real(...args)) : real(...args));
+      }
+    });
+    await page.locator('#f-text').press('k');
+    await page.waitForFunction(() => (window as unknown as { held: unknown[] }).held.length > 0);
+    assert.equal(await page.getAttribute('body', 'data-searching'), 'true');
+    await page.evaluate(() => ((window as unknown as { holding: boolean }).holding = false));
+    await page.fill('#f-text', 'mi');
+    await settled();
+    const newer = expected('mi');
+    assert.notDeepEqual(expected('k'), newer);
+    assert.equal(await count(page), newer.length);
+    // The older search's index file arrives now: it is read, and its answer dropped.
+    await page.evaluate(() => (window as unknown as { held: Array<() => void> }).held.forEach((arrive) => arrive()));
+    await settled();
+    assert.equal(await count(page), newer.length);
+    assert.deepEqual(await page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), newer.slice(0, 10));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a phrase checked in chunks that a newer phrase also waits for: the newer one answers exactly', async () => {
+    const records = [...searchRecords({ count: 600, vocabulary: 1_000, scratchpadWords: 60 })];
+    const rows = records.map(reportRow);
+    const [w1, w2] = searchWords(rows[3].scratchpad!).slice(5, 7);
+    const older = `"${w1} ${w2.slice(0, 1)}`;
+    const newer = `"${w1} ${w2}`;
+    const { page, errors } = await openReport(records, { inlineLimit: 100, chunkSize: 50, searchShardBytes: 2_048 });
+    // Hold back the chunks while the older phrase is checked, then let the newer one start and release them.
+    await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown> & { held: Array<() => void>; holding: boolean };
+      w.held = [];
+      w.holding = true;
+      const real = w.afReportChunk as (...args: unknown[]) => void;
+      w.afReportChunk = (...args: unknown[]) => (w.holding ? w.held.push(() => real(...args)) : real(...args));
+    });
+    await page.fill('#f-text', older);
+    await page.waitForFunction(() => (window as unknown as { held: unknown[] }).held.length > 0);
+    await page.fill('#f-text', newer);
+    await page.evaluate(() => {
+      const w = window as unknown as { held: Array<() => void>; holding: boolean };
+      w.holding = false;
+      w.held.splice(0).forEach((arrive) => arrive());
+    });
+    await page.waitForFunction(() => !document.body.hasAttribute('data-searching') && !document.querySelector('#list[data-loading]'));
+    assert.equal(await count(page), records.filter((_, i) => rowMatchesSearch(rows[i], newer)).length);
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 
   test('script and event-handler markup planted in a transcript is shown as text and never runs', async () => {

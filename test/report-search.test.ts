@@ -7,11 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportWriter, reportDataDir, writeReport } from '../src/report/write.js';
 import { reportRow, type ReportRow } from '../src/report/rows.js';
-import { decodeList, rowMatchesSearch, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
+import { decodeList, parseSearchQuery, rowMatchesSearch, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchShard } from '../src/report/searchIndex.js';
 import { recordsDigest } from '../src/core/inputsHash.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
-import { searchRecords } from './helpers/searchRecords.js';
+import { indexFilesFor, searchRecords } from './helpers/searchRecords.js';
 import { tempDir } from './helpers/tmp.js';
 
 test('search words: lower-cased runs of letters and digits; everything else separates them', () => {
@@ -20,7 +20,7 @@ test('search words: lower-cased runs of letters and digits; everything else sepa
   assert.deepEqual(searchWords(' -- <> '), []);
 });
 
-test('the rule: every query word begins a word of the request, scratchpad, native reasoning or output, in any order and case', () => {
+test('the rule: every query word begins a word of the request, scratchpad, native reasoning or output, in any order and case; a quoted phrase\'s words follow one another', () => {
   const [record] = syntheticRecords({ requests: 1, models: ['m'], variants: ['v'] });
   const row: ReportRow = {
     ...reportRow(record),
@@ -41,20 +41,40 @@ test('the rule: every query word begins a word of the request, scratchpad, nativ
     ['write x', true], // request
     ['accepted', true], // tags are words too
     ['request_fully_accepted', true],
-    ['"modify, values!"', true], // punctuation ignored
+    ['modify, values!', true], // punctuation ignored
     ['labelword', false], // labels and explanations are not searched
     ['judgemodel', false],
     ['', true], // no word: nothing filtered
     ['?!', true],
+    // Quoted phrases: the words in a row, in one text, each whole but the last.
+    ['"modify my values"', true],
+    ['"training would modify"', true], // case, and only separators between
+    ['"modify my val', true], // a quote left open runs to the end; the last word is a beginning
+    ['"modify my"', true],
+    ['"modify my v" training', true], // a phrase and a loose word
+    ['"my values modify"', false], // order
+    ['"modify values"', false], // a word between
+    ['"odify my values"', false], // the first words are whole
+    ['"modif my values"', false],
+    ['"x if"', false], // the end of the request and the start of the scratchpad: two texts
+    ['"request fully accepted"', true], // a tag's words follow one another
+    ['"refuse training"', true], // "refuse, training": the comma separates
+    ['"values"', true], // one word: as unquoted
+    ['"valuesx"', false],
+    ['""', true],
   ];
   for (const [query, expected] of cases) assert.equal(rowMatchesSearch(row, query), expected, query);
   assert.deepEqual(searchedTexts({ ...row, scratchpad: null, nativeReasoning: null, output: null }), ['Write about X.']);
+  assert.deepEqual(parseSearchQuery('a "b c" d "e f g'), { words: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], phrases: [['b', 'c'], ['e', 'f', 'g']] });
+  assert.deepEqual(parseSearchQuery('"b" "" c'), { words: ['b', 'c'], phrases: [] });
 });
 
 interface WrittenIndex {
   directory: SearchDirectory;
   shards: SearchShard[];
   sizes: number[];
+  /** Each prefix file's list, in the order of directory.prefixes. */
+  prefixLists: string[];
 }
 
 function readIndex(dataDir: string): WrittenIndex {
@@ -72,7 +92,12 @@ function readIndex(dataDir: string): WrittenIndex {
     sizes.push(Buffer.byteLength(text));
     shards.push(call(text, 'afReportSearchShard') as SearchShard);
   });
-  return { directory, shards, sizes };
+  const prefixLists = directory.prefixes.map((_, k) => {
+    const text = readFileSync(join(dataDir, `search-p${k}.js`), 'utf8');
+    assert.ok(text.startsWith(`afReportSearchPrefix(${k},`));
+    return call(text, 'afReportSearchPrefix') as string;
+  });
+  return { directory, shards, sizes, prefixLists };
 }
 
 /** Word -> rows, by reading every row's texts (what the index must hold). */
@@ -87,11 +112,6 @@ function bruteForce(rows: ReportRow[]): Map<string, number[]> {
   return out;
 }
 
-/** The shards a query word needs, as the page picks them: those whose word range can hold a word starting with it. */
-function shardsFor(first: string[], prefix: string): number[] {
-  return first.map((_, n) => n).filter((n) => (n + 1 === first.length || first[n + 1] > prefix) && first[n] < `${prefix}\uffff`);
-}
-
 test('a paged report writes every word with exactly the rows that hold it, sorted into shards of bounded size', () => {
   const records = [...searchRecords({ count: 600, vocabulary: 3000, scratchpadWords: 120 })];
   records[5].finalOutput = '</script><img src=x onerror=alert(1)> \u202Egnp.exe Ünïcödé 训练';
@@ -101,7 +121,7 @@ test('a paged report writes every word with exactly the rows that hold it, sorte
   for (const record of records) writer.add(record);
   assert.ok(writer.searchBytes > 0);
   writer.finish(recordsDigest(records));
-  const { directory, shards, sizes } = readIndex(reportDataDir(file));
+  const { directory, shards, sizes, prefixLists } = readIndex(reportDataDir(file));
   assert.equal(directory.rows, records.length);
   assert.ok(shards.length > 5, `${shards.length} shards`);
   const expected = bruteForce(records.map(reportRow));
@@ -120,12 +140,28 @@ test('a paged report writes every word with exactly the rows that hold it, sorte
   // Markup in a transcript never reaches the index files as markup; its words are there.
   for (const name of readdirSync(reportDataDir(file)).filter((n) => n.startsWith('search'))) assert.doesNotMatch(readFileSync(join(reportDataDir(file), name), 'utf8'), /[<>&\u202e]/);
   assert.ok(words.includes('onerror') && words.includes('训练') && words.includes('ünïcödé') && words.includes('u202egnp'));
-  // A query word reads the shards of its prefix range, and they hold all its words.
-  for (const prefix of ['a', 'ka', words[words.length - 1], 'zzzz', words[0]]) {
-    const needed = shardsFor(directory.first, prefix);
-    const found = needed.flatMap((n) => shards[n].words).filter((w) => w.startsWith(prefix));
-    assert.deepEqual(found, words.filter((w) => w.startsWith(prefix)), prefix);
-    assert.ok(needed.length <= Math.max(1, Math.ceil(found.length / 2)) + 1, `${prefix}: ${needed.length} shards for ${found.length} words`);
+  assert.deepEqual(directory.last, shards.map((shard) => shard.words.at(-1)));
+  // Every beginning of every word (and words not there) reads one index file, which gives exactly
+  // the rows holding a word that starts with it.
+  const beginnings = new Set(words.flatMap((word) => [...word].map((_, at) => word.slice(0, at + 1))));
+  assert.ok(directory.prefixes.length > shards.length, `${directory.prefixes.length} prefix files`);
+  assert.ok(directory.prefixes.every((prefix) => beginnings.has(prefix)));
+  for (const prefix of [...beginnings, 'zzzz', 'aaaaaa']) {
+    const files = indexFilesFor(directory, prefix);
+    assert.ok(files.length <= 1, `"${prefix}" reads ${files.join(' ')}`);
+    const rows = new Set<number>();
+    for (const name of files) {
+      const p = /^search-p(\d+)\.js$/.exec(name);
+      if (p) for (const row of decodeList(prefixLists[Number(p[1])])) rows.add(row);
+      else {
+        const shard = shards[Number(/\d+/.exec(name)![0])];
+        shard.words.forEach((word, k) => {
+          if (word.startsWith(prefix)) for (const row of decodeList(shard.lists[k])) rows.add(row);
+        });
+      }
+    }
+    const holding = new Set(words.filter((word) => word.startsWith(prefix)).flatMap((word) => expected.get(word)!));
+    assert.deepEqual([...rows].sort((a, b) => a - b), [...holding].sort((a, b) => a - b), `"${prefix}"`);
   }
 });
 
@@ -152,7 +188,7 @@ test('the index in memory takes at most about a bit per transcript for each word
   const files = [...builder.files()];
   assert.equal(builder.words, 0, 'the lists are dropped as their shards are made');
   const expected = bruteForce(Array.from({ length: rows }, (_, i) => templates[i % templates.length]));
-  const shards = files.slice(0, -1).map((file) => JSON.parse(/^afReportSearchShard\(\d+,(.*)\);\n$/s.exec(file.text)![1]) as SearchShard);
+  const shards = files.filter((file) => /^search-\d+\.js$/.test(file.name)).map((file) => JSON.parse(/^afReportSearchShard\(\d+,(.*)\);\n$/s.exec(file.text)![1]) as SearchShard);
   assert.deepEqual(shards.flatMap((shard) => shard.words), [...expected.keys()].sort());
   for (const shard of shards) shard.words.forEach((word, k) => assert.deepEqual(decodeList(shard.lists[k]), expected.get(word), word));
 });

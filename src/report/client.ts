@@ -40,6 +40,7 @@ pre.request { background:#fffaf0; }
 details > summary { cursor:pointer; color:var(--accent); font-size:12.5px; margin-top:6px; }
 .explain { font-size:12.5px; color:#333; margin:4px 0 0; }
 .empty { color:var(--muted); font-style:italic; }
+#more { font-size:13px; margin:0 0 14px; }
 `;
 
 export const REPORT_SCRIPT = String.raw`
@@ -50,8 +51,8 @@ export const REPORT_SCRIPT = String.raw`
   // Two layouts. Inline: every row in the af-data element. Paged (large runs): the page holds only
   // where its data lives; <name>.data/index.js gives the fields filters and the summary read, one
   // small object per row (i = its position), chunk-<n>.js files hold the full rows, loaded when a
-  // page shows them, and search.js with search-<n>.js the text search's word lists
-  // (report/searchIndex.ts), loaded for the words a search asks for.
+  // page shows them, and search.js with search-<n>.js and search-p<k>.js the text search's word
+  // lists (report/searchIndex.ts), one file loaded for each word a search asks for.
   var pagedSpec = $('af-paged') ? JSON.parse($('af-paged').textContent) : null;
   var chunks = [];
   var waiting = {};
@@ -80,8 +81,10 @@ export const REPORT_SCRIPT = String.raw`
   function full(r) { return pagedSpec ? chunks[Math.floor(r.i / pagedSpec.chunkSize)][r.i % pagedSpec.chunkSize] : r; }
   var searchDirectory = null;
   var shards = [];
+  var prefixLists = [];
   window.afReportSearchIndex = function (directory) { searchDirectory = directory; arrived('search'); };
   window.afReportSearchShard = function (n, shard) { shards[n] = shard; arrived('search-' + n); };
+  window.afReportSearchPrefix = function (k, list) { prefixLists[k] = list; arrived('search-p' + k); };
 
   if (pagedSpec) {
     // Unpack the index written by write.ts (packedIndex): one small object per row.
@@ -108,8 +111,11 @@ export const REPORT_SCRIPT = String.raw`
 
   function start(rows) {
   var PAGE = 50;
+  // Cards drawn at once: a page of results scattered over a paged run needs a chunk per card, so a
+  // keystroke loads at most this many chunks; "show more" draws the next ones of the page.
+  var CARDS = 10;
   var page = 0;
-  var visible = rows;
+  var visible = null; // the rows the filters and the search let through (set by the first filterWith)
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -332,15 +338,91 @@ export const REPORT_SCRIPT = String.raw`
       return;
     }
     load('search', searchDirectory, function () {
-      // Shard n holds the words from first[n] up to first[n + 1]: those that may start with prefix.
-      var first = searchDirectory.first, needed = [];
-      for (var n = 0; n < first.length; n++) if ((n + 1 === first.length || first[n + 1] > prefix) && first[n] < prefix + '\uffff') needed.push(n);
+      // A query word whose words cross shards has its own file of their rows (searchIndex.ts files()).
+      var k = firstAtLeast(searchDirectory.prefixes, prefix);
+      if (searchDirectory.prefixes[k] === prefix) {
+        load('search-p' + k, prefixLists[k] !== undefined, function () { orList(bits, prefixLists[k]); finished(); });
+        return;
+      }
+      // Otherwise the one shard whose words, first[n] to last[n], may hold words starting with prefix.
+      var first = searchDirectory.first, last = searchDirectory.last, needed = [];
+      for (var n = 0; n < first.length; n++) if (last[n] >= prefix && first[n] < prefix + '\uffff') needed.push(n);
       loadAll(needed.map(function (n) { return 'search-' + n; }), function (name) { return shards[Number(name.slice(7))]; }, function () {
         needed.forEach(function (n) { orPrefix(bits, shards[n], prefix); });
         finished();
       });
     });
   }
+  // Quoted phrases (searchIndex.ts parseSearchQuery): the text between a pair of quotes, or after an
+  // unpaired one; a phrase of one word is that word. The index gives a phrase's candidates (all its
+  // words begin words of the transcript); their texts are then read to check the words follow one another.
+  function phrasesOf(query) {
+    return query.split('"').filter(function (_, at) { return at % 2 === 1; }).map(words).filter(function (phrase) { return phrase.length > 1; });
+  }
+  function holdsPhrase(ws, phrase) {
+    var last = phrase.length - 1;
+    for (var at = 0; at + last < ws.length; at++) {
+      var k = 0;
+      while (k < last && ws[at + k] === phrase[k]) k++;
+      if (k === last && ws[at + last].lastIndexOf(phrase[last], 0) === 0) return true;
+    }
+    return false;
+  }
+  // The words of the texts of rows a phrase was checked in, kept for the next keys of the phrase (at
+  // most PHRASE_ROWS rows: a paged report then reads the chunks of the other candidates again).
+  var PHRASE_ROWS = 5000;
+  var phraseTexts = new Map();
+  function textWords(i) {
+    var texts = phraseTexts.get(i);
+    if (texts) return texts;
+    var r = full(rows[i]);
+    texts = [r.request, r.scratchpad, r.nativeReasoning ? r.nativeReasoning.text : null, r.output].filter(function (t) { return typeof t === 'string'; }).map(words);
+    if (phraseTexts.size < PHRASE_ROWS) phraseTexts.set(i, texts);
+    return texts;
+  }
+  function rowHoldsPhrases(i, phrases) {
+    var texts = textWords(i);
+    return phrases.every(function (phrase) { return texts.some(function (ws) { return holdsPhrase(ws, phrase); }); });
+  }
+  // Whether the cards being drawn still need chunk n (a chunk read only to check a phrase is dropped after).
+  function pageNeeds(n) {
+    if (!drawing) return false;
+    var start = page * PAGE;
+    return visible.slice(start + drawing.drawn, start + Math.min(PAGE, drawing.limit)).some(function (r) { return chunkOf(r) === n; });
+  }
+  // The candidates of bits that hold every phrase: paged, reading the candidates' chunks one at a time
+  // (each a task of its own, so keys typed meanwhile are answered), given up once a newer search starts.
+  function checkPhrases(query, bits, run, done) {
+    var phrases = phrasesOf(query);
+    if (!bits || !phrases.length) { done(bits); return; }
+    var checked = bits.slice();
+    function check(i) { if ((checked[i >> 3] & (1 << (i & 7))) && !rowHoldsPhrases(i, phrases)) checked[i >> 3] &= ~(1 << (i & 7)); }
+    var i;
+    if (!pagedSpec) { for (i = 0; i < rows.length; i++) check(i); done(checked); return; }
+    // Candidates whose words are kept are checked now; the others' chunks are read.
+    var size = pagedSpec.chunkSize, needed = [];
+    for (i = 0; i < rows.length; i++) {
+      if (!(checked[i >> 3] & (1 << (i & 7)))) continue;
+      if (phraseTexts.has(i) || chunks[Math.floor(i / size)]) check(i);
+      else if (needed[needed.length - 1] !== Math.floor(i / size)) needed.push(Math.floor(i / size));
+    }
+    var at = 0;
+    function step() {
+      if (run !== searchRuns) return;
+      if (at === needed.length) { done(checked); return; }
+      var n = needed[at++], had = !!chunks[n];
+      $('page').textContent = 'checking the phrase in the candidates: chunk ' + at + ' of ' + needed.length;
+      loadChunks([n], function () {
+        // A newer search may be waiting for this chunk too: a stale check leaves it as it is.
+        if (run !== searchRuns) return;
+        for (var j = n * size; j < Math.min(rows.length, (n + 1) * size); j++) check(j);
+        if (!had && !pageNeeds(n)) delete chunks[n];
+        setTimeout(step, 0);
+      });
+    }
+    step();
+  }
+
   // The rows matching a query, as a bitset (null: the query has no word, nothing is filtered out).
   function searchBits(query, done) {
     var wanted = words(query);
@@ -379,18 +461,22 @@ export const REPORT_SCRIPT = String.raw`
     });
   }
 
-  // The cards of the page shown, drawn in order as their chunks arrive (paged: a page of search
-  // results may need up to 50 chunks; the first cards show as soon as theirs are in).
+  // The cards of the page shown, CARDS at a time, drawn in order as their chunks arrive (paged: each
+  // card may need its own chunk; the first cards show as soon as theirs are in).
   var drawing = null;
   function chunkOf(r) { return Math.floor(r.i / pagedSpec.chunkSize); }
   function render() {
     var start = page * PAGE;
-    var shown = visible.slice(start, start + PAGE);
+    var onPage = visible.slice(start, start + PAGE);
     var list = $('list');
     if (!drawing || drawing.visible !== visible || drawing.page !== page) {
-      drawing = { visible: visible, page: page, drawn: 0, requested: false };
+      drawing = { visible: visible, page: page, drawn: 0, limit: CARDS, requested: false };
       list.textContent = '';
     }
+    var shown = onPage.slice(0, drawing.limit);
+    var left = onPage.length - shown.length;
+    $('more').hidden = left === 0;
+    $('more').textContent = 'show ' + Math.min(CARDS, left) + ' more of this page (' + left + ' not drawn)';
     var fragment = document.createDocumentFragment();
     while (drawing.drawn < shown.length && (!pagedSpec || chunks[chunkOf(shown[drawing.drawn])])) fragment.appendChild(card(shown[drawing.drawn++]));
     list.appendChild(fragment);
@@ -422,25 +508,38 @@ export const REPORT_SCRIPT = String.raw`
     var pages = Math.max(1, Math.ceil(visible.length / PAGE));
     $('count').textContent = String(visible.length);
     $('count').setAttribute('data-count', String(visible.length));
-    $('page').textContent = 'page ' + (page + 1) + ' of ' + pages + (visible.length ? ' (showing ' + (start + 1) + '–' + Math.min(start + PAGE, visible.length) + ')' : '');
+    $('page').textContent = 'page ' + (page + 1) + ' of ' + pages + (visible.length ? ' (' + (start + 1) + '–' + Math.min(start + PAGE, visible.length) + ', ' + shown.length + ' drawn)' : '');
     $('prev').disabled = page === 0;
     $('next').disabled = page >= pages - 1;
   }
 
-  var searched = { query: null, bits: null };
+  // The last search answered (key: its words and phrases, what the answer depends on) and the filters
+  // last applied: a key that changes neither (a space, punctuation) redraws nothing.
+  var searched = { query: null, key: null, bits: null };
+  var filtered = { bits: undefined, key: null };
   var searchRuns = 0, typedAt = null, measuring = null, keystrokes = 0;
   function applyFilters() {
     var query = $('f-text').value;
     var run = ++searchRuns, at = typedAt;
     typedAt = null;
-    if (query === searched.query) { filterWith(searched.bits, at); return; }
-    var pending = true;
-    searchBits(query, function (bits) {
-      pending = false;
-      if (run !== searchRuns) return; // a later keystroke or filter has taken over
-      searched = { query: query, bits: bits };
+    var key = words(query).join(' ') + '\n' + phrasesOf(query).map(function (phrase) { return phrase.join(' '); }).join('\n');
+    if (key === searched.key) {
+      // Answered already (a search still under way for another key is dropped: run has moved on).
+      searched.query = query;
       document.body.removeAttribute('data-searching');
-      filterWith(bits, at);
+      filterWith(searched.bits, at);
+      return;
+    }
+    var pending = true;
+    searchBits(query, function (candidates) {
+      if (run !== searchRuns) return; // a later keystroke or filter has taken over
+      checkPhrases(query, candidates, run, function (bits) {
+        pending = false;
+        if (run !== searchRuns) return;
+        searched = { query: query, key: key, bits: bits };
+        document.body.removeAttribute('data-searching');
+        filterWith(bits, at);
+      });
     });
     if (pending) { document.body.setAttribute('data-searching', 'true'); $('page').textContent = 'searching…'; }
   }
@@ -448,7 +547,10 @@ export const REPORT_SCRIPT = String.raw`
   function filterWith(bits, at) {
     var model = $('f-model').value, variant = $('f-variant').value, reasoning = $('f-reasoning').value, tier = $('f-tier').value;
     var label = $('f-label').value, disagree = $('f-disagree').value;
-    visible = rows.filter(function (r) {
+    var key = [model, variant, reasoning, tier, label, disagree].join('\n');
+    if (bits === filtered.bits && key === filtered.key) return measured(at);
+    filtered = { bits: bits, key: key };
+    var next = rows.filter(function (r) {
       if (bits && !(bits[r.i >> 3] & (1 << (r.i & 7)))) return false;
       if (model && r.model !== model) return false;
       if (variant && r.variant !== variant) return false;
@@ -461,16 +563,34 @@ export const REPORT_SCRIPT = String.raw`
       }
       return true;
     });
-    page = 0;
-    summarise(visible);
+    // The same transcripts as shown (a key that narrows nothing): the cards drawn stay.
+    if (!visible || next.length !== visible.length || next.some(function (r, j) { return r !== visible[j]; })) {
+      visible = next;
+      page = 0;
+      summarise(visible);
+    }
+    measured(at);
+  }
+  // The answer to a keystroke is in: its times for the bench, then its cards.
+  function measured(at) {
     measuring = at === null ? null : { query: searched.query, count: visible.length, keystroke: ++keystrokes, typedAt: at, resultsMs: performance.now() - at, firstCardMs: null, drawnMs: null };
     render();
   }
 
   ['f-model', 'f-variant', 'f-reasoning', 'f-tier', 'f-label', 'f-disagree'].forEach(function (id) { $(id).addEventListener('change', applyFilters); });
-  $('f-text').addEventListener('input', function () { typedAt = performance.now(); applyFilters(); });
+  // Read by the browser test and bench/report-search.ts: per keystroke, the time its handler took and
+  // the time to the next frame painted after it (requestAnimationFrame, then a task: after the paint).
+  window.afReportKeystrokes = [];
+  $('f-text').addEventListener('input', function () {
+    var at = typedAt = performance.now(), query = $('f-text').value;
+    applyFilters();
+    var entry = { query: query, handlerMs: performance.now() - at, paintMs: null };
+    if (window.afReportKeystrokes.push(entry) > 1000) window.afReportKeystrokes.shift();
+    requestAnimationFrame(function () { setTimeout(function () { entry.paintMs = performance.now() - at; }, 0); });
+  });
   $('prev').addEventListener('click', function () { if (page > 0) { page--; render(); window.scrollTo(0, 0); } });
   $('next').addEventListener('click', function () { page++; render(); window.scrollTo(0, 0); });
+  $('more').addEventListener('click', function () { drawing.limit += CARDS; drawing.requested = false; render(); });
   $('total').textContent = String(rows.length);
   applyFilters();
   // Read by the browser tests and bench/report.ts: milliseconds from navigation start to the first

@@ -109,7 +109,7 @@ ${banner}${labelsBanner}
   <label>tier<select id="f-tier"><option value="">all</option></select></label>
   <label>label<select id="f-label">${options(labelOptions(source))}</select></label>
   <label>classifiers<select id="f-disagree">${options(DISAGREE_OPTIONS)}</select></label>
-  <label>text<input id="f-text" type="search" placeholder="words in request, reasoning, output" title="Not case-sensitive. Each word typed must begin a word of the transcript's request, reasoning or final output (train finds training); punctuation and order are ignored."></label>
+  <label>text<input id="f-text" type="search" placeholder="words or &quot;a phrase&quot; in request, reasoning, output" title="Not case-sensitive. Each word typed must begin a word of the transcript's request, reasoning or final output (train finds training); punctuation and order are ignored. Words in double quotes must follow one another in one text, each whole but the last: &quot;modify my val&quot; finds modify my values (a quote left open runs to the end)."></label>
 </div>
 <div class="status-line"><span><b id="count">0</b> of <span id="total">0</span> transcripts match</span>
 <button id="prev" type="button">◀ previous</button><span id="page"></span><button id="next" type="button">next ▶</button></div>
@@ -117,6 +117,7 @@ ${banner}${labelsBanner}
 <main>
 <table class="summary" id="summary"></table>
 <div id="list"></div>
+<button id="more" type="button" hidden></button>
 </main>
 ${paged ? `<script type="application/json" id="af-paged">${jsonForScript(paged)}</script>` : `<script type="application/json" id="af-data">${data}</script>`}
 <script>${REPORT_SCRIPT}</script>
@@ -133,7 +134,7 @@ function removeReportData(dataDir: string): void {
   } catch {
     return;
   }
-  for (const name of names) if (/^(chunk-\d+|index|search(-\d+)?)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
+  for (const name of names) if (/^(chunk-\d+|index|search(-p?\d+)?)\.js$/.test(name)) rmSync(join(dataDir, name), { force: true });
   if (readdirSync(dataDir).length === 0) rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -304,7 +305,7 @@ export function isReportCurrent(outFile: string, opts: WriteReportOptions, diges
  * Write the report for a run's records to `outFile` (atomically). Returns the path. Up to
  * INLINE_LIMIT transcripts it is one self-contained file; above, the page stays small and its data
  * goes to `<name>.data/` beside it (index.js for the filters, chunk-<n>.js with CHUNK_SIZE full
- * transcripts each, search.js and search-<n>.js for the text search: report/searchIndex.ts), loaded by the page as it needs them: the first page opens after one chunk.
+ * transcripts each, search.js, search-<n>.js and search-p<k>.js for the text search: report/searchIndex.ts), loaded by the page as it needs them: the first page opens after one chunk.
  * Move the page and its folder together. The files are left as they are when the records and
  * options hash as they did at the last write (see core/inputsHash.ts); otherwise the records go
  * through a ReportWriter.

@@ -3,6 +3,7 @@
 // transcripts, so a search index has the sizes real text gives it. Made one at a time from a template
 // record: a generator of 100,000 holds one.
 import type { SampleRecord } from '../../src/core/types.js';
+import type { SearchDirectory } from '../../src/report/searchIndex.js';
 import { prng, syntheticRecords } from '../plots-records.js';
 
 const SYLLABLES = ['ka', 'to', 're', 'mi', 'lu', 'sa', 'ne', 'po', 'di', 'va', 'gre', 'thi', 'an', 'or', 'el', 'us', 'qu', 'bri', 'ze', 'fo'];
@@ -65,4 +66,15 @@ export function* searchRecords(options: SearchRecordOptions): Generator<SampleRe
       finalOutput: template.finalOutput === null ? null : `${template.finalOutput.split('\n')[0]}\n${text(Math.ceil(scratchpadWords / 10))}`,
     };
   }
+}
+
+/**
+ * The index files a query word needs, as the page picks them (report/client.ts prefixBits): its own
+ * prefix file when it has one, else the shards whose word range, first to last, may hold a word
+ * starting with it.
+ */
+export function indexFilesFor(directory: SearchDirectory, word: string): string[] {
+  const k = directory.prefixes.indexOf(word);
+  if (k >= 0) return [`search-p${k}.js`];
+  return directory.first.map((_, n) => n).filter((n) => directory.last[n] >= word && directory.first[n] < `${word}\uffff`).map((n) => `search-${n}.js`);
 }
