@@ -5,9 +5,8 @@
 import { resolve } from 'node:path';
 import type { ChatModel, Usage } from '../core/types.js';
 import type { ResponseCache } from '../core/cache.js';
-import { appendCall, ledgerKeys } from '../core/runStore.js';
+import { appendCall, loggedCalls, type LoggedCalls } from '../core/runStore.js';
 import { diskShortBeforePaying } from '../core/safeIo.js';
-import type { KeySet } from '../core/keyTable.js';
 
 /** Thrown before a judge call that must not be paid for (a disk without room): the record stays unjudged. */
 export class JudgeStopped extends Error {
@@ -40,6 +39,8 @@ export interface JudgeCall {
   cacheKey: string;
   usage: Usage;
   costUsd: number;
+  /** Of an AF votes call: the votes it paid for. */
+  votes?: number[];
 }
 
 /**
@@ -48,7 +49,7 @@ export interface JudgeCall {
  * key the ledger lacks). The ledger's keys are read once, on `open` (after a torn last line is cut off).
  */
 export class JudgeLedger {
-  private logged: KeySet | undefined;
+  private logged: LoggedCalls | undefined;
 
   constructor(
     private readonly runDir: string,
@@ -58,17 +59,19 @@ export class JudgeLedger {
 
   /** Read the ledger's keys (a simulated judge pays nothing: nothing to reconcile, nothing read). */
   open(): void {
-    if (!this.model.simulated) this.logged = ledgerKeys(this.runDir);
+    if (!this.model.simulated) this.logged = loggedCalls(this.runDir);
   }
 
   sent(call: JudgeCall, reconciled = false): void {
-    this.logged?.add(call.cacheKey);
+    this.logged?.add(call);
     appendCall(this.runDir, { at: new Date().toISOString(), model: this.model.spec, ...call, ...(reconciled ? { reconciled: true } : {}) });
   }
 
   /** withSpend's reconciliation: a key the ledger lacks, whose cached answer this run (its folder, resolved) paid for. */
   readonly reconcile = {
-    has: (key: string): boolean => this.logged === undefined || this.logged.has(key),
+    has: (key: string, votes?: readonly number[]): boolean => this.logged === undefined || this.logged.has(key, votes),
     paidHere: (key: string): boolean => this.cache()?.paidByOf(key) === resolve(this.runDir),
+    // The cache's payer is this run's folder, resolved (judgeRun opens it so): its payments are this run's.
+    paymentsHere: (key: string) => (this.logged === undefined ? [] : (this.cache()?.paymentsHere(key) ?? [])),
   };
 }

@@ -13,7 +13,7 @@ import { withSpend, wrapModel, type CallLedger } from '../core/middleware.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
-import { appendCall, appendRecord, ledgerKeys, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
+import { appendCall, appendRecord, loggedCalls, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, dropTornTail, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
 import { checkFileTarget, checkFolderTarget, diskShortBeforePaying } from '../core/safeIo.js';
@@ -203,15 +203,15 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   const paid = [...models.values()].some((m) => !m.simulated);
   const callsPath = join(runDir, CALLS_FILE);
   dropTornTail(callsPath);
-  const logged = paid ? ledgerKeys(runDir) : undefined;
+  const logged = paid ? loggedCalls(runDir) : undefined;
   const ledger: CallLedger = {
     append: (call) => {
       if (!call.reconciled) progress.calls++;
-      logged?.add(call.cacheKey);
+      logged?.add(call);
       appendCall(runDir, { at: new Date().toISOString(), ...call });
     },
     // An answer this run paid for that its ledger lacks (a kill after the cache's commit): logged now.
-    ...(logged && cache ? { reconcile: { has: (key: string) => logged.has(key), paidHere: (key: string) => cache.paidByOf(key) === runDir } } : {}),
+    ...(logged && cache ? { reconcile: { has: (key: string, votes?: readonly number[]) => logged.has(key, votes), paidHere: (key: string) => cache.paidByOf(key) === runDir, paymentsHere: (key: string) => cache.paymentsHere(key) } } : {}),
   };
   // Each model wrapped once: the ledger and the meter outside the cache, so a call is logged only once its answer is kept.
   const wrapped = new Map([...models].map(([spec, model]) => [spec, wrapModel(model, withSpend(options.costMeter, ledger), cache && withCache(cache))]));
