@@ -4,12 +4,14 @@
 // determines the answer, not where it was asked: a local server moved to another port (base_url), a
 // key read from another variable, other rate limits or timeouts, the same answers (the full spec is
 // kept in the entry, as metadata). Answers cached before (under a key of the whole spec) are found
-// on a miss and kept under the new key (ResponseCache.find).
+// on a miss and moved to the new key, the old entry removed in the same commit (ResponseCache.find).
 //
 // The votes of one judge request (a call with `completionIndices`: AF votes) are one entry, under the
 // request's key with the sample index VOTE_SET, holding every vote by its index: a later call asking
-// for more votes asks only for those it lacks. Votes cached one entry each by earlier versions are
-// found, moved into the request's entry and removed (never asked, never paid for again).
+// for more votes asks only for those it lacks. The entry is merged in one LMDB write transaction (two
+// processes topping it up lose no vote), and records each payment (run folder, votes, usage) for the
+// ledger's reconciliation. Votes cached one entry each by earlier versions are found, moved into the
+// request's entry and removed in the same transaction (never asked, never paid for again).
 //
 // `withCache(cache)` puts the cache around a model (core/middleware.ts): the code that calls the model
 // knows nothing of it, and reads how a call was served from `response.served`.
