@@ -163,23 +163,29 @@ describe('without a cache', () => {
 });
 
 describe('cache clear', () => {
-  it('removes in bounded transactions, each deciding inside itself: an entry written again meanwhile is judged by its new time', async () => {
+  it('--older-than decides inside its transaction: an answer a run writes again while the clear starts is kept', async () => {
     const dir = tempDir();
-    const cache = new ResponseCache(dir);
     const answer = { text: 'a', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop' as const, prefillApplied: false };
     const store = new LmdbResponseStore(dir);
+    const [x, y] = ['1', '2'].map((c) => c.repeat(64));
+    for (const key of [x, y]) await store.put(key, { spec: 'test/judge', purpose: 'judge', createdAt: '2020-01-01T00:00:00.000Z', response: answer });
+    // A run writes x again (its commit not yet made) as the clear begins.
+    const written = new ResponseCache(dir).put(x, 'test/judge', 'judge', { ...answer, text: 'fresh' });
+    assert.deepEqual(await clearCache(dir, { olderThanMs: 3_600_000 }), { removed: 1, kept: 1 });
+    await written;
+    assert.equal(new ResponseCache(dir).get(x)?.text, 'fresh');
+    assert.equal(new ResponseCache(dir).get(y), undefined);
+  });
+
+  it('removes in bounded transactions, each all or nothing, and counts what each decided', async () => {
+    const dir = tempDir();
+    const store = new LmdbResponseStore(dir);
+    const answer = { text: 'a', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop' as const, prefillApplied: false };
     const keys = ['1', '2', '3', '4', '5'].map((c) => c.repeat(64));
-    for (const key of keys) await store.put(key, { spec: 'test/judge', purpose: 'judge', createdAt: '2020-01-01T00:00:00.000Z', response: answer });
-    // A run rewrites entry 5 after the clear has begun (between its first and its last transaction).
-    let decided = 0;
-    const result = await store.removeWhere((entry) => {
-      if (++decided === 1) void cache.put(keys[4], 'test/judge', 'judge', answer);
-      return entry !== undefined && entry.createdAt < '2021-01-01';
-    }, 2);
-    assert.deepEqual(result, { removed: 4, kept: 1 });
-    assert.equal(cache.get(keys[4])?.text, 'a');
-    assert.deepEqual(await clearCache(dir, { olderThanMs: 3_600_000 }), { removed: 0, kept: 1 });
-    assert.deepEqual(await clearCache(dir), { removed: 1, kept: 0 });
+    for (const [i, key] of keys.entries()) await store.put(key, { spec: 'test/judge', purpose: 'judge', createdAt: i % 2 ? '2020-01-01T00:00:00.000Z' : new Date().toISOString(), response: answer });
+    assert.deepEqual(await store.removeWhere((entry) => entry !== undefined && entry.createdAt < '2021-01-01', 2), { removed: 2, kept: 3 });
+    assert.deepEqual(await clearCache(dir), { removed: 3, kept: 0 });
+    assert.equal(store.count(), 0);
   });
 });
 

@@ -1,6 +1,7 @@
 // Middleware around a ChatModel, each a function from a model to a model that keeps its spec and
 // answers `chat` its own way: the response cache (`withCache`, core/cache.ts), the spend meter and the
-// run's ledger (`withSpend`), the budget (`withBudget`) and native reasoning (`withReasoning`). The
+// run's ledger (`withSpend`), the budget (`withBudget`), the room check before a paid call
+// (`withRoomBeforePaying`) and native reasoning (`withReasoning`). The
 // runner and the judges wrap their model once; the protocol and the judge prompts only call
 // `model.chat` and read how a call was served from `response.served`.
 import type { CallServed, ChatModel, ChatRequest, ChatResponse, NativeReasoning, Usage } from './types.js';
@@ -8,6 +9,7 @@ import type { SpendMeter } from './usage.js';
 import type { CallLine } from './runStore.js';
 import { requestKey } from './cacheKey.js';
 import { thinkTagReasoning } from './reasoning.js';
+import { diskShortBeforePaying } from './safeIo.js';
 
 /** A layer around a model: the model it is given, answering `chat` its own way. */
 export type ModelMiddleware = (model: ChatModel) => ChatModel;
@@ -78,6 +80,34 @@ export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): M
       return { ...response, served: { ...served, costUsd } };
     },
   });
+}
+
+/** Thrown before a call that must not be paid for (a disk without room for its answer): the runner stops, a judge leaves the record unjudged. */
+export class NoRoomToPay extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'NoRoomToPay';
+  }
+}
+
+/**
+ * A call is sent only while each folder (the run's, the cache's) has room for one more paid answer
+ * (safeIo's margin); else it throws NoRoomToPay before anything is sent. The runner puts it outermost
+ * (checked before every call, as before each sample: a record is written for each), the judges
+ * inside the cache (an answer already cached is still served). A simulated model pays nothing: it is
+ * returned as it is.
+ */
+export function withRoomBeforePaying(folders: ReadonlyArray<{ path: string; what: string }>): ModelMiddleware {
+  return (model) =>
+    model.simulated
+      ? model
+      : {
+          ...model,
+          chat(request) {
+            const short = diskShortBeforePaying(folders);
+            return short === undefined ? model.chat(request) : Promise.reject(new NoRoomToPay(short));
+          },
+        };
 }
 
 /** Thrown instead of a call when the budget is spent: the caller stops (a judge leaves the record unjudged). */

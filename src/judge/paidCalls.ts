@@ -1,37 +1,12 @@
 // What a judging pass pays for is paid once and accounted for, as for the samples (issue 26 items 3
-// and 4): a judge call is sent only while the run and cache disks have room for its answer, and a
+// and 4): a judge call is sent only while the run and cache disks have room for its answer (the room
+// layer the runner uses too: core/middleware.ts withRoomBeforePaying), and a
 // resume writes into the ledger (calls.jsonl) every cached judge answer this run paid for that a kill
 // kept out of it (between the cache's commit and the ledger's line), marked `"reconciled": true`.
 import { resolve } from 'node:path';
 import type { ChatModel, Usage } from '../core/types.js';
 import type { ResponseCache } from '../core/cache.js';
 import { appendCall, loggedCalls, type LoggedCalls } from '../core/runStore.js';
-import { diskShortBeforePaying } from '../core/safeIo.js';
-
-/** Thrown before a judge call that must not be paid for (a disk without room): the record stays unjudged. */
-export class JudgeStopped extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'JudgeStopped';
-  }
-}
-
-/**
- * The judge, asking only while the run folder and the cache each have room for one more paid answer
- * (safeIo's margin); else its call throws JudgeStopped before anything is sent. A simulated judge costs
- * nothing and writes nothing to the cache: it is returned as it is.
- */
-export function withRoomBeforePaying(model: ChatModel, folders: ReadonlyArray<{ path: string; what: string }>): ChatModel {
-  if (model.simulated) return model;
-  // A layer like the other middleware (core/middleware.ts): the model's own fields, its chat checked first.
-  return {
-    ...model,
-    chat: (request) => {
-      const short = diskShortBeforePaying(folders);
-      return short === undefined ? model.chat(request) : Promise.reject(new JudgeStopped(short));
-    },
-  };
-}
 
 /** One judge call as the ledger records it. */
 export interface JudgeCall {
