@@ -6,12 +6,13 @@
 // commits starts again once a commit succeeds; `cache clear` in bounded, all-or-nothing transactions.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ResponseCache, VOTE_SET, withCache } from '../src/core/cache.js';
 import { closeResponseStores, LmdbResponseStore } from '../src/core/lmdbCache.js';
 import { clearCache } from '../src/core/cacheAdmin.js';
-import { withSpend, wrapModel, type CallLedger, type LedgerCall } from '../src/core/middleware.js';
+import { NoRoomToPay, withRoomBeforePaying, withSpend, wrapModel, type CallLedger, type LedgerCall } from '../src/core/middleware.js';
 import { LoggedCalls } from '../src/core/runStore.js';
 import type { ChatModel, ChatRequest } from '../src/core/types.js';
 import { tempDir } from './helpers/tmp.js';
@@ -85,10 +86,40 @@ describe('a vote top-up killed before its ledger line', () => {
     await wrapModel(model, withCache(new ResponseCache(dir, { paidBy: run }))).chat(votes([0, 1, 2, 3]));
     const cache = new ResponseCache(dir, { paidBy: run });
     const resumed = runLedger(cache, run, [...ledger.lines]);
-    await wrapModel(model, withSpend(undefined, resumed), withCache(cache)).chat(votes([0, 1, 2, 3, 4, 5]));
+    // A meter of a dollar per 1,000 output tokens: the call's own cost is its served cost; the reconciled one is counted too.
+    let spent = 0;
+    const meter = { record: (_spec: string, usage: { outputTokens: number }) => ((spent += usage.outputTokens / 1000), usage.outputTokens / 1000), exhausted: () => false };
+    const wrapped = wrapModel(model, withSpend(meter, resumed), withCache(cache));
+    const more = await wrapped.chat(votes([0, 1, 2, 3, 4, 5]));
     assert.deepEqual(resumed.lines.map((l) => [l.votes, l.reconciled ?? false]), [[[0, 1], false], [[4, 5], false], [[2, 3], true]]);
+    assert.equal(more.served?.costUsd, 0.02, 'the cost of the votes this call paid for');
+    assert.equal(spent, 0.04, 'and the reconciled payment is counted against the run');
+    const cached = await wrapped.chat(votes([0, 1, 2, 3, 4, 5]));
+    assert.equal(cached.served?.cached, true);
+    assert.equal(cached.served?.costUsd, undefined, 'a cached answer costs nothing');
+    assert.equal(resumed.lines.length, 3);
     // Every paid vote once.
     assert.deepEqual(resumed.lines.flatMap((l) => l.votes ?? []).sort(), [0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('the ledger of a run with reconciliation', () => {
+  it('a call paid now is logged as such, never as reconciled; an identical call under way is logged once', async () => {
+    const dir = tempDir();
+    const run = '/runs/c';
+    const cache = new ResponseCache(dir, { paidBy: run });
+    const ledger = runLedger(cache, run);
+    const wrapped = wrapModel(scripted(), withSpend(undefined, ledger), withCache(cache));
+    await Promise.all([wrapped.chat({ ...prompt(), call: { sampleIndex: 0 } }), wrapped.chat({ ...prompt(), call: { sampleIndex: 0 } })]);
+    assert.deepEqual(ledger.lines.map((l) => [l.purpose, l.reconciled, l.votes]), [['sample', undefined, undefined]]);
+  });
+
+  it('without payments to read (an append-only ledger), a top-up\'s line lists only the votes it paid for', async () => {
+    const lines: LedgerCall[] = [];
+    const wrapped = wrapModel(scripted(), withSpend(undefined, { append: (line) => lines.push(line) }), withCache(new ResponseCache(tempDir())));
+    await wrapped.chat(votes([0, 1, 2, 3]));
+    await wrapped.chat(votes([0, 1, 2, 3, 4, 5]));
+    assert.deepEqual(lines.map((l) => l.votes), [[0, 1, 2, 3], [4, 5]]);
   });
 });
 
@@ -210,8 +241,30 @@ function mountTmpfs(size: string): { dir: string; unmount: () => void } | string
   };
 }
 
-describe('the store after a failed commit', () => {
+describe('the store after a failed commit, and the room check', () => {
   const mount = mountTmpfs('1m');
+  it('no call to a paid model while a folder has no room for its answer; a simulated model is left as it is', { skip: typeof mount === 'string' ? mount : false }, async () => {
+    const { dir } = mount as { dir: string; unmount: () => void };
+    const model = scripted();
+    const folders = [{ path: dir, what: 'the cache folder (--cache)' }];
+    const roomy = wrapModel(model, withRoomBeforePaying(folders));
+    assert.equal((await roomy.chat(prompt())).text, 'vote 0 of transcript A');
+    const { bavail, bsize } = statfsSync(dir);
+    const filler = join(dir, 'filler');
+    writeFileSync(filler, Buffer.alloc(Math.max(0, Number(bavail) * Number(bsize) - 100 * 1024)));
+    try {
+      const err = await roomy.chat(prompt()).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof NoRoomToPay);
+      assert.equal(err.name, 'NoRoomToPay');
+      assert.match(err.reason, /^the cache folder \(--cache\) .* bytes free, under the \d+ bytes kept for each paid answer$/);
+      assert.equal(model.asked.length, 1, 'not asked');
+      const simulated = { ...scripted(), simulated: true };
+      assert.equal(withRoomBeforePaying(folders)(simulated), simulated);
+    } finally {
+      rmSync(filler, { force: true });
+    }
+  });
+
   it('counts failed commits until one succeeds, then starts again from 0 (and waits for the disk flush again)', { skip: typeof mount === 'string' ? mount : false }, async () => {
     const { dir, unmount } = mount as { dir: string; unmount: () => void };
     try {
