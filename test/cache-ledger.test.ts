@@ -103,6 +103,36 @@ describe('a vote top-up killed before its ledger line', () => {
   });
 });
 
+describe('a votes entry written before payments were recorded', () => {
+  const legacy = async (dir: string, run: string) => {
+    const model = scripted();
+    const cache = new ResponseCache(dir, { paidBy: run });
+    const key = cache.keyFor(model, prompt(), { sampleIndex: VOTE_SET, purpose: 'af-vote' });
+    const votes3 = [0, 1, 2].map((index) => ({ index, text: `vote ${index}`, finishReason: 'stop' as const }));
+    await cache.put(key, model.spec, 'af-vote', { text: '', usage: { inputTokens: 100, outputTokens: 30 }, finishReason: 'stop', prefillApplied: false, votes: votes3 });
+    await cache.flushed();
+    return { model, key };
+  };
+
+  it('is one payment with no vote list: reconciled when the ledger lacks its key, not when a line has it', async () => {
+    const dir = tempDir();
+    const run = '/runs/legacy';
+    const { model, key } = await legacy(dir, run);
+    const cache = new ResponseCache(dir, { paidBy: run });
+    assert.deepEqual(cache.paymentsHere(key), [{ paidBy: run, usage: { inputTokens: 100, outputTokens: 30 } }]);
+    assert.deepEqual(new ResponseCache(dir, { paidBy: '/runs/other' }).paymentsHere(key), []);
+    assert.deepEqual(new ResponseCache(dir).paymentsHere(key), [], 'a cache with no run pays nothing');
+    const missing = runLedger(cache, run);
+    await wrapModel(model, withSpend(undefined, missing), withCache(cache)).chat(votes([0, 1, 2]));
+    assert.deepEqual(missing.lines.map((l) => [l.votes, l.usage.outputTokens, l.reconciled]), [[undefined, 30, true]]);
+    // Its line (written before lines listed votes) covers it; a top-up is logged with its own votes.
+    const logged = runLedger(cache, run, [{ model: model.spec, purpose: 'af-vote', cacheKey: key, usage: { inputTokens: 100, outputTokens: 30 } }]);
+    await wrapModel(model, withSpend(undefined, logged), withCache(cache)).chat(votes([0, 1, 2, 3]));
+    assert.deepEqual(logged.lines.slice(1).map((l) => [l.votes, l.reconciled]), [[[3], undefined]]);
+    assert.deepEqual(cache.paymentsHere(key).map((p) => p.votes), [undefined, [3]]);
+  });
+});
+
 describe('the ledger of a run with reconciliation', () => {
   it('a call paid now is logged as such, never as reconciled; an identical call under way is logged once', async () => {
     const dir = tempDir();
