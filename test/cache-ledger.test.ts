@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ResponseCache, VOTE_SET, withCache } from '../src/core/cache.js';
 import { closeResponseStores, LmdbResponseStore } from '../src/core/lmdbCache.js';
 import { clearCache } from '../src/core/cacheAdmin.js';
@@ -273,6 +273,11 @@ function mountTmpfs(size: string): { dir: string; unmount: () => void } | string
 
 describe('the store after a failed commit, and the room check', () => {
   const mount = mountTmpfs('1m');
+  // Unmounted whichever of its tests ran (a name pattern may run none).
+  after(async () => {
+    await closeResponseStores();
+    if (typeof mount !== 'string') mount.unmount();
+  });
   it('no call to a paid model while a folder has no room for its answer; a simulated model is left as it is', { skip: typeof mount === 'string' ? mount : false }, async () => {
     const { dir } = mount as { dir: string; unmount: () => void };
     const model = scripted();
@@ -296,7 +301,7 @@ describe('the store after a failed commit, and the room check', () => {
   });
 
   it('counts failed commits until one succeeds, then starts again from 0 (and waits for the disk flush again)', { skip: typeof mount === 'string' ? mount : false }, async () => {
-    const { dir, unmount } = mount as { dir: string; unmount: () => void };
+    const { dir } = mount as { dir: string; unmount: () => void };
     try {
       const store = new LmdbResponseStore(join(dir, 'cache'));
       const entry = (text: string) => ({ spec: 'test/judge', purpose: 'judge', createdAt: new Date().toISOString(), response: { text, usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false } });
@@ -312,7 +317,6 @@ describe('the store after a failed commit, and the room check', () => {
       assert.equal(store.get('b'.repeat(64))?.purpose, 'judge');
     } finally {
       await closeResponseStores();
-      unmount();
     }
   });
 });
