@@ -142,9 +142,9 @@ for (const provider of ['openai', 'anthropic'] as const) {
         });
         const dir = tempDir();
         dirs.push(dir);
-        const args = { dir, spec: specFor(server), ...(kill.by === 'run' ? { killAt: kill.stage } : {}) };
-        // The run's own test hook: answers committed one at a time, killed once `after` of them are.
-        const first = await runChild(args, (c) => (child = c), kill.by === 'commits' ? { AF_LAB_TEST_KILL_AFTER_COMMITS: String(kill.after) } : {});
+        // The run's onCacheCommit hook (passed by the child script): answers committed one at a time, killed once `after` of them are.
+        const args = { dir, spec: specFor(server), ...(kill.by === 'run' ? { killAt: kill.stage } : {}), ...(kill.by === 'commits' ? { killAfterCommits: kill.after } : {}) };
+        const first = await runChild(args, (c) => (child = c));
         assert.equal(first.signal, 'SIGKILL', `the run was killed ${where}: ${first.stderr}`);
         const runDir = join(dir, 'results', 'batched');
         if ('after' in kill) {

@@ -119,7 +119,7 @@ describe('response cache key: one field at a time', () => {
     assert.equal(key(base, 'openai/gpt-4o?thinking=1&base_url=http://127.0.0.1:8000/v1'), GOLDEN_THINKING);
   });
 
-  it('an answer cached under the key of the whole spec (before the address left the key) is found, and kept under the new key', async () => {
+  it('an answer cached under the key of the whole spec (before the address left the key) is found, and moved to the new key (the old entry removed)', async () => {
     const dir = tempDir();
     try {
       const spec = 'openai/gpt-4o?base_url=http://127.0.0.1:8000/v1';
@@ -136,6 +136,8 @@ describe('response cache key: one field at a time', () => {
       assert.equal((await cachedChat(original, base, cache, { sampleIndex: 0 })).response.text, 'cached before');
       await cache.flushed();
       assert.equal(cache.get(reference)?.text, 'cached before');
+      // Moved, not copied: the old entry was removed in the commit that wrote the new one.
+      assert.equal(cache.get(legacy), undefined, 'the entry under the old key is gone');
       // The server moved to another port: the same answer, under the new key.
       assert.equal((await cachedChat(moved, base, cache, { sampleIndex: 0 })).response.text, 'cached before');
       assert.equal(calls, 0);

@@ -4,35 +4,38 @@
 // determines the answer, not where it was asked: a local server moved to another port (base_url), a
 // key read from another variable, other rate limits or timeouts, the same answers (the full spec is
 // kept in the entry, as metadata). Answers cached before (under a key of the whole spec) are found
-// on a miss and kept under the new key (ResponseCache.find).
+// on a miss and moved to the new key, the old entry removed in the same commit (ResponseCache.find).
 //
 // The votes of one judge request (a call with `completionIndices`: AF votes) are one entry, under the
 // request's key with the sample index VOTE_SET, holding every vote by its index: a later call asking
-// for more votes asks only for those it lacks. Votes cached one entry each by earlier versions are
-// found, moved into the request's entry and removed (never asked, never paid for again).
+// for more votes asks only for those it lacks. The entry is merged in one LMDB write transaction (two
+// processes topping it up lose no vote), and records each payment (run folder, votes, usage) for the
+// ledger's reconciliation. Votes cached one entry each by earlier versions are found, moved into the
+// request's entry and removed in the same transaction (never asked, never paid for again).
 //
 // `withCache(cache)` puts the cache around a model (core/middleware.ts): the code that calls the model
 // knows nothing of it, and reads how a call was served from `response.served`.
-import type { CallServed, CallTag, ChatModel, ChatRequest, ChatResponse, Usage, VoteCompletion } from './types.js';
-import { createHash, type Hash } from 'node:crypto';
+import type { CallServed, ChatModel, ChatRequest, ChatResponse, Usage, VoteCompletion } from './types.js';
 import { cachedResponseSchema } from './lineCheck.js';
-import { LmdbResponseStore } from './lmdbCache.js';
+import { LmdbResponseStore, type StoredEntry, type VotePayment } from './lmdbCache.js';
 import { addUsage, ZERO_USAGE } from './usage.js';
+import { CacheKeys, cacheIdentity, VOTE_SET, voteBase, type CacheKeyParts } from './cacheKey.js';
 import type { ModelMiddleware } from './middleware.js';
 
-/** The parts of a cache key besides the request (see `CallTag`). */
-export type CacheKeyParts = CallTag;
+export { cacheIdentity, requestKey, TRANSPORT_OPTIONS, VOTE_SET, type CacheKeyParts } from './cacheKey.js';
+export type { VotePayment } from './lmdbCache.js';
 
-/** The sample index under which the votes of one request are kept as one entry (no sample has it). */
-export const VOTE_SET = -1;
+type CacheEntry = StoredEntry;
 
-interface CacheEntry {
-  spec: string;
-  purpose: string;
-  createdAt: string;
-  response: ChatResponse;
-  /** The run folder whose call paid for it (its ledger, calls.jsonl, is reconciled with this on resume). */
-  paidBy?: string;
+/**
+ * The payments recorded in a stored votes entry; an entry written before they were recorded, with a
+ * payer, is one payment of everything in it with no vote list.
+ */
+function paymentsOf(entry: StoredEntry | undefined): VotePayment[] {
+  if (!entry) return [];
+  if (Array.isArray(entry.payments)) return [...entry.payments];
+  const usage = (entry.response as { usage?: Usage } | undefined)?.usage;
+  return typeof entry.paidBy === 'string' && usage ? [{ paidBy: entry.paidBy, usage }] : [];
 }
 
 export interface ResponseCacheOptions {
@@ -136,7 +139,7 @@ export class ResponseCache {
     const fromCache = wanted.length - missing.length;
     this.#hits += fromCache;
     if (missing.length === 0) {
-      if (migrated.length) await this.keepVotes(model, key, purpose, held, heldUsage, migrated, false);
+      if (migrated.length) await this.keepVotes(model, key, purpose, held, migrated);
       // With the usage the entry was paid with (a resume's ledger reconciliation logs it; callers count a cached answer as free).
       return votesResponse(wanted, held, heldUsage, 'stop', { cached: true, key, latencyMs: 0, cachedVotes: fromCache, ...(waited ? { shared: true } : {}) });
     }
@@ -145,19 +148,20 @@ export class ResponseCache {
       const { response, latencyMs } = await timed(model, asked);
       const texts = [response.text, ...(response.alternatives ?? [])];
       // A provider that returned fewer completions than asked: the votes left out stay unanswered.
-      for (const [j, index] of missing.entries()) if (j < texts.length) held.set(index, { index, text: texts[j], finishReason: response.finishReason });
-      this.#misses += Math.min(texts.length, missing.length);
+      const paidVotes = missing.slice(0, texts.length);
+      for (const [j, index] of paidVotes.entries()) held.set(index, { index, text: texts[j], finishReason: response.finishReason });
+      this.#misses += paidVotes.length;
       // The judgement is written only after its votes are committed to the cache.
-      await this.keepVotes(model, key, purpose, held, addUsage(heldUsage, response.usage), migrated, true);
-      return { response, latencyMs };
+      await this.keepVotes(model, key, purpose, held, migrated, { votes: paidVotes, usage: response.usage });
+      return { response, latencyMs, paidVotes };
     })();
     // Settled once the votes are kept: a call waiting for it then finds them in the cache.
     const kept = work.then(({ response }) => response);
     kept.catch(() => undefined); // a failed call is reported by awaiting `work` below
     this.#inflight.set(key, kept);
     try {
-      const { response, latencyMs } = await work;
-      return votesResponse(wanted, held, response.usage, response.finishReason, { cached: false, key, latencyMs, cachedVotes: fromCache });
+      const { response, latencyMs, paidVotes } = await work;
+      return votesResponse(wanted, held, response.usage, response.finishReason, { cached: false, key, latencyMs, cachedVotes: fromCache, paidVotes });
     } finally {
       this.#inflight.delete(key);
     }
@@ -184,30 +188,43 @@ export class ResponseCache {
     return { held, migrated, usage: entry?.usage ?? ZERO_USAGE };
   }
 
-  /** Keep a request's votes as one entry; the single-vote entries moved into it are removed once it is committed. */
-  private async keepVotes(model: ChatModel, key: string, purpose: string, held: ReadonlyMap<number, VoteCompletion>, usage: Usage, migrated: readonly string[], paid: boolean): Promise<void> {
-    const votes = [...held.values()];
-    const entry: ChatResponse = { text: '', usage, finishReason: 'stop', prefillApplied: false, votes };
-    if (!storesAnswersOf(model)) return this.remember(key, entry);
-    try {
-      await this.put(key, model.spec, purpose, entry, paid);
-    } catch (err) {
-      this.#writeErrors++;
-      this.#lastWriteError = err instanceof Error ? err.message : String(err);
-      return;
+  /**
+   * Keep a request's votes as one entry, merged in one transaction with what the entry holds when it
+   * is written (another process, or another cache on the folder, may have topped it up meanwhile: no
+   * vote is lost), the payment just made (`paid`: its votes and usage, under this run's folder) added
+   * to the entry's payments, and the single-vote entries moved into it removed in the same
+   * transaction. A failed write is counted, like a failed put: the answer is returned either way, and
+   * the old entries stay until a later write moves them.
+   */
+  private async keepVotes(model: ChatModel, key: string, purpose: string, held: ReadonlyMap<number, VoteCompletion>, migrated: readonly string[], paid?: { votes: number[]; usage: Usage }): Promise<void> {
+    const ours = [...held.values()];
+    if (!storesAnswersOf(model)) {
+      return this.remember(key, { text: '', usage: addUsage(this.get(key)?.usage ?? ZERO_USAGE, paid?.usage ?? ZERO_USAGE), finishReason: 'stop', prefillApplied: false, votes: ours });
     }
-    // The entry was put, so the store is open.
-    for (const old of migrated) await this.store!.remove(old);
+    const payer = this.#paidBy;
+    const merge = (current: StoredEntry | undefined): StoredEntry => {
+      const now = current && cachedResponseSchema.safeParse(current.response).success ? (current.response as ChatResponse) : undefined;
+      const votes = new Map((now?.votes ?? []).map((vote) => [vote.index, vote]));
+      for (const vote of ours) if (!votes.has(vote.index)) votes.set(vote.index, vote);
+      const usage = addUsage(now?.usage ?? ZERO_USAGE, paid?.usage ?? ZERO_USAGE);
+      const response: ChatResponse = { text: '', usage, finishReason: 'stop', prefillApplied: false, votes: [...votes.values()].sort((a, b) => a.index - b.index) };
+      const payments = now ? paymentsOf(current) : [];
+      if (paid && payer !== undefined) payments.push({ paidBy: payer, votes: paid.votes, usage: paid.usage });
+      // Written again without a payment (old votes moved into their request's entry), it keeps who paid.
+      const paidBy = paid ? payer : now ? current?.paidBy : undefined;
+      return { spec: model.spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof paidBy === 'string' ? { paidBy } : {}), ...(payments.length ? { payments } : {}) };
+    };
+    await this.write(() => (this.store ? this.store.update(key, merge, migrated) : Promise.reject(new Error(this.openError))));
   }
 
   keyFor(model: Pick<ChatModel, 'spec'>, request: ChatRequest, parts: CacheKeyParts): string {
-    return this.keyWith(cacheIdentity(model.spec), request, parts);
+    return this.keys.keyWith(cacheIdentity(model.spec), request, parts);
   }
 
   /**
    * The key of a call and its cached answer: under keyFor's key, else (a spec with a server address or
-   * transport options, cached before they left the key) under the key of the whole spec, then kept
-   * under the new key so the next lookup finds it there.
+   * transport options, cached before they left the key) under the key of the whole spec, then moved
+   * to the new key (the old entry removed in the same transaction) so the next lookup finds it there.
    */
   find(model: Pick<ChatModel, 'spec' | 'simulated'>, request: ChatRequest, parts: CacheKeyParts): { key: string; response?: ChatResponse } {
     const identity = cacheIdentity(model.spec);
@@ -215,54 +232,20 @@ export class ResponseCache {
     const key = this.keyFor(model, request, parts);
     const response = this.get(key);
     if (response || identity === model.spec) return { key, response };
-    const earlier = this.get(this.keyWith(model.spec, request, parts));
+    const oldKey = this.keys.keyWith(model.spec, request, parts);
+    const earlier = this.get(oldKey);
     if (!earlier) return { key };
-    // Not marked as paid by this run: it was paid for before.
-    void this.keep(model, key, parts.purpose ?? 'sample', earlier, false);
+    const store = this.store;
+    if (storesAnswersOf(model) && store) {
+      // Moved with who paid for it: written under the new key and the old entry removed in one commit.
+      const old = store.get(oldKey);
+      const moved = (): StoredEntry => ({ ...(old ?? { spec: model.spec, purpose: parts.purpose ?? 'sample', createdAt: new Date().toISOString() }), response: earlier });
+      void this.write(() => store.update(key, moved, [oldKey]));
+    } else this.remember(key, earlier);
     return { key, response: earlier };
   }
 
-  private keyWith(spec: string, request: ChatRequest, parts: CacheKeyParts): string {
-    const model = { spec };
-    const { messages, prefill, temperature, maxTokens, seed, n } = request;
-    // Every field in a fixed order (messages as [role, content] pairs): plain JSON.stringify is
-    // canonical here, and cheaper than sorting keys on every call. The key is the sha256 of
-    // JSON.stringify([spec, messages, prefill, temperature, maxTokens, seed, n, sampleIndex, purpose]);
-    // the part before sampleIndex is hashed once per request object (a judge's 20 AF votes share one
-    // prompt of several KB) and the hash state copied for each vote.
-    const head = [prefill ?? null, temperature, maxTokens, seed ?? null, n ?? 1];
-    let prefix = this.prefixes.get(request);
-    if (!prefix || prefix.spec !== model.spec || !sameHead(prefix.head, head)) {
-      // The first message (a system prompt shared by thousands of samples) is hashed once per spec.
-      const [first, ...rest] = messages;
-      const hash = first ? this.firstMessageHash(model.spec, first.role, first.content).copy() : createHash('sha256').update(`[${item(model.spec)},[`);
-      hash.update(`${rest.map((m) => `,[${item(m.role)},${item(m.content)}]`).join('')}],${head.map(item).join(',')},`);
-      prefix = { spec: model.spec, head, hash };
-      this.prefixes.set(request, prefix);
-    }
-    return prefix.hash.copy().update(`${item(parts.sampleIndex)},${item(parts.purpose ?? 'sample')}]`).digest('hex');
-  }
-
-  /** The hash state after `[spec,[[role,content]` (the key's text up to the end of the first message). */
-  private firstMessageHash(spec: string, role: string, content: string): Hash {
-    let bySpec = this.firstMessages.get(content);
-    if (!bySpec) {
-      if (this.firstMessages.size >= 64) this.firstMessages.clear();
-      this.firstMessages.set(content, (bySpec = new Map()));
-    }
-    const id = `${spec}\u0000${role}`;
-    let hash = bySpec.get(id);
-    if (!hash) {
-      hash = createHash('sha256').update(`[${item(spec)},[[${item(role)},${item(content)}]`);
-      bySpec.set(id, hash);
-    }
-    return hash;
-  }
-
-  private readonly firstMessages = new Map<string, Map<string, Hash>>();
-
-  /** Per request object: the hash state after everything but the sample index and purpose (see keyFor). */
-  private readonly prefixes = new WeakMap<ChatRequest, { spec: string; head: unknown[]; hash: Hash }>();
+  private readonly keys = new CacheKeys();
 
   /** The run folder that paid for a stored answer, when it was recorded. */
   paidByOf(key: string): string | undefined {
@@ -307,22 +290,43 @@ export class ResponseCache {
    * `put`, resolved once the answer is committed, and a failed write counted instead of thrown: the
    * call was made and paid for, so its answer is kept (in the records) either way.
    */
-  async putOrNote(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
+  putOrNote(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
+    return this.write(() => this.put(key, spec, purpose, response, paid));
+  }
+
+  /** A write to the store, resolved once committed; a failure (a full disk) is counted with its line, never thrown. */
+  private async write(commit: () => Promise<unknown>): Promise<void> {
     try {
-      await this.put(key, spec, purpose, response, paid);
+      await this.committed(commit);
     } catch (err) {
       this.#writeErrors++;
       this.#lastWriteError = err instanceof Error ? err.message : String(err);
     }
   }
 
+  /** Every write of an answer goes through here (the batch rounds' kill tests commit one at a time through it: KeyedCache). */
+  protected committed(commit: () => Promise<unknown>): Promise<unknown> {
+    return commit();
+  }
+
   put(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     if (!this.store) return Promise.reject(new Error(this.openError));
-    // Written again without a payment (old votes moved into their request's entry), it keeps who paid.
+    // Written again without a payment, it keeps who paid.
     const payer = paid ? this.#paidBy : this.store.get(key)?.paidBy;
     const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof payer === 'string' ? { paidBy: payer } : {}) };
     // Served from memory until committed, so the same call is never asked twice meanwhile.
     return this.store.put(key, entry);
+  }
+
+  /**
+   * What this run (the cache's paidBy folder) paid for of a votes entry: one payment per call, with
+   * the votes it paid for; an entry written before payments were recorded, paid for by this run, is
+   * one payment with no vote list (the ledger's line under its key covers it).
+   */
+  paymentsHere(key: string): VotePayment[] {
+    const payer = this.#paidBy;
+    if (payer === undefined) return [];
+    return paymentsOf(this.store?.get(key)).filter((p) => p.paidBy === payer);
   }
 
   /** Resolves once every answer put so far is committed to disk. */
@@ -331,53 +335,12 @@ export class ResponseCache {
   }
 }
 
-/**
- * Spec options that say where and how a call is sent, not what answers it: the server's address, the
- * variable the key is read from, the HTTP client, rate limits, retries and timeouts.
- */
-export const TRANSPORT_OPTIONS: ReadonlySet<string> = new Set(['base_url', 'api_key_env', 'http', 'rpm', 'tpm', 'concurrency', 'timeout_ms', 'max_retries', 'backoff_ms', 'max_backoff_ms', 'max_retry_after_ms']);
-
-const identities = new Map<string, string>();
-
-/**
- * The model as the cache key names it: the spec without its TRANSPORT_OPTIONS, the other options in
- * the order written (`openai/m?base_url=http://127.0.0.1:8000/v1&thinking=1` is `openai/m?thinking=1`).
- * A spec without such options is itself, so its key is the one it always had.
- */
-export function cacheIdentity(spec: string): string {
-  let identity = identities.get(spec);
-  if (identity === undefined) {
-    const q = spec.indexOf('?', spec.indexOf('/') + 1);
-    const options = q === -1 ? [] : [...new URLSearchParams(spec.slice(q + 1))];
-    const kept = options.filter(([name]) => !TRANSPORT_OPTIONS.has(name));
-    identity = kept.length === options.length ? spec : kept.length ? `${spec.slice(0, q)}?${new URLSearchParams(kept).toString()}` : spec.slice(0, q);
-    if (identities.size >= 256) identities.clear();
-    identities.set(spec, identity);
-  }
-  return identity;
-}
-
-/** Whether a memoised key prefix still fits the request (its scalar fields unchanged; messages are compared by identity of the request). */
-function sameHead(stored: unknown[], head: unknown[]): boolean {
-  for (let i = 0; i < head.length; i++) if (stored[i] !== head[i]) return false;
-  return true;
-}
-
-/** One element of a JSON array as JSON.stringify writes it (undefined and functions as null). */
-const item = (value: unknown): string => JSON.stringify(value) ?? 'null';
-
 /** Simulated answers kept in memory per cache (about 20 KB each at most: some 80 MB in the worst case, a few MB in practice). */
 const REMEMBERED = 4096;
 
 /** The response as served: a copy with how it was served (the cached object itself is never changed). */
 function servedAs(response: ChatResponse, served: CallServed): ChatResponse {
   return { ...response, served };
-}
-
-/** The request a votes call's keys are made from: its prompt and sampling, not how many votes or which. */
-function voteBase(request: ChatRequest): ChatRequest {
-  const { messages, prefill, temperature, maxTokens, seed } = request;
-  return { messages, prefill, temperature, maxTokens, seed };
 }
 
 /** The response of a votes call: the votes asked for that are held, in the order asked. */

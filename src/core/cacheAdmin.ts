@@ -1,7 +1,7 @@
 // What `af-lab cache stats` and `af-lab cache clear` do with a cache folder's responses.lmdb: count its
 // entries (by purpose, votes requests apart, their age) and remove entries, all or those older than a
-// duration. Clear reads the entries once, then removes those it chose one by one: run it while no run
-// uses the folder (an entry a run writes again meanwhile may be removed, and is then asked again).
+// duration. Clear removes them in bounded transactions, each all or nothing and deciding inside itself
+// (clearCache): safe while a run uses the folder, and a clear cut short is finished by running it again.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
@@ -60,18 +60,19 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** Remove every entry (or those created before `olderThanMs` ago); how many were removed and how many are left. */
+/**
+ * Remove every entry (or those created before `olderThanMs` ago); how many were removed and how many
+ * are left. The entries are removed in transactions of up to 10,000 keys, each deciding inside itself
+ * (an entry a run rewrote since the clear began is judged by its new time, so `--older-than` never
+ * removes an answer just written) and committing all its removals or none: a clear cut short (a kill)
+ * has removed whole batches, and running it again removes the rest. A run may use the folder
+ * meanwhile: what it writes after a batch's commit stays.
+ */
 export async function clearCache(dir: string, options: { olderThanMs?: number; now?: Date } = {}): Promise<{ removed: number; kept: number }> {
   const store = new LmdbResponseStore(dir);
   const cutoff = options.olderThanMs === undefined ? undefined : new Date((options.now ?? new Date()).getTime() - options.olderThanMs).toISOString();
-  const doomed: string[] = [];
-  let kept = 0;
-  for (const { key, entry } of store.entries()) {
-    // An entry with no readable time is as old as can be.
-    if (cutoff === undefined || !(typeof entry.createdAt === 'string' && entry.createdAt >= cutoff)) doomed.push(key);
-    else kept++;
-  }
-  await Promise.all(doomed.map((key) => store.remove(key)));
+  // An entry with no readable time is as old as can be.
+  const result = await store.removeWhere((entry) => cutoff === undefined || !(typeof entry?.createdAt === 'string' && entry.createdAt >= cutoff));
   await store.flushed();
-  return { removed: doomed.length, kept };
+  return result;
 }

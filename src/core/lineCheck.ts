@@ -39,7 +39,7 @@ export const sampledRecordSchema = z.looseObject({
   finishedAt: z.string(),
 });
 
-export const callLineSchema = z.looseObject({ at: z.string(), model: z.string(), purpose: z.string(), cacheKey: z.string(), usage: usageSchema });
+export const callLineSchema = z.looseObject({ at: z.string(), model: z.string(), purpose: z.string(), cacheKey: z.string(), usage: usageSchema, votes: z.array(z.number().int()).optional() });
 
 export const manifestSchema = z.looseObject({
   name: z.string(),

@@ -22,13 +22,25 @@ export interface StoredEntry {
   createdAt: string;
   response: unknown;
   paidBy?: string;
+  /** Of a votes entry (core/cache.ts): each call that paid for some of its votes, by run folder. */
+  payments?: VotePayment[];
+}
+
+/** One call's payment for votes of a request: the run folder that paid, the votes it paid for (none listed: an entry written before they were), their usage. */
+export interface VotePayment {
+  paidBy: string;
+  votes?: number[];
+  usage: { inputTokens: number; outputTokens: number };
 }
 
 interface OpenStore {
   db: RootDatabase<StoredEntry, string>;
   /** Entries written but not yet committed (a commit happens off the main thread, shortly after). */
   pending: Map<string, StoredEntry>;
-  /** Commits under way, and how many failed: lmdb's `flushed` never settles after a failed commit. */
+  /**
+   * Commits under way, and how many failed since the last that succeeded: lmdb's `flushed` never
+   * settles after a failed commit until a later commit succeeds (its promise is then the new one's).
+   */
   commits: Set<Promise<unknown>>;
   failedCommits: number;
 }
@@ -129,6 +141,9 @@ export function migrateJsonEntries(dir: string, db: RootDatabase<StoredEntry, st
   return copied;
 }
 
+/** Keys removed per transaction by removeWhere: a clear of millions of entries never holds one huge write transaction. */
+const REMOVE_BATCH = 10_000;
+
 export class LmdbResponseStore {
   private readonly db: RootDatabase<StoredEntry, string>;
   private readonly pending: Map<string, StoredEntry>;
@@ -147,15 +162,42 @@ export class LmdbResponseStore {
   /** Resolves once the entry is committed (the store batches the puts of one moment into one commit); rejects when the write fails. */
   put(key: string, entry: StoredEntry): Promise<void> {
     this.pending.set(key, entry);
+    return this.track(this.db.put(key, entry), [[key, entry]]);
+  }
+
+  /**
+   * Write `next(current)` under `key`, `current` read inside the write transaction (LMDB has one writer
+   * at a time across processes: no write of another process or cache comes between the read and the
+   * write), and remove `remove` in the same transaction: all of it is committed, or none. Served from
+   * memory meanwhile as `next` of what this process sees now.
+   */
+  update(key: string, next: (current: StoredEntry | undefined) => StoredEntry, remove: readonly string[] = []): Promise<void> {
+    const seen = next(this.get(key));
+    this.pending.set(key, seen);
+    for (const old of remove) this.pending.delete(old);
+    const written: Array<[string, StoredEntry]> = [[key, seen]];
+    const committed = this.db.transaction(() => {
+      const current = this.db.get(key);
+      const value = next(isEntry(current) ? current : undefined);
+      void this.db.put(key, value);
+      for (const old of remove) void this.db.remove(old);
+    });
+    return this.track(committed, written);
+  }
+
+  /** A write's promise: its pending entries dropped once it settles, counted while under way, and a failure as one line (commitFailure). */
+  private track(committed: Promise<unknown>, written: ReadonlyArray<[string, StoredEntry]>): Promise<void> {
     const settle = () => {
-      if (this.pending.get(key) === entry) this.pending.delete(key);
+      for (const [key, entry] of written) if (this.pending.get(key) === entry) this.pending.delete(key);
     };
-    const committed = this.db.put(key, entry);
     committed.then(settle, settle);
     const { commits } = this.store;
     commits.add(committed);
     committed.then(
-      () => commits.delete(committed),
+      () => {
+        commits.delete(committed);
+        this.store.failedCommits = 0;
+      },
       () => {
         commits.delete(committed);
         this.store.failedCommits++;
@@ -169,11 +211,52 @@ export class LmdbResponseStore {
     );
   }
 
+  /** Commits that failed since the last that succeeded (a full disk); 0 once one succeeds again. */
+  get failedCommits(): number {
+    return this.store.failedCommits;
+  }
 
-  /** Remove an entry; resolves once the removal is committed. */
-  remove(key: string): Promise<void> {
-    this.pending.delete(key);
-    return this.db.remove(key).then(() => undefined);
+  /**
+   * Remove the committed entries `doomed` chooses, `batch` keys to a transaction: each transaction
+   * reads and decides again inside itself (an entry a run rewrote since it was listed is judged as it
+   * is now), and commits all its removals or none. Returns how many were removed and how many kept.
+   */
+  async removeWhere(doomed: (entry: StoredEntry | undefined) => boolean, batch = REMOVE_BATCH): Promise<{ removed: number; kept: number }> {
+    let removed = 0;
+    let kept = 0;
+    let keys: string[] = [];
+    const commit = async () => {
+      const chosen = keys;
+      keys = [];
+      let gone = 0;
+      let left = 0;
+      await this.track(
+        this.db.transaction(() => {
+          // Counted again if lmdb runs the callback again: only its last run is committed.
+          gone = left = 0;
+          for (const key of chosen) {
+            const value = this.db.get(key);
+            if (value === undefined) continue; // removed meanwhile (another clear)
+            if (!doomed(isEntry(value) ? value : undefined)) {
+              left++;
+              continue;
+            }
+            void this.db.remove(key);
+            gone++;
+          }
+        }),
+        [],
+      );
+      for (const key of chosen) this.pending.delete(key);
+      removed += gone;
+      kept += left;
+    };
+    for (const { key } of this.db.getRange()) {
+      keys.push(key);
+      if (keys.length >= batch) await commit();
+    }
+    if (keys.length) await commit();
+    return { removed, kept };
   }
 
   /** Every committed entry, one at a time (keys and values read from the memory map as iterated). */

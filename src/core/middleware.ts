@@ -1,13 +1,15 @@
 // Middleware around a ChatModel, each a function from a model to a model that keeps its spec and
 // answers `chat` its own way: the response cache (`withCache`, core/cache.ts), the spend meter and the
-// run's ledger (`withSpend`), the budget (`withBudget`) and native reasoning (`withReasoning`). The
+// run's ledger (`withSpend`), the budget (`withBudget`), the room check before a paid call
+// (`withRoomBeforePaying`) and native reasoning (`withReasoning`). The
 // runner and the judges wrap their model once; the protocol and the judge prompts only call
 // `model.chat` and read how a call was served from `response.served`.
 import type { CallServed, ChatModel, ChatRequest, ChatResponse, NativeReasoning, Usage } from './types.js';
 import type { SpendMeter } from './usage.js';
 import type { CallLine } from './runStore.js';
-import { hashJson } from './hash.js';
+import { requestKey } from './cacheKey.js';
 import { thinkTagReasoning } from './reasoning.js';
+import { diskShortBeforePaying } from './safeIo.js';
 
 /** A layer around a model: the model it is given, answering `chat` its own way. */
 export type ModelMiddleware = (model: ChatModel) => ChatModel;
@@ -24,20 +26,30 @@ export interface CallLedger {
   append(call: LedgerCall): void;
   /**
    * A resumed run's reconciliation: a cached answer this run paid for (`paidHere`) whose line the
-   * ledger lacks (`has`: a kill between the cache's commit and the ledger's line) is logged then.
+   * ledger lacks (`has`: a kill between the cache's commit and the ledger's line) is logged then. Of a
+   * votes call, each payment this run made for the request's votes (`paymentsHere`: the first call
+   * and every top-up) whose votes the ledger does not list (`has(key, votes)`).
    */
-  reconcile?: { has(key: string): boolean; paidHere(key: string): boolean };
+  reconcile?: {
+    has(key: string, votes?: readonly number[]): boolean;
+    paidHere(key: string): boolean;
+    paymentsHere?(key: string): ReadonlyArray<{ votes?: number[]; usage: Usage }>;
+  };
 }
 
-/** The key a call is logged under with no cache around the model (what tells it apart: spec, sample index, purpose). */
+/**
+ * The key a call is logged under with no cache around the model: the key the cache would keep its
+ * answer under (core/cacheKey.ts), so a run with --no-cache has the ledger a cached run would have.
+ */
 export function uncachedKey(model: Pick<ChatModel, 'spec'>, request: ChatRequest): string {
-  return hashJson({ spec: model.spec, parts: request.call ?? { sampleIndex: 0 } });
+  return requestKey(model, request);
 }
 
 /**
  * Spend metering and the ledger: every call actually sent (not served from the cache) is counted by
- * the meter and logged, with its cost in `served.costUsd`. Outside the cache, so a call is logged only
- * once its answer is committed: a run killed after the line finds the answer when resumed.
+ * the meter and logged, with its cost in `served.costUsd`; a votes call's line lists the votes it paid
+ * for. Outside the cache, so a call is logged only once its answer is committed: a run killed after
+ * the line finds the answer when resumed.
  */
 export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): ModelMiddleware {
   return (model) => ({
@@ -46,16 +58,56 @@ export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): M
       const started = performance.now();
       const response = await model.chat(request);
       const served: CallServed = response.served ?? { cached: false, key: uncachedKey(model, request), latencyMs: Math.round(performance.now() - started) };
-      // An answer shared with an identical call under way here is that call's to log, not this one's.
-      const reconcile = served.cached && !served.shared && ledger?.reconcile !== undefined && !ledger.reconcile.has(served.key) && ledger.reconcile.paidHere(served.key);
-      if (served.cached && !reconcile) return { ...response, served };
       const purpose = request.call?.purpose;
-      // Samples are metered with no purpose; a judge call under its kind ('judge', 'af-vote', 'partial').
-      const costUsd = meter ? meter.record(model.spec, response.usage, purpose === 'sample' ? undefined : purpose) : 0;
-      ledger?.append({ model: model.spec, purpose: purpose ?? 'sample', cacheKey: served.key, usage: response.usage, ...(meter ? { costUsd } : {}), ...(reconcile ? { reconciled: true } : {}) });
+      const log = (usage: Usage, extra: Pick<LedgerCall, 'votes' | 'reconciled'>): number => {
+        // Samples are metered with no purpose; a judge call under its kind ('judge', 'af-vote', 'partial').
+        const costUsd = meter ? meter.record(model.spec, usage, purpose === 'sample' ? undefined : purpose) : 0;
+        ledger?.append({ model: model.spec, purpose: purpose ?? 'sample', cacheKey: served.key, usage, ...(meter ? { costUsd } : {}), ...extra });
+        return costUsd;
+      };
+      const reconcile = ledger?.reconcile;
+      // An answer shared with an identical call under way here is that call's to log, not this one's.
+      if (request.completionIndices && reconcile?.paymentsHere && !served.shared) {
+        // This call's payment first (the ledger then lists its votes), then any earlier one a kill kept out.
+        const costUsd = served.cached ? undefined : log(response.usage, { votes: served.paidVotes ?? request.completionIndices });
+        for (const payment of reconcile.paymentsHere(served.key)) if (!reconcile.has(served.key, payment.votes)) log(payment.usage, { ...(payment.votes ? { votes: payment.votes } : {}), reconciled: true });
+        return { ...response, served: costUsd === undefined ? served : { ...served, costUsd } };
+      }
+      const reconciled = served.cached && !served.shared && reconcile !== undefined && !reconcile.has(served.key) && reconcile.paidHere(served.key);
+      if (served.cached && !reconciled) return { ...response, served };
+      const votes = request.completionIndices && (reconciled ? undefined : (served.paidVotes ?? request.completionIndices));
+      const costUsd = log(response.usage, { ...(votes ? { votes } : {}), ...(reconciled ? { reconciled: true } : {}) });
       return { ...response, served: { ...served, costUsd } };
     },
   });
+}
+
+/** Thrown before a call that must not be paid for (a disk without room for its answer): the runner stops, a judge leaves the record unjudged. */
+export class NoRoomToPay extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'NoRoomToPay';
+  }
+}
+
+/**
+ * A call is sent only while each folder (the run's, the cache's) has room for one more paid answer
+ * (safeIo's margin); else it throws NoRoomToPay before anything is sent. The runner puts it outermost
+ * (checked before every call, as before each sample: a record is written for each), the judges
+ * inside the cache (an answer already cached is still served). A simulated model pays nothing: it is
+ * returned as it is.
+ */
+export function withRoomBeforePaying(folders: ReadonlyArray<{ path: string; what: string }>): ModelMiddleware {
+  return (model) =>
+    model.simulated
+      ? model
+      : {
+          ...model,
+          chat(request) {
+            const short = diskShortBeforePaying(folders);
+            return short === undefined ? model.chat(request) : Promise.reject(new NoRoomToPay(short));
+          },
+        };
 }
 
 /** Thrown instead of a call when the budget is spent: the caller stops (a judge leaves the record unjudged). */

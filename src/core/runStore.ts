@@ -29,6 +29,8 @@ export interface CallLine {
   costUsd?: number;
   /** Logged on a resume: the answer was paid for by this run and cached, and a kill kept its line out. */
   reconciled?: boolean;
+  /** Of a votes call (AF votes): the votes this call paid for, by index (a top-up's line lists only the new ones). */
+  votes?: number[];
 }
 
 export interface RunManifest {
@@ -186,11 +188,36 @@ export function appendCall(runDir: string, call: CallLine): void {
   void appendJsonLine(join(runDir, CALLS_FILE), call);
 }
 
-/** The cache keys of every call in the run's ledger (calls.jsonl), packed (64-digit hex: 36 bytes a key). */
-export function ledgerKeys(runDir: string): KeySet {
-  const keys = new KeySet(64);
-  for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) keys.add(value.cacheKey);
-  return keys;
+/**
+ * The calls a run's ledger (calls.jsonl) logs: every cache key (packed, 64-digit hex: 36 bytes a key),
+ * and for a votes call the votes its lines paid for, so a top-up (more votes of a request already
+ * logged) is told apart from the first payment.
+ */
+export class LoggedCalls {
+  private readonly keys = new KeySet(64);
+  private readonly votes = new Map<string, Set<number>>();
+
+  add(call: Pick<CallLine, 'cacheKey' | 'votes'>): void {
+    this.keys.add(call.cacheKey);
+    if (!call.votes) return;
+    let logged = this.votes.get(call.cacheKey);
+    if (!logged) this.votes.set(call.cacheKey, (logged = new Set()));
+    for (const index of call.votes) logged.add(index);
+  }
+
+  /** Whether a line under `key` is logged; with `votes`, whether a line lists each of them. */
+  has(key: string, votes?: readonly number[]): boolean {
+    if (votes === undefined) return this.keys.has(key);
+    const logged = this.votes.get(key);
+    return votes.every((index) => logged?.has(index) === true);
+  }
+}
+
+/** The calls in the run's ledger (calls.jsonl). */
+export function loggedCalls(runDir: string): LoggedCalls {
+  const logged = new LoggedCalls();
+  for (const { value } of jsonLines<CallLine>(join(runDir, CALLS_FILE), { check: { schema: callLineSchema, what: 'call line', fix: repairFix(runDir) } })) logged.add(value);
+  return logged;
 }
 
 /** Dollars the run's ledger (calls.jsonl) records as spent: what the run's budget is counted against. */

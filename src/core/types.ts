@@ -72,6 +72,8 @@ export interface CallServed {
   latencyMs: number;
   /** Of a votes call: how many of the votes asked for came from the cache. */
   cachedVotes?: number;
+  /** Of a votes call sent: the votes it paid for, by index (the ledger's line lists them). */
+  paidVotes?: number[];
   /** Answered by an identical call under way in this process: that call is the one logged (never reconciled here). */
   shared?: boolean;
   /** Dollars this call cost, as the spend meter counted it (withSpend). */

@@ -19,7 +19,7 @@ export interface JudgeContext {
   maxTokens: number;
   signal?: AbortSignal;
   /** Told of every call actually sent (not served from the cache), for the run's spend audit; `reconciled` for one a kill kept out of it. */
-  onCall?: (call: { purpose: string; cacheKey: string; usage: Usage; costUsd: number }, reconciled: boolean) => void;
+  onCall?: (call: { purpose: string; cacheKey: string; usage: Usage; costUsd: number; votes?: number[] }, reconciled: boolean) => void;
   /** A resumed run's reconciliation of its ledger with the answers it paid for (withSpend's rule; paidCalls.ts). */
   reconcile?: CallLedger['reconcile'];
 }
@@ -42,7 +42,7 @@ export function judgeModel(ctx: JudgeContext): ChatModel {
   if (known && known.model === ctx.model && known.cache === ctx.cache) return known.wrapped;
   const onCall = ctx.onCall;
   const ledger: CallLedger | undefined = onCall && {
-    append: (call) => onCall({ purpose: call.purpose, cacheKey: call.cacheKey, usage: call.usage, costUsd: call.costUsd ?? 0 }, call.reconciled === true),
+    append: (call) => onCall({ purpose: call.purpose, cacheKey: call.cacheKey, usage: call.usage, costUsd: call.costUsd ?? 0, ...(call.votes ? { votes: call.votes } : {}) }, call.reconciled === true),
     ...(ctx.reconcile ? { reconcile: ctx.reconcile } : {}),
   };
   const model = wrapModel(ctx.model, withSpend(ctx.costMeter, ledger), ctx.cache && withCache(ctx.cache), withBudget(ctx.costMeter));

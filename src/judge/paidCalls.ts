@@ -1,38 +1,12 @@
 // What a judging pass pays for is paid once and accounted for, as for the samples (issue 26 items 3
-// and 4): a judge call is sent only while the run and cache disks have room for its answer, and a
+// and 4): a judge call is sent only while the run and cache disks have room for its answer (the room
+// layer the runner uses too: core/middleware.ts withRoomBeforePaying), and a
 // resume writes into the ledger (calls.jsonl) every cached judge answer this run paid for that a kill
 // kept out of it (between the cache's commit and the ledger's line), marked `"reconciled": true`.
 import { resolve } from 'node:path';
 import type { ChatModel, Usage } from '../core/types.js';
 import type { ResponseCache } from '../core/cache.js';
-import { appendCall, ledgerKeys } from '../core/runStore.js';
-import { diskShortBeforePaying } from '../core/safeIo.js';
-import type { KeySet } from '../core/keyTable.js';
-
-/** Thrown before a judge call that must not be paid for (a disk without room): the record stays unjudged. */
-export class JudgeStopped extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'JudgeStopped';
-  }
-}
-
-/**
- * The judge, asking only while the run folder and the cache each have room for one more paid answer
- * (safeIo's margin); else its call throws JudgeStopped before anything is sent. A simulated judge costs
- * nothing and writes nothing to the cache: it is returned as it is.
- */
-export function withRoomBeforePaying(model: ChatModel, folders: ReadonlyArray<{ path: string; what: string }>): ChatModel {
-  if (model.simulated) return model;
-  // A layer like the other middleware (core/middleware.ts): the model's own fields, its chat checked first.
-  return {
-    ...model,
-    chat: (request) => {
-      const short = diskShortBeforePaying(folders);
-      return short === undefined ? model.chat(request) : Promise.reject(new JudgeStopped(short));
-    },
-  };
-}
+import { appendCall, loggedCalls, type LoggedCalls } from '../core/runStore.js';
 
 /** One judge call as the ledger records it. */
 export interface JudgeCall {
@@ -40,6 +14,8 @@ export interface JudgeCall {
   cacheKey: string;
   usage: Usage;
   costUsd: number;
+  /** Of an AF votes call: the votes it paid for. */
+  votes?: number[];
 }
 
 /**
@@ -48,7 +24,7 @@ export interface JudgeCall {
  * key the ledger lacks). The ledger's keys are read once, on `open` (after a torn last line is cut off).
  */
 export class JudgeLedger {
-  private logged: KeySet | undefined;
+  private logged: LoggedCalls | undefined;
 
   constructor(
     private readonly runDir: string,
@@ -58,17 +34,19 @@ export class JudgeLedger {
 
   /** Read the ledger's keys (a simulated judge pays nothing: nothing to reconcile, nothing read). */
   open(): void {
-    if (!this.model.simulated) this.logged = ledgerKeys(this.runDir);
+    if (!this.model.simulated) this.logged = loggedCalls(this.runDir);
   }
 
   sent(call: JudgeCall, reconciled = false): void {
-    this.logged?.add(call.cacheKey);
+    this.logged?.add(call);
     appendCall(this.runDir, { at: new Date().toISOString(), model: this.model.spec, ...call, ...(reconciled ? { reconciled: true } : {}) });
   }
 
   /** withSpend's reconciliation: a key the ledger lacks, whose cached answer this run (its folder, resolved) paid for. */
   readonly reconcile = {
-    has: (key: string): boolean => this.logged === undefined || this.logged.has(key),
+    has: (key: string, votes?: readonly number[]): boolean => this.logged === undefined || this.logged.has(key, votes),
     paidHere: (key: string): boolean => this.cache()?.paidByOf(key) === resolve(this.runDir),
+    // The cache's payer is this run's folder, resolved (judgeRun opens it so): its payments are this run's.
+    paymentsHere: (key: string) => (this.logged === undefined ? [] : (this.cache()?.paymentsHere(key) ?? [])),
   };
 }

@@ -20,7 +20,8 @@ import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLab
 import type { ScoreLabel } from '../core/types.js';
 import { appendJudgement, judgedBefore, judgementsPath } from './judgements.js';
 import { selectInto, type RecordJudgements } from './select.js';
-import { JudgeLedger, JudgeStopped, withRoomBeforePaying } from '../judge/paidCalls.js';
+import { JudgeLedger } from '../judge/paidCalls.js';
+import { NoRoomToPay, withRoomBeforePaying } from '../core/middleware.js';
 import { JudgementIndex } from './judgementIndex.js';
 import { scoredRecordOf, type Score, type Scorer, type ScorerContext } from './scorer.js';
 import { scorerRegistry } from './scorers.js';
@@ -192,7 +193,7 @@ export class RunJudging {
       // Each paid judge call is checked for room first, logged in the run's ledger, and reconciled on resume.
       const ledger = new JudgeLedger(runDir, model ?? { spec: 'none', simulated: true }, () => judge?.cache);
       const judge: JudgeContext | undefined = model && {
-        model: withRoomBeforePaying(model, [{ path: runDir, what: 'the run folder' }, { path: cacheDir, what: 'the cache folder (--cache)' }]),
+        model: withRoomBeforePaying([{ path: runDir, what: 'the run folder' }, { path: cacheDir, what: 'the cache folder (--cache)' }])(model),
         // The cache folder is opened with the first record judged (see judge()), like the run folder.
         ...(options.noCache ? {} : { cache: options.cache }),
         costMeter: options.costMeter,
@@ -351,7 +352,7 @@ export class RunJudging {
         result.unjudged.push({ key: record.key, kind });
         return undefined;
       }
-      if (err instanceof JudgeStopped) {
+      if (err instanceof NoRoomToPay) {
         this.stop = true;
         result.stopReason ??= err.reason;
         result.unjudged.push({ key: record.key, kind });

@@ -6,6 +6,7 @@
 // ends its turns where the notebook does instead (classify/notebook.ts: at any </OUTPUT>, even a
 // quoted one); af-lab's own reading of the last turn (status, final output) stays beside.
 import type { ChatMessage, ChatModel, ChatResponse, SampleError, SampleRecord, SampleStatus, SimulatedTruth, Turn, Usage } from '../core/types.js';
+import { NoRoomToPay } from '../core/middleware.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { joinNativeReasoning } from '../core/reasoning.js';
 import { describeCallError } from '../models/errors.js';
@@ -108,6 +109,8 @@ export async function runProtocol(model: ChatModel, sample: PlannedSample, optio
         call: { sampleIndex: sample.sampleIndex, ...(options.askFilteredAgain ? { askAgainIf: (cachedAnswer: ChatResponse) => cachedAnswer.finishReason === 'content_filter' } : {}) },
       });
     } catch (err) {
+      // No room for the answer: the runner stops before paying (the sample is left to a resume), never an error record.
+      if (err instanceof NoRoomToPay) throw err;
       return finish('error', null, describeCallError(err));
     }
     const cached = response.served?.cached ?? false;

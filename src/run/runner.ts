@@ -9,14 +9,14 @@ import { parseModelSpec } from '../models/spec.js';
 import type { ChatModel, SampledRecord } from '../core/types.js';
 import type { SpendMeter } from '../core/usage.js';
 import { ResponseCache, withCache } from '../core/cache.js';
-import { withSpend, wrapModel, type CallLedger } from '../core/middleware.js';
+import { NoRoomToPay, withRoomBeforePaying, withSpend, wrapModel, type CallLedger } from '../core/middleware.js';
 import { preparePlan, type Plan, type PlannedSample, type PlanOptions } from './plan.js';
 import { runProtocol } from './protocol.js';
 import { errorKindOf, keepOnResume, refuseChangedParams, refuseChangedSampling } from './resume.js';
-import { appendCall, appendRecord, ledgerKeys, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
+import { appendCall, appendRecord, loggedCalls, prepareRunDir, readManifest, recordLines, recordReads, runDirFor, CALLS_FILE, RECORDS_FILE, RUN_FILE } from '../core/runStore.js';
 import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, dropTornTail, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
-import { checkFileTarget, checkFolderTarget, diskShortBeforePaying } from '../core/safeIo.js';
+import { checkFileTarget, checkFolderTarget } from '../core/safeIo.js';
 import { RESPONSES_FILE } from '../core/lmdbCache.js';
 import { KeyTable, SlotBytes } from '../core/keyTable.js';
 
@@ -203,23 +203,24 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   const paid = [...models.values()].some((m) => !m.simulated);
   const callsPath = join(runDir, CALLS_FILE);
   dropTornTail(callsPath);
-  const logged = paid ? ledgerKeys(runDir) : undefined;
+  const logged = paid ? loggedCalls(runDir) : undefined;
   const ledger: CallLedger = {
     append: (call) => {
       if (!call.reconciled) progress.calls++;
-      logged?.add(call.cacheKey);
+      logged?.add(call);
       appendCall(runDir, { at: new Date().toISOString(), ...call });
     },
     // An answer this run paid for that its ledger lacks (a kill after the cache's commit): logged now.
-    ...(logged && cache ? { reconcile: { has: (key: string) => logged.has(key), paidHere: (key: string) => cache.paidByOf(key) === runDir } } : {}),
+    ...(logged && cache ? { reconcile: { has: (key: string, votes?: readonly number[]) => logged.has(key, votes), paidHere: (key: string) => cache.paidByOf(key) === runDir, paymentsHere: (key: string) => cache.paymentsHere(key) } } : {}),
   };
-  // Each model wrapped once: the ledger and the meter outside the cache, so a call is logged only once its answer is kept.
-  const wrapped = new Map([...models].map(([spec, model]) => [spec, wrapModel(model, withSpend(options.costMeter, ledger), cache && withCache(cache))]));
-  // Where the next paid answer's record, ledger line and cache entry go: checked before each is paid for.
+  // Where the next paid answer's record, ledger line and cache entry go: checked before each call to a
+  // paid model (outermost: a cached turn too, since its record is still written), as the judges check.
   const disks = [
     { path: runDir, what: 'the results folder (--out)' },
     ...(cache ? [{ path: config.cacheDir, what: 'the cache folder (--cache)' }] : []),
   ];
+  // Each model wrapped once: the ledger and the meter outside the cache, so a call is logged only once its answer is kept.
+  const wrapped = new Map([...models].map(([spec, model]) => [spec, wrapModel(model, withRoomBeforePaying(disks), withSpend(options.costMeter, ledger), cache && withCache(cache))]));
   let stopReason: string | undefined;
   const resampled = toRetryCount;
   const progress: RunProgress = { total: plan.total, done: finishedCount, resumed: finishedCount, resampled, errors: 0, calls: 0 };
@@ -238,13 +239,21 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
         return;
       }
       const model = models.get(sample.model)!;
-      if (!model.simulated && stopReason === undefined) stopReason = diskShortBeforePaying(disks);
       if (stopReason !== undefined) {
         stopped = true;
         return;
       }
       const spend = { calls: 0, costUsd: 0 };
-      const result = await runProtocol(wrapped.get(sample.model)!, sample, { askFilteredAgain: options.retryErrors === true }, spend);
+      let result: Awaited<ReturnType<typeof runProtocol>>;
+      try {
+        result = await runProtocol(wrapped.get(sample.model)!, sample, { askFilteredAgain: options.retryErrors === true }, spend);
+      } catch (err) {
+        // A disk without room for the next paid answer (withRoomBeforePaying): stop before paying; the sample is left to a resume.
+        if (!(err instanceof NoRoomToPay)) throw err;
+        stopReason ??= err.reason;
+        stopped = true;
+        return;
+      }
       const costUsd = spend.costUsd;
       const record: SampledRecord = {
         schema: 1,

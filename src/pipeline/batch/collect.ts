@@ -36,21 +36,26 @@ export class KeyedCache extends ResponseCache {
   private readonly byMessages = new WeakMap<ChatMessage[], Map<number, KeyOf>>();
 
   /**
-   * Test hook (the kill tests' `AF_LAB_TEST_KILL_AFTER_COMMITS=k`, read by the rounds): commit answers
-   * one at a time, and SIGKILL the process once k are committed, so a kill lands with part of a
-   * results file's answers in the cache (normally the answers of one moment share one commit).
+   * Told of each answer once committed, with how many are so far (the kill tests' injection point,
+   * BatchRunOptions.onCacheCommit): with it, answers are committed one at a time, so a kill lands with
+   * part of a results file's answers in the cache (normally the answers of one moment share one commit).
    * Entries carry no `paidBy`: a batch line's spend is logged by ledger.ts, and the runner's reconcile
    * must not log it again as a direct call.
    */
-  killAfterCommits = 0;
-  private commits = 0;
-  private lastCommit: Promise<void> = Promise.resolve();
+  constructor(
+    dir: string,
+    private readonly onCommit?: (committed: number) => void,
+  ) {
+    super(dir);
+  }
 
-  override put(key: string, spec: string, purpose: string, response: ChatResponse): Promise<void> {
-    if (this.killAfterCommits <= 0) return super.put(key, spec, purpose, response);
-    const committed = this.lastCommit.then(() => super.put(key, spec, purpose, response)).then(() => {
-      if (++this.commits === this.killAfterCommits) process.kill(process.pid, 'SIGKILL');
-    });
+  private commits = 0;
+  private lastCommit: Promise<unknown> = Promise.resolve();
+
+  protected override committed(commit: () => Promise<unknown>): Promise<unknown> {
+    const onCommit = this.onCommit;
+    if (!onCommit) return super.committed(commit);
+    const committed = this.lastCommit.then(() => super.committed(commit)).then(() => onCommit(++this.commits));
     this.lastCommit = committed.catch(() => undefined);
     return committed;
   }

@@ -3,4 +3,4 @@ export { runExperimentBatched, type BatchedExperimentOptions, type BatchedExperi
 export { batchTargetOf, type BatchTarget } from './target.js';
 export { runBatchRounds, refuseUnbatchableRun, splitAtLimits, DEFAULT_POLL_DELAY_MS, type BatchProgress, type BatchRunOptions, type BatchRunResult, type BatchStage } from './rounds.js';
 export { readBatchRecords, batchesDir, type BatchRecord } from './store.js';
-export { BATCH_WINDOW_LINE, cancelBatches, formatBatches, formatBatchProgress } from './report.js';
+export { BATCH_WINDOW_LINE, batchesJson, cancelBatches, formatBatches, formatBatchProgress } from './report.js';

@@ -7,6 +7,31 @@ import type { BatchProgress } from './rounds.js';
 /** The providers say a batch is answered within 24 hours, or expires. */
 export const BATCH_WINDOW_LINE = 'batches are answered within 24 hours (the providers\' window) or expire; their unanswered lines are then sent again';
 
+/**
+ * How a batch came to its intent: submitted by this run, or found at the provider after a kill (by the
+ * intent id in its metadata, its custom ids, or its size and creation time); and the batches found
+ * that way whose results were not this intent's (refused ids: never read again).
+ */
+const MATCHED_BY = { metadata: 'found: metadata', 'custom-ids': 'found: custom ids', 'size-and-time': 'found: size and time' } as const;
+
+/** The batches as `af-lab batches --json` prints them: one object each, with how each was matched to its intent and the ids it refused. */
+export function batchesJson(records: readonly BatchRecord[]): object[] {
+  return records.map((r) => ({
+    intentId: r.intentId,
+    id: r.id ?? null,
+    role: r.role,
+    model: r.model,
+    state: r.state,
+    lines: r.lines.length,
+    ...(r.counts ? { counts: r.counts } : {}),
+    read: r.downloadedAt !== undefined,
+    ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
+    matchedBy: r.matchedBy ?? (r.id ? 'submitted' : null),
+    refusedIds: r.refusedIds ?? [],
+    ...(r.splitBy ? { splitBy: r.splitBy } : {}),
+  }));
+}
+
 export function formatBatches(records: readonly BatchRecord[]): string {
   if (records.length === 0) return 'No batches in this run.';
   const rows = records.map((r) => [
@@ -19,9 +44,11 @@ export function formatBatches(records: readonly BatchRecord[]): string {
     r.counts ? `${r.counts.succeeded}/${r.counts.total} answered, ${r.counts.failed} failed` : '',
     r.downloadedAt ? 'read' : '',
     r.costUsd !== undefined ? `$${r.costUsd.toFixed(4)}` : '',
+    r.matchedBy ? MATCHED_BY[r.matchedBy] : r.id ? 'submitted' : '',
+    r.refusedIds?.length ? r.refusedIds.join(', ') : '',
     r.splitBy ? `split at the ${r.splitBy}` : '',
   ]);
-  const header = ['intent', 'batch id', 'role', 'model', 'state', 'lines', 'counts', 'results', 'cost (batch price)', 'note'];
+  const header = ['intent', 'batch id', 'role', 'model', 'state', 'lines', 'counts', 'results', 'cost (batch price)', 'found by', 'refused ids', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const total = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);

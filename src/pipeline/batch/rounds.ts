@@ -34,7 +34,7 @@ import { batchesDir, readBatchInput, readBatchRecords, readBatchResults, writeBa
 
 /**
  * Moments a batched run passes through (tests kill the process at each; and in the middle of committing
- * a results file's answers with AF_LAB_TEST_KILL_AFTER_COMMITS, see KeyedCache).
+ * a results file's answers through onCacheCommit, see KeyedCache).
  */
 export type BatchStage = 'intent-written' | 'accepted' | 'polled' | 'downloaded-results' | 'results-written' | 'logged' | 'committed';
 
@@ -63,6 +63,8 @@ export interface BatchRunOptions {
   sleep?: (ms: number) => Promise<void>;
   onProgress?: (progress: BatchProgress) => void;
   onStage?: (stage: BatchStage, intentId?: string) => void | Promise<void>;
+  /** Told of each answer committed to the cache, with the count so far; given, answers are committed one at a time (the kill tests land a kill between two). */
+  onCacheCommit?: (committed: number) => void;
   /** The batch client of a spec (default: the provider's, through its SDK). */
   clientFor?: (spec: string) => Promise<BatchClient>;
   costMeter?: SpendMeter;
@@ -116,8 +118,7 @@ export async function runBatchRounds(config: ExperimentConfig, options: BatchRun
   const release = acquireRunLock(runDir);
   const startedAt = new Date().toISOString();
   const book = new BatchBook(options.maxResends ?? 2);
-  const cache = new KeyedCache(config.cacheDir);
-  cache.killAfterCommits = Number(process.env.AF_LAB_TEST_KILL_AFTER_COMMITS ?? 0) || 0;
+  const cache = new KeyedCache(config.cacheDir, options.onCacheCommit);
   const ledger = new BatchLedger(runDir, options.costMeter);
   const waitStarted = performance.now();
   let costUsd = 0;
