@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExperiment } from '../src/core/config.js';
 import { CostMeter, formatCostReport } from '../src/cost/index.js';
-import { estimateFromRun } from '../src/pipeline/estimate.js';
+import { estimateFromRun, RunSampleCounts } from '../src/pipeline/estimate.js';
 
 const prices = {
   date: '2026-01-01',
@@ -51,4 +51,41 @@ test('estimateFromRun: per-sample and per-judgement spend times the plan, per mo
   const report = formatCostReport(estimate, meter);
   assert.match(report, /openai\/gpt-4o \(judge: compliance\)/);
   assert.match(report, new RegExp(`of an estimated \\$${estimate.totalUsd.toFixed(2)}`));
+});
+
+test('a batched run\'s estimate counts only the samples with turns (an error record took no call), as the direct path does: the two agree', () => {
+  const config = parseExperiment({ name: 'est', models: ['openai/gpt-4o-mini'], variants: ['baseline'], reasoning: ['cot'], requests: { source: 'builtin' }, samples: 1 });
+  const meter = new CostMeter({ prices } as never);
+  // 50 answered samples, one call each (1,000 in / 200 out); 50 error records with no turn, no call.
+  for (let i = 0; i < 50; i++) meter.record('openai/gpt-4o-mini', { inputTokens: 1_000, outputTokens: 200 });
+  const batched = new RunSampleCounts();
+  const direct = new RunSampleCounts();
+  for (let i = 0; i < 50; i++) {
+    for (const counts of [batched, direct]) counts.add({ model: 'openai/gpt-4o-mini', turns: [] });
+    batched.add({ model: 'openai/gpt-4o-mini', turns: [{ cached: true }] }); // written from the cache once the batch is in
+    direct.add({ model: 'openai/gpt-4o-mini', turns: [{ cached: false }] });
+  }
+  assert.deepEqual(batched.written.get('openai/gpt-4o-mini'), { samples: 50, turns: 50 });
+  const planned = 120;
+  const fromBatched = estimateFromRun(config, { planned, sampled: batched.sampled, batched: { written: batched.written } }, meter).models[0];
+  const fromDirect = estimateFromRun(config, { planned, sampled: direct.sampled }, meter).models[0];
+  // 50 samples paid for, a call each: 120 planned -> 120 calls, 120,000 in, 24,000 out, $0.168 (not half of it).
+  for (const row of [fromBatched, fromDirect]) {
+    assert.deepEqual([row.samples, row.calls, row.inputTokens, row.outputTokens], [120, 120, 120_000, 24_000]);
+    assert.ok(Math.abs(row.usd! - 0.168) < 1e-9);
+  }
+});
+
+test('a batched run\'s AF votes: batch lines are counted by the lines a call takes, a call sent directly (--batch-fallback direct) as one call', () => {
+  const config = parseExperiment({ name: 'est', models: ['openai/gpt-4o-mini'], variants: ['baseline'], reasoning: ['cot'], requests: { source: 'builtin' }, samples: 1, judge: 'openai/gpt-4o' });
+  const meter = new CostMeter({ prices } as never);
+  // Two AF calls through the batch, 3 lines each (an API without `n`: a line a vote), 200 in / 40 out a line;
+  // one AF call sent directly, its 3 votes in one metered call of 600 in / 120 out.
+  for (let i = 0; i < 6; i++) meter.record('openai/gpt-4o', { inputTokens: 200, outputTokens: 40 }, 'af-vote', { batched: true });
+  meter.record('openai/gpt-4o', { inputTokens: 600, outputTokens: 120 }, 'af-vote');
+  assert.equal(meter.byPurpose.get('openai/gpt-4o')!.get('af-vote')!.batchedCalls, 6);
+  const estimate = estimateFromRun(config, { planned: 120, sampled: new Map(), batched: { written: new Map(), linesPerCall: { 'af-vote': 3 } } }, meter);
+  const af = estimate.models.find((m) => m.model === 'openai/gpt-4o (judge: AF votes)')!;
+  // 3 AF calls, 1,800 in and 360 out: 600 in and 120 out a call, times 120 planned (not 1,800 / (7/3) a call).
+  assert.deepEqual([af.samples, af.calls, af.inputTokens, af.outputTokens], [120, 120, 72_000, 14_400]);
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ReportWriter, reportDataDir, reportHtml, writeReport } from '../src/report/write.js';
+import { writeRunReport } from '../src/pipeline/runOutputs.js';
 import { reportFactsOf } from '../src/report/pageFacts.js';
 import { reportRow, type ReportRow } from '../src/report/rows.js';
 import { jsonForScript } from '../src/core/safeJson.js';
@@ -244,4 +245,26 @@ test('told how many records will come, a paged writer holds none of them: the sa
   const wrong = new ReportWriter(join(tempDir(), 'report.html'), SMALL, 7);
   for (const record of three) wrong.add(record);
   assert.throws(() => wrong.finish(recordsDigest(three)), /told 7 records, given 3/);
+});
+
+/** An opened run as writeRunReport reads it: these records, and `count` as its count (true or not). */
+const runOf = (records: SampleRecord[], count: number) => ({ records: function* () { yield* records; }, count: () => count });
+
+test('writeRunReport told a count that no longer holds (report --force counted, then records.jsonl was cut short) writes the records it read, inline, with no stale chunk left', () => {
+  const all = mixedRecords().slice(0, 7);
+  const three = all.slice(0, 3);
+  // --force counts the records (7, paged under SMALL); the pass then reads 3 (a concurrent repair cut the file).
+  const dir = tempDir();
+  const file = join(dir, 'report.html');
+  // An earlier paged report of the 7 records is there: its chunks must not outlive the rewrite.
+  streamed(all, file);
+  const cut = writeRunReport(runOf(three, 7), file, { ...SMALL, force: true });
+  assert.deepEqual([cut.records, cut.unchanged], [3, false]);
+  // The same files as the report of those 3 records counted right: the page inline, no data folder.
+  const right = tempDir();
+  writeRunReport(runOf(three, 3), join(right, 'report.html'), { ...SMALL, force: true });
+  assert.deepEqual(filesUnder(dir), filesUnder(right));
+  assert.deepEqual(Object.keys(filesUnder(dir)).sort(), ['.report.html.inputs.sha256', 'report.html']);
+  // And it reads as current for those records.
+  assert.equal(writeRunReport(runOf(three, 3), file, SMALL).unchanged, true);
 });

@@ -27,7 +27,7 @@ function validationView(record: SampleRecord): SampleRecord {
   return { key: record.key, tier: record.tier, simulated: record.simulated, ...(record.truth ? { truth: record.truth } : {}), labels: af ? { af: { judge: af.judge, votes: af.votes } } : {} } as unknown as SampleRecord;
 }
 
-/** The keys as they pass, told to `progress` every 10,000 and at the end (as openRun's onRecord). */
+/** The keys as they pass, told to `progress` every 10,000 and at the end (as openRun's onRecord): lines of records.jsonl, a sample written twice counted twice. */
 function* keysWithProgress(keys: Iterable<{ key: string }>, progress: (read: number, done: boolean) => void): Generator<{ key: string }> {
   let read = 0;
   for (const key of keys) {
@@ -70,10 +70,11 @@ export function register(program: Command): void {
     .argument('<runDir>', 'the run folder')
     .argument('<csv>', 'the filled-in sheet')
     .action(async (runDir: string, csv: string) => {
-      const [{ importHumanLabels, recordKeys }, { checkRunHasRecords }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
+      const [{ importHumanLabels, everyRecordKey }, { checkRunHasRecords }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
       checkRunHasRecords(runDir);
       // Only the run's keys are read (no record parsed, no judgement indexed): what the import checks the sheet against.
-      const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, keysWithProgress(recordKeys(runDir), readingProgress(`reading ${runDir}`)));
+      // A line whose key cannot be read ends the pass with its UserError (af-lab repair) before anything is written.
+      const { imported, total, unknownKeys } = importHumanLabels(runDir, csv, keysWithProgress(everyRecordKey(runDir), readingProgress(`reading ${runDir}`, process.stderr, 'lines')));
       console.log(`Imported ${imported} labelled transcripts (${total} in the run's human labels).`);
       if (unknownKeys.length) console.log(`Skipped ${unknownKeys.length} rows whose key is not in this run.`);
       console.log(`Compare: af-lab labels compare ${runDir}`);

@@ -11,7 +11,7 @@ import type { SampledRecord, Usage } from './types.js';
 import { KeySet, KeyTable } from './keyTable.js';
 import { UserError } from './errors.js';
 import { appendJsonLine, jsonLines, readJsonLines, textLines, writeFileAtomic } from './files.js';
-import { callLineSchema, manifestSchema, sampledRecordSchema } from './lineCheck.js';
+import { callLineSchema, lineProblem, manifestSchema, sampledRecordSchema } from './lineCheck.js';
 import { firstIssue } from './validate.js';
 import { afLabVersion } from './version.js';
 import { redactSecrets } from './secrets.js';
@@ -98,14 +98,36 @@ function keyOfLine(text: string): string | undefined {
   }
 }
 
+/** Lines of records.jsonl whose key could not be read, as recordKeys counts them (the first by number and why). */
+export interface UnreadableLines {
+  count: number;
+  first?: { line: number; problem: string };
+}
+
 /**
  * The key of every line of records.jsonl, in file order, with the byte offset of its line (a sample
- * written twice gives its key twice): one pass, no record parsed or checked (the full read names a bad line).
+ * written twice gives its key twice): one pass, no record parsed or checked. A line whose key cannot
+ * be read is not given; `unreadable`, when passed, counts them (the full read names a bad line).
  */
-export function* recordKeys(runDir: string): Generator<{ key: string; offset: number }> {
-  for (const { text, offset } of textLines(join(runDir, RECORDS_FILE))) {
+export function* recordKeys(runDir: string, unreadable?: UnreadableLines): Generator<{ key: string; offset: number }> {
+  for (const { text, line, offset } of textLines(join(runDir, RECORDS_FILE))) {
     const key = keyOfLine(text);
     if (key !== undefined) yield { key, offset };
+    else if (unreadable && unreadable.count++ === 0) unreadable.first = { line, problem: lineProblem(text) ? 'is not valid JSON' : 'is not a valid sample record (it has no key)' };
+  }
+}
+
+/**
+ * recordKeys for a pass that must see every sample (labels import): after the last key, any line
+ * whose key could not be read is the UserError the full read gives for it (line, problem, `af-lab
+ * repair`), so a caller that writes once the pass is over writes nothing.
+ */
+export function* everyRecordKey(runDir: string): Generator<{ key: string; offset: number }> {
+  const unreadable: UnreadableLines = { count: 0 };
+  yield* recordKeys(runDir, unreadable);
+  if (unreadable.first) {
+    const more = unreadable.count > 1 ? ` (and ${unreadable.count - 1} more line${unreadable.count > 2 ? 's' : ''} whose key cannot be read)` : '';
+    throw new UserError(`${join(runDir, RECORDS_FILE)} line ${unreadable.first.line} ${unreadable.first.problem}${more}`, repairFix(runDir));
   }
 }
 

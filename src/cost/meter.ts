@@ -16,6 +16,8 @@ export function costOf(usage: Usage, price: ModelPrice): number {
 
 export interface ModelSpend {
   calls: number;
+  /** Of `calls`, the lines answered through a batch API (a judge call may be several lines: the AF votes one a vote). */
+  batchedCalls?: number;
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
@@ -64,6 +66,7 @@ export class CostMeter {
     const usd = price ? costOf(usage, price) : 0;
     const add = (entry: ModelSpend = { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, priced: Boolean(price) }): ModelSpend => {
       entry.calls++;
+      if (batched) entry.batchedCalls = (entry.batchedCalls ?? 0) + 1;
       entry.inputTokens += usage.inputTokens;
       entry.cachedInputTokens += usage.cachedInputTokens ?? 0;
       entry.outputTokens += usage.outputTokens;

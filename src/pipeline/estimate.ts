@@ -150,11 +150,16 @@ export interface RunCounts {
 export class RunSampleCounts {
   /** Per model, the samples paid for now, a sample by the share of its turns sent (not served from the cache). */
   readonly sampled = new Map<string, number>();
-  /** Per model, the samples written now and their turns. */
+  /**
+   * Per model, the samples written now with a turn and their turns. A record with no turn (an error
+   * before any answer) is left out, as `sampled` leaves it out: own calls x samples / turns counts the
+   * samples whose turns were paid for, not those that took none.
+   */
   readonly written = new Map<string, { samples: number; turns: number }>();
 
   add(record: { model: string; turns?: ReadonlyArray<{ cached: boolean }> }): void {
     const turns = record.turns ?? [];
+    if (turns.length === 0) return;
     const sent = turns.filter((turn) => !turn.cached).length;
     if (sent > 0) this.sampled.set(record.model, (this.sampled.get(record.model) ?? 0) + sent / turns.length);
     const written = this.written.get(record.model) ?? { samples: 0, turns: 0 };
@@ -208,8 +213,10 @@ export function estimateFromRun(config: ExperimentConfig, counts: RunCounts, met
     const cot = config.reasoning.filter((r) => r === 'cot').length / Math.max(1, config.reasoning.length);
     for (const { kind, purpose, label } of JUDGE_CALL_KINDS) {
       const spend = key === undefined ? undefined : meter.byPurpose.get(key)?.get(purpose);
-      // Per judge call this run sent (the meter counts no answer served from the cache, and a batched call by its lines).
-      const judged = (spend?.calls ?? 0) / (counts.batched?.linesPerCall?.[purpose] ?? 1);
+      // Per judge call this run sent (the meter counts no answer served from the cache, and a batched call by its
+      // lines; a call sent directly, as --batch-fallback direct sends one, is one call however many votes it asked).
+      const batchedLines = spend?.batchedCalls ?? 0;
+      const judged = (spend?.calls ?? 0) - batchedLines + batchedLines / (counts.batched?.linesPerCall?.[purpose] ?? 1);
       if (!spend || judged <= 0) continue;
       const planned = kind === 'af' ? counts.planned * cot : counts.planned;
       models.push(scaled({ ...spend, calls: judged }, planned / judged, { model: `${key} (judge: ${label})`, samples: Math.round(planned), judge: { spec: key!, purpose } }));

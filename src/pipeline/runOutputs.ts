@@ -54,6 +54,17 @@ export function writeRunReport(run: Pick<OpenedRun, 'records' | 'count'>, outFil
     counted = records;
   } else counted = run.count();
   // Told the count, the writer of a paged report holds no records (see ReportWriter).
+  let pass = reportPass(run, outFile, opts, counted);
+  // The count no longer holds when records.jsonl changed since it was counted (cut short by a
+  // concurrent `af-lab repair`): the records are written again, the writer told the count this pass
+  // read. A writer told at most its inline limit takes any count, so a second pass always finishes;
+  // the first one's files are removed by the second's (no marker was written: nothing reads as current).
+  if (!pass.writer.countHolds) pass = reportPass(run, outFile, opts, pass.records);
+  return { file: pass.writer.finish(pass.digest.digest()), records: pass.records, unchanged: false };
+}
+
+/** The run's records into a ReportWriter told `counted`, digested as they pass; finish left to the caller. */
+function reportPass(run: Pick<OpenedRun, 'records'>, outFile: string, opts: WriteReportOptions, counted: number): { writer: ReportWriter; digest: RecordsDigest; records: number } {
   const writer = new ReportWriter(outFile, opts, counted);
   const digest = new RecordsDigest();
   let records = 0;
@@ -62,5 +73,5 @@ export function writeRunReport(run: Pick<OpenedRun, 'records' | 'count'>, outFil
     digest.add(record);
     records++;
   }
-  return { file: writer.finish(digest.digest()), records, unchanged: false };
+  return { writer, digest, records };
 }

@@ -191,6 +191,15 @@ export class ReportWriter {
     if (records !== undefined && records > this.inlineLimit) this.startPaged();
   }
 
+  /**
+   * False when the writer was told more records than the inline limit and given no more than it (the
+   * records changed after they were counted): finish would refuse, the page being paged where these
+   * records are written inline. Write them again with a writer told the count given.
+   */
+  get countHolds(): boolean {
+    return !(this.records !== undefined && this.records > this.inlineLimit && this.added <= this.inlineLimit);
+  }
+
   /** Records (inline) or rows (paged) held until written: at most inlineLimit, then below chunkSize. */
   get bufferedRows(): number {
     return this.inline ? this.inline.length : this.chunk.length;
@@ -242,7 +251,7 @@ export class ReportWriter {
     if (this.done) throw new Error('ReportWriter.finish called twice');
     this.done = true;
     // Paged from the start on a count that did not come true would be a layout these records never get.
-    if (this.records !== undefined && this.records > this.inlineLimit && this.added <= this.inlineLimit) throw new Error(`ReportWriter: told ${this.records} records, given ${this.added}`);
+    if (!this.countHolds) throw new Error(`ReportWriter: told ${this.records} records, given ${this.added}`);
     const hash = reportInputsHash(this.opts, this.inlineLimit, this.chunkSize, recordsDigest);
     this.start();
     if (this.inline) {
