@@ -146,3 +146,19 @@ test('a label source that is neither af-lab\'s nor a scorer the summary counted 
   // A figure draws the proxy or the compliance judge only.
   assert.throws(() => outcomeCounts(records, 'heuristic' as never), UserError);
 });
+
+test('judging with the kind `judge` (and a prompt keyed `judge`) from JavaScript judges the compliance kind; a misspelt kind is a UserError', async () => {
+  const runDir = copyOfFixture();
+  const records = [...currentRecords(runDir)];
+  const options = { judge: 'sim/judge', afVotes: 3, cacheDir: join(runDir, 'cache') };
+  const result = await judgeRun(runDir, records, { ...options, kinds: ['judge' as never] });
+  // Only the compliance kind was asked for (no AF or partial prompt), and its judgements were found settled.
+  assert.deepEqual(Object.keys(result.promptHashes), ['compliance']);
+  assert.equal(result.reused.compliance, records.filter((r) => r.status === 'answered').length);
+  assert.equal(result.reused.af, 0);
+  assert.equal(result.calls, 0);
+  // A prompt given under the old key is the compliance judge's prompt: a path that is not there is reported, not ignored.
+  const missing = join(runDir, 'no-such-prompt.json');
+  await assert.rejects(judgeRun(runDir, records, { ...options, kinds: ['compliance'], prompts: { judge: missing } as never }), (error: unknown) => String((error as Error).message).includes('no-such-prompt.json'));
+  await assert.rejects(judgeRun(runDir, records, { ...options, kinds: ['complience' as never] }), (error: unknown) => error instanceof UserError && /unknown judgement kind "complience"/.test(error.message));
+});
