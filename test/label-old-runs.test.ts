@@ -3,7 +3,8 @@
 // by that version, AF votes 3, with the summary.csv it wrote). They are read under today's name,
 // `compliance`: the same labels, the same summary but for the label's name, and a judging pass with the
 // same judge and prompts finds them settled and calls nothing. The old name given by a user (a label
-// source in a notebook, `--kinds judge`) is read as `compliance`.
+// source in a notebook, `--kinds judge`) is read as `compliance` by every public function that takes a
+// label source.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
@@ -12,7 +13,11 @@ import { currentRecords } from '../src/core/runStore.js';
 import { openRun } from '../src/pipeline/openRun.js';
 import { summaryCsv } from '../src/summary/index.js';
 import { judgeRun, readJudgements, labelRecords, selectJudgements } from '../src/label/index.js';
-import { compliedBy } from '../src/summary/index.js';
+import { buildSummary, compliedBy, formatMitigation, labelSimulated, mitigationMarkdown } from '../src/summary/index.js';
+import { agreementTables, gapRows, outcomeCounts, outcomeOf } from '../src/plots/index.js';
+import { UserError } from '../src/core/errors.js';
+import { AblationAccumulator } from '../src/summary/index.js';
+import { sampleRecord } from './helpers/records.js';
 import { mitigationTable } from '../src/notebook/mitigation.js';
 import { summaryHtml } from '../src/notebook/html.js';
 import { parseKinds } from '../src/cli/rejudge.js';
@@ -86,4 +91,74 @@ test('judging an old run again with its judge and prompts finds every judgement 
   assert.equal(result.reused.compliance, records.filter((r) => r.status === 'answered').length);
   assert.equal(result.calls, 0);
   assert.equal(readJudgements(runDir).length, before, 'nothing appended');
+});
+
+// Real samples labelled by the offline judge (sim/judge): a statement beside its baseline, so the
+// summary has compliance rows, a gap and a mitigation row.
+function judgedRecords() {
+  const condition = (variant: string, free: number, paid: number) =>
+    (['free', 'paid'] as const).flatMap((tier) =>
+      Array.from({ length: 20 }, (_, i) => sampleRecord({ model: 'real/model', simulated: false, variant, tier, judge: i < (tier === 'free' ? free : paid), requestId: `r${i}` })),
+    );
+  const records = [...condition('baseline', 12, 2), ...condition('statement', 6, 5)];
+  return { records, summary: buildSummary(records) };
+}
+
+test('a sim/judge compliance label on a real sample is SIMULATED when an older notebook asks by the name `judge`', () => {
+  const { records } = judgedRecords();
+  assert.equal(labelSimulated(records[0], 'compliance'), true);
+  assert.equal(labelSimulated(records[0], 'judge'), true);
+});
+
+test('the figures\' inputs read the source `judge` as `compliance`: the same gap rows, bars and agreement tables', () => {
+  const { records, summary } = judgedRecords();
+  // From JavaScript, or a notebook written before the rename (the type says 'compliance' | 'proxy').
+  const old = 'judge' as never;
+  assert.ok(gapRows(records, 'compliance', summary).length > 0);
+  assert.deepEqual(gapRows(records, old, summary), gapRows(records, 'compliance', summary));
+  assert.deepEqual(outcomeCounts(records, old), outcomeCounts(records, 'compliance'));
+  assert.deepEqual(agreementTables(records, old), agreementTables(records, 'compliance'));
+  assert.equal(agreementTables(records, old)[0].colClassifier, 'LLM judge');
+  assert.equal(outcomeOf(records[0], old), outcomeOf(records[0], 'compliance'));
+});
+
+test('the mitigation text for the label source `judge` is the compliance block, in the terminal and in Markdown', () => {
+  const { summary } = judgedRecords();
+  assert.ok(summary.mitigation.some((row) => row.label === 'compliance'));
+  assert.notEqual(formatMitigation(summary.mitigation, 'compliance', summary.confLevel), '');
+  assert.equal(formatMitigation(summary.mitigation, 'judge', summary.confLevel), formatMitigation(summary.mitigation, 'compliance', summary.confLevel));
+  assert.match(mitigationMarkdown(summary.mitigation, ['judge'], summary.confLevel), /### compliance labels/);
+  assert.equal(mitigationMarkdown(summary.mitigation, ['judge'], summary.confLevel), mitigationMarkdown(summary.mitigation, ['compliance'], summary.confLevel));
+});
+
+test('a label source that is neither af-lab\'s nor a scorer the summary counted is a UserError, not an empty result', () => {
+  const { records, summary } = judgedRecords();
+  const misspelt = 'complience';
+  for (const call of [
+    () => gapRows(records, misspelt as never, summary),
+    () => outcomeCounts(records, misspelt as never),
+    () => agreementTables(records, misspelt as never),
+    () => mitigationTable(summary, misspelt),
+    () => summaryHtml(summary, { labels: [misspelt] }),
+    () => new AblationAccumulator().result({ label: misspelt }),
+  ])
+    assert.throws(call, (error: unknown) => error instanceof UserError && /unknown (compliance|label) source "complience"/.test(error.message));
+  // A figure draws the proxy or the compliance judge only.
+  assert.throws(() => outcomeCounts(records, 'heuristic' as never), UserError);
+});
+
+test('judging with the kind `judge` (and a prompt keyed `judge`) from JavaScript judges the compliance kind; a misspelt kind is a UserError', async () => {
+  const runDir = copyOfFixture();
+  const records = [...currentRecords(runDir)];
+  const options = { judge: 'sim/judge', afVotes: 3, cacheDir: join(runDir, 'cache') };
+  const result = await judgeRun(runDir, records, { ...options, kinds: ['judge' as never] });
+  // Only the compliance kind was asked for (no AF or partial prompt), and its judgements were found settled.
+  assert.deepEqual(Object.keys(result.promptHashes), ['compliance']);
+  assert.equal(result.reused.compliance, records.filter((r) => r.status === 'answered').length);
+  assert.equal(result.reused.af, 0);
+  assert.equal(result.calls, 0);
+  // A prompt given under the old key is the compliance judge's prompt: a path that is not there is reported, not ignored.
+  const missing = join(runDir, 'no-such-prompt.json');
+  await assert.rejects(judgeRun(runDir, records, { ...options, kinds: ['compliance'], prompts: { judge: missing } as never }), (error: unknown) => String((error as Error).message).includes('no-such-prompt.json'));
+  await assert.rejects(judgeRun(runDir, records, { ...options, kinds: ['complience' as never] }), (error: unknown) => error instanceof UserError && /unknown judgement kind "complience"/.test(error.message));
 });

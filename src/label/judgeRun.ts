@@ -16,7 +16,7 @@ import { checkAfThresholds, DEFAULT_AF_VOTES } from '../judge/afVotes.js';
 import { addUsage, ZERO_USAGE } from '../core/usage.js';
 import { DEFAULT_JUDGE_ATTEMPTS, DEFAULT_JUDGE_MAX_TOKENS, describeCallError, JudgeBudgetExhausted, type JudgeContext } from '../judge/call.js';
 import { resolveJudgePrompt, type JudgePrompt } from '../judge/prompts.js';
-import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type JudgeKind, type JudgeOutcome } from '../judge/types.js';
+import { DEFAULT_AF_THRESHOLDS, JUDGE_KINDS, judgeKindOf, type AfThresholds, type AnyJudgeLabel, type JudgeCostMeter, type JudgeKind, type JudgeOutcome } from '../judge/types.js';
 import type { ScoreLabel } from '../core/types.js';
 import { appendJudgement, judgedBefore, judgementsPath } from './judgements.js';
 import { selectInto, type RecordJudgements } from './select.js';
@@ -102,6 +102,10 @@ function isUnparseable(label: AnyJudgeLabel | ScoreLabel): boolean {
   return label.complied === null;
 }
 
+function unknownKind(name: string): never {
+  throw new UserError(`unknown judgement kind "${name}"`, `use ${JUDGE_KINDS.join(', ')}`);
+}
+
 /** Judge these records (see RunJudging), at most `concurrency` judge calls at a time. */
 export async function judgeRun(runDir: string, records: SampledRecord[], options: JudgeRunOptions = {}): Promise<JudgeRunResult> {
   const judging = await RunJudging.open(runDir, { ...options, expectedRecords: records.length });
@@ -182,14 +186,16 @@ export class RunJudging {
       throw new UserError(`judge concurrency ${options.concurrency} is not a whole number of at least 1`, 'give --concurrency 1 or more (default 4)');
     }
     const afThresholds = checkAfThresholds(options.afThresholds ?? DEFAULT_AF_THRESHOLDS);
-    const kinds = options.kinds ?? [...JUDGE_KINDS];
+    // From JavaScript or an older notebook, `judge` is the compliance kind (its old name); a misspelt kind is one line.
+    const kinds = [...new Set((options.kinds ?? [...JUDGE_KINDS]).map((name) => judgeKindOf(name) ?? unknownKind(name)))];
+    const promptOf = (kind: JudgeKind) => options.prompts?.[kind] ?? (kind === 'compliance' ? (options.prompts as Record<string, string> | undefined)?.judge : undefined);
     // The registry checks the user's scorers' names against af-lab's (and each other's).
     const registry = scorerRegistry((options.scorers ?? []).map(readyScorer));
     const model = kinds.length === 0 ? undefined : options.model ?? (await resolveModel(spec, { limits: options.limits?.[parseModelSpec(spec).provider] }));
     try {
       const prompts: Partial<Record<JudgeKind, JudgePrompt>> = {};
       const cacheDir = options.cacheDir ?? options.cache?.dir ?? 'data/cache';
-      for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, options.prompts?.[kind], { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
+      for (const kind of kinds) prompts[kind] = await resolveJudgePrompt(kind, promptOf(kind), { cacheDir, ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) });
       // Each paid judge call is checked for room first, logged in the run's ledger, and reconciled on resume.
       const ledger = new JudgeLedger(runDir, model ?? { spec: 'none', simulated: true }, () => judge?.cache);
       const judge: JudgeContext | undefined = model && {

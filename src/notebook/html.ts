@@ -4,7 +4,7 @@ import type { CostEstimate } from '../cost/estimate.js';
 import type { JudgeKind } from '../judge/types.js';
 import { escapeHtml } from '../core/safeJson.js';
 import { UserError } from '../core/errors.js';
-import { confLevelText, gapText, labelSourceName, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
+import { confLevelText, gapText, knownLabelSource, oddsRatioText, SIMULATED_BANNER, simulatedLabelsNote, summaryRecords, type Summary } from '../summary/index.js';
 import { formatInterval, formatP, formatPercent } from '../stats/format.js';
 import type { SummaryRow, TierSummary, LabelSource } from '../summary/index.js';
 import type { BatchProgress } from '../pipeline/batch/index.js';
@@ -179,7 +179,7 @@ export interface SummaryHtmlOptions {
  */
 export function summaryHtml(summary: Summary, options: SummaryHtmlOptions = {}): string {
   // A notebook written before the rename asks for `judge`: the compliance label's old name.
-  const wanted = options.labels?.map(labelSourceName);
+  const wanted = options.labels?.map((label) => knownLabelSource(label, [...(summary.labels ?? []), ...summary.rows.map((row) => row.label)]));
   const rows: SummaryRow[] = summary.rows.filter((r) => !wanted || wanted.includes(r.label));
   const level = confLevelText(summary);
   const columns = {

@@ -3,7 +3,7 @@
 // rows and sentences; the cell draws them (`view.table`, `view.list`).
 import { UserError } from '../core/errors.js';
 import { describeGapChange, loadPublishedCounts, mitigationEffect, type MitigationEffect, type PublishedCounts, type TierCounts } from '../stats/index.js';
-import { comparisonCells, labelSourceName, primaryLabel, type Comparison, type LabelSource, type MitigationRow, type Summary } from '../summary/index.js';
+import { comparisonCells, knownLabelSource, primaryLabel, type Comparison, type LabelSource, type MitigationRow, type Summary } from '../summary/index.js';
 import type { TableCell } from './html.js';
 
 /** A table for `view.table` and the sentences beside it, for `view.list`: data, not HTML. */
@@ -34,7 +34,7 @@ function comparisonRecords(keys: Array<Record<string, TableCell>>, rows: readonl
  */
 export function mitigationTable(summary: Summary, source: LabelSource = primaryLabel(summary)): MitigationTable {
   // A notebook written before the rename asks for `judge`: the compliance label's old name.
-  const label = labelSourceName(source);
+  const label = knownLabelSource(source, [...(summary.labels ?? []), ...summary.rows.map((row) => row.label)]);
   const comparisons = summary.mitigation.filter((row) => row.label === label);
   const rows = comparisonRecords(comparisons.map((row) => ({ model: row.model, reasoning: row.reasoning, statement: row.statement })), comparisons, summary.confLevel);
   const sentences = comparisons.length

@@ -4,6 +4,7 @@
 import type { AblationEffect } from '../summary/ablation.js';
 import { baseLayout, COLORS, conditionLabel, formatP, TIER_SHORT, type Figure, type PlotlyObject } from './figure.js';
 import type { ComplianceSource } from './inputs.js';
+import { complianceSourceName } from './complianceSource.js';
 
 const PANELS = [
   { what: 'free', axis: 'x', domain: [0, 0.3], title: `${TIER_SHORT.free} (free) tier`, color: COLORS.training },
@@ -46,7 +47,7 @@ export function ablationFigure(effects: readonly AblationEffect[], source: Compl
     ...PANELS.map((panel) => ({ text: `<b>${panel.title}</b>`, xref: 'paper', yref: 'paper', x: (panel.domain[0] + panel.domain[1]) / 2, y: 1, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 12 } })),
     ...effects.map((e, i) => ({ text: `joint ${formatP(e.joint.pValue)}`, xref: 'paper', yref: 'y', x: 1.01, y: i, xanchor: 'left', showarrow: false, font: { size: 11, color: rejected[i] ? '#111' : '#666' } })),
   ];
-  const labelSource = source === 'compliance' ? 'LLM-judge labels' : 'prefix-proxy labels';
+  const labelSource = complianceSourceName(source) === 'compliance' ? 'LLM-judge labels' : 'prefix-proxy labels';
   return {
     name: 'ablation',
     title: 'Ablation: what each element does to each tier and the gap',

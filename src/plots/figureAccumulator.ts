@@ -17,6 +17,7 @@ import {
   type OutcomeCounts,
 } from './inputs.js';
 import { powerInput, type PowerOptions } from './powerInput.js';
+import { complianceSourceName } from './complianceSource.js';
 
 export type Outcome = 'refuses' | 'complies' | 'compliesAf' | 'partial' | 'unlabelled';
 const OUTCOMES: readonly Outcome[] = ['refuses', 'complies', 'compliesAf', 'partial', 'unlabelled'];
@@ -26,7 +27,7 @@ const TIERS: readonly Tier[] = ['free', 'paid'];
 
 /** One sample's segment in the stacked bar: AF reasoning first, then partial, then plain compliance. */
 export function outcomeOf(record: SampleRecord, source: ComplianceSource): Outcome {
-  const complied = compliedBy(record, source);
+  const complied = compliedBy(record, complianceSourceName(source));
   if (complied === null) return 'unlabelled';
   if (!complied) return 'refuses';
   if (record.labels.af?.label === 'af') return 'compliesAf';
@@ -42,8 +43,9 @@ export interface FigureInputOptions {
 
 /** The forest plot's rows: the run summary's rows for this label source, so figure and summary.csv agree. */
 export function summaryGapRows(summary: Summary, source: ComplianceSource): GapRow[] {
+  const label = complianceSourceName(source);
   return summary
-    .rows.filter((row) => row.label === source && row.gap !== null && row.gapCi !== null)
+    .rows.filter((row) => row.label === label && row.gap !== null && row.gapCi !== null)
     .map((row) => ({
       model: row.model,
       variant: row.variant,
@@ -186,6 +188,7 @@ export class FigureAccumulator {
 
   /** Bars in run order: models, then variants (first seen), then CoT before no-CoT, free before paid. */
   outcomeCounts(source: ComplianceSource): OutcomeCounts[] {
+    source = complianceSourceName(source);
     const out: OutcomeCounts[] = [];
     for (const [model, counts] of this.models)
       for (const variant of this.variants)
@@ -214,6 +217,7 @@ export class FigureAccumulator {
 
   /** Proxy versus judge per model; proxy versus the refusal heuristic when the run has no judge labels yet. */
   agreementTables(source: ComplianceSource): AgreementTable[] {
+    source = complianceSourceName(source);
     return [...this.models].map(([model, counts]) => {
       const table = source === 'compliance' ? counts.versusJudge : counts.versusHeuristic;
       const confusion = confusionOf(table);

@@ -10,7 +10,7 @@ import type { AblationTag, Reasoning, SampleRecord, Tier } from '../core/types.j
 import { formatInterval, formatP, formatPoints } from '../stats/format.js';
 import { coefficientInterval, fitClusteredLogistic, probabilityContrast, waldTest, type ClusteredGroup, type ProbabilityContrast, type WaldTest } from '../stats/clusteredLogistic.js';
 import type { Interval } from '../stats/proportion.js';
-import { compliedBy, type LabelSource } from './labelSource.js';
+import { compliedBy, knownLabelSource, type LabelSource } from './labelSource.js';
 
 export interface AblationEffect {
   model: string;
@@ -111,6 +111,8 @@ export class AblationAccumulator {
 
   /** The model of every design in the records added; undefined when none carries an ablation tag. */
   result(options: { label: LabelSource; confLevel?: number }): AblationResult | undefined {
+    // af-lab's own sources only (`judge`, the old name, is `compliance`): a scorer's values are not counted here.
+    const label = knownLabelSource(options.label, []);
     if (!this.#tagged) return undefined;
     const confLevel = options.confLevel ?? 0.95;
     const effects: AblationEffect[] = [];
@@ -126,7 +128,7 @@ export class AblationAccumulator {
       const [model, reasoning] = splitKey(group);
       for (const [statement, conditions] of statements) {
         const design = conditions[0].tag!.design;
-        const context = { model, reasoning: reasoning as Reasoning, statement, design, label: options.label, confLevel };
+        const context = { model, reasoning: reasoning as Reasoning, statement, design, label, confLevel };
         if (design === 'paraphrases') {
           const reference = byVariant.get('baseline');
           if (!reference) continue;
@@ -138,7 +140,7 @@ export class AblationAccumulator {
         }
       }
     }
-    return { label: options.label, confLevel, effects, spreads };
+    return { label, confLevel, effects, spreads };
   }
 }
 

@@ -12,7 +12,7 @@ import { AblationAccumulator, type AblationResult } from './ablation.js';
 import { compliedBy, isBuiltinSource, LABEL_SOURCES, primarySource, SIMULATED_LABEL_KINDS, type LabelSource, type SimulatedLabelKind } from './labelSource.js';
 import { conditionKey, factKey, factOf, type SummaryFact } from './fact.js';
 
-export { compliedBy, labelSimulated, labelSourceName, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
+export { compliedBy, knownLabelSource, labelSimulated, labelSourceName, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './labelSource.js';
 export type { LabelSource, SimulatedLabelKind } from './labelSource.js';
 
 export interface TierSummary {

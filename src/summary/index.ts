@@ -12,7 +12,7 @@
 // - formatSummary(summary): terminal table with a SIMULATED banner; summaryMarkdown(summary): Markdown.
 // - writeSummary(runDir, summary): writes summary.csv, summary.md and mitigation.csv atomically.
 // - summary.mitigation: every statement against its baseline (mitigation.ts), in summary.md, the terminal and mitigation.csv.
-export { buildSummary, SummaryAccumulator, compliedBy, labelSimulated, labelSourceName, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './build.js';
+export { buildSummary, SummaryAccumulator, compliedBy, knownLabelSource, labelSimulated, labelSourceName, primarySource, simulatedLabelKinds, LABEL_SOURCES, SIMULATED_LABEL_KINDS } from './build.js';
 export type { Summary, SummaryRow, TierSummary, LabelSource, SummaryOptions, SimulatedLabelKind, ScoreRow } from './build.js';
 export { summaryFrame, summaryRecords, summaryCsv, formatSummary, primaryLabel, primarySourceNote, simulatedLabelsNote, summaryMarkdown, writeSummary, confLevelText, gapText, oddsRatioText, SUMMARY_COLUMNS, SIMULATED_BANNER } from './table.js';
 export { formatScores, scoresMarkdown, scoresCsv, SCORE_COLUMNS } from './scores.js';

@@ -2,6 +2,7 @@
 // Apart from build.ts so that the fact projection (fact.ts) reads records the same way, without a cycle.
 import type { SampleRecord } from '../core/types.js';
 import { isSimulatorSpec } from '../core/config.js';
+import { UserError } from '../core/errors.js';
 
 /** af-lab's own compliance label sources (see LabelSource). */
 export type BuiltinLabelSource = 'proxy' | 'heuristic' | 'compliance' | 'setting';
@@ -23,6 +24,18 @@ export function labelSourceName(source: string): LabelSource {
 }
 
 const BUILTIN: ReadonlySet<string> = new Set(LABEL_SOURCES);
+
+/**
+ * A label source a user names for a summary (`labelSourceName`), checked against af-lab's own sources
+ * and the ones the summary counted (`known`: its user scorers): a misspelt name is a UserError, not an
+ * empty table.
+ */
+export function knownLabelSource(source: string, known: Iterable<string>): LabelSource {
+  const name = labelSourceName(source);
+  const names = new Set([...LABEL_SOURCES, ...known]);
+  if (names.has(name)) return name;
+  throw new UserError(`unknown label source "${source}"`, `name one of ${[...names].join(', ')} ("judge" in older notebooks is "compliance")`);
+}
 
 /** True for af-lab's own label sources, false for a user scorer's name. */
 export function isBuiltinSource(source: LabelSource): source is BuiltinLabelSource {
@@ -64,8 +77,10 @@ function labelJudge(record: SampleRecord, kind: SimulatedLabelKind): string | un
  * Whether a record's label of this kind is simulated: the sample came from the simulator, or a
  * simulated judge (`sim/...`) made the label. Offline labels of a real sample are never simulated.
  */
-export function labelSimulated(record: SampleRecord, kind: LabelSource | SimulatedLabelKind): boolean {
+export function labelSimulated(record: SampleRecord, source: LabelSource | SimulatedLabelKind): boolean {
   if (record.simulated) return true;
+  // An older notebook's `judge` is the compliance label: its sim/judge labels must read as simulated.
+  const kind = labelSourceName(source);
   if (kind === 'proxy' || kind === 'heuristic' || kind === 'setting') return false;
   // A user scorer's label is the user's code on the transcript: simulated only with the sample.
   if (kind !== 'compliance' && kind !== 'af' && kind !== 'partial') return false;

@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { formatInterval, formatP, formatPoints } from '../stats/format.js';
 import { SMALL_GROUP, type Interval, type MitigationEffect } from '../stats/index.js';
 import type { MitigationRow } from './mitigation.js';
+import { labelSourceName } from './labelSource.js';
 
 export type MitigationRecord = Record<string, string | number | null>;
 
@@ -203,7 +204,8 @@ export function sentenceLines(rows: readonly MitigationRow[], escape: (s: string
 }
 
 /** The terminal block for one label source: the table, then one sentence per statement. */
-export function formatMitigation(rows: readonly MitigationRow[], label: string, confLevel: number): string {
+export function formatMitigation(rows: readonly MitigationRow[], source: string, confLevel: number): string {
+  const label = labelSourceName(source);
   const shown = rows.filter((r) => r.label === label);
   if (shown.length === 0) return '';
   const cols = columns(levelOf(confLevel)).filter((c) => !c.title.startsWith('baseline free') && !c.title.startsWith('statement free'));
@@ -229,7 +231,7 @@ export function mitigationMarkdown(rows: readonly MitigationRow[], labels: reado
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   const cols = columns(levelOf(confLevel));
   const lines = ['## Statements against their baseline', ''];
-  for (const label of labels) {
+  for (const label of labels.map(labelSourceName)) {
     const shown = rows.filter((r) => r.label === label);
     if (shown.length === 0) continue;
     lines.push(`### ${label} labels`, '');
