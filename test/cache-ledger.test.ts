@@ -293,6 +293,10 @@ describe('the store after a failed commit, and the room check', () => {
       assert.equal(err.name, 'NoRoomToPay');
       assert.match(err.reason, /^the cache folder \(--cache\) .* bytes free, under the \d+ bytes kept for each paid answer$/);
       assert.equal(model.asked.length, 1, 'not asked');
+      // A sample's later turn is sent all the same: its earlier turns are paid for and its record is written only at its end.
+      const laterTurn: ChatRequest = { ...prompt(), messages: [{ role: 'user', content: 'transcript A' }, { role: 'assistant', content: 'first answer' }, { role: 'user', content: 'go on' }] };
+      assert.equal((await roomy.chat(laterTurn)).text, 'vote 0 of transcript A');
+      assert.equal(model.asked.length, 2);
       const simulated = { ...scripted(), simulated: true };
       assert.equal(withRoomBeforePaying(folders)(simulated), simulated);
     } finally {

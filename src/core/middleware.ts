@@ -91,9 +91,11 @@ export class NoRoomToPay extends Error {
 }
 
 /**
- * A call is sent only while each folder (the run's, the cache's) has room for one more paid answer
- * (safeIo's margin); else it throws NoRoomToPay before anything is sent. The runner puts it outermost
- * (checked before every call, as before each sample: a record is written for each), the judges
+ * A call that starts a conversation is sent only while each folder (the run's, the cache's) has room for
+ * one more paid answer (safeIo's margin); else it throws NoRoomToPay before anything is sent. A call that
+ * continues one (its messages hold an answer already: a sample's later turn) is always sent: refusing it
+ * would throw away the turns already paid for, since the sample's record is written only at its end. The
+ * runner puts it outermost (so a sample is checked before its first turn, cached or not), the judges
  * inside the cache (an answer already cached is still served). A simulated model pays nothing: it is
  * returned as it is.
  */
@@ -104,7 +106,8 @@ export function withRoomBeforePaying(folders: ReadonlyArray<{ path: string; what
       : {
           ...model,
           chat(request) {
-            const short = diskShortBeforePaying(folders);
+            const continues = request.messages.some((m) => m.role === 'assistant');
+            const short = continues ? undefined : diskShortBeforePaying(folders);
             return short === undefined ? model.chat(request) : Promise.reject(new NoRoomToPay(short));
           },
         };
