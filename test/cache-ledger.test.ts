@@ -129,7 +129,52 @@ describe('a votes entry written before payments were recorded', () => {
     const logged = runLedger(cache, run, [{ model: model.spec, purpose: 'af-vote', cacheKey: key, usage: { inputTokens: 100, outputTokens: 30 } }]);
     await wrapModel(model, withSpend(undefined, logged), withCache(cache)).chat(votes([0, 1, 2, 3]));
     assert.deepEqual(logged.lines.slice(1).map((l) => [l.votes, l.reconciled]), [[[3], undefined]]);
-    assert.deepEqual(cache.paymentsHere(key).map((p) => p.votes), [undefined, [3]]);
+    // The top-up was paid through this cache, whose call logged it: only a later cache (a resume) reconciles it.
+    assert.deepEqual(cache.paymentsHere(key).map((p) => p.votes), [undefined]);
+    assert.deepEqual(new ResponseCache(dir, { paidBy: run }).paymentsHere(key).map((p) => p.votes), [undefined, [3]]);
+  });
+
+  it('is reconciled when the same resume also tops the request up (found before the top-up\'s line is added)', async () => {
+    const dir = tempDir();
+    const run = '/runs/legacy-top-up';
+    const { model } = await legacy(dir, run);
+    const cache = new ResponseCache(dir, { paidBy: run });
+    const ledger = runLedger(cache, run);
+    await wrapModel(model, withSpend(undefined, ledger), withCache(cache)).chat(votes([0, 1, 2, 3]));
+    assert.deepEqual(ledger.lines.map((l) => [l.votes, l.usage.outputTokens, l.reconciled]), [[[3], 10, undefined], [undefined, 30, true]]);
+  });
+});
+
+describe('a payment made through this cache is logged by its own call, never reconciled by another', () => {
+  it('an identical votes call that finds it before its ledger line is written logs nothing', async () => {
+    const dir = tempDir();
+    const run = '/runs/gap';
+    const model = scripted();
+    const cache = new ResponseCache(dir, { paidBy: run });
+    const first = runLedger(cache, run);
+    await wrapModel(model, withSpend(undefined, first), withCache(cache)).chat(votes([0, 1, 2]));
+    assert.equal(first.lines.length, 1);
+    // The second call's ledger has not seen the first's line yet (the moment between commit and line).
+    const second = runLedger(cache, run);
+    const served = await wrapModel(model, withSpend(undefined, second), withCache(cache)).chat(votes([0, 1, 2]));
+    assert.equal(served.served?.cached, true);
+    assert.deepEqual(second.lines, []);
+    // A later cache on the folder (a resume) does reconcile it when the ledger lacks it.
+    const resumed = new ResponseCache(dir, { paidBy: run });
+    const third = runLedger(resumed, run);
+    await wrapModel(model, withSpend(undefined, third), withCache(resumed)).chat(votes([0, 1, 2]));
+    assert.deepEqual(third.lines.map((l) => [l.votes, l.reconciled]), [[[0, 1, 2], true]]);
+  });
+
+  it('a single answer paid through this cache is not "paid earlier"; through a later cache it is', async () => {
+    const dir = tempDir();
+    const cache = new ResponseCache(dir, { paidBy: '/runs/one' });
+    const key = '7'.repeat(64);
+    await cache.put(key, 'test/judge', 'judge', { text: 'a', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', prefillApplied: false });
+    await cache.flushed();
+    assert.equal(cache.paidByOf(key), '/runs/one');
+    assert.equal(cache.paidEarlierBy(key), undefined);
+    assert.equal(new ResponseCache(dir, { paidBy: '/runs/one' }).paidEarlierBy(key), '/runs/one');
   });
 });
 

@@ -15,6 +15,7 @@
 //
 // `withCache(cache)` puts the cache around a model (core/middleware.ts): the code that calls the model
 // knows nothing of it, and reads how a call was served from `response.served`.
+import { randomUUID } from 'node:crypto';
 import type { CallServed, ChatModel, ChatRequest, ChatResponse, Usage, VoteCompletion } from './types.js';
 import { cachedResponseSchema } from './lineCheck.js';
 import { LmdbResponseStore, type StoredEntry, type VotePayment } from './lmdbCache.js';
@@ -26,6 +27,7 @@ export { cacheIdentity, requestKey, TRANSPORT_OPTIONS, VOTE_SET, type CacheKeyPa
 export type { VotePayment } from './lmdbCache.js';
 
 type CacheEntry = StoredEntry;
+
 
 /**
  * The payments recorded in a stored votes entry; an entry written before they were recorded, with a
@@ -51,6 +53,13 @@ export class ResponseCache {
   /** Calls under way, by key: an identical call made meanwhile waits for the same answer. */
   readonly #inflight = new Map<string, Promise<ChatResponse>>();
   readonly #paidBy?: string;
+  /**
+   * This cache, as the payer of what it stores (StoredEntry.paidIn): a payment made through it is logged
+   * by the call that made it, so reconciliation (a resume opens a new cache) leaves out what this one
+   * paid for: an identical call that finds the answer in the moment between its commit and its ledger
+   * line does not log it a second time.
+   */
+  readonly #session = randomUUID();
 
   /**
    * Entries live in <dir>/responses.lmdb (see lmdbCache.ts; older one-file-per-entry folders are
@@ -209,10 +218,11 @@ export class ResponseCache {
       const usage = addUsage(now?.usage ?? ZERO_USAGE, paid?.usage ?? ZERO_USAGE);
       const response: ChatResponse = { text: '', usage, finishReason: 'stop', prefillApplied: false, votes: [...votes.values()].sort((a, b) => a.index - b.index) };
       const payments = now ? paymentsOf(current) : [];
-      if (paid && payer !== undefined) payments.push({ paidBy: payer, votes: paid.votes, usage: paid.usage });
+      if (paid && payer !== undefined) payments.push({ paidBy: payer, paidIn: this.#session, votes: paid.votes, usage: paid.usage });
       // Written again without a payment (old votes moved into their request's entry), it keeps who paid.
       const paidBy = paid ? payer : now ? current?.paidBy : undefined;
-      return { spec: model.spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof paidBy === 'string' ? { paidBy } : {}), ...(payments.length ? { payments } : {}) };
+      const paidIn = paid ? this.#session : now ? current?.paidIn : undefined;
+      return { spec: model.spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof paidBy === 'string' ? { paidBy } : {}), ...(typeof paidIn === 'string' ? { paidIn } : {}), ...(payments.length ? { payments } : {}) };
     };
     await this.write(() => (this.store ? this.store.update(key, merge, migrated) : Promise.reject(new Error(this.openError))));
   }
@@ -239,7 +249,8 @@ export class ResponseCache {
     if (storesAnswersOf(model) && store) {
       // Moved with who paid for it: written under the new key and the old entry removed in one commit.
       const old = store.get(oldKey);
-      const moved = (): StoredEntry => ({ ...(old ?? { spec: model.spec, purpose: parts.purpose ?? 'sample', createdAt: new Date().toISOString() }), response: earlier });
+      // An entry another process wrote under the new key meanwhile is kept as it is (with its payer).
+      const moved = (current: StoredEntry | undefined): StoredEntry => current ?? { ...(old ?? { spec: model.spec, purpose: parts.purpose ?? 'sample', createdAt: new Date().toISOString() }), response: earlier };
       void this.write(() => store.update(key, moved, [oldKey]));
     } else this.remember(key, earlier);
     return { key, response: earlier };
@@ -251,6 +262,12 @@ export class ResponseCache {
   paidByOf(key: string): string | undefined {
     const paidBy = this.store?.get(key)?.paidBy;
     return typeof paidBy === 'string' ? paidBy : undefined;
+  }
+
+  /** The run folder that paid for a stored answer in an earlier process (what a resume reconciles); undefined when this process paid for it or nobody recorded. */
+  paidEarlierBy(key: string): string | undefined {
+    const entry = this.store?.get(key);
+    return entry?.paidIn === this.#session ? undefined : this.paidByOf(key);
   }
 
   get(key: string): ChatResponse | undefined {
@@ -312,8 +329,10 @@ export class ResponseCache {
   put(key: string, spec: string, purpose: string, response: ChatResponse, paid = true): Promise<void> {
     if (!this.store) return Promise.reject(new Error(this.openError));
     // Written again without a payment, it keeps who paid.
-    const payer = paid ? this.#paidBy : this.store.get(key)?.paidBy;
-    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof payer === 'string' ? { paidBy: payer } : {}) };
+    const before = paid ? undefined : this.store.get(key);
+    const payer = paid ? this.#paidBy : before?.paidBy;
+    const paidIn = paid ? this.#session : before?.paidIn;
+    const entry: CacheEntry = { spec, purpose, createdAt: new Date().toISOString(), response, ...(typeof payer === 'string' ? { paidBy: payer } : {}), ...(typeof paidIn === 'string' && typeof payer === 'string' ? { paidIn } : {}) };
     // Served from memory until committed, so the same call is never asked twice meanwhile.
     return this.store.put(key, entry);
   }
@@ -326,7 +345,8 @@ export class ResponseCache {
   paymentsHere(key: string): VotePayment[] {
     const payer = this.#paidBy;
     if (payer === undefined) return [];
-    return paymentsOf(this.store?.get(key)).filter((p) => p.paidBy === payer);
+    // A payment made through this cache is logged by its own call (#session).
+    return paymentsOf(this.store?.get(key)).filter((p) => p.paidBy === payer && p.paidIn !== this.#session);
   }
 
   /** Resolves once every answer put so far is committed to disk. */

@@ -22,6 +22,8 @@ export interface StoredEntry {
   createdAt: string;
   response: unknown;
   paidBy?: string;
+  /** The cache instance that paid (core/cache.ts): its own call logs the payment, so reconciliation through that instance leaves it out. */
+  paidIn?: string;
   /** Of a votes entry (core/cache.ts): each call that paid for some of its votes, by run folder. */
   payments?: VotePayment[];
 }
@@ -29,6 +31,8 @@ export interface StoredEntry {
 /** One call's payment for votes of a request: the run folder that paid, the votes it paid for (none listed: an entry written before they were), their usage. */
 export interface VotePayment {
   paidBy: string;
+  /** The cache instance that paid (see StoredEntry.paidIn). */
+  paidIn?: string;
   votes?: number[];
   usage: { inputTokens: number; outputTokens: number };
 }
@@ -251,6 +255,7 @@ export class LmdbResponseStore {
       removed += gone;
       kept += left;
     };
+    // Under one read snapshot: without it the iteration skips keys once a batch's removals are committed under it.
     for (const { key } of this.db.getRange()) {
       keys.push(key);
       if (keys.length >= batch) await commit();

@@ -68,9 +68,11 @@ export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): M
       const reconcile = ledger?.reconcile;
       // An answer shared with an identical call under way here is that call's to log, not this one's.
       if (request.completionIndices && reconcile?.paymentsHere && !served.shared) {
-        // This call's payment first (the ledger then lists its votes), then any earlier one a kill kept out.
+        // Earlier processes' payments a kill kept out of the ledger, found before this call's line is added
+        // (a payment with no vote list is covered by any line under its key); then this call's, then those.
+        const unlogged = reconcile.paymentsHere(served.key).filter((payment) => !reconcile.has(served.key, payment.votes));
         const costUsd = served.cached ? undefined : log(response.usage, { votes: served.paidVotes ?? request.completionIndices });
-        for (const payment of reconcile.paymentsHere(served.key)) if (!reconcile.has(served.key, payment.votes)) log(payment.usage, { ...(payment.votes ? { votes: payment.votes } : {}), reconciled: true });
+        for (const payment of unlogged) log(payment.usage, { ...(payment.votes ? { votes: payment.votes } : {}), reconciled: true });
         return { ...response, served: costUsd === undefined ? served : { ...served, costUsd } };
       }
       const reconciled = served.cached && !served.shared && reconcile !== undefined && !reconcile.has(served.key) && reconcile.paidHere(served.key);

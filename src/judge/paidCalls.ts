@@ -45,7 +45,7 @@ export class JudgeLedger {
   /** withSpend's reconciliation: a key the ledger lacks, whose cached answer this run (its folder, resolved) paid for. */
   readonly reconcile = {
     has: (key: string, votes?: readonly number[]): boolean => this.logged === undefined || this.logged.has(key, votes),
-    paidHere: (key: string): boolean => this.cache()?.paidByOf(key) === resolve(this.runDir),
+    paidHere: (key: string): boolean => this.cache()?.paidEarlierBy(key) === resolve(this.runDir),
     // The cache's payer is this run's folder, resolved (judgeRun opens it so): its payments are this run's.
     paymentsHere: (key: string) => (this.logged === undefined ? [] : (this.cache()?.paymentsHere(key) ?? [])),
   };

@@ -211,7 +211,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
       appendCall(runDir, { at: new Date().toISOString(), ...call });
     },
     // An answer this run paid for that its ledger lacks (a kill after the cache's commit): logged now.
-    ...(logged && cache ? { reconcile: { has: (key: string, votes?: readonly number[]) => logged.has(key, votes), paidHere: (key: string) => cache.paidByOf(key) === runDir, paymentsHere: (key: string) => cache.paymentsHere(key) } } : {}),
+    ...(logged && cache ? { reconcile: { has: (key: string, votes?: readonly number[]) => logged.has(key, votes), paidHere: (key: string) => cache.paidEarlierBy(key) === runDir, paymentsHere: (key: string) => cache.paymentsHere(key) } } : {}),
   };
   // Where the next paid answer's record, ledger line and cache entry go: checked before each call to a
   // paid model (outermost: a cached turn too, since its record is still written), as the judges check.
