@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { importGraph, importGraphHash, importSpecifiers, packageName, resolveLocal } from '../src/label/importGraph.js';
 import { judgeRun, labelRecords, loadScorer } from '../src/label/index.js';
 import { record } from './judge-fixtures.js';
@@ -13,7 +14,7 @@ import { tempDir } from './helpers/tmp.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-test('the specifiers a module imports at run time: static, re-exported, side-effect, dynamic and required; type-only ones left out', () => {
+test('the specifiers a module imports: static, re-exported, side-effect, dynamic and required; type-only ones kept (at worst a needless re-score)', () => {
   const text = [
     "import type { A } from './a.js';",
     "import { type B, c } from './b.js';",
@@ -24,8 +25,64 @@ test('the specifiers a module imports at run time: static, re-exported, side-eff
     "export * from '@scope/pkg/deep';",
     "import fs, { readFileSync } from 'node:fs';",
   ].join('\n');
-  assert.deepEqual(importSpecifiers(text), ['./b.js', './side.js', './dyn.mjs', 'pkg/sub', '@scope/pkg/deep', 'node:fs']);
+  assert.deepEqual(importSpecifiers(text), ['./a.js', './b.js', './d', './side.js', './dyn.mjs', 'pkg/sub', '@scope/pkg/deep', 'node:fs']);
   assert.deepEqual([packageName('pkg/sub'), packageName('@scope/pkg/deep'), packageName('zod')], ['pkg', '@scope/pkg', 'zod']);
+});
+
+test('a file without semicolons: a type declaration never hides the imports after it', () => {
+  assert.deepEqual(importSpecifiers('export type Options = { minWords: number }\nimport { countWords } from "./words.js"\n'), ['./words.js']);
+  assert.deepEqual(importSpecifiers('export type { Thing }\nexport * from "./helper.js"\n'), ['./helper.js']);
+  assert.deepEqual(importSpecifiers("import type from './type.js'\n"), ['./type.js'], 'a default import named `type`');
+  assert.deepEqual(importSpecifiers('const a = await import(`./tpl.js`)\nconst b = await import(`./${name}.js`)\n'), ['./tpl.js'], 'a template literal without ${} is followed');
+});
+
+test('a semicolon-free scorer whose helper follows a type declaration scores again when the helper is edited', async () => {
+  const dir = tempDir('af-scorer-nosemi-');
+  const scorer = join(dir, 'words.ts');
+  writeFileSync(scorer, "export type Options = { minWords: number }\nimport { countWords } from './count.js'\nexport default { name: 'words', score: () => ({ value: countWords() }) }\n");
+  writeFileSync(join(dir, 'count.ts'), 'export const countWords = () => 1\n');
+  const before = (await loadScorer(scorer)).identity;
+  writeFileSync(join(dir, 'count.ts'), 'export const countWords = () => 2\n');
+  const after = await loadScorer(scorer);
+  assert.notEqual(after.identity, before);
+  assert.equal((await after.score(record(), {} as never)).value, 2);
+});
+
+test('a moved scorer folder keeps its identity, a module named by an absolute path or a file: URL (spaces too) included', () => {
+  const root = tempDir('af-scorer-move-');
+  const shared = join(root, 'shared dir');
+  mkdirSync(shared);
+  writeFileSync(join(shared, 'abs.ts'), 'export const a = 1;\n');
+  writeFileSync(join(shared, 'url.ts'), 'export const u = 2;\n');
+  const text = `import { a } from '${join(shared, 'abs.ts')}';\nimport { u } from '${pathToFileURL(join(shared, 'url.ts')).href}';\nimport { h } from './h.js';\nexport default { name: 'm', score: () => ({ value: a + u + h }) };\n`;
+  for (const folder of ['one', 'two/deeper']) {
+    mkdirSync(join(root, folder), { recursive: true });
+    writeFileSync(join(root, folder, 'scorer.ts'), text);
+    writeFileSync(join(root, folder, 'h.ts'), 'export const h = 3;\n');
+  }
+  const one = importGraph(join(root, 'one', 'scorer.ts'), undefined, () => {});
+  assert.deepEqual(one.files.map((f) => f.file).sort(), [join(root, 'one', 'h.ts'), join(root, 'one', 'scorer.ts'), join(shared, 'abs.ts'), join(shared, 'url.ts')].sort());
+  assert.equal(importGraphHash(importGraph(join(root, 'two/deeper', 'scorer.ts'), undefined, () => {})), importGraphHash(one));
+});
+
+test('a "#" import follows the nearest package.json\'s imports (exact and patterns); an import af-lab cannot find is printed, named', () => {
+  const dir = tempDir('af-scorer-subpath-');
+  mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules', 'fake-pkg'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'fake-pkg', 'package.json'), JSON.stringify({ name: 'fake-pkg', version: '2.0.0' }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ imports: { '#util': { types: './nowhere.d.ts', import: './src/util.js' }, '#lib/*': './src/lib/*.js', '#dep': 'fake-pkg' } }));
+  writeFileSync(join(dir, 'src', 'util.ts'), 'export const u = 1;\n');
+  writeFileSync(join(dir, 'src', 'lib', 'x.ts'), 'export const x = 2;\n');
+  writeFileSync(join(dir, 'scorer.ts'), "import { u } from '#util';\nimport { x } from '#lib/x';\nimport '#dep';\nimport '#missing';\nimport '@alias/thing';\nexport default { name: 's', score: () => ({ value: u + x }) };\n");
+  const warnings: string[] = [];
+  const graph = importGraph(join(dir, 'scorer.ts'), undefined, (line) => warnings.push(line));
+  assert.deepEqual(graph.files.map((f) => f.path), ['scorer.ts', 'src/util.ts', 'src/lib/x.ts']);
+  assert.deepEqual(graph.packages, ['fake-pkg@2.0.0']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /"#missing", "@alias\/thing"/);
+  const before = importGraphHash(graph);
+  writeFileSync(join(dir, 'src', 'lib', 'x.ts'), 'export const x = 3;\n');
+  assert.notEqual(importGraphHash(importGraph(join(dir, 'scorer.ts'), undefined, () => {})), before, 'an edit behind a "#" import is another identity');
 });
 
 test('a relative specifier resolves as tsx does: the exact file, x.js naming x.ts, no extension, a folder\'s index', () => {
@@ -50,7 +107,7 @@ test('the graph: the scorer, its helpers transitively (each once, cycles include
   writeFileSync(join(dir, 'helper.ts'), "import { k } from './deep/k';\nexport const h = () => k;\n");
   mkdirSync(join(dir, 'deep'));
   writeFileSync(join(dir, 'deep', 'k.ts'), "import '../helper.js';\nexport const k = 1;\n");
-  const graph = importGraph(join(dir, 'scorer.ts'));
+  const graph = importGraph(join(dir, 'scorer.ts'), undefined, () => {});
   assert.deepEqual(graph.files.map((f) => f.path), ['scorer.ts', 'helper.ts', 'deep/k.ts']);
   assert.equal(graph.files[1].sha256, sha(readFileSync(join(dir, 'helper.ts'), 'utf8')));
   assert.deepEqual(graph.packages, ['fake-pkg@1.2.3'], 'builtins and packages not installed are not in it');
