@@ -3,12 +3,14 @@
 // Editing a helper the scorer imports scores every record again, with the edited helper.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importGraph, importGraphHash, importSpecifiers, packageName, resolveLocal } from '../src/label/importGraph.js';
 import { judgeRun, labelRecords, loadScorer } from '../src/label/index.js';
+import { importScorerFile } from '../src/label/userScorer.js';
+import { UserError } from '../src/core/errors.js';
 import { record } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -147,3 +149,37 @@ for (const scope of ['CommonJS', 'ES module'] as const) {
     assert.deepEqual(labelRecords(records, runDir).map((r) => r.labels.scores?.bonus.value), [5, 5], 'scored with the edited helper, not a cached copy');
   });
 }
+
+test('a scorer loaded through a symlinked folder (CommonJS) runs its edited helper, not the copy node cached under the real path', async () => {
+  const root = tempDir('af-scorer-symlink-');
+  const real = join(root, 'real');
+  mkdirSync(real);
+  symlinkSync(real, join(root, 'link'), 'dir');
+  writeFileSync(join(real, 'linked.ts'), "import { bonus } from './bonus.js';\nexport default { name: 'linked', score: () => ({ value: bonus() }) };\n");
+  writeFileSync(join(real, 'bonus.ts'), 'export const bonus = () => 1;\n');
+  const first = await loadScorer(join(root, 'link', 'linked.ts'));
+  assert.equal((await first.score(record(), {} as never)).value, 1);
+  writeFileSync(join(real, 'bonus.ts'), 'export const bonus = () => 7;\n');
+  const edited = await loadScorer(join(root, 'link', 'linked.ts'));
+  assert.notEqual(edited.identity, first.identity);
+  assert.equal((await edited.score(record(), {} as never)).value, 7, 'the new identity runs the new helper');
+});
+
+test('without tsx, a .js scorer whose helper changed since this process imported it is refused (node would run the old helper under the new identity)', async () => {
+  const dir = tempDir('af-scorer-notsx-');
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+  const scorer = join(dir, 'plain.js');
+  writeFileSync(scorer, "import { bonus } from './bonus.js';\nexport default { name: 'plain', score: () => ({ value: bonus() }) };\n");
+  writeFileSync(join(dir, 'bonus.js'), 'export const bonus = () => 1;\n');
+  const load = async () => {
+    const graph = importGraph(scorer);
+    const module = (await importScorerFile(scorer, importGraphHash(graph), graph.files, Promise.resolve(undefined))) as { default: { score: () => { value: number } } };
+    return module.default.score().value;
+  };
+  assert.equal(await load(), 1);
+  assert.equal(await load(), 1, 'an unchanged helper loads again');
+  writeFileSync(join(dir, 'bonus.js'), 'export const bonus = () => 2;\n');
+  await assert.rejects(load(), (err: Error) => err instanceof UserError && /bonus\.js, which changed since this process first imported it/.test(err.message) && /restart the process/.test((err as UserError).fix ?? ''));
+  writeFileSync(join(dir, 'bonus.js'), 'export const bonus = () => 1;\n');
+  assert.equal(await load(), 1, 'put back as it was: loads again');
+});
