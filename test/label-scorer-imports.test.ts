@@ -16,7 +16,7 @@ import { tempDir } from './helpers/tmp.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-test('the specifiers a module imports: static, re-exported, side-effect, dynamic and required; type-only ones kept (at worst a needless re-score)', () => {
+test('the specifiers a module imports at run time: static, re-exported, side-effect, dynamic and required; type-only ones left out', () => {
   const text = [
     "import type { A } from './a.js';",
     "import { type B, c } from './b.js';",
@@ -27,7 +27,8 @@ test('the specifiers a module imports: static, re-exported, side-effect, dynamic
     "export * from '@scope/pkg/deep';",
     "import fs, { readFileSync } from 'node:fs';",
   ].join('\n');
-  assert.deepEqual(importSpecifiers(text), ['./a.js', './b.js', './d', './side.js', './dyn.mjs', 'pkg/sub', '@scope/pkg/deep', 'node:fs']);
+  assert.deepEqual(importSpecifiers(text), ['./b.js', './side.js', './dyn.mjs', 'pkg/sub', '@scope/pkg/deep', 'node:fs']);
+  assert.deepEqual(importSpecifiers("import type Def from './def.js'\nimport type * as NS from './ns.js'\nimport type {\n  A,\n  B,\n} from './many.js'\nexport type {C}from './c.js'\nimport './kept.js'\n"), ['./kept.js'], 'each form of a type-only import, over lines, without semicolons');
   assert.deepEqual([packageName('pkg/sub'), packageName('@scope/pkg/deep'), packageName('zod')], ['pkg', '@scope/pkg', 'zod']);
 });
 
@@ -35,6 +36,7 @@ test('a file without semicolons: a type declaration never hides the imports afte
   assert.deepEqual(importSpecifiers('export type Options = { minWords: number }\nimport { countWords } from "./words.js"\n'), ['./words.js']);
   assert.deepEqual(importSpecifiers('export type { Thing }\nexport * from "./helper.js"\n'), ['./helper.js']);
   assert.deepEqual(importSpecifiers("import type from './type.js'\n"), ['./type.js'], 'a default import named `type`');
+  assert.deepEqual(importSpecifiers("export type Pair = [string, string]\nimport type { T } from './t.js'\nconst t = 'export type {'\nimport { real } from './real.js'\n"), ['./real.js']);
   assert.deepEqual(importSpecifiers('const a = await import(`./tpl.js`)\nconst b = await import(`./${name}.js`)\n'), ['./tpl.js'], 'a template literal without ${} is followed');
 });
 

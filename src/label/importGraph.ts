@@ -20,13 +20,18 @@ export interface ImportGraph {
 // Every quoted specifier after `from`, `import`, `import(` or `require(`: static imports and re-exports,
 // side-effect imports, dynamic imports with a literal (a template literal without `${}` too) and CommonJS
 // requires. A match inside a comment or a string only adds a file to hash (or nothing, when it does not
-// resolve): more, never less. Type-only imports are kept too (they cost at most a needless re-score):
-// cutting them out by pattern also cut real imports that followed them in a file without semicolons.
+// resolve): more, never less.
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*(['"`])([^'"`\n\r]+)\1/g;
+// `import type { X } from '...'`, `import type X from`, `import type * as X from` and `export type { X } from`
+// are erased when TypeScript is run: what they name cannot change a score, so they are left out (a type
+// imported with `{ type X, y }` is not). One statement only: the names in braces hold no quote or brace, a
+// single name is followed by `from` (so `import type from './x'`, a default import named `type`, is kept,
+// and a type alias `export type X = { ... }` never reaches the import after it).
+const TYPE_ONLY = /\b(?:import|export)\s+type\s*(?:\{[^{}'"`]*\}\s*|\*\s*as\s+[\w$]+\s+|(?!from\s*['"`])[\w$]+\s+)from\s*(['"])[^'"\n\r]+\1/g;
 
 /** The specifiers a module's text names at run time, in order, each once. */
 export function importSpecifiers(text: string): string[] {
-  return [...new Set([...text.matchAll(SPECIFIER)].filter((match) => !(match[1] === '`' && match[2].includes('${'))).map((match) => match[2]))];
+  return [...new Set([...text.replace(TYPE_ONLY, '').matchAll(SPECIFIER)].filter((match) => !(match[1] === '`' && match[2].includes('${'))).map((match) => match[2]))];
 }
 
 // tsx lets a TypeScript file import its neighbour by the name it will have once compiled (`./x.js` for
