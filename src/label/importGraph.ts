@@ -1,6 +1,6 @@
-// What a user's scorer file is made of: the file itself, every local module it imports (relative
-// specifiers, followed transitively, resolved as tsx and node resolve them), and each package it imports
-// by name@version. Its identity is the hash of that list, so an edited helper scores again, and an
+// What a user's scorer file is made of: the file itself, every local module it imports (relative and
+// absolute specifiers, file: URLs and package.json `#` imports, followed transitively, resolved as tsx
+// and node resolve them), and each package it imports by name@version. Its identity is the hash of that list, so an edited helper scores again, and an
 // untouched scorer (wherever its folder is moved) does not.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -11,7 +11,7 @@ import { sha256 } from '../core/hash.js';
 import { readInputBytes } from '../core/safeIo.js';
 
 export interface ImportGraph {
-  /** Local files, the scorer first, each with the sha256 of its bytes; `path` relative to the scorer's folder (what is hashed), `file` absolute. */
+  /** Local files, the scorer first, each with the sha256 of its bytes; `path` (what is hashed) relative to the scorer's folder, or absolute for a module named by an absolute path or file: URL; `file` absolute. */
   files: Array<{ path: string; file: string; sha256: string }>;
   /** Packages imported by the scorer or its local modules, as `name@version` (not followed further), sorted. */
   packages: string[];
