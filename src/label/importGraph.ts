@@ -1,7 +1,7 @@
 // What a user's scorer file is made of: the file itself, every local module it imports (relative and
 // absolute specifiers, file: URLs and package.json `#` imports, followed transitively, resolved as tsx
-// and node resolve them), and each package it imports by name@version. Its identity is the hash of that list, so an edited helper scores again, and an
-// untouched scorer (wherever its folder is moved) does not.
+// and node resolve them), and each package it imports by name@version. Its identity is the hash of that
+// list, so an edited helper scores again, and an untouched scorer (wherever its folder is moved) does not.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
