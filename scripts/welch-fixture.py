@@ -52,6 +52,11 @@ for _ in range(6):
 # The smallest case: two values a side; and two equal means.
 cases.append(case([1, 2], [3, 5], 0.95))
 cases.append(case([1, 3, 5], [2, 3, 4], 0.95))
+# Where a sum of squares loses the spread: equal non-integer values on one side (no spread at all, not a
+# rounding residue), and values far from zero (1e8 + a few; chosen so that every running mean is exact in
+# binary, so af-lab's and NumPy's means agree to the last digit).
+cases.append(case([0.1] * 10, [0.1, 0.2, 0.3, 0.25, 0.15], 0.95))
+cases.append(case([1e8 + v for v in (1, 2, 3, 4)], [1e8 + v for v in (0, 4, 2, 10, 4)], 0.95))
 
 with open(sys.argv[1], "w") as f:
     json.dump({"scipy": scipy.__version__, "statsmodels": statsmodels.__version__, "cases": cases}, f, indent=1)

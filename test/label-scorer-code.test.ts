@@ -3,12 +3,12 @@
 // run does not score again, and a new version (or an edited function) scores every record again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { parseExperiment, UserError } from '../src/index.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
-import { codeScorer, judgeRun, labelRecords, type CodeScorerDefinition, type ScoredRecord } from '../src/label/index.js';
+import { codeScorer, judgeRun, labelRecords, loadScorer, type CodeScorerDefinition, type ScoredRecord } from '../src/label/index.js';
 import { readRecords } from '../src/core/runStore.js';
 import { record } from './judge-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
@@ -121,4 +121,25 @@ test('judgeRun (rejudging from code) takes the same objects: stored, reused, sco
   const bumped = await judgeRun(runDir, records, { kinds: [], scorers: [{ ...answerLength, version: '2', score: () => ({ value: 7 }) }] });
   assert.equal(bumped.judged.answerLength, 2);
   assert.equal(labelRecords(records, runDir)[1].labels.scores?.answerLength.value, 7);
+});
+
+test('run.json keeps a scorer object as { name, version } only (no client key, no data, a self-reference is fine); a ready file scorer as its file, which rejudge loads', { timeout: scaled(240_000) }, async () => {
+  const dir = tempDir('af-scorer-stored-');
+  const file = join(dir, 'short.mjs');
+  writeFileSync(file, "export default { name: 'short', appliesTo: (r) => r.finalOutput !== null, score: (r) => ({ value: r.finalOutput.length < 200 }) };\n");
+  const secret = 'sk-test-0123456789abcdefghijklmnop';
+  const withClient = { ...answerLength, client: { apiKey: secret, baseURL: 'https://example.invalid' }, table: Array.from({ length: 1000 }, (_, i) => i) } as CodeScorerDefinition & { self?: unknown };
+  withClient.self = withClient;
+  const run = await runExperiment(config(dir, [withClient, (await loadScorer(file)) as unknown as CodeScorerDefinition]), { figures: false, report: false });
+  const text = readFileSync(join(run.runDir, 'run.json'), 'utf8');
+  assert.deepEqual(JSON.parse(text).config.scorers, [{ name: 'answerLength', version: '1' }, file]);
+  assert.ok(!text.includes('apiKey') && !text.includes(secret.slice(3)) && !text.includes('example.invalid'), 'nothing else the object holds is written');
+  const applies = readRecords(run.runDir).filter((r) => answered(r)).length;
+  assert.equal(run.judging!.judged.short, applies);
+
+  const rejudge = runCli(['rejudge', run.runDir, '--kinds', 'compliance', '--cache', join(dir, 'cache')]);
+  assert.equal(rejudge.status, 0, rejudge.stderr);
+  assert.match(rejudge.stdout, /Scorers given in code, kept as stored \(rejudge them from code with judgeRun\): answerLength \(version 1\)\n/);
+  assert.doesNotMatch(rejudge.stdout, /short \(version/);
+  assert.match(rejudge.stdout, new RegExp(`short\\s+0 judged, ${applies} already judged`), 'the file scorer is loaded again and its scores reused');
 });

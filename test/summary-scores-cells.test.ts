@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import type { SampleRecord, SettingStamp } from '../src/core/types.js';
 import { buildSummary, formatScores, scoresCsv, scoresMarkdown } from '../src/summary/index.js';
-import { meanInterval, welchDifference, type MeanSums } from '../src/stats/index.js';
+import { meanInterval, meanState, welchDifference } from '../src/stats/index.js';
 import { record } from './judge-fixtures.js';
 
 const stamp = (context: string, meaning: SettingStamp['meaning']): SettingStamp =>
@@ -34,7 +34,7 @@ function records(): SampleRecord[] {
   return out;
 }
 
-const sumsOf = (values: number[]): MeanSums => ({ n: values.length, sum: values.reduce((s, v) => s + v, 0), sumSq: values.reduce((s, v) => s + v * v, 0) });
+const sumsOf = (values: number[]) => meanState(values);
 
 test('numeric scores are in the yes/no rows\' cells (name@hash conditions, each monitored context vs the unmonitored one), with Welch\'s difference', () => {
   const all = records();

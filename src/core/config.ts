@@ -65,6 +65,23 @@ const scorerEntrySchema = z.custom<string | ScorerObject>(
   "a scorer file's path (or, in code, a scorer object { name, version, score })",
 );
 
+/** A scorer as run.json keeps it: a file's path, or a scorer written in code by its name and version. */
+export type StoredScorer = string | { name: string; version: string };
+
+/**
+ * A config's scorers as run.json writes them: a path as given; a scorer loaded from a file (a ready one
+ * passed in code) as its file's path, which rejudge loads again; any other object as { name, version }
+ * only. Nothing else an object holds (a client and its key, data, a reference to itself) is written.
+ */
+export function storedScorers(entries: ReadonlyArray<string | ScorerObject>): StoredScorer[] {
+  return entries.map((entry) => {
+    if (typeof entry === 'string') return entry;
+    const { name, version, file } = entry as { name?: unknown; version?: unknown; file?: unknown };
+    if (typeof file === 'string' && file.length > 0) return file;
+    return { name: String(name), version: String(version) };
+  });
+}
+
 export const experimentSchema = z
   .object({
     /**

@@ -6,7 +6,7 @@
 //   (and, written by later stages: judgements.jsonl, summary.*, report.html, .outputs.json: see pipeline/outputsStamp.ts)
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExperimentConfig } from './config.js';
+import { storedScorers, type ExperimentConfig, type StoredScorer } from './config.js';
 import type { SampledRecord, Usage } from './types.js';
 import { KeySet, KeyTable } from './keyTable.js';
 import { UserError } from './errors.js';
@@ -33,13 +33,16 @@ export interface CallLine {
   votes?: number[];
 }
 
+export type StoredConfig = Omit<ExperimentConfig, 'scorers'> & { scorers?: StoredScorer[] };
+
 export interface RunManifest {
   name: string;
   afLabVersion: string;
   createdAt: string;
   updatedAt: string;
   simulated: boolean;
-  config: ExperimentConfig;
+  /** The run's configuration; its scorers as storedScorers writes them (a path, or a code scorer's name and version). */
+  config: StoredConfig;
   /** The setting's texts as this run loaded them: sha256 and identity (pinned, recorded on first use, unverified local copy, ...) by element. */
   setting?: RunSettingTexts;
 }
@@ -57,7 +60,9 @@ export function prepareRunDir(runDir: string, config: ExperimentConfig, simulate
   mkdirSync(join(runDir, 'prompts'), { recursive: true });
   const now = new Date().toISOString();
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir) : undefined;
-  const manifest: RunManifest = { name: config.name, afLabVersion: afLabVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config, ...(setting ? { setting } : {}) };
+  // Scorer objects are written as their name and version (or their file), never as the objects: see storedScorers.
+  const stored: StoredConfig = { ...config, scorers: config.scorers && storedScorers(config.scorers) };
+  const manifest: RunManifest = { name: config.name, afLabVersion: afLabVersion(), createdAt: previous?.createdAt ?? now, updatedAt: now, simulated, config: stored, ...(setting ? { setting } : {}) };
   // Atomic, not fsynced, like the records appended after them: every start rewrites the manifest and
   // any prompt file that is missing or cut short, so resuming puts back what a power loss could take,
   // and no fsync delays the first request.

@@ -7,7 +7,7 @@
 // under its name with its identity, so a resumed run does not score a record twice and a changed scorer
 // scores again: a file's identity is the hash of the file and what it imports (importGraph.ts); an object's,
 // the hash of its version and its functions' source text (codeScorer).
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -70,7 +70,7 @@ export async function loadScorer(path: string): Promise<UserScorer> {
   const identity = importGraphHash(graph);
   let module: Record<string, unknown>;
   try {
-    module = (await importScorerFile(file, identity, graph.files.map((f) => f.file))) as Record<string, unknown>;
+    module = (await importScorerFile(file, identity, graph.files)) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`scorer file ${path} could not be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, fix);
@@ -138,26 +138,56 @@ function userScorerOf(definition: UserScorerDefinition, identity: string, from: 
   };
 }
 
+// Without tsx, node's ES module loader keeps every module it imported for the whole process, by URL: a
+// scorer file gets a URL of its own per identity, its helpers do not. What each helper was when this
+// process first imported it (by real path), so that an edited one is refused rather than run stale.
+const helpersImportedWithoutTsx = new Map<string, string>();
+
+const realPath = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
 /**
  * Imported through tsx (a development dependency) when installed: each import gets modules of its own, so
  * a helper edited since the last import in this process (a notebook) is read anew, as it was hashed. A
  * .js/.mjs file is imported as it is without tsx (its URL carries its identity, so an edited scorer file
- * is read anew; an edited helper of it is not, until the process restarts); a .ts file needs tsx.
+ * is read anew); a helper of it edited since this process imported it is refused (node would run the old
+ * one under the new identity); a .ts file needs tsx. `tsx` is for tests: the loader, or undefined for none.
  */
-async function importScorerFile(file: string, identity: string, modules: readonly string[]): Promise<unknown> {
-  // A .ts file outside an ES module package is run as CommonJS, whose modules are cached by file name
+export async function importScorerFile(file: string, identity: string, modules: ReadonlyArray<{ file: string; sha256: string }>, tsx = loadTsx()): Promise<unknown> {
+  // A .ts file outside an ES module package is run as CommonJS, whose modules are cached by real path
   // for the whole process: the graph's are dropped from that cache, so what runs is what was hashed.
   const cache = createRequire(import.meta.url).cache;
-  const local = new Set(modules);
-  for (const key of Object.keys(cache)) if (local.has(key.split('?')[0])) delete cache[key];
+  const local = new Set(modules.map((m) => realPath(m.file)));
+  for (const key of Object.keys(cache)) if (local.has(realPath(key.split('?')[0]))) delete cache[key];
   const url = `${pathToFileURL(file).href}?sha256=${identity}`;
-  let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> } | undefined;
-  try {
-    tsx = (await import('tsx/esm/api')) as typeof tsx;
-  } catch {
-    if (/\.m?ts$/i.test(file)) throw new UserError(`scorer file ${file} is TypeScript, and tsx (which loads it) is not installed`, 'npm install --save-dev tsx, or compile the scorer to a .js/.mjs file');
+  const loader = await tsx;
+  if (loader) return loader.tsImport(url, import.meta.url);
+  if (/\.m?ts$/i.test(file)) throw new UserError(`scorer file ${file} is TypeScript, and tsx (which loads it) is not installed`, 'npm install --save-dev tsx, or compile the scorer to a .js/.mjs file');
+  const helpers = modules.slice(1).map((m) => ({ ...m, real: realPath(m.file) }));
+  const stale = helpers.find((m) => (helpersImportedWithoutTsx.get(m.real) ?? m.sha256) !== m.sha256);
+  if (stale) {
+    throw new UserError(
+      `scorer file ${file} imports ${stale.file}, which changed since this process first imported it, and node keeps the first copy: scoring now would store the old helper's values under the new identity`,
+      'restart the process (the notebook kernel) to load the edited helper, or npm install --save-dev tsx (which reads it anew)',
+    );
   }
-  return tsx ? tsx.tsImport(url, import.meta.url) : import(url);
+  for (const m of helpers) helpersImportedWithoutTsx.set(m.real, m.sha256);
+  return import(url);
+}
+
+type TsxApi = { tsImport: (specifier: string, parent: string) => Promise<unknown> };
+
+async function loadTsx(): Promise<TsxApi | undefined> {
+  try {
+    return (await import('tsx/esm/api')) as TsxApi;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The judge a user scorer's judgements are stored under (its file's path is kept in `detail.file`, a code scorer's version in `detail.version`). */

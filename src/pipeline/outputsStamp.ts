@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ExperimentConfig } from '../core/config.js';
+import { storedScorers, type ExperimentConfig } from '../core/config.js';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/hash.js';
 import { RECORDS_FILE } from '../core/runStore.js';
@@ -62,7 +62,8 @@ export function outputsStampKey(runDir: string, parts: { config: ExperimentConfi
       codeHash(),
       fingerprint(join(runDir, RECORDS_FILE)),
       fingerprint(join(runDir, JUDGEMENTS_FILE)),
-      parts.config,
+      // Scorer objects by name and version (their identities are in the judging's prompt hashes): never the objects.
+      { ...parts.config, scorers: parts.config.scorers && storedScorers(parts.config.scorers) },
       parts.plan,
       parts.judging ? [parts.judging.judge, parts.judging.promptHashes] : null,
       parts.setting,

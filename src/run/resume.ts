@@ -51,7 +51,7 @@ const SAMPLING_FIELDS = ['temperature', 'maxTokens', 'seed', 'suffix', 'prefill'
  * parameters recorded on each earlier record (refuseChangedParams, as they are read): both, as
  * run.json may be missing.
  */
-export function refuseChangedSampling(runName: string, config: ExperimentConfig, previous: ExperimentConfig | undefined): void {
+export function refuseChangedSampling(runName: string, config: ExperimentConfig, previous: Pick<ExperimentConfig, (typeof SAMPLING_FIELDS)[number]> | undefined): void {
   if (!previous) return;
   for (const field of SAMPLING_FIELDS) {
     if (JSON.stringify(previous[field] ?? null) !== JSON.stringify(config[field] ?? null)) refuseChanged(runName, field, previous[field], config[field]);

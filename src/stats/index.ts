@@ -77,5 +77,5 @@ export type { PublishedTable, PublishedCountsTable, PublishedRatesTable, Publish
 // Agreement of a binary classifier with a reference: confusion matrix, precision, recall, F1, Cohen's kappa, AUROC, ROC.
 export { confusionMatrix, precision, recall, specificity, accuracy, f1, cohensKappa, binaryAgreement, auroc, rocCurve } from './agreement.js';
 export type { Confusion, MaybeBool, BinaryAgreement, Auroc, RocCurve, RocPoint } from './agreement.js';
-export { meanInterval, welchDifference } from './mean.js';
-export type { MeanSums, MeanEstimate, MeanDifference } from './mean.js';
+export { addToMean, emptyMean, meanInterval, meanState, mergeMean, welchDifference } from './mean.js';
+export type { MeanState, MeanEstimate, MeanDifference } from './mean.js';

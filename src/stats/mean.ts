@@ -1,11 +1,48 @@
-// The mean of a numeric score with its t interval, and the difference of two with Welch's t test, from running sums (n, sum, sum of squares), so a
-// streamed summary keeps three numbers per group, not the values.
+// The mean of a numeric score with its t interval, and the difference of two with Welch's t test, from a
+// running state (n, mean, sum of squared deviations M2: Welford's update, Chan et al.'s merge), so a
+// streamed summary keeps three numbers per group, not the values. Unlike a sum of squares, M2 is exactly
+// zero for equal values (0.1 ten times) and keeps its digits far from zero (1e8 + 1 ... 1e8 + 4).
 import jStat from 'jstat';
 
-export interface MeanSums {
+export interface MeanState {
   n: number;
-  sum: number;
-  sumSq: number;
+  mean: number;
+  /** The sum of squared deviations from the mean. */
+  m2: number;
+}
+
+/** The state of no values. */
+export function emptyMean(): MeanState {
+  return { n: 0, mean: 0, m2: 0 };
+}
+
+/** Adds one value to a state, in place (Welford). */
+export function addToMean(state: MeanState, value: number): void {
+  state.n++;
+  const delta = value - state.mean;
+  state.mean += delta / state.n;
+  state.m2 += delta * (value - state.mean);
+}
+
+/** Adds another state's values to `into`, in place (Chan, Golub and LeVeque's pairwise merge). */
+export function mergeMean(into: MeanState, from: MeanState): void {
+  if (from.n === 0) return;
+  if (into.n === 0) {
+    Object.assign(into, from);
+    return;
+  }
+  const n = into.n + from.n;
+  const delta = from.mean - into.mean;
+  into.m2 += from.m2 + (delta * delta * into.n * from.n) / n;
+  into.mean += (delta * from.n) / n;
+  into.n = n;
+}
+
+/** The state of these values. */
+export function meanState(values: Iterable<number>): MeanState {
+  const state = emptyMean();
+  for (const value of values) addToMean(state, value);
+  return state;
 }
 
 export interface MeanEstimate {
@@ -17,13 +54,11 @@ export interface MeanEstimate {
   meanCi: [number, number] | null;
 }
 
-/** The mean, standard deviation and t interval of the values behind these sums. */
-export function meanInterval({ n, sum, sumSq }: MeanSums, confLevel = 0.95): MeanEstimate {
+/** The mean, standard deviation and t interval of the values behind this state. */
+export function meanInterval({ n, mean, m2 }: MeanState, confLevel = 0.95): MeanEstimate {
   if (n === 0) return { n, mean: null, sd: null, meanCi: null };
-  const mean = sum / n;
   if (n < 2) return { n, mean, sd: null, meanCi: null };
-  // Guarded against a tiny negative variance from rounding when every value is equal.
-  const sd = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
+  const sd = Math.sqrt(Math.max(0, m2) / (n - 1));
   const half = jStat.studentt.inv(1 - (1 - confLevel) / 2, n - 1) * (sd / Math.sqrt(n));
   return { n, mean, sd, meanCi: [mean - half, mean + half] };
 }
@@ -40,8 +75,8 @@ export interface MeanDifference {
   pWelch: number | null;
 }
 
-/** Welch's comparison of the values behind two sets of sums (what scipy.stats.ttest_ind with equal_var=False gives). */
-export function welchDifference(a: MeanSums, b: MeanSums, confLevel = 0.95): MeanDifference {
+/** Welch's comparison of the values behind two states (what scipy.stats.ttest_ind with equal_var=False gives). */
+export function welchDifference(a: MeanState, b: MeanState, confLevel = 0.95): MeanDifference {
   const x = meanInterval(a, confLevel);
   const y = meanInterval(b, confLevel);
   const difference = x.mean !== null && y.mean !== null ? x.mean - y.mean : null;

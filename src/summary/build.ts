@@ -4,7 +4,7 @@
 // Streamed: SummaryAccumulator takes one record at a time and keeps a count per distinct fact (fact.ts)
 // plus a few per-condition maps, never the records; buildSummary(records) feeds one.
 import type { Reasoning, SampleRecord, SettingStamp, Tier } from '../core/types.js';
-import { benjaminiHochberg, complianceGap, fisherExact, holm, meanInterval, missingGapBounds, pairedGap, tierTable, welchDifference, wilsonInterval, type MeanDifference, type MeanEstimate, type MeanSums, type RequestTiers } from '../stats/index.js';
+import { benjaminiHochberg, complianceGap, fisherExact, holm, addToMean, emptyMean, meanInterval, mergeMean, missingGapBounds, pairedGap, tierTable, welchDifference, wilsonInterval, type MeanDifference, type MeanEstimate, type MeanState, type RequestTiers } from '../stats/index.js';
 import { isUserError } from '../core/errors.js';
 import { variantConditions } from './variantCondition.js';
 import { mitigationOf, type MitigationRow, type Weighted } from './mitigation.js';
@@ -144,7 +144,7 @@ type Cell = Pick<SampleRecord, 'model' | 'variant' | 'variantHash' | 'reasoning'
 interface NumericCell extends Cell {
   scorer: string;
   simulated: boolean;
-  sums: MeanSums;
+  sums: MeanState;
 }
 
 function tierSummary(entries: readonly Entry[], label: LabelSource, confLevel: number): TierSummary {
@@ -275,11 +275,9 @@ export class SummaryAccumulator {
     const cell = { model: record.model, variant: record.variant, ...(record.variantHash === undefined ? {} : { variantHash: record.variantHash }), reasoning: record.reasoning, tier: record.tier, ...(record.setting ? { context: record.setting.context } : {}) };
     const key = JSON.stringify([cell.model, cell.variant, cell.variantHash ?? null, cell.reasoning, cell.tier, cell.context ?? null, scorer]);
     let entry = this.#numeric.get(key);
-    if (!entry) this.#numeric.set(key, (entry = { ...cell, scorer, simulated: false, sums: { n: 0, sum: 0, sumSq: 0 } }));
+    if (!entry) this.#numeric.set(key, (entry = { ...cell, scorer, simulated: false, sums: emptyMean() }));
     if (record.simulated) entry.simulated = true;
-    entry.sums.n++;
-    entry.sums.sum += value;
-    entry.sums.sumSq += value * value;
+    addToMean(entry.sums, value);
   }
 
   /** The numeric user scores in the summary's cells (cellsOf), in its row order, then by scorer. */
@@ -289,18 +287,15 @@ export class SummaryAccumulator {
     comparison: (group: { model: string; variant: string; reasoning: string; context?: string }) => { context?: string },
     confLevel: number,
   ): ScoreRow[] {
-    const inGroup = new Map<string, Map<string, { simulated: boolean; sums: Record<Tier, MeanSums> }>>();
+    const inGroup = new Map<string, Map<string, { simulated: boolean; sums: Record<Tier, MeanState> }>>();
     for (const cell of this.#numeric.values()) {
       for (const { key } of cellsOf(cell)) {
         let byScorer = inGroup.get(key);
         if (!byScorer) inGroup.set(key, (byScorer = new Map()));
         let entry = byScorer.get(cell.scorer);
-        if (!entry) byScorer.set(cell.scorer, (entry = { simulated: false, sums: { free: { n: 0, sum: 0, sumSq: 0 }, paid: { n: 0, sum: 0, sumSq: 0 } } }));
+        if (!entry) byScorer.set(cell.scorer, (entry = { simulated: false, sums: { free: emptyMean(), paid: emptyMean() } }));
         if (cell.simulated) entry.simulated = true;
-        const sums = entry.sums[cell.tier];
-        sums.n += cell.sums.n;
-        sums.sum += cell.sums.sum;
-        sums.sumSq += cell.sums.sumSq;
+        mergeMean(entry.sums[cell.tier], cell.sums);
       }
     }
     const rows: ScoreRow[] = [];
