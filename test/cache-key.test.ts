@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { rmSync } from 'node:fs';
-import { cacheIdentity, ResponseCache } from '../src/core/cache.js';
+import { cacheIdentity, requestKey, ResponseCache } from '../src/core/cache.js';
 import { cachedChat } from './helpers/cachedChat.js';
 import type { ChatModel, ChatRequest, Reasoning, SampleParams, Tier } from '../src/core/types.js';
 import { sampleKey } from '../src/run/plan.js';
@@ -210,4 +210,16 @@ describe('sample key: one field at a time', () => {
     it(field, () => assert.notEqual(sampleKey({ ...identity, ...change }), reference));
   }
   it('the request id alone is not identity (the text is)', () => assert.equal(sampleKey({ ...identity, request: { id: 'other', text: 'Explain a thing.', source: 'builtin' } }), reference));
+});
+
+describe('requestKey (the ledger\'s key with no cache around the model)', () => {
+  it('is the key a cache keeps the same call under: a call with no tag as sample 0, a tagged call by its tag', () => {
+    const cache = new ResponseCache(undefined);
+    const model = { spec: 'openai/gpt-4o-mini?base_url=http%3A%2F%2F127.0.0.1%3A9%2Fv1' };
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'hello' }], temperature: 1, maxTokens: 64 };
+    assert.equal(requestKey(model, request), cache.keyFor(model, request, { sampleIndex: 0 }));
+    const tagged: ChatRequest = { ...request, call: { sampleIndex: 3, purpose: 'judge' } };
+    assert.equal(requestKey(model, tagged), cache.keyFor(model, tagged, { sampleIndex: 3, purpose: 'judge' }));
+    assert.notEqual(requestKey(model, tagged), requestKey(model, request));
+  });
 });
