@@ -6,7 +6,7 @@
 // extraneous package there (which made every `npx af-lab` re-read the whole tree) and never removes it.
 // It also makes node_modules/.bin/af-lab -> ../../dist/cli.js, so `npx af-lab` inside the repository runs
 // the built command at once (the repository's package.json declares no bin: see scripts/pack-manifest.mjs).
-// Run by `npm install` (prepare) and `npm run notebooks`. Idempotent; never replaces a real directory.
+// Run by every `npm run build` (scripts/build.mjs; so by `npm install` too, through prepare). Idempotent; never replaces a real directory.
 import { chmodSync, existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
