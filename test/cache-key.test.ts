@@ -214,7 +214,7 @@ describe('sample key: one field at a time', () => {
 
 describe('requestKey (the ledger\'s key with no cache around the model)', () => {
   it('is the key a cache keeps the same call under: a call with no tag as sample 0, a tagged call by its tag', () => {
-    const cache = new ResponseCache(undefined);
+    const cache = new ResponseCache(tempDir());
     const model = { spec: 'openai/gpt-4o-mini?base_url=http%3A%2F%2F127.0.0.1%3A9%2Fv1' };
     const request: ChatRequest = { messages: [{ role: 'user', content: 'hello' }], temperature: 1, maxTokens: 64 };
     assert.equal(requestKey(model, request), cache.keyFor(model, request, { sampleIndex: 0 }));
