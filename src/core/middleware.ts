@@ -68,8 +68,9 @@ export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): M
       const reconcile = ledger?.reconcile;
       // An answer shared with an identical call under way here is that call's to log, not this one's.
       if (request.completionIndices && reconcile?.paymentsHere && !served.shared) {
-        // Earlier processes' payments a kill kept out of the ledger, found before this call's line is added
-        // (a payment with no vote list is covered by any line under its key); then this call's, then those.
+        // Payments through an earlier cache (a process that was killed) that the ledger lacks, found before
+        // this call's line is added (a payment with no vote list is covered by any line under its key);
+        // then this call's line, then theirs.
         const unlogged = reconcile.paymentsHere(served.key).filter((payment) => !reconcile.has(served.key, payment.votes));
         const costUsd = served.cached ? undefined : log(response.usage, { votes: served.paidVotes ?? request.completionIndices });
         for (const payment of unlogged) log(payment.usage, { ...(payment.votes ? { votes: payment.votes } : {}), reconciled: true });
