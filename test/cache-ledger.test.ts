@@ -14,31 +14,10 @@ import { closeResponseStores, LmdbResponseStore } from '../src/core/lmdbCache.js
 import { clearCache } from '../src/core/cacheAdmin.js';
 import { NoRoomToPay, withRoomBeforePaying, withSpend, wrapModel, type CallLedger, type LedgerCall } from '../src/core/middleware.js';
 import { LoggedCalls } from '../src/core/runStore.js';
-import type { ChatModel, ChatRequest } from '../src/core/types.js';
+import type { ChatRequest } from '../src/core/types.js';
 import { tempDir } from './helpers/tmp.js';
+import { prompt, scripted, votes } from './helpers/scriptedModel.js';
 
-/** A paid model that answers vote k with `vote k` and notes every request it gets. */
-function scripted(spec = 'test/judge'): ChatModel & { asked: ChatRequest[] } {
-  const asked: ChatRequest[] = [];
-  return {
-    spec,
-    provider: 'test',
-    model: 'judge',
-    simulated: false,
-    supportsPrefill: false,
-    asked,
-    async chat(request) {
-      asked.push(request);
-      await new Promise((resolve) => setImmediate(resolve));
-      const indices = request.completionIndices ?? [request.call?.sampleIndex ?? 0];
-      const [text, ...alternatives] = indices.map((k) => `vote ${k} of ${request.messages[0].content}`);
-      return { text, ...(alternatives.length ? { alternatives } : {}), usage: { inputTokens: 100, outputTokens: 10 * indices.length }, finishReason: 'stop', prefillApplied: false };
-    },
-  };
-}
-
-const prompt = (content = 'transcript A'): ChatRequest => ({ messages: [{ role: 'user', content }], temperature: 1, maxTokens: 512 });
-const votes = (indices: number[], content?: string): ChatRequest => ({ ...prompt(content), ...(indices.length > 1 ? { n: indices.length } : {}), completionIndices: indices, call: { sampleIndex: 0, purpose: 'af-vote' } });
 
 /** A run's ledger as the runner keeps it: the lines of calls.jsonl (given), and reconciliation with the run's cache. */
 function runLedger(cache: ResponseCache, run: string, lines: LedgerCall[] = []): CallLedger & { lines: LedgerCall[] } {

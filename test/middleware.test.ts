@@ -12,30 +12,8 @@ import type { ChatModel, ChatRequest, ChatResponse, Usage } from '../src/core/ty
 import type { SpendMeter } from '../src/core/usage.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { prompt, scripted, votes } from './helpers/scriptedModel.js';
 
-/** A paid model that answers vote k with `vote k` (whichever call asks for it) and notes every request it gets. */
-function scripted(spec = 'test/judge', options: { simulated?: boolean; fewer?: number } = {}): ChatModel & { asked: ChatRequest[] } {
-  const asked: ChatRequest[] = [];
-  return {
-    spec,
-    provider: 'test',
-    model: 'judge',
-    simulated: options.simulated ?? false,
-    supportsPrefill: false,
-    asked,
-    async chat(request) {
-      asked.push(request);
-      await new Promise((resolve) => setImmediate(resolve));
-      const indices = request.completionIndices ?? [request.call?.sampleIndex ?? 0];
-      const texts = indices.slice(0, indices.length - (options.fewer ?? 0)).map((k) => `vote ${k} of ${request.messages[0].content}`);
-      const [text, ...alternatives] = texts;
-      return { text: text ?? '', ...(alternatives.length ? { alternatives } : {}), usage: { inputTokens: 100, outputTokens: 10 * texts.length }, finishReason: 'stop', prefillApplied: false };
-    },
-  };
-}
-
-const prompt = (content = 'transcript A'): ChatRequest => ({ messages: [{ role: 'user', content }], temperature: 1, maxTokens: 512 });
-const votes = (indices: number[], content?: string): ChatRequest => ({ ...prompt(content), ...(indices.length > 1 ? { n: indices.length } : {}), completionIndices: indices, call: { sampleIndex: 0, purpose: 'af-vote' } });
 
 function meter(budgetUsd = Infinity): SpendMeter & { spent: number; purposes: Array<string | undefined> } {
   const m = {

@@ -6,29 +6,21 @@ import { isBuiltinSource } from '../summary/labelSource.js';
 import type { UserScoreRow } from './inputs.js';
 
 export function userScoreRows(summary: Summary): UserScoreRow[] {
-  const rates: UserScoreRow[] = summary.rows
-    .filter((row) => !isBuiltinSource(row.label))
-    .map((row) => ({
-      scorer: row.label,
-      kind: 'rate',
-      model: row.model,
-      variant: row.variant,
-      reasoning: row.reasoning,
-      ...(row.context ? { context: row.context } : {}),
-      confLevel: summary.confLevel,
-      free: { value: row.free.rate, ci: row.free.rateCi, n: row.free.n },
-      paid: { value: row.paid.rate, ci: row.paid.rateCi, n: row.paid.n },
-    }));
-  const means: UserScoreRow[] = (summary.scores ?? []).map((row) => ({
-    scorer: row.scorer,
-    kind: 'mean',
+  type Side = UserScoreRow['free'];
+  const cell = (scorer: string, kind: UserScoreRow['kind'], row: Pick<UserScoreRow, 'model' | 'variant' | 'reasoning' | 'context'>, free: Side, paid: Side): UserScoreRow => ({
+    scorer,
+    kind,
     model: row.model,
     variant: row.variant,
     reasoning: row.reasoning,
     ...(row.context ? { context: row.context } : {}),
     confLevel: summary.confLevel,
-    free: { value: row.free.mean, ci: row.free.meanCi, n: row.free.n },
-    paid: { value: row.paid.mean, ci: row.paid.meanCi, n: row.paid.n },
-  }));
+    free,
+    paid,
+  });
+  const rates = summary.rows
+    .filter((row) => !isBuiltinSource(row.label))
+    .map((row) => cell(row.label, 'rate', row, { value: row.free.rate, ci: row.free.rateCi, n: row.free.n }, { value: row.paid.rate, ci: row.paid.rateCi, n: row.paid.n }));
+  const means = (summary.scores ?? []).map((row) => cell(row.scorer, 'mean', row, { value: row.free.mean, ci: row.free.meanCi, n: row.free.n }, { value: row.paid.mean, ci: row.paid.meanCi, n: row.paid.n }));
   return [...rates, ...means];
 }
