@@ -29,7 +29,7 @@ function runLedger(cache: ResponseCache, run: string, lines: LedgerCall[] = []):
       logged.add(line);
       lines.push(line);
     },
-    reconcile: { has: (key, indices) => logged.has(key, indices), paidHere: (key) => cache.paidByOf(key) === run, paymentsHere: (key) => cache.paymentsHere(key) },
+    reconcile: { has: (key, indices) => logged.has(key, indices), paidHere: (key) => cache.paidEarlierBy(key) === run, paymentsHere: (key) => cache.paymentsHere(key) },
   };
 }
 

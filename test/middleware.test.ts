@@ -268,7 +268,7 @@ describe('withSpend', () => {
         logged.add(line.cacheKey);
         lines.push(line);
       },
-      reconcile: { has: (key: string) => logged.has(key), paidHere: (key: string) => cache.paidByOf(key) === run },
+      reconcile: { has: (key: string) => logged.has(key), paidHere: (key: string) => cache.paidEarlierBy(key) === run },
     };
     const wrapped = wrapModel(model, withSpend(spend, ledger), withCache(cache));
     const again = await wrapped.chat({ ...prompt(), call: { sampleIndex: 0 } });

@@ -38,14 +38,6 @@ export interface CallLedger {
 }
 
 /**
- * The key a call is logged under with no cache around the model: the key the cache would keep its
- * answer under (core/cacheKey.ts), so a run with --no-cache has the ledger a cached run would have.
- */
-export function uncachedKey(model: Pick<ChatModel, 'spec'>, request: ChatRequest): string {
-  return requestKey(model, request);
-}
-
-/**
  * Spend metering and the ledger: every call actually sent (not served from the cache) is counted by
  * the meter and logged, with its cost in `served.costUsd`; a votes call's line lists the votes it paid
  * for. Outside the cache, so a call is logged only once its answer is committed: a run killed after
@@ -57,7 +49,9 @@ export function withSpend(meter: SpendMeter | undefined, ledger?: CallLedger): M
     async chat(request) {
       const started = performance.now();
       const response = await model.chat(request);
-      const served: CallServed = response.served ?? { cached: false, key: uncachedKey(model, request), latencyMs: Math.round(performance.now() - started) };
+      // With no cache around the model, a call is logged under the key the cache would keep it under
+      // (core/cacheKey.ts): a run with --no-cache has the ledger a cached run would have.
+      const served: CallServed = response.served ?? { cached: false, key: requestKey(model, request), latencyMs: Math.round(performance.now() - started) };
       const purpose = request.call?.purpose;
       const log = (usage: Usage, extra: Pick<LedgerCall, 'votes' | 'reconciled'>): number => {
         // Samples are metered with no purpose; a judge call under its kind ('judge', 'af-vote', 'partial').
