@@ -159,16 +159,16 @@ export function countCurrentRecords(runDir: string): number {
 }
 
 /**
- * The run's current records one at a time, as records.jsonl holds them: in the order they were
- * written, the latest line of a sample written twice, at the place of that line. Nothing is held but
- * the line read and the keys (supersededLines). `currentLine`: that map, when the caller has it.
- */
-/**
  * Records yielded by the run readers (currentRecords, run/runner's runRecords) in this process. Tests
  * compare it with what the consumers took, to check that no path holds more than a window of records.
  */
 export const recordReads = { yielded: 0 };
 
+/**
+ * The run's current records one at a time, as records.jsonl holds them: in the order they were
+ * written, the latest line of a sample written twice, at the place of that line. Nothing is held but
+ * the line read and the keys (supersededLines). `currentLine`: that map, when the caller has it.
+ */
 export function* currentRecords(runDir: string, { repair = false, currentLine }: { repair?: boolean; currentLine?: ReadonlyMap<string, number> } = {}): Generator<SampledRecord> {
   const current = currentLine ?? supersededLines(runDir);
   for (const { value, offset } of recordLines(runDir, { repair })) {
