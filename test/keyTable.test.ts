@@ -5,11 +5,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { KeySet, KeyTable, SlotBytes } from '../src/core/keyTable.js';
+import { PAGE_BYTES, pagedMemory } from '../src/core/pagedArray.js';
+
+/** Run `body` with every PagedArray made meanwhile keeping at most `bytes` in memory. */
+function withResidentBytes<T>(bytes: number, body: () => T): T {
+  const before = pagedMemory.residentBytes;
+  pagedMemory.residentBytes = bytes;
+  try {
+    return body();
+  } finally {
+    pagedMemory.residentBytes = before;
+  }
+}
 
 const hexKey = (i: number) => createHash('sha256').update(`sample ${i}`).digest('hex').slice(0, 32);
 
-test('KeyTable numbers keys in insertion order and answers like a Map, for hex keys and any other string', () => {
-  const table = new KeyTable();
+for (const [name, budget] of [['in memory', 1 << 30], ['two pages an array in memory, the rest in a scratch file', 2 * PAGE_BYTES]] as const) {
+test(`KeyTable numbers keys in insertion order and answers like a Map, for hex keys and any other string (${name})`, () => {
+  const table = withResidentBytes(budget, () => new KeyTable());
   const reference = new Map<string, number>();
   const keys: string[] = [];
   for (let i = 0; i < 5_000; i++) {
@@ -35,23 +48,42 @@ test('KeyTable numbers keys in insertion order and answers like a Map, for hex k
     assert.equal(table.has(absent), false);
   }
   assert.throws(() => table.keyAt(table.size), RangeError);
+  assert.equal(table.spilled, budget < 1 << 20);
+  if (table.spilled) assert.ok(table.packedBytes <= 3 * budget + 3 * PAGE_BYTES, `${table.packedBytes} bytes in memory`);
+  table.close();
+  assert.equal(table.size, 0);
+  assert.equal(table.slotOf(keys[0]), -1);
 });
+}
 
 test('KeyTable holds a hex key in at most 40 bytes of typed arrays, and nothing else per key', () => {
-  const table = new KeyTable();
+  const table = withResidentBytes(1 << 30, () => new KeyTable());
   for (let i = 0; i < 100_000; i++) table.add(hexKey(i));
   assert.equal(table.size, 100_000);
+  assert.equal(table.spilled, false);
   assert.ok(table.packedBytes / table.size <= 40, `${table.packedBytes / table.size} bytes a key`);
 });
 
-test('SlotBytes reads 0 for a slot never set and keeps what was set as it grows', () => {
-  const bytes = new SlotBytes();
+test('KeyTable at its default budget: 100,000 keys keep at most three arrays\' budget in memory, and every key is found', () => {
+  const table = new KeyTable();
+  for (let i = 0; i < 100_000; i++) table.add(hexKey(i));
+  assert.equal(table.spilled, true);
+  assert.ok(table.packedBytes <= 3 * pagedMemory.residentBytes, `${table.packedBytes} bytes in memory`);
+  for (let i = 0; i < 100_000; i += 7) assert.equal(table.slotOf(hexKey(i)), i);
+  assert.equal(table.slotOf(hexKey(100_000)), -1);
+  table.close();
+});
+
+test('SlotBytes reads 0 for a slot never set and keeps what was set as it grows, in memory or not', () => {
+  const bytes = withResidentBytes(PAGE_BYTES, () => new SlotBytes());
   assert.equal(bytes.get(1_000_000), 0);
   bytes.set(3, 2);
   bytes.set(70_000, 1);
   assert.equal(bytes.get(3), 2);
   assert.equal(bytes.get(70_000), 1);
   assert.equal(bytes.get(69_999), 0);
+  bytes.close();
+  assert.equal(bytes.get(3), 0);
 });
 
 test('a KeyTable of 64-digit keys (the response cache\'s) packs those and holds 32-digit ones exactly beside them', () => {

@@ -211,8 +211,8 @@ export function register(program: Command): void {
         }
         reading(summaryAcc.count, true);
       } finally {
-        agreeIndex.close();
-        summaryIndex.close();
+        agreeIndex.release();
+        summaryIndex.release();
       }
       console.log(`\n${agreement.format()}`);
       const summary = summaryAcc.summary();

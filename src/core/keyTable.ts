@@ -1,10 +1,13 @@
 // A set of sample keys that numbers them (slot 0, 1, 2, ... in the order they were added), packed for
 // runs of a million samples. af-lab's keys are 32 lower-case hex digits (128 bits of a hash): such a key
-// is held as four 32-bit words in a typed array and found through an open-addressing table of slot
-// numbers, 24 bytes a key where a `Set<string>` takes about 100 and a `Map<string, number>` about 150,
-// and nothing the garbage collector must trace. Any other key (tests, hand-made folders) is held
-// exactly in a Map beside them, so the table answers exactly like a Map from key to slot. A table of
-// another width of hex key (the response cache's 64-digit keys) is made with `new KeyTable(64)`.
+// is held as four 32-bit words and found through an open-addressing table of slot numbers, 25 bytes a
+// key where a `Set<string>` takes about 100 and a `Map<string, number>` about 150, and nothing the
+// garbage collector must trace. Those arrays are PagedArrays (core/pagedArray.ts): past a fixed
+// number of bytes in memory the rest goes to a scratch file, so a table of a million keys takes the
+// memory one of ten thousand does. Any other key (tests, hand-made folders) is held exactly in a Map
+// beside them, so the table answers exactly like a Map from key to slot. A table of another width of
+// hex key (the response cache's 64-digit keys) is made with `new KeyTable(64)`.
+import { PagedArray, pagedMemory } from './pagedArray.js';
 
 /** The 32-bit words of a lower-case hex key of `into.length * 8` digits, or false when `key` is not one. */
 function parseHex(key: string, into: Uint32Array): boolean {
@@ -27,12 +30,15 @@ function parseHex(key: string, into: Uint32Array): boolean {
 export class KeyTable implements Iterable<string> {
   readonly #width: number;
   readonly #scratch: Uint32Array;
+  /** The memory budget of each of its arrays (pagedMemory's when the table was made). */
+  readonly #residentBytes = pagedMemory.residentBytes;
   /** Per slot, the key's words (hex keys; zero for the others). */
-  #words: Uint32Array;
+  readonly #words = new PagedArray(Uint32Array, { residentBytes: this.#residentBytes });
   /** Per slot, 1 when the key is a hex key held in #words, 0 when it is in #others. */
-  #isHex = new Uint8Array(64);
+  readonly #isHex = new PagedArray(Uint8Array, { residentBytes: this.#residentBytes });
   /** Open addressing: slot + 1 of a hex key, 0 for an empty place; at most half full. */
-  #table = new Int32Array(128);
+  #table = new PagedArray(Int32Array, { residentBytes: this.#residentBytes });
+  #capacity = 128;
   /** Keys that are not 32-digit lower-case hex, exactly, with their slots. */
   #others = new Map<string, number>();
   #otherKeys = new Map<number, string>();
@@ -43,7 +49,6 @@ export class KeyTable implements Iterable<string> {
     if (!(Number.isInteger(hexDigits) && hexDigits > 0 && hexDigits % 8 === 0)) throw new RangeError(`KeyTable: ${hexDigits} hex digits is not a multiple of 8`);
     this.#width = hexDigits / 8;
     this.#scratch = new Uint32Array(this.#width);
-    this.#words = new Uint32Array(64 * this.#width);
   }
 
   /** Keys added. */
@@ -74,9 +79,9 @@ export class KeyTable implements Iterable<string> {
     }
     const found = this.#find(scratch);
     if (found >= 0) return found;
-    if ((this.#hexCount + 1) * 2 > this.#table.length) this.#rehash(this.#table.length * 2);
+    if ((this.#hexCount + 1) * 2 > this.#capacity) this.#rehash(this.#capacity * 2);
     const slot = this.#newSlot(true);
-    this.#words.set(scratch, slot * this.#width);
+    for (let w = 0; w < this.#width; w++) this.#words.set(slot * this.#width + w, scratch[w]);
     this.#place(slot);
     this.#hexCount++;
     return slot;
@@ -85,9 +90,9 @@ export class KeyTable implements Iterable<string> {
   /** The key of a slot (as it was added). */
   keyAt(slot: number): string {
     if (slot < 0 || slot >= this.#size) throw new RangeError(`KeyTable: no slot ${slot}`);
-    if (!this.#isHex[slot]) return this.#otherKeys.get(slot)!;
+    if (!this.#isHex.get(slot)) return this.#otherKeys.get(slot)!;
     let key = '';
-    for (let w = 0; w < this.#width; w++) key += this.#words[slot * this.#width + w].toString(16).padStart(8, '0');
+    for (let w = 0; w < this.#width; w++) key += this.#words.get(slot * this.#width + w).toString(16).padStart(8, '0');
     return key;
   }
 
@@ -96,72 +101,89 @@ export class KeyTable implements Iterable<string> {
     for (let slot = 0; slot < this.#size; slot++) yield this.keyAt(slot);
   }
 
-  /** Bytes held in typed arrays (what the hex keys cost), for tests and benchmarks. */
+  /** Bytes of the packed arrays held in memory now (what the hex keys cost, up to the arrays' budget), for tests and benchmarks. */
   get packedBytes(): number {
-    return this.#words.byteLength + this.#isHex.byteLength + this.#table.byteLength;
+    return this.#words.residentBytes + this.#isHex.residentBytes + this.#table.residentBytes;
+  }
+
+  /** Whether part of the table is in a scratch file (it outgrew its memory budget). */
+  get spilled(): boolean {
+    return this.#words.spilled || this.#isHex.spilled || this.#table.spilled;
+  }
+
+  /** Free the table's memory and scratch files; it is empty afterwards. */
+  close(): void {
+    this.#words.close();
+    this.#isHex.close();
+    this.#table.close();
+    this.#others.clear();
+    this.#otherKeys.clear();
+    this.#size = 0;
+    this.#hexCount = 0;
+    this.#capacity = 128;
   }
 
   #hexCount = 0;
 
   #newSlot(hex: boolean): number {
     const slot = this.#size++;
-    if (slot >= this.#isHex.length) {
-      const isHex = new Uint8Array(this.#isHex.length * 2);
-      isHex.set(this.#isHex);
-      this.#isHex = isHex;
-      const words = new Uint32Array(isHex.length * this.#width);
-      words.set(this.#words);
-      this.#words = words;
-    }
-    this.#isHex[slot] = hex ? 1 : 0;
+    if (hex) this.#isHex.set(slot, 1);
     return slot;
   }
 
-  #hash(words: Uint32Array, at: number): number {
+  /** The hash of a key's words. */
+  #hash(words: Uint32Array): number {
     let h = 0x9e3779b9;
-    for (let w = 0; w < this.#width; w++) h = Math.imul(h ^ words[at + w] ^ (h >>> 15), w % 2 ? 0xc2b2ae35 : 0x85ebca6b);
+    for (let w = 0; w < this.#width; w++) h = Math.imul(h ^ words[w] ^ (h >>> 15), w % 2 ? 0xc2b2ae35 : 0x85ebca6b);
     return (h ^ (h >>> 13)) >>> 0;
   }
 
   #find(key: Uint32Array): number {
-    const mask = this.#table.length - 1;
-    for (let i = this.#hash(key, 0) & mask; ; i = (i + 1) & mask) {
-      const entry = this.#table[i];
+    const mask = this.#capacity - 1;
+    for (let i = this.#hash(key) & mask; ; i = (i + 1) & mask) {
+      const entry = this.#table.get(i);
       if (entry === 0) return -1;
       const at = (entry - 1) * this.#width;
-      const words = this.#words;
       let same = true;
-      for (let w = 0; w < this.#width && same; w++) same = words[at + w] === key[w];
+      for (let w = 0; w < this.#width && same; w++) same = this.#words.get(at + w) === key[w];
       if (same) return entry - 1;
     }
   }
 
+  /** Place a slot whose words are in #scratch. */
   #place(slot: number): void {
-    const mask = this.#table.length - 1;
-    let i = this.#hash(this.#words, slot * this.#width) & mask;
-    while (this.#table[i] !== 0) i = (i + 1) & mask;
-    this.#table[i] = slot + 1;
+    const mask = this.#capacity - 1;
+    let i = this.#hash(this.#scratch) & mask;
+    while (this.#table.get(i) !== 0) i = (i + 1) & mask;
+    this.#table.set(i, slot + 1);
   }
 
   #rehash(capacity: number): void {
-    this.#table = new Int32Array(capacity);
-    for (let slot = 0; slot < this.#size; slot++) if (this.#isHex[slot]) this.#place(slot);
+    const kept = this.#scratch.slice();
+    this.#table.close();
+    this.#table = new PagedArray(Int32Array, { residentBytes: this.#residentBytes });
+    this.#capacity = capacity;
+    for (let slot = 0; slot < this.#size; slot++) {
+      if (!this.#isHex.get(slot)) continue;
+      for (let w = 0; w < this.#width; w++) this.#scratch[w] = this.#words.get(slot * this.#width + w);
+      this.#place(slot);
+    }
+    this.#scratch.set(kept);
   }
 }
 
-/** A byte per slot of a KeyTable, grown as slots are added (0 until set). */
+/** A byte per slot of a KeyTable (0 until set), in a PagedArray. */
 export class SlotBytes {
-  #bytes = new Uint8Array(64);
+  readonly #bytes = new PagedArray(Uint8Array);
   get(slot: number): number {
-    return slot < this.#bytes.length ? this.#bytes[slot] : 0;
+    return this.#bytes.get(slot);
   }
   set(slot: number, value: number): void {
-    if (slot >= this.#bytes.length) {
-      const bytes = new Uint8Array(Math.max(slot + 1, this.#bytes.length * 2));
-      bytes.set(this.#bytes);
-      this.#bytes = bytes;
-    }
-    this.#bytes[slot] = value;
+    this.#bytes.set(slot, value);
+  }
+  /** Free its memory and scratch file; every byte reads 0 afterwards. */
+  close(): void {
+    this.#bytes.close();
   }
 }
 
@@ -195,6 +217,13 @@ export class KeySet {
       this.#size++;
     }
     return this;
+  }
+
+  /** Free its memory and scratch files; the set is empty afterwards. */
+  close(): void {
+    this.#keys.close();
+    this.#in.close();
+    this.#size = 0;
   }
 
   /** Remove `key`; true when it was in the set. */

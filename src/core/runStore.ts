@@ -142,11 +142,16 @@ export function* everyRecordKey(runDir: string): Generator<{ key: string; offset
  */
 export function supersededLines(runDir: string): Map<string, number> {
   const last = new Map<string, number>();
-  // The keys seen, packed (24 bytes a key, not ~100): a run of a million samples reads in flat memory.
+  // The keys seen, packed and past a fixed budget in a scratch file (core/keyTable.ts): a run of a
+  // million samples reads in the memory ten thousand take.
   const seen = new KeyTable();
-  for (const { key, offset } of recordKeys(runDir)) {
-    const size = seen.size;
-    if (seen.add(key) < size) last.set(key, offset);
+  try {
+    for (const { key, offset } of recordKeys(runDir)) {
+      const size = seen.size;
+      if (seen.add(key) < size) last.set(key, offset);
+    }
+  } finally {
+    seen.close();
   }
   return last;
 }
@@ -154,8 +159,12 @@ export function supersededLines(runDir: string): Map<string, number> {
 /** How many samples records.jsonl holds (its distinct keys: what currentRecords yields), from its keys alone. */
 export function countCurrentRecords(runDir: string): number {
   const seen = new KeyTable();
-  for (const { key } of recordKeys(runDir)) seen.add(key);
-  return seen.size;
+  try {
+    for (const { key } of recordKeys(runDir)) seen.add(key);
+    return seen.size;
+  } finally {
+    seen.close();
+  }
 }
 
 /**

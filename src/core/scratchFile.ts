@@ -32,9 +32,12 @@ function release(handle: Handle): void {
 const collected = new FinalizationRegistry<Handle>(release);
 
 export class ScratchFile {
+  /** Scratch files opened in this process (for tests: a table that outgrew its budget opens one). */
+  static opened = 0;
   readonly #handle: Handle;
 
   constructor() {
+    ScratchFile.opened++;
     const folder = mkdtempSync(join(tmpdir(), 'af-lab-scratch-'));
     const path = join(folder, 'data');
     this.#handle = { fd: openSync(path, 'w+'), folder: undefined };

@@ -324,7 +324,7 @@ export class RunJudging {
     await Promise.all(this.earlyWork);
     if (this.earlyError) throw this.earlyError.err;
     if (this.earlier) {
-      this.earlier.close();
+      this.earlier.release();
       this.earlier = this.readEarlier();
     }
   }
@@ -337,7 +337,9 @@ export class RunJudging {
   /** Closes the files it appends to, and frees the judge if this object resolved it. */
   async close(): Promise<void> {
     this.releaseFiles?.();
-    this.earlier?.close();
+    this.earlier?.release();
+    this.earlier = undefined;
+    this.early.close();
     if (this.ownModel) await this.model?.close?.();
   }
 

@@ -2,11 +2,13 @@
 // the line that labels the record (selectInto's rule: the latest line, except that a failed call
 // never hides a completed judgement) and, for a judging pass, of the line that settles it. Only
 // offsets are held (a few numbers per record, not the judgements with their votes), and a record's
-// judgements are read back from the file when the record passes: reading a run with its labels costs
-// the same memory at a thousand records as at a million, but for the keys.
+// judgements are read back from the file when the record passes. The keys and offsets are PagedArrays
+// (core/pagedArray.ts): past a fixed budget they go to a scratch file, so reading a run with its labels
+// costs the same memory at a million records as at ten thousand.
 import { closeSync, openSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { KeyTable } from '../core/keyTable.js';
+import { PagedArray } from '../core/pagedArray.js';
 import { lineAt } from '../core/files.js';
 import { judgementEntries, judgementsPath } from './judgements.js';
 import { currentNames } from './schema.js';
@@ -15,17 +17,11 @@ import type { Judgement } from './types.js';
 
 /** Offsets per slot of one judge and scorer (-1: none), with a flag: the chosen line completed (no call error). */
 class Column {
-  offsets = new Float64Array(0);
-  completed = new Uint8Array(0);
-  grow(slots: number): void {
-    if (slots <= this.offsets.length) return;
-    const size = Math.max(slots, this.offsets.length * 2, 64);
-    const offsets = new Float64Array(size).fill(-1);
-    offsets.set(this.offsets);
-    const completed = new Uint8Array(size);
-    completed.set(this.completed);
-    this.offsets = offsets;
-    this.completed = completed;
+  readonly offsets = new PagedArray(Float64Array, { fill: -1 });
+  readonly completed = new PagedArray(Uint8Array);
+  close(): void {
+    this.offsets.close();
+    this.completed.close();
   }
 }
 
@@ -40,7 +36,7 @@ export interface JudgementIndexOptions {
 
 /** What the index holds for one record: the judgements that label it, per judge and kind, and those that settle it. */
 export class JudgementIndex {
-  /** Record keys, numbered: packed (24 bytes a key), so the index costs little more than its offsets. */
+  /** Record keys, numbered: packed (25 bytes a key), so the index costs little more than its offsets. */
   private readonly slots = new KeyTable();
   /** Per judge spec, then per scorer: the chosen line of each slot. */
   private readonly byJudge = new Map<string, Map<string, Column>>();
@@ -78,18 +74,12 @@ export class JudgementIndex {
     let kinds = this.byJudge.get(line.judge);
     if (!kinds) this.byJudge.set(line.judge, (kinds = new Map()));
     const column = columnOf(kinds, line.kind);
-    const at = slot;
-    column.grow(slot + 1);
     // selectInto's rule: a failed call never hides a completed judgement.
-    if (!(column.offsets[at] >= 0 && column.completed[at] && line.callError)) {
-      column.offsets[at] = offset;
-      column.completed[at] = line.callError ? 0 : 1;
+    if (!(column.offsets.get(slot) >= 0 && column.completed.get(slot) && line.callError)) {
+      column.offsets.set(slot, offset);
+      column.completed.set(slot, line.callError ? 0 : 1);
     }
-    if (settles) {
-      const settled = columnOf(this.settledColumns, line.kind);
-      settled.grow(slot + 1);
-      settled.offsets[at] = offset;
-    }
+    if (settles) columnOf(this.settledColumns, line.kind).offsets.set(slot, offset);
   }
 
   /**
@@ -115,7 +105,7 @@ export class JudgementIndex {
       if (!line) read.set(offset, (line = this.lineAt(offset)));
       return line;
     };
-    const offsetIn = (column: Column | undefined) => (column && slot < column.offsets.length ? column.offsets[slot] : -1);
+    const offsetIn = (column: Column | undefined) => column?.offsets.get(slot) ?? -1;
     for (const [kind, judge] of Object.entries(judgeFor)) {
       const chosen = judge === undefined ? -1 : offsetIn(this.byJudge.get(judge)?.get(kind));
       if (chosen >= 0) labelling[kind] = at(chosen);
@@ -137,10 +127,20 @@ export class JudgementIndex {
     }
   }
 
-  /** Closes the file the judgements are read from (opened on the first one read). */
+  /** Closes the file the judgements are read from (opened again on the next one read); the index stays usable. */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** close(), and frees the index's memory and scratch files: for an index read for the last time (it answers nothing afterwards). */
+  release(): void {
+    this.close();
+    this.slots.close();
+    for (const kinds of this.byJudge.values()) for (const column of kinds.values()) column.close();
+    for (const column of this.settledColumns.values()) column.close();
+    this.byJudge.clear();
+    this.settledColumns.clear();
   }
 }
 

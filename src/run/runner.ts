@@ -160,8 +160,8 @@ export async function sampleRun(config: ExperimentConfig, options: RunOptions = 
 
 async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<string, ChatModel>, plan: Plan, options: RunOptions): Promise<SampledRun> {
   const simulated = [...models.values()].some((m) => m.simulated);
-  // The plan's keys, packed (24 bytes a key): with one state byte per key below, what a run of a
-  // million samples holds per sample is about 25 bytes.
+  // The plan's keys, packed (25 bytes a key) with one state byte per key below, and past a fixed budget
+  // in scratch files (core/keyTable.ts): a run of a million samples holds what ten thousand hold.
   const plannedKeys = new KeyTable();
   for (const sample of plan) plannedKeys.add(sample.key);
   // What is already in the folder is read (and validated) before run.json is rewritten, one line at a
