@@ -12,7 +12,7 @@ import { PAGE_BYTES, pagedMemory } from '../src/core/pagedArray.js';
 import { ScratchFile } from '../src/core/scratchFile.js';
 import { OUTPUTS_STAMP } from '../src/pipeline/outputsStamp.js';
 import { openRun } from '../src/pipeline/openRun.js';
-import { runExperiment } from '../src/pipeline/experiment.js';
+import { runExperiment, type ExperimentOutcome } from '../src/pipeline/experiment.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** Run `body` with every PagedArray made meanwhile keeping one page in memory; the scratch files it opened. */
@@ -34,7 +34,7 @@ describe('per-record tables in scratch files give what they give in memory', () 
       name, models: ['sim/faker?seed=4'], variants: ['baseline'], reasoning: ['cot', 'no-cot'], requests: { source: 'builtin' },
       samples: 4, afVotes: 2, judge: 'sim/judge', concurrency: 8, outDir: join(dir, 'results'), cacheDir: join(dir, 'cache'), figuresDir: join(dir, 'figures'),
     });
-  let inMemory: Awaited<ReturnType<typeof runExperiment>>;
+  let inMemory: ExperimentOutcome;
   before(async () => {
     inMemory = await runExperiment(configFor('memory'), { figures: false, report: false, keepRecords: false });
   });
