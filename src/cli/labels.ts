@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 
 // The judging and plotting modules (and csv) load when a labels command runs, not when the CLI starts.
 const load = async () => {
-  const [runStore, store, humanLabels, accuracy, report, validationFigures, exportFigures] = await Promise.all([
+  const [runStore, store, humanLabels, accuracy, report, validationFigures, exportFigures, validationRecords] = await Promise.all([
     import('../core/runStore.js'),
     import('../label/labelRecord.js'),
     import('../label/humanLabels.js'),
@@ -14,19 +14,15 @@ const load = async () => {
     import('../label/report.js'),
     import('../plots/validationFigures.js'),
     import('../plots/export.js'),
+    import('../label/validationRecords.js'),
   ]);
-  return { ...runStore, ...store, ...humanLabels, ...accuracy, ...report, ...validationFigures, ...exportFigures };
+  return { ...runStore, ...store, ...humanLabels, ...accuracy, ...report, ...validationFigures, ...exportFigures, ...validationRecords };
 };
+import { TRUTH_SAMPLE } from '../label/validationRecords.js';
 import { int } from './parse.js';
 import { readingProgress } from './progressLine.js';
-import type { SampleRecord } from '../core/types.js';
 
 /** What the AF validation plots read of a record (validation.ts: key, tier, simulated, truth, the AF judge and votes). */
-function validationView(record: SampleRecord): SampleRecord {
-  const af = record.labels.af;
-  return { key: record.key, tier: record.tier, simulated: record.simulated, ...(record.truth ? { truth: record.truth } : {}), labels: af ? { af: { judge: af.judge, votes: af.votes } } : {} } as unknown as SampleRecord;
-}
-
 /** The keys as they pass, told to `progress` every 10,000 and at the end (as openRun's onRecord): lines of records.jsonl, a sample written twice counted twice. */
 function* keysWithProgress(keys: Iterable<{ key: string }>, progress: (read: number, done: boolean) => void): Generator<{ key: string }> {
   let read = 0;
@@ -90,26 +86,25 @@ export function register(program: Command): void {
     .option('--no-images', 'write the validation plots as HTML only, without a browser')
     .option('--chromium <path>', 'Chrome/Chromium executable for SVG/PNG (default: AF_LAB_CHROMIUM, then chromium / google-chrome on PATH)')
     .option('--resamples <n>', 'bootstrap resamples for the AUROC-by-votes intervals', int, 200)
-    .option('--seed <n>', 'bootstrap seed', int, 0)
+    .option('--seed <n>', `seed of the bootstrap (and, past ${TRUTH_SAMPLE.toLocaleString('en-US')} simulated transcripts, of the sample the plots use)`, int, 0)
     .action(async (runDir: string, flags: { labels?: string; judge?: string; figures?: string; images?: boolean; chromium?: string; resamples: number; seed: number }) => {
-      const [{ readLabelSheet, readHumanLabels, agreementTables, referenceFromHumanLabels, referenceFromSimulatorTruth, afValidationFigures, writeFigureFiles }, { openRun }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
+      const [{ readLabelSheet, readHumanLabels, agreementTables, referenceFromHumanLabels, referenceFromSimulatorTruth, afValidationFigures, writeFigureFiles, ValidationRecords }, { openRun }] = await Promise.all([load(), import('../pipeline/openRun.js')]);
       const human = flags.labels ? readLabelSheet(flags.labels) : readHumanLabels(runDir);
       // A sheet given on purpose that holds no label would compare nothing: say so instead.
       if (flags.labels && human.length === 0) throw new UserError(`${flags.labels} holds no filled-in label`, 'fill in human_complied, human_af or human_partial (yes/no) for some rows of the sheet written by `af-lab labels export`');
       const source = flags.labels ? `human labels (${flags.labels})` : 'human labels';
       // One pass: the agreement tables count as the records pass; the validation plots keep, of the
       // records their reference labels (the human-labelled ones, else those with simulator truth and
-      // AF votes), only what they read.
+      // AF votes), only what they read, and of the simulated ones at most a seeded sample of
+      // TRUTH_SAMPLE (a million simulated transcripts would otherwise all be kept).
       const tables = agreementTables(human, source);
-      const humanKeys = new Set(human.map((l) => l.key));
-      const records: SampleRecord[] = [];
-      let truths = 0;
+      const kept = new ValidationRecords(human, { seed: flags.seed });
       for (const record of openRun(runDir, { judge: flags.judge, onRecord: readingProgress(`reading ${runDir}`) }).records()) {
         tables.add(record);
-        if (record.truth) truths++;
-        if (human.length ? humanKeys.has(record.key) : record.truth && record.labels.af) records.push(validationView(record));
+        kept.add(record);
       }
-      if (!human.length && !truths) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
+      const records = kept.records();
+      if (!human.length && !kept.truths) console.log('No human labels yet: run `af-lab labels export` and `af-lab labels import` first.\n');
       console.log(tables.format());
       // Hughes et al.'s validation plots: against the human labels, else (simulated runs) the simulator's truth.
       if (!(Number.isInteger(flags.resamples) && flags.resamples >= 1)) throw new UserError(`--resamples ${flags.resamples} is not a whole number of at least 1`, 'give --resamples 1 or more (default 200)');
@@ -122,7 +117,7 @@ export function register(program: Command): void {
       const outDir = flags.figures ?? join('figures', basename(resolve(runDir)));
       const written = await writeFigureFiles(figures, outDir, { images: flags.images, executablePath: flags.chromium });
       const last = validation.byVotes[validation.byVotes.length - 1];
-      console.log(`\nAF classifier against ${validation.source}${validation.source === 'simulator truth' ? ' (SIMULATED)' : ''}: AUROC ${validation.roc.auroc!.toFixed(3)} on ${validation.records} transcripts` +
+      console.log(`\nAF classifier against ${validation.source}${validation.source === 'simulator truth' ? ' (SIMULATED)' : ''}: AUROC ${validation.roc.auroc!.toFixed(3)} on ${validation.records.toLocaleString('en-US')} transcripts${kept.sampleNote()}` +
         (last?.ci ? `; with ${last.votes} votes ${last.auroc!.toFixed(3)} ${last.collapsed ? '(its interval collapses to this point: every resample gave it)' : `[${last.ci[0].toFixed(3)}, ${last.ci[1].toFixed(3)}]`}` : ''));
       console.log(`Validation plots (${written.images ? 'HTML, SVG, PNG' : 'HTML'}) in ${outDir}/: ${written.figures.map((f) => f.name).join(', ')}`);
     });

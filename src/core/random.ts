@@ -29,3 +29,46 @@ export function shuffled<T>(items: readonly T[], random: Random): T[] {
 export function pick<T>(items: readonly T[], random: Random): T {
   return items[Math.floor(random() * items.length)];
 }
+
+/**
+ * A uniform sample of at most `size` of the items offered one at a time (reservoir sampling, Vitter's
+ * algorithm R): after n offers every item is in it with probability size / n, whatever n, and only
+ * `size` items are ever held. The same seed and offers give the same sample, in the order offered.
+ */
+export class Reservoir<T> {
+  #items: T[] = [];
+  /** Per item, when it was offered (the sample is returned in that order). */
+  #offeredAt: number[] = [];
+  #seen = 0;
+
+  constructor(
+    readonly size: number,
+    private readonly random: Random,
+  ) {
+    if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`Reservoir: size ${size} is not a whole number of at least 1`);
+  }
+
+  /** Items offered so far. */
+  get offered(): number {
+    return this.#seen;
+  }
+
+  offer(item: T): void {
+    const at = this.#seen++;
+    if (at < this.size) {
+      this.#items.push(item);
+      this.#offeredAt.push(at);
+      return;
+    }
+    const j = Math.floor(this.random() * (at + 1));
+    if (j < this.size) {
+      this.#items[j] = item;
+      this.#offeredAt[j] = at;
+    }
+  }
+
+  /** The sample, in the order its items were offered. */
+  items(): T[] {
+    return this.#items.map((item, j) => ({ item, at: this.#offeredAt[j] })).sort((x, y) => x.at - y.at).map(({ item }) => item);
+  }
+}
