@@ -1,0 +1,299 @@
+// The word lists of the report's search index while it is built (report/searchIndex.ts): per word,
+// the positions of the rows that hold it, ascending, under a memory budget.
+//
+// In memory a word's list is delta varints (LEB128) grown in place or, once those would take more
+// than a bitset over the rows the list covers, that bitset (so a word in most transcripts costs a bit
+// per transcript, not a byte). When the lists in memory pass the budget, the largest are appended to
+// a scratch file (core/scratchFile.ts, opened at the first spill) as *segments* until half the budget
+// is left, and start again empty: a word's rows are its segments' rows in order, then its list in
+// memory's. Varint deltas carry on across segments (a segment's first delta is from the word's last
+// row before it), so a word whose segments are all varints has, end to end, the varints of its whole
+// list. Besides the lists, memory holds per word its name and a few numbers (its last row, the varint
+// bytes of its whole list, which is what the index's encoded length needs, so cutting the shards reads
+// nothing back; its first and last segment), and per segment 20 bytes: that table grows with the
+// words times the spills, the one part that still grows with the rows (`segments` counts it).
+import { ScratchFile } from '../core/scratchFile.js';
+
+const EMPTY = new Uint8Array(0);
+/** A list's buffer grows by doubling, by at most this much at once (the budget's slack: see PostingLists.bytes). */
+const GROW_STEP = 64 * 1024;
+/** Spilled segments are written in batches of about this many bytes. */
+const WRITE_BATCH = 256 * 1024;
+
+/** A copy of `bytes` with room for at least `needed` (doubling, by GROW_STEP at most). */
+function grow(bytes: Uint8Array, needed: number): Uint8Array {
+  const grown = new Uint8Array(Math.max(needed, Math.min(bytes.length * 2, bytes.length + GROW_STEP)));
+  grown.set(bytes);
+  return grown;
+}
+
+/** Bytes of `delta` as a LEB128 varint. */
+function varintLength(delta: number): number {
+  let length = 1;
+  for (; delta >= 0x80; delta >>>= 7) length++;
+  return length;
+}
+
+/** The rows of delta varints that carry on from row `from`. */
+export function* decodeVarints(bytes: Uint8Array, from = -1): Generator<number> {
+  let row = from;
+  let delta = 0;
+  let shift = 0;
+  for (const byte of bytes) {
+    delta |= (byte & 0x7f) << shift;
+    if (byte & 0x80) {
+      shift += 7;
+      continue;
+    }
+    row += delta;
+    yield row;
+    delta = 0;
+    shift = 0;
+  }
+}
+
+/** The rows set in a bitset whose first byte holds rows base*8 to base*8+7, ascending. */
+export function* bitsetRows(bits: Uint8Array, base = 0): Generator<number> {
+  for (let at = 0; at < bits.length; at++) {
+    const byte = bits[at];
+    if (byte) for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) yield (base + at) * 8 + bit;
+  }
+}
+
+/** One word: its list in memory, and what it keeps of its segments and whole list. */
+class WordList {
+  /** The word's last row before this list in memory (-1 when none): its varints' first delta is from it. */
+  prev = -1;
+  /** The word's last row. */
+  last = -1;
+  /** Bytes of the word's whole list as delta varints from -1 (segments and memory). */
+  varintBytes = 0;
+  bytes: Uint8Array = EMPTY;
+  length = 0;
+  /** The bitset, once the varints would be larger; its first byte is row base*8's. */
+  bits: Uint8Array | undefined;
+  base = 0;
+  firstSegment = -1;
+  lastSegment = -1;
+
+  add(row: number): void {
+    let delta = row - this.last;
+    this.varintBytes += varintLength(delta);
+    this.last = row;
+    if (this.bits) {
+      const at = (row >> 3) - this.base;
+      if (at >= this.bits.length) this.bits = grow(this.bits, at + 1);
+      this.bits[at] |= 1 << (row & 7);
+      return;
+    }
+    if (this.length === 0) this.base = row >> 3;
+    if (this.length + 5 > this.bytes.length) this.bytes = grow(this.bytes, this.length + 5);
+    while (delta >= 0x80) {
+      this.bytes[this.length++] = (delta & 0x7f) | 0x80;
+      delta >>>= 7;
+    }
+    this.bytes[this.length++] = delta;
+    if (this.length > 64 && this.length > (row >> 3) - this.base + 1) {
+      const bits = new Uint8Array(this.bytes.length);
+      for (const at of decodeVarints(this.bytes.subarray(0, this.length), this.prev)) bits[(at >> 3) - this.base] |= 1 << (at & 7);
+      this.bits = bits;
+      this.bytes = EMPTY;
+      this.length = 0;
+    }
+  }
+
+  /** What a segment of the list in memory holds: the varints, or the bitset up to the last row. */
+  get data(): Uint8Array {
+    return this.bits ? this.bits.subarray(0, (this.last >> 3) - this.base + 1) : this.bytes.subarray(0, this.length);
+  }
+
+  /** The rows of the list in memory. */
+  rows(): Generator<number> {
+    return this.bits ? bitsetRows(this.data, this.base) : decodeVarints(this.data, this.prev);
+  }
+
+  /** Empty the list in memory (its rows are in a segment now). */
+  clear(): void {
+    this.prev = this.last;
+    this.bytes = EMPTY;
+    this.length = 0;
+    this.bits = undefined;
+  }
+
+  /** Bytes the list in memory takes (its buffer). */
+  get byteLength(): number {
+    return this.bits ? this.bits.byteLength : this.bytes.byteLength;
+  }
+}
+
+/** The segment table: per segment its place in the scratch file, its length, its bitset base (-1: varints), the word's next segment (-1: none). */
+class Segments {
+  count = 0;
+  bitsets = 0;
+  private positions = new Float64Array(256);
+  /** length, base, next per segment. */
+  private fields = new Int32Array(256 * 3);
+
+  add(position: number, length: number, base: number): number {
+    if (this.count === this.positions.length) {
+      const positions = new Float64Array(this.count * 2);
+      positions.set(this.positions);
+      this.positions = positions;
+      const fields = new Int32Array(this.count * 6);
+      fields.set(this.fields);
+      this.fields = fields;
+    }
+    const at = this.count++;
+    this.positions[at] = position;
+    this.fields.set([length, base, -1], at * 3);
+    if (base >= 0) this.bitsets++;
+    return at;
+  }
+
+  link(from: number, to: number): void {
+    this.fields[from * 3 + 2] = to;
+  }
+
+  position = (at: number): number => this.positions[at];
+  length = (at: number): number => this.fields[at * 3];
+  base = (at: number): number => this.fields[at * 3 + 1];
+  next = (at: number): number => this.fields[at * 3 + 2];
+
+  get byteLength(): number {
+    return this.positions.byteLength + this.fields.byteLength;
+  }
+}
+
+/** What spilling has done so far (for tests and benches). */
+export interface SpillCounts {
+  /** Times the lists in memory passed the budget. */
+  spills: number;
+  /** Segments written, and of those bitsets. */
+  segments: number;
+  bitsetSegments: number;
+  /** Bytes in the scratch file (0: none was opened). */
+  scratchBytes: number;
+  /** Bytes of the segment table in memory. */
+  tableBytes: number;
+}
+
+/** Every word's rows, added in ascending row order, at most `budget` bytes of lists in memory (plus GROW_STEP). */
+export class PostingLists {
+  private readonly lists = new Map<string, WordList>();
+  /** The lists with rows in memory (what a spill looks through). */
+  private readonly held = new Set<WordList>();
+  private readonly segments = new Segments();
+  private scratch: ScratchFile | undefined;
+  private scratchBytes = 0;
+  private spills = 0;
+  /** What the lists in memory take, kept as they grow (bytes sums them). */
+  private resident = 0;
+
+  constructor(private readonly budget: number) {}
+
+  /** Distinct words held. */
+  get words(): number {
+    return this.lists.size;
+  }
+
+  /**
+   * Bytes the lists in memory take (their buffers): at most the budget, plus the last growth of
+   * one list, which is at most GROW_STEP and 5 bytes.
+   */
+  get bytes(): number {
+    let sum = 0;
+    for (const list of this.lists.values()) sum += list.byteLength;
+    return sum;
+  }
+
+  get spilled(): SpillCounts {
+    const { count: segments, bitsets: bitsetSegments, byteLength: tableBytes } = this.segments;
+    return { spills: this.spills, segments, bitsetSegments, scratchBytes: this.scratchBytes, tableBytes };
+  }
+
+  /** Add `row` to `word`'s list (rows come in ascending order; the same row twice counts once). */
+  add(word: string, row: number): void {
+    let list = this.lists.get(word);
+    if (!list) this.lists.set(word, (list = new WordList()));
+    if (list.last === row) return;
+    this.held.add(list);
+    const before = list.byteLength;
+    list.add(row);
+    this.resident += list.byteLength - before;
+    if (this.resident > this.budget) this.spill();
+  }
+
+  /** The words, sorted. */
+  sortedWords(): string[] {
+    return [...this.lists.keys()].sort();
+  }
+
+  /** Bytes of a word's whole list as delta varints (what the index's encoding is chosen by). */
+  varintBytes(word: string): number {
+    return this.lists.get(word)!.varintBytes;
+  }
+
+  /**
+   * A word's rows, as a function that yields them ascending each time it is called; its segments are
+   * read once, now, and the word is dropped.
+   */
+  take(word: string): () => Generator<number> {
+    const list = this.lists.get(word)!;
+    this.lists.delete(word);
+    this.held.delete(list);
+    this.resident -= list.byteLength;
+    const { segments } = this;
+    let total = 0;
+    for (let at = list.firstSegment; at >= 0; at = segments.next(at)) total += segments.length(at);
+    const read = new Uint8Array(total);
+    let offset = 0;
+    for (let at = list.firstSegment; at >= 0; at = segments.next(at)) {
+      this.scratch!.read(read.subarray(offset, offset + segments.length(at)), segments.position(at));
+      offset += segments.length(at);
+    }
+    return function* () {
+      let offset = 0;
+      let row = -1;
+      for (let at = list.firstSegment; at >= 0; at = segments.next(at)) {
+        const data = read.subarray(offset, (offset += segments.length(at)));
+        for (const next of segments.base(at) < 0 ? decodeVarints(data, row) : bitsetRows(data, segments.base(at))) yield (row = next);
+      }
+      yield* list.rows();
+    };
+  }
+
+  /** Close the scratch file (the lists it held are gone). Safe to call twice. */
+  close(): void {
+    this.scratch?.close();
+  }
+
+  /** Append the largest lists in memory to the scratch file until at most half the budget is left. */
+  private spill(): void {
+    this.spills++;
+    this.scratch ??= new ScratchFile();
+    const largest = [...this.held].sort((a, b) => b.byteLength - a.byteLength);
+    const batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    const write = () => {
+      this.scratch!.write(Buffer.concat(batch), this.scratchBytes);
+      this.scratchBytes += batchBytes;
+      batch.length = 0;
+      batchBytes = 0;
+    };
+    for (const list of largest) {
+      if (this.resident <= this.budget / 2) break;
+      const data = list.data;
+      const at = this.segments.add(this.scratchBytes + batchBytes, data.length, list.bits ? list.base : -1);
+      if (list.lastSegment >= 0) this.segments.link(list.lastSegment, at);
+      else list.firstSegment = at;
+      list.lastSegment = at;
+      batch.push(data);
+      batchBytes += data.length;
+      this.resident -= list.byteLength;
+      list.clear();
+      this.held.delete(list);
+      if (batchBytes >= WRITE_BATCH) write();
+    }
+    if (batchBytes > 0) write();
+  }
+}
