@@ -15,7 +15,7 @@
 import { ScratchFile } from '../core/scratchFile.js';
 
 const EMPTY = new Uint8Array(0);
-/** A list's buffer grows by doubling, by at most this much at once (the budget's slack: see PostingLists.bytes). */
+/** A list's buffer grows by doubling, by at most this much at once: what the lists may pass the budget by inside one add. */
 const GROW_STEP = 64 * 1024;
 /** Spilled segments are written in batches of about this many bytes. */
 const WRITE_BATCH = 256 * 1024;
@@ -102,6 +102,11 @@ class WordList {
     }
   }
 
+  /** Whether adding `row` would grow the bitset by more than GROW_STEP (a word back after many rows). */
+  leaps(row: number): boolean {
+    return this.bits !== undefined && (row >> 3) - this.base + 1 > this.bits.length + GROW_STEP;
+  }
+
   /** What a segment of the list in memory holds: the varints, or the bitset up to the last row. */
   get data(): Uint8Array {
     return this.bits ? this.bits.subarray(0, (this.last >> 3) - this.base + 1) : this.bytes.subarray(0, this.length);
@@ -177,7 +182,7 @@ export interface SpillCounts {
   tableBytes: number;
 }
 
-/** Every word's rows, added in ascending row order, at most `budget` bytes of lists in memory (plus GROW_STEP). */
+/** Every word's rows, added in ascending row order, with at most `budget` bytes of lists in memory between adds. */
 export class PostingLists {
   private readonly lists = new Map<string, WordList>();
   /** The lists with rows in memory (what a spill looks through). */
@@ -196,10 +201,7 @@ export class PostingLists {
     return this.lists.size;
   }
 
-  /**
-   * Bytes the lists in memory take (their buffers): at most the budget, plus the last growth of
-   * one list, which is at most GROW_STEP and 5 bytes.
-   */
+  /** Bytes the lists in memory take (their buffers): at most the budget between adds (inside one, GROW_STEP more at most). */
   get bytes(): number {
     let sum = 0;
     for (const list of this.lists.values()) sum += list.byteLength;
@@ -216,11 +218,18 @@ export class PostingLists {
     let list = this.lists.get(word);
     if (!list) this.lists.set(word, (list = new WordList()));
     if (list.last === row) return;
+    // Its bitset would leap past the budget's slack: the list goes out first and starts again at this row.
+    if (list.leaps(row)) this.spill([list], -1);
     this.held.add(list);
     const before = list.byteLength;
     list.add(row);
     this.resident += list.byteLength - before;
-    if (this.resident > this.budget) this.spill();
+    if (this.resident > this.budget) {
+      this.spill(
+        [...this.held].sort((a, b) => b.byteLength - a.byteLength),
+        this.budget / 2,
+      );
+    }
   }
 
   /** The words, sorted. */
@@ -267,11 +276,10 @@ export class PostingLists {
     this.scratch?.close();
   }
 
-  /** Append the largest lists in memory to the scratch file until at most half the budget is left. */
-  private spill(): void {
+  /** Append `lists`, in that order, to the scratch file as segments, until at most `leave` bytes of lists are left in memory. */
+  private spill(lists: WordList[], leave: number): void {
     this.spills++;
     this.scratch ??= new ScratchFile();
-    const largest = [...this.held].sort((a, b) => b.byteLength - a.byteLength);
     const batch: Uint8Array[] = [];
     let batchBytes = 0;
     const write = () => {
@@ -280,8 +288,8 @@ export class PostingLists {
       batch.length = 0;
       batchBytes = 0;
     };
-    for (const list of largest) {
-      if (this.resident <= this.budget / 2) break;
+    for (const list of lists) {
+      if (this.resident <= leave) break;
       const data = list.data;
       const at = this.segments.add(this.scratchBytes + batchBytes, data.length, list.bits ? list.base : -1);
       if (list.lastSegment >= 0) this.segments.link(list.lastSegment, at);

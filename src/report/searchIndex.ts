@@ -172,7 +172,7 @@ export class SearchIndexBuilder {
     return this.postings.words;
   }
 
-  /** Bytes the lists take in memory (their buffers): at most the budget and 64 KB (report/postings.ts). */
+  /** Bytes the lists take in memory (their buffers): at most the budget between rows (report/postings.ts). */
   get bytes(): number {
     return this.postings.bytes;
   }
