@@ -8,15 +8,19 @@
 // is left, and start again empty: a word's rows are its segments' rows in order, then its list in
 // memory's. Varint deltas carry on across segments (a segment's first delta is from the word's last
 // row before it), so a word whose segments are all varints has, end to end, the varints of its whole
-// list. Besides the lists, memory holds per word its name and a few numbers (its last row, the varint
-// bytes of its whole list, which is what the index's encoded length needs, so cutting the shards reads
-// nothing back; its first and last segment), and per segment 20 bytes: that table grows with the
-// words times the spills, the one part that still grows with the rows (`segments` counts it).
+// list. A segment is written with a 16-byte head: where the word's segment before it is, and the base
+// of its bitset (or -1: varints); so the segments of a word are a chain in the file, read back from the
+// last, and memory holds nothing per segment. Besides the lists, memory holds per word its name and a
+// few numbers: its last row, the varint bytes of its whole list (what the index's encoded length
+// needs, so cutting the shards reads nothing back) and where its last segment is. So with a fixed
+// vocabulary, what the builder holds does not grow with the rows.
 import { ScratchFile } from '../core/scratchFile.js';
 
 const EMPTY = new Uint8Array(0);
 /** A list's buffer grows by doubling, by at most this much at once: what the lists may pass the budget by inside one add. */
 const GROW_STEP = 64 * 1024;
+/** A segment's head: the word's segment before it (position, float64, -1: none; length with its head, int32), its bitset base (int32, -1: varints). */
+const HEAD = 16;
 /** Spilled segments are written in batches of about this many bytes. */
 const WRITE_BATCH = 256 * 1024;
 
@@ -28,7 +32,7 @@ function grow(bytes: Uint8Array, needed: number): Uint8Array {
 }
 
 /** Bytes of `delta` as a LEB128 varint. */
-function varintLength(delta: number): number {
+export function varintLength(delta: number): number {
   let length = 1;
   for (; delta >= 0x80; delta >>>= 7) length++;
   return length;
@@ -73,8 +77,9 @@ class WordList {
   /** The bitset, once the varints would be larger; its first byte is row base*8's. */
   bits: Uint8Array | undefined;
   base = 0;
-  firstSegment = -1;
-  lastSegment = -1;
+  /** The word's last segment in the scratch file: its position (-1: none) and length, head included. */
+  lastSegmentAt = -1;
+  lastSegmentLength = 0;
 
   add(row: number): void {
     let delta = row - this.last;
@@ -131,44 +136,6 @@ class WordList {
   }
 }
 
-/** The segment table: per segment its place in the scratch file, its length, its bitset base (-1: varints), the word's next segment (-1: none). */
-class Segments {
-  count = 0;
-  bitsets = 0;
-  private positions = new Float64Array(256);
-  /** length, base, next per segment. */
-  private fields = new Int32Array(256 * 3);
-
-  add(position: number, length: number, base: number): number {
-    if (this.count === this.positions.length) {
-      const positions = new Float64Array(this.count * 2);
-      positions.set(this.positions);
-      this.positions = positions;
-      const fields = new Int32Array(this.count * 6);
-      fields.set(this.fields);
-      this.fields = fields;
-    }
-    const at = this.count++;
-    this.positions[at] = position;
-    this.fields.set([length, base, -1], at * 3);
-    if (base >= 0) this.bitsets++;
-    return at;
-  }
-
-  link(from: number, to: number): void {
-    this.fields[from * 3 + 2] = to;
-  }
-
-  position = (at: number): number => this.positions[at];
-  length = (at: number): number => this.fields[at * 3];
-  base = (at: number): number => this.fields[at * 3 + 1];
-  next = (at: number): number => this.fields[at * 3 + 2];
-
-  get byteLength(): number {
-    return this.positions.byteLength + this.fields.byteLength;
-  }
-}
-
 /** What spilling has done so far (for tests and benches). */
 export interface SpillCounts {
   /** Times the lists in memory passed the budget. */
@@ -176,10 +143,8 @@ export interface SpillCounts {
   /** Segments written, and of those bitsets. */
   segments: number;
   bitsetSegments: number;
-  /** Bytes in the scratch file (0: none was opened). */
+  /** Bytes in the scratch file, segments' heads included (0: none was opened). */
   scratchBytes: number;
-  /** Bytes of the segment table in memory. */
-  tableBytes: number;
 }
 
 /** Every word's rows, added in ascending row order, with at most `budget` bytes of lists in memory between adds. */
@@ -187,7 +152,8 @@ export class PostingLists {
   private readonly lists = new Map<string, WordList>();
   /** The lists with rows in memory (what a spill looks through). */
   private readonly held = new Set<WordList>();
-  private readonly segments = new Segments();
+  private segments = 0;
+  private bitsetSegments = 0;
   private scratch: ScratchFile | undefined;
   private scratchBytes = 0;
   private spills = 0;
@@ -209,8 +175,7 @@ export class PostingLists {
   }
 
   get spilled(): SpillCounts {
-    const { count: segments, bitsets: bitsetSegments, byteLength: tableBytes } = this.segments;
-    return { spills: this.spills, segments, bitsetSegments, scratchBytes: this.scratchBytes, tableBytes };
+    return { spills: this.spills, segments: this.segments, bitsetSegments: this.bitsetSegments, scratchBytes: this.scratchBytes };
   }
 
   /** Add `row` to `word`'s list (rows come in ascending order; the same row twice counts once). */
@@ -243,32 +208,31 @@ export class PostingLists {
   }
 
   /**
-   * A word's rows, as a function that yields them ascending each time it is called; its segments are
-   * read once, now, and the word is dropped.
+   * A word's rows, as a function that yields them ascending each time it is called, and its list's
+   * varint bytes; its segments are read once, now, and the word is dropped.
    */
-  take(word: string): () => Generator<number> {
+  take(word: string): { rows: () => Generator<number>; varintBytes: number } {
     const list = this.lists.get(word)!;
     this.lists.delete(word);
     this.held.delete(list);
     this.resident -= list.byteLength;
-    const { segments } = this;
-    let total = 0;
-    for (let at = list.firstSegment; at >= 0; at = segments.next(at)) total += segments.length(at);
-    const read = new Uint8Array(total);
-    let offset = 0;
-    for (let at = list.firstSegment; at >= 0; at = segments.next(at)) {
-      this.scratch!.read(read.subarray(offset, offset + segments.length(at)), segments.position(at));
-      offset += segments.length(at);
+    // The chain, from the last segment back to the first.
+    const chain: Array<{ base: number; data: Uint8Array }> = [];
+    for (let at = list.lastSegmentAt, length = list.lastSegmentLength; at >= 0; ) {
+      const segment = new Uint8Array(length);
+      this.scratch!.read(segment, at);
+      const head = new DataView(segment.buffer, 0, HEAD);
+      chain.push({ base: head.getInt32(12, true), data: segment.subarray(HEAD) });
+      at = head.getFloat64(0, true);
+      length = head.getInt32(8, true);
     }
-    return function* () {
-      let offset = 0;
+    chain.reverse();
+    const rows = function* () {
       let row = -1;
-      for (let at = list.firstSegment; at >= 0; at = segments.next(at)) {
-        const data = read.subarray(offset, (offset += segments.length(at)));
-        for (const next of segments.base(at) < 0 ? decodeVarints(data, row) : bitsetRows(data, segments.base(at))) yield (row = next);
-      }
+      for (const { base, data } of chain) for (const next of base < 0 ? decodeVarints(data, row) : bitsetRows(data, base)) yield (row = next);
       yield* list.rows();
     };
+    return { rows, varintBytes: list.varintBytes };
   }
 
   /** Close the scratch file (the lists it held are gone). Safe to call twice. */
@@ -291,12 +255,16 @@ export class PostingLists {
     for (const list of lists) {
       if (this.resident <= leave) break;
       const data = list.data;
-      const at = this.segments.add(this.scratchBytes + batchBytes, data.length, list.bits ? list.base : -1);
-      if (list.lastSegment >= 0) this.segments.link(list.lastSegment, at);
-      else list.firstSegment = at;
-      list.lastSegment = at;
-      batch.push(data);
-      batchBytes += data.length;
+      const head = new DataView(new ArrayBuffer(HEAD));
+      head.setFloat64(0, list.lastSegmentAt, true);
+      head.setInt32(8, list.lastSegmentLength, true);
+      head.setInt32(12, list.bits ? list.base : -1, true);
+      list.lastSegmentAt = this.scratchBytes + batchBytes;
+      list.lastSegmentLength = HEAD + data.length;
+      this.segments++;
+      if (list.bits) this.bitsetSegments++;
+      batch.push(new Uint8Array(head.buffer), data);
+      batchBytes += HEAD + data.length;
       this.resident -= list.byteLength;
       list.clear();
       this.held.delete(list);

@@ -22,7 +22,7 @@
 // transcript and distinct word, at most a bit per transcript for each word), up to a budget, past
 // which they go to a scratch file (report/postings.ts).
 import { jsonForScript } from '../core/safeJson.js';
-import { bitsetRows, decodeVarints, PostingLists, type SpillCounts } from './postings.js';
+import { bitsetRows, decodeVarints, PostingLists, varintLength, type SpillCounts } from './postings.js';
 import type { ReportRow } from './rows.js';
 
 /** A word, as a regular expression source (flags gu): runs of Unicode letters and digits. */
@@ -88,22 +88,35 @@ export function rowMatchesSearch(row: ReportRow, query: string): boolean {
 
 /**
  * A list as the index stores it: `v` + base64 of the delta varints, or `b` + base64 of a bitset
- * over all rows, whichever is shorter. `rows` yields the positions ascending (called twice at most).
+ * over all rows, whichever is shorter. `rows` yields the positions ascending (called twice at most,
+ * three times when `varintBytes`, the varints' length, is not given). Made in typed buffers of the
+ * size chosen: a word in a million transcripts never becomes an array of numbers.
  */
-function encodeRows(rows: () => Iterable<number>, count: number): string {
-  const varints: number[] = [];
+function encodeRows(rows: () => Iterable<number>, count: number, varintBytes?: number): string {
+  let length = varintBytes ?? 0;
   let last = -1;
-  for (const row of rows()) {
-    let delta = row - last;
-    last = row;
-    while (delta >= 0x80) {
-      varints.push((delta & 0x7f) | 0x80);
-      delta >>>= 7;
+  if (varintBytes === undefined) {
+    for (const row of rows()) {
+      length += varintLength(row - last);
+      last = row;
     }
-    varints.push(delta);
   }
   const bitsetBytes = Math.ceil(count / 8);
-  if (varints.length <= bitsetBytes) return `v${Buffer.from(varints).toString('base64')}`;
+  if (length <= bitsetBytes) {
+    const varints = Buffer.alloc(length);
+    let at = 0;
+    last = -1;
+    for (const row of rows()) {
+      let delta = row - last;
+      last = row;
+      while (delta >= 0x80) {
+        varints[at++] = (delta & 0x7f) | 0x80;
+        delta >>>= 7;
+      }
+      varints[at++] = delta;
+    }
+    return `v${varints.toString('base64')}`;
+  }
   const bits = new Uint8Array(bitsetBytes);
   for (const row of rows()) bits[row >> 3] |= 1 << (row & 7);
   return `b${Buffer.from(bits.buffer).toString('base64')}`;
@@ -262,13 +275,13 @@ export class SearchIndexBuilder {
       for (let length = (open.at(-1)?.prefix.length ?? 0) + 1; length <= Math.min(word.length, PREFIX_FILE_MAX); length++) {
         if (prefixAt.has(word.slice(0, length))) open.push({ prefix: word.slice(0, length), bits: new Uint8Array(bitsetBytes) });
       }
-      const rows = this.postings.take(word);
+      const { rows, varintBytes } = this.postings.take(word);
       if (open.length > 0) {
         const bits = open[open.length - 1].bits;
         for (const row of rows()) bits[row >> 3] |= 1 << (row & 7);
       }
       shard.words.push(word);
-      shard.lists.push(encodeRows(rows, this.count));
+      shard.lists.push(encodeRows(rows, this.count, varintBytes));
     }
     this.postings.close();
     while (open.length > 0) yield close();
