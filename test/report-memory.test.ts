@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { ReportWriter, reportDataDir } from '../src/report/write.js';
 import { reportRow, type ReportRow } from '../src/report/rows.js';
 import { PackedIndexBuilder } from '../src/report/packedIndex.js';
-import { decodeList, SearchIndexBuilder, searchedTexts, searchWords, type SearchDirectory, type SearchFile } from '../src/report/searchIndex.js';
+import { decodeList, SearchIndexBuilder, type SearchDirectory, type SearchFile } from '../src/report/searchIndex.js';
 import { recordsDigest } from '../src/core/inputsHash.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
-import { searchRecords } from './helpers/searchRecords.js';
+import { bruteForce, searchRecords } from './helpers/searchRecords.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** Every file under a folder, path to bytes. */
@@ -47,18 +47,6 @@ function writeWith(records: Iterable<SampleRecord>, opts: ConstructorParameters<
   scratchBytes = writer.scratchBytes;
   writer.finish(recordsDigest(digest));
   return { files: bytesUnder(dir), most, scratchBytes };
-}
-
-/** Word -> rows, by reading every row's texts. */
-function bruteForce(rows: ReportRow[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  rows.forEach((row, at) => {
-    for (const word of new Set(searchedTexts(row).flatMap(searchWords))) {
-      if (!out.has(word)) out.set(word, []);
-      out.get(word)!.push(at);
-    }
-  });
-  return out;
 }
 
 const zipfRecords = (count: number): SampleRecord[] => {
