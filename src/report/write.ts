@@ -238,23 +238,19 @@ export class ReportWriter {
     if (this.done) throw new Error('ReportWriter.add after finish or close');
     this.added++;
     this.facts.add(record);
-    if (this.inline) {
-      if (this.inline.length < this.inlineLimit) {
-        this.inline.push(record);
-        return;
-      }
-      const buffered = this.inline;
-      this.startPaged();
-      try {
-        for (const earlier of buffered) this.addRow(earlier);
-      } catch (err) {
-        this.close();
-        throw err;
-      }
+    if (this.inline && this.inline.length < this.inlineLimit) {
+      this.inline.push(record);
+      return;
     }
     try {
+      if (this.inline) {
+        const buffered = this.inline;
+        this.startPaged();
+        for (const earlier of buffered) this.addRow(earlier);
+      }
       this.addRow(record);
     } catch (err) {
+      // A chunk that could not be written: the report is given up, its scratch files closed.
       this.close();
       throw err;
     }
@@ -286,7 +282,7 @@ export class ReportWriter {
    * later writeReport of the same records skips. Returns the page's path.
    */
   finish(recordsDigest: string): string {
-    if (this.done) throw new Error('ReportWriter.finish called twice');
+    if (this.done) throw new Error('ReportWriter.finish after finish or close');
     this.done = true;
     // Paged from the start on a count that did not come true would be a layout these records never get.
     if (!this.countHolds) {
