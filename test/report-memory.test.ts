@@ -112,6 +112,23 @@ test('spilled word lists come back whole: varint and bitset segments, words firs
   assert.deepEqual(some.files, whole.files);
 });
 
+test('a word back after 600,000 rows without it: its bitset goes out as a segment first, instead of growing by 75 KB at once', () => {
+  const template = reportRow(syntheticRecords({ requests: 1 })[0]);
+  const text = (request: string): ReportRow => ({ ...template, request, scratchpad: null, nativeReasoning: null, output: null });
+  const builder = new SearchIndexBuilder();
+  const rows: number[] = [];
+  for (let at = 0; at < 601_000; at++) {
+    const holds = at < 1_000 || at >= 600_000;
+    builder.add(text(holds ? 'common' : ''));
+    if (holds) rows.push(at);
+  }
+  // Its first thousand rows became a bitset (125 bytes); row 600,000 would have taken it to 75,000 bytes.
+  assert.deepEqual([builder.spilled.segments, builder.spilled.bitsetSegments], [1, 1]);
+  assert.ok(builder.bytes < 2_000, `${builder.bytes} bytes held`);
+  const shard = [...builder.files()].find((file) => file.name === 'search-0.js')!;
+  assert.deepEqual(decodeList(JSON.parse(/^afReportSearchShard\(0,(.*)\);\n$/s.exec(shard.text)![1]).lists[0]), rows);
+});
+
 /** 45,000 rows whose model is distinct from row 3,000 on: the codes pass 32,767 at row 35,767, inside the fifth block. */
 function* widening(): Generator<ReportRow> {
   const templates = syntheticRecords({ requests: 1 }).map(reportRow);
