@@ -11,7 +11,7 @@ import { decodeList, parseSearchQuery, rowMatchesSearch, SearchIndexBuilder, sea
 import { recordsDigest } from '../src/core/inputsHash.js';
 import type { SampleRecord } from '../src/core/types.js';
 import { syntheticRecords } from './plots-records.js';
-import { indexFilesFor, searchRecords } from './helpers/searchRecords.js';
+import { bruteForce, indexFilesFor, searchRecords } from './helpers/searchRecords.js';
 import { tempDir } from './helpers/tmp.js';
 
 test('search words: lower-cased runs of letters and digits; everything else separates them', () => {
@@ -98,18 +98,6 @@ function readIndex(dataDir: string): WrittenIndex {
     return call(text, 'afReportSearchPrefix') as string;
   });
   return { directory, shards, sizes, prefixLists };
-}
-
-/** Word -> rows, by reading every row's texts (what the index must hold). */
-function bruteForce(rows: ReportRow[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  rows.forEach((row, at) => {
-    for (const word of new Set(searchedTexts(row).flatMap(searchWords))) {
-      if (!out.has(word)) out.set(word, []);
-      out.get(word)!.push(at);
-    }
-  });
-  return out;
 }
 
 test('a paged report writes every word with exactly the rows that hold it, sorted into shards of bounded size', () => {

@@ -208,6 +208,7 @@ async function labelAndWrite(
   } catch (err) {
     // Judgements under way finish (and are written) before the error goes up.
     await Promise.allSettled(window);
+    report?.close();
     throw err;
   }
 

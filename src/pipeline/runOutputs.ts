@@ -59,7 +59,10 @@ export function writeRunReport(run: Pick<OpenedRun, 'records' | 'count'>, outFil
   // concurrent `af-lab repair`): the records are written again, the writer told the count this pass
   // read. A writer told at most its inline limit takes any count, so a second pass always finishes;
   // the first one's files are removed by the second's (no marker was written: nothing reads as current).
-  if (!pass.writer.countHolds) pass = reportPass(run, outFile, opts, pass.records);
+  if (!pass.writer.countHolds) {
+    pass.writer.close();
+    pass = reportPass(run, outFile, opts, pass.records);
+  }
   return { file: pass.writer.finish(pass.digest.digest()), records: pass.records, unchanged: false };
 }
 
@@ -68,10 +71,15 @@ function reportPass(run: Pick<OpenedRun, 'records'>, outFile: string, opts: Writ
   const writer = new ReportWriter(outFile, opts, counted);
   const digest = new RecordsDigest();
   let records = 0;
-  for (const record of run.records()) {
-    writer.add(record);
-    digest.add(record);
-    records++;
+  try {
+    for (const record of run.records()) {
+      writer.add(record);
+      digest.add(record);
+      records++;
+    }
+  } catch (err) {
+    writer.close();
+    throw err;
   }
   return { writer, digest, records };
 }

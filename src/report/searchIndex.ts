@@ -18,14 +18,22 @@
 // `search-<n>.js` holds a shard's words and their lists, each list as delta varints or as a bitset
 // (whichever is smaller), base64; `search-p<k>.js` the list of a beginning whose words run across
 // shards (see files()), so that any query word reads one file; `search.js` each shard's first and
-// last word and those beginnings. Built row by row; memory is the lists, packed: a byte or two per
-// transcript and distinct word, at most a bit per transcript for each word.
+// last word and those beginnings. Built row by row; memory is the lists, packed (a byte or two per
+// transcript and distinct word, at most a bit per transcript for each word), up to a budget, past
+// which they go to a scratch file (report/postings.ts).
 import { jsonForScript } from '../core/safeJson.js';
+import { bitsetRows, decodeVarints, PostingLists, varintLength, type SpillCounts } from './postings.js';
 import type { ReportRow } from './rows.js';
 
 /** A word, as a regular expression source (flags gu): runs of Unicode letters and digits. */
 export const WORD_SOURCE = '[\\p{L}\\p{N}]+';
 const WORD = new RegExp(WORD_SOURCE, 'gu');
+
+/**
+ * Bytes of word lists the builder keeps in memory (the rest goes to a scratch file): a 10,000-
+ * transcript report of 2,500-character scratchpads (test/helpers/searchRecords.ts) takes 2.6 MB.
+ */
+export const SEARCH_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /** Encoded bytes of postings per search shard (the last word of a shard may take it past this). */
 export const SHARD_BYTES = 64 * 1024;
@@ -79,128 +87,48 @@ export function rowMatchesSearch(row: ReportRow, query: string): boolean {
 }
 
 /**
- * One word's transcripts, ascending: delta varints (LEB128) grown in place, or once those would
- * take more than a bitset over the rows so far, that bitset (so a word in most transcripts costs a
- * bit per transcript, not a byte).
- */
-class Postings {
-  bytes: Uint8Array = new Uint8Array(4);
-  length = 0;
-  bits: Uint8Array | undefined;
-  last = -1;
-
-  add(row: number): void {
-    if (this.bits) {
-      if (row >> 3 >= this.bits.length) this.bits = grow(this.bits, (row >> 3) + 1);
-      this.bits[row >> 3] |= 1 << (row & 7);
-      this.last = row;
-      return;
-    }
-    let delta = row - this.last;
-    this.last = row;
-    if (this.length + 5 > this.bytes.length) this.bytes = grow(this.bytes, this.length + 5);
-    while (delta >= 0x80) {
-      this.bytes[this.length++] = (delta & 0x7f) | 0x80;
-      delta >>>= 7;
-    }
-    this.bytes[this.length++] = delta;
-    if (this.length > 64 && this.length * 8 > row + 1) {
-      const bits = new Uint8Array(this.bytes.length);
-      for (const at of decodeVarints(this.bytes.subarray(0, this.length))) bits[at >> 3] |= 1 << (at & 7);
-      this.bits = bits;
-      this.bytes = new Uint8Array(0);
-      this.length = 0;
-    }
-  }
-
-  /** The rows, ascending. */
-  *rows(): Generator<number> {
-    if (!this.bits) {
-      yield* decodeVarints(this.bytes.subarray(0, this.length));
-      return;
-    }
-    for (let at = 0; at < this.bits.length; at++) {
-      const byte = this.bits[at];
-      if (byte) for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) yield at * 8 + bit;
-    }
-  }
-
-  get byteLength(): number {
-    return this.bits ? this.bits.byteLength : this.bytes.byteLength;
-  }
-}
-
-/** A copy of `bytes` with room for at least `needed` (doubling). */
-function grow(bytes: Uint8Array, needed: number): Uint8Array {
-  const grown = new Uint8Array(Math.max(needed, bytes.length * 2));
-  grown.set(bytes);
-  return grown;
-}
-
-/**
  * A list as the index stores it: `v` + base64 of the delta varints, or `b` + base64 of a bitset
- * over all rows, whichever is shorter. `rows` yields the positions ascending (called twice at most).
+ * over all rows, whichever is shorter. `rows` yields the positions ascending (called twice at most,
+ * three times when `varintBytes`, the varints' length, is not given). Made in typed buffers of the
+ * size chosen: a word in a million transcripts never becomes an array of numbers.
  */
-function encodeRows(rows: () => Iterable<number>, count: number): string {
-  const varints: number[] = [];
+function encodeRows(rows: () => Iterable<number>, count: number, varintBytes?: number): string {
+  let length = varintBytes ?? 0;
   let last = -1;
-  for (const row of rows()) {
-    let delta = row - last;
-    last = row;
-    while (delta >= 0x80) {
-      varints.push((delta & 0x7f) | 0x80);
-      delta >>>= 7;
+  if (varintBytes === undefined) {
+    for (const row of rows()) {
+      length += varintLength(row - last);
+      last = row;
     }
-    varints.push(delta);
   }
   const bitsetBytes = Math.ceil(count / 8);
-  if (varints.length <= bitsetBytes) return `v${Buffer.from(varints).toString('base64')}`;
+  if (length <= bitsetBytes) {
+    const varints = Buffer.alloc(length);
+    let at = 0;
+    last = -1;
+    for (const row of rows()) {
+      let delta = row - last;
+      last = row;
+      while (delta >= 0x80) {
+        varints[at++] = (delta & 0x7f) | 0x80;
+        delta >>>= 7;
+      }
+      varints[at++] = delta;
+    }
+    return `v${varints.toString('base64')}`;
+  }
   const bits = new Uint8Array(bitsetBytes);
   for (const row of rows()) bits[row >> 3] |= 1 << (row & 7);
   return `b${Buffer.from(bits.buffer).toString('base64')}`;
 }
 
-/** The length encodeRows gives a word's list, without making it (the shards are cut by it before they are written). */
-function encodedLength(postings: Postings, count: number): number {
-  let varints = postings.bits ? 0 : postings.length;
-  if (postings.bits) {
-    let last = -1;
-    for (const row of postings.rows()) {
-      for (let delta = row - last; delta >= 0x80; delta >>>= 7) varints++;
-      varints++;
-      last = row;
-    }
-  }
-  return 1 + 4 * Math.ceil(Math.min(varints, Math.ceil(count / 8)) / 3);
-}
-
-/** The rows set in a bitset, ascending. */
-function* bitsetRows(bits: Uint8Array): Generator<number> {
-  for (let at = 0; at < bits.length; at++) {
-    const byte = bits[at];
-    if (byte) for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) yield at * 8 + bit;
-  }
+/** The length encodeRows gives a list of `varintBytes` bytes as delta varints, without making it (the shards are cut by it before they are written). */
+function encodedLength(varintBytes: number, count: number): number {
+  return 1 + 4 * Math.ceil(Math.min(varintBytes, Math.ceil(count / 8)) / 3);
 }
 
 /** Characters of the longest query word that still finds its transcripts in one index file (see files()). */
 export const PREFIX_FILE_MAX = 32;
-
-function* decodeVarints(bytes: Uint8Array): Generator<number> {
-  let row = -1;
-  let delta = 0;
-  let shift = 0;
-  for (const byte of bytes) {
-    delta |= (byte & 0x7f) << shift;
-    if (byte & 0x80) {
-      shift += 7;
-      continue;
-    }
-    row += delta;
-    yield row;
-    delta = 0;
-    shift = 0;
-  }
-}
 
 /** The positions a stored list holds (for tests and benches; the page decodes lists itself). */
 export function decodeList(list: string): number[] {
@@ -238,10 +166,15 @@ export interface SearchFile {
 
 /** The search index of a paged report, built one row at a time (rows in report order). */
 export class SearchIndexBuilder {
-  private readonly postings = new Map<string, Postings>();
+  private readonly postings: PostingLists;
   private count = 0;
 
-  constructor(private readonly shardBytes = SHARD_BYTES) {}
+  constructor(
+    private readonly shardBytes = SHARD_BYTES,
+    budgetBytes = SEARCH_BUDGET_BYTES,
+  ) {
+    this.postings = new PostingLists(budgetBytes);
+  }
 
   get rows(): number {
     return this.count;
@@ -249,30 +182,34 @@ export class SearchIndexBuilder {
 
   /** Distinct words so far. */
   get words(): number {
-    return this.postings.size;
+    return this.postings.words;
   }
 
-  /** Bytes the lists take in memory (their buffers). */
+  /** Bytes the lists take in memory (their buffers): at most the budget between rows (report/postings.ts). */
   get bytes(): number {
-    let sum = 0;
-    for (const postings of this.postings.values()) sum += postings.byteLength;
-    return sum;
+    return this.postings.bytes;
+  }
+
+  /** What went to the scratch file (nothing, and no file opened, while the lists fit the budget). */
+  get spilled(): SpillCounts {
+    return this.postings.spilled;
+  }
+
+  /** Close the scratch file, if one was opened (files() does when it has read every list). Safe to call twice. */
+  close(): void {
+    this.postings.close();
   }
 
   add(row: ReportRow): void {
     const at = this.count++;
     for (const text of searchedTexts(row)) {
-      for (const word of searchWords(text)) {
-        let postings = this.postings.get(word);
-        if (!postings) this.postings.set(word, (postings = new Postings()));
-        if (postings.last !== at) postings.add(at);
-      }
+      for (const word of searchWords(text)) this.postings.add(word, at);
     }
   }
 
   /**
    * The index's files: the shards and prefix files, then `search.js`; each list is dropped as its
-   * shard is made, so the builder is empty afterwards.
+   * shard is made, so the builder is empty afterwards (and its scratch file closed).
    *
    * A query word needs the rows of every word it begins. When those words lie in one shard, that
    * shard is all it reads; when they cross from one shard into the next, the word is a *prefix*: the
@@ -281,10 +218,12 @@ export class SearchIndexBuilder {
    * k its place in `prefixes`) with the union of its words' rows, so any query word reads one file.
    * Two passes over the sorted words: the first cuts the shards (by the lists' encoded lengths) and
    * finds the prefixes, the second writes; the second keeps a bitset of rows for each prefix of the
-   * current word that is one (a few at a time).
+   * current word that is one (a few at a time). The first pass reads nothing back from the scratch
+   * file (a list's encoded length follows from its varint bytes, counted as rows were added); the
+   * second reads each word's segments once.
    */
   *files(): Generator<SearchFile> {
-    const words = [...this.postings.keys()].sort();
+    const words = this.postings.sortedWords();
     const starts: number[] = [];
     let size = this.shardBytes;
     words.forEach((word, at) => {
@@ -292,7 +231,7 @@ export class SearchIndexBuilder {
         starts.push(at);
         size = 0;
       }
-      size += word.length + encodedLength(this.postings.get(word)!, this.count) + 6;
+      size += word.length + encodedLength(this.postings.varintBytes(word), this.count) + 6;
     });
     const prefixSet = new Set<string>();
     for (const at of starts.slice(1)) {
@@ -336,15 +275,15 @@ export class SearchIndexBuilder {
       for (let length = (open.at(-1)?.prefix.length ?? 0) + 1; length <= Math.min(word.length, PREFIX_FILE_MAX); length++) {
         if (prefixAt.has(word.slice(0, length))) open.push({ prefix: word.slice(0, length), bits: new Uint8Array(bitsetBytes) });
       }
-      const postings = this.postings.get(word)!;
+      const { rows, varintBytes } = this.postings.take(word);
       if (open.length > 0) {
         const bits = open[open.length - 1].bits;
-        for (const row of postings.rows()) bits[row >> 3] |= 1 << (row & 7);
+        for (const row of rows()) bits[row >> 3] |= 1 << (row & 7);
       }
-      this.postings.delete(word);
       shard.words.push(word);
-      shard.lists.push(encodeRows(() => postings.rows(), this.count));
+      shard.lists.push(encodeRows(rows, this.count, varintBytes));
     }
+    this.postings.close();
     while (open.length > 0) yield close();
     if (shard.words.length > 0) yield flush();
     const directory: SearchDirectory = { rows: this.count, first, last, prefixes };

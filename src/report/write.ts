@@ -10,8 +10,8 @@ import { REPORT_CSS, REPORT_SCRIPT } from './client.js';
 import { reportRow } from './rows.js';
 import { escapeHtml, jsonForScript } from '../core/safeJson.js';
 import type { ComplianceSource } from '../plots/inputs.js';
-import { PackedIndexBuilder } from './packedIndex.js';
-import { SearchIndexBuilder } from './searchIndex.js';
+import { INDEX_BUDGET_BYTES, PackedIndexBuilder } from './packedIndex.js';
+import { SEARCH_BUDGET_BYTES, SearchIndexBuilder } from './searchIndex.js';
 import { ReportFactsAccumulator, reportFactsOf, type ReportFacts } from './pageFacts.js';
 
 export interface ReportOptions {
@@ -43,6 +43,13 @@ export interface WriteReportOptions extends ReportOptions {
   chunkSize?: number;
   /** Encoded bytes per search-index shard when paged (default searchIndex's SHARD_BYTES). */
   searchShardBytes?: number;
+  /**
+   * Bytes of the packed index (default packedIndex's INDEX_BUDGET_BYTES) and of the search index's
+   * word lists (default searchIndex's SEARCH_BUDGET_BYTES) the writer keeps in memory when paged; the
+   * rest waits in scratch files until finish. The files written are the same whatever the budgets.
+   */
+  indexBudgetBytes?: number;
+  searchBudgetBytes?: number;
 }
 
 const labelOptions = (source: ComplianceSource): Array<[string, string]> => [
@@ -141,7 +148,7 @@ function removeReportData(dataDir: string): void {
 /** `report.html` keeps its data in `report.data/`. */
 export const reportDataDir = (outFile: string): string => join(dirname(outFile), `${basename(outFile, extname(outFile))}.data`);
 
-/** The hash of what a report is made from: its options and the digest of its records, in order. */
+/** The hash of what a report is made from: its options and the digest of its records, in order (the memory budgets change no byte). */
 function reportInputsHash(opts: WriteReportOptions, inlineLimit: number, chunkSize: number, digest: string): string {
   return inputsHash('report', REPORT_SCRIPT, REPORT_CSS, opts.title ?? null, inlineLimit, chunkSize, opts.searchShardBytes ?? null, digest);
 }
@@ -152,7 +159,9 @@ function reportInputsHash(opts: WriteReportOptions, inlineLimit: number, chunkSi
  * writes the self-contained page at finish(); on the next one it switches to the paged layout and
  * from then on writes each chunk as soon as it is full, keeping only the packed index (a few small
  * integers per transcript), the search index's word lists (packed: report/searchIndex.ts), the page's
- * facts and at most one chunk of rows. The marker of the last
+ * facts and at most one chunk of rows; the index and the lists up to their memory budgets, the rest
+ * in scratch files (unlinked temporary files: core/scratchFile.ts), closed by finish(), by close(),
+ * or when a failing add() or finish() gives up. The marker of the last
  * write is forgotten before the first file is written and recorded by finish(), after the last.
  */
 export class ReportWriter {
@@ -220,26 +229,51 @@ export class ReportWriter {
     return this.search?.bytes ?? 0;
   }
 
+  /** Bytes the packed index and the search lists have put in scratch files: 0 while they fit their budgets (no file opened). */
+  get scratchBytes(): number {
+    return (this.index?.spilledBytes ?? 0) + (this.search?.spilled.scratchBytes ?? 0);
+  }
+
   add(record: SampleRecord): void {
-    if (this.done) throw new Error('ReportWriter.add after finish');
+    if (this.done) throw new Error('ReportWriter.add after finish or close');
     this.added++;
     this.facts.add(record);
-    if (this.inline) {
-      if (this.inline.length < this.inlineLimit) {
-        this.inline.push(record);
-        return;
-      }
-      const buffered = this.inline;
-      this.startPaged();
-      for (const earlier of buffered) this.addRow(earlier);
+    if (this.inline && this.inline.length < this.inlineLimit) {
+      this.inline.push(record);
+      return;
     }
-    this.addRow(record);
+    try {
+      if (this.inline) {
+        const buffered = this.inline;
+        this.startPaged();
+        for (const earlier of buffered) this.addRow(earlier);
+      }
+      this.addRow(record);
+    } catch (err) {
+      // A chunk that could not be written: the report is given up, its scratch files closed.
+      this.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Give the report up: the scratch files are closed and the writer takes nothing more. Files already
+   * written stay (the marker was forgotten: nothing reads as current). Safe after finish.
+   */
+  close(): void {
+    this.done = true;
+    this.index?.close();
+    this.search?.close();
+    this.index = undefined;
+    this.search = undefined;
+    this.inline = undefined;
+    this.chunk = [];
   }
 
   private startPaged(): void {
     this.inline = undefined;
-    this.index = new PackedIndexBuilder();
-    this.search = new SearchIndexBuilder(this.opts.searchShardBytes);
+    this.index = new PackedIndexBuilder(this.opts.indexBudgetBytes ?? INDEX_BUDGET_BYTES);
+    this.search = new SearchIndexBuilder(this.opts.searchShardBytes, this.opts.searchBudgetBytes ?? SEARCH_BUDGET_BYTES);
   }
 
   /**
@@ -248,27 +282,32 @@ export class ReportWriter {
    * later writeReport of the same records skips. Returns the page's path.
    */
   finish(recordsDigest: string): string {
-    if (this.done) throw new Error('ReportWriter.finish called twice');
+    if (this.done) throw new Error('ReportWriter.finish after finish or close');
     this.done = true;
     // Paged from the start on a count that did not come true would be a layout these records never get.
-    if (!this.countHolds) throw new Error(`ReportWriter: told ${this.records} records, given ${this.added}`);
+    if (!this.countHolds) {
+      this.close();
+      throw new Error(`ReportWriter: told ${this.records} records, given ${this.added}`);
+    }
     const hash = reportInputsHash(this.opts, this.inlineLimit, this.chunkSize, recordsDigest);
-    this.start();
-    if (this.inline) {
-      writeFileAtomic(this.outFile, reportHtml(this.inline, this.opts));
-      this.inline = undefined;
-    } else {
-      if (this.chunk.length > 0) this.writeChunk();
-      const index = this.index!;
-      writeFileAtomic(join(this.dataDir, 'index.js'), (function* () {
-        yield 'afReportIndex(';
-        yield* index.jsonPieces();
-        yield ');\n';
-      })(), { durable: false });
-      this.index = undefined;
-      for (const file of this.search!.files()) writeFileAtomic(join(this.dataDir, file.name), file.text, { durable: false });
-      this.search = undefined;
-      writeFileAtomic(this.outFile, reportHtml(this.facts.facts(), this.opts, { dir: basename(this.dataDir), chunks: this.chunks, chunkSize: this.chunkSize }));
+    try {
+      this.start();
+      if (this.inline) {
+        writeFileAtomic(this.outFile, reportHtml(this.inline, this.opts));
+      } else {
+        if (this.chunk.length > 0) this.writeChunk();
+        const index = this.index!;
+        writeFileAtomic(join(this.dataDir, 'index.js'), (function* () {
+          yield 'afReportIndex(';
+          yield* index.jsonPieces();
+          yield ');\n';
+        })(), { durable: false });
+        index.close();
+        for (const file of this.search!.files()) writeFileAtomic(join(this.dataDir, file.name), file.text, { durable: false });
+        writeFileAtomic(this.outFile, reportHtml(this.facts.facts(), this.opts, { dir: basename(this.dataDir), chunks: this.chunks, chunkSize: this.chunkSize }));
+      }
+    } finally {
+      this.close();
     }
     recordInputs(this.marker, hash);
     return this.outFile;

@@ -3,7 +3,8 @@
 // transcripts, so a search index has the sizes real text gives it. Made one at a time from a template
 // record: a generator of 100,000 holds one.
 import type { SampleRecord } from '../../src/core/types.js';
-import type { SearchDirectory } from '../../src/report/searchIndex.js';
+import type { ReportRow } from '../../src/report/rows.js';
+import { searchedTexts, searchWords, type SearchDirectory } from '../../src/report/searchIndex.js';
 import { prng, syntheticRecords } from '../plots-records.js';
 
 const SYLLABLES = ['ka', 'to', 're', 'mi', 'lu', 'sa', 'ne', 'po', 'di', 'va', 'gre', 'thi', 'an', 'or', 'el', 'us', 'qu', 'bri', 'ze', 'fo'];
@@ -77,4 +78,16 @@ export function indexFilesFor(directory: SearchDirectory, word: string): string[
   const k = directory.prefixes.indexOf(word);
   if (k >= 0) return [`search-p${k}.js`];
   return directory.first.map((_, n) => n).filter((n) => directory.last[n] >= word && directory.first[n] < `${word}\uffff`).map((n) => `search-${n}.js`);
+}
+
+/** Word -> rows, by reading every row's texts (what the index must hold). */
+export function bruteForce(rows: ReportRow[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  rows.forEach((row, at) => {
+    for (const word of new Set(searchedTexts(row).flatMap(searchWords))) {
+      if (!out.has(word)) out.set(word, []);
+      out.get(word)!.push(at);
+    }
+  });
+  return out;
 }
