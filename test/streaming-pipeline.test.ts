@@ -177,6 +177,20 @@ describe('jsonLines reads a JSONL file in pieces', () => {
     assert.deepEqual(readJsonLines(path), values);
   });
 
+  it('reads lines longer than its 1 MB piece (the piece grows), with the lines around them', () => {
+    const dir = tempDir();
+    const path = join(dir, 'long.jsonl');
+    const values = [{ t: 'a' }, { t: 'é'.repeat(1_400_000) }, { t: 'b' }, { t: 'x'.repeat(3_000_000) }, { t: 'c'.repeat(600_000) }, { t: 'd' }];
+    writeFileSync(path, `${values.map((v) => JSON.stringify(v)).join('\n')}\n`);
+    const read = [...jsonLines<{ t: string }>(path)];
+    assert.deepEqual(read.map((r) => r.value), values);
+    let offset = 0;
+    for (const [i, v] of values.entries()) {
+      assert.equal(read[i].offset, offset);
+      offset += Buffer.byteLength(JSON.stringify(v)) + 1;
+    }
+  });
+
   it('drops a torn last line, and with repair cuts it off the file', () => {
     const dir = tempDir();
     const path = join(dir, 'torn.jsonl');

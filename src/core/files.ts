@@ -240,12 +240,21 @@ export function* textLines(path: string, { repair = false } = {}): Generator<{ t
   let lineNo = 0;
   let complete = 0; // bytes up to the end of the last whole line
   try {
-    let carry: Buffer = Buffer.alloc(0);
-    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    // One buffer for the whole file: the part of a line left at the end of a piece is moved to the
+    // front and the next piece read after it (a buffer made per piece is a megabyte of memory outside
+    // the heap per piece, freed only when the collector gets to it). A line longer than the buffer
+    // doubles it.
+    let buffer = Buffer.allocUnsafe(READ_CHUNK);
+    let carried = 0;
     for (;;) {
-      const got = readSync(fd, buffer, 0, READ_CHUNK, null);
+      if (buffer.length - carried < READ_CHUNK / 2) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, carried);
+        buffer = larger;
+      }
+      const got = readSync(fd, buffer, carried, buffer.length - carried, null);
       if (got === 0) break;
-      const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, got)]) : buffer.subarray(0, got);
+      const data = buffer.subarray(0, carried + got);
       const base = complete; // file offset of data[0]
       let start = 0;
       // Each line is decoded when it is asked for (`data` is not read into until the piece is done):
@@ -259,8 +268,8 @@ export function* textLines(path: string, { repair = false } = {}): Generator<{ t
         complete = base + start;
         if (text.trim() !== '') yield { text, line: lineNo, offset };
       }
-      // Copied: `buffer` is read into again.
-      carry = Buffer.from(data.subarray(start));
+      // The rest of the piece (a line not yet whole) moves to the front; the next piece is read after it.
+      carried = data.copy(buffer, 0, start);
     }
   } finally {
     closeSync(fd);
