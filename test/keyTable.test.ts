@@ -117,3 +117,35 @@ test('KeySet adds and deletes as a Set<string> does', () => {
   for (let i = 0; i < 700; i++) assert.equal(set.has(hexKey(i)), reference.has(hexKey(i)));
   for (let i = 0; i < 50; i++) assert.equal(set.has(`other-${i}`), reference.has(`other-${i}`));
 });
+
+test('keys of the hex digits at the ends of their ranges (0, 9, a, f) are packed, not held as other strings', () => {
+  const table = withResidentBytes(1 << 30, () => new KeyTable());
+  const digits = '09af';
+  const keys = Array.from({ length: 2_000 }, (_, i) => Array.from({ length: 32 }, (_, d) => digits[(i >> (d % 11)) % 4 ^ (d % 4)]).join(''));
+  const distinct = [...new Set(keys)];
+  for (const key of distinct) table.add(key);
+  // Packed: 16 bytes of words a key at least; a key held as another string adds nothing to the arrays.
+  assert.ok(table.packedBytes >= 16 * distinct.length, `${table.packedBytes} bytes for ${distinct.length} keys`);
+  for (const key of distinct) assert.equal(table.keyAt(table.slotOf(key)), key);
+  table.close();
+});
+
+test('a KeyTable refuses a width that is not a positive multiple of 8 hex digits', () => {
+  for (const digits of [0, -8, 8.5, 12]) assert.throws(() => new KeyTable(digits), RangeError, String(digits));
+  const table = new KeyTable(8);
+  assert.equal(table.add('0000000a'), 0);
+  assert.equal(table.slotOf('0000000a'), 0);
+  assert.equal(table.spilled, false);
+});
+
+test('KeySet: a key deleted twice is deleted once, and close() empties the set', () => {
+  const set = new KeySet();
+  set.add(hexKey(1)).add(hexKey(2));
+  assert.equal(set.delete(hexKey(1)), true);
+  assert.equal(set.delete(hexKey(1)), false);
+  assert.equal(set.size, 1);
+  assert.equal(set.has(hexKey(2)), true);
+  set.close();
+  assert.equal(set.size, 0);
+  assert.equal(set.has(hexKey(2)), false);
+});

@@ -94,3 +94,22 @@ test('scratch files leave nothing in the temporary folder, open or closed', () =
   assert.throws(() => file.read(back, 0), /after close/);
   assert.equal(scratchFolders(), before);
 });
+
+test('a page written far past the others, and more pages in memory than the first ring holds, read back after going out', () => {
+  const far = new PagedArray(Uint32Array, { residentBytes: PAGE_BYTES });
+  far.set(0, 1);
+  far.set(100 * (PAGE_BYTES / 4) + 3, 7); // page 100: the flags grow past twice their size at once
+  far.set(5, 2); // page 0 back, page 100 out
+  assert.equal(far.get(100 * (PAGE_BYTES / 4) + 3), 7);
+  assert.equal(far.get(5), 2);
+  assert.equal(far.get(0), 1);
+  far.close();
+  // 100 pages in memory (the ring starts at 64 places and grows), 150 written: 50 go out and come back.
+  const many = new PagedArray(Uint8Array, { residentBytes: 100 * PAGE_BYTES });
+  for (let page = 0; page < 150; page++) many.set(page * PAGE_BYTES + (page % 7), page + 1);
+  assert.equal(many.residentBytes, 100 * PAGE_BYTES);
+  for (let page = 0; page < 150; page++) assert.equal(many.get(page * PAGE_BYTES + (page % 7)), page + 1, `page ${page}`);
+  for (let page = 149; page >= 0; page--) assert.equal(many.get(page * PAGE_BYTES + (page % 7)), page + 1, `page ${page}, backwards`);
+  assert.ok(many.residentBytes <= 100 * PAGE_BYTES);
+  many.close();
+});
