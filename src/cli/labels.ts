@@ -22,7 +22,6 @@ import { TRUTH_SAMPLE } from '../label/validationRecords.js';
 import { int } from './parse.js';
 import { readingProgress } from './progressLine.js';
 
-/** What the AF validation plots read of a record (validation.ts: key, tier, simulated, truth, the AF judge and votes). */
 /** The keys as they pass, told to `progress` every 10,000 and at the end (as openRun's onRecord): lines of records.jsonl, a sample written twice counted twice. */
 function* keysWithProgress(keys: Iterable<{ key: string }>, progress: (read: number, done: boolean) => void): Generator<{ key: string }> {
   let read = 0;

@@ -1,6 +1,6 @@
 // An array of numbers that keeps at most a fixed number of bytes in memory and the rest in a scratch
 // file: what a per-record table (sample keys, judgement offsets, a byte of state per sample) is built
-// on, so reading a run of a million samples takes the memory that ten thousand take. The array is cut
+// on, so what such a table holds in memory is the same at a million samples as at ten thousand. The array is cut
 // into pages of PAGE_BYTES; a page is made when first written (reads of a page never written give
 // the fill value), and once more than `residentBytes` of pages are in memory the oldest is written to
 // the scratch file (core/scratchFile.ts) and dropped, to be read back when next used. Below the
