@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { KeySet, KeyTable, SlotBytes } from '../src/core/keyTable.js';
-import { PAGE_BYTES, pagedMemory } from '../src/core/pagedArray.js';
+import { KeySet, KeyTable } from '../src/core/keyTable.js';
+import { PAGE_BYTES, PagedArray, pagedMemory } from '../src/core/pagedArray.js';
 
 /** Run `body` with every PagedArray made meanwhile keeping at most `bytes` in memory. */
 function withResidentBytes<T>(bytes: number, body: () => T): T {
@@ -74,8 +74,8 @@ test('KeyTable at its default budget: 100,000 keys keep at most three arrays\' b
   table.close();
 });
 
-test('SlotBytes reads 0 for a slot never set and keeps what was set as it grows, in memory or not', () => {
-  const bytes = withResidentBytes(PAGE_BYTES, () => new SlotBytes());
+test('a byte per slot (the run\'s sample states, KeySet\'s membership) reads 0 until set and keeps what was set as it grows, in memory or not', () => {
+  const bytes = new PagedArray(Uint8Array, { residentBytes: PAGE_BYTES });
   assert.equal(bytes.get(1_000_000), 0);
   bytes.set(3, 2);
   bytes.set(70_000, 1);

@@ -172,28 +172,14 @@ export class KeyTable implements Iterable<string> {
   }
 }
 
-/** A byte per slot of a KeyTable (0 until set), in a PagedArray. */
-export class SlotBytes {
-  readonly #bytes = new PagedArray(Uint8Array);
-  get(slot: number): number {
-    return this.#bytes.get(slot);
-  }
-  set(slot: number, value: number): void {
-    this.#bytes.set(slot, value);
-  }
-  /** Free its memory and scratch file; every byte reads 0 afterwards. */
-  close(): void {
-    this.#bytes.close();
-  }
-}
-
 /**
  * A set of keys with add and delete, as a `Set<string>` answers: a KeyTable (slots are never freed,
- * 24 bytes a key ever added) and a byte per slot saying whether the key is in the set now.
+ * 25 bytes a key ever added) and a byte per slot (a PagedArray) saying whether the key is in the set now.
  */
 export class KeySet {
   readonly #keys: KeyTable;
-  readonly #in = new SlotBytes();
+  /** Per slot of #keys, 1 while the key is in the set. */
+  readonly #in = new PagedArray(Uint8Array);
   #size = 0;
 
   /** `hexDigits`: see KeyTable (32 for sample keys, 64 for the response cache's keys). */

@@ -19,9 +19,8 @@ main { padding: 12px 18px 40px; max-width: 1200px; }
 table.summary { border-collapse: collapse; margin: 4px 0 14px; font-size:12.5px; background:#fff; }
 table.summary th, table.summary td { border:1px solid var(--line); padding:3px 8px; text-align:right; }
 table.summary th:first-child, table.summary td:first-child { text-align:left; }
-.card { background:var(--card); border:1px solid var(--line); border-radius:6px; margin:0 0 14px; padding:10px 14px; }
-/* A card out of view is not laid out or painted until scrolled to: a key that draws 10 new cards lays out the one or two on screen. */
-.card { content-visibility:auto; contain-intrinsic-size:auto 640px; }
+/* content-visibility: a card out of view is not laid out or painted until scrolled to, so a key that draws 10 new cards lays out the one or two on screen. */
+.card { background:var(--card); border:1px solid var(--line); border-radius:6px; margin:0 0 14px; padding:10px 14px; content-visibility:auto; contain-intrinsic-size:auto 640px; }
 .card h2 { font-size:14px; margin:0 0 6px; font-weight:600; }
 .meta { color:var(--muted); font-size:12px; }
 .badges { display:flex; flex-wrap:wrap; gap:6px; margin:6px 0; }

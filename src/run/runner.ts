@@ -18,7 +18,8 @@ import { acquireRunLock } from '../core/runLock.js';
 import { checkWritableDir, dropTornTail, holdOpenForAppend, removeStaleTmpFiles } from '../core/files.js';
 import { checkFileTarget, checkFolderTarget } from '../core/safeIo.js';
 import { RESPONSES_FILE } from '../core/lmdbCache.js';
-import { KeyTable, SlotBytes } from '../core/keyTable.js';
+import { KeyTable } from '../core/keyTable.js';
+import { PagedArray } from '../core/pagedArray.js';
 
 /** A planned sample's state on resuming: in the records and kept, or in them and to be sampled again. */
 const FINISHED = 1;
@@ -169,7 +170,7 @@ async function sampleInto(runDir: string, config: ExperimentConfig, models: Map<
   const previous = existsSync(join(runDir, RUN_FILE)) ? readManifest(runDir).config : undefined;
   refuseChangedSampling(config.name, config, previous);
   // Per planned key (its slot): FINISHED, TO_RETRY, or 0 (not in the records yet).
-  const state = new SlotBytes();
+  const state = new PagedArray(Uint8Array);
   let finishedCount = 0;
   let toRetryCount = 0;
   const setState = (slot: number, value: number) => {
