@@ -31,6 +31,7 @@ for (const [kind, fill, value] of [
     const r = random(kind.BYTES_PER_ELEMENT * 7 + 1);
     const perPage = PAGE_BYTES / kind.BYTES_PER_ELEMENT;
     const length = perPage * 40;
+    const made = PagedArray.pagesMade;
     const array = new PagedArray(kind, { fill, residentBytes: 3 * PAGE_BYTES });
     const reference = new Map<number, number>();
     const expected = (at: number) => reference.get(at) ?? fill;
@@ -47,6 +48,8 @@ for (const [kind, fill, value] of [
       assert.ok(array.residentBytes <= 3 * PAGE_BYTES);
     }
     assert.equal(array.spilled, true);
+    // Pages going out hand their memory to the pages coming in: three buffers made, for 40 pages and 30,000 steps.
+    assert.equal(PagedArray.pagesMade - made, 3);
     for (let at = 0; at < length; at++) if (array.get(at) !== expected(at)) assert.fail(`element ${at}: ${array.get(at)}, not ${expected(at)}`);
     array.close();
     assert.equal(array.get(5), fill);

@@ -22,6 +22,8 @@ export const PAGE_BYTES = 4096;
 export const pagedMemory = { residentBytes: 512 * 1024 };
 
 export class PagedArray {
+  /** Page buffers made in this process (for tests: a spilled array makes no more than its budget's worth). */
+  static pagesMade = 0;
   readonly #kind: NumberArrayKind;
   readonly #fill: number;
   readonly #shift: number;
@@ -89,11 +91,14 @@ export class PagedArray {
   }
 
   #load(number: number): NumberArray {
-    if (this.#residentCount === this.#maxResident) this.#evictOldest();
+    // At the budget the oldest page goes out and its memory is the new page's: once spilled, a table
+    // allocates nothing more (a new buffer per page would leave thousands of dead 4 KB buffers to the
+    // garbage collector, and the C heap they came from grows with the run).
+    const reused = this.#residentCount === this.#maxResident ? this.#evictOldest() : undefined;
     if (number >= this.#onDisk.length) this.#growFlags(number + 1);
-    const page = new this.#kind(PAGE_BYTES / this.#kind.BYTES_PER_ELEMENT);
+    const page = reused ?? this.#newPage();
     if (this.#onDisk[number]) this.#file!.read(page, number * PAGE_BYTES);
-    else if (this.#fill !== 0) page.fill(this.#fill);
+    else if (reused || this.#fill !== 0) page.fill(this.#fill);
     this.#pages[number] = page;
     this.#dirty[number] = 0;
     if (this.#residentCount === this.#ring.length) this.#growRing();
@@ -101,7 +106,13 @@ export class PagedArray {
     return page;
   }
 
-  #evictOldest(): void {
+  #newPage(): NumberArray {
+    PagedArray.pagesMade++;
+    return new this.#kind(PAGE_BYTES / this.#kind.BYTES_PER_ELEMENT);
+  }
+
+  /** Write the oldest page out (where the file lacks its latest contents) and hand back its buffer. */
+  #evictOldest(): NumberArray {
     const number = this.#ring[this.#ringStart];
     this.#ringStart = (this.#ringStart + 1) % this.#ring.length;
     this.#residentCount--;
@@ -112,6 +123,7 @@ export class PagedArray {
       this.#onDisk[number] = 1;
     }
     this.#pages[number] = undefined;
+    return page;
   }
 
   #growFlags(pages: number): void {
