@@ -8,7 +8,7 @@ import { appendFileSync, closeSync, openSync, readFileSync, readSync, rmSync, st
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseExperiment } from '../src/core/config.js';
-import { jsonLines, readJsonLines } from '../src/core/files.js';
+import { jsonLines, lineAt, readJsonLines } from '../src/core/files.js';
 import { storedInputsHash, fileInputsMarker } from '../src/core/inputsHash.js';
 import { writeFigures } from '../src/plots/export.js';
 import { writeReport } from '../src/report/write.js';
@@ -188,6 +188,27 @@ describe('jsonLines reads a JSONL file in pieces', () => {
     for (const [i, v] of values.entries()) {
       assert.equal(read[i].offset, offset);
       offset += Buffer.byteLength(JSON.stringify(v)) + 1;
+    }
+  });
+
+  it('lineAt reads back every line at its offset: short, around its 4 KB buffer, many times longer, split characters, the last without a newline', () => {
+    const dir = tempDir();
+    const path = join(dir, 'lines.txt');
+    // 'é' is two bytes: at 2,047 of them plus one byte a character straddles the 4,096th byte.
+    const lines = ['a', 'b'.repeat(4095), 'c'.repeat(4096), 'd'.repeat(4097), `x${'é'.repeat(2047)}`, 'é'.repeat(30_000), '', 'short', 'f'.repeat(70_000), 'tail'];
+    writeFileSync(path, lines.join('\n'));
+    const fd = openSync(path, 'r');
+    try {
+      let offset = 0;
+      const at: number[] = [];
+      for (const line of lines) {
+        at.push(offset);
+        offset += Buffer.byteLength(line) + 1;
+      }
+      // Read out of order, so a long line read into a larger buffer is followed by short ones in the shared one.
+      for (const i of [5, 0, 8, 1, 2, 3, 4, 9, 7, 6, 5, 0]) assert.equal(lineAt(fd, at[i]), lines[i], `line ${i}`);
+    } finally {
+      closeSync(fd);
     }
   });
 

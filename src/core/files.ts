@@ -277,22 +277,25 @@ export function* textLines(path: string, { repair = false } = {}): Generator<{ t
   if (repair && statSync(path).size > complete) truncateSync(path, complete);
 }
 
+/** Where lineAt reads: one buffer for every call (a line longer than it is read into a larger one, dropped after). */
+const lineBuffer = Buffer.allocUnsafe(4096);
+
 /** The line of an open file that starts at `offset` (without its newline): a line found earlier by textLines or jsonLines. */
 export function lineAt(fd: number, offset: number): string {
-  const parts: Buffer[] = [];
-  let position = offset;
-  let size = 4096;
+  // One shared buffer rather than a new one per call: a pass over a million judgements would
+  // otherwise leave a million dead 4 KB buffers to the collector, and the C heap grows with them.
+  let buffer = lineBuffer;
+  let filled = 0;
   for (;;) {
-    const buffer = Buffer.allocUnsafe(size);
-    const got = readSync(fd, buffer, 0, size, position);
-    const nl = buffer.subarray(0, got).indexOf(10);
-    if (nl !== -1 || got === 0) {
-      parts.push(buffer.subarray(0, nl === -1 ? got : nl));
-      return Buffer.concat(parts).toString('utf8');
+    const got = readSync(fd, buffer, filled, buffer.length - filled, offset + filled);
+    const nl = buffer.subarray(filled, filled + got).indexOf(10);
+    if (nl !== -1 || got === 0) return buffer.toString('utf8', 0, nl === -1 ? filled + got : filled + nl);
+    filled += got;
+    if (filled === buffer.length) {
+      const larger = Buffer.allocUnsafe(buffer.length * 4);
+      buffer.copy(larger, 0, 0, filled);
+      buffer = larger;
     }
-    parts.push(buffer.subarray(0, got));
-    position += got;
-    size = Math.min(size * 4, READ_CHUNK);
   }
 }
 
