@@ -5,7 +5,7 @@
 // records read and not yet consumed) must stay under a bound far below the run's size. A path that
 // read the run into an array first would reach the run's size.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { recordReads } from '../src/core/runStore.js';
 import { RecordsDigest } from '../src/core/inputsHash.js';
 import { RunJudging } from '../src/label/judgeRun.js';
 import { FigureAccumulator } from '../src/plots/figureAccumulator.js';
-import { ReportWriter } from '../src/report/write.js';
+import { CHUNK_SIZE, INLINE_LIMIT, ReportWriter, reportPaging } from '../src/report/write.js';
 import { SummaryAccumulator } from '../src/summary/index.js';
 import { runExperiment } from '../src/pipeline/experiment.js';
 import { OUTPUTS_STAMP } from '../src/pipeline/outputsStamp.js';
@@ -133,6 +133,28 @@ describe('no command holds the run', () => {
     check('resume');
     // No silent step: the records read back are counted as they pass, then each output says it starts.
     assert.deepEqual(steps, ['labelling 1000/1440', 'labelling 1440/1440', 'summary', 'figures', 'report']);
+  });
+
+  it("a run's report above the inline limit is paged from its first record: the writer holds at most a chunk, never the first inline-limit records", async () => {
+    // Inline limit 1,000 (a chunk is 100): a writer not told how many records will pass would hold
+    // the first 1,000 of these 1,440 until the 1,001st showed the report is paged.
+    rmSync(join(runDir, OUTPUTS_STAMP));
+    const add = ReportWriter.prototype.add;
+    let held = 0;
+    ReportWriter.prototype.add = function (this: ReportWriter, record) {
+      add.call(this, record);
+      held = Math.max(held, this.bufferedRows);
+    };
+    reportPaging.inlineLimit = 1_000;
+    try {
+      const again = await runExperiment(config, { figures: false, keepRecords: false });
+      assert.equal(again.recordCount, records);
+      assert.ok(existsSync(join(runDir, 'report.data', 'index.js')), 'the report is paged');
+    } finally {
+      ReportWriter.prototype.add = add;
+      reportPaging.inlineLimit = INLINE_LIMIT;
+    }
+    assert.ok(held > 0 && held <= CHUNK_SIZE, `the writer held at most a chunk (${CHUNK_SIZE} rows), not ${held}`);
   });
 
   it('rejudge, with another judge prompt: every record judged again', async () => {

@@ -177,7 +177,10 @@ async function labelAndWrite(
   const summaryAcc = new SummaryAccumulator();
   const figureAcc = options.figures === false ? undefined : new FigureAccumulator();
   const digest = new RecordsDigest();
-  const report = options.report === false ? undefined : new ReportWriter(join(run.runDir, 'report.html'));
+  // Told how many records at least will pass (each finished sample has its current line; a sample a
+  // stopped resume left to retry adds its earlier one), the writer of a paged report pages from the
+  // first record rather than holding the first INLINE_LIMIT (tens of MB, held to the end of a run).
+  const report = options.report === false ? undefined : new ReportWriter(join(run.runDir, 'report.html'), {}, run.progress.done);
   const kept: SampleRecord[] = [];
   const errorKinds: Record<string, number> = {};
   const consume = (record: SampleRecord) => {

@@ -28,6 +28,8 @@ interface PagedData {
 
 /** Above this many transcripts, writeReport pages the data into side files. */
 export const INLINE_LIMIT = 5_000;
+/** The inline limit a writer given none uses: INLINE_LIMIT (tests lower it, to page a small run's report). */
+export const reportPaging = { inlineLimit: INLINE_LIMIT };
 /**
  * Transcripts per side-file chunk: one page of 50 loads one chunk when unfiltered, and a page of
  * search results scattered over the run loads at most 50 (5,000 transcripts, not every one).
@@ -37,7 +39,7 @@ export const CHUNK_SIZE = 100;
 export interface WriteReportOptions extends ReportOptions {
   /** Rewrite the file even when its inputs are unchanged since the last write. */
   force?: boolean;
-  /** Above this many transcripts the data is paged into side files (default INLINE_LIMIT). */
+  /** Above this many transcripts the data is paged into side files (default reportPaging.inlineLimit: INLINE_LIMIT). */
   inlineLimit?: number;
   /** Transcripts per side file when paged (default CHUNK_SIZE). */
   chunkSize?: number;
@@ -183,7 +185,7 @@ export class ReportWriter {
   private done = false;
 
   /**
-   * `records`: how many records will be added, when the caller has counted them. Above the inline
+   * `records`: how many records will be added (or fewer: a lower bound), when the caller has counted them. Above the inline
    * limit the writer then pages from the first record instead of holding the first inlineLimit
    * records (tens of MB of live heap, after which V8 lets the heap grow that much further before it
    * collects): the same files, a flat peak.
@@ -195,7 +197,7 @@ export class ReportWriter {
   ) {
     this.marker = fileInputsMarker(outFile);
     this.dataDir = reportDataDir(outFile);
-    this.inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
+    this.inlineLimit = opts.inlineLimit ?? reportPaging.inlineLimit;
     this.chunkSize = opts.chunkSize ?? CHUNK_SIZE;
     if (records !== undefined && records > this.inlineLimit) this.startPaged();
   }
@@ -343,7 +345,7 @@ export class ReportWriter {
  * `digest`, with these options and this code, and its files are all in place: nothing to rewrite.
  */
 export function isReportCurrent(outFile: string, opts: WriteReportOptions, digest: string, records: number): boolean {
-  const inlineLimit = opts.inlineLimit ?? INLINE_LIMIT;
+  const inlineLimit = opts.inlineLimit ?? reportPaging.inlineLimit;
   const hash = reportInputsHash(opts, inlineLimit, opts.chunkSize ?? CHUNK_SIZE, digest);
   const outputs = records > inlineLimit ? [outFile, join(reportDataDir(outFile), 'index.js'), join(reportDataDir(outFile), 'search.js')] : [outFile];
   return isUpToDate(fileInputsMarker(outFile), hash, outputs);
