@@ -18,7 +18,9 @@ import { register as registerParaphrase } from './cli/paraphrase.js';
 import { register as registerBatches } from './cli/batches.js';
 import { register as registerCache } from './cli/cache.js';
 import { redactTerminal } from './cli/redactOutput.js';
+import { limitHeapGrowth } from './cli/heapGrowth.js';
 
+limitHeapGrowth();
 redactTerminal();
 
 const program = new Command('af-lab')
