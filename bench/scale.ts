@@ -7,7 +7,8 @@
 // Then every other command on the same run folder, each its own process (--commands run,resume,rejudge,
 // figures,report,estimate,labels picks; estimate is of a plan twice the run's size, labels is export,
 // import of the filled-in sheet, and compare). At the end a table of CPU seconds and peak RSS per
-// command and size, with the largest over the smallest peak (issue 25's goal: at most 1.2). Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
+// command and size, with the largest over the smallest peak (issue 25's goal: at most 1.2); --repeat N
+// runs each command after the first run N times and reports the medians, with the range of the peaks. Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
 // --heap <MB> (the child's --max-old-space-size: V8 otherwise lets a long run's heap grow far past what it holds),
 // --keep (leave the folders, to look at them), --reuse <dir> (a kept folder: every command but the first run). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,10 @@ const heap = flag('--heap');
 // A run folder made before (by --keep: <dir>/scale.json, results/, cache/) to run the other commands on,
 // without the first run (one size only): on a loaded machine the first run is most of the time.
 const reuse = flag('--reuse');
+// Each command after the first run this many times (its outputs removed before each), the median
+// peak and CPU reported with the range: a command's peak moves by 10-15 % from one try to the next
+// (when V8 happens to collect), so one try per size cannot tell 1.15 from 1.25.
+const repeat = Number(flag('--repeat') ?? 1);
 const PER_UNIT = 240;
 
 interface ScaleResult {
@@ -37,6 +42,8 @@ interface ScaleResult {
   cpuS: number;
   peakRssMB: number;
   exit: number | null;
+  /** With --repeat: every try's peak, in the order run (peakRssMB and cpuS are then the medians). */
+  peaks?: number[];
 }
 
 /** One af-lab command under GNU time: wall seconds, CPU seconds, peak resident memory. */
@@ -47,6 +54,19 @@ function timed(target: number, samples: number, command: string, args: string[])
   const result = { target, samples, command, wallS: timing[0], cpuS: +(timing[1] + timing[2]).toFixed(2), peakRssMB: Math.round(timing[3] / 1024), exit: run.status };
   if (!json) console.log(JSON.stringify(result));
   return result;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** `timed` `repeat` times, `before` each try (to remove what the last one wrote): the medians, with every peak. */
+function repeated(target: number, samples: number, command: string, args: string[], before: () => void = () => {}): ScaleResult {
+  const tries: ScaleResult[] = [];
+  for (let i = 0; i < repeat; i++) {
+    before();
+    tries.push(timed(target, samples, command, args));
+  }
+  if (repeat === 1) return tries[0];
+  return { ...tries[0], wallS: median(tries.map((t) => t.wallS)), cpuS: median(tries.map((t) => t.cpuS)), peakRssMB: median(tries.map((t) => t.peakRssMB)), exit: tries.find((t) => t.exit !== 0)?.exit ?? 0, peaks: tries.map((t) => t.peakRssMB) };
 }
 
 // The commands after the first run: a resumed run (its outputs stamp removed: everything re-read,
@@ -71,32 +91,29 @@ for (const target of sizes) {
   const runArgs = ['run', '--config', config, '--out', join(dir, 'results'), '--figures-dir', join(dir, 'figures'), '--cache', join(dir, 'cache'), '--no-progress', '--no-images'];
   const runDir = join(dir, 'results', 'scale');
   if (!reuse) results.push(timed(target, samples, 'run', runArgs));
-  if (commands.includes('resume')) {
-    rmSync(join(runDir, '.outputs.json'), { force: true });
-    results.push(timed(target, samples, 'run (resumed, stamp gone)', runArgs));
-  }
-  if (commands.includes('rejudge')) results.push(timed(target, samples, 'rejudge (nothing new)', ['rejudge', runDir, '--cache', join(dir, 'cache')]));
-  if (commands.includes('figures')) results.push(timed(target, samples, 'figures --no-images', ['figures', runDir, '--no-images', '--out', join(dir, 'figs')]));
-  if (commands.includes('report')) results.push(timed(target, samples, 'report', ['report', runDir, '--out', join(dir, 'report', 'report.html')]));
+  if (commands.includes('resume')) results.push(repeated(target, samples, 'run (resumed, stamp gone)', runArgs, () => rmSync(join(runDir, '.outputs.json'), { force: true })));
+  if (commands.includes('rejudge')) results.push(repeated(target, samples, 'rejudge (nothing new)', ['rejudge', runDir, '--cache', join(dir, 'cache')]));
+  if (commands.includes('figures')) results.push(repeated(target, samples, 'figures --no-images', ['figures', runDir, '--no-images', '--out', join(dir, 'figs')], () => rmSync(join(dir, 'figs'), { recursive: true, force: true })));
+  if (commands.includes('report')) results.push(repeated(target, samples, 'report', ['report', runDir, '--out', join(dir, 'report', 'report.html')], () => rmSync(join(dir, 'report'), { recursive: true, force: true })));
   if (commands.includes('estimate')) {
     // The plan twice the run's size (issue 25: the estimate of a 2M-sample plan beside the 1M run).
     const twice = join(dir, 'twice.json');
     writeFileSync(twice, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), samples: 2 * units }));
-    results.push(timed(target, 2 * samples, 'estimate, plan 2x (openai judge)', ['estimate', '--config', twice, '--models', 'openai/gpt-4o-mini', '--judge', 'openai/gpt-4o-mini']));
+    results.push(repeated(target, 2 * samples, 'estimate, plan 2x (openai judge)', ['estimate', '--config', twice, '--models', 'openai/gpt-4o-mini', '--judge', 'openai/gpt-4o-mini']));
   }
   if (commands.includes('labels')) {
     const sheet = join(dir, 'labels.csv');
-    results.push(timed(target, samples, 'labels export (200)', ['labels', 'export', runDir, '--n', '200', '--out', sheet]));
+    results.push(repeated(target, samples, 'labels export (200)', ['labels', 'export', runDir, '--n', '200', '--out', sheet], () => rmSync(sheet, { force: true })));
     fillSheet(sheet);
-    results.push(timed(target, samples, 'labels import', ['labels', 'import', runDir, sheet]));
-    results.push(timed(target, samples, 'labels compare', ['labels', 'compare', runDir, '--no-images', '--figures', join(dir, 'validation')]));
+    results.push(repeated(target, samples, 'labels import', ['labels', 'import', runDir, sheet]));
+    results.push(repeated(target, samples, 'labels compare', ['labels', 'compare', runDir, '--no-images', '--figures', join(dir, 'validation')], () => rmSync(join(dir, 'validation'), { recursive: true, force: true })));
   }
   const size = (file: string) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) / 1e6;
   if (!json) console.log(JSON.stringify({ target, recordsMB: +size(join(runDir, 'records.jsonl')).toFixed(1), judgementsMB: +size(join(runDir, 'judgements.jsonl')).toFixed(1) }));
   if (!keep && !reuse) rmSync(dir, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}, load average ${loadAtStart} at start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}${repeat > 1 ? `, medians of ${repeat} tries (the first run: one)` : ''}, load average ${loadAtStart} at start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
 if (json) console.log(JSON.stringify({ machine, concurrency, results }, null, 2));
 else {
   // One row per command: CPU / peak RSS at each size, and the largest peak over the smallest.
@@ -107,7 +124,8 @@ else {
   for (const name of names) {
     const cells = targets.map((t) => results.find((r) => r.command === name && r.target === t));
     const peaks = cells.flatMap((c) => (c && c.exit === 0 ? [c.peakRssMB] : []));
-    const cell = (c: ScaleResult | undefined) => (!c ? '' : `${c.cpuS} s / ${c.peakRssMB} MB${c.exit === 0 ? '' : ` (exit ${c.exit})`}`);
+    const range = (c: ScaleResult) => (c.peaks ? ` (${Math.min(...c.peaks)}–${Math.max(...c.peaks)})` : '');
+    const cell = (c: ScaleResult | undefined) => (!c ? '' : `${c.cpuS} s / ${c.peakRssMB} MB${range(c)}${c.exit === 0 ? '' : ` (exit ${c.exit})`}`);
     console.log(`| \`${name}\` | ${cells.map(cell).join(' | ')} | ${peaks.length > 1 ? (Math.max(...peaks) / Math.min(...peaks)).toFixed(2) : ''} |`);
   }
   console.log(machine);
