@@ -1,20 +1,20 @@
 // How far V8 lets a command's heap grow past what it holds. After each full collection V8 sets the
 // next one's trigger at up to four times what survived it (less when collecting is slow); a command
 // that streams a run holds a few tens of MB, so the rest of its heap is garbage waiting, and how much
-// of it piles up depended on how long the command ran (a run of 10,000 samples peaked near 275 MB,
-// of which under 45 MB was live). At 1.5 times (V8's --heap-growing-percent=50) the peak is the same
-// at ten thousand samples as at a million, at the same CPU (docs/performance.md, "Heap growth").
+// of it piled up depended on how long the command ran (a run of 10,000 samples peaked near 275 MB,
+// of which under 45 MB was live). At 1.5 times (V8's --heap-growing-percent=50) the same run peaks
+// near 200 MB at the same CPU (docs/performance.md, "What still grew from 10k to 1M").
 import { setFlagsFromString } from 'node:v8';
 
 /** The V8 flag af-lab's command line sets. */
 export const HEAP_GROWING_PERCENT = 50;
 
 /**
- * The flag to set, or undefined where the user set it themselves (on node's command line or in
- * NODE_OPTIONS): theirs stands.
+ * The flag to set, or undefined where the user gave node one of their own (`node
+ * --heap-growing-percent=N`; node refuses it in NODE_OPTIONS): theirs stands.
  */
-export function heapGrowthFlag(execArgv: readonly string[], nodeOptions = ''): string | undefined {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--heap[-_]growing[-_]percent(=|$)/.test(arg));
+export function heapGrowthFlag(execArgv: readonly string[]): string | undefined {
+  const given = execArgv.some((arg) => /^--heap[-_]growing[-_]percent=/.test(arg));
   return given ? undefined : `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
 }
 
@@ -23,6 +23,6 @@ export function heapGrowthFlag(execArgv: readonly string[], nodeOptions = ''): s
  * the heap's next limit). Not for a library's users: a notebook's kernel keeps its own settings.
  */
 export function limitHeapGrowth(): void {
-  const flag = heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS);
+  const flag = heapGrowthFlag(process.execArgv);
   if (flag) setFlagsFromString(flag);
 }
