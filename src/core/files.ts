@@ -218,6 +218,13 @@ export function* jsonLines<T>(path: string, { repair = false, check }: { repair?
   for (const { text, line, offset } of textLines(path, { repair })) yield { value: parseLine(path, line, text, check) as T, line, offset };
 }
 
+/** A new buffer of `length` bytes that starts with the first `used` bytes of `buffer` (a reader's buffer outgrown by a long line). */
+function grown(buffer: Buffer, used: number, length: number) {
+  const larger = Buffer.allocUnsafe(length);
+  buffer.copy(larger, 0, 0, used);
+  return larger;
+}
+
 /**
  * The non-blank whole lines of a file as text, with their line numbers and byte offsets, read in 1 MB
  * pieces (what jsonLines parses). A torn last line is not given; `repair` cuts it off the file once
@@ -247,11 +254,7 @@ export function* textLines(path: string, { repair = false } = {}): Generator<{ t
     let buffer = Buffer.allocUnsafe(READ_CHUNK);
     let carried = 0;
     for (;;) {
-      if (buffer.length - carried < READ_CHUNK / 2) {
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(larger, 0, 0, carried);
-        buffer = larger;
-      }
+      if (buffer.length - carried < READ_CHUNK / 2) buffer = grown(buffer, carried, buffer.length * 2);
       const got = readSync(fd, buffer, carried, buffer.length - carried, null);
       if (got === 0) break;
       const data = buffer.subarray(0, carried + got);
@@ -291,11 +294,7 @@ export function lineAt(fd: number, offset: number): string {
     const nl = buffer.subarray(filled, filled + got).indexOf(10);
     if (nl !== -1 || got === 0) return buffer.toString('utf8', 0, nl === -1 ? filled + got : filled + nl);
     filled += got;
-    if (filled === buffer.length) {
-      const larger = Buffer.allocUnsafe(buffer.length * 4);
-      buffer.copy(larger, 0, 0, filled);
-      buffer = larger;
-    }
+    if (filled === buffer.length) buffer = grown(buffer, filled, buffer.length * 4);
   }
 }
 
