@@ -32,6 +32,10 @@ const reuse = flag('--reuse');
 // peak and CPU reported with the range: a command's peak moves by 10-15 % from one try to the next
 // (when V8 happens to collect), so one try per size cannot tell 1.15 from 1.25.
 const repeat = Number(flag('--repeat') ?? 1);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error(`--repeat ${flag('--repeat')}: not a whole number of tries; give 1 or more (e.g. --repeat 3)`);
+  process.exit(2);
+}
 const PER_UNIT = 240;
 
 interface ScaleResult {
