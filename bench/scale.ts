@@ -10,11 +10,12 @@
 // command and size, with the largest over the smallest peak (issue 25's goal: at most 1.2); --repeat N
 // runs each command after the first run N times and reports the medians, with the range of the peaks. Flags: --sizes 1000,10000,100000 (default; add 1000000 for the long run), --concurrency 64, --json,
 // --heap <MB> (the child's --max-old-space-size: V8 otherwise lets a long run's heap grow far past what it holds),
+// --bare (each command as `node dist/cli.js`, without the node flags of the bin's first line),
 // --keep (leave the folders, to look at them), --reuse <dir> (a kept folder: every command but the first run). Needs a built dist/ (npm run build) and GNU time (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
@@ -25,6 +26,8 @@ const concurrency = Number(flag('--concurrency') ?? 64);
 const json = argv.includes('--json');
 const keep = argv.includes('--keep');
 const heap = flag('--heap');
+// `node dist/cli.js`, without the flags the bin's first line starts node with (to measure what they change).
+const bare = argv.includes('--bare');
 // A run folder made before (by --keep: <dir>/scale.json, results/, cache/) to run the other commands on,
 // without the first run (one size only): on a loaded machine the first run is most of the time.
 const reuse = flag('--reuse');
@@ -52,7 +55,11 @@ interface ScaleResult {
 
 /** One af-lab command under GNU time: wall seconds, CPU seconds, peak resident memory. */
 function timed(target: number, samples: number, command: string, args: string[]): ScaleResult {
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...(heap ? [`--max-old-space-size=${heap}`] : []), 'dist/cli.js', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // As a user runs it: the bin, through its first line (the node flags it carries, cli/heapGrowth.ts);
+  // with --bare, `node dist/cli.js` without them. --heap travels in NODE_OPTIONS, which node reads either way.
+  const program = bare ? [process.execPath, 'dist/cli.js'] : ['dist/cli.js'];
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {}) };
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...program, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   const timing = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   if (run.status !== 0) console.error(run.stderr.slice(-2000));
   const result = { target, samples, command, wallS: timing[0], cpuS: +(timing[1] + timing[2]).toFixed(2), peakRssMB: Math.round(timing[3] / 1024), exit: run.status };
@@ -117,7 +124,7 @@ for (const target of sizes) {
   if (!keep && !reuse) rmSync(dir, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${heap ? `, --max-old-space-size=${heap}` : ''}${repeat > 1 ? `, medians of ${repeat} tries (the first run: one)` : ''}, load average ${loadAtStart} at start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${bare ? ', node dist/cli.js (--bare: without the bin\'s node flags)' : ', the bin (dist/cli.js through its first line)'}${heap ? `, --max-old-space-size=${heap}` : ''}${repeat > 1 ? `, medians of ${repeat} tries (the first run: one)` : ''}, load average ${loadAtStart} at start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at end`;
 if (json) console.log(JSON.stringify({ machine, concurrency, results }, null, 2));
 else {
   // One row per command: CPU / peak RSS at each size, and the largest peak over the smallest.

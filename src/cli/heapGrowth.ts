@@ -4,10 +4,26 @@
 // of it piled up depended on how long the command ran (a run of 10,000 samples peaked near 275 MB,
 // of which under 45 MB was live). At 1.5 times (V8's --heap-growing-percent=50) the same run peaks
 // near 200 MB at the same CPU (docs/performance.md, "What still grew from 10k to 1M").
+//
+// And how large V8 lets the young generation grow. It starts at 1 MB a semi-space and doubles, up to
+// 16 MB, each time more than its size has survived its collections since it last grew: a count that
+// only adds up, so a long pass always reaches 16 MB (48 MB of memory: two semi-spaces and a third for
+// the objects being moved), and a short one stops on the way. That ramp was most of what still grew
+// from 10,000 to 100,000 samples. Held at 4 MB a semi-space, every command peaks 25-48 MB lower at
+// every size, at up to 15-20 % more CPU for `run` and `rejudge` (docs/performance.md, "The young
+// generation held at 4 MB"). V8 reads this one only when it starts, so it cannot be set from here:
+// the bin's first line (src/cli.ts) and `npm start` pass it to node, and test/heap-growth.test.ts
+// checks that both carry NODE_START_FLAGS.
 import { setFlagsFromString } from 'node:v8';
 
 /** The V8 flag af-lab's command line sets. */
 export const HEAP_GROWING_PERCENT = 50;
+
+/** The young generation's largest semi-space, in MB (V8's default on 64-bit machines: 16). */
+export const SEMI_SPACE_MB = 4;
+
+/** The flags node is started with by the bin's first line and by `npm start` (V8 reads them only at start). */
+export const NODE_START_FLAGS = [`--max-semi-space-size=${SEMI_SPACE_MB}`] as const;
 
 /**
  * The flag to set, or undefined where the user gave node one of their own (`node
