@@ -137,11 +137,16 @@ function* widening(): Generator<ReportRow> {
 const INT16_BLOCK = 8_192 * 10 * 2;
 const INT32_BLOCK = 2 * INT16_BLOCK;
 
-test('the packed index spilled block by block, across the widening to 4-byte codes, writes the same JSON, a block at a time', () => {
+test('the packed index spilled block by block, across the widening to 4-byte codes, writes the same JSON, in pieces of at most 1,024 rows', () => {
   const whole = new PackedIndexBuilder();
   for (const row of widening()) whole.add(row);
   assert.equal(whole.spilledBytes, 0);
   const pieces = [...whole.jsonPieces()];
+  assert.equal((JSON.parse(pieces.join('')) as { rows: number[] }).rows.length, 45_000 * 10);
+  // The head, then rows 1,024 at a time (10,240 codes: a piece's text stays small enough to die
+  // young in V8's young generation), then the close: 44 pieces of rows for 45,000.
+  assert.equal(pieces.length, 2 + Math.ceil(45_000 / 1_024));
+  for (const piece of pieces.slice(1, -1)) assert.ok(piece.replace(/^,/, '').split(',').length <= 10_240, `a piece of ${piece.length} characters`);
   // Budget 0: every full block goes out; 500,000: three 2-byte blocks fit, and widening the fourth and fifth passes the budget.
   for (const budget of [0, 500_000]) {
     const builder = new PackedIndexBuilder(budget);

@@ -7,11 +7,11 @@
 //
 // And how large V8 lets the young generation grow. It starts at 1 MB a semi-space and doubles, up to
 // 16 MB, each time more than its size has survived its collections since it last grew: a count that
-// only adds up, so a long pass always reaches 16 MB (48 MB of memory: two semi-spaces and a third for
-// the objects being moved), and a short one stops on the way. That ramp was most of what still grew
-// from 10,000 to 100,000 samples. Held at 4 MB a semi-space, every command peaks 25-48 MB lower at
-// every size, at up to 15-20 % more CPU for `run` and `rejudge` (docs/performance.md, "The young
-// generation held at 4 MB"). V8 reads this one only when it starts, so it cannot be set from here:
+// only adds up, so a long pass always reaches 16 MB (32 MB of memory: the young generation is two
+// semi-spaces), and a short one stops on the way. That ramp was most of what still grew
+// from 10,000 to 100,000 samples. Held at 4 MB a semi-space, every command that reads a run peaks
+// 22-43 MB lower at 10k and 100k, at a CPU cost within the noise of three tries (docs/performance.md,
+// "The young generation held at 4 MB"). V8 reads this one only when it starts, so it cannot be set here:
 // the bin's first line (src/cli.ts) and `npm start` pass it to node, and test/heap-growth.test.ts
 // checks that both carry NODE_START_FLAGS.
 import { setFlagsFromString } from 'node:v8';

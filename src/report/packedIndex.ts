@@ -12,6 +12,8 @@ import type { ReportRow } from './rows.js';
 const WIDTH = 10;
 /** Rows per storage block: blocks are never copied as the index grows. */
 const BLOCK_ROWS = 8_192;
+/** Rows per piece of index.js as it is written (jsonPieces). */
+const PIECE_ROWS = 1_024;
 /**
  * Bytes of blocks kept in memory: 12 blocks of 2-byte codes (98,304 transcripts; 6 of 4 bytes). A
  * block more may be held while it is filled when the budget is under a block.
@@ -71,23 +73,36 @@ export class PackedIndexBuilder {
     return [...this.jsonPieces()].join('');
   }
 
-  /** json() in pieces, a block of rows each (about 100 KB): written one at a time, a million rows never make one string. */
+  /**
+   * json() in pieces of PIECE_ROWS rows (about 20 KB of text each), written one at a time: a million
+   * rows never make one string, and no piece is large enough to be allocated straight into V8's old
+   * generation, where a block's 160-200 KB text each went and piled up until the next full collection
+   * (the last 12 MB of a 1M report's peak). Spilled blocks are read back into one buffer of each width.
+   */
   *jsonPieces(): Generator<string> {
     const head = jsonForScript({ ...Object.fromEntries(this.values), width: WIDTH });
     // Integers need no escaping: the rows are appended to the escaped head as they are.
     yield `${head.slice(0, -1)},"rows":[`;
+    let first = true;
+    const pieces = function* (codes: Int16Array | Int32Array): Generator<string> {
+      for (let at = 0; at < codes.length; at += PIECE_ROWS * WIDTH) {
+        yield `${first ? '' : ','}${codes.subarray(at, at + PIECE_ROWS * WIDTH).join(',')}`;
+        first = false;
+      }
+    };
+    let narrow: Int16Array | undefined;
+    let wide: Int32Array | undefined;
     let position = 0;
-    for (const [n, wide] of this.spilledWide.entries()) {
-      const block = wide ? new Int32Array(BLOCK_ROWS * WIDTH) : new Int16Array(BLOCK_ROWS * WIDTH);
+    for (const isWide of this.spilledWide) {
+      const block = isWide ? (wide ??= new Int32Array(BLOCK_ROWS * WIDTH)) : (narrow ??= new Int16Array(BLOCK_ROWS * WIDTH));
       this.scratch!.read(block, position);
       position += block.byteLength;
-      yield `${n > 0 ? ',' : ''}${block.join(',')}`;
+      yield* pieces(block);
     }
     const last = this.count % BLOCK_ROWS;
     for (const [k, block] of this.blocks.entries()) {
-      const n = this.spilledWide.length + k;
       const full = k < this.blocks.length - 1 || last === 0;
-      yield `${n > 0 ? ',' : ''}${(full ? block : block.subarray(0, last * WIDTH)).join(',')}`;
+      yield* pieces(full ? block : block.subarray(0, last * WIDTH));
     }
     yield ']}';
   }
